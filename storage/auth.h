@@ -1,0 +1,42 @@
+/* micetro-emu storage: users and sessions.
+ *
+ * Passwords are stored only as crypt(3) hashes (made by the caller, see
+ * server/core/passwd.h).  Sessions are rows keyed by their 20-character id
+ * with the time of their last use; a session is valid while
+ * now() - last_used < idle timeout, computed by PostgreSQL's clock.
+ */
+#ifndef MICETRO_STORE_AUTH_H
+#define MICETRO_STORE_AUTH_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+/* Copies the password hash of login name `login` into hash (NUL-terminated).
+ * ERR_NOTFOUND when there is no such (enabled) user. */
+int store_user_hash(struct store_conn *c, const char *login, char *hash,
+                    size_t hashlen, struct err *e);
+
+/* Creates user `login` with `hash`, or replaces its hash when it exists. */
+int store_user_upsert(struct store_conn *c, const char *login,
+                      const char *hash, struct err *e);
+
+/* Records a new session for `login`. */
+int store_session_create(struct store_conn *c, const char *sid,
+                         const char *login, struct err *e);
+
+/* Checks that sid is a live session (used less than idle_s seconds ago)
+ * and marks it used now; copies its login name into login (may be NULL).
+ * ERR_SESSION with "Invalid or expired session" when it is not. */
+int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
+                        char *login, size_t loginlen, struct err *e);
+
+/* Ends session sid.  ERR_SESSION when it was not live. */
+int store_session_end(struct store_conn *c, const char *sid, int idle_s,
+                      struct err *e);
+
+/* Deletes sessions idle for idle_s seconds or more; returns how many
+ * (>= 0) or a negative ERR_* code. */
+int store_session_purge(struct store_conn *c, int idle_s, struct err *e);
+
+#endif

@@ -1,0 +1,30 @@
+/* micetro-emu storage: the embedded PostgreSQL cluster.
+ *
+ * With no database configured, micetro-emu keeps a private cluster in its
+ * data directory: DIR/pg (the cluster, made by initdb on first use) and
+ * DIR/run (its unix socket; no TCP listener).  As root, initdb, pg_ctl and
+ * the postmaster run as the `postgres` user, which PostgreSQL requires.
+ */
+#ifndef MICETRO_PGCLUSTER_H
+#define MICETRO_PGCLUSTER_H
+
+#include <stddef.h>
+
+#include "../server/core/err.h"
+
+struct pgcluster; /* opaque */
+
+/* Creates DIR (and DIR/pg with initdb) when missing, then starts the
+ * postmaster and waits until it accepts connections.  Reuses a cluster that
+ * is already running from DIR (for instance after a crash of micetro-emu)
+ * when its postmaster is alive.  Fills conninfo (host=DIR/run dbname=...
+ * user=...) for store_open.  Returns NULL and fills e on failure with a
+ * message that says what to do (missing packages, path too long for a unix
+ * socket, directory the postgres user cannot reach, ...). */
+struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
+                                  size_t conninfolen, struct err *e);
+
+/* Stops the postmaster (pg_ctl stop -m fast, waiting) and frees pc. */
+int pgcluster_stop(struct pgcluster *pc, struct err *e);
+
+#endif

@@ -1,0 +1,47 @@
+/* micetro-emu storage: a small pool of libpq connections.
+ *
+ * Every SQL statement of the project lives under storage/ and runs through
+ * PQexecParams with $n parameters.  A connection found broken is reset on
+ * the next acquire, so the service recovers by itself when PostgreSQL
+ * comes back.  Thread-safe: any thread may acquire/release.
+ */
+#ifndef MICETRO_STORE_H
+#define MICETRO_STORE_H
+
+#include "../server/core/err.h"
+
+struct store;      /* the pool; opaque */
+struct store_conn; /* one pooled connection; opaque */
+
+struct store_opts {
+    const char *conninfo;      /* libpq conninfo string or URI */
+    int pool_size;             /* connections at most (>= 1) */
+    int acquire_timeout_ms;    /* wait for a free connection at most */
+    int connect_timeout_s;     /* libpq connect_timeout */
+    int statement_timeout_ms;  /* SET statement_timeout on every connection */
+};
+
+/* Opens the pool: connects once to check the database and applies the
+ * migrations (storage/migrations/NNN_*.sql, embedded at build time) in one
+ * transaction each, recorded in schema_migrations.  Returns NULL and fills
+ * e on failure.  The caller owns the result (store_close). */
+struct store *store_open(const struct store_opts *opts, struct err *e);
+void store_close(struct store *st);
+
+/* How many migrations store_open applied (0 when the schema was current),
+ * for the start-up log. */
+int store_migrations_applied(const struct store *st);
+
+/* Takes a connection, reconnecting it when it is broken.  Returns NULL and
+ * sets ERR_DB in e when the database cannot be reached or no connection
+ * became free within acquire_timeout_ms. */
+struct store_conn *store_acquire(struct store *st, struct err *e);
+/* Gives it back (rolls back an open transaction first). */
+void store_release(struct store *st, struct store_conn *c);
+
+/* Transactions: one per API call. */
+int store_begin(struct store_conn *c, struct err *e);
+int store_commit(struct store_conn *c, struct err *e);
+void store_rollback(struct store_conn *c);
+
+#endif

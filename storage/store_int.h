@@ -1,0 +1,74 @@
+/* micetro-emu storage: internals shared by the storage modules.
+ *
+ * Not for server code: handlers see only store.h and the module headers
+ * (auth.h, ...).  Every statement goes through store_exec() (or one of its
+ * wrappers below), which maps failures to ERR_* codes in one place:
+ *
+ *   connection lost / broken   ERR_DB "database connection lost: ..."
+ *   23505 unique_violation     ERR_EXISTS
+ *   23503 foreign_key_viol.    ERR_CONFLICT
+ *   23502, 23514, 22xxx        ERR_INVALID (not null, check, bad data)
+ *   anything else              ERR_DB with PostgreSQL's primary message
+ *
+ * The message is PostgreSQL's; callers that know better reword it, using
+ * c->sqlstate and c->constraint to tell which rule was broken:
+ *
+ *     rc = store_exec_cmd(c, sql, 2, params, e);
+ *     if (rc == ERR_EXISTS)
+ *         return err_set(e, ERR_EXISTS, "user \"%s\" already exists", l);
+ */
+#ifndef MICETRO_STORE_INT_H
+#define MICETRO_STORE_INT_H
+
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "store.h"
+
+struct store_conn {
+    PGconn *pg;          /* NULL until connected (the pool is lazy) */
+    struct store *st;    /* the pool it belongs to */
+    int busy;            /* handed out by store_acquire */
+    int lost;            /* connection lost: reconnect at next acquire */
+    char sqlstate[6];    /* SQLSTATE of the last failure, or "" */
+    char constraint[64]; /* constraint named by the last failure, or "" */
+};
+
+/* Buffer size for store_param_int (fits any long long). */
+#define STORE_INTBUF 24
+
+/* Number of elements of a parameter array. */
+#define STORE_NPARAMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Runs one statement with $1..$n text parameters (NULL element = SQL NULL).
+ * On success returns 0 and, when res is not NULL, hands the result over in
+ * *res: the caller clears it (PQclear) before returning.  When res is NULL
+ * the result is cleared here.  On failure returns a negative ERR_* code
+ * (mapping above), sets *res to NULL and fills e. */
+int store_exec(struct store_conn *c, const char *sql, int nparams,
+               const char *const *params, PGresult **res, struct err *e);
+
+/* Runs a statement for its effect; returns the number of rows it affected
+ * (INSERT/UPDATE/DELETE, >= 0) or a negative ERR_* code. */
+int store_exec_cmd(struct store_conn *c, const char *sql, int nparams,
+                   const char *const *params, struct err *e);
+
+/* Runs a query returning at most one row and copies its first column into
+ * out (outlen bytes, NUL-terminated; SQL NULL gives "").  Returns 1 when
+ * there was a row, 0 when there was none (out is then ""), or a negative
+ * ERR_* code; a value that does not fit is ERR_INTERNAL. */
+int store_query_text(struct store_conn *c, const char *sql, int nparams,
+                     const char *const *params, char *out, size_t outlen,
+                     struct err *e);
+
+/* Runs a script of several statements without parameters (PQexec).  Only
+ * for the migrations embedded at build time: everything else uses
+ * store_exec.  Same result and error handling as store_exec_cmd. */
+int store_exec_script(struct store_conn *c, const char *sql, struct err *e);
+
+/* Formats v into buf (STORE_INTBUF bytes) and returns buf, for use as a
+ * parameter: params[1] = store_param_int(buf, idle_s); */
+const char *store_param_int(char *buf, long long v);
+
+#endif

@@ -1,0 +1,547 @@
+/* micetro-emu: storage tests against an embedded PostgreSQL cluster.
+ *
+ * Runs in MICETRO_TEST_DATA_DIR (a fresh directory; as root it must be
+ * reachable by the postgres user) or, when that is unset, in a temporary
+ * directory under /tmp that it removes afterwards.  Starts a cluster with
+ * pgcluster_start, exercises the pool, the migrations, users and sessions,
+ * an outage of PostgreSQL and the recovery from it, and stops the cluster
+ * whatever happens.  Prints "N passed, M failed"; exits 1 on failure.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "migrate.h"
+#include "pgcluster.h"
+#include "store.h"
+#include "store_int.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                    \
+    do {                                                                    \
+        if (cond) {                                                         \
+            passed++;                                                       \
+        } else {                                                            \
+            failed++;                                                       \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                     \
+            printf(__VA_ARGS__);                                            \
+            printf("\n");                                                   \
+        }                                                                   \
+    } while (0)
+
+#define SID1 "ABCDEFGHIJ0123456789"
+#define SID2 "BBCDEFGHIJ0123456789"
+#define SID3 "CBCDEFGHIJ0123456789"
+#define HASH1 "$6$salt$first"
+#define HASH2 "$6$salt$second"
+
+static char data_dir[4200];
+static char conninfo[8192];
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct store *open_store(int pool, int acquire_ms, struct err *e)
+{
+    struct store_opts o;
+
+    memset(&o, 0, sizeof(o));
+    o.conninfo = conninfo;
+    o.pool_size = pool;
+    o.acquire_timeout_ms = acquire_ms;
+    o.connect_timeout_s = 5;
+    o.statement_timeout_ms = 10000;
+    return store_open(&o, e);
+}
+
+static long count_rows(struct store_conn *c, const char *sql)
+{
+    char v[32];
+    struct err e;
+
+    if (store_query_text(c, sql, 0, NULL, v, sizeof(v), &e) != 1) {
+        printf("  query failed: %s\n", e.msg);
+        return -1;
+    }
+    return atol(v);
+}
+
+static void test_users_sessions(struct store *st)
+{
+    struct store_conn *c;
+    struct err e;
+    char hash[128], login[64];
+    int rc;
+
+    err_clear(&e);
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+
+    rc = store_user_upsert(c, "admin", HASH1, &e);
+    CHECK(rc == 0, "user upsert: %s", e.msg);
+    rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+    CHECK(rc == 0 && strcmp(hash, HASH1) == 0, "user hash: %d %s", rc,
+          hash);
+    rc = store_user_upsert(c, "admin", HASH2, &e);
+    CHECK(rc == 0, "user upsert (replace): %s", e.msg);
+    rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+    CHECK(rc == 0 && strcmp(hash, HASH2) == 0, "replaced hash: %s", hash);
+    rc = store_user_hash(c, "nobody", hash, sizeof(hash), &e);
+    CHECK(rc == ERR_NOTFOUND && e.code == ERR_NOTFOUND,
+          "unknown user: %d %s", rc, e.msg);
+    rc = store_user_hash(c, "admin", hash, 4, &e);
+    CHECK(rc == ERR_INTERNAL, "hash buffer too small: %d", rc);
+
+    rc = store_session_create(c, SID1, "admin", &e);
+    CHECK(rc == 0, "session create: %s", e.msg);
+    rc = store_session_create(c, SID1, "admin", &e);
+    CHECK(rc == ERR_EXISTS, "duplicate session id: %d %s", rc, e.msg);
+    rc = store_session_create(c, SID2, "nobody", &e);
+    CHECK(rc == ERR_NOTFOUND, "session of unknown user: %d %s", rc, e.msg);
+
+    rc = store_session_touch(c, SID1, 1800, login, sizeof(login), &e);
+    CHECK(rc == 0 && strcmp(login, "admin") == 0, "touch: %d %s", rc,
+          e.msg);
+    rc = store_session_touch(c, SID1, 1800, NULL, 0, &e);
+    CHECK(rc == 0, "touch without login buffer: %d %s", rc, e.msg);
+    rc = store_session_touch(c, "XXXXXXXXXXXXXXXXXXXX", 1800, login,
+                             sizeof(login), &e);
+    CHECK(rc == ERR_SESSION && e.code == ERR_SESSION &&
+              strcmp(e.msg, "Invalid or expired session") == 0,
+          "touch wrong id: %d \"%s\"", rc, e.msg);
+    rc = store_session_end(c, SID1, 1800, &e);
+    CHECK(rc == 0, "session end: %d %s", rc, e.msg);
+    rc = store_session_touch(c, SID1, 1800, login, sizeof(login), &e);
+    CHECK(rc == ERR_SESSION &&
+              strcmp(e.msg, "Invalid or expired session") == 0,
+          "touch ended session: %d %s", rc, e.msg);
+    rc = store_session_end(c, SID1, 1800, &e);
+    CHECK(rc == ERR_SESSION &&
+              strcmp(e.msg, "Invalid or expired session") == 0,
+          "end ended session: %d %s", rc, e.msg);
+
+    /* expiry by PostgreSQL's clock */
+    rc = store_session_create(c, SID2, "admin", &e);
+    CHECK(rc == 0, "session 2 create: %s", e.msg);
+    sleep(2);
+    rc = store_session_create(c, SID3, "admin", &e);
+    CHECK(rc == 0, "session 3 create: %s", e.msg);
+    rc = store_session_touch(c, SID2, 1, login, sizeof(login), &e);
+    CHECK(rc == ERR_SESSION, "expired session: %d %s", rc, e.msg);
+    rc = store_session_touch(c, SID2, 1800, login, sizeof(login), &e);
+    CHECK(rc == 0, "same session, longer timeout: %d %s", rc, e.msg);
+    sleep(2);
+    rc = store_session_touch(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK(rc == 0, "session 3 touched: %d %s", rc, e.msg);
+    rc = store_session_purge(c, 1, &e);
+    CHECK(rc == 1, "purge removes one expired session: %d %s", rc, e.msg);
+    rc = store_session_purge(c, 1, &e);
+    CHECK(rc == 0, "second purge: %d %s", rc, e.msg);
+    rc = store_session_touch(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK(rc == 0, "live session survives purge: %d %s", rc, e.msg);
+    rc = store_session_touch(c, SID2, 1800, login, sizeof(login), &e);
+    CHECK(rc == ERR_SESSION, "purged session gone: %d %s", rc, e.msg);
+    rc = store_session_touch(c, SID3, -1, login, sizeof(login), &e);
+    CHECK(rc == ERR_INVALID, "negative idle timeout: %d", rc);
+
+    store_release(st, c);
+}
+
+static void test_exec_mapping(struct store *st)
+{
+    const char *p[2];
+    struct store_conn *c;
+    struct err e;
+    char v[64];
+    int rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    p[0] = "admin";
+    p[1] = "x";
+    rc = store_exec_cmd(c, "INSERT INTO users (login, password_hash) "
+                           "VALUES ($1, $2)",
+                        2, p, &e);
+    CHECK(rc == ERR_EXISTS && strcmp(c->sqlstate, "23505") == 0 &&
+              strcmp(c->constraint, "users_login_key") == 0,
+          "unique violation: %d %s [%s %s]", rc, e.msg, c->sqlstate,
+          c->constraint);
+    p[0] = "ZZZZZZZZZZZZZZZZZZZZ";
+    rc = store_exec_cmd(c, "INSERT INTO sessions (id, user_id) "
+                           "VALUES ($1, -1)",
+                        1, p, &e);
+    CHECK(rc == ERR_CONFLICT, "foreign key violation: %d %s", rc, e.msg);
+    p[0] = "abc";
+    rc = store_query_text(c, "SELECT $1::int", 1, p, v, sizeof(v), &e);
+    CHECK(rc == ERR_INVALID, "bad input: %d %s", rc, e.msg);
+    p[0] = "";
+    rc = store_exec_cmd(c, "INSERT INTO users (login, password_hash) "
+                           "VALUES ($1, 'x')",
+                        1, p, &e);
+    CHECK(rc == ERR_INVALID, "check violation: %d %s", rc, e.msg);
+    rc = store_exec_cmd(c, "SELEC 1", 0, NULL, &e);
+    CHECK(rc == ERR_DB && strstr(e.msg, "syntax error") != NULL,
+          "syntax error: %d %s", rc, e.msg);
+    rc = store_query_text(c, "SELECT NULL", 0, NULL, v, sizeof(v), &e);
+    CHECK(rc == 1 && v[0] == '\0', "NULL value: %d", rc);
+    rc = store_query_text(c, "SELECT 1 WHERE false", 0, NULL, v, sizeof(v),
+                          &e);
+    CHECK(rc == 0, "no row: %d", rc);
+    rc = store_query_text(c, "SHOW statement_timeout", 0, NULL, v,
+                          sizeof(v), &e);
+    CHECK(rc == 1 && strcmp(v, "10s") == 0, "statement_timeout: %s", v);
+    rc = store_query_text(c, "SELECT current_setting('application_name')",
+                          0, NULL, v, sizeof(v), &e);
+    CHECK(rc == 1 && strcmp(v, "micetro-emu") == 0, "application_name: %s",
+          v);
+
+    /* transactions */
+    p[0] = "txuser";
+    rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
+    rc = store_user_upsert(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    store_rollback(c);
+    rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
+    CHECK(rc == ERR_NOTFOUND, "rolled back: %d", rc);
+
+    rc = store_begin(c, &e);
+    rc = store_exec_cmd(c, "SELEC 1", 0, NULL, &e);
+    rc = store_commit(c, &e);
+    CHECK(rc == ERR_INTERNAL, "commit of a failed transaction: %d %s", rc,
+          e.msg);
+    CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE, "idle after it");
+
+    rc = store_begin(c, &e);
+    rc = store_user_upsert(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    store_release(st, c);
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE,
+          "release rolled back");
+    rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
+    CHECK(rc == ERR_NOTFOUND, "uncommitted upsert gone: %d", rc);
+
+    rc = store_begin(c, &e);
+    rc = store_user_upsert(c, "txuser", HASH1, &e);
+    rc = store_commit(c, &e);
+    CHECK(rc == 0, "commit: %s", e.msg);
+    rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
+    CHECK(rc == 0, "committed: %d", rc);
+    store_release(st, c);
+}
+
+struct holder {
+    struct store *st;
+    struct store_conn *c;
+};
+
+static void *release_later(void *arg)
+{
+    struct holder *h = arg;
+
+    usleep(200 * 1000);
+    store_release(h->st, h->c);
+    return NULL;
+}
+
+static void test_pool(void)
+{
+    struct store_conn *a, *b, *c;
+    struct holder h;
+    struct store *st;
+    pthread_t t;
+    struct err e;
+    double t0;
+
+    st = open_store(2, 500, &e);
+    CHECK(st != NULL, "open small pool: %s", e.msg);
+    if (st == NULL)
+        return;
+    CHECK(store_migrations_applied(st) == 0, "nothing to migrate");
+    a = store_acquire(st, &e);
+    b = store_acquire(st, &e);
+    CHECK(a != NULL && b != NULL && a != b, "two connections: %s", e.msg);
+    t0 = now_s();
+    c = store_acquire(st, &e);
+    CHECK(c == NULL && e.code == ERR_DB &&
+              strcmp(e.msg, "no database connection free within 500 ms") ==
+                  0,
+          "pool exhausted: %s", e.msg);
+    CHECK(now_s() - t0 >= 0.45 && now_s() - t0 < 3.0, "waited %.2f s",
+          now_s() - t0);
+
+    h.st = st;
+    h.c = b;
+    pthread_create(&t, NULL, release_later, &h);
+    c = store_acquire(st, &e);
+    CHECK(c == b, "woken by a release: %s", c == NULL ? e.msg : "");
+    pthread_join(t, NULL);
+    if (c != NULL)
+        store_release(st, c);
+    store_release(st, a);
+    store_close(st);
+}
+
+/* PostgreSQL goes away while the store is open, then comes back. */
+static void test_outage(struct store *st, struct pgcluster **pc)
+{
+    struct store_conn *c, *d;
+    struct err e;
+    char hash[128];
+    double t0;
+    int rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire before outage: %s", e.msg);
+    if (c == NULL)
+        return;
+    rc = pgcluster_stop(*pc, &e);
+    *pc = NULL;
+    CHECK(rc == 0, "cluster stop: %s", e.msg);
+
+    t0 = now_s();
+    rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+    CHECK(rc == ERR_DB && strncmp(e.msg, "database connection lost", 24) ==
+                              0,
+          "query during outage: %d %s", rc, e.msg);
+    store_release(st, c);
+    c = store_acquire(st, &e);
+    CHECK(c == NULL && e.code == ERR_DB &&
+              strncmp(e.msg, "database unavailable: ", 22) == 0,
+          "acquire during outage: %s", c != NULL ? "got one" : e.msg);
+    if (c != NULL)
+        store_release(st, c);
+    c = store_acquire(st, &e);
+    CHECK(c == NULL && e.code == ERR_DB, "acquire again: %s", e.msg);
+    if (c != NULL)
+        store_release(st, c);
+    CHECK(now_s() - t0 < 15.0, "outage errors took %.1f s", now_s() - t0);
+
+    *pc = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);
+    CHECK(*pc != NULL, "cluster restart: %s", e.msg);
+    if (*pc == NULL)
+        return;
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire after outage: %s", e.msg);
+    d = store_acquire(st, &e);
+    CHECK(d != NULL, "second connection after outage: %s", e.msg);
+    if (c != NULL) {
+        rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+        CHECK(rc == 0 && strcmp(hash, HASH2) == 0, "recovered: %d %s", rc,
+              e.msg);
+        store_release(st, c);
+    }
+    if (d != NULL) {
+        rc = store_user_hash(d, "admin", hash, sizeof(hash), &e);
+        CHECK(rc == 0, "recovered (2): %d %s", rc, e.msg);
+        store_release(st, d);
+    }
+
+    /* a restart while the pool is idle costs no request at all: the
+     * closed connections are noticed and replaced at acquire */
+    rc = pgcluster_stop(*pc, &e);
+    *pc = NULL;
+    CHECK(rc == 0, "cluster stop (idle): %s", e.msg);
+    *pc = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);
+    CHECK(*pc != NULL, "cluster restart (idle): %s", e.msg);
+    if (*pc == NULL)
+        return;
+    c = store_acquire(st, &e);
+    d = store_acquire(st, &e);
+    CHECK(c != NULL && d != NULL, "acquire after idle restart: %s", e.msg);
+    if (c != NULL) {
+        rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+        CHECK(rc == 0, "first query after idle restart: %d %s", rc, e.msg);
+        store_release(st, c);
+    }
+    if (d != NULL) {
+        rc = store_user_hash(d, "admin", hash, sizeof(hash), &e);
+        CHECK(rc == 0, "first query after idle restart (2): %d %s", rc,
+              e.msg);
+        store_release(st, d);
+    }
+}
+
+static void test_bad_dirs(const char *base)
+{
+    struct pgcluster *pc;
+    char dir[8192], ci[512];
+    struct err e;
+    size_t n;
+
+    snprintf(dir, sizeof(dir), "%s/a'b", base);
+    pc = pgcluster_start(dir, ci, sizeof(ci), &e);
+    CHECK(pc == NULL && e.code == ERR_INVALID, "quote in path: %s", e.msg);
+    if (pc != NULL)
+        pgcluster_stop(pc, NULL);
+
+    snprintf(dir, sizeof(dir), "%s/", base);
+    n = strlen(dir);
+    memset(dir + n, 'x', 110);
+    dir[n + 110] = '\0';
+    pc = pgcluster_start(dir, ci, sizeof(ci), &e);
+    CHECK(pc == NULL && e.code == ERR_INVALID &&
+              strstr(e.msg, "too long") != NULL &&
+              strstr(e.msg, ".s.PGSQL.5432") != NULL,
+          "socket path too long: %s", e.msg);
+    if (pc != NULL)
+        pgcluster_stop(pc, NULL);
+
+    if (geteuid() == 0) {
+        snprintf(dir, sizeof(dir), "%s/private", base);
+        mkdir(dir, 0700);
+        chmod(dir, 0700);
+        snprintf(dir, sizeof(dir), "%s/private/var", base);
+        pc = pgcluster_start(dir, ci, sizeof(ci), &e);
+        CHECK(pc == NULL && strstr(e.msg, "is not reachable by the "
+                                          "postgres user") != NULL,
+              "unreachable directory: %s", e.msg);
+        if (pc != NULL)
+            pgcluster_stop(pc, NULL);
+    }
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+int main(void)
+{
+    struct pgcluster *pc = NULL, *pc2;
+    struct store *st = NULL, *st2;
+    struct store_conn *c;
+    const char *env = getenv("MICETRO_TEST_DATA_DIR");
+    char tmpl[] = "/tmp/micetro-test-XXXXXX", base[4096], hash[128];
+    struct err e;
+    int made = 0, rc;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (env != NULL && env[0] != '\0') {
+        snprintf(base, sizeof(base), "%s", env);
+    } else {
+        if (mkdtemp(tmpl) == NULL) {
+            perror("mkdtemp");
+            return 1;
+        }
+        chmod(tmpl, 0755); /* reachable by postgres when we are root */
+        snprintf(base, sizeof(base), "%s", tmpl);
+        made = 1;
+    }
+    snprintf(data_dir, sizeof(data_dir), "%s/var", base);
+    printf("data directory %s\n", data_dir);
+
+    test_bad_dirs(base);
+
+    pc = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);
+    CHECK(pc != NULL, "cluster start: %s", e.msg);
+    if (pc == NULL)
+        goto out;
+    printf("conninfo %s\n", conninfo);
+
+    st = open_store(4, 2000, &e);
+    CHECK(st != NULL, "store open: %s", e.msg);
+    if (st == NULL)
+        goto out;
+    CHECK(store_migrations_applied(st) == store_migration_count,
+          "migrations applied: %d of %d", store_migrations_applied(st),
+          store_migration_count);
+    st2 = open_store(1, 2000, &e);
+    CHECK(st2 != NULL && store_migrations_applied(st2) == 0,
+          "second open applies nothing: %s", st2 == NULL ? e.msg : "");
+    if (st2 != NULL) {
+        c = store_acquire(st2, &e);
+        CHECK(c != NULL &&
+                  count_rows(c, "SELECT count(*) FROM schema_migrations") ==
+                      store_migration_count,
+              "schema_migrations rows");
+        store_release(st2, c);
+        store_close(st2);
+    }
+
+    test_users_sessions(st);
+    test_exec_mapping(st);
+    test_pool();
+
+    /* a second start on a running cluster reuses it */
+    pc2 = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);
+    CHECK(pc2 != NULL, "start while running reuses it: %s", e.msg);
+    if (pc2 != NULL) {
+        rc = pgcluster_stop(pc2, &e);
+        CHECK(rc == 0, "stop through the second handle: %s", e.msg);
+        /* already stopped: stopping again is fine */
+        rc = pgcluster_stop(pc, &e);
+        CHECK(rc == 0, "stop a stopped cluster: %s", e.msg);
+        pc = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);
+        CHECK(pc != NULL, "start again: %s", e.msg);
+        if (pc == NULL)
+            goto out;
+    }
+
+    test_outage(st, &pc);
+    if (pc == NULL)
+        goto out;
+
+    /* the data survives a restart */
+    store_close(st);
+    st = NULL;
+    rc = pgcluster_stop(pc, &e);
+    pc = NULL;
+    CHECK(rc == 0, "final stop: %s", e.msg);
+    rc = pgcluster_stop(NULL, &e);
+    CHECK(rc == 0, "stop NULL");
+    pc = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);
+    CHECK(pc != NULL, "restart: %s", e.msg);
+    if (pc == NULL)
+        goto out;
+    st = open_store(1, 2000, &e);
+    CHECK(st != NULL && store_migrations_applied(st) == 0,
+          "reopen after restart: %s", st == NULL ? e.msg : "");
+    if (st != NULL) {
+        c = store_acquire(st, &e);
+        CHECK(c != NULL, "acquire after restart: %s", e.msg);
+        if (c != NULL) {
+            rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+            CHECK(rc == 0 && strcmp(hash, HASH2) == 0, "data survived: %s",
+                  e.msg);
+            store_release(st, c);
+        }
+    }
+
+out:
+    store_close(st);
+    if (pc != NULL) {
+        rc = pgcluster_stop(pc, &e);
+        CHECK(rc == 0, "last stop: %s", e.msg);
+    }
+    if (made && getenv("MICETRO_TEST_KEEP") == NULL)
+        nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
