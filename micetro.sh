@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# micetro-emu: set up, build, run and test.
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+#   ./micetro.sh run [micetro-emu options]   install what is missing, build,
+#                                            run the emulator (embedded DB)
+#   ./micetro.sh test                        install, build, run every test
+#   ./micetro.sh test-sanitize               the same under ASan + UBSan
+#   ./micetro.sh test-valgrind               wire tests with the daemon
+#                                            under valgrind
+#   ./micetro.sh build                       install build deps and build
+#   ./micetro.sh bench                       benchmarks (figures, no verdict)
+#
+# Installing needs root (apt-get); without root the missing packages are
+# listed and the script stops.  MICETRO_WERROR=1 makes warnings errors.
+set -euo pipefail
+cd "$(dirname "$0")"
+top=$(pwd)
+
+build_pkgs="gcc make cmake pkg-config gsoap libgsoap-dev libxml2-dev
+  libpq-dev libcrypt-dev"
+run_pkgs="postgresql"
+test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl"
+check_pkgs="valgrind"
+bench_pkgs="wrk nginx-light"
+
+say() { printf 'micetro.sh: %s\n' "$*" >&2; }
+
+# Installs the named Debian packages that are not installed yet.
+need() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+            | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        say "missing packages: ${missing[*]}"
+        say "install them as root: apt-get install -y ${missing[*]}"
+        exit 1
+    fi
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [cmake options...]
+build() {
+    local dir=$1
+    shift
+    local werror=OFF
+    [ "${MICETRO_WERROR:-0}" = 1 ] && werror=ON
+    cmake -S . -B "$dir" -DMICETRO_WERROR=$werror "$@" >/dev/null
+    cmake --build "$dir" -j "$(nproc)"
+}
+
+cmd=${1:-run}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+run)
+    # shellcheck disable=SC2086
+    need $build_pkgs $run_pkgs
+    build build
+    args=("$@")
+    # As root the embedded PostgreSQL runs as "postgres", which must be able
+    # to reach the data directory: ./var under /root is out of its reach.
+    if [ "$(id -u)" = 0 ] && [[ " $* " != *" --data-dir "* ]] \
+        && [[ " $* " != *" --db "* ]] && [ -z "${MICETRO_DB:-}" ] \
+        && ! runuser -u postgres -- test -x "$top"; then
+        args+=(--data-dir /var/lib/micetro-emu)
+        say "data directory: /var/lib/micetro-emu ($top is not reachable" \
+            "by the postgres user)"
+    fi
+    exec "$top/build/bin/micetro-emu" run "${args[@]}"
+    ;;
+build)
+    # shellcheck disable=SC2086
+    need $build_pkgs
+    build build
+    ;;
+test)
+    # shellcheck disable=SC2086
+    need $build_pkgs $run_pkgs $test_pkgs
+    build build
+    ctest --test-dir build --output-on-failure -j 2 "$@"
+    ;;
+test-sanitize)
+    # shellcheck disable=SC2086
+    need $build_pkgs $run_pkgs $test_pkgs
+    build build-sanitize -DMICETRO_ASAN=ON -DMICETRO_UBSAN=ON
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-sanitize --output-on-failure -j 2 \
+        -L 'unit|wire|hostile' "$@"
+    ;;
+test-valgrind)
+    # shellcheck disable=SC2086
+    need $build_pkgs $run_pkgs $test_pkgs $check_pkgs
+    build build
+    MICETRO_EMU_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
+--errors-for-leak-kinds=definite --show-leak-kinds=definite" \
+        MICETRO_SLOW=1 \
+        ctest --test-dir build --output-on-failure -j 1 -L wire "$@"
+    ;;
+bench)
+    # shellcheck disable=SC2086
+    need $build_pkgs $run_pkgs $test_pkgs $bench_pkgs
+    build build
+    exec tests/bench/bench_login.sh "$@"
+    ;;
+*)
+    say "unknown command \"$cmd\": run, test, test-sanitize, test-valgrind," \
+        "build or bench"
+    exit 2
+    ;;
+esac

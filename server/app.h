@@ -1,0 +1,27 @@
+/* micetro-emu: what every request handler can reach.
+ *
+ * One struct app lives for the whole process; handlers get it through
+ * app_of(soap).  It owns nothing the handlers must free.
+ */
+#ifndef MICETRO_APP_H
+#define MICETRO_APP_H
+
+#include <signal.h>
+
+#include "config.h"
+
+struct soap;
+struct store;
+struct wsdl;
+
+struct app {
+    const struct config *cfg;
+    struct store *store;
+    struct wsdl *wsdl;
+    volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
+};
+
+/* The app behind a gSOAP context of the daemon (see httpd.c). */
+struct app *app_of(struct soap *soap);
+
+#endif

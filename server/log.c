@@ -1,0 +1,27 @@
+/* micetro-emu: log lines on stderr (see log.h). */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
+
+void log_msg(const char *fmt, ...)
+{
+    char line[1024], ts[32];
+    struct timeval tv;
+    struct tm tm;
+    va_list ap;
+    int n;
+
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    n = snprintf(line, sizeof(line), "%s.%03dZ micetro-emu: ", ts,
+                 (int)(tv.tv_usec / 1000));
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    va_end(ap);
+    /* one write per line so threads do not interleave */
+    fprintf(stderr, "%s\n", line);
+}

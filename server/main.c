@@ -1,0 +1,150 @@
+/* micetro-emu: a Micetro-compatible SOAP API for ISC DHCP failover.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * main: parses the command line, starts the embedded PostgreSQL cluster
+ * when no database is given, opens the store (applying migrations), makes
+ * sure the administrator exists, then serves until SIGTERM/SIGINT.
+ */
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "app.h"
+#include "config.h"
+#include "httpd.h"
+#include "log.h"
+#include "pgcluster.h"
+#include "session.h"
+#include "store.h"
+#include "wsdl.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* 1 when host is a loopback address (or "localhost"). */
+static int is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+
+    if (strcmp(host, "localhost") == 0)
+        return 1;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    struct app app;
+    struct err e;
+    struct pgcluster *pc = NULL;
+    struct httpd *h = NULL;
+    char conninfo[1024];
+    int rc, status = 1, busy = 0;
+
+    rc = config_parse(&cfg, argc, argv);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    if (cfg.mode == MODE_WORKER) {
+        fprintf(stderr, "micetro-emu: the configuration worker is not part "
+                "of this version yet; use \"serve\"\n");
+        return 2;
+    }
+    if (cfg.admin_password_default && !is_loopback(cfg.listen_host)) {
+        fprintf(stderr, "micetro-emu: refusing to listen on %s with the "
+                "default administrator password: set "
+                "MICETRO_ADMIN_PASSWORD\n", cfg.listen_host);
+        return 2;
+    }
+    memset(&app, 0, sizeof(app));
+    app.cfg = &cfg;
+    app.stop = &stop_flag;
+    err_clear(&e);
+    install_signals();
+    xmlInitParser();
+
+    app.wsdl = wsdl_new(cfg.profile, &e);
+    if (app.wsdl == NULL)
+        goto fail;
+    h = httpd_new(&app, &e); /* bind first: fail fast on a busy port */
+    if (h == NULL)
+        goto fail;
+    if (cfg.db == NULL) {
+        pc = pgcluster_start(cfg.data_dir, conninfo, sizeof(conninfo), &e);
+        if (pc == NULL)
+            goto fail;
+        log_msg("embedded PostgreSQL running in %s", cfg.data_dir);
+    } else {
+        snprintf(conninfo, sizeof(conninfo), "%s", cfg.db);
+    }
+    struct store_opts so = {
+        .conninfo = conninfo,
+        .pool_size = cfg.db_pool,
+        .acquire_timeout_ms = cfg.db_acquire_timeout_ms,
+        .connect_timeout_s = cfg.db_connect_timeout_s,
+        .statement_timeout_ms = cfg.db_statement_timeout_ms,
+    };
+    app.store = store_open(&so, &e);
+    if (app.store == NULL)
+        goto fail;
+    if (session_bootstrap(&app, &e))
+        goto fail;
+    if (stop_flag) {
+        status = 0;
+        goto out;
+    }
+    /* the line tests and scripts wait for, on its own */
+    fprintf(stderr, "micetro-emu: listening on http://%s%s%s:%d"
+            "/_mmwebext/mmwebext.dll?Soap\n",
+            strchr(cfg.listen_host, ':') ? "[" : "", cfg.listen_host,
+            strchr(cfg.listen_host, ':') ? "]" : "", httpd_port(h));
+    busy = httpd_run(h) != 0;
+    log_msg("stopped serving");
+    status = busy ? 1 : 0;
+    goto out;
+fail:
+    fprintf(stderr, "micetro-emu: %s\n", e.msg);
+    status = 1;
+out:
+    if (!busy) {
+        /* with connections still busy, their threads may use these */
+        httpd_free(h);
+        store_close(app.store);
+        wsdl_free(app.wsdl);
+        xmlCleanupParser();
+    }
+    if (pc != NULL) {
+        struct err e2;
+        if (pgcluster_stop(pc, &e2))
+            fprintf(stderr, "micetro-emu: %s\n", e2.msg);
+        else
+            log_msg("embedded PostgreSQL stopped");
+    }
+    return status;
+}

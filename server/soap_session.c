@@ -1,0 +1,151 @@
+/* micetro-emu: Login and Logout, and the session check every other
+ * operation starts with. */
+#include "session.h"
+
+#include <string.h>
+
+#include "soapH.h"
+
+#include "app.h"
+#include "auth.h"
+#include "core/passwd.h"
+#include "core/sessid.h"
+#include "fault.h"
+#include "log.h"
+#include "store.h"
+
+#define ADMIN_LOGIN "administrator"
+#define SESSION_FAULT "Invalid or expired session"
+#define CREDENTIALS_FAULT "Invalid username or password."
+
+int session_bootstrap(struct app *app, struct err *e)
+{
+    char hash[PASSWD_HASH_MAX];
+    struct store_conn *c;
+    int rc;
+
+    c = store_acquire(app->store, e);
+    if (c == NULL)
+        return e->code;
+    rc = store_user_hash(c, ADMIN_LOGIN, hash, sizeof(hash), e);
+    if (rc == 0 && passwd_verify(app->cfg->admin_password, hash))
+        goto out; /* already as configured */
+    if (rc != 0 && rc != ERR_NOTFOUND)
+        goto out;
+    rc = passwd_hash(app->cfg->admin_password, hash, sizeof(hash), e);
+    if (rc == 0)
+        rc = store_user_upsert(c, ADMIN_LOGIN, hash, e);
+    if (rc == 0)
+        log_msg("administrator password set from %s",
+                app->cfg->admin_password_default ? "the default"
+                                                 : "MICETRO_ADMIN_PASSWORD");
+out:
+    store_release(app->store, c);
+    return rc;
+}
+
+int session_require(struct soap *soap, const char *sid)
+{
+    struct app *app = app_of(soap);
+    struct store_conn *c;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (!sessid_valid(sid))
+        return fault_set(soap, ERR_SESSION, SESSION_FAULT);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = store_session_touch(c, sid, app->cfg->session_timeout_s, NULL, 0,
+                             &e);
+    store_release(app->store, c);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int login(struct soap *soap, struct _mm__Login *rq,
+                 struct _mm__LoginResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char hash[PASSWD_HASH_MAX] = "";
+    char sid[SESSID_LEN + 1];
+    struct store_conn *c;
+    struct err e;
+    int rc, ok;
+
+    err_clear(&e);
+    if (rq->loginName == NULL || rq->password == NULL)
+        return fault_set(soap, ERR_AUTH, CREDENTIALS_FAULT);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = store_user_hash(c, rq->loginName, hash, sizeof(hash), &e);
+    if (rc != 0 && rc != ERR_NOTFOUND)
+        goto out;
+    /* always run the slow check, so unknown names cost the same time */
+    ok = passwd_verify(rq->password, rc == 0 ? hash : NULL);
+    if (!ok) {
+        rc = err_set(&e, ERR_AUTH, CREDENTIALS_FAULT);
+        goto out;
+    }
+    rc = sessid_generate(sid, &e);
+    if (rc == 0)
+        rc = store_session_create(c, sid, rq->loginName, &e);
+    if (rc == 0)
+        rs->session = soap_strdup(soap, sid);
+out:
+    store_release(app->store, c);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int logout(struct soap *soap, struct _mm__Logout *rq,
+                  struct _mm__LogoutResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_conn *c;
+    struct err e;
+    int rc;
+
+    (void)rs;
+    err_clear(&e);
+    if (!sessid_valid(rq->session))
+        return fault_set(soap, ERR_SESSION, SESSION_FAULT);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = store_session_end(c, rq->session, app->cfg->session_timeout_s, &e);
+    store_release(app->store, c);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points; the "_" ones belong to the SOAP 1.2 binding, which
+ * gSOAP declares separately but dispatches by element like the 1.1 one. */
+int __mm__Login(struct soap *soap, struct _mm__Login *rq,
+                struct _mm__LoginResponse *rs)
+{
+    return login(soap, rq, rs);
+}
+
+int __mm__Login_(struct soap *soap, struct _mm__Login *rq,
+                 struct _mm__LoginResponse *rs)
+{
+    return login(soap, rq, rs);
+}
+
+int __mm__Logout(struct soap *soap, struct _mm__Logout *rq,
+                 struct _mm__LogoutResponse *rs)
+{
+    return logout(soap, rq, rs);
+}
+
+int __mm__Logout_(struct soap *soap, struct _mm__Logout *rq,
+                  struct _mm__LogoutResponse *rs)
+{
+    return logout(soap, rq, rs);
+}
