@@ -387,9 +387,33 @@ static void send_wsdl(struct conn *c, const struct httpreq *rq, int head_only)
         log_msg("%s GET %s 200", c->peer, rq->target);
 }
 
+/* Turns whatever gSOAP stopped on into a fault of ours (with errorCode)
+ * and sends it.  A POST always gets an answer. */
+static void answer_error(struct soap *soap, int v12)
+{
+    int err = soap->error;
+
+    if (soap->version == 0)
+        soap->version = v12 ? 2 : 1;
+    if (err != SOAP_FAULT) {
+        const char *msg, *code;
+        if (err == SOAP_OK || err >= SOAP_STOP)
+            soap->error = SOAP_SYNTAX_ERROR; /* nothing usable came */
+        soap_set_fault(soap);
+        msg = *soap_faultstring(soap);
+        code = *soap_faultcode(soap);
+        int client = code != NULL
+                     && (strstr(code, "Client") || strstr(code, "Sender"));
+        fault_set(soap, client || err == SOAP_OK || err >= SOAP_STOP
+                            ? ERR_INVALID : ERR_INTERNAL,
+                  "%s", msg != NULL ? msg : "malformed SOAP request");
+    }
+    soap_send_fault(soap);
+}
+
 /* Hands the request in c->feed to gSOAP and sends its answer.  Returns 1
  * when the connection may stay open. */
-static int serve_soap(struct conn *c, int keep)
+static int serve_soap(struct conn *c, int keep, int v12)
 {
     struct soap *soap = c->soap;
     int ka;
@@ -397,11 +421,11 @@ static int serve_soap(struct conn *c, int keep)
     soap->socket = c->fd;
     soap->keep_alive = keep ? -1 : 0;
     soap->buflen = soap->bufidx = 0;
-    if (soap_begin_serve(soap) == SOAP_OK) {
-        if (soap_serve_request(soap) && soap->error
-            && soap->error < SOAP_STOP)
-            soap_send_fault(soap);
-    }
+    soap_begin(soap);
+    if (soap_begin_recv(soap) || soap_envelope_begin_in(soap)
+        || soap_recv_header(soap) || soap_body_begin_in(soap)
+        || soap_serve_request(soap))
+        answer_error(soap, v12);
     if (c->cfg->verbose)
         log_msg("%s POST soap error=%d", c->peer, soap->error);
     ka = soap_valid_socket(soap->socket) && soap->keep_alive != 0;
@@ -512,10 +536,15 @@ static int handle_one(struct conn *c)
             return 0;
     }
     const char *body = c->buf + hlen;
-    enum xmlscan_result xr = xmlscan_check(body, blen, cfg->max_depth);
+    int version = 0;
+    enum xmlscan_result xr = xmlscan_check(body, blen, cfg->max_depth,
+                                           &version);
+    if (version != 0)
+        v12 = version == 2; /* the envelope decides, not Content-Type */
     if (xr != XMLSCAN_OK) {
-        send_fault(c, v12, 400, "Bad Request", ERR_INVALID,
-                   xmlscan_message(xr));
+        send_fault(c, v12, v12 ? 400 : 500,
+                   v12 ? "Bad Request" : "Internal Server Error",
+                   ERR_INVALID, xmlscan_message(xr));
         return 0;
     }
     if (feed_build(c, c->buf, hlen, body, blen)) {
@@ -525,7 +554,7 @@ static int handle_one(struct conn *c)
     /* keep what follows (pipelined requests) */
     memmove(c->buf, c->buf + total, c->len - total);
     c->len -= total;
-    return serve_soap(c, rq.keep_alive) && rq.keep_alive;
+    return serve_soap(c, rq.keep_alive, v12) && rq.keep_alive;
 }
 
 static struct soap *soap_for_conn(struct conn *c)

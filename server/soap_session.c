@@ -2,7 +2,9 @@
  * operation starts with. */
 #include "session.h"
 
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "soapH.h"
 
@@ -17,6 +19,29 @@
 #define ADMIN_LOGIN "administrator"
 #define SESSION_FAULT "Invalid or expired session"
 #define CREDENTIALS_FAULT "Invalid username or password."
+#define PURGE_INTERVAL_S 60
+
+/* When expired sessions were last deleted (seconds, monotonic clock). */
+static atomic_llong last_purge;
+
+/* Deletes expired sessions at most once a minute, on the Login path, so
+ * the table holds about one timeout's worth of logins. */
+static void purge_expired(struct app *app, struct store_conn *c)
+{
+    struct timespec ts;
+    long long now, prev;
+    struct err e;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (long long)ts.tv_sec;
+    prev = atomic_load(&last_purge);
+    if (prev != 0 && now - prev < PURGE_INTERVAL_S)
+        return;
+    if (!atomic_compare_exchange_strong(&last_purge, &prev, now))
+        return; /* another thread does it */
+    if (store_session_purge(c, app->cfg->session_timeout_s, &e) < 0)
+        log_msg("deleting expired sessions failed: %s", e.msg);
+}
 
 int session_bootstrap(struct app *app, struct err *e)
 {
@@ -93,8 +118,10 @@ static int login(struct soap *soap, struct _mm__Login *rq,
     rc = sessid_generate(sid, &e);
     if (rc == 0)
         rc = store_session_create(c, sid, rq->loginName, &e);
-    if (rc == 0)
+    if (rc == 0) {
         rs->session = soap_strdup(soap, sid);
+        purge_expired(app, c);
+    }
 out:
     store_release(app->store, c);
     if (rc != 0)

@@ -16,12 +16,82 @@ static size_t skip_past(const char *b, size_t n, size_t i, const char *pat)
     return 0;
 }
 
+#define SOAP11_NS "http://schemas.xmlsoap.org/soap/envelope/"
+#define SOAP12_NS "http://www.w3.org/2003/05/soap-envelope"
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The SOAP version (1, 2) of the root start tag t[0..n) (without '<' and
+ * '>'), or 0 when it is not a SOAP Envelope. */
+static int envelope_version(const char *t, size_t n)
+{
+    size_t i = 0, nl, pl = 0;
+    const char *colon;
+
+    while (i < n && !is_space(t[i]) && t[i] != '/')
+        i++;
+    nl = i;
+    colon = memchr(t, ':', nl);
+    if (colon != NULL)
+        pl = (size_t)(colon - t);
+    if (nl - (colon ? pl + 1 : 0) != 8
+        || memcmp(t + nl - 8, "Envelope", 8) != 0)
+        return 0;
+    /* attributes: name = "value" | 'value' */
+    while (i < n) {
+        size_t an, as, vs, ve;
+        char q;
+        while (i < n && (is_space(t[i]) || t[i] == '/'))
+            i++;
+        as = i;
+        while (i < n && t[i] != '=' && !is_space(t[i]))
+            i++;
+        an = i - as;
+        while (i < n && is_space(t[i]))
+            i++;
+        if (i >= n || t[i] != '=')
+            return 0;
+        i++;
+        while (i < n && is_space(t[i]))
+            i++;
+        if (i >= n || (t[i] != '"' && t[i] != '\''))
+            return 0;
+        q = t[i++];
+        vs = i;
+        while (i < n && t[i] != q)
+            i++;
+        if (i >= n)
+            return 0;
+        ve = i++;
+        /* the declaration of the Envelope's own prefix */
+        int match = colon ? (an == 6 + pl && memcmp(t + as, "xmlns:", 6) == 0
+                             && memcmp(t + as + 6, t, pl) == 0)
+                          : (an == 5 && memcmp(t + as, "xmlns", 5) == 0);
+        if (!match)
+            continue;
+        if (ve - vs == sizeof(SOAP11_NS) - 1
+            && memcmp(t + vs, SOAP11_NS, ve - vs) == 0)
+            return 1;
+        if (ve - vs == sizeof(SOAP12_NS) - 1
+            && memcmp(t + vs, SOAP12_NS, ve - vs) == 0)
+            return 2;
+        return 0;
+    }
+    return 0;
+}
+
 enum xmlscan_result xmlscan_check(const char *b, size_t n,
-                                  unsigned max_depth)
+                                  unsigned max_depth, int *soap_version)
 {
     size_t i = 0;
     unsigned depth = 0;
+    int version = -1, closed = 0; /* -1: no root element seen yet */
 
+    if (soap_version != NULL)
+        *soap_version = 0;
     if (n >= 3 && (unsigned char)b[0] == 0xEF && (unsigned char)b[1] == 0xBB
         && (unsigned char)b[2] == 0xBF)
         i = 3;
@@ -34,6 +104,13 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
         const char *lt = memchr(b + i, '<', n - i);
         if (lt == NULL)
             break;
+        if (closed) {
+            /* after the root only blanks, comments and PIs may follow */
+            for (size_t k = i; k < (size_t)(lt - b); k++) {
+                if (!is_space(b[k]))
+                    return XMLSCAN_TRAILING;
+            }
+        }
         i = (size_t)(lt - b) + 1;
         if (i >= n)
             return XMLSCAN_MALFORMED;
@@ -51,11 +128,13 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
                 return XMLSCAN_DTD; /* <!DOCTYPE, <!ENTITY, <!ELEMENT ... */
             }
         } else if (b[i] == '/') {
-            if (depth > 0)
-                depth--;
+            if (depth > 0 && --depth == 0)
+                closed = 1;
             if ((i = skip_past(b, n, i, ">")) == 0)
                 return XMLSCAN_MALFORMED;
         } else {
+            if (closed)
+                return XMLSCAN_TRAILING;
             /* a start tag: find its end outside quoted attribute values */
             char q = 0;
             size_t j = i;
@@ -71,12 +150,29 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
             }
             if (j >= n)
                 return XMLSCAN_MALFORMED;
-            if (b[j - 1] != '/' && ++depth > max_depth)
+            if (version < 0) {
+                version = envelope_version(b + i, j - i);
+                if (version == 0)
+                    return XMLSCAN_NOT_ENVELOPE;
+                if (soap_version != NULL)
+                    *soap_version = version;
+            }
+            if (b[j - 1] == '/') {
+                if (depth == 0)
+                    closed = 1;
+            } else if (++depth > max_depth) {
                 return XMLSCAN_TOO_DEEP;
+            }
             i = j + 1;
         }
     }
-    return XMLSCAN_OK;
+    if (version < 0)
+        return XMLSCAN_NOT_XML;
+    for (; i < n; i++) {
+        if (closed && !is_space(b[i]))
+            return XMLSCAN_TRAILING;
+    }
+    return closed ? XMLSCAN_OK : XMLSCAN_MALFORMED;
 }
 
 const char *xmlscan_message(enum xmlscan_result r)
@@ -88,6 +184,10 @@ const char *xmlscan_message(enum xmlscan_result r)
     case XMLSCAN_DTD: return "DTDs and entity declarations are not allowed";
     case XMLSCAN_TOO_DEEP: return "XML nesting exceeds the depth limit";
     case XMLSCAN_MALFORMED: return "malformed XML";
+    case XMLSCAN_NOT_ENVELOPE:
+        return "request body is not a SOAP 1.1 or 1.2 Envelope";
+    case XMLSCAN_TRAILING:
+        return "content after the end of the SOAP Envelope";
     }
     return "malformed XML";
 }

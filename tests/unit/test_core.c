@@ -155,37 +155,68 @@ static void test_httpreq(void)
 
 static enum xmlscan_result scan(const char *s, unsigned depth)
 {
-    return xmlscan_check(s, strlen(s), depth);
+    return xmlscan_check(s, strlen(s), depth, NULL);
 }
+
+#define E11 "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+#define E12 "<Envelope xmlns='http://www.w3.org/2003/05/soap-envelope'>"
 
 static void test_xmlscan(void)
 {
     static char deep[70000];
     size_t o = 0;
+    int v = -1;
+    const char *ok11 = "<?xml version=\"1.0\"?>\n" E11
+                       "<s:Body><a x=\"1>2\"/><c>t</c></s:Body></s:Envelope>\n";
+    const char *ok12 = "\xEF\xBB\xBF  " E12 "<Body/></Envelope><!-- c -->";
 
-    CHECK(scan("<?xml version=\"1.0\"?><a><b x=\"1>2\"/><c>t</c></a>", 2)
-          == XMLSCAN_OK);
-    CHECK(scan("\xEF\xBB\xBF  <a/>", 1) == XMLSCAN_OK);
-    CHECK(scan("<a><b><c/></b></a>", 2) == XMLSCAN_OK); /* c is empty */
-    CHECK(scan("<a><b><c></c></b></a>", 2) == XMLSCAN_TOO_DEEP);
+    CHECK(xmlscan_check(ok11, strlen(ok11), 3, &v) == XMLSCAN_OK && v == 1);
+    CHECK(xmlscan_check(ok12, strlen(ok12), 3, &v) == XMLSCAN_OK && v == 2);
+    CHECK(scan(ok11, 2) == XMLSCAN_TOO_DEEP); /* Envelope, Body, c */
+    CHECK(scan(E11 "<s:Body><c/></s:Body></s:Envelope>", 2) == XMLSCAN_OK);
+    CHECK(scan("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/"
+               "envelope/\"/>", 2) == XMLSCAN_OK);
+    /* not SOAP */
     CHECK(scan("hello", 32) == XMLSCAN_NOT_XML);
     CHECK(scan("", 32) == XMLSCAN_NOT_XML);
+    CHECK(scan("<?xml version=\"1.0\"?>", 32) == XMLSCAN_NOT_XML);
     CHECK(scan("{\"jsonrpc\":\"2.0\"}", 32) == XMLSCAN_NOT_XML);
-    CHECK(scan("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>",
-               32) == XMLSCAN_DTD);
-    CHECK(scan("<x><!ENTITY a \"b\"></x>", 32) == XMLSCAN_DTD);
-    CHECK(scan("<x><!-- <!DOCTYPE in a comment --></x>", 32) == XMLSCAN_OK);
-    CHECK(scan("<x><![CDATA[<!DOCTYPE <a><b><c>]]></x>", 1) == XMLSCAN_OK);
-    CHECK(scan("<x><!-- unterminated", 32) == XMLSCAN_MALFORMED);
-    CHECK(scan("<x attr=\"unterminated>", 32) == XMLSCAN_MALFORMED);
-    CHECK(scan("<x><", 32) == XMLSCAN_MALFORMED);
+    CHECK(scan("<foo/>", 32) == XMLSCAN_NOT_ENVELOPE);
+    CHECK(scan("<Envelope xmlns=\"urn:not-soap\"><Body/></Envelope>", 32)
+          == XMLSCAN_NOT_ENVELOPE);
+    CHECK(scan("<soap-env:Envelope><soap-env:Body/></soap-env:Envelope>", 32)
+          == XMLSCAN_NOT_ENVELOPE); /* prefix never declared */
+    CHECK(scan("<a:Envelope xmlns:b=\"http://schemas.xmlsoap.org/soap/"
+               "envelope/\"/>", 32) == XMLSCAN_NOT_ENVELOPE);
+    CHECK(scan("<ns0:Login xmlns:ns0=\"http://menandmice.com/webservices/\"/>",
+               32) == XMLSCAN_NOT_ENVELOPE);
+    /* trailing content */
+    CHECK(scan(E11 "<s:Body/></s:Envelope>" E11 "<s:Body/></s:Envelope>", 32)
+          == XMLSCAN_TRAILING);
+    CHECK(scan(E11 "<s:Body/></s:Envelope>junk", 32) == XMLSCAN_TRAILING);
+    CHECK(scan(E11 "<s:Body/></s:Envelope> \r\n", 32) == XMLSCAN_OK);
+    /* DTDs, comments, CDATA */
+    CHECK(scan("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]>" E11
+               "</s:Envelope>", 32) == XMLSCAN_DTD);
+    CHECK(scan(E11 "<!ENTITY a \"b\"></s:Envelope>", 32) == XMLSCAN_DTD);
+    CHECK(scan(E11 "<!-- <!DOCTYPE in a comment --></s:Envelope>", 32)
+          == XMLSCAN_OK);
+    CHECK(scan(E11 "<![CDATA[<!DOCTYPE <a><b><c>]]></s:Envelope>", 1)
+          == XMLSCAN_OK);
+    /* malformed */
+    CHECK(scan(E11 "<!-- unterminated", 32) == XMLSCAN_MALFORMED);
+    CHECK(scan(E11 "<x attr=\"unterminated>", 32) == XMLSCAN_MALFORMED);
+    CHECK(scan(E11 "<", 32) == XMLSCAN_MALFORMED);
+    CHECK(scan(E11 "<s:Body>", 32) == XMLSCAN_MALFORMED); /* never closed */
+    o = strlen(E11);
+    memcpy(deep, E11, o);
     for (int i = 0; i < 10000; i++) {
         memcpy(deep + o, "<a>", 3);
         o += 3;
     }
     deep[o] = '\0';
     CHECK(scan(deep, 32) == XMLSCAN_TOO_DEEP);
-    CHECK(scan(deep, 10000) == XMLSCAN_OK);
+    CHECK(scan(deep, 20000) == XMLSCAN_MALFORMED);
     CHECK(strcmp(xmlscan_message(XMLSCAN_DTD),
                  "DTDs and entity declarations are not allowed") == 0);
 }

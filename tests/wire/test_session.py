@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Session lifetime: idle expiry, persistence across a restart, uniqueness;
+and the server's life cycle: signals, admin password, --help/--version."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import emutest as et  # noqa: E402
+
+
+class ExpiryTest(et.EmuTestCase):
+    """--session-timeout 2: sessions die after 2 s without use."""
+
+    @classmethod
+    def setUpClass(cls):
+        if et.remote():
+            raise unittest.SkipTest("needs a server started by the harness (MICETRO_URL is set)")
+        cls.emu = et.Emu(["--session-timeout", "2"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.close()
+
+    def test_expires_when_idle(self):
+        s = et.login(self.emu)
+        self.assertEqual(et.session_state(self.emu, s), "valid")
+        time.sleep(4.0)
+        r = et.call(self.emu, "GetDHCPServers", s)
+        self.assertFault11(r, "Client", et.BAD_SESSION)
+        self.assertFault11(et.logout(self.emu, s), "Client", et.BAD_SESSION)
+        # a new login works and gives another session
+        s2 = et.login(self.emu)
+        self.assertNotEqual(s, s2)
+        self.assertEqual(et.session_state(self.emu, s2), "valid")
+
+    def test_use_keeps_alive(self):
+        """The timeout counts idle time: a session used every 0.7 s outlives it."""
+        s = et.login(self.emu)
+        start = time.monotonic()
+        while time.monotonic() - start < 4.0:
+            time.sleep(0.7)
+            self.assertEqual(et.session_state(self.emu, s), "valid",
+                             "session died after %.1f s despite use" % (time.monotonic() - start))
+        result = et.logout(self.emu, s)
+        et.result_of(result, "Logout")
+
+
+class RestartTest(et.EmuTestCase):
+
+    def test_survives_restart(self):
+        emu = et.Emu()
+        try:
+            et.need_local(self)
+            s = et.login(emu)
+            dead = et.login(emu)
+            et.result_of(et.logout(emu, dead), "Logout")
+            self.assertEqual(et.session_state(emu, s), "valid")
+            old_pid = emu.pid
+            emu.stop()  # asserts exit status 0
+            self.assertFalse(emu.alive())
+            emu.start()
+            self.assertNotEqual(emu.pid, old_pid)
+            self.assertEqual(et.session_state(emu, s), "valid")
+            self.assertEqual(et.session_state(emu, dead), "invalid")
+            et.result_of(et.logout(emu, s), "Logout")
+            self.assertEqual(et.session_state(emu, s), "invalid")
+        finally:
+            emu.close()
+
+
+class UniquenessTest(et.EmuTestCase):
+
+    def test_hundred_logins_distinct(self):
+        emu = et.Emu()
+        try:
+            conn = et.connect(emu)
+            try:
+                sessions = [et.login(emu, conn=conn) for _ in range(100)]
+                for s in sessions:
+                    self.assertSession(s)
+                self.assertEqual(len(set(sessions)), 100)
+                # ids look random: no long common prefix, all 62 symbols not
+                # squeezed into a few
+                prefix = os.path.commonprefix(sessions)
+                self.assertLess(len(prefix), 3, prefix)
+                chars = set("".join(sessions))
+                self.assertGreater(len(chars), 50)
+                for s in sessions:
+                    et.result_of(et.logout(emu, s, conn=conn), "Logout")
+            finally:
+                conn.close()
+        finally:
+            emu.close()
+
+
+class LifecycleTest(et.EmuTestCase):
+
+    def setUp(self):
+        et.need_local(self)
+
+    def run_bin(self, args, env=None, timeout=30):
+        e = dict(os.environ)
+        e.pop("MICETRO_ADMIN_PASSWORD", None)
+        e.pop("MICETRO_DB", None)
+        e.update(env or {})
+        return subprocess.run([et.BIN] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=e, timeout=timeout)
+
+    def test_help_and_version(self):
+        r = self.run_bin(["--help"])
+        self.assertEqual(r.returncode, 0)
+        out = (r.stdout + r.stderr).decode()
+        for opt in ("--listen", "--db", "--data-dir", "--session-timeout", "--max-message-bytes",
+                    "--message-timeout", "--max-connections", "--db-pool"):
+            self.assertIn(opt, out)
+        r = self.run_bin(["--version"])
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex((r.stdout + r.stderr).decode(), r"micetro-emu \d+\.\d+")
+        r = self.run_bin(["serve", "--no-such-option"])
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_sigint_exits_zero(self):
+        emu = et.Emu()
+        try:
+            s = et.login(emu)
+            emu.stop(sig=signal.SIGINT)  # asserts status 0
+            emu.start()
+            self.assertEqual(et.session_state(emu, s), "valid")
+        finally:
+            emu.close()
+
+    def test_sigterm_finishes_request_in_flight(self):
+        emu = et.Emu()
+        try:
+            body = et.envelope11(et.login_xml()).encode()
+            data = et.http_request_bytes(emu, body)
+            sock = et.raw_socket(emu, timeout=15)
+            try:
+                sock.sendall(data[:-50])
+                time.sleep(0.3)
+                emu.proc.send_signal(signal.SIGTERM)
+                time.sleep(0.5)
+                sock.sendall(data[-50:])
+                raw, how = et.read_until_close(sock, time.monotonic() + 10)
+            finally:
+                sock.close()
+            resp = et.parse_raw_response(raw)
+            self.assertIsNotNone(resp, "no answer to the request in flight (%s)" % how)
+            self.assertSession(et.result_of(resp, "Login").find(et.q(et.NS_MM, "session")).text)
+            emu.stop()  # already signalled: waits and asserts status 0
+        finally:
+            emu.close()
+
+    def test_admin_password_from_env(self):
+        emu = et.Emu(env={"MICETRO_ADMIN_PASSWORD": "S3cret-pass"})
+        try:
+            self.assertSession(et.login(emu, password="S3cret-pass"))
+            r = et.post(emu, et.envelope11(et.login_xml(password="administrator")), "Login")
+            self.assertFault11(r, "Client", exact=et.BAD_CREDENTIALS)
+        finally:
+            emu.close()
+
+    def test_default_password_refused_off_loopback(self):
+        """The default password with a non-loopback --listen: refused at start."""
+        emu = et.Emu(start=False)
+        try:
+            cmd = [et.BIN, "serve", "--listen", "0.0.0.0:0", "--data-dir", emu.data_dir]
+            e = dict(os.environ)
+            e.pop("MICETRO_ADMIN_PASSWORD", None)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, env=e, cwd=emu.tmp)
+            try:
+                _, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                self.fail("server started on 0.0.0.0 with the default admin password")
+            err = err.decode("utf-8", "replace")
+            self.assertNotEqual(proc.returncode, 0, err)
+            self.assertNotIn("listening on", err)
+            self.assertIn("password", err.lower())
+        finally:
+            emu.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
