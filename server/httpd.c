@@ -262,6 +262,23 @@ static size_t feed_recv(struct soap *soap, char *s, size_t n)
     return n;
 }
 
+/* Reads more of a chunked body; RD_OK, or RD_ANSWERED after a 413 when
+ * the buffer is full, or RD_CLOSE. */
+static enum rd fill_body(struct conn *c, double deadline, size_t limit,
+                         int v12)
+{
+    ssize_t r = fill(c, deadline, 0, limit);
+
+    if (r > 0)
+        return RD_OK;
+    if (r == -2) {
+        send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
+                   "request body exceeds the message size limit");
+        return RD_ANSWERED;
+    }
+    return RD_CLOSE;
+}
+
 /* Decodes a chunked body that starts at c->buf[start]; reads more as
  * needed.  On success the decoded body is at c->buf[start..start+*blen)
  * and the request ends at *end.  Returns RD_OK or what was done. */
@@ -276,13 +293,9 @@ static enum rd read_chunked(struct conn *c, size_t start, double deadline,
         char *stop;
 
         while ((eol = memchr(c->buf + in, '\n', c->len - in)) == NULL) {
-            ssize_t r = fill(c, deadline, 0, limit);
-            if (r <= 0) {
-                if (r == -2)
-                    send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
-                               "request body exceeds the message size limit");
-                return r == -2 ? RD_ANSWERED : RD_CLOSE;
-            }
+            enum rd r = fill_body(c, deadline, limit, v12);
+            if (r != RD_OK)
+                return r;
             if (c->len - in > 256) {
                 send_plain(c, 400, "Bad Request", "malformed chunk", 0);
                 return RD_ANSWERED;
@@ -304,13 +317,9 @@ static enum rd read_chunked(struct conn *c, size_t start, double deadline,
             return RD_ANSWERED;
         }
         while (c->len < in + sz + 2) {
-            ssize_t r = fill(c, deadline, 0, limit);
-            if (r <= 0) {
-                if (r == -2)
-                    send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
-                               "request body exceeds the message size limit");
-                return r == -2 ? RD_ANSWERED : RD_CLOSE;
-            }
+            enum rd r = fill_body(c, deadline, limit, v12);
+            if (r != RD_OK)
+                return r;
         }
         memmove(c->buf + out, c->buf + in, (size_t)sz);
         out += sz;

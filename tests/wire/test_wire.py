@@ -5,6 +5,7 @@ faults, sessions across connections, keep-alive, the WSDL and unknown paths."""
 
 import os
 import sys
+import time
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -332,6 +333,113 @@ class WireTest(et.EmuTestCase):
             self.check_logout_response(et.logout(self.emu, s, conn=conn))
         finally:
             conn.close()
+
+    # -- HTTP framing: chunked bodies, 100-continue, pipelining
+
+    def _raw_exchange(self, data, answers, timeout=10):
+        """Sends raw bytes on one connection; returns the first `answers`
+        responses parsed from what comes back (Content-Length framed)."""
+        sock = et.raw_socket(self.emu, timeout=timeout)
+        try:
+            sock.sendall(data)
+            buf, out = b"", []
+            deadline = time.monotonic() + timeout
+            while len(out) < answers and time.monotonic() < deadline:
+                head, sep, rest = buf.partition(b"\r\n\r\n")
+                if sep:
+                    r = et.parse_raw_response(buf)
+                    n = int(r.header("Content-Length") or 0)
+                    if len(rest) >= n:
+                        out.append(r)
+                        buf = rest[n:]
+                        continue
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            return out
+        finally:
+            sock.close()
+
+    def _chunked_login(self, body, sizes):
+        host, port = et._hostport(self.emu)
+        head = ("POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n"
+                % (et._path(self.emu), host, port, et.CT11)).encode()
+        data, i = b"", 0
+        for n in sizes:
+            part = body[i:i + n]
+            i += n
+            data += b"%x;ext=1\r\n" % len(part) + part + b"\r\n"
+        data += b"%x\r\n" % (len(body) - i) + body[i:] + b"\r\n" if i < len(body) else b""
+        return head + data + b"0\r\nX-Trailer: t\r\n\r\n"
+
+    def test_chunked_request(self):
+        need_local(self)
+        body = fill(ZEEP_LOGIN).encode()
+        (r,) = self._raw_exchange(self._chunked_login(body, [7, 100, 1]), 1)
+        s = self.check_login_response(r)
+        self.check_logout_response(et.logout(self.emu, s))
+
+    def test_chunked_request_over_limit(self):
+        need_local(self)
+        emu = et.Emu(args=["--max-message-bytes", "4096"])
+        try:
+            host, port = et._hostport(emu)
+            head = ("POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n"
+                    % (et._path(emu), host, port, et.CT11)).encode()
+            chunk = b"<" + b"a" * 2047
+            data = head + (b"800\r\n" + chunk + b"\r\n") * 3 + b"0\r\n\r\n"
+            sock = et.raw_socket(emu, timeout=10)
+            try:
+                sock.sendall(data)
+                got, _ = et.read_until_close(sock, time.monotonic() + 10)
+            finally:
+                sock.close()
+            r = et.parse_raw_response(got)
+            self.assertIsNotNone(r, got[:200])
+            self.assertEqual(r.status, 413, r)
+            self.assertIn(b"exceeds the message size limit", r.body)
+            self.assertHealthy(emu)
+        finally:
+            emu.close()
+
+    def test_expect_100_continue(self):
+        need_local(self)
+        body = fill(ZEEP_LOGIN).encode()
+        data = et.http_request_bytes(self.emu, body, extra_headers=["Expect: 100-continue"])
+        head, _, rest = data.partition(b"\r\n\r\n")
+        sock = et.raw_socket(self.emu, timeout=10)
+        try:
+            sock.sendall(head + b"\r\n\r\n")
+            first = sock.recv(4096)
+            self.assertTrue(first.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), first)
+            sock.sendall(rest)
+            got = first[len(b"HTTP/1.1 100 Continue\r\n\r\n"):]
+            while b"</SOAP-ENV:Envelope>" not in got:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+        finally:
+            sock.close()
+        r = et.parse_raw_response(got)
+        s = self.check_login_response(r)
+        self.check_logout_response(et.logout(self.emu, s))
+
+    def test_pipelined_requests(self):
+        """Two requests sent back to back on one connection get two
+        answers, in order."""
+        need_local(self)
+        s = et.login(self.emu)
+        one = et.http_request_bytes(self.emu, fill(ZEEP_LOGIN))
+        two = et.http_request_bytes(self.emu, fill(ZEEP_LOGOUT, session=s), op="Logout")
+        r1, r2 = self._raw_exchange(one + two, 2)
+        s2 = self.check_login_response(r1)
+        self.check_logout_response(r2)
+        self.assertFault11(et.logout(self.emu, s), "Client", text=et.BAD_SESSION)
+        self.check_logout_response(et.logout(self.emu, s2))
 
     def test_unknown_path_404(self):
         for method, path in (("GET", "/"), ("GET", "/nothing/here"), ("POST", "/nothing/here"),
