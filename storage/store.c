@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +17,10 @@
 
 /* Used when the options leave connect_timeout_s at 0. */
 #define DEFAULT_CONNECT_TIMEOUT_S 10
+/* How much longer than statement_timeout a statement may take before the
+ * client gives up: the server cancels a slow statement itself, so only a
+ * server that stopped answering (frozen, unreachable) gets this far. */
+#define ANSWER_MARGIN_MS 1000
 /* How many times store_acquire drains an idle connection's socket while
  * looking for the end of a connection closed by the server. */
 #define ALIVE_POLLS 8
@@ -27,10 +32,41 @@ struct store {
     int connect_timeout_s;
     int statement_timeout_ms;
     int migrations_applied;
+    int serving;   /* store_open succeeded: failures reach clients */
+    int down;      /* DOWN_* reported by note_down since the last
+                      connection was made (mu) */
+    int sync_init; /* mu and cv are initialised */
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection was released */
     struct store_conn *conns;
 };
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How long a statement may wait for the server (0: no limit). */
+static int answer_ms(const struct store *st)
+{
+    long long ms = (long long)st->statement_timeout_ms + ANSWER_MARGIN_MS;
+
+    if (st->statement_timeout_ms <= 0)
+        return 0;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* How long a (re)connection may take, statement_timeout set included. */
+static int connect_ms(const struct store *st)
+{
+    long long ms = (long long)st->connect_timeout_s * 1000;
+
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
 
 /* Copies a libpq message into dst on one line: runs of newlines and tabs
  * become one space, trailing blanks go. */
@@ -56,6 +92,86 @@ static void one_line(char *dst, size_t len, const char *src)
     dst[n] = '\0';
 }
 
+/* What a client may see of a libpq message: its first line, without the
+ * "connection to server on socket "/path" failed: " (or "at "host" (addr),
+ * port N failed: ") prefix, and with any other quoted path blanked out as
+ * "...".  The full text goes to the operator instead (note_down). */
+static void client_reason(char *dst, size_t len, const char *src)
+{
+    char line[256], out[256];
+    const char *p, *q, *f;
+    size_t n;
+
+    if (src == NULL)
+        src = "";
+    n = strcspn(src, "\n");
+    if (n >= sizeof(line))
+        n = sizeof(line) - 1;
+    memcpy(line, src, n);
+    line[n] = '\0';
+    p = line;
+    if (strncmp(p, "connection to server ", 21) == 0) {
+        /* the reason follows " failed: " after the quoted socket/host */
+        q = strchr(p, '"');
+        q = q != NULL ? strchr(q + 1, '"') : NULL;
+        f = q != NULL ? strstr(q, " failed: ") : NULL;
+        p = f != NULL ? f + 9 : "";
+    }
+    for (n = 0; *p != '\0' && n + 1 < sizeof(out); p++) {
+        q = *p == '"' ? strchr(p + 1, '"') : NULL;
+        if (q != NULL && memchr(p + 1, '/', (size_t)(q - p - 1)) != NULL &&
+            n + 6 < sizeof(out)) {
+            memcpy(out + n, "\"...\"", 5);
+            n += 5;
+            p = q;
+            continue;
+        }
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    one_line(dst, len, out);
+    if (dst[0] == '\0' && len > 0)
+        snprintf(dst, len, "%s", "no reason given");
+}
+
+/* Kinds of failure note_down reports, each once per outage. */
+enum { DOWN_LOST = 1, DOWN_UNAVAILABLE = 2, DOWN_SILENT = 4 };
+
+/* Reports a failure to the operator once per outage and kind (lost
+ * connection, failed connection attempt, server not answering): one line
+ * with the full text on stderr, where clients get a short message on every
+ * request.  Nothing is logged while store_open runs: its caller prints the
+ * error. */
+static void note_down(struct store *st, int kind, const char *what,
+                      const char *text)
+{
+    int first;
+
+    if (!st->serving)
+        return;
+    pthread_mutex_lock(&st->mu);
+    first = !(st->down & kind);
+    st->down |= kind;
+    pthread_mutex_unlock(&st->mu);
+    if (first)
+        fprintf(stderr, "micetro-emu: %s%s\n", what, text);
+}
+
+/* A connection was made: ends the outage reported by note_down. */
+static void note_up(struct store *st)
+{
+    int was;
+
+    if (!st->serving)
+        return;
+    pthread_mutex_lock(&st->mu);
+    was = st->down;
+    st->down = 0;
+    pthread_mutex_unlock(&st->mu);
+    if (was)
+        fprintf(stderr, "micetro-emu: database connection restored\n");
+}
+
 /* Notices (and FATAL messages that arrive while idle) are not printed on
  * stderr: a daemon reports errors through its own channels. */
 static void quiet_notice(void *arg, const PGresult *res)
@@ -78,6 +194,26 @@ static int sqlstate_lost(const char *s)
            strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0;
 }
 
+/* Marks c lost and fails with libpq's reason (r's message when it has
+ * one): clients get its first line without paths, the operator the whole
+ * text once per outage. */
+static int conn_lost(struct store_conn *c, const PGresult *r, struct err *e)
+{
+    const char *m = "";
+    char full[200], reason[160];
+
+    c->lost = 1;
+    if (r != NULL && PQresultErrorMessage(r)[0] != '\0')
+        m = PQresultErrorMessage(r);
+    else if (c->pg != NULL)
+        m = PQerrorMessage(c->pg);
+    one_line(full, sizeof(full), m);
+    client_reason(reason, sizeof(reason), m[0] != '\0' ? m : "no reply");
+    note_down(c->st, DOWN_LOST, "database connection lost: ",
+              full[0] != '\0' ? full : "no reply");
+    return err_set(e, ERR_DB, "database connection lost: %s", reason);
+}
+
 /* Maps a statement's result (NULL when libpq could not even send it) to
  * 0 or an ERR_* code; does not clear r. */
 static int check_result(struct store_conn *c, const PGresult *r,
@@ -86,15 +222,8 @@ static int check_result(struct store_conn *c, const PGresult *r,
     const char *state, *primary, *cons;
     char msg[200];
 
-    if (r == NULL || PQstatus(c->pg) != CONNECTION_OK) {
-        c->lost = 1;
-        one_line(msg, sizeof(msg),
-                 r != NULL && PQresultErrorMessage(r)[0] != '\0'
-                     ? PQresultErrorMessage(r)
-                     : PQerrorMessage(c->pg));
-        return err_set(e, ERR_DB, "database connection lost: %s",
-                       msg[0] != '\0' ? msg : "no reply");
-    }
+    if (r == NULL || c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK)
+        return conn_lost(c, r, e);
     switch (PQresultStatus(r)) {
     case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
@@ -120,6 +249,7 @@ static int check_result(struct store_conn *c, const PGresult *r,
 
     if (sqlstate_lost(state)) {
         c->lost = 1;
+        note_down(c->st, DOWN_LOST, "database connection lost: ", msg);
         return err_set(e, ERR_DB, "database connection lost: %s", msg);
     }
     if (strcmp(state, "23505") == 0)
@@ -135,33 +265,172 @@ static int check_result(struct store_conn *c, const PGresult *r,
 /* Clears the last failure and refuses a connection known to be broken. */
 static int exec_prepare(struct store_conn *c, struct err *e)
 {
-    char msg[200];
+    char msg[160];
 
     c->sqlstate[0] = '\0';
     c->constraint[0] = '\0';
     if (c->pg == NULL)
-        return err_set(e, ERR_DB, "database connection lost: not connected");
+        return err_set(e, ERR_DB, "database connection lost: %s",
+                       c->lost ? "closed after an earlier failure"
+                               : "not connected");
     if (c->lost || PQstatus(c->pg) != CONNECTION_OK) {
         c->lost = 1;
-        one_line(msg, sizeof(msg), PQerrorMessage(c->pg));
-        return err_set(e, ERR_DB, "database connection lost: %s",
-                       msg[0] != '\0' ? msg : "connection is broken");
+        client_reason(msg, sizeof(msg),
+                      PQerrorMessage(c->pg)[0] != '\0'
+                          ? PQerrorMessage(c->pg)
+                          : "connection is broken");
+        return err_set(e, ERR_DB, "database connection lost: %s", msg);
     }
     return 0;
 }
 
-int store_exec(struct store_conn *c, const char *sql, int nparams,
-               const char *const *params, PGresult **res, struct err *e)
+/* Waits until fd is ready for events or the deadline (mono_ms; 0: none)
+ * passes.  Returns 1 when ready (or in error: libpq tells which), 0 when
+ * the deadline passed, -1 when poll failed. */
+static int wait_socket(int fd, short events, long long deadline)
 {
-    PGresult *r;
+    struct pollfd pfd;
+    long long left = -1;
     int rc;
+
+    if (fd < 0)
+        return -1;
+    pfd.fd = fd;
+    pfd.events = events;
+    for (;;) {
+        if (deadline > 0) {
+            left = deadline - mono_ms();
+            if (left <= 0)
+                return 0;
+        }
+        pfd.revents = 0;
+        rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+        if (rc > 0)
+            return 1;
+        if (rc < 0 && errno != EINTR)
+            return -1;
+        /* timeout or EINTR: the deadline is checked again */
+    }
+}
+
+/* Sends what is queued and reads until PQgetResult will not block.
+ * Returns 0 then, 1 when the deadline passed, -1 when the connection
+ * failed in a way PQgetResult cannot report. */
+static int wait_ready(PGconn *pg, long long deadline)
+{
+    int flush, rc;
+
+    for (;;) {
+        flush = PQflush(pg);
+        if (flush < 0)
+            return PQstatus(pg) == CONNECTION_BAD ? 0 : -1;
+        if (!PQconsumeInput(pg))
+            /* with the connection dropped, PQgetResult returns at once */
+            return PQstatus(pg) == CONNECTION_BAD ? 0 : -1;
+        if (flush == 0 && !PQisBusy(pg))
+            return 0;
+        rc = wait_socket(PQsocket(pg), POLLIN | (flush > 0 ? POLLOUT : 0),
+                         deadline);
+        if (rc <= 0)
+            return rc == 0 ? 1 : -1;
+    }
+}
+
+static int result_failed(const PGresult *r)
+{
+    ExecStatusType s = PQresultStatus(r);
+
+    return s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
+           s != PGRES_EMPTY_QUERY;
+}
+
+/* Sends sql (with $n parameters, or as a script of several statements) on
+ * the nonblocking connection and collects every result until libpq has
+ * none left, so nothing of this statement stays on the connection.  Hands
+ * over the first failed result, else the last one, in *res.  Waits at most
+ * wait_ms (no limit when <= 0): a server that has not answered by then is
+ * given up, the connection closed (c->pg NULL, c->lost set) and *late set.
+ * Returns 0 (the result may still be an SQL error: check_result) or ERR_DB
+ * when the connection failed or timed out. */
+static int run(struct store_conn *c, const char *sql, int nparams,
+               const char *const *params, int script, int wait_ms,
+               PGresult **res, int *late, struct err *e)
+{
+    long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
+    PGresult *keep = NULL, *r;
+    ExecStatusType s;
+    char msg[64];
+    int rc, sent;
+
+    *res = NULL;
+    *late = 0;
+    if (script)
+        sent = PQsendQuery(c->pg, sql);
+    else
+        sent = PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL,
+                                 NULL, 0);
+    if (!sent)
+        return conn_lost(c, NULL, e);
+    for (;;) {
+        rc = wait_ready(c->pg, deadline);
+        if (rc != 0)
+            goto fail;
+        r = PQgetResult(c->pg);
+        if (r == NULL)
+            break;
+        if (keep != NULL && result_failed(keep)) {
+            PQclear(r);
+            continue;
+        }
+        PQclear(keep);
+        keep = r;
+        s = PQresultStatus(r);
+        if (s == PGRES_COPY_IN || s == PGRES_COPY_OUT ||
+            s == PGRES_COPY_BOTH) {
+            /* we never COPY: give the connection up rather than drain it */
+            c->lost = 1;
+            break;
+        }
+    }
+    *res = keep;
+    return 0;
+
+fail:
+    PQclear(keep);
+    if (rc < 0)
+        return conn_lost(c, NULL, e);
+    /* No PQcancel: it opens a new connection to the same server and waits
+     * for its answer with no time limit, so it would hang just the same.
+     * Closing the socket is enough: the server's own statement_timeout
+     * ends the statement once it runs again. */
+    PQfinish(c->pg);
+    c->pg = NULL;
+    c->lost = 1;
+    *late = 1;
+    snprintf(msg, sizeof(msg), "did not answer within %d ms", wait_ms);
+    note_down(c->st, DOWN_SILENT, "database ", msg);
+    return err_set(e, ERR_DB, "database %s", msg);
+}
+
+/* store_exec with the script flag, a time limit and *late (see run). */
+static int exec_timed(struct store_conn *c, const char *sql, int nparams,
+                      const char *const *params, int script, int wait_ms,
+                      PGresult **res, int *late, struct err *e)
+{
+    PGresult *r = NULL;
+    int rc, dummy;
 
     if (res != NULL)
         *res = NULL;
+    if (late == NULL)
+        late = &dummy;
+    *late = 0;
     rc = exec_prepare(c, e);
     if (rc != 0)
         return rc;
-    r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    rc = run(c, sql, nparams, params, script, wait_ms, &r, late, e);
+    if (rc != 0)
+        return rc;
     rc = check_result(c, r, e);
     if (rc == 0 && res != NULL) {
         *res = r;
@@ -169,6 +438,13 @@ int store_exec(struct store_conn *c, const char *sql, int nparams,
     }
     PQclear(r);
     return rc;
+}
+
+int store_exec(struct store_conn *c, const char *sql, int nparams,
+               const char *const *params, PGresult **res, struct err *e)
+{
+    return exec_timed(c, sql, nparams, params, 0, answer_ms(c->st), res,
+                      NULL, e);
 }
 
 /* Rows affected by a finished command ("" for those that count none). */
@@ -194,18 +470,17 @@ int store_exec_cmd(struct store_conn *c, const char *sql, int nparams,
     return rc;
 }
 
+/* No time limit here: the migrations run with statement_timeout 0 (they
+ * may take long), so the client must not give up on them either. */
 int store_exec_script(struct store_conn *c, const char *sql, struct err *e)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     int rc;
 
-    rc = exec_prepare(c, e);
+    rc = exec_timed(c, sql, 0, NULL, 1, 0, &r, NULL, e);
     if (rc != 0)
         return rc;
-    r = PQexec(c->pg, sql);
-    rc = check_result(c, r, e);
-    if (rc == 0)
-        rc = cmd_tuples(r);
+    rc = cmd_tuples(r);
     PQclear(r);
     return rc;
 }
@@ -247,55 +522,105 @@ out:
     return rc;
 }
 
-/* (Re)connects c.  Every connection gets the same settings; the caller's
- * conninfo comes first so that these override it. */
+/* Fails a connection attempt: "database unavailable: " and the short
+ * reason for clients, the full text for the operator (once per outage);
+ * store_open's caller is the operator and gets the full text. */
+static int unavailable(struct store *st, const char *full,
+                       const char *reason, struct err *e)
+{
+    if (!st->serving)
+        return err_set(e, ERR_DB, "database unavailable: %s", full);
+    note_down(st, DOWN_UNAVAILABLE, "database unavailable: ", full);
+    return err_set(e, ERR_DB, "database unavailable: %s", reason);
+}
+
+/* (Re)connects c within connect_ms(st), statement_timeout included: the
+ * connection is made with PQconnectStartParams/PQconnectPoll and poll(2),
+ * since libpq's own connect_timeout counts whole seconds only in blocking
+ * PQconnectdb.  Every connection gets the same settings; the caller's
+ * conninfo comes first so that these override it.  The connection is left
+ * nonblocking: every statement goes through run(). */
 static int conn_open(struct store *st, struct store_conn *c, struct err *e)
 {
-    char ctimeout[STORE_INTBUF], stimeout[STORE_INTBUF], msg[200];
-    const char *keys[] = {"dbname",          "connect_timeout",
-                          "application_name", "client_encoding",
-                          "keepalives",       "keepalives_idle",
-                          "keepalives_interval", "keepalives_count",
-                          NULL};
-    const char *vals[] = {st->conninfo, ctimeout, "micetro-emu", "UTF8",
-                          "1",          "60",     "10",          "3",
-                          NULL};
+    char stimeout[STORE_INTBUF], full[200], reason[200];
+    const char *keys[] = {"dbname",           "application_name",
+                          "client_encoding",  "keepalives",
+                          "keepalives_idle",  "keepalives_interval",
+                          "keepalives_count", NULL};
+    const char *vals[] = {st->conninfo, "micetro-emu", "UTF8", "1",
+                          "60",         "10",          "3",    NULL};
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
     const char *params[1];
+    struct err le;
+    long long deadline, left;
+    int bound = connect_ms(st), late = 0, rc;
     PGconn *pg;
-    int rc;
 
     if (c->pg != NULL)
         PQfinish(c->pg);
     c->pg = NULL;
     c->lost = 0;
-    store_param_int(ctimeout, st->connect_timeout_s);
-    pg = PQconnectdbParams(keys, vals, 1);
+    deadline = mono_ms() + bound;
+    pg = PQconnectStartParams(keys, vals, 1);
     if (pg == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
-    if (PQstatus(pg) != CONNECTION_OK) {
-        one_line(msg, sizeof(msg), PQerrorMessage(pg));
+    if (PQstatus(pg) == CONNECTION_BAD)
+        ps = PGRES_POLLING_FAILED;
+    while (ps != PGRES_POLLING_OK && ps != PGRES_POLLING_FAILED) {
+        rc = wait_socket(PQsocket(pg),
+                         ps == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+                         deadline);
+        if (rc == 0) {
+            late = 1;
+            break;
+        }
+        if (rc < 0) {
+            snprintf(full, sizeof(full), "could not wait for the server: %s",
+                     strerror(errno));
+            PQfinish(pg);
+            return unavailable(st, full, full, e);
+        }
+        ps = PQconnectPoll(pg);
+    }
+    if (ps != PGRES_POLLING_OK) {
+        if (late) {
+            snprintf(full, sizeof(full), "no answer within %d ms", bound);
+            snprintf(reason, sizeof(reason), "%s", full);
+        } else {
+            one_line(full, sizeof(full), PQerrorMessage(pg));
+            client_reason(reason, sizeof(reason), PQerrorMessage(pg));
+        }
         PQfinish(pg);
-        return err_set(e, ERR_DB, "database unavailable: %s", msg);
+        return unavailable(st, full, reason, e);
     }
     PQsetNoticeReceiver(pg, quiet_notice, NULL);
+    if (PQsetnonblocking(pg, 1) != 0) {
+        one_line(full, sizeof(full), PQerrorMessage(pg));
+        PQfinish(pg);
+        return unavailable(st, full, full, e);
+    }
     c->pg = pg;
 
+    /* what is left of the time limit, at least 1 ms */
+    left = deadline - mono_ms();
     params[0] = store_param_int(stimeout, st->statement_timeout_ms);
-    rc = store_exec(c, "SELECT set_config('statement_timeout', $1, false)",
-                    1, params, NULL, e);
+    rc = exec_timed(c, "SELECT set_config('statement_timeout', $1, false)",
+                    1, params, 0, left < 1 ? 1 : (int)left, NULL, &late,
+                    &le);
     if (rc != 0) {
-        PQfinish(c->pg);
+        if (c->pg != NULL)
+            PQfinish(c->pg);
         c->pg = NULL;
         c->lost = 0;
-        if (e != NULL && rc == ERR_DB &&
-            strncmp(e->msg, "database", 8) != 0) {
-            char first[sizeof(e->msg)];
-
-            memcpy(first, e->msg, sizeof(first));
-            err_set(e, ERR_DB, "database unavailable: %s", first);
+        if (late) {
+            snprintf(full, sizeof(full), "no answer within %d ms", bound);
+            return unavailable(st, full, full, e);
         }
-        return rc;
+        if (rc == ERR_DB && strncmp(le.msg, "database", 8) != 0)
+            return err_set(e, ERR_DB, "database unavailable: %s", le.msg);
+        return err_set(e, rc, "%s", le.msg);
     }
+    note_up(st);
     return 0;
 }
 
@@ -450,7 +775,9 @@ int store_commit(struct store_conn *c, struct err *e)
 
 void store_rollback(struct store_conn *c)
 {
-    PGresult *r;
+    PGresult *r = NULL;
+    struct err e;
+    int late;
 
     if (c == NULL || c->pg == NULL || c->lost ||
         PQstatus(c->pg) != CONNECTION_OK)
@@ -462,8 +789,12 @@ void store_rollback(struct store_conn *c)
     default:
         return;
     }
-    r = PQexecParams(c->pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
+    /* c->sqlstate and c->constraint stay those of the failure */
+    if (run(c, "ROLLBACK", 0, NULL, 0, answer_ms(c->st), &r, &late, &e) !=
+        0)
+        return; /* c->lost is set */
     if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK ||
+        PQstatus(c->pg) != CONNECTION_OK ||
         PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         c->lost = 1;
     PQclear(r);
@@ -475,6 +806,10 @@ static void store_free(struct store *st)
 
     if (st == NULL)
         return;
+    if (st->sync_init) {
+        pthread_cond_destroy(&st->cv);
+        pthread_mutex_destroy(&st->mu);
+    }
     if (st->conns != NULL) {
         for (i = 0; i < st->pool_size; i++)
             if (st->conns[i].pg != NULL)
@@ -515,18 +850,19 @@ struct store *store_open(const struct store_opts *opts, struct err *e)
         goto nomem;
     for (i = 0; i < st->pool_size; i++)
         st->conns[i].st = st;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&st->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&st->mu, NULL);
+    st->sync_init = 1;
 
     if (conn_open(st, &st->conns[0], e) != 0)
         goto fail;
     if (store_migrate(&st->conns[0], &st->migrations_applied, e) != 0)
         goto fail;
     store_rollback(&st->conns[0]);
-
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&st->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    pthread_mutex_init(&st->mu, NULL);
+    st->serving = 1;
     return st;
 
 nomem:
@@ -538,10 +874,6 @@ fail:
 
 void store_close(struct store *st)
 {
-    if (st == NULL)
-        return;
-    pthread_cond_destroy(&st->cv);
-    pthread_mutex_destroy(&st->mu);
     store_free(st);
 }
 

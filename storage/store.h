@@ -17,7 +17,7 @@ struct store_opts {
     const char *conninfo;      /* libpq conninfo string or URI */
     int pool_size;             /* connections at most (>= 1) */
     int acquire_timeout_ms;    /* wait for a free connection at most */
-    int connect_timeout_s;     /* libpq connect_timeout */
+    int connect_timeout_s;     /* connect deadline, enforced by the client */
     int statement_timeout_ms;  /* SET statement_timeout on every connection */
 };
 

@@ -5,6 +5,7 @@
  * wrappers below), which maps failures to ERR_* codes in one place:
  *
  *   connection lost / broken   ERR_DB "database connection lost: ..."
+ *   no answer in time          ERR_DB "database did not answer within N ms"
  *   23505 unique_violation     ERR_EXISTS
  *   23503 foreign_key_viol.    ERR_CONFLICT
  *   23502, 23514, 22xxx        ERR_INVALID (not null, check, bad data)
@@ -27,7 +28,9 @@
 #include "store.h"
 
 struct store_conn {
-    PGconn *pg;          /* NULL until connected (the pool is lazy) */
+    PGconn *pg;          /* nonblocking; NULL until connected (the pool
+                            is lazy) and after a statement ran out of
+                            time (it was closed then) */
     struct store *st;    /* the pool it belongs to */
     int busy;            /* handed out by store_acquire */
     int lost;            /* connection lost: reconnect at next acquire */
@@ -42,9 +45,12 @@ struct store_conn {
 #define STORE_NPARAMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* Runs one statement with $1..$n text parameters (NULL element = SQL NULL).
- * On success returns 0 and, when res is not NULL, hands the result over in
- * *res: the caller clears it (PQclear) before returning.  When res is NULL
- * the result is cleared here.  On failure returns a negative ERR_* code
+ * Gives up when the server has not answered within statement_timeout_ms +
+ * 1000 ms (a frozen server never enforces statement_timeout): the
+ * connection is then closed and replaced at the next acquire.  On success
+ * returns 0 and, when res is not NULL, hands the result over in *res: the
+ * caller clears it (PQclear) before returning.  When res is NULL the
+ * result is cleared here.  On failure returns a negative ERR_* code
  * (mapping above), sets *res to NULL and fills e. */
 int store_exec(struct store_conn *c, const char *sql, int nparams,
                const char *const *params, PGresult **res, struct err *e);
@@ -62,9 +68,10 @@ int store_query_text(struct store_conn *c, const char *sql, int nparams,
                      const char *const *params, char *out, size_t outlen,
                      struct err *e);
 
-/* Runs a script of several statements without parameters (PQexec).  Only
- * for the migrations embedded at build time: everything else uses
- * store_exec.  Same result and error handling as store_exec_cmd. */
+/* Runs a script of several statements without parameters (PQsendQuery).
+ * Only for the migrations embedded at build time: everything else uses
+ * store_exec.  Same result and error handling as store_exec_cmd, but no
+ * time limit: migrations run with statement_timeout 0. */
 int store_exec_script(struct store_conn *c, const char *sql, struct err *e);
 
 /* Formats v into buf (STORE_INTBUF bytes) and returns buf, for use as a

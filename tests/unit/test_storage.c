@@ -4,16 +4,21 @@
  * reachable by the postgres user) or, when that is unset, in a temporary
  * directory under /tmp that it removes afterwards.  Starts a cluster with
  * pgcluster_start, exercises the pool, the migrations, users and sessions,
- * an outage of PostgreSQL and the recovery from it, and stops the cluster
- * whatever happens.  Prints "N passed, M failed"; exits 1 on failure.
+ * an outage of PostgreSQL and the recovery from it, a frozen PostgreSQL
+ * (SIGSTOP) and the recovery from it, and stops the cluster whatever
+ * happens.  Prints "N passed, M failed"; exits 1 on failure.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -328,8 +333,10 @@ static void test_outage(struct store *st, struct pgcluster **pc)
     store_release(st, c);
     c = store_acquire(st, &e);
     CHECK(c == NULL && e.code == ERR_DB &&
-              strncmp(e.msg, "database unavailable: ", 22) == 0,
+              strncmp(e.msg, "database unavailable: ", 22) == 0 &&
+              strchr(e.msg, '/') == NULL,
           "acquire during outage: %s", c != NULL ? "got one" : e.msg);
+    printf("  during the outage: %s\n", e.msg);
     if (c != NULL)
         store_release(st, c);
     c = store_acquire(st, &e);
@@ -381,6 +388,219 @@ static void test_outage(struct store *st, struct pgcluster **pc)
               e.msg);
         store_release(st, d);
     }
+}
+
+/* The processes of the frozen cluster, continued by thaw_cluster (also at
+ * exit) or, should this program hang or die, by the watchdog process. */
+static pid_t frozen[512];
+static int nfrozen;
+static pid_t watchdog = -1;
+
+static void thaw_cluster(void)
+{
+    int i;
+
+    for (i = 0; i < nfrozen; i++)
+        kill(frozen[i], SIGCONT);
+    nfrozen = 0;
+    if (watchdog > 0) {
+        kill(watchdog, SIGKILL);
+        while (waitpid(watchdog, NULL, 0) < 0 && errno == EINTR)
+            ;
+        watchdog = -1;
+    }
+}
+
+/* The parent pid of pid from /proc/PID/stat, or -1. */
+static long parent_of(const char *pid)
+{
+    char path[300], buf[512], *p;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')'); /* after the command name: " S PPID ..." */
+    if (p == NULL)
+        return -1;
+    return strtol(p + 3, NULL, 10);
+}
+
+/* Stops (SIGSTOP) the postmaster of data_dir and all its children, and
+ * starts a watchdog that continues them after 40 s whatever happens here.
+ * Returns 0 or -1. */
+static int freeze_cluster(void)
+{
+    char path[4300];
+    struct dirent *d;
+    pid_t parent = getpid();
+    long master = -1;
+    FILE *f;
+    DIR *dir;
+    int i;
+
+    snprintf(path, sizeof(path), "%s/pg/postmaster.pid", data_dir);
+    f = fopen(path, "r");
+    if (f == NULL || fscanf(f, "%ld", &master) != 1 || master <= 1) {
+        if (f != NULL)
+            fclose(f);
+        printf("  no postmaster pid in %s\n", path);
+        return -1;
+    }
+    fclose(f);
+    /* the postmaster first, so that it starts no child meanwhile */
+    if (kill((pid_t)master, SIGSTOP) != 0) {
+        printf("  kill -STOP %ld: %s\n", master, strerror(errno));
+        return -1;
+    }
+    frozen[nfrozen++] = (pid_t)master;
+    dir = opendir("/proc");
+    if (dir != NULL) {
+        while ((d = readdir(dir)) != NULL && nfrozen < 512) {
+            if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+                parent_of(d->d_name) != master)
+                continue;
+            if (kill((pid_t)atol(d->d_name), SIGSTOP) == 0)
+                frozen[nfrozen++] = (pid_t)atol(d->d_name);
+        }
+        closedir(dir);
+    }
+    watchdog = fork();
+    if (watchdog == 0) {
+        for (i = 0; i < 400 && getppid() == parent; i++)
+            usleep(100 * 1000);
+        for (i = 0; i < nfrozen; i++)
+            kill(frozen[i], SIGCONT);
+        _exit(0);
+    }
+    printf("  froze the postmaster %ld and %d children\n", master,
+           nfrozen - 1);
+    return 0;
+}
+
+/* PostgreSQL stops answering without closing its sockets: every call
+ * gives up within its time limit (statement_timeout_ms + 1 s for a
+ * statement, connect_timeout_s for a connection), and the same store
+ * works again once PostgreSQL continues. */
+static void test_frozen(void)
+{
+    struct store_conn *a = NULL, *b = NULL, *c;
+    struct store_opts o;
+    struct store *st;
+    struct err e;
+    double t0, t_query, t_idle, t_conn, t_back = -1;
+    char v[32];
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    o.conninfo = conninfo;
+    o.pool_size = 2;
+    o.acquire_timeout_ms = 2000;
+    o.connect_timeout_s = 2;
+    o.statement_timeout_ms = 1000;
+    st = store_open(&o, &e);
+    CHECK(st != NULL, "open store for the freeze: %s", e.msg);
+    if (st == NULL)
+        return;
+    a = store_acquire(st, &e);
+    b = store_acquire(st, &e);
+    CHECK(a != NULL && b != NULL, "two connections: %s", e.msg);
+    if (a == NULL || b == NULL)
+        goto out;
+    rc = store_query_text(b, "SHOW statement_timeout", 0, NULL, v, sizeof(v),
+                          &e);
+    CHECK(rc == 1 && strcmp(v, "1s") == 0, "statement_timeout 1s: %d %s",
+          rc, rc == 1 ? v : e.msg);
+    store_release(st, b); /* stays connected, idle */
+    b = NULL;
+    rc = store_begin(a, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
+    if (freeze_cluster() != 0) {
+        CHECK(0, "could not freeze the cluster");
+        goto out;
+    }
+
+    /* a statement on a connection in use */
+    t0 = now_s();
+    rc = store_query_text(a, "SELECT 1", 0, NULL, v, sizeof(v), &e);
+    t_query = now_s() - t0;
+    CHECK(rc == ERR_DB &&
+              strcmp(e.msg, "database did not answer within 2000 ms") == 0,
+          "query on a frozen server: %d %s", rc, e.msg);
+    CHECK(t_query >= 1.9 && t_query < 4.0,
+          "query on a frozen server took %.2f s", t_query);
+    t0 = now_s();
+    rc = store_query_text(a, "SELECT 1", 0, NULL, v, sizeof(v), &e);
+    CHECK(rc == ERR_DB && strncmp(e.msg, "database connection lost", 24) ==
+                              0,
+          "the timed-out connection fails at once: %d %s", rc, e.msg);
+    store_rollback(a);
+    store_release(st, a);
+    a = NULL;
+    CHECK(now_s() - t0 < 0.5, "failing, rollback and release took %.2f s",
+          now_s() - t0);
+
+    /* the idle connection: acquire finds nothing wrong with it, its
+     * statement gives up */
+    t0 = now_s();
+    c = store_acquire(st, &e);
+    rc = c != NULL ? store_query_text(c, "SELECT 1", 0, NULL, v, sizeof(v),
+                                      &e)
+                   : e.code;
+    t_idle = now_s() - t0;
+    CHECK(rc == ERR_DB &&
+              strcmp(e.msg, "database did not answer within 2000 ms") == 0,
+          "acquire and query on a frozen server: %d %s", rc, e.msg);
+    CHECK(t_idle < 4.0, "acquire and query took %.2f s", t_idle);
+    store_release(st, c);
+
+    /* a new connection: the postmaster accepts but never answers */
+    t0 = now_s();
+    c = store_acquire(st, &e);
+    t_conn = now_s() - t0;
+    CHECK(c == NULL && e.code == ERR_DB &&
+              strcmp(e.msg, "database unavailable: no answer within "
+                            "2000 ms") == 0,
+          "connect to a frozen server: %s", c != NULL ? "got one" : e.msg);
+    CHECK(t_conn >= 1.9 && t_conn < 3.5, "connect took %.2f s", t_conn);
+    store_release(st, c);
+
+    thaw_cluster();
+    t0 = now_s();
+    while (now_s() - t0 < 10.0) {
+        c = store_acquire(st, &e);
+        rc = c != NULL ? store_query_text(c, "SHOW statement_timeout", 0,
+                                          NULL, v, sizeof(v), &e)
+                       : e.code;
+        store_release(st, c);
+        if (rc == 1 && strcmp(v, "1s") == 0) {
+            t_back = now_s() - t0;
+            break;
+        }
+        usleep(100 * 1000);
+    }
+    CHECK(t_back >= 0, "no recovery within 10 s: %s", e.msg);
+    a = store_acquire(st, &e);
+    b = store_acquire(st, &e);
+    CHECK(a != NULL && b != NULL, "both connections after the freeze: %s",
+          e.msg);
+    if (a != NULL && b != NULL) {
+        CHECK(count_rows(a, "SELECT 1") == 1 && count_rows(b, "SELECT 2") == 2,
+              "both connections answer");
+    }
+    printf("  frozen server: statement %.2f s, idle connection %.2f s, "
+           "connect %.2f s; recovered in %.2f s\n",
+           t_query, t_idle, t_conn, t_back);
+out:
+    store_release(st, a);
+    store_release(st, b);
+    thaw_cluster();
+    store_close(st);
 }
 
 static void test_bad_dirs(const char *base)
@@ -443,6 +663,7 @@ int main(void)
     int made = 0, rc;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    atexit(thaw_cluster); /* a frozen postmaster would block its stop */
     if (env != NULL && env[0] != '\0') {
         snprintf(base, sizeof(base), "%s", env);
     } else {
@@ -507,6 +728,7 @@ int main(void)
     test_outage(st, &pc);
     if (pc == NULL)
         goto out;
+    test_frozen();
 
     /* the data survives a restart */
     store_close(st);
