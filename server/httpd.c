@@ -556,6 +556,8 @@ static int handle_one(struct conn *c)
                    ERR_INVALID, xmlscan_message(xr));
         return 0;
     }
+    /* values decide, not the xsi:type clients put on them */
+    xmlscan_blank_types(c->buf + hlen, blen);
     if (feed_build(c, c->buf, hlen, body, blen)) {
         send_plain(c, 500, "Internal Server Error", "out of memory", 0);
         return 0;

@@ -19,6 +19,25 @@ static size_t skip_past(const char *b, size_t n, size_t i, const char *pat)
 #define SOAP11_NS "http://schemas.xmlsoap.org/soap/envelope/"
 #define SOAP12_NS "http://www.w3.org/2003/05/soap-envelope"
 
+/* Index of the '>' ending the start tag that begins at b[i] (skipping
+ * quoted attribute values), or n when it does not end. */
+static size_t tag_end(const char *b, size_t n, size_t i)
+{
+    char q = 0;
+
+    for (; i < n; i++) {
+        if (q) {
+            if (b[i] == q)
+                q = 0;
+        } else if (b[i] == '"' || b[i] == '\'') {
+            q = b[i];
+        } else if (b[i] == '>') {
+            return i;
+        }
+    }
+    return n;
+}
+
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -135,19 +154,7 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
         } else {
             if (closed)
                 return XMLSCAN_TRAILING;
-            /* a start tag: find its end outside quoted attribute values */
-            char q = 0;
-            size_t j = i;
-            for (; j < n; j++) {
-                if (q) {
-                    if (b[j] == q)
-                        q = 0;
-                } else if (b[j] == '"' || b[j] == '\'') {
-                    q = b[j];
-                } else if (b[j] == '>') {
-                    break;
-                }
-            }
+            size_t j = tag_end(b, n, i);
             if (j >= n)
                 return XMLSCAN_MALFORMED;
             if (version < 0) {
@@ -173,6 +180,84 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
             return XMLSCAN_TRAILING;
     }
     return closed ? XMLSCAN_OK : XMLSCAN_MALFORMED;
+}
+
+/* Blanks the "p:type" attributes of the start tag t[0..n) (without '<'
+ * and '>'); returns how many. */
+static size_t blank_tag_types(char *t, size_t n)
+{
+    size_t i = 0, count = 0;
+
+    while (i < n && !is_space(t[i]) && t[i] != '/')
+        i++; /* the element name */
+    while (i < n) {
+        size_t as, an, end;
+        const char *colon;
+        char q;
+        while (i < n && (is_space(t[i]) || t[i] == '/'))
+            i++;
+        as = i;
+        while (i < n && t[i] != '=' && !is_space(t[i]))
+            i++;
+        an = i - as;
+        while (i < n && is_space(t[i]))
+            i++;
+        if (i >= n || t[i] != '=')
+            return count;
+        i++;
+        while (i < n && is_space(t[i]))
+            i++;
+        if (i >= n || (t[i] != '"' && t[i] != '\''))
+            return count;
+        q = t[i++];
+        while (i < n && t[i] != q)
+            i++;
+        if (i >= n)
+            return count;
+        end = ++i;
+        colon = memchr(t + as, ':', an);
+        if (colon != NULL && an - (size_t)(colon - (t + as)) == 5
+            && memcmp(colon + 1, "type", 4) == 0
+            && !(colon - (t + as) == 5 && memcmp(t + as, "xmlns", 5) == 0)) {
+            memset(t + as, ' ', end - as);
+            count++;
+        }
+    }
+    return count;
+}
+
+size_t xmlscan_blank_types(char *b, size_t n)
+{
+    size_t i = 0, count = 0;
+
+    while (i < n) {
+        char *lt = memchr(b + i, '<', n - i);
+        if (lt == NULL)
+            break;
+        i = (size_t)(lt - b) + 1;
+        if (i >= n)
+            break;
+        if (b[i] == '?') {
+            if ((i = skip_past(b, n, i, "?>")) == 0)
+                break;
+        } else if (b[i] == '!') {
+            if (n - i >= 3 && memcmp(b + i, "!--", 3) == 0)
+                i = skip_past(b, n, i + 3, "-->");
+            else if (n - i >= 8 && memcmp(b + i, "![CDATA[", 8) == 0)
+                i = skip_past(b, n, i + 8, "]]>");
+            else
+                break; /* refused by xmlscan_check */
+            if (i == 0)
+                break;
+        } else if (b[i] != '/') {
+            size_t j = tag_end(b, n, i);
+            if (j >= n)
+                break;
+            count += blank_tag_types(b + i, j - i);
+            i = j + 1;
+        }
+    }
+    return count;
 }
 
 const char *xmlscan_message(enum xmlscan_result r)

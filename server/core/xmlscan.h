@@ -26,6 +26,17 @@ enum xmlscan_result {
 enum xmlscan_result xmlscan_check(const char *b, size_t n,
                                   unsigned max_depth, int *soap_version);
 
+/* Blanks (overwrites with spaces) every prefixed attribute named "type"
+ * in the start tags of b[0..n), a body xmlscan_check() accepted: the
+ * xsi:type attributes clients such as SOAP::Lite put on every value, often
+ * wrong ("xsd:string" on an enumeration, "ObjRef" on a string), which
+ * Micetro ignores and gSOAP would refuse as a type mismatch.  The server
+ * reads namespaces loosely (SOAP_XML_IGNORENS), under which any "p:type"
+ * attribute counts as xsi:type, and its schema has no attributes of its
+ * own, so the values alone decide.  The length does not change.  Returns
+ * how many attributes were blanked. */
+size_t xmlscan_blank_types(char *b, size_t n);
+
 /* A short English description of r. */
 const char *xmlscan_message(enum xmlscan_result r);
 

@@ -217,6 +217,22 @@ static void test_xmlscan(void)
     deep[o] = '\0';
     CHECK(scan(deep, 32) == XMLSCAN_TOO_DEEP);
     CHECK(scan(deep, 20000) == XMLSCAN_MALFORMED);
+    {
+        char b[] = E11 "<s:Body><m:X xmlns:m=\"u\"><a xsi:type=\"xsd:string\""
+                   " xsi:nil='true'>v</a><b t:type = \"ObjRef\" type=\"k\">"
+                   "<![CDATA[<c xsi:type=\"x\">]]></b><!-- <d xsi:type=\"y\"> -->"
+                   "</m:X></s:Body></s:Envelope>";
+        size_t n = strlen(b);
+        CHECK(xmlscan_blank_types(b, n) == 2);
+        CHECK(strlen(b) == n);                     /* length kept */
+        CHECK(strstr(b, "xsi:type=\"xsd:string\"") == NULL);
+        CHECK(strstr(b, "ObjRef") == NULL);
+        CHECK(strstr(b, "xsi:nil='true'") != NULL);   /* other attributes */
+        CHECK(strstr(b, " type=\"k\"") != NULL);      /* unprefixed kept */
+        CHECK(strstr(b, "<c xsi:type=\"x\">") != NULL); /* CDATA untouched */
+        CHECK(strstr(b, "<d xsi:type=\"y\">") != NULL); /* comment untouched */
+        CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK); /* still XML */
+    }
     CHECK(strcmp(xmlscan_message(XMLSCAN_DTD),
                  "DTDs and entity declarations are not allowed") == 0);
 }
