@@ -71,6 +71,12 @@ out:
 
 int session_require(struct soap *soap, const char *sid)
 {
+    return session_require_login(soap, sid, NULL, 0);
+}
+
+int session_require_login(struct soap *soap, const char *sid, char *login,
+                          size_t len)
+{
     struct app *app = app_of(soap);
     struct store_conn *c;
     struct err e;
@@ -82,7 +88,7 @@ int session_require(struct soap *soap, const char *sid)
     c = store_acquire(app->store, &e);
     if (c == NULL)
         return fault_from_err(soap, &e);
-    rc = store_session_touch(c, sid, app->cfg->session_timeout_s, NULL, 0,
+    rc = store_session_touch(c, sid, app->cfg->session_timeout_s, login, len,
                              &e);
     store_release(app->store, c);
     if (rc != 0)

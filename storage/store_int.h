@@ -27,6 +27,8 @@
 
 #include "store.h"
 
+struct filter_sql;
+
 struct store_conn {
     PGconn *pg;          /* nonblocking; NULL until connected (the pool
                             is lazy) and after a statement ran out of
@@ -77,5 +79,23 @@ int store_exec_script(struct store_conn *c, const char *sql, struct err *e);
 /* Formats v into buf (STORE_INTBUF bytes) and returns buf, for use as a
  * parameter: params[1] = store_param_int(buf, idle_s); */
 const char *store_param_int(char *buf, long long v);
+
+/* One page of a list getter (implemented in list.c):
+ *
+ *     SELECT <columns>, count(*) OVER () FROM <from>
+ *     WHERE <f->where> <order_by> LIMIT $n OFFSET $n+1
+ *
+ * with f's values as $1..$k (f compiled with first_param 1, see
+ * server/list.h) and order_by from filter_order_by() over the module's
+ * store_list_spec, so no caller text is ever part of the SQL.  limit 0
+ * means all rows; offset and limit must be >= 0.  On success *res holds
+ * the rows (the caller reads columns 0.. of `columns` and PQclears it) and
+ * *total the number of matching rows before paging: read from the last
+ * column, or, when the page is empty past the end, by a second
+ * SELECT count(*).  On failure returns a negative ERR_* code, *res NULL. */
+int store_list_exec(struct store_conn *c, const char *columns,
+                    const char *from, const struct filter_sql *f,
+                    const char *order_by, long long offset, long long limit,
+                    PGresult **res, long long *total, struct err *e);
 
 #endif

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Runs a Perl test (default test_soaplite.pl) against a micetro-emu started
-here, passing its SOAP URL in MICETRO_URL.  With MICETRO_URL already set, runs
+here, passing its SOAP URL in MICETRO_URL (and in MICETRO_UNSERVED_OP an
+operation that still answers "not implemented").  With MICETRO_URL already set, runs
 the test against that server.  Exit status: the Perl test's."""
 
 import os
@@ -19,6 +20,8 @@ def main(argv):
     emu = et.Emu()
     try:
         env["MICETRO_URL"] = emu.url
+        if et.unserved_op():
+            env.setdefault("MICETRO_UNSERVED_OP", et.unserved_op())
         rc = subprocess.run(["perl", script], env=env, timeout=300).returncode
         if not emu.remote:
             if not emu.alive():

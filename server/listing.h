@@ -1,0 +1,43 @@
+/* micetro-emu: the filter, sortBy and sortOrder of a list getter, checked
+ * and compiled for storage.
+ *
+ * Every Get<Objects> handler does
+ *
+ *     rc = listing_prepare(c, &store_server_list_spec, REF_DHCP_SERVER,
+ *                       rq->filter, rq->sortBy, sort_order, &f,
+ *                       order_by, sizeof(order_by), &e);
+ *     if (rc == 0)
+ *         rc = store_server_list(c, &f, order_by, offset, limit, ...);
+ *     filter_sql_free(&f);
+ *
+ * so that filtering, counting, sorting and paging all happen in one SQL
+ * statement.
+ */
+#ifndef MICETRO_LISTING_H
+#define MICETRO_LISTING_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/filter.h"
+#include "list.h" /* storage: struct store_list_spec */
+
+struct store_conn;
+
+/* Room for any ORDER BY clause listing_prepare writes. */
+#define LISTING_ORDER_BUF 256
+
+/* Compiles filter (NULL or blank: everything) against spec->filter with
+ * placeholders from $1, resolving reference values (ref, dhcpServerRef
+ * ...) through c; self_type is the ObjectType of the listed objects.
+ * Writes "ORDER BY ..." for sort_by (NULL: spec->default_sort) and
+ * sort_order ("Ascending", "Descending", NULL) into order_by.  Returns 0
+ * with *f to free with filter_sql_free, or a negative ERR_* code (*f
+ * zeroed): ERR_INVALID for a malformed filter (saying where), an unknown
+ * field or sortBy; ERR_NOTFOUND for a reference that names nothing. */
+int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
+                    int self_type, const char *filter, const char *sort_by,
+                    const char *sort_order, struct filter_sql *f,
+                    char *order_by, size_t len, struct err *e);
+
+#endif

@@ -1,0 +1,114 @@
+/* micetro-emu: object references resolved to database ids (see refs.h). */
+#include "refs.h"
+
+#include <stddef.h>
+#include <strings.h>
+
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_servers.h"
+
+/* How to look up one object type. */
+struct refs_type {
+    int type;         /* enum ref_type */
+    const char *what; /* for messages: "DHCP server" */
+    /* 0 when object id exists, ERR_NOTFOUND when not, or ERR_DB */
+    int (*exists)(struct store_conn *c, long long id, struct err *e);
+    /* the id of the object called name; ERR_NOTFOUND, or ERR_CONFLICT
+     * when the name is ambiguous (message naming it), or ERR_DB */
+    int (*by_name)(struct store_conn *c, const char *name, long long *id,
+                   struct err *e);
+};
+
+static int server_by_name(struct store_conn *c, const char *name, long long *id,
+                          struct err *e)
+{
+    struct err ignored;
+
+    /* not a host name: no server can have it */
+    if (validate_hostname(name, NULL, &ignored) != 0)
+        return err_set(e, ERR_NOTFOUND, "no such name");
+    return store_server_find_by_name(c, name, id, NULL, e);
+}
+
+static const struct refs_type types[] = {
+    {REF_DHCP_SERVER, "DHCP server", store_server_exists, server_by_name},
+};
+
+#define NTYPES (sizeof(types) / sizeof(types[0]))
+
+/* The reference fields of filters and the type they refer to; "ref" is
+ * the listed type itself (REF_SELF). */
+#define REF_SELF (-1)
+static const struct {
+    const char *field;
+    int type;
+} filter_refs[] = {
+    {"ref", REF_SELF},
+    {"dhcpServerRef", REF_DHCP_SERVER},
+    {"rangeRef", REF_RANGE},
+    {"dhcpScopeRef", REF_DHCP_SCOPE},
+};
+
+static const struct refs_type *type_of(int type)
+{
+    for (size_t i = 0; i < NTYPES; i++) {
+        if (types[i].type == type)
+            return &types[i];
+    }
+    return NULL;
+}
+
+const char *refs_what(int type)
+{
+    const struct refs_type *t = type_of(type);
+
+    return t != NULL ? t->what : "object";
+}
+
+int refs_resolve(struct store_conn *c, int want, const char *s, long long *id,
+                 struct err *e)
+{
+    const struct refs_type *t = type_of(want);
+    char q[VALIDATE_QUOTE_BUF];
+    struct ref r;
+    int rc;
+
+    if (t == NULL)
+        return err_set(e, ERR_INTERNAL, "no lookup for object type %d", want);
+    if ((rc = ref_parse(s, &r, e)) != 0)
+        return rc;
+    validate_quote(s, q, sizeof(q));
+    if (r.kind == REF_NAME) {
+        rc = t->by_name(c, r.name, id, e);
+    } else if (r.type != want) {
+        return err_set(e, ERR_INVALID, "reference \"%s\" is not a %s", q,
+                       t->what);
+    } else {
+        rc = t->exists(c, r.id, e);
+        if (rc == 0)
+            *id = r.id;
+    }
+    if (rc == ERR_NOTFOUND)
+        return err_set(e, ERR_NOTFOUND, "%s \"%s\" does not exist", t->what, q);
+    return rc;
+}
+
+int refs_filter_resolve(void *ctx, const struct filter_field *f,
+                        const char *value, long long *id, struct err *e)
+{
+    const struct refs_filter_ctx *x = ctx;
+
+    for (size_t i = 0; i < sizeof(filter_refs) / sizeof(filter_refs[0]); i++) {
+        if (strcasecmp(f->name, filter_refs[i].field) == 0)
+            return refs_resolve(x->c,
+                                filter_refs[i].type == REF_SELF
+                                    ? x->self_type
+                                    : filter_refs[i].type,
+                                value, id, e);
+    }
+    return err_set(e, ERR_INTERNAL,
+                   "filter: no reference type for field "
+                   "\"%s\"",
+                   f->name);
+}

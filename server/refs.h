@@ -1,0 +1,52 @@
+/* micetro-emu: object references resolved to database ids.
+ *
+ * Wherever the API takes a reference, the caller may give any of
+ *
+ *     {#3-#12}          the typed ref our answers carry
+ *     dhcpServers/12    the newer "<resource>/<id>" form
+ *     dhcp1.example.    a unique name (for servers: with or without the
+ *                       trailing dot, any case)
+ *
+ * core/ref.h tells them apart; this module looks them up through storage,
+ * one entry per object type in the table of refs.c (add ranges, scopes and
+ * pools there, with their name lookups).  Errors are the caller's mistakes
+ * and name the reference as given:
+ *
+ *     ERR_INVALID   invalid reference "{#3-#x}": expected {#<type>-#<id>}
+ *     ERR_INVALID   reference "{#7-#1}" is not a DHCP server
+ *     ERR_NOTFOUND  DHCP server "dhcp9.example." does not exist
+ *
+ * and ERR_DB when the database fails.
+ */
+#ifndef MICETRO_REFS_H
+#define MICETRO_REFS_H
+
+#include "core/err.h"
+#include "core/filter.h"
+
+struct store_conn;
+
+/* Resolves s, given where an object of ObjectType want (enum ref_type) is
+ * expected, to the id of an existing object: 0 and *id set, or a negative
+ * ERR_* code with e filled as above. */
+int refs_resolve(struct store_conn *c, int want, const char *s, long long *id,
+                 struct err *e);
+
+/* "DHCP server" for REF_DHCP_SERVER ...; "object" for a type refs.c does
+ * not know. */
+const char *refs_what(int type);
+
+/* Context of refs_filter_resolve: the connection, and the ObjectType of
+ * the objects being listed (what the field "ref" refers to). */
+struct refs_filter_ctx {
+    struct store_conn *c;
+    int self_type;
+};
+
+/* filter_resolve_fn for FILTER_REF fields (ctx: struct refs_filter_ctx):
+ * "ref" refers to ctx->self_type, "dhcpServerRef" to a DHCP server,
+ * "rangeRef" to a range, "dhcpScopeRef" to a scope. */
+int refs_filter_resolve(void *ctx, const struct filter_field *f,
+                        const char *value, long long *id, struct err *e);
+
+#endif

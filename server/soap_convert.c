@@ -1,0 +1,173 @@
+/* micetro-emu: gSOAP types to and from storage structs (see
+ * soap_convert.h). */
+#include "soap_convert.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "soapH.h"
+
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_servers.h"
+
+#define TEXT_MAX 255 /* proxy, username: STORE_SERVER_TEXT_BUF - 1 */
+
+static const enum mm__DHCPServerState server_states[] = {
+    mm__DHCPServerState__Unknown,
+    mm__DHCPServerState__OK,
+    mm__DHCPServerState__Unreachable,
+    mm__DHCPServerState__Out_x0020of_x0020date,
+    mm__DHCPServerState__Wrong_x0020type,
+    mm__DHCPServerState__Updating,
+    mm__DHCPServerState__Service_x0020Down,
+    mm__DHCPServerState__Disabled,
+};
+
+static const enum mm__DHCPServerType server_types[] = {
+    mm__DHCPServerType__Unknown,
+    mm__DHCPServerType__MSDHCP,
+    mm__DHCPServerType__ISC,
+    mm__DHCPServerType__IOS,
+    mm__DHCPServerType__KEA_x0020DHCPv4,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+char *convert_ref(struct soap *soap, int type, long long id)
+{
+    char buf[REF_BUF];
+
+    if (ref_format(type, id, buf, sizeof(buf)) != 0)
+        return NULL;
+    return soap_strdup(soap, buf);
+}
+
+/* Copies a text field into buf[len], "" for NULL, after validate_text. */
+static int take_text(const char *s, const char *field, char *buf, size_t len,
+                     struct err *e)
+{
+    int rc = validate_text(s, field, len - 1, e);
+
+    if (rc != 0)
+        return rc;
+    snprintf(buf, len, "%s", s != NULL ? s : "");
+    return 0;
+}
+
+int convert_server_from_soap(struct soap *soap, const struct mm__DHCPServer *in,
+                             struct store_dhcp_server *out, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+    uint32_t ip;
+    int rc, port;
+
+    memset(out, 0, sizeof(*out));
+    if (in == NULL)
+        return err_set(e, ERR_INVALID, "missing dhcpServer");
+    if (in->name == NULL || in->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing DHCP server name");
+    if ((rc = validate_hostname(in->name, "name", e)) != 0)
+        return rc;
+    if (validate_hostname_canonical(in->name, out->name, sizeof(out->name)))
+        return err_set(e, ERR_INTERNAL, "cannot canonicalise a valid name");
+    if (in->type != mm__DHCPServerType__ISC) {
+        const char *t = soap_mm__DHCPServerType2s(soap, in->type);
+        return err_set(e, ERR_INVALID,
+                       "only ISC DHCP servers are supported, not \"%s\"",
+                       validate_quote(t, q, sizeof(q)));
+    }
+    snprintf(out->type, sizeof(out->type), "ISC");
+    if (in->address == NULL || in->address[0] == '\0')
+        return err_set(e, ERR_INVALID,
+                       "missing address of DHCP server \"%s\": give its "
+                       "IPv4 address (micetro-emu does not resolve names)",
+                       validate_quote(out->name, q, sizeof(q)));
+    if ((rc = validate_server_address(in->address, &ip, &port, e)) != 0)
+        return rc;
+    validate_ipv4_format(ip, out->address);
+    out->agent_port = port;
+    out->enabled = in->enabled == NULL || *in->enabled == xsd__boolean__true_;
+    if ((rc = take_text(in->proxy, "proxy", out->proxy, sizeof(out->proxy),
+                        e)) != 0 ||
+        (rc = take_text(in->username, "username", out->username,
+                        sizeof(out->username), e)) != 0)
+        return rc;
+    if (in->customProperties != NULL &&
+        in->customProperties->__sizeproperty > 0)
+        return err_set(e, ERR_NOTIMPL,
+                       "customProperties are not supported yet");
+    snprintf(out->state, sizeof(out->state), "Unknown");
+    return 0;
+}
+
+/* Index in server_states / server_types of the value whose XML text is
+ * s; -1 when none. */
+static int state_index(struct soap *soap, const char *s)
+{
+    for (size_t i = 0; i < COUNT(server_states); i++) {
+        if (strcmp(soap_mm__DHCPServerState2s(soap, server_states[i]), s) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static int type_index(struct soap *soap, const char *s)
+{
+    for (size_t i = 0; i < COUNT(server_types); i++) {
+        if (strcmp(soap_mm__DHCPServerType2s(soap, server_types[i]), s) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* soap_strdup of s, or NULL when s is "" (an absent optional element);
+ * *oom set when memory ran out. */
+static char *opt_strdup(struct soap *soap, const char *s, int *oom)
+{
+    char *d;
+
+    if (s[0] == '\0')
+        return NULL;
+    if ((d = soap_strdup(soap, s)) == NULL)
+        *oom = 1;
+    return d;
+}
+
+int convert_server_to_soap(struct soap *soap,
+                           const struct store_dhcp_server *in, int profile11,
+                           struct mm__DHCPServer *out, struct err *e)
+{
+    char addr[STORE_SERVER_ADDRESS_BUF + 16]; /* "IP:port" */
+    int state, type, oom = 0;
+
+    memset(out, 0, sizeof(*out));
+    state = state_index(soap, in->state);
+    type = type_index(soap, in->type);
+    if (state < 0 || type < 0)
+        return err_set(e, ERR_INTERNAL,
+                       "DHCP server %lld has state \"%.20s\""
+                       " and type \"%.8s\"",
+                       in->id, in->state, in->type);
+    if (in->agent_port > 0)
+        snprintf(addr, sizeof(addr), "%s:%d", in->address, in->agent_port);
+    else
+        snprintf(addr, sizeof(addr), "%s", in->address);
+    out->ref = convert_ref(soap, REF_DHCP_SERVER, in->id);
+    out->name = opt_strdup(soap, in->name, &oom);
+    out->proxy = opt_strdup(soap, in->proxy, &oom);
+    out->address = opt_strdup(soap, addr, &oom);
+    out->username = opt_strdup(soap, in->username, &oom);
+    out->type = server_types[type];
+    out->state = soap_malloc(soap, sizeof(*out->state));
+    out->enabled = soap_malloc(soap, sizeof(*out->enabled));
+    if (profile11)
+        out->stateMessage = opt_strdup(soap, in->state_message, &oom);
+    if (oom || out->ref == NULL || out->name == NULL || out->state == NULL ||
+        out->enabled == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    *out->state = server_states[state];
+    *out->enabled = in->enabled ? xsd__boolean__true_ : xsd__boolean__false_;
+    return 0;
+}

@@ -1,0 +1,216 @@
+/* micetro-emu: AddDHCPServer, GetDHCPServers, GetDHCPServer.
+ *
+ * The pattern of every object handler:
+ *   1. check the session (session_require, or session_require_login for a
+ *      mutation, whose change log names the login);
+ *   2. check and convert the caller's values (soap_convert.c): any mistake
+ *      is a Client fault before the database is touched;
+ *   3. one connection, and for a mutation one transaction holding the
+ *      change and its change_log row;
+ *   4. convert the answer into the request's memory;
+ *   5. every error through fault_from_err (Client for the caller's
+ *      mistakes, Server for ours).
+ */
+#include <limits.h>
+
+#include "soapH.h"
+
+#include "app.h"
+#include "changelog.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_servers.h"
+#include "fault.h"
+#include "listing.h"
+#include "refs.h"
+#include "session.h"
+#include "soap_convert.h"
+#include "store.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+
+static int profile11(struct soap *soap)
+{
+    return app_of(soap)->cfg->profile == PROFILE_11;
+}
+
+static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
+                      struct _mm__AddDHCPServerResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF];
+    struct store_dhcp_server s;
+    struct store_conn *c = NULL;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    rc = convert_server_from_soap(soap, rq->dhcpServer, &s, &e);
+    if (rc == 0)
+        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    if ((rc = store_begin(c, &e)) != 0 ||
+        (rc = store_server_add(c, &s, &id, &e)) != 0 ||
+        (rc = store_changelog_add(c, login, CHANGELOG_ADD, REF_DHCP_SERVER, id,
+                                  s.name, rq->saveComment, &e)) != 0 ||
+        (rc = store_commit(c, &e)) != 0)
+        goto out;
+    rs->ref = convert_ref(soap, REF_DHCP_SERVER, id);
+    if (rs->ref == NULL)
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+out:
+    store_release(app->store, c); /* rolls back what is left open */
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
+                      struct _mm__GetDHCPServerResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_dhcp_server s;
+    struct store_conn *c;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = refs_resolve(c, REF_DHCP_SERVER, rq->dhcpServerRef, &id, &e);
+    if (rc == 0)
+        rc = store_server_get(c, id, &s, &e);
+    store_release(app->store, c);
+    if (rc == 0) {
+        rs->dhcpServer = soap_malloc(soap, sizeof(*rs->dhcpServer));
+        if (rs->dhcpServer == NULL)
+            rc = err_set(&e, ERR_NOMEM, "out of memory");
+    }
+    if (rc == 0)
+        rc = convert_server_to_soap(soap, &s, profile11(soap), rs->dhcpServer,
+                                    &e);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
+                       struct _mm__GetDHCPServersResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_dhcp_server *list = NULL;
+    struct mm__ArrayOfDHCPServer *arr;
+    char order_by[LISTING_ORDER_BUF];
+    struct filter_sql f = {0};
+    const char *sort_order = NULL;
+    struct store_conn *c;
+    long long total = 0;
+    size_t n = 0, i;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    if (rq->sortOrder != NULL)
+        sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = listing_prepare(c, &store_server_list_spec, REF_DHCP_SERVER,
+                         rq->filter, rq->sortBy, sort_order, &f, order_by,
+                         sizeof(order_by), &e);
+    if (rc == 0) {
+        rc = store_server_list(
+            c, &f, order_by, rq->offset != NULL ? *rq->offset : 0,
+            rq->limit != NULL ? *rq->limit : 0, &list, &n, &total, &e);
+        if (rc == ERR_INVALID) {
+            /* PostgreSQL refused a regular expression of the filter */
+            struct err pg = e;
+            err_set(&e, ERR_INVALID, "filter: %s", pg.msg);
+        }
+    }
+    store_release(app->store, c);
+    filter_sql_free(&f);
+    if (rc != 0)
+        goto out;
+    /* an empty list is an empty element, never xsi:nil */
+    arr = soap_malloc(soap, sizeof(*arr));
+    rs->dhcpServers = arr;
+    if (arr == NULL) {
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    arr->__sizedhcpServer = 0;
+    arr->dhcpServer = NULL;
+    if (n > 0) {
+        arr->dhcpServer = soap_malloc(soap, n * sizeof(*arr->dhcpServer));
+        if (arr->dhcpServer == NULL) {
+            rc = err_set(&e, ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        rc = convert_server_to_soap(soap, &list[i], profile11(soap),
+                                    &arr->dhcpServer[i], &e);
+        if (rc != 0)
+            goto out;
+    }
+    arr->__sizedhcpServer = (int)n;
+    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+out:
+    store_server_list_free(list);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points; the "_" ones belong to the SOAP 1.2 binding. */
+int __mm__AddDHCPServer(struct soap *soap, struct _mm__AddDHCPServer *rq,
+                        struct _mm__AddDHCPServerResponse *rs)
+{
+    return add_server(soap, rq, rs);
+}
+
+int __mm__AddDHCPServer_(struct soap *soap, struct _mm__AddDHCPServer *rq,
+                         struct _mm__AddDHCPServerResponse *rs)
+{
+    return add_server(soap, rq, rs);
+}
+
+int __mm__GetDHCPServer(struct soap *soap, struct _mm__GetDHCPServer *rq,
+                        struct _mm__GetDHCPServerResponse *rs)
+{
+    return get_server(soap, rq, rs);
+}
+
+int __mm__GetDHCPServer_(struct soap *soap, struct _mm__GetDHCPServer *rq,
+                         struct _mm__GetDHCPServerResponse *rs)
+{
+    return get_server(soap, rq, rs);
+}
+
+int __mm__GetDHCPServers(struct soap *soap, struct _mm__GetDHCPServers *rq,
+                         struct _mm__GetDHCPServersResponse *rs)
+{
+    return get_servers(soap, rq, rs);
+}
+
+int __mm__GetDHCPServers_(struct soap *soap, struct _mm__GetDHCPServers *rq,
+                          struct _mm__GetDHCPServersResponse *rs)
+{
+    return get_servers(soap, rq, rs);
+}

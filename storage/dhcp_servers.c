@@ -1,0 +1,245 @@
+/* micetro-emu storage: DHCP servers (see dhcp_servers.h). */
+#include "dhcp_servers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "../server/core/validate.h"
+#include "store_int.h"
+
+/* The columns every query reads, in the order row_to_server expects. */
+#define SERVER_COLUMNS                                                         \
+    "s.id, s.name, host(s.address), s.agent_port, s.type, s.enabled, "         \
+    "s.state, s.state_message, s.proxy, s.username"
+#define SERVER_NCOLUMNS 10
+
+/* What filters compare: {API name, SQL expression, type, searched by
+ * free-text terms, sortable (unused here)}. */
+static const struct filter_field filter_fields[] = {
+    {"name", "s.name", FILTER_TEXT, 1, 0},
+    {"address", "host(s.address)", FILTER_TEXT, 1, 0},
+    {"type", "s.type", FILTER_TEXT, 0, 0},
+    {"state", "s.state", FILTER_TEXT, 0, 0},
+    {"enabled", "s.enabled", FILTER_BOOL, 0, 0},
+    {"ref", "s.id", FILTER_REF, 0, 0},
+};
+
+/* What sortBy orders by: names case-insensitively and without the dot
+ * (name_key, which has the unique index), addresses as inet (10.0.0.9
+ * before 10.0.0.10), refs in creation order. */
+static const struct filter_field sort_fields[] = {
+    {"name", "s.name_key", FILTER_TEXT, 0, 1},
+    {"address", "s.address", FILTER_TEXT, 0, 1},
+    {"type", "s.type", FILTER_TEXT, 0, 1},
+    {"state", "s.state", FILTER_TEXT, 0, 1},
+    {"enabled", "s.enabled", FILTER_BOOL, 0, 1},
+    {"ref", "s.id", FILTER_REF, 0, 1},
+};
+
+const struct store_list_spec store_server_list_spec = {
+    .filter = filter_fields,
+    .nfilter = sizeof(filter_fields) / sizeof(filter_fields[0]),
+    .sort = sort_fields,
+    .nsort = sizeof(sort_fields) / sizeof(sort_fields[0]),
+    .default_sort = "s.name_key",
+    .tiebreak = "s.id",
+};
+
+/* Copies text column col of row into buf[len] ("" for NULL). */
+static int copy_col(const PGresult *r, int row, int col, char *buf, size_t len,
+                    struct err *e)
+{
+    const char *v = PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+    size_t n = strlen(v);
+
+    if (n >= len)
+        return err_set(e, ERR_INTERNAL, "column %s too long (%zu bytes)",
+                       PQfname(r, col), n);
+    memcpy(buf, v, n + 1);
+    return 0;
+}
+
+/* Reads row `row` of a SERVER_COLUMNS result into *s. */
+static int row_to_server(const PGresult *r, int row,
+                         struct store_dhcp_server *s, struct err *e)
+{
+    int rc;
+
+    memset(s, 0, sizeof(*s));
+    if (PQnfields(r) < SERVER_NCOLUMNS)
+        return err_set(e, ERR_INTERNAL, "DHCP server query: %d columns",
+                       PQnfields(r));
+    s->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    s->agent_port = PQgetisnull(r, row, 3) ? 0 : atoi(PQgetvalue(r, row, 3));
+    s->enabled = PQgetvalue(r, row, 5)[0] == 't';
+    if ((rc = copy_col(r, row, 1, s->name, sizeof(s->name), e)) != 0 ||
+        (rc = copy_col(r, row, 2, s->address, sizeof(s->address), e)) != 0 ||
+        (rc = copy_col(r, row, 4, s->type, sizeof(s->type), e)) != 0 ||
+        (rc = copy_col(r, row, 6, s->state, sizeof(s->state), e)) != 0 ||
+        (rc = copy_col(r, row, 7, s->state_message, sizeof(s->state_message),
+                       e)) != 0 ||
+        (rc = copy_col(r, row, 8, s->proxy, sizeof(s->proxy), e)) != 0 ||
+        (rc = copy_col(r, row, 9, s->username, sizeof(s->username), e)) != 0)
+        return rc;
+    return 0;
+}
+
+/* Runs a query for at most one server; fills *out (may be NULL) and *id
+ * (may be NULL).  ERR_NOTFOUND with msg when there is no row. */
+static int query_one(struct store_conn *c, const char *sql, const char *param,
+                     long long *id, struct store_dhcp_server *out,
+                     const char *msg, struct err *e)
+{
+    struct store_dhcp_server tmp;
+    PGresult *r = NULL;
+    const char *params[1];
+    int rc;
+
+    params[0] = param;
+    rc = store_exec(c, sql, 1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = err_set(e, ERR_NOTFOUND, "%s", msg);
+        goto out;
+    }
+    rc = row_to_server(r, 0, out != NULL ? out : &tmp, e);
+    if (rc == 0 && id != NULL)
+        *id = out != NULL ? out->id : tmp.id;
+out:
+    PQclear(r);
+    return rc;
+}
+
+int store_server_add(struct store_conn *c, const struct store_dhcp_server *s,
+                     long long *id, struct err *e)
+{
+    char port[STORE_INTBUF], buf[STORE_INTBUF];
+    const char *params[7];
+    char *end;
+    int rc;
+
+    if (s == NULL || s->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing DHCP server name");
+    params[0] = s->name;
+    params[1] = s->address[0] ? s->address : NULL;
+    params[2] = s->agent_port > 0 ? store_param_int(port, s->agent_port) : NULL;
+    params[3] = s->type;
+    params[4] = s->enabled ? "true" : "false";
+    params[5] = s->proxy[0] ? s->proxy : NULL;
+    params[6] = s->username[0] ? s->username : NULL;
+    rc = store_query_text(c,
+                          "INSERT INTO dhcp_servers (name, address, "
+                          "agent_port, type, enabled, proxy, username) "
+                          "VALUES ($1, $2::inet, $3::integer, $4, "
+                          "$5::boolean, $6, $7) RETURNING id",
+                          STORE_NPARAMS(params), params, buf, sizeof(buf), e);
+    if (rc == ERR_EXISTS)
+        return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
+                       s->name);
+    if (rc < 0)
+        return rc;
+    *id = strtoll(buf, &end, 10);
+    if (rc == 0 || *end != '\0' || *id < 1)
+        return err_set(e, ERR_INTERNAL, "INSERT returned no id");
+    return 0;
+}
+
+int store_server_get(struct store_conn *c, long long id,
+                     struct store_dhcp_server *out, struct err *e)
+{
+    char buf[STORE_INTBUF], msg[64];
+
+    snprintf(msg, sizeof(msg), "DHCP server %lld does not exist", id);
+    return query_one(c,
+                     "SELECT " SERVER_COLUMNS " FROM dhcp_servers s "
+                     "WHERE s.id = $1::bigint",
+                     store_param_int(buf, id), NULL, out, msg, e);
+}
+
+int store_server_exists(struct store_conn *c, long long id, struct err *e)
+{
+    char buf[STORE_INTBUF], v[8];
+    const char *params[1];
+    int rc;
+
+    params[0] = store_param_int(buf, id);
+    rc = store_query_text(c,
+                          "SELECT 1 FROM dhcp_servers WHERE id = "
+                          "$1::bigint",
+                          1, params, v, sizeof(v), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist", id);
+    return 0;
+}
+
+int store_server_find_by_name(struct store_conn *c, const char *name,
+                              long long *id, struct store_dhcp_server *out,
+                              struct err *e)
+{
+    char key[STORE_SERVER_NAME_BUF], msg[VALIDATE_QUOTE_BUF + 40];
+    char q[VALIDATE_QUOTE_BUF];
+    size_t n;
+
+    if (name == NULL || name[0] == '\0')
+        return err_set(e, ERR_NOTFOUND, "missing DHCP server name");
+    n = strlen(name);
+    if (n >= sizeof(key))
+        return err_set(e, ERR_NOTFOUND, "DHCP server name too long");
+    /* the key of "dhcp1.Example." is "dhcp1.example": one dot off here,
+     * case folded by the same lower() that made name_key */
+    memcpy(key, name, n + 1);
+    if (n > 1 && key[n - 1] == '.')
+        key[n - 1] = '\0';
+    snprintf(msg, sizeof(msg), "DHCP server \"%s\" does not exist",
+             validate_quote(name, q, sizeof(q)));
+    return query_one(c,
+                     "SELECT " SERVER_COLUMNS " FROM dhcp_servers s "
+                     "WHERE s.name_key = lower($1)",
+                     key, id, out, msg, e);
+}
+
+int store_server_list(struct store_conn *c, const struct filter_sql *f,
+                      const char *order_by, long long offset, long long limit,
+                      struct store_dhcp_server **out, size_t *count,
+                      long long *total, struct err *e)
+{
+    struct store_dhcp_server *list = NULL;
+    PGresult *r = NULL;
+    int rc, n, i;
+
+    *out = NULL;
+    *count = 0;
+    rc = store_list_exec(c, SERVER_COLUMNS, "dhcp_servers s", f, order_by,
+                         offset, limit, &r, total, e);
+    if (rc != 0)
+        return rc;
+    n = PQntuples(r);
+    if (n > 0) {
+        list = calloc((size_t)n, sizeof(*list));
+        if (list == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if ((rc = row_to_server(r, i, &list[i], e)) != 0)
+            goto out;
+    }
+    *out = list;
+    *count = (size_t)n;
+    list = NULL;
+out:
+    free(list);
+    PQclear(r);
+    return rc;
+}
+
+void store_server_list_free(struct store_dhcp_server *list)
+{
+    free(list);
+}

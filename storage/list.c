@@ -1,0 +1,119 @@
+/* micetro-emu storage: one page of a list getter, filtered, counted,
+ * sorted and paged in one statement (see list.h and store_list_exec in
+ * store_int.h). */
+#include "list.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+/* Formats the SQL text of a statement, malloc'd (NULL when out of
+ * memory).  The pieces are trusted: module constants and the output of
+ * filter_compile() / filter_order_by(). */
+static char *sql_printf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static char *sql_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *sql;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (sql = malloc((size_t)n + 1)) == NULL)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(sql, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return sql;
+}
+
+static int count_rows(struct store_conn *c, const char *from,
+                      const struct filter_sql *f, const char *const *params,
+                      long long *total, struct err *e)
+{
+    char buf[STORE_INTBUF];
+    char *sql, *end;
+    int rc;
+
+    sql = sql_printf("SELECT count(*) FROM %s WHERE %s", from, f->where);
+    if (sql == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    rc = store_query_text(c, sql, f->nparams, params, buf, sizeof(buf), e);
+    free(sql);
+    if (rc < 0)
+        return rc;
+    *total = strtoll(buf, &end, 10);
+    if (rc == 0 || *end != '\0' || *total < 0)
+        return err_set(e, ERR_INTERNAL, "bad row count \"%s\"", buf);
+    return 0;
+}
+
+int store_list_exec(struct store_conn *c, const char *columns, const char *from,
+                    const struct filter_sql *f, const char *order_by,
+                    long long offset, long long limit, PGresult **res,
+                    long long *total, struct err *e)
+{
+    char lim[STORE_INTBUF], off[STORE_INTBUF];
+    const char **params = NULL;
+    PGresult *r = NULL;
+    char *sql = NULL, *end;
+    int rc, n, i;
+
+    *res = NULL;
+    *total = 0;
+    if (offset < 0 || limit < 0)
+        return err_set(e, ERR_INVALID,
+                       "offset and limit must not be "
+                       "negative");
+    if (f == NULL || f->where == NULL || f->nparams < 0 ||
+        f->nparams > FILTER_MAX_PARAMS)
+        return err_set(e, ERR_INTERNAL, "list query without a filter");
+    params = calloc((size_t)f->nparams + 2, sizeof(*params));
+    if (params == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (i = 0; i < f->nparams; i++)
+        params[i] = f->params[i];
+    /* LIMIT NULL is LIMIT ALL */
+    params[i] = limit > 0 ? store_param_int(lim, limit) : NULL;
+    params[i + 1] = store_param_int(off, offset);
+    sql = sql_printf("SELECT %s, count(*) OVER () FROM %s WHERE %s %s "
+                     "LIMIT $%d::bigint OFFSET $%d::bigint",
+                     columns, from, f->where, order_by ? order_by : "", i + 1,
+                     i + 2);
+    if (sql == NULL) {
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = store_exec(c, sql, f->nparams + 2, params, &r, e);
+    if (rc != 0)
+        goto out;
+    n = PQntuples(r);
+    if (n > 0) {
+        int last = PQnfields(r) - 1;
+        *total = strtoll(PQgetvalue(r, 0, last), &end, 10);
+        if (*end != '\0' || *total < n) {
+            rc = err_set(e, ERR_INTERNAL, "bad row count");
+            goto out;
+        }
+    } else if (offset > 0) {
+        /* past the end: the page has no row to carry the count */
+        rc = count_rows(c, from, f, params, total, e);
+        if (rc != 0)
+            goto out;
+    }
+    *res = r;
+    r = NULL;
+out:
+    PQclear(r);
+    free(sql);
+    free(params);
+    return rc;
+}
