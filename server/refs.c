@@ -7,6 +7,7 @@
 #include "core/ref.h"
 #include "core/validate.h"
 #include "dhcp_servers.h"
+#include "ranges.h"
 
 /* How to look up one object type. */
 struct refs_type {
@@ -31,8 +32,21 @@ static int server_by_name(struct store_conn *c, const char *name, long long *id,
     return store_server_find_by_name(c, name, id, NULL, e);
 }
 
+/* A range by its CIDR, parsed as strictly as AddRange parses it: only the
+ * canonical spelling names a range ("10.0.0.0/24", not "10.0.0.0/024"). */
+static int range_by_name(struct store_conn *c, const char *name, long long *id,
+                         struct err *e)
+{
+    struct err ignored;
+
+    if (validate_cidr(name, NULL, NULL, NULL, &ignored) != 0)
+        return err_set(e, ERR_NOTFOUND, "no such name");
+    return store_range_find_by_name(c, name, id, NULL, e);
+}
+
 static const struct refs_type types[] = {
     {REF_DHCP_SERVER, "DHCP server", store_server_exists, server_by_name},
+    {REF_RANGE, "range", store_range_exists, range_by_name},
 };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))

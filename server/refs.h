@@ -5,12 +5,13 @@
  *     {#3-#12}          the typed ref our answers carry
  *     dhcpServers/12    the newer "<resource>/<id>" form
  *     dhcp1.example.    a unique name (for servers: with or without the
- *                       trailing dot, any case)
+ *                       trailing dot, any case; for ranges: the CIDR
+ *                       "10.0.0.0/24", spelt canonically)
  *
  * core/ref.h tells them apart; this module looks them up through storage,
- * one entry per object type in the table of refs.c (add ranges, scopes and
- * pools there, with their name lookups).  Errors are the caller's mistakes
- * and name the reference as given:
+ * one entry per object type in the table of refs.c (servers and ranges;
+ * add scopes and pools there, with their name lookups).  Errors are the
+ * caller's mistakes and name the reference as given:
  *
  *     ERR_INVALID   invalid reference "{#3-#x}": expected {#<type>-#<id>}
  *     ERR_INVALID   reference "{#7-#1}" is not a DHCP server

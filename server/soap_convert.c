@@ -11,6 +11,7 @@
 #include "core/ref.h"
 #include "core/validate.h"
 #include "dhcp_servers.h"
+#include "ranges.h"
 
 #define TEXT_MAX 255 /* proxy, username: STORE_SERVER_TEXT_BUF - 1 */
 
@@ -169,5 +170,150 @@ int convert_server_to_soap(struct soap *soap,
         return err_set(e, ERR_NOMEM, "out of memory");
     *out->state = server_states[state];
     *out->enabled = in->enabled ? xsd__boolean__true_ : xsd__boolean__false_;
+    return 0;
+}
+
+/* Refuses a reference field the emulator has nothing to point to. */
+static int refuse_ref(const char *v, const char *field, struct err *e)
+{
+    if (v != NULL && v[0] != '\0')
+        return err_set(e, ERR_NOTIMPL, "%s is not supported yet", field);
+    return 0;
+}
+
+/* Checks an optional from/to given with a range: absent, "", or the
+ * address the CIDR implies. */
+static int check_bound(const char *v, const char *field, uint32_t want,
+                       const char *cidr, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], w[VALIDATE_IPV4_BUF];
+    uint32_t ip;
+    int rc;
+
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    if ((rc = validate_ipv4(v, &ip, field, e)) != 0)
+        return rc;
+    if (ip != want)
+        return err_set(e, ERR_INVALID,
+                       "field \"%s\" of range \"%s\" must be %s (its %s "
+                       "address) or left out, not \"%s\"",
+                       field, cidr, validate_ipv4_format(want, w),
+                       strcmp(field, "from") == 0 ? "first" : "last",
+                       validate_quote(v, q, sizeof(q)));
+    return 0;
+}
+
+int convert_range_from_soap(struct soap *soap, const struct mm__Range *in,
+                            struct store_range *out, struct err *e)
+{
+    char ip[VALIDATE_IPV4_BUF];
+    uint32_t net;
+    int rc, prefix;
+
+    (void)soap;
+    memset(out, 0, sizeof(*out));
+    if (in == NULL)
+        return err_set(e, ERR_INVALID, "missing range");
+    if (in->name == NULL || in->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing range name");
+    if ((rc = validate_cidr(in->name, &net, &prefix, "name", e)) != 0)
+        return rc;
+    snprintf(out->name, sizeof(out->name), "%s/%d",
+             validate_ipv4_format(net, ip), prefix);
+    if ((rc = check_bound(in->from, "from", validate_cidr_first(net, prefix),
+                          out->name, e)) != 0 ||
+        (rc = check_bound(in->to, "to", validate_cidr_last(net, prefix),
+                          out->name, e)) != 0)
+        return rc;
+    validate_ipv4_format(validate_cidr_first(net, prefix), out->from);
+    validate_ipv4_format(validate_cidr_last(net, prefix), out->to);
+    if ((rc = refuse_ref(in->parentRef, "parentRef", e)) != 0 ||
+        (rc = refuse_ref(in->adSiteRef, "adSiteRef", e)) != 0 ||
+        (rc = refuse_ref(in->cloudNetworkRef, "cloudNetworkRef", e)) != 0)
+        return rc;
+    if (in->subnet != NULL && *in->subnet != xsd__boolean__true_)
+        return err_set(e, ERR_NOTIMPL,
+                       "ranges that are not subnets are not supported yet");
+    if (in->isContainer != NULL && *in->isContainer != xsd__boolean__false_)
+        return err_set(e, ERR_NOTIMPL,
+                       "container ranges are not supported yet");
+    if (in->customProperties != NULL &&
+        in->customProperties->__sizeproperty > 0)
+        return err_set(e, ERR_NOTIMPL,
+                       "customProperties are not supported yet");
+    out->locked = in->locked != NULL && *in->locked == xsd__boolean__true_;
+    out->auto_assign =
+        in->autoAssign != NULL && *in->autoAssign == xsd__boolean__true_;
+    return 0;
+}
+
+/* A boolean in the request's memory; *oom set when memory ran out. */
+static enum xsd__boolean *new_bool(struct soap *soap, int v, int *oom)
+{
+    enum xsd__boolean *b = soap_malloc(soap, sizeof(*b));
+
+    if (b == NULL)
+        *oom = 1;
+    else
+        *b = v ? xsd__boolean__true_ : xsd__boolean__false_;
+    return b;
+}
+
+int convert_range_to_soap(struct soap *soap, const struct store_range *in,
+                          const struct store_range_scope *scopes,
+                          size_t nscopes, struct mm__Range *out, struct err *e)
+{
+    struct mm__ArrayOfObject *kids, *sc;
+    int oom = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->ref = convert_ref(soap, REF_RANGE, in->id);
+    out->name = opt_strdup(soap, in->name, &oom);
+    out->from = opt_strdup(soap, in->from, &oom);
+    out->to = opt_strdup(soap, in->to, &oom);
+    /* empty lists are empty elements, never xsi:nil */
+    kids = soap_malloc(soap, sizeof(*kids));
+    sc = soap_malloc(soap, sizeof(*sc));
+    if (kids == NULL || sc == NULL || out->ref == NULL || out->name == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    memset(kids, 0, sizeof(*kids));
+    memset(sc, 0, sizeof(*sc));
+    if (nscopes > 0) {
+        sc->object = soap_malloc(soap, nscopes * sizeof(*sc->object));
+        if (sc->object == NULL)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < nscopes; i++) {
+            struct mm__Object *o = &sc->object[i];
+
+            memset(o, 0, sizeof(*o));
+            o->ref = convert_ref(soap, REF_DHCP_SCOPE, scopes[i].scope_id);
+            o->name = opt_strdup(soap, scopes[i].name, &oom);
+            o->objType = soap_malloc(soap, sizeof(*o->objType));
+            if (o->ref == NULL || o->objType == NULL)
+                return err_set(e, ERR_NOMEM, "out of memory");
+            *o->objType = mm__ObjectType__DHCPScope;
+        }
+        sc->__sizeobject = (int)nscopes;
+    }
+    out->childRanges = kids;
+    out->dhcpScopes = sc;
+    out->subnet = new_bool(soap, 1, &oom);
+    out->locked = new_bool(soap, in->locked, &oom);
+    out->autoAssign = new_bool(soap, in->auto_assign, &oom);
+    out->hasSchedule = new_bool(soap, 0, &oom);
+    out->hasMonitor = new_bool(soap, 0, &oom);
+    out->inheritAccess = new_bool(soap, 1, &oom);
+    out->isContainer = new_bool(soap, 0, &oom);
+    out->utilizationPercentage =
+        soap_malloc(soap, sizeof(*out->utilizationPercentage));
+    if (out->utilizationPercentage == NULL)
+        oom = 1;
+    else
+        *out->utilizationPercentage = 0;
+    out->hasRogueAddresses = new_bool(soap, 0, &oom);
+    out->creationTime = opt_strdup(soap, in->created, &oom);
+    if (oom)
+        return err_set(e, ERR_NOMEM, "out of memory");
     return 0;
 }

@@ -9,11 +9,16 @@
 #ifndef MICETRO_SOAP_CONVERT_H
 #define MICETRO_SOAP_CONVERT_H
 
+#include <stddef.h>
+
 #include "core/err.h"
 
 struct soap;
 struct mm__DHCPServer;
 struct store_dhcp_server;
+struct mm__Range;
+struct store_range;
+struct store_range_scope;
 
 /* The ref "{#<type>-#<id>}" in the request's memory; NULL when out of
  * memory. */
@@ -41,5 +46,31 @@ int convert_server_from_soap(struct soap *soap, const struct mm__DHCPServer *in,
 int convert_server_to_soap(struct soap *soap,
                            const struct store_dhcp_server *in, int profile11,
                            struct mm__DHCPServer *out, struct err *e);
+
+/* A Range of AddRange into *out:
+ *   name      required: the CIDR, validate_cidr's way ("10.0.0.0/24":
+ *             network address, no leading zeros; IPv6 refused)
+ *   from, to  optional; when given (not ""), must be the CIDR's first and
+ *             last address, which they are in the answers anyway
+ *   locked, autoAssign   default false
+ *   subnet    only true (or absent); isContainer only false (or absent)
+ *   parentRef, adSiteRef, cloudNetworkRef, customProperties
+ *             refused when not empty (not supported yet)
+ * ref, childRanges, dhcpScopes, hasSchedule, hasMonitor, inheritAccess,
+ * utilizationPercentage, hasRogueAddresses, cloudAllocationPools,
+ * discoveredProperties and creationTime are read-only and ignored.
+ * Returns 0, or ERR_INVALID / ERR_NOTIMPL with e naming the field. */
+int convert_range_from_soap(struct soap *soap, const struct mm__Range *in,
+                            struct store_range *out, struct err *e);
+
+/* Fills *out (zeroed first) from in, in the request's memory, as Micetro
+ * answers for a plain subnet: ref, name, from, to, childRanges (empty),
+ * dhcpScopes (scopes[0..nscopes), the range's scopes), subnet true,
+ * locked, autoAssign, hasSchedule and hasMonitor false, inheritAccess
+ * true, isContainer false, utilizationPercentage 0, hasRogueAddresses
+ * false, creationTime (UTC, ISO 8601).  Returns 0 or ERR_NOMEM. */
+int convert_range_to_soap(struct soap *soap, const struct store_range *in,
+                          const struct store_range_scope *scopes,
+                          size_t nscopes, struct mm__Range *out, struct err *e);
 
 #endif

@@ -16,12 +16,12 @@
 #include "soapH.h"
 
 #include "app.h"
-#include "changelog.h"
 #include "core/ref.h"
 #include "core/validate.h"
 #include "dhcp_servers.h"
 #include "fault.h"
 #include "listing.h"
+#include "mutate.h"
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"
@@ -35,13 +35,19 @@ static int profile11(struct soap *soap)
     return app_of(soap)->cfg->profile == PROFILE_11;
 }
 
+/* store_server_add as a mutate_insert_fn. */
+static int insert(struct store_conn *c, const void *obj, long long *id,
+                  struct err *e)
+{
+    return store_server_add(c, obj, id, e);
+}
+
 static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
                       struct _mm__AddDHCPServerResponse *rs)
 {
     struct app *app = app_of(soap);
     char login[SESSION_LOGIN_BUF];
     struct store_dhcp_server s;
-    struct store_conn *c = NULL;
     long long id = 0;
     struct err e;
     int rc;
@@ -55,20 +61,10 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
         rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
     if (rc != 0)
         return fault_from_err(soap, &e);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    if ((rc = store_begin(c, &e)) != 0 ||
-        (rc = store_server_add(c, &s, &id, &e)) != 0 ||
-        (rc = store_changelog_add(c, login, CHANGELOG_ADD, REF_DHCP_SERVER, id,
-                                  s.name, rq->saveComment, &e)) != 0 ||
-        (rc = store_commit(c, &e)) != 0)
-        goto out;
-    rs->ref = convert_ref(soap, REF_DHCP_SERVER, id);
-    if (rs->ref == NULL)
+    rc = mutate_add(app, login, REF_DHCP_SERVER, s.name, rq->saveComment, insert,
+                    &s, &id, &e);
+    if (rc == 0 && (rs->ref = convert_ref(soap, REF_DHCP_SERVER, id)) == NULL)
         rc = err_set(&e, ERR_NOMEM, "out of memory");
-out:
-    store_release(app->store, c); /* rolls back what is left open */
     if (rc != 0)
         return fault_from_err(soap, &e);
     return SOAP_OK;

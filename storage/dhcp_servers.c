@@ -47,20 +47,6 @@ const struct store_list_spec store_server_list_spec = {
     .tiebreak = "s.id",
 };
 
-/* Copies text column col of row into buf[len] ("" for NULL). */
-static int copy_col(const PGresult *r, int row, int col, char *buf, size_t len,
-                    struct err *e)
-{
-    const char *v = PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
-    size_t n = strlen(v);
-
-    if (n >= len)
-        return err_set(e, ERR_INTERNAL, "column %s too long (%zu bytes)",
-                       PQfname(r, col), n);
-    memcpy(buf, v, n + 1);
-    return 0;
-}
-
 /* Reads row `row` of a SERVER_COLUMNS result into *s. */
 static int row_to_server(const PGresult *r, int row,
                          struct store_dhcp_server *s, struct err *e)
@@ -74,14 +60,16 @@ static int row_to_server(const PGresult *r, int row,
     s->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
     s->agent_port = PQgetisnull(r, row, 3) ? 0 : atoi(PQgetvalue(r, row, 3));
     s->enabled = PQgetvalue(r, row, 5)[0] == 't';
-    if ((rc = copy_col(r, row, 1, s->name, sizeof(s->name), e)) != 0 ||
-        (rc = copy_col(r, row, 2, s->address, sizeof(s->address), e)) != 0 ||
-        (rc = copy_col(r, row, 4, s->type, sizeof(s->type), e)) != 0 ||
-        (rc = copy_col(r, row, 6, s->state, sizeof(s->state), e)) != 0 ||
-        (rc = copy_col(r, row, 7, s->state_message, sizeof(s->state_message),
-                       e)) != 0 ||
-        (rc = copy_col(r, row, 8, s->proxy, sizeof(s->proxy), e)) != 0 ||
-        (rc = copy_col(r, row, 9, s->username, sizeof(s->username), e)) != 0)
+    if ((rc = store_copy_text(r, row, 1, s->name, sizeof(s->name), e)) != 0 ||
+        (rc = store_copy_text(r, row, 2, s->address, sizeof(s->address), e)) !=
+            0 ||
+        (rc = store_copy_text(r, row, 4, s->type, sizeof(s->type), e)) != 0 ||
+        (rc = store_copy_text(r, row, 6, s->state, sizeof(s->state), e)) != 0 ||
+        (rc = store_copy_text(r, row, 7, s->state_message,
+                              sizeof(s->state_message), e)) != 0 ||
+        (rc = store_copy_text(r, row, 8, s->proxy, sizeof(s->proxy), e)) != 0 ||
+        (rc = store_copy_text(r, row, 9, s->username, sizeof(s->username),
+                              e)) != 0)
         return rc;
     return 0;
 }

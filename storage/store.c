@@ -881,3 +881,16 @@ int store_migrations_applied(const struct store *st)
 {
     return st != NULL ? st->migrations_applied : 0;
 }
+
+int store_copy_text(const PGresult *r, int row, int col, char *buf,
+                    size_t len, struct err *e)
+{
+    const char *v = PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+    size_t n = strlen(v);
+
+    if (n >= len)
+        return err_set(e, ERR_INTERNAL, "column %s too long (%zu bytes)",
+                       PQfname(r, col), n);
+    memcpy(buf, v, n + 1);
+    return 0;
+}

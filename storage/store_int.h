@@ -80,6 +80,11 @@ int store_exec_script(struct store_conn *c, const char *sql, struct err *e);
  * parameter: params[1] = store_param_int(buf, idle_s); */
 const char *store_param_int(char *buf, long long v);
 
+/* Copies text column col of row into buf[len] ("" for NULL); ERR_INTERNAL
+ * naming the column when it does not fit. */
+int store_copy_text(const PGresult *r, int row, int col, char *buf,
+                    size_t len, struct err *e);
+
 /* One page of a list getter (implemented in list.c):
  *
  *     SELECT <columns>, count(*) OVER () FROM <from>

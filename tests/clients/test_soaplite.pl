@@ -193,4 +193,43 @@ for my $style ('default action', 'plain action') {
     is($r->faultstring // '', 'Invalid username or password.', "$style: unknown user");
 }
 
+# ------------------------------------------------------------ ranges
+
+# Ranges added with nested SOAP::Data, then the positional call of a real
+# Perl script: GetRanges($session, $filter, $folderRef, $adSiteRef,
+# $cloudNetworkRef, $offset, $limit, $sortBy, $sortOrder).
+{
+    my $o = 20 + ($$ + time) % 200; # a first octet of this run's own
+    my $soap = SOAP::Lite->uri($NS)->proxy($url, timeout => 30);
+    $soap->on_action(sub { join '', @_ });
+    $soap->on_fault(sub { my ($s, $res) = @_; return ref $res ? $res : die $s->transport->status });
+    my $session = $soap->Login(SOAP::Data->name(server => 'localhost'),
+                               SOAP::Data->name(loginName => $user),
+                               SOAP::Data->name(password => $password))->result;
+    for my $n ("$o.10.0.0/24", "$o.0.1.0/24", "$o.0.0.0/24") {
+        my $r = $soap->AddRange(
+            SOAP::Data->name(session => $session),
+            SOAP::Data->name(range => \SOAP::Data->value(SOAP::Data->name(name => $n))),
+            SOAP::Data->name(saveComment => 'from Perl'));
+        ok(!$r->fault, "AddRange $n") or diag($r->faultstring);
+        like($r->result // '', qr/\A\{#6-#\d+\}\z/, "$n: a {#6-#n} ref");
+    }
+    local $SIG{__WARN__} = sub { warn @_ unless $_[0] =~ /^Subroutine .* redefined/ };
+    my $svc = SOAP::Lite->service($wsdl);
+    $svc->on_fault(sub {
+        my ($s, $res) = @_;
+        die ref $res ? 'FAULT[' . $res->faultcode . '] ' . $res->faultstring . "\n"
+                     : 'TRANSPORT ' . $s->transport->status . "\n";
+    });
+    $svc->want_som(1);
+    my $som = eval {
+        $svc->GetRanges($session, "name:^$o\\.", undef, undef, undef, 0, 0, 'name', 'Ascending')
+    };
+    is($@, '', 'positional GetRanges raises no fault');
+    is_deeply([map { $_->{name} } $som->valueof('//ranges/range')],
+              ["$o.0.0.0/24", "$o.0.1.0/24", "$o.10.0.0/24"], 'every match, CIDRs in numeric order');
+    is($som->valueof('//totalResults'), 3, 'totalResults');
+    $svc->want_som(0);
+}
+
 done_testing();

@@ -1,0 +1,28 @@
+/* micetro-emu: the transaction shape every mutation shares.
+ *
+ * A handler validates and converts the caller's values first (nothing
+ * touches the database before that), then lets mutate_add run the change
+ * and its change_log row in one transaction on a connection of its own.
+ */
+#ifndef MICETRO_MUTATE_H
+#define MICETRO_MUTATE_H
+
+#include "core/err.h"
+
+struct app;
+struct store_conn;
+
+/* Inserts obj and sets *id; a storage function such as store_range_add
+ * behind a one-line adapter. */
+typedef int (*mutate_insert_fn)(struct store_conn *c, const void *obj,
+                                long long *id, struct err *e);
+
+/* Runs insert(obj) and the change_log row (who: login, what: an add of
+ * the ref_type object called name, why: comment) in one transaction.
+ * Returns 0 with *id set, or a negative ERR_* code with e filled and
+ * nothing changed. */
+int mutate_add(struct app *app, const char *login, int ref_type,
+               const char *name, const char *comment, mutate_insert_fn insert,
+               const void *obj, long long *id, struct err *e);
+
+#endif

@@ -1,0 +1,250 @@
+/* micetro-emu: AddRange, GetRanges, GetRange.
+ *
+ * The pattern of soap_servers.c.  A range is a subnet named by its CIDR;
+ * its from/to are derived, and its dhcpScopes come from
+ * store_range_scopes (none until the scopes slice).
+ */
+#include <limits.h>
+#include <stdlib.h>
+
+#include "soapH.h"
+
+#include "app.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "fault.h"
+#include "listing.h"
+#include "mutate.h"
+#include "ranges.h"
+#include "refs.h"
+#include "session.h"
+#include "soap_convert.h"
+#include "store.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+
+/* store_range_add as a mutate_insert_fn. */
+static int insert(struct store_conn *c, const void *obj, long long *id,
+                  struct err *e)
+{
+    return store_range_add(c, obj, id, e);
+}
+
+static int add_range(struct soap *soap, struct _mm__AddRange *rq,
+                     struct _mm__AddRangeResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF];
+    struct store_range g;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    /* discovery: micetro-emu scans no networks; the schedule is ignored */
+    rc = convert_range_from_soap(soap, rq->range, &g, &e);
+    if (rc == 0)
+        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    rc = mutate_add(app, login, REF_RANGE, g.name, rq->saveComment, insert,
+                    &g, &id, &e);
+    if (rc == 0 && (rs->ref = convert_ref(soap, REF_RANGE, id)) == NULL)
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int get_range(struct soap *soap, struct _mm__GetRange *rq,
+                     struct _mm__GetRangeResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_range_scope *scopes = NULL;
+    struct store_range g;
+    struct store_conn *c;
+    size_t nscopes = 0;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = refs_resolve(c, REF_RANGE, rq->rangeRef, &id, &e);
+    if (rc == 0)
+        rc = store_range_get(c, id, &g, &e);
+    if (rc == 0)
+        rc = store_range_scopes(c, &id, 1, &scopes, &nscopes, &e);
+    store_release(app->store, c);
+    if (rc == 0) {
+        rs->range = soap_malloc(soap, sizeof(*rs->range));
+        if (rs->range == NULL)
+            rc = err_set(&e, ERR_NOMEM, "out of memory");
+    }
+    if (rc == 0)
+        rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range, &e);
+    free(scopes);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* GetRanges' container parameters: none exists in micetro-emu. */
+static int refuse_container(const char *v, const char *field, struct err *e)
+{
+    if (v != NULL && v[0] != '\0')
+        return err_set(e, ERR_NOTIMPL,
+                       "%s is not supported: micetro-emu has no folders, "
+                       "AD sites or cloud networks",
+                       field);
+    return 0;
+}
+
+/* Fills arr with the n ranges of list, each with its scopes (scopes is
+ * ordered by range_id as store_range_scopes promises). */
+static int ranges_to_soap(struct soap *soap, const struct store_range *list,
+                          size_t n, const struct store_range_scope *scopes,
+                          size_t nscopes, struct mm__ArrayOfRange *arr,
+                          struct err *e)
+{
+    size_t i, j, k;
+    int rc;
+
+    arr->__sizerange = 0;
+    arr->range = NULL;
+    if (n == 0)
+        return 0;
+    arr->range = soap_malloc(soap, n * sizeof(*arr->range));
+    if (arr->range == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        /* the scopes of list[i]: scopes[j..k) */
+        for (j = 0; j < nscopes && scopes[j].range_id != list[i].id; j++)
+            ;
+        for (k = j; k < nscopes && scopes[k].range_id == list[i].id; k++)
+            ;
+        rc = convert_range_to_soap(soap, &list[i], scopes + j, k - j,
+                                   &arr->range[i], e);
+        if (rc != 0)
+            return rc;
+    }
+    arr->__sizerange = (int)n;
+    return 0;
+}
+
+static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
+                      struct _mm__GetRangesResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_range *list = NULL;
+    struct store_range_scope *scopes = NULL;
+    long long *ids = NULL;
+    char order_by[LISTING_ORDER_BUF];
+    struct filter_sql f = {0};
+    const char *sort_order = NULL;
+    struct store_conn *c = NULL;
+    long long total = 0;
+    size_t n = 0, nscopes = 0, i;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    if ((rc = refuse_container(rq->folderRef, "folderRef", &e)) != 0 ||
+        (rc = refuse_container(rq->adSiteRef, "adSiteRef", &e)) != 0 ||
+        (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef", &e)) !=
+            0)
+        return fault_from_err(soap, &e);
+    if (rq->sortOrder != NULL)
+        sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = listing_prepare(c, &store_range_list_spec, REF_RANGE, rq->filter,
+                         rq->sortBy, sort_order, &f, order_by, sizeof(order_by),
+                         &e);
+    if (rc == 0) {
+        rc = store_range_list(
+            c, &f, order_by, rq->offset != NULL ? *rq->offset : 0,
+            rq->limit != NULL ? *rq->limit : 0, &list, &n, &total, &e);
+        if (rc == ERR_INVALID) {
+            /* PostgreSQL refused a regular expression of the filter */
+            struct err pg = e;
+            err_set(&e, ERR_INVALID, "filter: %s", pg.msg);
+        }
+    }
+    if (rc == 0 && n > 0) {
+        ids = malloc(n * sizeof(*ids));
+        if (ids == NULL)
+            rc = err_set(&e, ERR_NOMEM, "out of memory");
+        for (i = 0; rc == 0 && i < n; i++)
+            ids[i] = list[i].id;
+        if (rc == 0)
+            rc = store_range_scopes(c, ids, n, &scopes, &nscopes, &e);
+    }
+    store_release(app->store, c);
+    filter_sql_free(&f);
+    if (rc != 0)
+        goto out;
+    /* an empty list is an empty element, never xsi:nil */
+    rs->ranges = soap_malloc(soap, sizeof(*rs->ranges));
+    if (rs->ranges == NULL) {
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = ranges_to_soap(soap, list, n, scopes, nscopes, rs->ranges, &e);
+    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+out:
+    free(ids);
+    free(scopes);
+    store_range_list_free(list);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points; the "_" ones belong to the SOAP 1.2 binding. */
+int __mm__AddRange(struct soap *soap, struct _mm__AddRange *rq,
+                   struct _mm__AddRangeResponse *rs)
+{
+    return add_range(soap, rq, rs);
+}
+
+int __mm__AddRange_(struct soap *soap, struct _mm__AddRange *rq,
+                    struct _mm__AddRangeResponse *rs)
+{
+    return add_range(soap, rq, rs);
+}
+
+int __mm__GetRange(struct soap *soap, struct _mm__GetRange *rq,
+                   struct _mm__GetRangeResponse *rs)
+{
+    return get_range(soap, rq, rs);
+}
+
+int __mm__GetRange_(struct soap *soap, struct _mm__GetRange *rq,
+                    struct _mm__GetRangeResponse *rs)
+{
+    return get_range(soap, rq, rs);
+}
+
+int __mm__GetRanges(struct soap *soap, struct _mm__GetRanges *rq,
+                    struct _mm__GetRangesResponse *rs)
+{
+    return get_ranges(soap, rq, rs);
+}
+
+int __mm__GetRanges_(struct soap *soap, struct _mm__GetRanges *rq,
+                     struct _mm__GetRangesResponse *rs)
+{
+    return get_ranges(soap, rq, rs);
+}

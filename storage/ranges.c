@@ -1,0 +1,236 @@
+/* micetro-emu storage: IP ranges (see ranges.h). */
+#include "ranges.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+/* The columns every query reads, in the order row_to_range expects. */
+#define RANGE_COLUMNS                                                          \
+    "r.id, r.name, host(network(r.cidr)), host(broadcast(r.cidr)), "           \
+    "r.title, r.description, r.locked, r.auto_assign, "                        \
+    "to_char(r.created AT TIME ZONE 'UTC', "                                   \
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define RANGE_NCOLUMNS 9
+
+/* What filters compare: {API name, SQL expression, type, searched by
+ * free-text terms, sortable (unused here)}. */
+static const struct filter_field filter_fields[] = {
+    {"name", "r.name", FILTER_TEXT, 1, 0},
+    {"from", "host(network(r.cidr))", FILTER_TEXT, 0, 0},
+    {"to", "host(broadcast(r.cidr))", FILTER_TEXT, 0, 0},
+    {"title", "r.title", FILTER_TEXT, 1, 0},
+    {"description", "r.description", FILTER_TEXT, 1, 0},
+    {"locked", "r.locked", FILTER_BOOL, 0, 0},
+    {"autoAssign", "r.auto_assign", FILTER_BOOL, 0, 0},
+    {"ref", "r.id", FILTER_REF, 0, 0},
+};
+
+/* What sortBy orders by: name and from by the cidr (its unique index),
+ * to by the broadcast address (ranges_to_idx), refs in creation order. */
+static const struct filter_field sort_fields[] = {
+    {"name", "r.cidr", FILTER_TEXT, 0, 1},
+    {"from", "r.cidr", FILTER_TEXT, 0, 1},
+    {"to", "set_masklen(broadcast(r.cidr), 32)", FILTER_TEXT, 0, 1},
+    {"title", "r.title", FILTER_TEXT, 0, 1},
+    {"description", "r.description", FILTER_TEXT, 0, 1},
+    {"locked", "r.locked", FILTER_BOOL, 0, 1},
+    {"autoAssign", "r.auto_assign", FILTER_BOOL, 0, 1},
+    {"ref", "r.id", FILTER_REF, 0, 1},
+};
+
+const struct store_list_spec store_range_list_spec = {
+    .filter = filter_fields,
+    .nfilter = sizeof(filter_fields) / sizeof(filter_fields[0]),
+    .sort = sort_fields,
+    .nsort = sizeof(sort_fields) / sizeof(sort_fields[0]),
+    .default_sort = "r.cidr",
+    .tiebreak = "r.id",
+};
+
+/* Reads row `row` of a RANGE_COLUMNS result into *g. */
+static int row_to_range(const PGresult *r, int row, struct store_range *g,
+                        struct err *e)
+{
+    int rc;
+
+    memset(g, 0, sizeof(*g));
+    if (PQnfields(r) < RANGE_NCOLUMNS)
+        return err_set(e, ERR_INTERNAL, "range query: %d columns",
+                       PQnfields(r));
+    g->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    g->locked = PQgetvalue(r, row, 6)[0] == 't';
+    g->auto_assign = PQgetvalue(r, row, 7)[0] == 't';
+    if ((rc = store_copy_text(r, row, 1, g->name, sizeof(g->name), e)) != 0 ||
+        (rc = store_copy_text(r, row, 2, g->from, sizeof(g->from), e)) != 0 ||
+        (rc = store_copy_text(r, row, 3, g->to, sizeof(g->to), e)) != 0 ||
+        (rc = store_copy_text(r, row, 4, g->title, sizeof(g->title), e)) != 0 ||
+        (rc = store_copy_text(r, row, 5, g->description, sizeof(g->description),
+                              e)) != 0 ||
+        (rc = store_copy_text(r, row, 8, g->created, sizeof(g->created), e)) !=
+            0)
+        return rc;
+    return 0;
+}
+
+/* Runs a query for at most one range; fills *out (may be NULL) and *id
+ * (may be NULL).  ERR_NOTFOUND with msg when there is no row. */
+static int query_one(struct store_conn *c, const char *sql, const char *param,
+                     long long *id, struct store_range *out, const char *msg,
+                     struct err *e)
+{
+    struct store_range tmp;
+    PGresult *r = NULL;
+    const char *params[1];
+    int rc;
+
+    params[0] = param;
+    rc = store_exec(c, sql, 1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = err_set(e, ERR_NOTFOUND, "%s", msg);
+        goto out;
+    }
+    rc = row_to_range(r, 0, out != NULL ? out : &tmp, e);
+    if (rc == 0 && id != NULL)
+        *id = out != NULL ? out->id : tmp.id;
+out:
+    PQclear(r);
+    return rc;
+}
+
+int store_range_add(struct store_conn *c, const struct store_range *g,
+                    long long *id, struct err *e)
+{
+    char buf[STORE_INTBUF];
+    const char *params[5];
+    char *end;
+    int rc;
+
+    if (g == NULL || g->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing range name");
+    params[0] = g->name;
+    params[1] = g->title[0] ? g->title : NULL;
+    params[2] = g->description[0] ? g->description : NULL;
+    params[3] = g->locked ? "true" : "false";
+    params[4] = g->auto_assign ? "true" : "false";
+    rc = store_query_text(c,
+                          "INSERT INTO ranges (cidr, title, description, "
+                          "locked, auto_assign) VALUES ($1::cidr, $2, $3, "
+                          "$4::boolean, $5::boolean) RETURNING id",
+                          STORE_NPARAMS(params), params, buf, sizeof(buf), e);
+    if (rc == ERR_EXISTS)
+        return err_set(e, ERR_EXISTS, "range \"%s\" already exists", g->name);
+    if (rc < 0)
+        return rc;
+    *id = strtoll(buf, &end, 10);
+    if (rc == 0 || *end != '\0' || *id < 1)
+        return err_set(e, ERR_INTERNAL, "INSERT returned no id");
+    return 0;
+}
+
+int store_range_get(struct store_conn *c, long long id, struct store_range *out,
+                    struct err *e)
+{
+    char buf[STORE_INTBUF], msg[64];
+
+    snprintf(msg, sizeof(msg), "range %lld does not exist", id);
+    return query_one(c,
+                     "SELECT " RANGE_COLUMNS " FROM ranges r "
+                     "WHERE r.id = $1::bigint",
+                     store_param_int(buf, id), NULL, out, msg, e);
+}
+
+int store_range_exists(struct store_conn *c, long long id, struct err *e)
+{
+    char buf[STORE_INTBUF], v[8];
+    const char *params[1];
+    int rc;
+
+    params[0] = store_param_int(buf, id);
+    rc = store_query_text(c, "SELECT 1 FROM ranges WHERE id = $1::bigint", 1,
+                          params, v, sizeof(v), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "range %lld does not exist", id);
+    return 0;
+}
+
+int store_range_find_by_name(struct store_conn *c, const char *cidr,
+                             long long *id, struct store_range *out,
+                             struct err *e)
+{
+    char msg[STORE_RANGE_CIDR_BUF + 40];
+
+    if (cidr == NULL || cidr[0] == '\0')
+        return err_set(e, ERR_NOTFOUND, "missing range name");
+    if (strlen(cidr) >= STORE_RANGE_CIDR_BUF)
+        return err_set(e, ERR_NOTFOUND, "range name too long");
+    snprintf(msg, sizeof(msg), "range \"%s\" does not exist", cidr);
+    return query_one(c,
+                     "SELECT " RANGE_COLUMNS " FROM ranges r "
+                     "WHERE r.cidr = $1::cidr",
+                     cidr, id, out, msg, e);
+}
+
+int store_range_list(struct store_conn *c, const struct filter_sql *f,
+                     const char *order_by, long long offset, long long limit,
+                     struct store_range **out, size_t *count, long long *total,
+                     struct err *e)
+{
+    struct store_range *list = NULL;
+    PGresult *r = NULL;
+    int rc, n, i;
+
+    *out = NULL;
+    *count = 0;
+    rc = store_list_exec(c, RANGE_COLUMNS, "ranges r", f, order_by, offset,
+                         limit, &r, total, e);
+    if (rc != 0)
+        return rc;
+    n = PQntuples(r);
+    if (n > 0) {
+        list = calloc((size_t)n, sizeof(*list));
+        if (list == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if ((rc = row_to_range(r, i, &list[i], e)) != 0)
+            goto out;
+    }
+    *out = list;
+    *count = (size_t)n;
+    list = NULL;
+out:
+    free(list);
+    PQclear(r);
+    return rc;
+}
+
+void store_range_list_free(struct store_range *list)
+{
+    free(list);
+}
+
+int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
+                       struct store_range_scope **out, size_t *count,
+                       struct err *e)
+{
+    /* No scopes exist before the dhcp_scopes table: the scopes slice
+     * replaces this with one query over ids (range_id = ANY($1)). */
+    (void)c;
+    (void)ids;
+    (void)n;
+    (void)e;
+    *out = NULL;
+    *count = 0;
+    return 0;
+}
