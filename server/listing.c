@@ -23,3 +23,31 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
     return filter_compile(filter, spec->filter, spec->nfilter, 1,
                           refs_filter_resolve, &ctx, f, e);
 }
+
+int listing_run(struct store_conn *c, const struct store_list_spec *spec,
+                int self_type, const struct listing_page *page,
+                listing_fetch_fn fetch, void **out, size_t *count,
+                long long *total, struct err *e)
+{
+    char order_by[LISTING_ORDER_BUF];
+    struct filter_sql f = {0};
+    int rc;
+
+    *out = NULL;
+    *count = 0;
+    *total = 0;
+    rc = listing_prepare(c, spec, self_type, page->filter, page->sort_by,
+                         page->sort_order, &f, order_by, sizeof(order_by), e);
+    if (rc == 0) {
+        rc = fetch(c, &f, order_by, page->offset != NULL ? *page->offset : 0,
+                   page->limit != NULL ? *page->limit : 0, out, count, total,
+                   e);
+        if (rc == ERR_INVALID) {
+            /* PostgreSQL refused a regular expression of the filter */
+            struct err pg = *e;
+            err_set(e, ERR_INVALID, "filter: %s", pg.msg);
+        }
+    }
+    filter_sql_free(&f);
+    return rc;
+}

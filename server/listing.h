@@ -40,4 +40,30 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
                     const char *sort_order, struct filter_sql *f,
                     char *order_by, size_t len, struct err *e);
 
+/* One page of a list getter: the caller's page (offset, limit: NULL or
+ * 0 as Micetro means them) and its order and filter. */
+struct listing_page {
+    const char *filter;
+    const char *sort_by;
+    const char *sort_order; /* "Ascending", "Descending" or NULL */
+    const unsigned int *offset;
+    const unsigned int *limit;
+};
+
+/* A storage list function such as store_scope_list behind a one-line
+ * adapter (*out: the malloc'd array, freed by the caller with free()). */
+typedef int (*listing_fetch_fn)(struct store_conn *c,
+                                const struct filter_sql *f,
+                                const char *order_by, long long offset,
+                                long long limit, void **out, size_t *count,
+                                long long *total, struct err *e);
+
+/* listing_prepare, then fetch with the page, on c: sets *out (*count
+ * elements) and *total.  A regular expression PostgreSQL refuses is
+ * ERR_INVALID "filter: ...". */
+int listing_run(struct store_conn *c, const struct store_list_spec *spec,
+                int self_type, const struct listing_page *page,
+                listing_fetch_fn fetch, void **out, size_t *count,
+                long long *total, struct err *e);
+
 #endif

@@ -2,10 +2,12 @@
 #include "refs.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <strings.h>
 
 #include "core/ref.h"
 #include "core/validate.h"
+#include "dhcp_scopes.h"
 #include "dhcp_servers.h"
 #include "ranges.h"
 
@@ -44,9 +46,74 @@ static int range_by_name(struct store_conn *c, const char *name, long long *id,
     return store_range_find_by_name(c, name, id, NULL, e);
 }
 
+/* At most this many servers are named in an ambiguity message. */
+#define SCOPE_CANDIDATES 4
+
+/* The one instance among the total of m[] (see store_scope_find), or
+ * ERR_NOTFOUND (none) / ERR_CONFLICT (several, naming their servers). */
+static int scope_pick(const char *name, const struct store_scope_match *m,
+                      size_t total, long long *id, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], list[SCOPE_CANDIDATES * 72 + 8];
+    size_t i, o = 0;
+
+    if (total == 0)
+        return err_set(e, ERR_NOTFOUND, "no such name");
+    if (total == 1) {
+        *id = m[0].id;
+        return 0;
+    }
+    list[0] = '\0';
+    for (i = 0; i < total && i < SCOPE_CANDIDATES; i++)
+        o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%.64s",
+                              i > 0 ? ", " : "", m[i].server);
+    if (total > SCOPE_CANDIDATES)
+        snprintf(list + o, sizeof(list) - o, ", ...");
+    return err_set(e, ERR_CONFLICT,
+                   "DHCP scope \"%s\" is ambiguous: it has %zu instances, on "
+                   "servers %s; use \"server:CIDR\" (%.64s:<CIDR>) or a "
+                   "{#7-#n} ref",
+                   validate_quote(name, q, sizeof(q)), total, list,
+                   m[0].server);
+}
+
+/* A scope by name: "server:CIDR" picks the instance of that range on that
+ * server; otherwise the scope's name, and failing that a CIDR names the
+ * instances of that range; each must name exactly one instance. */
+static int scope_by_name(struct store_conn *c, const char *name, long long *id,
+                         struct err *e)
+{
+    struct store_scope_match m[SCOPE_CANDIDATES];
+    char server[VALIDATE_HOSTNAME_BUF];
+    const char *cidr;
+    struct err ignored;
+    size_t total = 0;
+    int rc;
+
+    if (ref_split_server_scope(name, server, sizeof(server), &cidr) == 0 &&
+        validate_hostname(server, NULL, &ignored) == 0) {
+        rc = store_scope_find(c, STORE_SCOPE_BY_RANGE, cidr, server, m,
+                              SCOPE_CANDIDATES, &total, e);
+        if (rc == 0 && total > 0)
+            return scope_pick(name, m, total, id, e);
+        if (rc != 0)
+            return rc;
+    }
+    rc = store_scope_find(c, STORE_SCOPE_BY_NAME, name, NULL, m,
+                          SCOPE_CANDIDATES, &total, e);
+    if (rc == 0 && total == 0 &&
+        validate_cidr(name, NULL, NULL, NULL, &ignored) == 0)
+        rc = store_scope_find(c, STORE_SCOPE_BY_RANGE, name, NULL, m,
+                              SCOPE_CANDIDATES, &total, e);
+    if (rc != 0)
+        return rc;
+    return scope_pick(name, m, total, id, e);
+}
+
 static const struct refs_type types[] = {
     {REF_DHCP_SERVER, "DHCP server", store_server_exists, server_by_name},
     {REF_RANGE, "range", store_range_exists, range_by_name},
+    {REF_DHCP_SCOPE, "DHCP scope", store_scope_exists, scope_by_name},
 };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))

@@ -6,16 +6,22 @@
  *     dhcpServers/12    the newer "<resource>/<id>" form
  *     dhcp1.example.    a unique name (for servers: with or without the
  *                       trailing dot, any case; for ranges: the CIDR
- *                       "10.0.0.0/24", spelt canonically)
+ *                       "10.0.0.0/24", spelt canonically; for scopes:
+ *                       the scope's name, "server:CIDR" for the instance
+ *                       on that server, or the range's CIDR, each when it
+ *                       names exactly one instance)
  *
  * core/ref.h tells them apart; this module looks them up through storage,
- * one entry per object type in the table of refs.c (servers and ranges;
- * add scopes and pools there, with their name lookups).  Errors are the
+ * one entry per object type in the table of refs.c (servers, ranges and
+ * scopes; add pools there, with their name lookup).  Errors are the
  * caller's mistakes and name the reference as given:
  *
  *     ERR_INVALID   invalid reference "{#3-#x}": expected {#<type>-#<id>}
  *     ERR_INVALID   reference "{#7-#1}" is not a DHCP server
  *     ERR_NOTFOUND  DHCP server "dhcp9.example." does not exist
+ *     ERR_CONFLICT  DHCP scope "10.0.0.0/24" is ambiguous: it has 2
+ *                   instances, on servers dhcp1.example., dhcp2.example.;
+ *                   use "server:CIDR" ... or a {#7-#n} ref
  *
  * and ERR_DB when the database fails.
  */

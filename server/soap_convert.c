@@ -10,6 +10,7 @@
 
 #include "core/ref.h"
 #include "core/validate.h"
+#include "dhcp_scopes.h"
 #include "dhcp_servers.h"
 #include "ranges.h"
 
@@ -315,5 +316,53 @@ int convert_range_to_soap(struct soap *soap, const struct store_range *in,
     out->creationTime = opt_strdup(soap, in->created, &oom);
     if (oom)
         return err_set(e, ERR_NOMEM, "out of memory");
+    return 0;
+}
+
+int convert_scope_from_soap(const struct mm__DHCPScope *in,
+                            struct store_dhcp_scope *out, struct err *e)
+{
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (in == NULL)
+        return err_set(e, ERR_INVALID, "missing dhcpScope");
+    if (in->name == NULL || in->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing DHCP scope name");
+    if ((rc = validate_name(in->name, "name", STORE_SCOPE_NAME_MAX, e)) != 0)
+        return rc;
+    snprintf(out->name, sizeof(out->name), "%s", in->name);
+    if (in->rangeRef == NULL || in->rangeRef[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing rangeRef of DHCP scope");
+    if (in->dhcpServerRef == NULL || in->dhcpServerRef[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing dhcpServerRef of DHCP scope");
+    if ((rc = take_text(in->superscope, "superscope", out->superscope,
+                        sizeof(out->superscope), e)) != 0 ||
+        (rc = take_text(in->description, "description", out->description,
+                        sizeof(out->description), e)) != 0)
+        return rc;
+    out->enabled = in->enabled == NULL || *in->enabled == xsd__boolean__true_;
+    return 0;
+}
+
+int convert_scope_to_soap(struct soap *soap, const struct store_dhcp_scope *in,
+                          struct mm__DHCPScope *out, struct err *e)
+{
+    int oom = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->ref = convert_ref(soap, REF_DHCP_SCOPE, in->id);
+    out->name = opt_strdup(soap, in->name, &oom);
+    out->rangeRef = convert_ref(soap, REF_RANGE, in->range_id);
+    out->dhcpServerRef = convert_ref(soap, REF_DHCP_SERVER, in->server_id);
+    out->superscope = opt_strdup(soap, in->superscope, &oom);
+    out->description = opt_strdup(soap, in->description, &oom);
+    out->available = soap_malloc(soap, sizeof(*out->available));
+    out->enabled = new_bool(soap, in->enabled, &oom);
+    if (oom || out->ref == NULL || out->name == NULL ||
+        out->rangeRef == NULL || out->dhcpServerRef == NULL ||
+        out->available == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    *out->available = 0;
     return 0;
 }

@@ -19,6 +19,8 @@ struct store_dhcp_server;
 struct mm__Range;
 struct store_range;
 struct store_range_scope;
+struct mm__DHCPScope;
+struct store_dhcp_scope;
 
 /* The ref "{#<type>-#<id>}" in the request's memory; NULL when out of
  * memory. */
@@ -72,5 +74,24 @@ int convert_range_from_soap(struct soap *soap, const struct mm__Range *in,
 int convert_range_to_soap(struct soap *soap, const struct store_range *in,
                           const struct store_range_scope *scopes,
                           size_t nscopes, struct mm__Range *out, struct err *e);
+
+/* A DHCPScope of AddDHCPScope into *out (range_id and server_id left 0:
+ * the handler resolves rangeRef and dhcpServerRef, both required here):
+ *   name         required, validate_name's characters, at most 128 bytes
+ *                (any such text: the range's CIDR is usual, not required)
+ *   superscope   free text, at most 255 bytes
+ *   description  free text, at most 4096 bytes
+ *   enabled      default true
+ * ref, available and failoverRelationship are read-only and ignored.
+ * Returns 0, or ERR_INVALID with e naming the field. */
+int convert_scope_from_soap(const struct mm__DHCPScope *in,
+                            struct store_dhcp_scope *out, struct err *e);
+
+/* Fills *out (zeroed first) from in, in the request's memory: ref, name,
+ * rangeRef, dhcpServerRef, superscope and description when set,
+ * available (0: micetro-emu has no leases), enabled; failoverRelationship
+ * (profile 11 only) is never set yet.  Returns 0 or ERR_NOMEM. */
+int convert_scope_to_soap(struct soap *soap, const struct store_dhcp_scope *in,
+                          struct mm__DHCPScope *out, struct err *e);
 
 #endif

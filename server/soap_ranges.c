@@ -9,6 +9,8 @@
 
 #include "soapH.h"
 
+#include "soap_entry.h"
+
 #include "app.h"
 #include "core/ref.h"
 #include "core/validate.h"
@@ -140,6 +142,19 @@ static int ranges_to_soap(struct soap *soap, const struct store_range *list,
     return 0;
 }
 
+/* store_range_list as a listing_fetch_fn. */
+static int fetch(struct store_conn *c, const struct filter_sql *f,
+                 const char *order_by, long long offset, long long limit,
+                 void **out, size_t *count, long long *total, struct err *e)
+{
+    struct store_range *list = NULL;
+    int rc = store_range_list(c, f, order_by, offset, limit, &list, count,
+                              total, e);
+
+    *out = list;
+    return rc;
+}
+
 static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
                       struct _mm__GetRangesResponse *rs)
 {
@@ -147,12 +162,12 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
     struct store_range *list = NULL;
     struct store_range_scope *scopes = NULL;
     long long *ids = NULL;
-    char order_by[LISTING_ORDER_BUF];
-    struct filter_sql f = {0};
-    const char *sort_order = NULL;
+    struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
+                                rq->limit};
     struct store_conn *c = NULL;
     long long total = 0;
     size_t n = 0, nscopes = 0, i;
+    void *rows = NULL;
     struct err e;
     int rc;
 
@@ -165,23 +180,13 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
             0)
         return fault_from_err(soap, &e);
     if (rq->sortOrder != NULL)
-        sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
+        page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
     c = store_acquire(app->store, &e);
     if (c == NULL)
         return fault_from_err(soap, &e);
-    rc = listing_prepare(c, &store_range_list_spec, REF_RANGE, rq->filter,
-                         rq->sortBy, sort_order, &f, order_by, sizeof(order_by),
-                         &e);
-    if (rc == 0) {
-        rc = store_range_list(
-            c, &f, order_by, rq->offset != NULL ? *rq->offset : 0,
-            rq->limit != NULL ? *rq->limit : 0, &list, &n, &total, &e);
-        if (rc == ERR_INVALID) {
-            /* PostgreSQL refused a regular expression of the filter */
-            struct err pg = e;
-            err_set(&e, ERR_INVALID, "filter: %s", pg.msg);
-        }
-    }
+    rc = listing_run(c, &store_range_list_spec, REF_RANGE, &page, fetch,
+                     &rows, &n, &total, &e);
+    list = rows;
     if (rc == 0 && n > 0) {
         ids = malloc(n * sizeof(*ids));
         if (ids == NULL)
@@ -192,7 +197,6 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
             rc = store_range_scopes(c, ids, n, &scopes, &nscopes, &e);
     }
     store_release(app->store, c);
-    filter_sql_free(&f);
     if (rc != 0)
         goto out;
     /* an empty list is an empty element, never xsi:nil */
@@ -212,39 +216,7 @@ out:
     return SOAP_OK;
 }
 
-/* gSOAP entry points; the "_" ones belong to the SOAP 1.2 binding. */
-int __mm__AddRange(struct soap *soap, struct _mm__AddRange *rq,
-                   struct _mm__AddRangeResponse *rs)
-{
-    return add_range(soap, rq, rs);
-}
-
-int __mm__AddRange_(struct soap *soap, struct _mm__AddRange *rq,
-                    struct _mm__AddRangeResponse *rs)
-{
-    return add_range(soap, rq, rs);
-}
-
-int __mm__GetRange(struct soap *soap, struct _mm__GetRange *rq,
-                   struct _mm__GetRangeResponse *rs)
-{
-    return get_range(soap, rq, rs);
-}
-
-int __mm__GetRange_(struct soap *soap, struct _mm__GetRange *rq,
-                    struct _mm__GetRangeResponse *rs)
-{
-    return get_range(soap, rq, rs);
-}
-
-int __mm__GetRanges(struct soap *soap, struct _mm__GetRanges *rq,
-                    struct _mm__GetRangesResponse *rs)
-{
-    return get_ranges(soap, rq, rs);
-}
-
-int __mm__GetRanges_(struct soap *soap, struct _mm__GetRanges *rq,
-                     struct _mm__GetRangesResponse *rs)
-{
-    return get_ranges(soap, rq, rs);
-}
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(AddRange, add_range)
+SOAP_ENTRY(GetRange, get_range)
+SOAP_ENTRY(GetRanges, get_ranges)

@@ -15,6 +15,8 @@
 
 #include "soapH.h"
 
+#include "soap_entry.h"
+
 #include "app.h"
 #include "core/ref.h"
 #include "core/validate.h"
@@ -103,18 +105,31 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
     return SOAP_OK;
 }
 
+/* store_server_list as a listing_fetch_fn. */
+static int fetch(struct store_conn *c, const struct filter_sql *f,
+                 const char *order_by, long long offset, long long limit,
+                 void **out, size_t *count, long long *total, struct err *e)
+{
+    struct store_dhcp_server *list = NULL;
+    int rc = store_server_list(c, f, order_by, offset, limit, &list, count,
+                               total, e);
+
+    *out = list;
+    return rc;
+}
+
 static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
                        struct _mm__GetDHCPServersResponse *rs)
 {
     struct app *app = app_of(soap);
     struct store_dhcp_server *list = NULL;
     struct mm__ArrayOfDHCPServer *arr;
-    char order_by[LISTING_ORDER_BUF];
-    struct filter_sql f = {0};
-    const char *sort_order = NULL;
+    struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
+                                rq->limit};
     struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
+    void *rows = NULL;
     struct err e;
     int rc;
 
@@ -122,25 +137,14 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     if (session_require(soap, rq->session) != SOAP_OK)
         return soap->error;
     if (rq->sortOrder != NULL)
-        sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
+        page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
     c = store_acquire(app->store, &e);
     if (c == NULL)
         return fault_from_err(soap, &e);
-    rc = listing_prepare(c, &store_server_list_spec, REF_DHCP_SERVER,
-                         rq->filter, rq->sortBy, sort_order, &f, order_by,
-                         sizeof(order_by), &e);
-    if (rc == 0) {
-        rc = store_server_list(
-            c, &f, order_by, rq->offset != NULL ? *rq->offset : 0,
-            rq->limit != NULL ? *rq->limit : 0, &list, &n, &total, &e);
-        if (rc == ERR_INVALID) {
-            /* PostgreSQL refused a regular expression of the filter */
-            struct err pg = e;
-            err_set(&e, ERR_INVALID, "filter: %s", pg.msg);
-        }
-    }
+    rc = listing_run(c, &store_server_list_spec, REF_DHCP_SERVER, &page,
+                     fetch, &rows, &n, &total, &e);
     store_release(app->store, c);
-    filter_sql_free(&f);
+    list = rows;
     if (rc != 0)
         goto out;
     /* an empty list is an empty element, never xsi:nil */
@@ -174,39 +178,7 @@ out:
     return SOAP_OK;
 }
 
-/* gSOAP entry points; the "_" ones belong to the SOAP 1.2 binding. */
-int __mm__AddDHCPServer(struct soap *soap, struct _mm__AddDHCPServer *rq,
-                        struct _mm__AddDHCPServerResponse *rs)
-{
-    return add_server(soap, rq, rs);
-}
-
-int __mm__AddDHCPServer_(struct soap *soap, struct _mm__AddDHCPServer *rq,
-                         struct _mm__AddDHCPServerResponse *rs)
-{
-    return add_server(soap, rq, rs);
-}
-
-int __mm__GetDHCPServer(struct soap *soap, struct _mm__GetDHCPServer *rq,
-                        struct _mm__GetDHCPServerResponse *rs)
-{
-    return get_server(soap, rq, rs);
-}
-
-int __mm__GetDHCPServer_(struct soap *soap, struct _mm__GetDHCPServer *rq,
-                         struct _mm__GetDHCPServerResponse *rs)
-{
-    return get_server(soap, rq, rs);
-}
-
-int __mm__GetDHCPServers(struct soap *soap, struct _mm__GetDHCPServers *rq,
-                         struct _mm__GetDHCPServersResponse *rs)
-{
-    return get_servers(soap, rq, rs);
-}
-
-int __mm__GetDHCPServers_(struct soap *soap, struct _mm__GetDHCPServers *rq,
-                          struct _mm__GetDHCPServersResponse *rs)
-{
-    return get_servers(soap, rq, rs);
-}
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(AddDHCPServer, add_server)
+SOAP_ENTRY(GetDHCPServer, get_server)
+SOAP_ENTRY(GetDHCPServers, get_servers)

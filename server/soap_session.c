@@ -8,6 +8,8 @@
 
 #include "soapH.h"
 
+#include "soap_entry.h"
+
 #include "app.h"
 #include "auth.h"
 #include "core/passwd.h"
@@ -157,28 +159,6 @@ static int logout(struct soap *soap, struct _mm__Logout *rq,
     return SOAP_OK;
 }
 
-/* gSOAP entry points; the "_" ones belong to the SOAP 1.2 binding, which
- * gSOAP declares separately but dispatches by element like the 1.1 one. */
-int __mm__Login(struct soap *soap, struct _mm__Login *rq,
-                struct _mm__LoginResponse *rs)
-{
-    return login(soap, rq, rs);
-}
-
-int __mm__Login_(struct soap *soap, struct _mm__Login *rq,
-                 struct _mm__LoginResponse *rs)
-{
-    return login(soap, rq, rs);
-}
-
-int __mm__Logout(struct soap *soap, struct _mm__Logout *rq,
-                 struct _mm__LogoutResponse *rs)
-{
-    return logout(soap, rq, rs);
-}
-
-int __mm__Logout_(struct soap *soap, struct _mm__Logout *rq,
-                  struct _mm__LogoutResponse *rs)
-{
-    return logout(soap, rq, rs);
-}
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(Login, login)
+SOAP_ENTRY(Logout, logout)

@@ -47,10 +47,11 @@ const struct store_list_spec store_server_list_spec = {
     .tiebreak = "s.id",
 };
 
-/* Reads row `row` of a SERVER_COLUMNS result into *s. */
-static int row_to_server(const PGresult *r, int row,
-                         struct store_dhcp_server *s, struct err *e)
+/* Reads row `row` of a SERVER_COLUMNS result into the server at dst. */
+static int row_to_server(const PGresult *r, int row, void *dst,
+                          struct err *e)
 {
+    struct store_dhcp_server *s = dst;
     int rc;
 
     memset(s, 0, sizeof(*s));
@@ -81,32 +82,19 @@ static int query_one(struct store_conn *c, const char *sql, const char *param,
                      const char *msg, struct err *e)
 {
     struct store_dhcp_server tmp;
-    PGresult *r = NULL;
-    const char *params[1];
-    int rc;
+    struct store_dhcp_server *dst = out != NULL ? out : &tmp;
+    int rc = store_query_one(c, sql, param, row_to_server, dst, msg, e);
 
-    params[0] = param;
-    rc = store_exec(c, sql, 1, params, &r, e);
-    if (rc != 0)
-        return rc;
-    if (PQntuples(r) == 0) {
-        rc = err_set(e, ERR_NOTFOUND, "%s", msg);
-        goto out;
-    }
-    rc = row_to_server(r, 0, out != NULL ? out : &tmp, e);
     if (rc == 0 && id != NULL)
-        *id = out != NULL ? out->id : tmp.id;
-out:
-    PQclear(r);
+        *id = dst->id;
     return rc;
 }
 
 int store_server_add(struct store_conn *c, const struct store_dhcp_server *s,
                      long long *id, struct err *e)
 {
-    char port[STORE_INTBUF], buf[STORE_INTBUF];
+    char port[STORE_INTBUF];
     const char *params[7];
-    char *end;
     int rc;
 
     if (s == NULL || s->name[0] == '\0')
@@ -118,21 +106,16 @@ int store_server_add(struct store_conn *c, const struct store_dhcp_server *s,
     params[4] = s->enabled ? "true" : "false";
     params[5] = s->proxy[0] ? s->proxy : NULL;
     params[6] = s->username[0] ? s->username : NULL;
-    rc = store_query_text(c,
+    rc = store_insert_id(c,
                           "INSERT INTO dhcp_servers (name, address, "
                           "agent_port, type, enabled, proxy, username) "
                           "VALUES ($1, $2::inet, $3::integer, $4, "
                           "$5::boolean, $6, $7) RETURNING id",
-                          STORE_NPARAMS(params), params, buf, sizeof(buf), e);
+                          STORE_NPARAMS(params), params, id, e);
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
                        s->name);
-    if (rc < 0)
-        return rc;
-    *id = strtoll(buf, &end, 10);
-    if (rc == 0 || *end != '\0' || *id < 1)
-        return err_set(e, ERR_INTERNAL, "INSERT returned no id");
-    return 0;
+    return rc;
 }
 
 int store_server_get(struct store_conn *c, long long id,
@@ -149,20 +132,8 @@ int store_server_get(struct store_conn *c, long long id,
 
 int store_server_exists(struct store_conn *c, long long id, struct err *e)
 {
-    char buf[STORE_INTBUF], v[8];
-    const char *params[1];
-    int rc;
-
-    params[0] = store_param_int(buf, id);
-    rc = store_query_text(c,
-                          "SELECT 1 FROM dhcp_servers WHERE id = "
-                          "$1::bigint",
-                          1, params, v, sizeof(v), e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist", id);
-    return 0;
+    return store_id_exists(c, "SELECT 1 FROM dhcp_servers WHERE id = $1::bigint", id,
+                           "DHCP server", e);
 }
 
 int store_server_find_by_name(struct store_conn *c, const char *name,
@@ -196,34 +167,12 @@ int store_server_list(struct store_conn *c, const struct filter_sql *f,
                       struct store_dhcp_server **out, size_t *count,
                       long long *total, struct err *e)
 {
-    struct store_dhcp_server *list = NULL;
-    PGresult *r = NULL;
-    int rc, n, i;
+    void *list = NULL;
+    int rc = store_list_rows(c, SERVER_COLUMNS, "dhcp_servers s", f, order_by, offset, limit,
+                           sizeof(**out), row_to_server, &list, count, total,
+                           e);
 
-    *out = NULL;
-    *count = 0;
-    rc = store_list_exec(c, SERVER_COLUMNS, "dhcp_servers s", f, order_by,
-                         offset, limit, &r, total, e);
-    if (rc != 0)
-        return rc;
-    n = PQntuples(r);
-    if (n > 0) {
-        list = calloc((size_t)n, sizeof(*list));
-        if (list == NULL) {
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
-    for (i = 0; i < n; i++) {
-        if ((rc = row_to_server(r, i, &list[i], e)) != 0)
-            goto out;
-    }
     *out = list;
-    *count = (size_t)n;
-    list = NULL;
-out:
-    free(list);
-    PQclear(r);
     return rc;
 }
 

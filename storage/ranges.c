@@ -52,10 +52,11 @@ const struct store_list_spec store_range_list_spec = {
     .tiebreak = "r.id",
 };
 
-/* Reads row `row` of a RANGE_COLUMNS result into *g. */
-static int row_to_range(const PGresult *r, int row, struct store_range *g,
+/* Reads row `row` of a RANGE_COLUMNS result into the range at dst. */
+static int row_to_range(const PGresult *r, int row, void *dst,
                         struct err *e)
 {
+    struct store_range *g = dst;
     int rc;
 
     memset(g, 0, sizeof(*g));
@@ -84,32 +85,18 @@ static int query_one(struct store_conn *c, const char *sql, const char *param,
                      struct err *e)
 {
     struct store_range tmp;
-    PGresult *r = NULL;
-    const char *params[1];
-    int rc;
+    struct store_range *dst = out != NULL ? out : &tmp;
+    int rc = store_query_one(c, sql, param, row_to_range, dst, msg, e);
 
-    params[0] = param;
-    rc = store_exec(c, sql, 1, params, &r, e);
-    if (rc != 0)
-        return rc;
-    if (PQntuples(r) == 0) {
-        rc = err_set(e, ERR_NOTFOUND, "%s", msg);
-        goto out;
-    }
-    rc = row_to_range(r, 0, out != NULL ? out : &tmp, e);
     if (rc == 0 && id != NULL)
-        *id = out != NULL ? out->id : tmp.id;
-out:
-    PQclear(r);
+        *id = dst->id;
     return rc;
 }
 
 int store_range_add(struct store_conn *c, const struct store_range *g,
                     long long *id, struct err *e)
 {
-    char buf[STORE_INTBUF];
     const char *params[5];
-    char *end;
     int rc;
 
     if (g == NULL || g->name[0] == '\0')
@@ -119,19 +106,14 @@ int store_range_add(struct store_conn *c, const struct store_range *g,
     params[2] = g->description[0] ? g->description : NULL;
     params[3] = g->locked ? "true" : "false";
     params[4] = g->auto_assign ? "true" : "false";
-    rc = store_query_text(c,
+    rc = store_insert_id(c,
                           "INSERT INTO ranges (cidr, title, description, "
                           "locked, auto_assign) VALUES ($1::cidr, $2, $3, "
                           "$4::boolean, $5::boolean) RETURNING id",
-                          STORE_NPARAMS(params), params, buf, sizeof(buf), e);
+                          STORE_NPARAMS(params), params, id, e);
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "range \"%s\" already exists", g->name);
-    if (rc < 0)
-        return rc;
-    *id = strtoll(buf, &end, 10);
-    if (rc == 0 || *end != '\0' || *id < 1)
-        return err_set(e, ERR_INTERNAL, "INSERT returned no id");
-    return 0;
+    return rc;
 }
 
 int store_range_get(struct store_conn *c, long long id, struct store_range *out,
@@ -148,18 +130,8 @@ int store_range_get(struct store_conn *c, long long id, struct store_range *out,
 
 int store_range_exists(struct store_conn *c, long long id, struct err *e)
 {
-    char buf[STORE_INTBUF], v[8];
-    const char *params[1];
-    int rc;
-
-    params[0] = store_param_int(buf, id);
-    rc = store_query_text(c, "SELECT 1 FROM ranges WHERE id = $1::bigint", 1,
-                          params, v, sizeof(v), e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "range %lld does not exist", id);
-    return 0;
+    return store_id_exists(c, "SELECT 1 FROM ranges WHERE id = $1::bigint", id,
+                           "range", e);
 }
 
 int store_range_find_by_name(struct store_conn *c, const char *cidr,
@@ -184,34 +156,12 @@ int store_range_list(struct store_conn *c, const struct filter_sql *f,
                      struct store_range **out, size_t *count, long long *total,
                      struct err *e)
 {
-    struct store_range *list = NULL;
-    PGresult *r = NULL;
-    int rc, n, i;
+    void *list = NULL;
+    int rc = store_list_rows(c, RANGE_COLUMNS, "ranges r", f, order_by, offset, limit,
+                           sizeof(**out), row_to_range, &list, count, total,
+                           e);
 
-    *out = NULL;
-    *count = 0;
-    rc = store_list_exec(c, RANGE_COLUMNS, "ranges r", f, order_by, offset,
-                         limit, &r, total, e);
-    if (rc != 0)
-        return rc;
-    n = PQntuples(r);
-    if (n > 0) {
-        list = calloc((size_t)n, sizeof(*list));
-        if (list == NULL) {
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
-    for (i = 0; i < n; i++) {
-        if ((rc = row_to_range(r, i, &list[i], e)) != 0)
-            goto out;
-    }
     *out = list;
-    *count = (size_t)n;
-    list = NULL;
-out:
-    free(list);
-    PQclear(r);
     return rc;
 }
 
@@ -220,17 +170,52 @@ void store_range_list_free(struct store_range *list)
     free(list);
 }
 
+/* Reads row `row` of (range_id, id, name) into the store_range_scope at
+ * dst. */
+static int row_to_scope(const PGresult *r, int row, void *dst, struct err *e)
+{
+    struct store_range_scope *s = dst;
+
+    s->range_id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    s->scope_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
+    return store_copy_text(r, row, 2, s->name, sizeof(s->name), e);
+}
+
 int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
                        struct store_range_scope **out, size_t *count,
                        struct err *e)
 {
-    /* No scopes exist before the dhcp_scopes table: the scopes slice
-     * replaces this with one query over ids (range_id = ANY($1)). */
-    (void)c;
-    (void)ids;
-    (void)n;
-    (void)e;
+    const char *params[1];
+    PGresult *r = NULL;
+    void *list = NULL;
+    char *arr, *p;
+    int rc;
+
     *out = NULL;
     *count = 0;
-    return 0;
+    if (n == 0)
+        return 0;
+    /* the ids as an array literal "{1,2,3}" */
+    arr = malloc(n * STORE_INTBUF + 3);
+    if (arr == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    p = arr;
+    *p++ = '{';
+    for (size_t k = 0; k < n; k++)
+        p += sprintf(p, "%s%lld", k > 0 ? "," : "", ids[k]);
+    *p++ = '}';
+    *p = '\0';
+    params[0] = arr;
+    rc = store_exec(c,
+                    "SELECT range_id, id, name FROM dhcp_scopes "
+                    "WHERE range_id = ANY ($1::bigint[]) "
+                    "ORDER BY range_id, id",
+                    1, params, &r, e);
+    free(arr);
+    if (rc != 0)
+        return rc;
+    rc = store_rows_read(r, sizeof(**out), row_to_scope, &list, count, e);
+    *out = list;
+    PQclear(r);
+    return rc;
 }

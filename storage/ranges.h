@@ -79,9 +79,8 @@ int store_range_list(struct store_conn *c, const struct filter_sql *f,
 void store_range_list_free(struct store_range *list);
 
 /* The scopes of the n ranges ids[0..n): sets *out to a malloc'd array of
- * *count entries (NULL when 0), ordered by range_id then scope name, that
- * the caller frees with free().  The dhcp_scopes table does not exist
- * before the scopes migration, so for now every range has none. */
+ * *count entries (NULL when 0), ordered by range_id then scope id, that
+ * the caller frees with free(). */
 int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
                        struct store_range_scope **out, size_t *count,
                        struct err *e);

@@ -103,4 +103,41 @@ int store_list_exec(struct store_conn *c, const char *columns,
                     const char *order_by, long long offset, long long limit,
                     PGresult **res, long long *total, struct err *e);
 
+/* Reads row `row` of a module's columns into the element at dst. */
+typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
+                            struct err *e);
+
+/* Reads every row of r through row_fn into a calloc'd array of *count
+ * elements of elem bytes (NULL when 0) handed over in *out, which the
+ * caller frees with free().  On failure *out is NULL, *count 0. */
+int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
+                    void **out, size_t *count, struct err *e);
+
+/* store_list_exec, then each row through row_fn into a calloc'd array of
+ * *count elements of elem bytes (NULL when 0) handed over in *out, which
+ * the caller frees with free().  On failure *out is NULL, *count 0. */
+int store_list_rows(struct store_conn *c, const char *columns,
+                    const char *from, const struct filter_sql *f,
+                    const char *order_by, long long offset, long long limit,
+                    size_t elem, store_row_fn row_fn, void **out,
+                    size_t *count, long long *total, struct err *e);
+
+/* Runs sql with the one parameter param for at most one row, read
+ * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row. */
+int store_query_one(struct store_conn *c, const char *sql, const char *param,
+                    store_row_fn row_fn, void *dst, const char *msg,
+                    struct err *e);
+
+/* Runs sql, a query "SELECT 1 FROM <table> WHERE id = $1::bigint": 0 when
+ * it returns a row, ERR_NOTFOUND "<what> <id> does not exist" when not. */
+int store_id_exists(struct store_conn *c, const char *sql, long long id,
+                    const char *what, struct err *e);
+
+/* Runs an "INSERT ... RETURNING id" and sets *id.  Returns 0 or the
+ * negative ERR_* code of store_query_text (ERR_EXISTS for a unique
+ * violation, for the caller to reword); ERR_INTERNAL when no id came
+ * back. */
+int store_insert_id(struct store_conn *c, const char *sql, int nparams,
+                    const char *const *params, long long *id, struct err *e);
+
 #endif

@@ -232,4 +232,61 @@ for my $style ('default action', 'plain action') {
     $svc->want_som(0);
 }
 
+# ------------------------------------------------------------ scopes
+
+# Two servers, a range with an instance on each and one with one, then the
+# positional call of the issue: GetDHCPScopes($session, 'name:^o\.', 0, 0,
+# 'name', 'Ascending').
+{
+    my $o = 20 + ($$ + time + 7) % 200;
+    my $soap = SOAP::Lite->uri($NS)->proxy($url, timeout => 30);
+    $soap->on_action(sub { join '', @_ });
+    $soap->on_fault(sub { my ($s, $res) = @_; return ref $res ? $res : die $s->transport->status });
+    my $session = $soap->Login(SOAP::Data->name(server => 'localhost'),
+                               SOAP::Data->name(loginName => $user),
+                               SOAP::Data->name(password => $password))->result;
+    my %srv;
+    for my $s ("p$o.perl.example.", "q$o.perl.example.") {
+        my $r = $soap->AddDHCPServer(
+            SOAP::Data->name(session => $session),
+            SOAP::Data->name(dhcpServer => \SOAP::Data->value(
+                SOAP::Data->name(name => $s), SOAP::Data->name(type => 'ISC'),
+                SOAP::Data->name(address => '10.0.0.1'))));
+        ok(!$r->fault, "AddDHCPServer $s") or diag($r->faultstring);
+        $srv{$s} = $r->result;
+    }
+    my @want;
+    for my $n ("$o.10.0.0/24", "$o.0.1.0/24") {
+        my $r = $soap->AddRange(SOAP::Data->name(session => $session),
+                                SOAP::Data->name(range => \SOAP::Data->value(SOAP::Data->name(name => $n))));
+        ok(!$r->fault, "AddRange $n") or diag($r->faultstring);
+        my $rng = $r->result;
+        for my $s (sort keys %srv) {
+            next if $n eq "$o.10.0.0/24" && $s =~ /^q/;
+            my $a = $soap->AddDHCPScope(
+                SOAP::Data->name(session => $session),
+                SOAP::Data->name(dhcpScope => \SOAP::Data->value(
+                    SOAP::Data->name(name => $n), SOAP::Data->name(rangeRef => $rng),
+                    SOAP::Data->name(dhcpServerRef => $srv{$s}))),
+                SOAP::Data->name(saveComment => 'from Perl'));
+            ok(!$a->fault, "AddDHCPScope $n on $s") or diag($a->faultstring);
+            like($a->result // '', qr/\A\{#7-#\d+\}\z/, "$n on $s: a {#7-#n} ref");
+        }
+    }
+    local $SIG{__WARN__} = sub { warn @_ unless $_[0] =~ /^Subroutine .* redefined/ };
+    my $svc = SOAP::Lite->service($wsdl);
+    $svc->on_fault(sub {
+        my ($s, $res) = @_;
+        die ref $res ? 'FAULT[' . $res->faultcode . '] ' . $res->faultstring . "\n"
+                     : 'TRANSPORT ' . $s->transport->status . "\n";
+    });
+    $svc->want_som(1);
+    my $som = eval { $svc->GetDHCPScopes($session, "name:^$o\\.", 0, 0, 'name', 'Ascending') };
+    is($@, '', 'positional GetDHCPScopes raises no fault');
+    is_deeply([map { $_->{name} } $som->valueof('//dhcpScopes/dhcpScope')],
+              ["$o.0.1.0/24", "$o.0.1.0/24", "$o.10.0.0/24"], 'every match, by name');
+    is($som->valueof('//totalResults'), 3, 'totalResults');
+    $svc->want_som(0);
+}
+
 done_testing();

@@ -1,0 +1,200 @@
+/* micetro-emu: AddDHCPScope, GetDHCPScopes, GetDHCPScope.
+ *
+ * The pattern of soap_servers.c.  A scope is an instance on one server of
+ * one range; rangeRef and dhcpServerRef take any ref form.  Failover
+ * relationships do not exist yet, so AddDHCPScope refuses the 11.x
+ * dhcpFailoverRelationshipName and answers never carry
+ * failoverRelationship.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soapH.h"
+
+#include "soap_entry.h"
+
+#include "app.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_scopes.h"
+#include "fault.h"
+#include "listing.h"
+#include "mutate.h"
+#include "refs.h"
+#include "session.h"
+#include "soap_convert.h"
+#include "store.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+
+/* store_scope_add as a mutate_insert_fn. */
+static int insert(struct store_conn *c, const void *obj, long long *id,
+                  struct err *e)
+{
+    return store_scope_add(c, obj, id, e);
+}
+
+/* Resolves the scope's rangeRef and dhcpServerRef into s, with the names
+ * store_scope_add's messages use. */
+static int resolve_parents(struct app *app, const struct mm__DHCPScope *in,
+                           struct store_dhcp_scope *s, struct err *e)
+{
+    struct store_dhcp_server srv;
+    struct store_range rng;
+    struct store_conn *c;
+    int rc;
+
+    c = store_acquire(app->store, e);
+    if (c == NULL)
+        return e->code;
+    if ((rc = refs_resolve(c, REF_RANGE, in->rangeRef, &s->range_id, e)) ==
+            0 &&
+        (rc = refs_resolve(c, REF_DHCP_SERVER, in->dhcpServerRef,
+                           &s->server_id, e)) == 0 &&
+        (rc = store_range_get(c, s->range_id, &rng, e)) == 0 &&
+        (rc = store_server_get(c, s->server_id, &srv, e)) == 0) {
+        memcpy(s->range_name, rng.name, sizeof(s->range_name));
+        memcpy(s->server_name, srv.name, sizeof(s->server_name));
+    }
+    store_release(app->store, c);
+    return rc;
+}
+
+static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
+                     struct _mm__AddDHCPScopeResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF];
+    struct store_dhcp_scope *s;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    /* about 4.5 kB: not on a worker's stack */
+    s = soap_malloc(soap, sizeof(*s));
+    if (s == NULL)
+        return fault_set(soap, ERR_NOMEM, "out of memory");
+    rc = convert_scope_from_soap(rq->dhcpScope, s, &e);
+    if (rc == 0)
+        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+    if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&
+        rq->dhcpFailoverRelationshipName[0] != '\0')
+        rc = err_set(&e, ERR_NOTIMPL,
+                     "failover relationships are not implemented yet");
+    if (rc == 0)
+        rc = resolve_parents(app, rq->dhcpScope, s, &e);
+    if (rc == 0)
+        rc = mutate_add(app, login, REF_DHCP_SCOPE, s->name, rq->saveComment,
+                        insert, s, &id, &e);
+    if (rc == 0 && (rs->ref = convert_ref(soap, REF_DHCP_SCOPE, id)) == NULL)
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int get_scope(struct soap *soap, struct _mm__GetDHCPScope *rq,
+                     struct _mm__GetDHCPScopeResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_dhcp_scope *s;
+    struct store_conn *c;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    s = soap_malloc(soap, sizeof(*s));
+    rs->dhcpScope = soap_malloc(soap, sizeof(*rs->dhcpScope));
+    if (s == NULL || rs->dhcpScope == NULL)
+        return fault_set(soap, ERR_NOMEM, "out of memory");
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &id, &e);
+    if (rc == 0)
+        rc = store_scope_get(c, id, s, &e);
+    store_release(app->store, c);
+    if (rc == 0)
+        rc = convert_scope_to_soap(soap, s, rs->dhcpScope, &e);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* store_scope_list as a listing_fetch_fn. */
+static int fetch(struct store_conn *c, const struct filter_sql *f,
+                 const char *order_by, long long offset, long long limit,
+                 void **out, size_t *count, long long *total, struct err *e)
+{
+    struct store_dhcp_scope *list = NULL;
+    int rc = store_scope_list(c, f, order_by, offset, limit, &list, count,
+                              total, e);
+
+    *out = list;
+    return rc;
+}
+
+static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
+                      struct _mm__GetDHCPScopesResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
+                                rq->limit};
+    struct store_dhcp_scope *list = NULL;
+    struct mm__ArrayOfDHCPScope *arr;
+    struct store_conn *c;
+    long long total = 0;
+    size_t n = 0, i;
+    void *rows = NULL;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    if (rq->sortOrder != NULL)
+        page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = listing_run(c, &store_scope_list_spec, REF_DHCP_SCOPE, &page, fetch,
+                     &rows, &n, &total, &e);
+    store_release(app->store, c);
+    list = rows;
+    if (rc != 0)
+        goto out;
+    /* an empty list is an empty element, never xsi:nil */
+    arr = soap_malloc(soap, sizeof(*arr));
+    rs->dhcpScopes = arr;
+    if (arr == NULL ||
+        (n > 0 && (arr->dhcpScope = soap_malloc(
+                       soap, n * sizeof(*arr->dhcpScope))) == NULL)) {
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (n == 0)
+        arr->dhcpScope = NULL;
+    for (i = 0; i < n && rc == 0; i++)
+        rc = convert_scope_to_soap(soap, &list[i], &arr->dhcpScope[i], &e);
+    arr->__sizedhcpScope = rc == 0 ? (int)n : 0;
+    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+out:
+    free(list);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(AddDHCPScope, add_scope)
+SOAP_ENTRY(GetDHCPScope, get_scope)
+SOAP_ENTRY(GetDHCPScopes, get_scopes)

@@ -1,0 +1,179 @@
+/* micetro-emu storage: DHCP scopes (see dhcp_scopes.h). */
+#include "dhcp_scopes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+/* The columns every query reads, in the order row_to_scope expects. */
+#define SCOPE_COLUMNS                                                          \
+    "sc.id, sc.range_id, sc.server_id, sc.name, sc.superscope, "               \
+    "sc.description, sc.enabled"
+#define SCOPE_NCOLUMNS 7
+
+/* What filters compare: {API name, SQL expression, type, searched by
+ * free-text terms, sortable (unused here)}. */
+static const struct filter_field filter_fields[] = {
+    {"name", "sc.name", FILTER_TEXT, 1, 0},
+    {"description", "sc.description", FILTER_TEXT, 1, 0},
+    {"superscope", "sc.superscope", FILTER_TEXT, 0, 0},
+    {"enabled", "sc.enabled", FILTER_BOOL, 0, 0},
+    {"dhcpServerRef", "sc.server_id", FILTER_REF, 0, 0},
+    {"rangeRef", "sc.range_id", FILTER_REF, 0, 0},
+    {"ref", "sc.id", FILTER_REF, 0, 0},
+};
+
+/* What sortBy orders by: names in byte order (dhcp_scopes_name_idx). */
+static const struct filter_field sort_fields[] = {
+    {"name", "(sc.name COLLATE \"C\")", FILTER_TEXT, 0, 1},
+    {"description", "sc.description", FILTER_TEXT, 0, 1},
+    {"superscope", "sc.superscope", FILTER_TEXT, 0, 1},
+    {"enabled", "sc.enabled", FILTER_BOOL, 0, 1},
+    {"ref", "sc.id", FILTER_REF, 0, 1},
+};
+
+const struct store_list_spec store_scope_list_spec = {
+    .filter = filter_fields,
+    .nfilter = sizeof(filter_fields) / sizeof(filter_fields[0]),
+    .sort = sort_fields,
+    .nsort = sizeof(sort_fields) / sizeof(sort_fields[0]),
+    .default_sort = "(sc.name COLLATE \"C\")",
+    .tiebreak = "sc.id",
+};
+
+/* Reads row `row` of a SCOPE_COLUMNS result into the scope at dst. */
+static int row_to_scope(const PGresult *r, int row, void *dst, struct err *e)
+{
+    struct store_dhcp_scope *s = dst;
+    int rc;
+
+    memset(s, 0, sizeof(*s));
+    if (PQnfields(r) < SCOPE_NCOLUMNS)
+        return err_set(e, ERR_INTERNAL, "DHCP scope query: %d columns",
+                       PQnfields(r));
+    s->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    s->range_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
+    s->server_id = strtoll(PQgetvalue(r, row, 2), NULL, 10);
+    s->enabled = PQgetvalue(r, row, 6)[0] == 't';
+    if ((rc = store_copy_text(r, row, 3, s->name, sizeof(s->name), e)) != 0 ||
+        (rc = store_copy_text(r, row, 4, s->superscope, sizeof(s->superscope),
+                              e)) != 0 ||
+        (rc = store_copy_text(r, row, 5, s->description,
+                              sizeof(s->description), e)) != 0)
+        return rc;
+    return 0;
+}
+
+int store_scope_add(struct store_conn *c, const struct store_dhcp_scope *s,
+                    long long *id, struct err *e)
+{
+    char rid[STORE_INTBUF], sid[STORE_INTBUF];
+    const char *params[6];
+    int rc;
+
+    if (s == NULL || s->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing DHCP scope name");
+    params[0] = store_param_int(rid, s->range_id);
+    params[1] = store_param_int(sid, s->server_id);
+    params[2] = s->name;
+    params[3] = s->superscope[0] ? s->superscope : NULL;
+    params[4] = s->description[0] ? s->description : NULL;
+    params[5] = s->enabled ? "true" : "false";
+    rc = store_insert_id(c,
+                         "INSERT INTO dhcp_scopes (range_id, server_id, name, "
+                         "superscope, description, enabled) VALUES "
+                         "($1::bigint, $2::bigint, $3, $4, $5, $6::boolean) "
+                         "RETURNING id",
+                         STORE_NPARAMS(params), params, id, e);
+    if (rc == ERR_EXISTS)
+        return err_set(e, ERR_EXISTS,
+                       "DHCP scope for range \"%s\" already exists on server "
+                       "\"%s\"",
+                       s->range_name, s->server_name);
+    if (rc == ERR_CONFLICT)
+        return err_set(e, ERR_CONFLICT,
+                       "range \"%s\" or DHCP server \"%s\" no longer exists",
+                       s->range_name, s->server_name);
+    return rc;
+}
+
+int store_scope_get(struct store_conn *c, long long id,
+                    struct store_dhcp_scope *out, struct err *e)
+{
+    char buf[STORE_INTBUF], msg[64];
+
+    snprintf(msg, sizeof(msg), "DHCP scope %lld does not exist", id);
+    return store_query_one(c,
+                           "SELECT " SCOPE_COLUMNS " FROM dhcp_scopes sc "
+                           "WHERE sc.id = $1::bigint",
+                           store_param_int(buf, id), row_to_scope, out, msg,
+                           e);
+}
+
+int store_scope_exists(struct store_conn *c, long long id, struct err *e)
+{
+    return store_id_exists(c, "SELECT 1 FROM dhcp_scopes WHERE id = $1::bigint",
+                           id, "DHCP scope", e);
+}
+
+int store_scope_find(struct store_conn *c, enum store_scope_by how,
+                     const char *key, const char *server,
+                     struct store_scope_match *match, size_t max,
+                     size_t *total, struct err *e)
+{
+    static const char by_name[] =
+        "SELECT sc.id, s.name, count(*) OVER () FROM dhcp_scopes sc "
+        "JOIN dhcp_servers s ON s.id = sc.server_id "
+        "WHERE lower(sc.name) = lower($1) AND sc.name = $1 "
+        "ORDER BY sc.id LIMIT 16";
+    static const char by_range[] =
+        "SELECT sc.id, s.name, count(*) OVER () FROM dhcp_scopes sc "
+        "JOIN ranges r ON r.id = sc.range_id "
+        "JOIN dhcp_servers s ON s.id = sc.server_id "
+        "WHERE r.cidr = $1::cidr "
+        "AND ($2::text IS NULL OR s.name_key = lower(rtrim($2, '.'))) "
+        "ORDER BY sc.id LIMIT 16";
+    const char *params[2];
+    PGresult *r = NULL;
+    size_t i, n;
+    int rc;
+
+    *total = 0;
+    params[0] = key;
+    params[1] = server;
+    rc = store_exec(c, how == STORE_SCOPE_BY_NAME ? by_name : by_range,
+                    how == STORE_SCOPE_BY_NAME ? 1 : 2, params, &r, e);
+    if (rc != 0)
+        return rc;
+    n = (size_t)PQntuples(r);
+    for (i = 0; i < n && i < max; i++) {
+        match[i].id = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+        rc = store_copy_text(r, (int)i, 1, match[i].server,
+                             sizeof(match[i].server), e);
+        if (rc != 0)
+            goto out;
+    }
+    if (n > 0)
+        *total = (size_t)strtoull(PQgetvalue(r, 0, 2), NULL, 10);
+out:
+    PQclear(r);
+    return rc;
+}
+
+int store_scope_list(struct store_conn *c, const struct filter_sql *f,
+                     const char *order_by, long long offset, long long limit,
+                     struct store_dhcp_scope **out, size_t *count,
+                     long long *total, struct err *e)
+{
+    void *list = NULL;
+    int rc = store_list_rows(c, SCOPE_COLUMNS, "dhcp_scopes sc", f, order_by,
+                             offset, limit, sizeof(**out), row_to_scope, &list,
+                             count, total, e);
+
+    *out = list;
+    return rc;
+}

@@ -1,0 +1,89 @@
+/* micetro-emu storage: DHCP scopes (table dhcp_scopes, migration 004).
+ *
+ * Plain structs, no gSOAP: the handlers convert (server/soap_convert.c).
+ * A scope is an instance on one server of one range: at most one per
+ * (server, range).  Its name, often the range's CIDR, is not unique: the
+ * instances of a failover scope share it.
+ */
+#ifndef MICETRO_STORE_DHCP_SCOPES_H
+#define MICETRO_STORE_DHCP_SCOPES_H
+
+#include <stddef.h>
+
+#include "dhcp_servers.h"
+#include "list.h"
+#include "ranges.h"
+#include "store.h"
+
+#define STORE_SCOPE_NAME_MAX 128 /* name: validate_name-safe bytes */
+#define STORE_SCOPE_NAME_BUF (STORE_SCOPE_NAME_MAX + 1)
+#define STORE_SCOPE_SUPER_BUF 256 /* superscope: 255 bytes */
+#define STORE_SCOPE_DESC_BUF 4097 /* description: 4096 bytes */
+
+/* One scope instance.  Strings are "" when absent (SQL NULL). */
+struct store_dhcp_scope {
+    long long id;        /* set by the database */
+    long long range_id;  /* the range (subnet) it serves */
+    long long server_id; /* the DHCP server it lives on */
+    char name[STORE_SCOPE_NAME_BUF];
+    char superscope[STORE_SCOPE_SUPER_BUF];
+    char description[STORE_SCOPE_DESC_BUF];
+    int enabled; /* 0 or 1 */
+    /* for store_dhcp_scope_add's messages only (not read back): the
+     * range's CIDR and the server's name */
+    char range_name[STORE_RANGE_CIDR_BUF];
+    char server_name[STORE_SERVER_NAME_BUF];
+};
+
+/* What GetDHCPScopes filters and sorts on: name, description,
+ * superscope (text), enabled (true/false), dhcpServerRef, rangeRef and
+ * ref (references resolved to ids); name and description are searched by
+ * free-text terms.  Sorting: name (byte order, COLLATE "C": CIDR names
+ * of one prefix length in address order per octet width, e.g.
+ * 10.0.0.0/24 < 10.0.1.0/24 < 10.10.0.0/24), description, superscope,
+ * enabled, ref (creation order); default name; ties by id. */
+extern const struct store_list_spec store_scope_list_spec;
+
+/* Inserts s (range_id, server_id and name, which the caller validated
+ * and resolved; enabled; superscope and description when not "") and
+ * sets *id.  ERR_EXISTS `DHCP scope for range "10.0.0.0/24" already
+ * exists on server "dhcp1.example."` (from s->range_name and
+ * s->server_name) when the server has an instance of the range;
+ * ERR_CONFLICT when the range or server has gone. */
+int store_scope_add(struct store_conn *c, const struct store_dhcp_scope *s,
+                    long long *id, struct err *e);
+
+/* Loads scope id into *out.  ERR_NOTFOUND when there is none. */
+int store_scope_get(struct store_conn *c, long long id,
+                    struct store_dhcp_scope *out, struct err *e);
+
+/* 0 when scope id exists, ERR_NOTFOUND when not. */
+int store_scope_exists(struct store_conn *c, long long id, struct err *e);
+
+/* One candidate of a lookup by name: the instance and its server. */
+struct store_scope_match {
+    long long id;
+    char server[STORE_SERVER_NAME_BUF];
+};
+
+/* Looks scope instances up, by id order, and sets *total to how many
+ * there are, filling match[0..min(total, max)):
+ *   how STORE_SCOPE_BY_NAME   the scope's name is key
+ *       STORE_SCOPE_BY_RANGE  its range's CIDR is key (canonical CIDR);
+ *                             server, when not NULL, restricts to the
+ *                             server of that name (any case, with or
+ *                             without the trailing dot) */
+enum store_scope_by { STORE_SCOPE_BY_NAME, STORE_SCOPE_BY_RANGE };
+int store_scope_find(struct store_conn *c, enum store_scope_by how,
+                     const char *key, const char *server,
+                     struct store_scope_match *match, size_t max,
+                     size_t *total, struct err *e);
+
+/* One page of scopes, as store_server_list (dhcp_servers.h) does it for
+ * servers; free *out with free(). */
+int store_scope_list(struct store_conn *c, const struct filter_sql *f,
+                     const char *order_by, long long offset, long long limit,
+                     struct store_dhcp_scope **out, size_t *count,
+                     long long *total, struct err *e);
+
+#endif
