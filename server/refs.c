@@ -7,6 +7,7 @@
 
 #include "core/ref.h"
 #include "core/validate.h"
+#include "dhcp_pools.h"
 #include "dhcp_scopes.h"
 #include "dhcp_servers.h"
 #include "ranges.h"
@@ -110,10 +111,33 @@ static int scope_by_name(struct store_conn *c, const char *name, long long *id,
     return scope_pick(name, m, total, id, e);
 }
 
+/* A pool by name: pools need no name and may share one, so a name names
+ * a pool only when exactly one pool has it. */
+static int pool_by_name(struct store_conn *c, const char *name, long long *id,
+                        struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+    struct err ignored;
+    long long n = 0;
+    int rc;
+
+    if (validate_name(name, NULL, STORE_POOL_NAME_MAX, &ignored) != 0)
+        return err_set(e, ERR_NOTFOUND, "no such name");
+    rc = store_pool_find_by_name(c, name, id, &n, e);
+    if (rc == ERR_CONFLICT)
+        return err_set(e, ERR_CONFLICT,
+                       "DHCP address pool \"%s\" is ambiguous: %lld pools "
+                       "have that name; use a {#10-#n} ref",
+                       validate_quote(name, q, sizeof(q)), n);
+    return rc;
+}
+
 static const struct refs_type types[] = {
     {REF_DHCP_SERVER, "DHCP server", store_server_exists, server_by_name},
     {REF_RANGE, "range", store_range_exists, range_by_name},
     {REF_DHCP_SCOPE, "DHCP scope", store_scope_exists, scope_by_name},
+    {REF_DHCP_ADDRESS_POOL, "DHCP address pool", store_pool_exists,
+     pool_by_name},
 };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))

@@ -9,11 +9,13 @@
  *                       "10.0.0.0/24", spelt canonically; for scopes:
  *                       the scope's name, "server:CIDR" for the instance
  *                       on that server, or the range's CIDR, each when it
- *                       names exactly one instance)
+ *                       names exactly one instance; for address
+ *                       pools: the pool's name when exactly one pool has
+ *                       it)
  *
  * core/ref.h tells them apart; this module looks them up through storage,
- * one entry per object type in the table of refs.c (servers, ranges and
- * scopes; add pools there, with their name lookup).  Errors are the
+ * one entry per object type in the table of refs.c (servers, ranges,
+ * scopes and address pools).  Errors are the
  * caller's mistakes and name the reference as given:
  *
  *     ERR_INVALID   invalid reference "{#3-#x}": expected {#<type>-#<id>}

@@ -10,6 +10,7 @@
 
 #include "core/ref.h"
 #include "core/validate.h"
+#include "dhcp_pools.h"
 #include "dhcp_scopes.h"
 #include "dhcp_servers.h"
 #include "ranges.h"
@@ -364,5 +365,54 @@ int convert_scope_to_soap(struct soap *soap, const struct store_dhcp_scope *in,
         out->available == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     *out->available = 0;
+    return 0;
+}
+
+int convert_pool_from_soap(const struct mm__DHCPAddressPool *in,
+                           struct store_dhcp_pool *out, uint32_t *from,
+                           uint32_t *to, struct err *e)
+{
+    char buf[VALIDATE_IPV4_BUF];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (in == NULL)
+        return err_set(e, ERR_INVALID, "missing dhcpAddressPool");
+    if (in->from == NULL || in->from[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing from of DHCP address pool");
+    if (in->to == NULL || in->to[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing to of DHCP address pool");
+    if ((rc = validate_ipv4(in->from, from, "from", e)) != 0 ||
+        (rc = validate_ipv4(in->to, to, "to", e)) != 0)
+        return rc;
+    snprintf(out->from, sizeof(out->from), "%s",
+             validate_ipv4_format(*from, buf));
+    snprintf(out->to, sizeof(out->to), "%s", validate_ipv4_format(*to, buf));
+    if (in->name != NULL && in->name[0] != '\0') {
+        if ((rc = validate_name(in->name, "name", STORE_POOL_NAME_MAX, e)) !=
+            0)
+            return rc;
+        snprintf(out->name, sizeof(out->name), "%s", in->name);
+    }
+    if (in->dhcpScopeRef == NULL || in->dhcpScopeRef[0] == '\0')
+        return err_set(e, ERR_INVALID,
+                       "missing dhcpScopeRef of DHCP address pool");
+    return 0;
+}
+
+int convert_pool_to_soap(struct soap *soap, const struct store_dhcp_pool *in,
+                         struct mm__DHCPAddressPool *out, struct err *e)
+{
+    int oom = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->ref = convert_ref(soap, REF_DHCP_ADDRESS_POOL, in->id);
+    out->name = opt_strdup(soap, in->name, &oom);
+    out->from = opt_strdup(soap, in->from, &oom);
+    out->to = opt_strdup(soap, in->to, &oom);
+    out->dhcpScopeRef = convert_ref(soap, REF_DHCP_SCOPE, in->scope_id);
+    if (oom || out->ref == NULL || out->from == NULL || out->to == NULL ||
+        out->dhcpScopeRef == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
     return 0;
 }

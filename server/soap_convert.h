@@ -10,6 +10,7 @@
 #define MICETRO_SOAP_CONVERT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -21,6 +22,8 @@ struct store_range;
 struct store_range_scope;
 struct mm__DHCPScope;
 struct store_dhcp_scope;
+struct mm__DHCPAddressPool;
+struct store_dhcp_pool;
 
 /* The ref "{#<type>-#<id>}" in the request's memory; NULL when out of
  * memory. */
@@ -93,5 +96,25 @@ int convert_scope_from_soap(const struct mm__DHCPScope *in,
  * (profile 11 only) is never set yet.  Returns 0 or ERR_NOMEM. */
 int convert_scope_to_soap(struct soap *soap, const struct store_dhcp_scope *in,
                           struct mm__DHCPScope *out, struct err *e);
+
+/* A DHCPAddressPool of AddDHCPAddressPool into *out (scope_id left 0:
+ * the handler resolves dhcpScopeRef, required here) and the addresses,
+ * host order, into *from and *to:
+ *   from, to     required IPv4 addresses (validate_ipv4; IPv6 refused);
+ *                from <= to and the scope's range are the handler's
+ *   name         optional, validate_name's characters, at most 128 bytes
+ * ref is read-only and ignored; failoverPeer and failoverRelationship
+ * are read-only (set by failover, which does not exist yet) and ignored.
+ * Returns 0, or ERR_INVALID with e naming the field. */
+int convert_pool_from_soap(const struct mm__DHCPAddressPool *in,
+                           struct store_dhcp_pool *out, uint32_t *from,
+                           uint32_t *to, struct err *e);
+
+/* Fills *out (zeroed first) from in, in the request's memory: ref, name
+ * when set, from, to, dhcpScopeRef; failoverPeer and failoverRelationship
+ * are left out (no failover relationship exists yet).  Returns 0 or
+ * ERR_NOMEM. */
+int convert_pool_to_soap(struct soap *soap, const struct store_dhcp_pool *in,
+                         struct mm__DHCPAddressPool *out, struct err *e);
 
 #endif

@@ -73,8 +73,10 @@ int store_list_exec(struct store_conn *c, const char *columns, const char *from,
         return err_set(e, ERR_INVALID,
                        "offset and limit must not be "
                        "negative");
+    /* a filter's values, plus a few of the caller's own conditions (the
+     * scope of GetDHCPAddressPools) */
     if (f == NULL || f->where == NULL || f->nparams < 0 ||
-        f->nparams > FILTER_MAX_PARAMS)
+        f->nparams > FILTER_MAX_PARAMS + 8)
         return err_set(e, ERR_INTERNAL, "list query without a filter");
     params = calloc((size_t)f->nparams + 2, sizeof(*params));
     if (params == NULL)

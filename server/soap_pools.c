@@ -1,0 +1,232 @@
+/* micetro-emu: AddDHCPAddressPool, GetDHCPAddressPools,
+ * GetDHCPAddressPool.
+ *
+ * The pattern of soap_scopes.c.  A pool belongs to one scope instance
+ * (dhcpScopeRef, any ref form); from..to must lie inside the scope's
+ * range, avoid its network and broadcast addresses and overlap no other
+ * pool of the scope.  The overlap check runs inside the add's
+ * transaction, after locking the scope row (store_pool_add), so of
+ * concurrent adds of overlapping pools exactly one succeeds.
+ * failoverPeer and failoverRelationship are read-only: given, they are
+ * ignored; answers leave them out (no failover relationship exists yet).
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soapH.h"
+
+#include "soap_entry.h"
+
+#include "app.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_pools.h"
+#include "dhcp_scopes.h"
+#include "fault.h"
+#include "listing.h"
+#include "mutate.h"
+#include "ranges.h"
+#include "refs.h"
+#include "session.h"
+#include "soap_convert.h"
+#include "store.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+
+/* store_pool_add (scope lock, overlap check, insert) as a
+ * mutate_insert_fn: it runs inside mutate_add's transaction. */
+static int insert(struct store_conn *c, const void *obj, long long *id,
+                  struct err *e)
+{
+    return store_pool_add(c, obj, id, e);
+}
+
+/* Resolves the pool's dhcpScopeRef into p (scope_id, scope_name) and
+ * checks from..to against the scope's range. */
+static int resolve_scope(struct app *app, const char *scope_ref,
+                         struct store_dhcp_pool *p, uint32_t from, uint32_t to,
+                         struct err *e)
+{
+    struct store_dhcp_scope *s;
+    struct store_range rng;
+    struct store_conn *c;
+    uint32_t net = 0;
+    int prefix = 0, rc;
+
+    s = malloc(sizeof(*s));
+    if (s == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    c = store_acquire(app->store, e);
+    if (c == NULL) {
+        free(s);
+        return e->code;
+    }
+    if ((rc = refs_resolve(c, REF_DHCP_SCOPE, scope_ref, &p->scope_id, e)) ==
+            0 &&
+        (rc = store_scope_get(c, p->scope_id, s, e)) == 0 &&
+        (rc = store_range_get(c, s->range_id, &rng, e)) == 0) {
+        memcpy(p->scope_name, s->name, sizeof(p->scope_name));
+        rc = validate_cidr(rng.name, &net, &prefix, NULL, e);
+        if (rc == 0)
+            rc = validate_range_in_cidr(from, to, net, prefix,
+                                        VALIDATE_RANGE_POOL, e);
+    }
+    store_release(app->store, c);
+    free(s);
+    return rc;
+}
+
+static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
+                    struct _mm__AddDHCPAddressPoolResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF], label[2 * VALIDATE_IPV4_BUF + 2];
+    struct store_dhcp_pool p;
+    uint32_t from = 0, to = 0;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to, &e);
+    if (rc == 0)
+        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+    if (rc == 0)
+        rc = resolve_scope(app, rq->dhcpAddressPool->dhcpScopeRef, &p, from,
+                           to, &e);
+    /* the change log names the pool by its name, else by its addresses */
+    snprintf(label, sizeof(label), "%s-%s", p.from, p.to);
+    if (rc == 0)
+        rc = mutate_add(app, login, REF_DHCP_ADDRESS_POOL,
+                        p.name[0] ? p.name : label, rq->saveComment, insert,
+                        &p, &id, &e);
+    if (rc == 0 &&
+        (rs->ref = convert_ref(soap, REF_DHCP_ADDRESS_POOL, id)) == NULL)
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,
+                    struct _mm__GetDHCPAddressPoolResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_dhcp_pool p;
+    struct store_conn *c;
+    long long id = 0;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    rs->dhcpAddressPool = soap_malloc(soap, sizeof(*rs->dhcpAddressPool));
+    if (rs->dhcpAddressPool == NULL)
+        return fault_set(soap, ERR_NOMEM, "out of memory");
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = refs_resolve(c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef, &id,
+                      &e);
+    if (rc == 0)
+        rc = store_pool_get(c, id, &p, &e);
+    store_release(app->store, c);
+    if (rc == 0)
+        rc = convert_pool_to_soap(soap, &p, rs->dhcpAddressPool, &e);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* The page of pools rq asks for, on c: the scope restriction (dhcpScopeRef,
+ * when given), then the filter and order as listing_run compiles them. */
+static int list_pools(struct store_conn *c,
+                      const struct _mm__GetDHCPAddressPools *rq,
+                      const char *sort_order, struct store_dhcp_pool **list,
+                      size_t *n, long long *total, struct err *e)
+{
+    char order_by[LISTING_ORDER_BUF];
+    struct filter_sql f = {0};
+    long long scope_id = 0;
+    int rc = 0;
+
+    if (rq->dhcpScopeRef != NULL && rq->dhcpScopeRef[0] != '\0')
+        rc = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &scope_id, e);
+    if (rc == 0)
+        rc = listing_prepare(c, &store_pool_list_spec, REF_DHCP_ADDRESS_POOL,
+                             rq->filter, rq->sortBy, sort_order, &f, order_by,
+                             sizeof(order_by), e);
+    if (rc == 0) {
+        rc = store_pool_list(c, &f, scope_id, order_by,
+                             rq->offset != NULL ? *rq->offset : 0,
+                             rq->limit != NULL ? *rq->limit : 0, list, n,
+                             total, e);
+        if (rc == ERR_INVALID) {
+            /* PostgreSQL refused a regular expression of the filter */
+            struct err pg = *e;
+            err_set(e, ERR_INVALID, "filter: %s", pg.msg);
+        }
+    }
+    filter_sql_free(&f);
+    return rc;
+}
+
+static int get_pools(struct soap *soap, struct _mm__GetDHCPAddressPools *rq,
+                     struct _mm__GetDHCPAddressPoolsResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct store_dhcp_pool *list = NULL;
+    struct mm__ArrayOfDHCPAddressPool *arr;
+    const char *sort_order = NULL;
+    struct store_conn *c;
+    long long total = 0;
+    size_t n = 0, i;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    if (rq->sortOrder != NULL)
+        sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = list_pools(c, rq, sort_order, &list, &n, &total, &e);
+    store_release(app->store, c);
+    if (rc != 0)
+        goto out;
+    /* an empty list is an empty element, never xsi:nil */
+    arr = soap_malloc(soap, sizeof(*arr));
+    rs->dhcpAddressPools = arr;
+    if (arr == NULL ||
+        (n > 0 && (arr->dhcpAddressPool = soap_malloc(
+                       soap, n * sizeof(*arr->dhcpAddressPool))) == NULL)) {
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (n == 0)
+        arr->dhcpAddressPool = NULL;
+    for (i = 0; i < n && rc == 0; i++)
+        rc = convert_pool_to_soap(soap, &list[i], &arr->dhcpAddressPool[i],
+                                  &e);
+    arr->__sizedhcpAddressPool = rc == 0 ? (int)n : 0;
+    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+out:
+    free(list);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(AddDHCPAddressPool, add_pool)
+SOAP_ENTRY(GetDHCPAddressPool, get_pool)
+SOAP_ENTRY(GetDHCPAddressPools, get_pools)

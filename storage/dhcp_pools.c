@@ -1,0 +1,196 @@
+/* micetro-emu storage: DHCP address pools (see dhcp_pools.h). */
+#include "dhcp_pools.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+/* The columns every query reads, in the order row_to_pool expects. */
+#define POOL_COLUMNS "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip)"
+#define POOL_NCOLUMNS 5
+
+/* What filters compare: {API name, SQL expression, type, searched by
+ * free-text terms, sortable (unused here)}. */
+static const struct filter_field filter_fields[] = {
+    {"name", "p.name", FILTER_TEXT, 1, 0},
+    {"from", "host(p.from_ip)", FILTER_TEXT, 0, 0},
+    {"to", "host(p.to_ip)", FILTER_TEXT, 0, 0},
+    {"dhcpScopeRef", "p.scope_id", FILTER_REF, 0, 0},
+    {"ref", "p.id", FILTER_REF, 0, 0},
+};
+
+/* What sortBy orders by: addresses numerically (inet order). */
+static const struct filter_field sort_fields[] = {
+    {"from", "p.from_ip", FILTER_TEXT, 0, 1},
+    {"to", "p.to_ip", FILTER_TEXT, 0, 1},
+    {"name", "(p.name COLLATE \"C\")", FILTER_TEXT, 0, 1},
+    {"ref", "p.id", FILTER_REF, 0, 1},
+};
+
+const struct store_list_spec store_pool_list_spec = {
+    .filter = filter_fields,
+    .nfilter = sizeof(filter_fields) / sizeof(filter_fields[0]),
+    .sort = sort_fields,
+    .nsort = sizeof(sort_fields) / sizeof(sort_fields[0]),
+    .default_sort = "p.from_ip",
+    .tiebreak = "p.id",
+};
+
+/* Reads row `row` of a POOL_COLUMNS result into the pool at dst. */
+static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
+{
+    struct store_dhcp_pool *p = dst;
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    if (PQnfields(r) < POOL_NCOLUMNS)
+        return err_set(e, ERR_INTERNAL, "DHCP address pool query: %d columns",
+                       PQnfields(r));
+    p->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    p->scope_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
+    if ((rc = store_copy_text(r, row, 2, p->name, sizeof(p->name), e)) != 0 ||
+        (rc = store_copy_text(r, row, 3, p->from, sizeof(p->from), e)) != 0 ||
+        (rc = store_copy_text(r, row, 4, p->to, sizeof(p->to), e)) != 0)
+        return rc;
+    return 0;
+}
+
+int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
+                   long long *id, struct err *e)
+{
+    char sid[STORE_INTBUF], other[2 * STORE_POOL_ADDR_BUF + 2];
+    const char *params[4];
+    PGresult *r = NULL;
+    int rc;
+
+    if (p == NULL || p->from[0] == '\0' || p->to[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing address pool from or to");
+    params[0] = store_param_int(sid, p->scope_id);
+    params[1] = p->from;
+    params[2] = p->to;
+    params[3] = p->name[0] ? p->name : NULL;
+    /* concurrent adds to this scope wait here until this transaction
+     * ends; the next statement's snapshot then sees their pools */
+    rc = store_exec(c,
+                    "SELECT 1 FROM dhcp_scopes WHERE id = $1::bigint "
+                    "FOR UPDATE",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    rc = PQntuples(r) == 1 ? 0
+                           : err_set(e, ERR_CONFLICT,
+                                     "DHCP scope \"%s\" no longer exists",
+                                     p->scope_name);
+    PQclear(r);
+    if (rc != 0)
+        return rc;
+    rc = store_query_text(c,
+                          "SELECT host(from_ip) || '-' || host(to_ip) "
+                          "FROM dhcp_pools WHERE scope_id = $1::bigint "
+                          "AND from_ip <= $3::inet AND to_ip >= $2::inet "
+                          "ORDER BY from_ip, id LIMIT 1",
+                          3, params, other, sizeof(other), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        return err_set(e, ERR_CONFLICT,
+                       "address pool %s-%s overlaps address pool %s of DHCP "
+                       "scope \"%s\"",
+                       p->from, p->to, other, p->scope_name);
+    return store_insert_id(c,
+                           "INSERT INTO dhcp_pools (scope_id, from_ip, to_ip, "
+                           "name) VALUES ($1::bigint, $2::inet, $3::inet, $4) "
+                           "RETURNING id",
+                           STORE_NPARAMS(params), params, id, e);
+}
+
+int store_pool_get(struct store_conn *c, long long id,
+                   struct store_dhcp_pool *out, struct err *e)
+{
+    char buf[STORE_INTBUF], msg[64];
+
+    snprintf(msg, sizeof(msg), "DHCP address pool %lld does not exist", id);
+    return store_query_one(c,
+                           "SELECT " POOL_COLUMNS " FROM dhcp_pools p "
+                           "WHERE p.id = $1::bigint",
+                           store_param_int(buf, id), row_to_pool, out, msg, e);
+}
+
+int store_pool_exists(struct store_conn *c, long long id, struct err *e)
+{
+    return store_id_exists(c, "SELECT 1 FROM dhcp_pools WHERE id = $1::bigint",
+                           id, "DHCP address pool", e);
+}
+
+int store_pool_find_by_name(struct store_conn *c, const char *name,
+                            long long *id, long long *count, struct err *e)
+{
+    const char *params[1] = {name};
+    PGresult *r = NULL;
+    int rc;
+
+    *count = 0;
+    rc = store_exec(c,
+                    "SELECT id, count(*) OVER () FROM dhcp_pools "
+                    "WHERE name = $1 ORDER BY id LIMIT 1",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = err_set(e, ERR_NOTFOUND, "no such name");
+    } else {
+        *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        *count = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+        if (*count > 1)
+            rc = err_set(e, ERR_CONFLICT, "name shared by %lld pools", *count);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_pool_list(struct store_conn *c, const struct filter_sql *f,
+                    long long scope_id, const char *order_by,
+                    long long offset, long long limit,
+                    struct store_dhcp_pool **out, size_t *count,
+                    long long *total, struct err *e)
+{
+    struct filter_sql g = *f;
+    char sid[STORE_INTBUF];
+    char *where = NULL;
+    char **params = NULL;
+    void *list = NULL;
+    size_t len;
+    int rc;
+
+    *out = NULL;
+    if (scope_id > 0) {
+        /* f's condition AND the scope, with one more parameter */
+        len = strlen(f->where) + 64;
+        where = malloc(len);
+        params = malloc(((size_t)f->nparams + 1) * sizeof(*params));
+        if (where == NULL || params == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(where, len, "(%s) AND p.scope_id = $%d::bigint", f->where,
+                 f->nparams + 1);
+        if (f->nparams > 0)
+            memcpy(params, f->params, (size_t)f->nparams * sizeof(*params));
+        params[f->nparams] = (char *)store_param_int(sid, scope_id);
+        g.where = where;
+        g.params = params;
+        g.nparams = f->nparams + 1;
+    }
+    rc = store_list_rows(c, POOL_COLUMNS, "dhcp_pools p", &g, order_by,
+                         offset, limit, sizeof(**out), row_to_pool, &list,
+                         count, total, e);
+    *out = list;
+out:
+    free(where);
+    free(params);
+    return rc;
+}

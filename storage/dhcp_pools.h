@@ -1,0 +1,70 @@
+/* micetro-emu storage: DHCP address pools (table dhcp_pools, migration
+ * 005).
+ *
+ * Plain structs, no gSOAP: the handlers convert (server/soap_convert.c).
+ * A pool is the addresses from..to (inclusive) of one scope instance; its
+ * name is optional and not unique.  Pools of one scope never overlap:
+ * store_pool_add locks the scope row and checks before inserting.
+ */
+#ifndef MICETRO_STORE_DHCP_POOLS_H
+#define MICETRO_STORE_DHCP_POOLS_H
+
+#include <stddef.h>
+
+#include "dhcp_scopes.h"
+#include "list.h"
+#include "store.h"
+
+#define STORE_POOL_NAME_MAX 128 /* name: validate_name-safe bytes */
+#define STORE_POOL_NAME_BUF (STORE_POOL_NAME_MAX + 1)
+#define STORE_POOL_ADDR_BUF 16 /* dotted quad and NUL */
+
+/* One address pool.  Strings are "" when absent (SQL NULL). */
+struct store_dhcp_pool {
+    long long id;       /* set by the database */
+    long long scope_id; /* the scope instance it belongs to */
+    char name[STORE_POOL_NAME_BUF];
+    char from[STORE_POOL_ADDR_BUF]; /* first address, dotted quad */
+    char to[STORE_POOL_ADDR_BUF];   /* last address, dotted quad */
+    /* for store_pool_add's messages only (not read back): the scope's
+     * name */
+    char scope_name[STORE_SCOPE_NAME_BUF];
+};
+
+/* What GetDHCPAddressPools filters and sorts on: name (text, free-text
+ * searched), from, to (addresses as text), dhcpScopeRef and ref
+ * (references resolved to ids).  Sorting: from (numerically, the
+ * default), to (numerically), name, ref (creation order); ties by id. */
+extern const struct store_list_spec store_pool_list_spec;
+
+/* In the caller's transaction: locks scope p->scope_id (SELECT ... FOR
+ * UPDATE), so that concurrent adds to one scope take turns, refuses a
+ * pool overlapping another of the scope, and inserts p (from, to, which
+ * the caller validated against the scope's range; name when not "") and
+ * sets *id.  ERR_CONFLICT `address pool 10.0.0.50-10.0.0.60 overlaps
+ * address pool 10.0.0.10-10.0.0.100 of DHCP scope "x"` (from
+ * p->scope_name); ERR_CONFLICT when the scope has gone. */
+int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
+                   long long *id, struct err *e);
+
+/* Loads pool id into *out.  ERR_NOTFOUND when there is none. */
+int store_pool_get(struct store_conn *c, long long id,
+                   struct store_dhcp_pool *out, struct err *e);
+
+/* 0 when pool id exists, ERR_NOTFOUND when not. */
+int store_pool_exists(struct store_conn *c, long long id, struct err *e);
+
+/* The pool called name (exact, case-sensitive): 0 and *id; ERR_NOTFOUND
+ * when none; ERR_CONFLICT when several share the name (*count set). */
+int store_pool_find_by_name(struct store_conn *c, const char *name,
+                            long long *id, long long *count, struct err *e);
+
+/* One page of pools, as store_scope_list does it for scopes, restricted
+ * to scope scope_id when it is > 0; free *out with free(). */
+int store_pool_list(struct store_conn *c, const struct filter_sql *f,
+                    long long scope_id, const char *order_by,
+                    long long offset, long long limit,
+                    struct store_dhcp_pool **out, size_t *count,
+                    long long *total, struct err *e);
+
+#endif
