@@ -1,0 +1,246 @@
+/* micetro-emu: RemoveObject and RemoveObjects.
+ *
+ * A ref may take any form refs.h accepts.  objType, when given, must be a
+ * type served here (DHCPServer, Range, DHCPScope, DHCPAddressPool) and
+ * must match a typed or resource ref; for a name it says which type to
+ * resolve it as.  A name without objType is tried as each type in turn
+ * and must name exactly one object (a scope called "10.0.0.0/24" and the
+ * range 10.0.0.0/24 are both called that: give objType).  Removing a
+ * server, range or scope that still has children (scopes, pools) fails
+ * unless forceRemoval, which removes the children too (storage/remove.h);
+ * each removed object gets a change_log row.
+ *
+ * RemoveObject runs in one transaction; a failure is a fault.
+ * RemoveObjects removes each ref in a transaction of its own: a ref that
+ * fails the caller's way (unknown, mismatched, still has children ...)
+ * becomes an ObjectError {ref as given, message} in `errors` and the
+ * others are removed; a bad session or saveComment, or a database
+ * failure, is a fault for the whole request (refs removed before a
+ * database failure stay removed).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "soapH.h"
+
+#include "soap_entry.h"
+
+#include "app.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "fault.h"
+#include "refs.h"
+#include "remove.h"
+#include "session.h"
+#include "store.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+
+/* The types RemoveObject serves, in the order names are tried. */
+static const int removable[] = {REF_DHCP_SERVER, REF_RANGE, REF_DHCP_SCOPE,
+                                REF_DHCP_ADDRESS_POOL};
+#define NREMOVABLE (sizeof(removable) / sizeof(removable[0]))
+
+static int is_removable(int type)
+{
+    for (size_t i = 0; i < NREMOVABLE; i++) {
+        if (removable[i] == type)
+            return 1;
+    }
+    return 0;
+}
+
+/* The options shared by both operations. */
+struct opts {
+    const char *login;
+    int obj_type; /* 0: not given */
+    int force;
+    const char *comment;
+};
+
+/* Checks objType (when given) and saveComment into o. */
+static int read_opts(struct soap *soap, const enum mm__ObjectType *obj_type,
+                     const enum xsd__boolean *force, const char *comment,
+                     struct opts *o, struct err *e)
+{
+    o->obj_type = 0;
+    o->force = force != NULL && *force == xsd__boolean__true_;
+    o->comment = comment;
+    if (obj_type != NULL) {
+        if (!is_removable((int)*obj_type)) {
+            const char *n = soap_mm__ObjectType2s(soap, *obj_type);
+
+            return err_set(e, ERR_INVALID,
+                           "objType %s: only DHCPServer, Range, DHCPScope "
+                           "and DHCPAddressPool objects can be removed",
+                           n != NULL ? n : "?");
+        }
+        o->obj_type = (int)*obj_type;
+    }
+    return validate_text(comment, "saveComment", COMMENT_MAX, e);
+}
+
+/* Resolves s (with o->obj_type) to *type and *id, on c. */
+static int resolve(struct store_conn *c, const struct opts *o, const char *s,
+                   int *type, long long *id, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], found[128];
+    size_t matches = 0, fo = 0;
+    struct ref r;
+    int rc;
+
+    if ((rc = ref_parse(s, &r, e)) != 0)
+        return rc;
+    validate_quote(s, q, sizeof(q));
+    if (r.kind != REF_NAME) {
+        if (o->obj_type != 0 && r.type != o->obj_type)
+            return err_set(e, ERR_INVALID, "reference \"%s\" is not a %s", q,
+                           refs_what(o->obj_type));
+        if (!is_removable(r.type))
+            return err_set(e, ERR_INVALID,
+                           "reference \"%s\": objects of type %d cannot be "
+                           "removed",
+                           q, r.type);
+        *type = r.type;
+        return refs_resolve(c, r.type, s, id, e);
+    }
+    if (o->obj_type != 0) {
+        *type = o->obj_type;
+        return refs_resolve(c, o->obj_type, s, id, e);
+    }
+    found[0] = '\0';
+    for (size_t i = 0; i < NREMOVABLE; i++) {
+        long long one = 0;
+
+        rc = refs_resolve(c, removable[i], s, &one, e);
+        if (rc == ERR_NOTFOUND)
+            continue;
+        if (rc != 0)
+            return rc;
+        matches++;
+        *type = removable[i];
+        *id = one;
+        fo += (size_t)snprintf(found + fo, sizeof(found) - fo, "%s%s",
+                               fo > 0 ? ", " : "", refs_what(removable[i]));
+    }
+    if (matches == 0)
+        return err_set(e, ERR_NOTFOUND, "object \"%s\" does not exist", q);
+    if (matches > 1)
+        return err_set(e, ERR_CONFLICT,
+                       "\"%s\" names several objects (%s): give objType or "
+                       "a {#<type>-#<id>} ref",
+                       q, found);
+    return 0;
+}
+
+/* Removes the object s names in one transaction on c. */
+static int remove_one(struct store_conn *c, const struct opts *o,
+                      const char *s, struct err *e)
+{
+    long long id = 0;
+    int type = 0, rc;
+
+    if ((rc = store_begin(c, e)) != 0)
+        return rc;
+    if ((rc = resolve(c, o, s, &type, &id, e)) == 0 &&
+        (rc = store_remove(c, o->login, type, id, o->force, o->comment, NULL,
+                           e)) == 0 &&
+        (rc = store_commit(c, e)) == 0)
+        return 0;
+    store_rollback(c);
+    return rc;
+}
+
+static int remove_object(struct soap *soap, struct _mm__RemoveObject *rq,
+                         struct _mm__RemoveObjectResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF];
+    struct store_conn *c;
+    struct opts o;
+    struct err e;
+    int rc;
+
+    (void)rs;
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    o.login = login;
+    rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
+                   &e);
+    if (rc == 0) {
+        c = store_acquire(app->store, &e);
+        if (c == NULL)
+            return fault_from_err(soap, &e);
+        rc = remove_one(c, &o, rq->ref, &e);
+        store_release(app->store, c);
+    }
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+static int remove_objects(struct soap *soap, struct _mm__RemoveObjects *rq,
+                          struct _mm__RemoveObjectsResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF];
+    struct mm__ArrayOfObjectError *errs;
+    struct store_conn *c;
+    struct opts o;
+    struct err e;
+    int n = 0, rc;
+
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    o.login = login;
+    if (read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
+                  &e) != 0)
+        return fault_from_err(soap, &e);
+    if (rq->objRefs != NULL && rq->objRefs->__sizeref > 0)
+        n = rq->objRefs->__sizeref;
+    /* an empty list is an empty element, never xsi:nil */
+    errs = soap_malloc(soap, sizeof(*errs));
+    rs->errors = errs;
+    if (errs == NULL || (n > 0 && (errs->objectError = soap_malloc(
+                                       soap, (size_t)n *
+                                                 sizeof(*errs->objectError))) ==
+                                      NULL))
+        return fault_set(soap, ERR_NOMEM, "out of memory");
+    if (n == 0)
+        errs->objectError = NULL;
+    errs->__sizeobjectError = 0;
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    for (int i = 0; i < n; i++) {
+        const char *s = rq->objRefs->ref[i];
+        struct mm__ObjectError *oe;
+
+        err_clear(&e);
+        rc = remove_one(c, &o, s, &e);
+        if (rc == 0)
+            continue;
+        if (!err_is_client(rc)) {
+            store_release(app->store, c);
+            return fault_from_err(soap, &e);
+        }
+        oe = &errs->objectError[errs->__sizeobjectError++];
+        oe->ref = soap_strdup(soap, s != NULL ? s : "");
+        oe->error = soap_strdup(soap, e.msg);
+        if (oe->ref == NULL || oe->error == NULL) {
+            store_release(app->store, c);
+            return fault_set(soap, ERR_NOMEM, "out of memory");
+        }
+    }
+    store_release(app->store, c);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(RemoveObject, remove_object)
+SOAP_ENTRY(RemoveObjects, remove_objects)
