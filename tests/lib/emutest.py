@@ -796,3 +796,39 @@ class EmuTestCase(unittest.TestCase):
         self.assertSession(s)
         r = logout(emu, s)
         result_of(r, "Logout")
+
+
+# ---------------------------------------------------------------- zeep tests
+
+
+def module_emu_stop(emu):
+    """tearDownModule of a test file with one module-wide server: stops it
+    (asserting exit status 0, so valgrind or a sanitizer error fails the
+    file) and removes its data."""
+    try:
+        if not emu.remote:
+            emu.stop()
+    finally:
+        emu.close()
+
+
+def ref_id(ref):
+    """The id of a "{#<type>-#<id>}" reference."""
+    return int(ref.split("#")[-1].rstrip("}"))
+
+
+class ZeepCase(EmuTestCase):
+    """A test class with a strict zeep client logged in for the whole class:
+    cls.client, cls.svc (its service) and cls.session."""
+
+    @classmethod
+    def zeep_login(cls, emu):
+        import zeep
+        cls.emu = emu
+        cls.client = zeep.Client(emu.wsdl_url, settings=zeep.Settings(strict=True))
+        cls.svc = cls.client.service
+        cls.session = cls.svc.Login(server="localhost", loginName=USER, password=PASSWORD)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.Logout(session=cls.session)

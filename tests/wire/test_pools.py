@@ -34,27 +34,17 @@ def setUpModule():
 
 
 def tearDownModule():
-    try:
-        if not EMU.remote:
-            EMU.stop()
-    finally:
-        EMU.close()
+    et.module_emu_stop(EMU)
 
 
-def ref_id(ref):
-    return int(ref.split("#")[-1].rstrip("}"))
 
-
-class PoolsCase(et.EmuTestCase):
+class PoolsCase(et.ZeepCase):
     """A server, two /24 ranges with a scope each, a zeep client and
     helpers."""
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = EMU
-        cls.client = zeep.Client(cls.emu.wsdl_url, settings=zeep.Settings(strict=True))
-        cls.svc = cls.client.service
-        cls.session = cls.svc.Login(server="localhost", loginName=et.USER, password=et.PASSWORD)
+        cls.zeep_login(EMU)
         cls.o = o = next(OCTETS)
         cls.s1 = "p%d.pools.example." % o
         cls.srv1 = cls.svc.AddDHCPServer(session=cls.session, dhcpServer=dict(
@@ -66,10 +56,6 @@ class PoolsCase(et.EmuTestCase):
             name=cls.n1, rangeRef=cls.rng1, dhcpServerRef=cls.srv1))
         cls.sc2 = cls.svc.AddDHCPScope(session=cls.session, dhcpScope=dict(
             name=cls.n2, rangeRef=cls.rng2, dhcpServerRef=cls.srv1))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.Logout(session=cls.session)
 
     def ip(self, net, host):
         return "%d.%d.0.%d" % (self.o, net, host)
@@ -121,14 +107,14 @@ class AddGetTest(PoolsCase):
 
         cls.name1 = "pool-%d" % o
         cls.p1 = add(cls.sc1, "%d.0.0.10" % o, "%d.0.0.19" % o, name=cls.name1)
-        cls.p2 = add("dhcpScopes/%d" % ref_id(cls.sc1), "%d.0.0.100" % o, "%d.0.0.199" % o)
+        cls.p2 = add("dhcpScopes/%d" % et.ref_id(cls.sc1), "%d.0.0.100" % o, "%d.0.0.199" % o)
         cls.shared = "shared-%d" % o
         cls.p3 = add(cls.n2, "%d.1.0.10" % o, "%d.1.0.20" % o, name=cls.shared)
         cls.p4 = add(cls.s1 + ":" + cls.n2, "%d.1.0.30" % o, "%d.1.0.40" % o, name=cls.shared)
 
     def test_get_by_every_ref_form(self):
-        for form in (self.p1, "dhcpAddressPools/%d" % ref_id(self.p1),
-                     "DHCPAddressPools/%d" % ref_id(self.p1), self.name1):
+        for form in (self.p1, "dhcpAddressPools/%d" % et.ref_id(self.p1),
+                     "DHCPAddressPools/%d" % et.ref_id(self.p1), self.name1):
             with self.subTest(ref=form):
                 g = self.get(form)
                 self.assertEqual((g.ref, g.name, g["from"], g.to, g.dhcpScopeRef),
@@ -246,7 +232,7 @@ class ListTest(PoolsCase):
     def test_by_scope(self):
         self.match([2, 1, 0], dhcpScopeRef=self.sc1)
         self.match([2, 1, 0], dhcpScopeRef=self.n1)
-        self.match([3], dhcpScopeRef="dhcpScopes/%d" % ref_id(self.sc2))
+        self.match([3], dhcpScopeRef="dhcpScopes/%d" % et.ref_id(self.sc2))
         self.match([2, 0], dhcpScopeRef=self.sc1, filter="name:-%d$" % self.o)
         self.match([], dhcpScopeRef=self.sc2, filter="name=big-%d" % self.o)
 
@@ -259,7 +245,7 @@ class ListTest(PoolsCase):
         self.match([1], filter="to:^%d\\.0\\.0\\.29$" % o)
         self.match([2], filter="ref:" + self.refs[2])
         self.match([2, 3], filter="ref in(%s, dhcpAddressPools/%d)"
-                   % (self.refs[3], ref_id(self.refs[2])))
+                   % (self.refs[3], et.ref_id(self.refs[2])))
         self.match([2, 0, 3], filter="name=$-%d" % o)
         self.match([2], filter="small-%d" % o)                 # free text
         self.match([1], filter="!name:. dhcpScopeRef:%s" % self.sc1)
@@ -376,7 +362,7 @@ class ChangeLogTest(PoolsCase):
         named = self.add(self.sc1, self.ip(0, 30), self.ip(0, 40), name="n-%d" % self.o)
         rows = self.emu.sql("SELECT login, action, object_type, object_name, comment FROM "
                             "change_log WHERE object_type = 10 AND object_id IN "
-                            "(:'v1', :'v2') ORDER BY object_id", ref_id(ref), ref_id(named))
+                            "(:'v1', :'v2') ORDER BY object_id", et.ref_id(ref), et.ref_id(named))
         self.assertEqual(rows, [[et.USER, "add", "10", "%s-%s" % (self.ip(0, 10), self.ip(0, 20)),
                                  "pool \u2603"],
                                 [et.USER, "add", "10", "n-%d" % self.o, ""]])

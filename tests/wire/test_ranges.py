@@ -32,31 +32,17 @@ def setUpModule():
 
 
 def tearDownModule():
-    try:
-        if not EMU.remote:
-            EMU.stop()  # exit status 0 (under valgrind: no errors)
-    finally:
-        EMU.close()
+    et.module_emu_stop(EMU)
 
 
-def ref_id(ref):
-    return int(ref[len("{#6-#"):-1])
 
-
-class RangesCase(et.EmuTestCase):
+class RangesCase(et.ZeepCase):
     """A zeep client, a session, a first octet, and helpers."""
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = EMU
-        cls.client = zeep.Client(cls.emu.wsdl_url, settings=zeep.Settings(strict=True))
-        cls.svc = cls.client.service
-        cls.session = cls.svc.Login(server="localhost", loginName=et.USER, password=et.PASSWORD)
+        cls.zeep_login(EMU)
         cls.o = next(OCTETS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.Logout(session=cls.session)
 
     def net(self, rest):
         """"0.0.0/24" -> "<octet>.0.0.0/24"."""
@@ -110,7 +96,7 @@ class AddGetTest(RangesCase):
         for ref, name, first, last, flags in (
                 (r1, n1, self.net("1.0.0"), self.net("1.0.255"), False),
                 (r2, n2, self.net("2.0.0"), self.net("2.255.255"), True)):
-            for form in (ref, "ranges/%d" % ref_id(ref), "Ranges/%d" % ref_id(ref), name):
+            for form in (ref, "ranges/%d" % et.ref_id(ref), "Ranges/%d" % et.ref_id(ref), name):
                 with self.subTest(ref=form):
                     g = self.get(form)
                     self.assertEqual((g.ref, g.name), (ref, name))
@@ -207,8 +193,8 @@ class AddGetTest(RangesCase):
             name="r%d.ranges.example" % self.o, type="ISC", address="10.0.0.1")).ref
         cases = [
             (server, 'reference "%s" is not a range' % server, 1),
-            ("dhcpServers/%d" % ref_id(ref), "is not a range", 1),
-            ("{#7-#%d}" % ref_id(ref), "is not a range", 1),
+            ("dhcpServers/%d" % et.ref_id(ref), "is not a range", 1),
+            ("{#7-#%d}" % et.ref_id(ref), "is not a range", 1),
             ("{#6-#x}", 'invalid reference "{#6-#x}"', 1),
             ("ranges/0", 'invalid reference "ranges/0"', 1),
             ("{#6-#999999999}", 'range "{#6-#999999999}" does not exist', 2),
@@ -291,7 +277,7 @@ class ListTest(RangesCase):
         self.match("(to=%s or from=%s) and %s" % (self.net("2.0.255"), self.net("10.0.0"), ns),
                    "2.0.0/24", "10.0.0/24")
         self.match("ref in(%s, ranges/%d)" % (self.refs["0.1.0/24"],
-                                              ref_id(self.refs["10.0.0/24"])),
+                                              et.ref_id(self.refs["10.0.0/24"])),
                    "0.1.0/24", "10.0.0/24")
         self.match("title=x and " + ns)
         self.match("description=@x or " + ns, *every)
@@ -398,7 +384,7 @@ class ChangeLogTest(RangesCase):
         name = self.net("0.0.0/24")
         ref = self.add(name, comment="first range \u2603")
         rows = self.emu.sql("SELECT login, action, object_type, object_name, comment FROM "
-                            "change_log WHERE object_type = 6 AND object_id = :'v1'", ref_id(ref))
+                            "change_log WHERE object_type = 6 AND object_id = :'v1'", et.ref_id(ref))
         self.assertEqual(rows, [[et.USER, "add", "6", name, "first range \u2603"]])
         before = self.count()
         self.client_fault(self.add, name, comment="dup", text="already exists")
@@ -406,7 +392,7 @@ class ChangeLogTest(RangesCase):
                           text="must be")
         self.assertEqual(self.count(), before)
         stored = self.emu.sql("SELECT name, family(cidr), title IS NULL FROM ranges "
-                              "WHERE id = :'v1'", ref_id(ref))
+                              "WHERE id = :'v1'", et.ref_id(ref))
         self.assertEqual(stored, [[name, "4", "t"]])
 
 

@@ -28,29 +28,15 @@ def setUpModule():
 
 
 def tearDownModule():
-    try:
-        if not EMU.remote:
-            EMU.stop()
-    finally:
-        EMU.close()
+    et.module_emu_stop(EMU)
 
 
-def ref_id(ref):
-    return int(ref.split("#")[-1].rstrip("}"))
 
-
-class RemoveTest(et.EmuTestCase):
+class RemoveTest(et.ZeepCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = EMU
-        cls.client = zeep.Client(cls.emu.wsdl_url, settings=zeep.Settings(strict=True))
-        cls.svc = cls.client.service
-        cls.session = cls.svc.Login(server="localhost", loginName=et.USER, password=et.PASSWORD)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.Logout(session=cls.session)
+        cls.zeep_login(EMU)
 
     def setUp(self):
         """A server with two scopes (ranges n1, n2), two pools in scope 1
@@ -164,10 +150,10 @@ class RemoveTest(et.EmuTestCase):
         self.assertEqual(self.mine(), (0, 0))
 
     def test_every_ref_form(self):
-        self.remove("dhcpAddressPools/%d" % ref_id(self.pools[1]))
+        self.remove("dhcpAddressPools/%d" % et.ref_id(self.pools[1]))
         self.remove("pa-%d" % self.o)  # a pool's name, alone
         self.remove(self.sname + ":" + self.n2, objType="DHCPScope", forceRemoval=True)
-        self.remove("DHCPScopes/%d" % ref_id(self.sc1))
+        self.remove("DHCPScopes/%d" % et.ref_id(self.sc1))
         self.remove(self.n2, objType="Range")
         self.remove(self.n1)  # a CIDR, no scope of that name left
         self.remove(self.sname.rstrip(".").upper())
@@ -205,7 +191,7 @@ class RemoveTest(et.EmuTestCase):
 
     def test_remove_objects_mixed(self):
         bad = ["{#10-#999999999}", self.sc2, "{#7-#x}"]
-        good = [self.pools[0], "dhcpAddressPools/%d" % ref_id(self.pools[1]), self.sc1]
+        good = [self.pools[0], "dhcpAddressPools/%d" % et.ref_id(self.pools[1]), self.sc1]
         errs = self.remove_many([good[0], bad[0], good[1], bad[1], good[2], bad[2]])
         self.assertEqual([e.ref for e in errs], bad)
         self.assertIn("does not exist", errs[0].error)
@@ -226,12 +212,12 @@ class RemoveTest(et.EmuTestCase):
     def test_change_log(self):
         et.need_local(self)
         self.remove(self.srv, forceRemoval=True, saveComment="gone %d" % self.o)
-        ids = [ref_id(r) for r in [self.srv, self.sc1, self.sc2] + self.pools]
+        ids = [et.ref_id(r) for r in [self.srv, self.sc1, self.sc2] + self.pools]
         rows = self.emu.sql(
             "SELECT object_type, object_id, object_name, login, comment FROM change_log "
             "WHERE action = 'remove' AND comment = :'v1' ORDER BY id", "gone %d" % self.o)
         self.assertEqual(sorted(int(r[1]) for r in rows), sorted(ids))
-        self.assertEqual(rows[-1][:3], ["3", str(ref_id(self.srv)), self.sname])
+        self.assertEqual(rows[-1][:3], ["3", str(et.ref_id(self.srv)), self.sname])
         self.assertEqual({r[3] for r in rows}, {et.USER})
         self.assertEqual(sorted(int(r[0]) for r in rows), [3, 7, 7, 10, 10, 10])
         names = {r[2] for r in rows if r[0] == "10"}

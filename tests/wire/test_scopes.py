@@ -30,26 +30,16 @@ def setUpModule():
 
 
 def tearDownModule():
-    try:
-        if not EMU.remote:
-            EMU.stop()
-    finally:
-        EMU.close()
+    et.module_emu_stop(EMU)
 
 
-def ref_id(ref):
-    return int(ref.split("#")[-1].rstrip("}"))
 
-
-class ScopesCase(et.EmuTestCase):
+class ScopesCase(et.ZeepCase):
     """Two servers, two ranges, a zeep client and helpers."""
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = EMU
-        cls.client = zeep.Client(cls.emu.wsdl_url, settings=zeep.Settings(strict=True))
-        cls.svc = cls.client.service
-        cls.session = cls.svc.Login(server="localhost", loginName=et.USER, password=et.PASSWORD)
+        cls.zeep_login(EMU)
         cls.o = o = next(OCTETS)
         cls.s1, cls.s2 = "a%d.scopes.example." % o, "b%d.scopes.example." % o
         cls.srv1 = cls.svc.AddDHCPServer(session=cls.session, dhcpServer=dict(
@@ -59,10 +49,6 @@ class ScopesCase(et.EmuTestCase):
         cls.n1, cls.n2 = "%d.0.0.0/24" % o, "%d.1.0.0/24" % o
         cls.rng1 = cls.svc.AddRange(session=cls.session, range=dict(name=cls.n1))
         cls.rng2 = cls.svc.AddRange(session=cls.session, range=dict(name=cls.n2))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.Logout(session=cls.session)
 
     def add(self, name, rng, srv, comment=None, **fields):
         sc = dict(name=name, rangeRef=rng, dhcpServerRef=srv)
@@ -106,10 +92,10 @@ class AddGetTest(ScopesCase):
             session=cls.session, dhcpScope=dict(name=name, rangeRef=rng, dhcpServerRef=srv, **kw))
         cls.a1 = add(cls.n1, cls.rng1, cls.srv1, description="first", superscope="sup")
         cls.a2 = add(cls.n1, cls.rng1, cls.s2, enabled=False)
-        cls.b1 = add("office-%d" % cls.o, cls.n2, "dhcpServers/%d" % ref_id(cls.srv1))
+        cls.b1 = add("office-%d" % cls.o, cls.n2, "dhcpServers/%d" % et.ref_id(cls.srv1))
 
     def test_get_by_every_ref_form(self):
-        for form in (self.b1, "dhcpScopes/%d" % ref_id(self.b1), "DHCPScopes/%d" % ref_id(self.b1),
+        for form in (self.b1, "dhcpScopes/%d" % et.ref_id(self.b1), "DHCPScopes/%d" % et.ref_id(self.b1),
                      "office-%d" % self.o, self.n2, self.s1 + ":" + self.n2,
                      self.s1.rstrip(".") + ":" + self.n2):
             with self.subTest(ref=form):
@@ -257,7 +243,7 @@ class ListTest(ScopesCase):
         self.match("lab " + m, 0)                                   # free text
         self.match(r"office " + m, 3)
         self.match("ref:" + self.refs[3], 3)
-        self.match("ref in(%s, dhcpScopes/%d)" % (self.refs[0], ref_id(self.refs[1])), 1, 0)
+        self.match("ref in(%s, dhcpScopes/%d)" % (self.refs[0], et.ref_id(self.refs[1])), 1, 0)
         self.match("ref=%s:%s" % (self.s2, self.n1), 1)
         self.match("name=$office and " + nm, 3)
         self.match("(enabled=false or description=lab) and " + nm, 1, 0)
@@ -341,7 +327,7 @@ class ChangeLogTest(ScopesCase):
     def test_rows_and_failures(self):
         ref = self.add("office-%d" % self.o, self.rng1, self.srv1, comment="scope \u2603")
         rows = self.emu.sql("SELECT login, action, object_type, object_name, comment FROM "
-                            "change_log WHERE object_type = 7 AND object_id = :'v1'", ref_id(ref))
+                            "change_log WHERE object_type = 7 AND object_id = :'v1'", et.ref_id(ref))
         self.assertEqual(rows, [[et.USER, "add", "7", "office-%d" % self.o, "scope \u2603"]])
         before = self.count()
         self.client_fault(self.add, "dup", self.rng1, self.srv1, comment="dup",
@@ -351,7 +337,7 @@ class ChangeLogTest(ScopesCase):
                           dhcpFailoverRelationshipName="fo", text="not implemented")
         self.assertEqual(self.count(), before)
         self.assertEqual(self.emu.sql("SELECT count(*) FROM dhcp_scopes WHERE range_id = :'v1'",
-                                      ref_id(self.rng2)), [["0"]])
+                                      et.ref_id(self.rng2)), [["0"]])
 
 
 class Profile2017Test(et.EmuTestCase):

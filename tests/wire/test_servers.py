@@ -33,15 +33,8 @@ def setUpModule():
 
 
 def tearDownModule():
-    try:
-        if not EMU.remote:
-            EMU.stop()  # exit status 0 (under valgrind: no errors)
-    finally:
-        EMU.close()
+    et.module_emu_stop(EMU)
 
-
-def ref_id(ref):
-    return int(ref[len("{#3-#"):-1])
 
 
 def add_xml(session, name, address, type_="ISC", enabled=None, comment=None):
@@ -55,21 +48,14 @@ def add_xml(session, name, address, type_="ISC", enabled=None, comment=None):
             % (et.NS_MM, e(session), e(name), e(address), e(type_), en, cm))
 
 
-class ServersCase(et.EmuTestCase):
+class ServersCase(et.ZeepCase):
     """A zeep client, a session, and helpers."""
 
     emu_args = None
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = EMU
-        cls.client = zeep.Client(cls.emu.wsdl_url, settings=zeep.Settings(strict=True))
-        cls.svc = cls.client.service
-        cls.session = cls.svc.Login(server="localhost", loginName=et.USER, password=et.PASSWORD)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.Logout(session=cls.session)
+        cls.zeep_login(EMU)
 
     def add(self, name, address, comment=None, **fields):
         server = dict(name=name, type="ISC", address=address)
@@ -123,7 +109,7 @@ class AddGetTest(ServersCase):
         for ref, name, address, enabled in ((r1, n1 + ".", "10.10.0.1", True),
                                             (r2, n2, "10.10.0.2:6470", False)):
             bare = name[:-1]
-            forms = [ref, "dhcpServers/%d" % ref_id(ref), "DHCPServers/%d" % ref_id(ref),
+            forms = [ref, "dhcpServers/%d" % et.ref_id(ref), "DHCPServers/%d" % et.ref_id(ref),
                      name, bare, name.upper(), bare.lower(), bare.swapcase()]
             for form in forms:
                 with self.subTest(ref=form):
@@ -210,9 +196,9 @@ class AddGetTest(ServersCase):
         cases = [
             ("{#3-#x}", 'invalid reference "{#3-#x}"', 1),
             ("{#3-#0}", 'invalid reference "{#3-#0}"', 1),
-            ("{#3-#%d" % ref_id(ref), "invalid reference", 1),
-            ("{#7-#%d}" % ref_id(ref), 'reference "{#7-#%d}" is not a DHCP server' % ref_id(ref), 1),
-            ("dhcpScopes/%d" % ref_id(ref), "is not a DHCP server", 1),
+            ("{#3-#%d" % et.ref_id(ref), "invalid reference", 1),
+            ("{#7-#%d}" % et.ref_id(ref), 'reference "{#7-#%d}" is not a DHCP server' % et.ref_id(ref), 1),
+            ("dhcpScopes/%d" % et.ref_id(ref), "is not a DHCP server", 1),
             ("dhcpServers/0", 'invalid reference "dhcpServers/0"', 1),
             ("{#3-#999999999}", 'DHCP server "{#3-#999999999}" does not exist', 2),
             ("dhcpServers/999999999", 'DHCP server "dhcpServers/999999999" does not exist', 2),
@@ -355,7 +341,7 @@ class ListTest(ServersCase):
         self.match("state:OK " + s)
         self.match(r"address:^10\.20\.0\.9$", "dhcp12")  # the IP, without the agent port
         self.match('name:"^other\\." ' + s, "other")
-        for form in (self.refs["other"], "dhcpServers/%d" % ref_id(self.refs["other"]),
+        for form in (self.refs["other"], "dhcpServers/%d" % et.ref_id(self.refs["other"]),
                      "OTHER." + self.dom, "other." + self.dom[:-1]):
             self.match("ref:" + form, "other")
         self.match("!ref:%s %s" % (self.refs["other"], s), "dhcp1", "dhcp12", "Dhcp2", "zeta")
@@ -376,7 +362,7 @@ class ListTest(ServersCase):
         self.match("enabled=false and " + ns, "Dhcp2")
         self.match("state=unknown and name=^zeta and " + ns, "zeta")
         self.match("ref=" + self.refs["zeta"], "zeta")
-        self.match("ref in(%s, dhcpServers/%d)" % (self.refs["zeta"], ref_id(self.refs["dhcp1"])),
+        self.match("ref in(%s, dhcpServers/%d)" % (self.refs["zeta"], et.ref_id(self.refs["dhcp1"])),
                    "dhcp1", "zeta")
 
     def test_paging(self):
@@ -486,9 +472,9 @@ class ChangeLogTest(ServersCase):
     def test_rows(self):
         r1 = self.add("log1.c.%s.example" % TOKEN, "10.30.0.1", comment="first server \u2603")
         r2 = self.add("Log2.c.%s.example." % TOKEN, "10.30.0.2")
-        self.assertEqual(self.rows(ref_id(r1)), [[et.USER, "add", "3", "log1.c.%s.example." % TOKEN,
+        self.assertEqual(self.rows(et.ref_id(r1)), [[et.USER, "add", "3", "log1.c.%s.example." % TOKEN,
                                                   "first server \u2603", "t"]])
-        self.assertEqual(self.rows(ref_id(r2)), [[et.USER, "add", "3", "Log2.c.%s.example." % TOKEN,
+        self.assertEqual(self.rows(et.ref_id(r2)), [[et.USER, "add", "3", "Log2.c.%s.example." % TOKEN,
                                                   "", "t"]])
 
     def test_nothing_logged_on_failure(self):
@@ -506,7 +492,7 @@ class ChangeLogTest(ServersCase):
 
 def set_state(emu, ref, state, message):
     emu.sql("UPDATE dhcp_servers SET state = :'v1', state_message = :'v2' WHERE id = :'v3'",
-            state, message, ref_id(ref))
+            state, message, et.ref_id(ref))
 
 
 class StateMessageTest(ServersCase):
