@@ -217,3 +217,70 @@ int refs_filter_resolve(void *ctx, const struct filter_field *f,
                    "\"%s\"",
                    f->name);
 }
+
+/* The types refs_resolve_object serves, in the order names are tried. */
+static const int served[] = {REF_DHCP_SERVER, REF_RANGE, REF_DHCP_SCOPE,
+                             REF_DHCP_ADDRESS_POOL};
+#define NSERVED (sizeof(served) / sizeof(served[0]))
+
+int refs_served(int type)
+{
+    for (size_t i = 0; i < NSERVED; i++) {
+        if (served[i] == type)
+            return 1;
+    }
+    return 0;
+}
+
+int refs_resolve_object(struct store_conn *c, int obj_type, const char *s,
+                        const char *verb, int *type, long long *id,
+                        struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], found[128];
+    size_t matches = 0, fo = 0;
+    struct ref r;
+    int rc;
+
+    if ((rc = ref_parse(s, &r, e)) != 0)
+        return rc;
+    validate_quote(s, q, sizeof(q));
+    if (r.kind != REF_NAME) {
+        if (obj_type != 0 && r.type != obj_type)
+            return err_set(e, ERR_INVALID, "reference \"%s\" is not a %s", q,
+                           refs_what(obj_type));
+        if (!refs_served(r.type))
+            return err_set(e, ERR_INVALID,
+                           "reference \"%s\": objects of type %d cannot be "
+                           "%s",
+                           q, r.type, verb);
+        *type = r.type;
+        return refs_resolve(c, r.type, s, id, e);
+    }
+    if (obj_type != 0) {
+        *type = obj_type;
+        return refs_resolve(c, obj_type, s, id, e);
+    }
+    found[0] = '\0';
+    for (size_t i = 0; i < NSERVED; i++) {
+        long long one = 0;
+
+        rc = refs_resolve(c, served[i], s, &one, e);
+        if (rc == ERR_NOTFOUND)
+            continue;
+        if (rc != 0)
+            return rc;
+        matches++;
+        *type = served[i];
+        *id = one;
+        fo += (size_t)snprintf(found + fo, sizeof(found) - fo, "%s%s",
+                               fo > 0 ? ", " : "", refs_what(served[i]));
+    }
+    if (matches == 0)
+        return err_set(e, ERR_NOTFOUND, "object \"%s\" does not exist", q);
+    if (matches > 1)
+        return err_set(e, ERR_CONFLICT,
+                       "\"%s\" names several objects (%s): give objType or "
+                       "a {#<type>-#<id>} ref",
+                       q, found);
+    return 0;
+}

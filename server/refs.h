@@ -58,4 +58,20 @@ struct refs_filter_ctx {
 int refs_filter_resolve(void *ctx, const struct filter_field *f,
                         const char *value, long long *id, struct err *e);
 
+/* 1 when objects of ObjectType type can be removed and have properties
+ * here: DHCPServer, Range, DHCPScope, DHCPAddressPool. */
+int refs_served(int type);
+
+/* Resolves s, a ref of any form, to the *type and *id of a served object
+ * (RemoveObject, GetProperties, SetProperties).  obj_type (0: not given)
+ * must match a typed or resource ref; for a name it says which type to
+ * resolve it as.  A name without obj_type is tried as each served type in
+ * turn and must name exactly one object (a scope called "10.0.0.0/24"
+ * and the range 10.0.0.0/24 are both called that: give objType):
+ * ERR_CONFLICT otherwise.  A typed ref of an unserved type is ERR_INVALID
+ * "objects of type N cannot be <verb>". */
+int refs_resolve_object(struct store_conn *c, int obj_type, const char *s,
+                        const char *verb, int *type, long long *id,
+                        struct err *e);
+
 #endif

@@ -1,11 +1,6 @@
 /* micetro-emu: RemoveObject and RemoveObjects.
  *
- * A ref may take any form refs.h accepts.  objType, when given, must be a
- * type served here (DHCPServer, Range, DHCPScope, DHCPAddressPool) and
- * must match a typed or resource ref; for a name it says which type to
- * resolve it as.  A name without objType is tried as each type in turn
- * and must name exactly one object (a scope called "10.0.0.0/24" and the
- * range 10.0.0.0/24 are both called that: give objType).  Removing a
+ * A ref and objType resolve as refs_resolve_object (refs.h) says.  Removing a
  * server, range or scope that still has children (scopes, pools) fails
  * unless forceRemoval, which removes the children too (storage/remove.h);
  * each removed object gets a change_log row.
@@ -18,9 +13,6 @@
  * failure, is a fault for the whole request (refs removed before a
  * database failure stay removed).
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "soapH.h"
 
 #include "soap_entry.h"
@@ -36,20 +28,6 @@
 
 /* Longest saveComment. */
 #define COMMENT_MAX 4096
-
-/* The types RemoveObject serves, in the order names are tried. */
-static const int removable[] = {REF_DHCP_SERVER, REF_RANGE, REF_DHCP_SCOPE,
-                                REF_DHCP_ADDRESS_POOL};
-#define NREMOVABLE (sizeof(removable) / sizeof(removable[0]))
-
-static int is_removable(int type)
-{
-    for (size_t i = 0; i < NREMOVABLE; i++) {
-        if (removable[i] == type)
-            return 1;
-    }
-    return 0;
-}
 
 /* The options shared by both operations. */
 struct opts {
@@ -68,7 +46,7 @@ static int read_opts(struct soap *soap, const enum mm__ObjectType *obj_type,
     o->force = force != NULL && *force == xsd__boolean__true_;
     o->comment = comment;
     if (obj_type != NULL) {
-        if (!is_removable((int)*obj_type)) {
+        if (!refs_served((int)*obj_type)) {
             const char *n = soap_mm__ObjectType2s(soap, *obj_type);
 
             return err_set(e, ERR_INVALID,
@@ -81,59 +59,6 @@ static int read_opts(struct soap *soap, const enum mm__ObjectType *obj_type,
     return validate_text(comment, "saveComment", COMMENT_MAX, e);
 }
 
-/* Resolves s (with o->obj_type) to *type and *id, on c. */
-static int resolve(struct store_conn *c, const struct opts *o, const char *s,
-                   int *type, long long *id, struct err *e)
-{
-    char q[VALIDATE_QUOTE_BUF], found[128];
-    size_t matches = 0, fo = 0;
-    struct ref r;
-    int rc;
-
-    if ((rc = ref_parse(s, &r, e)) != 0)
-        return rc;
-    validate_quote(s, q, sizeof(q));
-    if (r.kind != REF_NAME) {
-        if (o->obj_type != 0 && r.type != o->obj_type)
-            return err_set(e, ERR_INVALID, "reference \"%s\" is not a %s", q,
-                           refs_what(o->obj_type));
-        if (!is_removable(r.type))
-            return err_set(e, ERR_INVALID,
-                           "reference \"%s\": objects of type %d cannot be "
-                           "removed",
-                           q, r.type);
-        *type = r.type;
-        return refs_resolve(c, r.type, s, id, e);
-    }
-    if (o->obj_type != 0) {
-        *type = o->obj_type;
-        return refs_resolve(c, o->obj_type, s, id, e);
-    }
-    found[0] = '\0';
-    for (size_t i = 0; i < NREMOVABLE; i++) {
-        long long one = 0;
-
-        rc = refs_resolve(c, removable[i], s, &one, e);
-        if (rc == ERR_NOTFOUND)
-            continue;
-        if (rc != 0)
-            return rc;
-        matches++;
-        *type = removable[i];
-        *id = one;
-        fo += (size_t)snprintf(found + fo, sizeof(found) - fo, "%s%s",
-                               fo > 0 ? ", " : "", refs_what(removable[i]));
-    }
-    if (matches == 0)
-        return err_set(e, ERR_NOTFOUND, "object \"%s\" does not exist", q);
-    if (matches > 1)
-        return err_set(e, ERR_CONFLICT,
-                       "\"%s\" names several objects (%s): give objType or "
-                       "a {#<type>-#<id>} ref",
-                       q, found);
-    return 0;
-}
-
 /* Removes the object s names in one transaction on c. */
 static int remove_one(struct store_conn *c, const struct opts *o,
                       const char *s, struct err *e)
@@ -143,7 +68,8 @@ static int remove_one(struct store_conn *c, const struct opts *o,
 
     if ((rc = store_begin(c, e)) != 0)
         return rc;
-    if ((rc = resolve(c, o, s, &type, &id, e)) == 0 &&
+    if ((rc = refs_resolve_object(c, o->obj_type, s, "removed", &type, &id,
+                                   e)) == 0 &&
         (rc = store_remove(c, o->login, type, id, o->force, o->comment, NULL,
                            e)) == 0 &&
         (rc = store_commit(c, e)) == 0)

@@ -59,22 +59,23 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
     return 0;
 }
 
-int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
-                   long long *id, struct err *e)
+int store_pool_check_free(struct store_conn *c,
+                          const struct store_dhcp_pool *p, long long self_id,
+                          struct err *e)
 {
-    char sid[STORE_INTBUF], other[2 * STORE_POOL_ADDR_BUF + 2];
+    char sid[STORE_INTBUF], self[STORE_INTBUF];
+    char other[2 * STORE_POOL_ADDR_BUF + 2];
     const char *params[4];
     PGresult *r = NULL;
     int rc;
 
-    if (p == NULL || p->from[0] == '\0' || p->to[0] == '\0')
-        return err_set(e, ERR_INVALID, "missing address pool from or to");
     params[0] = store_param_int(sid, p->scope_id);
     params[1] = p->from;
     params[2] = p->to;
-    params[3] = p->name[0] ? p->name : NULL;
-    /* concurrent adds to this scope wait here until this transaction
-     * ends; the next statement's snapshot then sees their pools */
+    params[3] = store_param_int(self, self_id);
+    /* concurrent adds and updates in this scope wait here until this
+     * transaction ends; the next statement's snapshot then sees their
+     * pools */
     rc = store_exec(c,
                     "SELECT 1 FROM dhcp_scopes WHERE id = $1::bigint "
                     "FOR UPDATE",
@@ -91,9 +92,10 @@ int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
     rc = store_query_text(c,
                           "SELECT host(from_ip) || '-' || host(to_ip) "
                           "FROM dhcp_pools WHERE scope_id = $1::bigint "
+                          "AND id <> $4::bigint "
                           "AND from_ip <= $3::inet AND to_ip >= $2::inet "
                           "ORDER BY from_ip, id LIMIT 1",
-                          3, params, other, sizeof(other), e);
+                          4, params, other, sizeof(other), e);
     if (rc < 0)
         return rc;
     if (rc == 1)
@@ -101,6 +103,25 @@ int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
                        "address pool %s-%s overlaps address pool %s of DHCP "
                        "scope \"%s\"",
                        p->from, p->to, other, p->scope_name);
+    return 0;
+}
+
+int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
+                   long long *id, struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[4];
+    int rc;
+
+    if (p == NULL || p->from[0] == '\0' || p->to[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing address pool from or to");
+    rc = store_pool_check_free(c, p, 0, e);
+    if (rc != 0)
+        return rc;
+    params[0] = store_param_int(sid, p->scope_id);
+    params[1] = p->from;
+    params[2] = p->to;
+    params[3] = p->name[0] ? p->name : NULL;
     return store_insert_id(c,
                            "INSERT INTO dhcp_pools (scope_id, from_ip, to_ip, "
                            "name) VALUES ($1::bigint, $2::inet, $3::inet, $4) "

@@ -44,6 +44,14 @@ extern const struct store_list_spec store_pool_list_spec;
  * sets *id.  ERR_CONFLICT `address pool 10.0.0.50-10.0.0.60 overlaps
  * address pool 10.0.0.10-10.0.0.100 of DHCP scope "x"` (from
  * p->scope_name); ERR_CONFLICT when the scope has gone. */
+/* Inside the caller's transaction: locks p's scope row (so adds and
+ * updates of its pools take turns) and checks that p->from..p->to overlaps
+ * no pool of the scope other than self_id (0: none).  ERR_CONFLICT naming
+ * the pool it overlaps. */
+int store_pool_check_free(struct store_conn *c,
+                          const struct store_dhcp_pool *p, long long self_id,
+                          struct err *e);
+
 int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
                    long long *id, struct err *e);
 

@@ -1,0 +1,539 @@
+/* micetro-emu: GetProperties and SetProperties.
+ *
+ * A ref and objType resolve as for RemoveObject (refs_resolve_object).
+ * The built-in properties, as name/value text (booleans "true"/"false",
+ * refs "{#<type>-#<id>}"), per type; (ro) marks read-only ones:
+ *
+ *   DHCPServer       name, address ("IP" or "IP:port"), type (ro),
+ *                    state (ro), enabled
+ *   Range            name (ro: the CIDR, which scopes and pools hang
+ *                    on), from (ro), to (ro), title and description
+ *                    (when set), locked, autoAssign
+ *   DHCPScope        name, description and superscope (when set),
+ *                    enabled, dhcpServerRef (ro), rangeRef (ro)
+ *   DHCPAddressPool  name (when set), from, to, dhcpScopeRef (ro);
+ *                    failoverPeer and failoverRelationship (ro) would be
+ *                    listed when set, which they never are yet
+ *
+ * plus ref (ro) everywhere, not listed.  onlyCustom true answers none:
+ * custom properties are not supported yet.
+ *
+ * SetProperties validates each value as the Add path does (a server's
+ * name stays unique, case-insensitively and without the dot; a pool's
+ * from..to stays inside its scope's range, off its network and broadcast
+ * addresses, and overlap-free, checked under the scope-row lock the add
+ * takes), refuses `property "type" is read-only`, `unknown property "x"
+ * for a DHCP scope` and, for a name starting with an upper-case letter
+ * (Micetro's custom property names, e.g. "Location"), "custom properties
+ * are not supported yet".  Text properties given an empty value are
+ * cleared (where optional).  deleteUnspecified is ignored: built-in
+ * properties cannot be deleted.  One transaction with one change_log row
+ * (action "modify"); on any error nothing changes.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "soapH.h"
+
+#include "soap_entry.h"
+
+#include "app.h"
+#include "changelog.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_pools.h"
+#include "dhcp_scopes.h"
+#include "dhcp_servers.h"
+#include "fault.h"
+#include "ranges.h"
+#include "refs.h"
+#include "session.h"
+#include "soap_convert.h"
+#include "store.h"
+#include "update.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+/* Most properties of one object. */
+#define PROPS_MAX 8
+
+/* One object of any served type. */
+struct obj {
+    int type;
+    union {
+        struct store_dhcp_server server;
+        struct store_range range;
+        struct store_dhcp_scope scope;
+        struct store_dhcp_pool pool;
+    } u;
+};
+
+/* A property of a type: settable or read-only. */
+struct prop {
+    int type;
+    const char *name;
+    int settable;
+};
+
+static const struct prop props[] = {
+    {REF_DHCP_SERVER, "name", 1},
+    {REF_DHCP_SERVER, "address", 1},
+    {REF_DHCP_SERVER, "type", 0},
+    {REF_DHCP_SERVER, "state", 0},
+    {REF_DHCP_SERVER, "enabled", 1},
+    {REF_RANGE, "name", 0},
+    {REF_RANGE, "from", 0},
+    {REF_RANGE, "to", 0},
+    {REF_RANGE, "title", 1},
+    {REF_RANGE, "description", 1},
+    {REF_RANGE, "locked", 1},
+    {REF_RANGE, "autoAssign", 1},
+    {REF_DHCP_SCOPE, "name", 1},
+    {REF_DHCP_SCOPE, "description", 1},
+    {REF_DHCP_SCOPE, "superscope", 1},
+    {REF_DHCP_SCOPE, "enabled", 1},
+    {REF_DHCP_SCOPE, "dhcpServerRef", 0},
+    {REF_DHCP_SCOPE, "rangeRef", 0},
+    {REF_DHCP_ADDRESS_POOL, "name", 1},
+    {REF_DHCP_ADDRESS_POOL, "from", 1},
+    {REF_DHCP_ADDRESS_POOL, "to", 1},
+    {REF_DHCP_ADDRESS_POOL, "dhcpScopeRef", 0},
+    {REF_DHCP_ADDRESS_POOL, "failoverPeer", 0},
+    {REF_DHCP_ADDRESS_POOL, "failoverRelationship", 0},
+};
+#define NPROPS (sizeof(props) / sizeof(props[0]))
+
+/* Checks objType (when given) into *obj_type (0: not given). */
+static int read_obj_type(struct soap *soap, const enum mm__ObjectType *t,
+                         int *obj_type, struct err *e)
+{
+    *obj_type = 0;
+    if (t == NULL)
+        return 0;
+    if (!refs_served((int)*t)) {
+        const char *n = soap_mm__ObjectType2s(soap, *t);
+
+        return err_set(e, ERR_INVALID,
+                       "objType %s: only DHCPServer, Range, DHCPScope and "
+                       "DHCPAddressPool objects have properties here",
+                       n != NULL ? n : "?");
+    }
+    *obj_type = (int)*t;
+    return 0;
+}
+
+/* Resolves s and loads the object into *o, on c. */
+static int load(struct store_conn *c, int obj_type, const char *s,
+                struct obj *o, struct err *e)
+{
+    long long id = 0;
+    int rc;
+
+    rc = refs_resolve_object(c, obj_type, s, "given properties", &o->type,
+                             &id, e);
+    if (rc != 0)
+        return rc;
+    switch (o->type) {
+    case REF_DHCP_SERVER:
+        return store_server_get(c, id, &o->u.server, e);
+    case REF_RANGE:
+        return store_range_get(c, id, &o->u.range, e);
+    case REF_DHCP_SCOPE:
+        return store_scope_get(c, id, &o->u.scope, e);
+    default:
+        return store_pool_get(c, id, &o->u.pool, e);
+    }
+}
+
+/* Appends name = value (copied) to arr; value NULL or "" skips it. */
+static int put(struct soap *soap, struct mm__ArrayOfProperty *arr,
+               const char *name, const char *value, struct err *e)
+{
+    struct mm__Property *p;
+
+    if (value == NULL || value[0] == '\0')
+        return 0;
+    if (arr->__sizeproperty >= PROPS_MAX)
+        return err_set(e, ERR_INTERNAL, "too many properties");
+    p = &arr->property[arr->__sizeproperty];
+    p->name = soap_strdup(soap, name);
+    p->value = soap_strdup(soap, value);
+    if (p->name == NULL || p->value == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    arr->__sizeproperty++;
+    return 0;
+}
+
+static const char *tf(int v)
+{
+    return v ? "true" : "false";
+}
+
+/* The built-in properties of o into arr. */
+static int list_props(struct soap *soap, const struct obj *o,
+                      struct mm__ArrayOfProperty *arr, struct err *e)
+{
+    char buf[STORE_SERVER_ADDRESS_BUF + 24];
+    int rc = 0;
+
+    switch (o->type) {
+    case REF_DHCP_SERVER: {
+        const struct store_dhcp_server *s = &o->u.server;
+
+        if (s->agent_port > 0)
+            snprintf(buf, sizeof(buf), "%s:%d", s->address, s->agent_port);
+        else
+            snprintf(buf, sizeof(buf), "%s", s->address);
+        if ((rc = put(soap, arr, "name", s->name, e)) == 0 &&
+            (rc = put(soap, arr, "address", buf, e)) == 0 &&
+            (rc = put(soap, arr, "type", s->type, e)) == 0 &&
+            (rc = put(soap, arr, "state", s->state, e)) == 0)
+            rc = put(soap, arr, "enabled", tf(s->enabled), e);
+        return rc;
+    }
+    case REF_RANGE: {
+        const struct store_range *r = &o->u.range;
+
+        if ((rc = put(soap, arr, "name", r->name, e)) == 0 &&
+            (rc = put(soap, arr, "from", r->from, e)) == 0 &&
+            (rc = put(soap, arr, "to", r->to, e)) == 0 &&
+            (rc = put(soap, arr, "title", r->title, e)) == 0 &&
+            (rc = put(soap, arr, "description", r->description, e)) == 0 &&
+            (rc = put(soap, arr, "locked", tf(r->locked), e)) == 0)
+            rc = put(soap, arr, "autoAssign", tf(r->auto_assign), e);
+        return rc;
+    }
+    case REF_DHCP_SCOPE: {
+        const struct store_dhcp_scope *s = &o->u.scope;
+        char *srv = convert_ref(soap, REF_DHCP_SERVER, s->server_id);
+        char *rng = convert_ref(soap, REF_RANGE, s->range_id);
+
+        if (srv == NULL || rng == NULL)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        if ((rc = put(soap, arr, "name", s->name, e)) == 0 &&
+            (rc = put(soap, arr, "description", s->description, e)) == 0 &&
+            (rc = put(soap, arr, "superscope", s->superscope, e)) == 0 &&
+            (rc = put(soap, arr, "enabled", tf(s->enabled), e)) == 0 &&
+            (rc = put(soap, arr, "dhcpServerRef", srv, e)) == 0)
+            rc = put(soap, arr, "rangeRef", rng, e);
+        return rc;
+    }
+    default: {
+        const struct store_dhcp_pool *p = &o->u.pool;
+        char *sc = convert_ref(soap, REF_DHCP_SCOPE, p->scope_id);
+
+        if (sc == NULL)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        if ((rc = put(soap, arr, "name", p->name, e)) == 0 &&
+            (rc = put(soap, arr, "from", p->from, e)) == 0 &&
+            (rc = put(soap, arr, "to", p->to, e)) == 0)
+            rc = put(soap, arr, "dhcpScopeRef", sc, e);
+        return rc;
+    }
+    }
+}
+
+static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
+                          struct _mm__GetPropertiesResponse *rs)
+{
+    struct app *app = app_of(soap);
+    struct mm__ArrayOfProperty *arr;
+    struct store_conn *c;
+    struct obj o;
+    struct err e;
+    int obj_type = 0, rc;
+
+    err_clear(&e);
+    if (session_require(soap, rq->session) != SOAP_OK)
+        return soap->error;
+    if (read_obj_type(soap, rq->objType, &obj_type, &e) != 0)
+        return fault_from_err(soap, &e);
+    /* an empty list is an empty element, never xsi:nil */
+    arr = soap_malloc(soap, sizeof(*arr));
+    rs->properties = arr;
+    if (arr == NULL || (arr->property = soap_malloc(
+                            soap, PROPS_MAX * sizeof(*arr->property))) == NULL)
+        return fault_set(soap, ERR_NOMEM, "out of memory");
+    arr->__sizeproperty = 0;
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = load(c, obj_type, rq->ref, &o, &e);
+    store_release(app->store, c);
+    if (rc == 0 &&
+        !(rq->onlyCustom != NULL && *rq->onlyCustom == xsd__boolean__true_))
+        rc = list_props(soap, &o, arr, &e);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* xsd:boolean text into *out. */
+static int parse_bool(const char *name, const char *v, int *out,
+                      struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+
+    if (v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)) {
+        *out = 1;
+        return 0;
+    }
+    if (v != NULL && (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)) {
+        *out = 0;
+        return 0;
+    }
+    return err_set(e, ERR_INVALID,
+                   "property \"%s\": expected true or false, not \"%s\"", name,
+                   validate_quote(v, q, sizeof(q)));
+}
+
+/* Free text of at most max bytes into buf[len] ("" clears). */
+static int set_text(const char *name, const char *v, size_t max, char *buf,
+                    size_t len, struct err *e)
+{
+    int rc = validate_text(v, name, max, e);
+
+    if (rc == 0)
+        snprintf(buf, len, "%s", v != NULL ? v : "");
+    return rc;
+}
+
+/* A validate_name name of at most max bytes into buf[len]; "" clears it
+ * when optional. */
+static int set_name(const char *name, const char *v, int optional,
+                    size_t max, char *buf, size_t len, struct err *e)
+{
+    int rc;
+
+    if (optional && (v == NULL || v[0] == '\0')) {
+        buf[0] = '\0';
+        return 0;
+    }
+    if ((rc = validate_name(v, name, max, e)) == 0)
+        snprintf(buf, len, "%s", v);
+    return rc;
+}
+
+/* An IPv4 address into buf (dotted quad). */
+static int set_ipv4(const char *name, const char *v, char *buf,
+                    struct err *e)
+{
+    uint32_t ip = 0;
+    int rc = validate_ipv4(v, &ip, name, e);
+
+    if (rc == 0)
+        validate_ipv4_format(ip, buf);
+    return rc;
+}
+
+/* Applies name = v to o (after the table said it is settable). */
+static int apply(struct obj *o, const char *n, const char *v, struct err *e)
+{
+    switch (o->type) {
+    case REF_DHCP_SERVER: {
+        struct store_dhcp_server *s = &o->u.server;
+
+        if (strcmp(n, "name") == 0) {
+            int rc = validate_hostname(v, "name", e);
+
+            if (rc == 0 && validate_hostname_canonical(v, s->name,
+                                                       sizeof(s->name)) != 0)
+                rc = err_set(e, ERR_INVALID, "invalid DHCP server name");
+            return rc;
+        }
+        if (strcmp(n, "address") == 0) {
+            uint32_t ip = 0;
+            int port = 0, rc = validate_server_address(v, &ip, &port, e);
+
+            if (rc == 0) {
+                validate_ipv4_format(ip, s->address);
+                s->agent_port = port;
+            }
+            return rc;
+        }
+        return parse_bool(n, v, &s->enabled, e);
+    }
+    case REF_RANGE: {
+        struct store_range *r = &o->u.range;
+
+        if (strcmp(n, "title") == 0)
+            return set_text(n, v, STORE_RANGE_TITLE_BUF - 1, r->title,
+                            sizeof(r->title), e);
+        if (strcmp(n, "description") == 0)
+            return set_text(n, v, STORE_RANGE_DESC_BUF - 1, r->description,
+                            sizeof(r->description), e);
+        if (strcmp(n, "locked") == 0)
+            return parse_bool(n, v, &r->locked, e);
+        return parse_bool(n, v, &r->auto_assign, e);
+    }
+    case REF_DHCP_SCOPE: {
+        struct store_dhcp_scope *s = &o->u.scope;
+
+        if (strcmp(n, "name") == 0)
+            return set_name(n, v, 0, STORE_SCOPE_NAME_MAX, s->name,
+                            sizeof(s->name), e);
+        if (strcmp(n, "description") == 0)
+            return set_text(n, v, STORE_SCOPE_DESC_BUF - 1, s->description,
+                            sizeof(s->description), e);
+        if (strcmp(n, "superscope") == 0)
+            return set_text(n, v, STORE_SCOPE_SUPER_BUF - 1, s->superscope,
+                            sizeof(s->superscope), e);
+        return parse_bool(n, v, &s->enabled, e);
+    }
+    default: {
+        struct store_dhcp_pool *p = &o->u.pool;
+
+        if (strcmp(n, "name") == 0)
+            return set_name(n, v, 1, STORE_POOL_NAME_MAX, p->name,
+                            sizeof(p->name), e);
+        if (strcmp(n, "from") == 0)
+            return set_ipv4(n, v, p->from, e);
+        return set_ipv4(n, v, p->to, e);
+    }
+    }
+}
+
+/* Looks property n of type up: 0 when settable, else the refusal. */
+static int check_prop(int type, const char *n, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+
+    for (size_t i = 0; i < NPROPS; i++) {
+        if (props[i].type == type && strcmp(props[i].name, n) == 0) {
+            if (props[i].settable)
+                return 0;
+            return err_set(e, ERR_INVALID, "property \"%s\" is read-only", n);
+        }
+    }
+    if (strcmp(n, "ref") == 0)
+        return err_set(e, ERR_INVALID, "property \"ref\" is read-only");
+    if (isupper((unsigned char)n[0]))
+        return err_set(e, ERR_NOTIMPL,
+                       "property \"%s\": custom properties are not supported "
+                       "yet",
+                       validate_quote(n, q, sizeof(q)));
+    return err_set(e, ERR_INVALID, "unknown property \"%s\" for a %s",
+                   validate_quote(n, q, sizeof(q)), refs_what(type));
+}
+
+/* Checks a pool's from..to against its scope's range, on c. */
+static int check_pool(struct store_conn *c, struct store_dhcp_pool *p,
+                      struct err *e)
+{
+    struct store_dhcp_scope s;
+    struct store_range r;
+    uint32_t from = 0, to = 0, net = 0;
+    int prefix = 0, rc;
+
+    if ((rc = store_scope_get(c, p->scope_id, &s, e)) != 0 ||
+        (rc = store_range_get(c, s.range_id, &r, e)) != 0 ||
+        (rc = validate_ipv4(p->from, &from, "from", e)) != 0 ||
+        (rc = validate_ipv4(p->to, &to, "to", e)) != 0 ||
+        (rc = validate_cidr(r.name, &net, &prefix, NULL, e)) != 0)
+        return rc;
+    memcpy(p->scope_name, s.name, sizeof(p->scope_name));
+    return validate_range_in_cidr(from, to, net, prefix, VALIDATE_RANGE_POOL,
+                                  e);
+}
+
+/* Writes o back and logs the change, in the caller's transaction. */
+static int save(struct store_conn *c, const char *login, struct obj *o,
+                const char *comment, struct err *e)
+{
+    char label[2 * STORE_POOL_ADDR_BUF + 2];
+    const char *name;
+    long long id;
+    int rc;
+
+    switch (o->type) {
+    case REF_DHCP_SERVER:
+        rc = store_server_update(c, &o->u.server, e);
+        name = o->u.server.name;
+        id = o->u.server.id;
+        break;
+    case REF_RANGE:
+        rc = store_range_update(c, &o->u.range, e);
+        name = o->u.range.name;
+        id = o->u.range.id;
+        break;
+    case REF_DHCP_SCOPE:
+        rc = store_scope_update(c, &o->u.scope, e);
+        name = o->u.scope.name;
+        id = o->u.scope.id;
+        break;
+    default:
+        rc = check_pool(c, &o->u.pool, e);
+        if (rc == 0)
+            rc = store_pool_update(c, &o->u.pool, e);
+        snprintf(label, sizeof(label), "%s-%s", o->u.pool.from, o->u.pool.to);
+        name = o->u.pool.name[0] ? o->u.pool.name : label;
+        id = o->u.pool.id;
+        break;
+    }
+    if (rc != 0)
+        return rc;
+    return store_changelog_add(c, login, CHANGELOG_MODIFY, o->type, id, name,
+                               comment, e);
+}
+
+/* Resolves, changes and saves, in one transaction on c. */
+static int set_all(struct store_conn *c, const char *login, int obj_type,
+                   const struct _mm__SetProperties *rq, struct obj *o,
+                   struct err *e)
+{
+    int n = rq->properties != NULL ? rq->properties->__sizeproperty : 0;
+    int rc;
+
+    if ((rc = store_begin(c, e)) != 0)
+        return rc;
+    rc = load(c, obj_type, rq->ref, o, e);
+    for (int i = 0; i < n && rc == 0; i++) {
+        const struct mm__Property *p = &rq->properties->property[i];
+        const char *name = p->name != NULL ? p->name : "";
+
+        if ((rc = check_prop(o->type, name, e)) == 0)
+            rc = apply(o, name, p->value, e);
+    }
+    if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0 &&
+        (rc = store_commit(c, e)) == 0)
+        return 0;
+    store_rollback(c);
+    return rc;
+}
+
+static int set_properties(struct soap *soap, struct _mm__SetProperties *rq,
+                          struct _mm__SetPropertiesResponse *rs)
+{
+    struct app *app = app_of(soap);
+    char login[SESSION_LOGIN_BUF];
+    struct store_conn *c;
+    struct obj *o;
+    struct err e;
+    int obj_type = 0, rc;
+
+    (void)rs;
+    err_clear(&e);
+    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
+        SOAP_OK)
+        return soap->error;
+    if (read_obj_type(soap, rq->objType, &obj_type, &e) != 0 ||
+        validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e) != 0)
+        return fault_from_err(soap, &e);
+    o = soap_malloc(soap, sizeof(*o));
+    if (o == NULL)
+        return fault_set(soap, ERR_NOMEM, "out of memory");
+    c = store_acquire(app->store, &e);
+    if (c == NULL)
+        return fault_from_err(soap, &e);
+    rc = set_all(c, login, obj_type, rq, o, &e);
+    store_release(app->store, c);
+    if (rc != 0)
+        return fault_from_err(soap, &e);
+    return SOAP_OK;
+}
+
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(GetProperties, get_properties)
+SOAP_ENTRY(SetProperties, set_properties)

@@ -1,0 +1,101 @@
+/* micetro-emu storage: SetProperties' writes (update.h). */
+#include <libpq-fe.h>
+
+#include "store_int.h"
+#include "update.h"
+
+/* Runs an UPDATE of one row: 0, ERR_NOTFOUND (what) or the error. */
+static int update_one(struct store_conn *c, const char *sql, int n,
+                      const char *const *params, const char *what,
+                      long long id, struct err *e)
+{
+    int rc = store_exec_cmd(c, sql, n, params, e);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "%s %lld does not exist", what, id);
+    return 0;
+}
+
+int store_server_update(struct store_conn *c,
+                        const struct store_dhcp_server *s, struct err *e)
+{
+    char id[STORE_INTBUF], port[STORE_INTBUF];
+    const char *params[5];
+    int rc;
+
+    params[0] = store_param_int(id, s->id);
+    params[1] = s->name;
+    params[2] = s->address[0] ? s->address : NULL;
+    params[3] = s->agent_port > 0 ? store_param_int(port, s->agent_port) : NULL;
+    params[4] = s->enabled ? "true" : "false";
+    rc = update_one(c,
+                    "UPDATE dhcp_servers SET name = $2, address = $3::inet, "
+                    "agent_port = $4::integer, enabled = $5::boolean, "
+                    "updated = now() WHERE id = $1::bigint",
+                    STORE_NPARAMS(params), params, "DHCP server", s->id, e);
+    if (rc == ERR_EXISTS)
+        return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
+                       s->name);
+    return rc;
+}
+
+int store_range_update(struct store_conn *c, const struct store_range *r,
+                       struct err *e)
+{
+    char id[STORE_INTBUF];
+    const char *params[5];
+
+    params[0] = store_param_int(id, r->id);
+    params[1] = r->title[0] ? r->title : NULL;
+    params[2] = r->description[0] ? r->description : NULL;
+    params[3] = r->locked ? "true" : "false";
+    params[4] = r->auto_assign ? "true" : "false";
+    return update_one(c,
+                      "UPDATE ranges SET title = $2, description = $3, "
+                      "locked = $4::boolean, auto_assign = $5::boolean, "
+                      "updated = now() WHERE id = $1::bigint",
+                      STORE_NPARAMS(params), params, "range", r->id, e);
+}
+
+int store_scope_update(struct store_conn *c, const struct store_dhcp_scope *s,
+                       struct err *e)
+{
+    char id[STORE_INTBUF];
+    const char *params[5];
+
+    params[0] = store_param_int(id, s->id);
+    params[1] = s->name;
+    params[2] = s->superscope[0] ? s->superscope : NULL;
+    params[3] = s->description[0] ? s->description : NULL;
+    params[4] = s->enabled ? "true" : "false";
+    return update_one(c,
+                      "UPDATE dhcp_scopes SET name = $2, superscope = $3, "
+                      "description = $4, enabled = $5::boolean, "
+                      "updated = now() WHERE id = $1::bigint",
+                      STORE_NPARAMS(params), params, "DHCP scope", s->id, e);
+}
+
+int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
+                      struct err *e)
+{
+    char sid[STORE_INTBUF], id[STORE_INTBUF];
+    const char *params[5];
+    int rc;
+
+    params[0] = store_param_int(sid, p->scope_id);
+    params[1] = p->from;
+    params[2] = p->to;
+    params[3] = store_param_int(id, p->id);
+    params[4] = p->name[0] ? p->name : NULL;
+    rc = store_pool_check_free(c, p, p->id, e);
+    if (rc != 0)
+        return rc;
+    return update_one(c,
+                      "UPDATE dhcp_pools SET from_ip = $2::inet, "
+                      "to_ip = $3::inet, name = $5, updated = now() "
+                      "WHERE id = $4::bigint AND scope_id = $1::bigint",
+                      STORE_NPARAMS(params), params, "DHCP address pool",
+                      p->id, e);
+}

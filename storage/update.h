@@ -1,0 +1,37 @@
+/* micetro-emu storage: SetProperties' writes (UPDATE of one row).
+ *
+ * Each function writes the settable columns of an object the caller
+ * loaded (store_*_get), changed and validated, inside the caller's
+ * transaction, and bumps its updated time.  ERR_NOTFOUND when the row
+ * has gone.
+ */
+#ifndef MICETRO_STORE_UPDATE_H
+#define MICETRO_STORE_UPDATE_H
+
+#include "dhcp_pools.h"
+#include "dhcp_scopes.h"
+#include "dhcp_servers.h"
+#include "ranges.h"
+#include "store.h"
+
+/* name, address, agent_port, enabled.  ERR_EXISTS `DHCP server "x"
+ * already exists` when another server has the name. */
+int store_server_update(struct store_conn *c,
+                        const struct store_dhcp_server *s, struct err *e);
+
+/* title, description (NULL when ""), locked, auto_assign. */
+int store_range_update(struct store_conn *c, const struct store_range *r,
+                       struct err *e);
+
+/* name, superscope, description (NULL when ""), enabled. */
+int store_scope_update(struct store_conn *c, const struct store_dhcp_scope *s,
+                       struct err *e);
+
+/* name (NULL when ""), from, to.  Locks the scope row first, as
+ * store_pool_add does, and refuses (ERR_CONFLICT, the message of
+ * store_pool_add, from p->scope_name) a from..to overlapping another pool
+ * of the scope. */
+int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
+                      struct err *e);
+
+#endif
