@@ -99,15 +99,24 @@ int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
         return err_set(e, ERR_SESSION, SESSION_INVALID);
     params[0] = sid;
     params[1] = store_param_int(idle, idle_s);
-    /* the session of a user disabled meanwhile is no longer live */
+    /* The session of a user disabled meanwhile is no longer live.  Its
+     * last use is written only when it is older than a twentieth of the
+     * timeout (at most 10 s): most checks are then reads, with no commit
+     * to flush, and a session expires at most that much early. */
     rc = store_query_text(c,
-                          "UPDATE sessions s SET last_used = now() "
-                          "FROM users u "
-                          "WHERE s.id = $1 "
-                          "AND s.last_used > now() - "
-                          "make_interval(secs => $2) "
-                          "AND u.id = s.user_id AND u.enabled "
-                          "RETURNING u.login",
+                          "WITH live AS ("
+                          " SELECT s.id, s.last_used, u.login"
+                          " FROM sessions s JOIN users u ON u.id = s.user_id"
+                          " WHERE s.id = $1 AND u.enabled"
+                          " AND s.last_used > now() - "
+                          "make_interval(secs => $2::double precision)), "
+                          "touched AS ("
+                          " UPDATE sessions SET last_used = now() FROM live"
+                          " WHERE sessions.id = live.id"
+                          " AND live.last_used < now() - make_interval(secs =>"
+                          " least($2::double precision / 20, 10))"
+                          " RETURNING 1) "
+                          "SELECT login FROM live",
                           2, params, login != NULL ? login : name,
                           login != NULL ? loginlen : sizeof(name), e);
     if (rc < 0)

@@ -26,7 +26,10 @@ int store_session_create(struct store_conn *c, const char *sid,
                          const char *login, struct err *e);
 
 /* Checks that sid is a live session (used less than idle_s seconds ago)
- * and marks it used now; copies its login name into login (may be NULL).
+ * and marks it used now when its recorded last use is older than
+ * min(idle_s / 20, 10) seconds (so most checks write nothing, and a session
+ * may expire that much early); copies its login name into login (may be
+ * NULL).
  * ERR_SESSION with "Invalid or expired session" when it is not. */
 int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
                         char *login, size_t loginlen, struct err *e);
