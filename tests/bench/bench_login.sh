@@ -13,29 +13,12 @@ cd "$(dirname "$0")/../.."
 bin=${MICETRO_EMU_BIN:-build/bin/micetro-emu}
 secs=${1:-10}
 total_wanted=${REQUESTS:-100000}
-for t in wrk nginx curl; do
-    command -v "$t" >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
-done
-d=$(mktemp -d /tmp/mbXXXXXX)
-chmod 755 "$d"  # the embedded PostgreSQL runs as postgres when root
-emu_pid= ngx_pid=
-cleanup() {
-    [ -n "$emu_pid" ] && kill -TERM "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
-    [ -n "$ngx_pid" ] && kill -TERM "$ngx_pid" 2>/dev/null && wait "$ngx_pid" 2>/dev/null
-    rm -rf "$d"
-}
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
-count() { sed -n 's/^ *\([0-9]*\) requests in.*/\1/p'; }
+. "$(dirname "$0")/lib.sh"
+bench_need wrk nginx curl
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # -- the emulator ----------------------------------------------------------
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$d/var" 2>"$d/emu.log" &
-emu_pid=$!
-for _ in $(seq 1 120); do grep -q 'listening on' "$d/emu.log" && break; sleep 0.5; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$d/emu.log" | head -1)
-[ -n "$url" ] || { cat "$d/emu.log"; exit 1; }
+bench_start_emu "$bin"
 base=${url%%/_mmwebext*}
 env_start='<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
 env_end='</soap:Body></soap:Envelope>'
@@ -43,14 +26,7 @@ login="$env_start<Login xmlns=\"http://menandmice.com/webservices/\"><server>loc
 curl -s -o "$d/login.xml" -H 'Content-Type: text/xml; charset=utf-8' --data-binary "$login" "$url"
 grep -q '<mm:session>' "$d/login.xml" || { echo "bench: Login failed:"; cat "$d/login.xml"; exit 1; }
 session=$(sed -n 's/.*<mm:session>\([A-Za-z0-9]*\)<.*/\1/p' "$d/login.xml")
-lua_post() { # file body
-    cat >"$1" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
-wrk.body = [==[$2]==]
-LUA
-}
-lua_post "$d/login.lua" "$login"
+bench_post_lua "$d/login.lua" "$login"
 rss0=$(rss_kb "$emu_pid")
 echo "== Login, wrk -t2 -c8 -d${secs}s on keep-alive (${url})"
 wrk -t2 -c8 -d"${secs}s" -s "$d/login.lua" "$url" >"$d/wrk-login.txt"
@@ -58,28 +34,7 @@ emu_rps=$(rps <"$d/wrk-login.txt"); emu_n=$(count <"$d/wrk-login.txt")
 grep -E 'Latency|Non-2xx|Socket errors' "$d/wrk-login.txt" || true
 
 # -- nginx, the same bytes as a static file --------------------------------
-mkdir -p "$d/www" "$d/ngx"
-cp "$d/login.xml" "$d/www/login.xml"
-np=$(free_port)
-cat >"$d/ngx/nginx.conf" <<NGX
-worker_processes 2;
-daemon off;
-pid $d/ngx/nginx.pid;
-error_log $d/ngx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$np; root $d/www; default_type text/xml; }
-}
-NGX
-nginx -c "$d/ngx/nginx.conf" -p "$d/ngx" &
-ngx_pid=$!
-sleep 0.5
-echo "== nginx static file of $(stat -c %s "$d/www/login.xml") bytes (the Login answer), same wrk"
-wrk -t2 -c8 -d"${secs}s" "http://127.0.0.1:$np/login.xml" >"$d/wrk-ngx.txt"
-ngx_rps=$(rps <"$d/wrk-ngx.txt")
-kill -TERM "$ngx_pid"; wait "$ngx_pid" 2>/dev/null || true; ngx_pid=
+bench_wrk_nginx "$d/login.xml" "$secs"
 
 # -- memory after many requests --------------------------------------------
 # A mix that exercises every path: the WSDL, a session-checked operation
