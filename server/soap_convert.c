@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <string.h>
 
 #include "soapH.h"
@@ -415,4 +416,28 @@ int convert_pool_to_soap(struct soap *soap, const struct store_dhcp_pool *in,
         out->dhcpScopeRef == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     return 0;
+}
+
+void *convert_list(struct soap *soap, size_t wrapper_size, size_t n,
+                   size_t item_size, void **items, struct err *e)
+{
+    void *w = soap_malloc(soap, wrapper_size);
+
+    *items = NULL;
+    if (w != NULL)
+        memset(w, 0, wrapper_size);
+    if (w != NULL && n > 0)
+        *items = soap_malloc(soap, n * item_size);
+    if (w == NULL || (n > 0 && *items == NULL)) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return w;
+}
+
+unsigned int convert_total(long long total)
+{
+    if (total < 0)
+        return 0;
+    return total > UINT_MAX ? UINT_MAX : (unsigned int)total;
 }

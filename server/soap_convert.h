@@ -29,6 +29,16 @@ struct store_dhcp_pool;
  * memory. */
 char *convert_ref(struct soap *soap, int type, long long id);
 
+/* The array element of a list answer: a zeroed wrapper of wrapper_size
+ * bytes (an empty list is an empty element, never xsi:nil) and its n
+ * items of item_size bytes in *items (NULL when n is 0), both in the
+ * request's memory.  NULL with ERR_NOMEM in e when out of memory. */
+void *convert_list(struct soap *soap, size_t wrapper_size, size_t n,
+                   size_t item_size, void **items, struct err *e);
+
+/* totalResults: a count of matches, clamped to the element's type. */
+unsigned int convert_total(long long total);
+
 /* A DHCPServer of AddDHCPServer into *out:
  *   name      required host name, stored canonical ("dhcp1.example.")
  *   type      ISC only

@@ -10,7 +10,6 @@
  * failoverPeer and failoverRelationship are read-only: given, they are
  * ignored; answers leave them out (no failover relationship exists yet).
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +187,7 @@ static int get_pools(struct soap *soap, struct _mm__GetDHCPAddressPools *rq,
     struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
+    void *items;
     struct err e;
     int rc;
 
@@ -203,22 +203,19 @@ static int get_pools(struct soap *soap, struct _mm__GetDHCPAddressPools *rq,
     store_release(app->store, c);
     if (rc != 0)
         goto out;
-    /* an empty list is an empty element, never xsi:nil */
-    arr = soap_malloc(soap, sizeof(*arr));
+    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpAddressPool),
+                       &items, &e);
     rs->dhcpAddressPools = arr;
-    if (arr == NULL ||
-        (n > 0 && (arr->dhcpAddressPool = soap_malloc(
-                       soap, n * sizeof(*arr->dhcpAddressPool))) == NULL)) {
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (arr == NULL) {
+        rc = e.code;
         goto out;
     }
-    if (n == 0)
-        arr->dhcpAddressPool = NULL;
+    arr->dhcpAddressPool = items;
     for (i = 0; i < n && rc == 0; i++)
         rc = convert_pool_to_soap(soap, &list[i], &arr->dhcpAddressPool[i],
                                   &e);
     arr->__sizedhcpAddressPool = rc == 0 ? (int)n : 0;
-    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+    rs->totalResults = convert_total(total);
 out:
     free(list);
     if (rc != 0)

@@ -4,7 +4,6 @@
  * its from/to are derived, and its dhcpScopes come from
  * store_range_scopes (none until the scopes slice).
  */
-#include <limits.h>
 #include <stdlib.h>
 
 #include "soapH.h"
@@ -206,7 +205,7 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
         goto out;
     }
     rc = ranges_to_soap(soap, list, n, scopes, nscopes, rs->ranges, &e);
-    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+    rs->totalResults = convert_total(total);
 out:
     free(ids);
     free(scopes);

@@ -6,7 +6,6 @@
  * dhcpFailoverRelationshipName and answers never carry
  * failoverRelationship.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,7 +153,7 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
     struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
-    void *rows = NULL;
+    void *rows = NULL, *items;
     struct err e;
     int rc;
 
@@ -172,21 +171,18 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
     list = rows;
     if (rc != 0)
         goto out;
-    /* an empty list is an empty element, never xsi:nil */
-    arr = soap_malloc(soap, sizeof(*arr));
+    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpScope),
+                       &items, &e);
     rs->dhcpScopes = arr;
-    if (arr == NULL ||
-        (n > 0 && (arr->dhcpScope = soap_malloc(
-                       soap, n * sizeof(*arr->dhcpScope))) == NULL)) {
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (arr == NULL) {
+        rc = e.code;
         goto out;
     }
-    if (n == 0)
-        arr->dhcpScope = NULL;
+    arr->dhcpScope = items;
     for (i = 0; i < n && rc == 0; i++)
         rc = convert_scope_to_soap(soap, &list[i], &arr->dhcpScope[i], &e);
     arr->__sizedhcpScope = rc == 0 ? (int)n : 0;
-    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+    rs->totalResults = convert_total(total);
 out:
     free(list);
     if (rc != 0)

@@ -11,7 +11,6 @@
  *   5. every error through fault_from_err (Client for the caller's
  *      mistakes, Server for ours).
  */
-#include <limits.h>
 
 #include "soapH.h"
 
@@ -129,7 +128,7 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
-    void *rows = NULL;
+    void *rows = NULL, *items;
     struct err e;
     int rc;
 
@@ -147,22 +146,14 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     list = rows;
     if (rc != 0)
         goto out;
-    /* an empty list is an empty element, never xsi:nil */
-    arr = soap_malloc(soap, sizeof(*arr));
+    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpServer),
+                       &items, &e);
     rs->dhcpServers = arr;
     if (arr == NULL) {
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        rc = e.code;
         goto out;
     }
-    arr->__sizedhcpServer = 0;
-    arr->dhcpServer = NULL;
-    if (n > 0) {
-        arr->dhcpServer = soap_malloc(soap, n * sizeof(*arr->dhcpServer));
-        if (arr->dhcpServer == NULL) {
-            rc = err_set(&e, ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
+    arr->dhcpServer = items;
     for (i = 0; i < n; i++) {
         rc = convert_server_to_soap(soap, &list[i], profile11(soap),
                                     &arr->dhcpServer[i], &e);
@@ -170,7 +161,7 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
             goto out;
     }
     arr->__sizedhcpServer = (int)n;
-    rs->totalResults = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+    rs->totalResults = convert_total(total);
 out:
     store_server_list_free(list);
     if (rc != 0)
