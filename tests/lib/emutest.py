@@ -832,3 +832,27 @@ class ZeepCase(EmuTestCase):
     @classmethod
     def tearDownClass(cls):
         cls.svc.Logout(session=cls.session)
+
+    # True: every Client fault must carry exactly one errorCode.
+    fault_needs_code = False
+
+    def client_fault(self, fn, *args, text=None, exact=None, code=None, **kw):
+        """Calls fn, expects a Client fault; returns the zeep Fault.  text:
+        a substring of the message, or several; exact: the whole message;
+        code: its errorCode."""
+        import zeep.exceptions
+        with self.assertRaises(zeep.exceptions.Fault) as cm:
+            fn(*args, **kw)
+        f = cm.exception
+        self.assertTrue((f.code or "").endswith("Client"), (f.code, f.message))
+        for t in (text,) if isinstance(text, str) else (text or ()):
+            self.assertIn(t, f.message)
+        if exact is not None:
+            self.assertEqual(f.message, exact)
+        if self.fault_needs_code:
+            codes = f.detail.findall("{%s}errorCode" % NS_MM) if f.detail is not None else []
+            self.assertEqual(len(codes), 1, f.message)
+        if code is not None:
+            codes = f.detail.findall("{%s}errorCode" % NS_MM)
+            self.assertEqual(int(codes[0].text), code, f.message)
+        return f
