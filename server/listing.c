@@ -1,8 +1,10 @@
 /* micetro-emu: list getters' filter and order, compiled (see listing.h). */
 #include "listing.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "properties.h"
 #include "refs.h"
 
 int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
@@ -11,6 +13,8 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
                     char *order_by, size_t len, struct err *e)
 {
     struct refs_filter_ctx ctx = {c, self_type};
+    struct filter_field *custom = NULL, *all = NULL;
+    size_t ncustom = 0;
     int rc;
 
     /* the order first: it needs no database */
@@ -20,8 +24,33 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
         memset(f, 0, sizeof(*f));
         return rc;
     }
-    return filter_compile(filter, spec->filter, spec->nfilter, 1,
-                          refs_filter_resolve, &ctx, f, e);
+    /* custom properties are fields too, after the built-in ones (which win
+     * a name they share); only looked up when there is a filter */
+    if (filter != NULL && filter[strspn(filter, " \t\r\n")] != '\0' &&
+        refs_served(self_type)) {
+        rc = store_prop_filter_fields(c, self_type, spec->tiebreak, &custom,
+                                      &ncustom, e);
+        if (rc == 0 && ncustom > 0 &&
+            (all = malloc((spec->nfilter + ncustom) * sizeof(*all))) == NULL)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        if (rc != 0) {
+            free(custom);
+            memset(f, 0, sizeof(*f));
+            return rc;
+        }
+    }
+    if (all != NULL) {
+        memcpy(all, spec->filter, spec->nfilter * sizeof(*all));
+        memcpy(all + spec->nfilter, custom, ncustom * sizeof(*all));
+        rc = filter_compile(filter, all, spec->nfilter + ncustom, 1,
+                            refs_filter_resolve, &ctx, f, e);
+    } else {
+        rc = filter_compile(filter, spec->filter, spec->nfilter, 1,
+                            refs_filter_resolve, &ctx, f, e);
+    }
+    free(all);
+    free(custom);
+    return rc;
 }
 
 int listing_run(struct store_conn *c, const struct store_list_spec *spec,

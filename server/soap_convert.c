@@ -98,10 +98,7 @@ int convert_server_from_soap(struct soap *soap, const struct mm__DHCPServer *in,
         (rc = take_text(in->username, "username", out->username,
                         sizeof(out->username), e)) != 0)
         return rc;
-    if (in->customProperties != NULL &&
-        in->customProperties->__sizeproperty > 0)
-        return err_set(e, ERR_NOTIMPL,
-                       "customProperties are not supported yet");
+    /* customProperties: the handler's, in the add's transaction */
     snprintf(out->state, sizeof(out->state), "Unknown");
     return 0;
 }
@@ -241,10 +238,7 @@ int convert_range_from_soap(struct soap *soap, const struct mm__Range *in,
     if (in->isContainer != NULL && *in->isContainer != xsd__boolean__false_)
         return err_set(e, ERR_NOTIMPL,
                        "container ranges are not supported yet");
-    if (in->customProperties != NULL &&
-        in->customProperties->__sizeproperty > 0)
-        return err_set(e, ERR_NOTIMPL,
-                       "customProperties are not supported yet");
+    /* customProperties: the handler's, in the add's transaction */
     out->locked = in->locked != NULL && *in->locked == xsd__boolean__true_;
     out->auto_assign =
         in->autoAssign != NULL && *in->autoAssign == xsd__boolean__true_;

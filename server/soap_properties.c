@@ -15,25 +15,30 @@
  *                    failoverPeer and failoverRelationship (ro) would be
  *                    listed when set, which they never are yet
  *
- * plus ref (ro) everywhere, not listed.  onlyCustom true answers none:
- * custom properties are not supported yet.
+ * plus ref (ro) everywhere, not listed.  Then the custom properties
+ * defined for the type (soap_custom.h), each with the object's value, else
+ * the default, else ""; onlyCustom true answers only those.
  *
  * SetProperties validates each value as the Add path does (a server's
  * name stays unique, case-insensitively and without the dot; a pool's
  * from..to stays inside its scope's range, off its network and broadcast
  * addresses, and overlap-free, checked under the scope-row lock the add
- * takes), refuses `property "type" is read-only`, `unknown property "x"
- * for a DHCP scope` and, for a name starting with an upper-case letter
- * (Micetro's custom property names, e.g. "Location"), "custom properties
- * are not supported yet".  Text properties given an empty value are
- * cleared (where optional).  deleteUnspecified is ignored: built-in
- * properties cannot be deleted.  One transaction with one change_log row
- * (action "modify"); on any error nothing changes.
+ * takes), refuses `property "type" is read-only` and `unknown property
+ * "x" for a DHCP scope`.  Built-in names are matched exactly; any other
+ * name is looked up among the type's custom properties, case-
+ * insensitively, and its value checked as soap_custom.h says (an empty
+ * value clears it unless it is mandatory; read-only ones are refused).
+ * Text properties given an empty value are cleared (where optional).
+ * deleteUnspecified clears the custom properties not given (but the
+ * mandatory and read-only ones); built-in properties cannot be deleted.
+ * One transaction with one change_log row (action "modify"); on any error
+ * nothing changes.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "soapH.h"
 
@@ -47,10 +52,12 @@
 #include "dhcp_scopes.h"
 #include "dhcp_servers.h"
 #include "fault.h"
+#include "properties.h"
 #include "ranges.h"
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"
+#include "soap_custom.h"
 #include "store.h"
 #include "update.h"
 
@@ -105,6 +112,29 @@ static const struct prop props[] = {
 };
 #define NPROPS (sizeof(props) / sizeof(props[0]))
 
+int properties_builtin(int type, const char *name)
+{
+    if (strcasecmp(name, "ref") == 0)
+        return 1;
+    for (size_t i = 0; i < NPROPS; i++) {
+        if (props[i].type == type && strcasecmp(props[i].name, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when name is exactly a built-in property of type, or "ref". */
+static int builtin_exact(int type, const char *name)
+{
+    if (strcmp(name, "ref") == 0)
+        return 1;
+    for (size_t i = 0; i < NPROPS; i++) {
+        if (props[i].type == type && strcmp(props[i].name, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Checks objType (when given) into *obj_type (0: not given). */
 static int read_obj_type(struct soap *soap, const enum mm__ObjectType *t,
                          int *obj_type, struct err *e)
@@ -144,6 +174,21 @@ static int load(struct store_conn *c, int obj_type, const char *s,
         return store_scope_get(c, id, &o->u.scope, e);
     default:
         return store_pool_get(c, id, &o->u.pool, e);
+    }
+}
+
+/* The id of o. */
+static long long obj_id(const struct obj *o)
+{
+    switch (o->type) {
+    case REF_DHCP_SERVER:
+        return o->u.server.id;
+    case REF_RANGE:
+        return o->u.range.id;
+    case REF_DHCP_SCOPE:
+        return o->u.scope.id;
+    default:
+        return o->u.pool.id;
     }
 }
 
@@ -239,7 +284,8 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
                           struct _mm__GetPropertiesResponse *rs)
 {
     struct app *app = app_of(soap);
-    struct mm__ArrayOfProperty *arr;
+    struct mm__ArrayOfProperty *arr, *custom = NULL;
+    struct custom_list cl = {0};
     struct store_conn *c;
     struct obj o;
     struct err e;
@@ -250,21 +296,37 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
         return soap->error;
     if (read_obj_type(soap, rq->objType, &obj_type, &e) != 0)
         return fault_from_err(soap, &e);
-    /* an empty list is an empty element, never xsi:nil */
-    arr = soap_malloc(soap, sizeof(*arr));
-    rs->properties = arr;
-    if (arr == NULL || (arr->property = soap_malloc(
-                            soap, PROPS_MAX * sizeof(*arr->property))) == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    arr->__sizeproperty = 0;
     c = store_acquire(app->store, &e);
     if (c == NULL)
         return fault_from_err(soap, &e);
     rc = load(c, obj_type, rq->ref, &o, &e);
+    if (rc == 0)
+        rc = store_prop_object(c, o.type, obj_id(&o), &cl.defs, &cl.ndefs,
+                               &e);
     store_release(app->store, c);
+    if (rc == 0)
+        rc = custom_list_soap(soap, &cl, obj_id(&o), &custom, &e);
+    /* an empty list is an empty element, never xsi:nil */
+    arr = soap_malloc(soap, sizeof(*arr));
+    rs->properties = arr;
     if (rc == 0 &&
-        !(rq->onlyCustom != NULL && *rq->onlyCustom == xsd__boolean__true_))
-        rc = list_props(soap, &o, arr, &e);
+        (arr == NULL ||
+         (arr->property = soap_malloc(soap, (PROPS_MAX + cl.ndefs) *
+                                                sizeof(*arr->property))) ==
+             NULL))
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (rc == 0) {
+        arr->__sizeproperty = 0;
+        if (!(rq->onlyCustom != NULL &&
+              *rq->onlyCustom == xsd__boolean__true_))
+            rc = list_props(soap, &o, arr, &e);
+    }
+    if (rc == 0 && custom != NULL) {
+        memcpy(arr->property + arr->__sizeproperty, custom->property,
+               (size_t)custom->__sizeproperty * sizeof(*arr->property));
+        arr->__sizeproperty += custom->__sizeproperty;
+    }
+    custom_list_free(&cl);
     if (rc != 0)
         return fault_from_err(soap, &e);
     return SOAP_OK;
@@ -409,11 +471,6 @@ static int check_prop(int type, const char *n, struct err *e)
     }
     if (strcmp(n, "ref") == 0)
         return err_set(e, ERR_INVALID, "property \"ref\" is read-only");
-    if (isupper((unsigned char)n[0]))
-        return err_set(e, ERR_NOTIMPL,
-                       "property \"%s\": custom properties are not supported "
-                       "yet",
-                       validate_quote(n, q, sizeof(q)));
     return err_set(e, ERR_INVALID, "unknown property \"%s\" for a %s",
                    validate_quote(n, q, sizeof(q)), refs_what(type));
 }
@@ -478,27 +535,97 @@ static int save(struct store_conn *c, const char *login, struct obj *o,
                                comment, e);
 }
 
+/* The custom properties of a SetProperties: per definition, whether it
+ * was given and its new value ("" clears). */
+struct custom_set {
+    struct store_prop_def *defs;
+    size_t ndefs;
+    int *given;
+    char *vals; /* ndefs values of STORE_PROP_VALUE_BUF bytes */
+};
+
+static void custom_set_free(struct custom_set *cs)
+{
+    free(cs->defs);
+    free(cs->given);
+    free(cs->vals);
+}
+
+/* Checks custom property name = v of o's type into cs. */
+static int set_custom(struct custom_set *cs, const struct obj *o,
+                      const char *name, const char *v, struct err *e)
+{
+    const struct store_prop_def *d = custom_find(cs->defs, cs->ndefs, name);
+    size_t i;
+
+    if (d == NULL)
+        return check_prop(o->type, name, e); /* the refusal */
+    if (d->read_only)
+        return err_set(e, ERR_INVALID, "property \"%s\" is read-only",
+                       d->name);
+    i = (size_t)(d - cs->defs);
+    cs->given[i] = 1;
+    return custom_value(d, v, cs->vals + i * STORE_PROP_VALUE_BUF,
+                        STORE_PROP_VALUE_BUF, e);
+}
+
+/* Writes the custom properties of cs for o (deleteUnspecified: clears
+ * those not given, but mandatory and read-only ones), on c. */
+static int save_custom(struct store_conn *c, const struct custom_set *cs,
+                       const struct obj *o, int delete_unspecified,
+                       struct err *e)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < cs->ndefs && rc == 0; i++) {
+        const struct store_prop_def *d = &cs->defs[i];
+
+        if (cs->given[i])
+            rc = store_prop_set(c, o->type, obj_id(o), d->id,
+                                cs->vals + i * STORE_PROP_VALUE_BUF, e);
+        else if (delete_unspecified && !d->mandatory && !d->read_only)
+            rc = store_prop_set(c, o->type, obj_id(o), d->id, NULL, e);
+    }
+    return rc;
+}
+
 /* Resolves, changes and saves, in one transaction on c. */
 static int set_all(struct store_conn *c, const char *login, int obj_type,
                    const struct _mm__SetProperties *rq, struct obj *o,
                    struct err *e)
 {
     int n = rq->properties != NULL ? rq->properties->__sizeproperty : 0;
+    struct custom_set cs = {0};
     int rc;
 
     if ((rc = store_begin(c, e)) != 0)
         return rc;
     rc = load(c, obj_type, rq->ref, o, e);
+    if (rc == 0)
+        rc = store_prop_defs(c, o->type, &cs.defs, &cs.ndefs, e);
+    if (rc == 0 && cs.ndefs > 0 &&
+        ((cs.given = calloc(cs.ndefs, sizeof(*cs.given))) == NULL ||
+         (cs.vals = calloc(cs.ndefs, STORE_PROP_VALUE_BUF)) == NULL))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
     for (int i = 0; i < n && rc == 0; i++) {
         const struct mm__Property *p = &rq->properties->property[i];
         const char *name = p->name != NULL ? p->name : "";
 
-        if ((rc = check_prop(o->type, name, e)) == 0)
+        if (!builtin_exact(o->type, name))
+            rc = set_custom(&cs, o, name, p->value, e);
+        else if ((rc = check_prop(o->type, name, e)) == 0)
             rc = apply(o, name, p->value, e);
     }
     if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0 &&
-        (rc = store_commit(c, e)) == 0)
+        (rc = save_custom(c, &cs, o,
+                          rq->deleteUnspecified != NULL &&
+                              *rq->deleteUnspecified == xsd__boolean__true_,
+                          e)) == 0 &&
+        (rc = store_commit(c, e)) == 0) {
+        custom_set_free(&cs);
         return 0;
+    }
+    custom_set_free(&cs);
     store_rollback(c);
     return rc;
 }

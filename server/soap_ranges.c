@@ -20,16 +20,26 @@
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"
+#include "soap_custom.h"
 #include "store.h"
 
 /* Longest saveComment. */
 #define COMMENT_MAX 4096
 
-/* store_range_add as a mutate_insert_fn. */
+/* What an add inserts: the range and its customProperties. */
+struct add {
+    const struct store_range *range;
+    const struct mm__ArrayOfProperty *custom;
+};
+
+/* store_range_add and custom_add as a mutate_insert_fn. */
 static int insert(struct store_conn *c, const void *obj, long long *id,
                   struct err *e)
 {
-    return store_range_add(c, obj, id, e);
+    const struct add *a = obj;
+    int rc = store_range_add(c, a->range, id, e);
+
+    return rc != 0 ? rc : custom_add(c, REF_RANGE, *id, a->custom, e);
 }
 
 static int add_range(struct soap *soap, struct _mm__AddRange *rq,
@@ -38,6 +48,7 @@ static int add_range(struct soap *soap, struct _mm__AddRange *rq,
     struct app *app = app_of(soap);
     char login[SESSION_LOGIN_BUF];
     struct store_range g;
+    struct add a = {&g, NULL};
     long long id = 0;
     struct err e;
     int rc;
@@ -52,8 +63,9 @@ static int add_range(struct soap *soap, struct _mm__AddRange *rq,
         rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
     if (rc != 0)
         return fault_from_err(soap, &e);
+    a.custom = rq->range->customProperties;
     rc = mutate_add(app, login, REF_RANGE, g.name, rq->saveComment, insert,
-                    &g, &id, &e);
+                    &a, &id, &e);
     if (rc == 0 && (rs->ref = convert_ref(soap, REF_RANGE, id)) == NULL)
         rc = err_set(&e, ERR_NOMEM, "out of memory");
     if (rc != 0)
@@ -66,6 +78,7 @@ static int get_range(struct soap *soap, struct _mm__GetRange *rq,
 {
     struct app *app = app_of(soap);
     struct store_range_scope *scopes = NULL;
+    struct custom_list cl = {0};
     struct store_range g;
     struct store_conn *c;
     size_t nscopes = 0;
@@ -84,6 +97,8 @@ static int get_range(struct soap *soap, struct _mm__GetRange *rq,
         rc = store_range_get(c, id, &g, &e);
     if (rc == 0)
         rc = store_range_scopes(c, &id, 1, &scopes, &nscopes, &e);
+    if (rc == 0)
+        rc = custom_list_load(c, REF_RANGE, &id, 1, &cl, &e);
     store_release(app->store, c);
     if (rc == 0) {
         rs->range = soap_malloc(soap, sizeof(*rs->range));
@@ -92,6 +107,10 @@ static int get_range(struct soap *soap, struct _mm__GetRange *rq,
     }
     if (rc == 0)
         rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range, &e);
+    if (rc == 0)
+        rc = custom_list_soap(soap, &cl, id, &rs->range->customProperties,
+                              &e);
+    custom_list_free(&cl);
     free(scopes);
     if (rc != 0)
         return fault_from_err(soap, &e);
@@ -113,8 +132,8 @@ static int refuse_container(const char *v, const char *field, struct err *e)
  * ordered by range_id as store_range_scopes promises). */
 static int ranges_to_soap(struct soap *soap, const struct store_range *list,
                           size_t n, const struct store_range_scope *scopes,
-                          size_t nscopes, struct mm__ArrayOfRange *arr,
-                          struct err *e)
+                          size_t nscopes, const struct custom_list *cl,
+                          struct mm__ArrayOfRange *arr, struct err *e)
 {
     size_t i, j, k;
     int rc;
@@ -134,6 +153,9 @@ static int ranges_to_soap(struct soap *soap, const struct store_range *list,
             ;
         rc = convert_range_to_soap(soap, &list[i], scopes + j, k - j,
                                    &arr->range[i], e);
+        if (rc == 0)
+            rc = custom_list_soap(soap, cl, list[i].id,
+                                  &arr->range[i].customProperties, e);
         if (rc != 0)
             return rc;
     }
@@ -160,6 +182,7 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
     struct app *app = app_of(soap);
     struct store_range *list = NULL;
     struct store_range_scope *scopes = NULL;
+    struct custom_list cl = {0};
     long long *ids = NULL;
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
@@ -194,6 +217,8 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
             ids[i] = list[i].id;
         if (rc == 0)
             rc = store_range_scopes(c, ids, n, &scopes, &nscopes, &e);
+        if (rc == 0)
+            rc = custom_list_load(c, REF_RANGE, ids, n, &cl, &e);
     }
     store_release(app->store, c);
     if (rc != 0)
@@ -204,9 +229,10 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
         rc = err_set(&e, ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = ranges_to_soap(soap, list, n, scopes, nscopes, rs->ranges, &e);
+    rc = ranges_to_soap(soap, list, n, scopes, nscopes, &cl, rs->ranges, &e);
     rs->totalResults = convert_total(total);
 out:
+    custom_list_free(&cl);
     free(ids);
     free(scopes);
     store_range_list_free(list);

@@ -12,6 +12,8 @@
  *      mistakes, Server for ours).
  */
 
+#include <stdlib.h>
+
 #include "soapH.h"
 
 #include "soap_entry.h"
@@ -26,6 +28,7 @@
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"
+#include "soap_custom.h"
 #include "store.h"
 
 /* Longest saveComment. */
@@ -36,11 +39,20 @@ static int profile11(struct soap *soap)
     return app_of(soap)->cfg->profile == PROFILE_11;
 }
 
-/* store_server_add as a mutate_insert_fn. */
+/* What an add inserts: the server and its customProperties. */
+struct add {
+    const struct store_dhcp_server *server;
+    const struct mm__ArrayOfProperty *custom;
+};
+
+/* store_server_add and custom_add as a mutate_insert_fn. */
 static int insert(struct store_conn *c, const void *obj, long long *id,
                   struct err *e)
 {
-    return store_server_add(c, obj, id, e);
+    const struct add *a = obj;
+    int rc = store_server_add(c, a->server, id, e);
+
+    return rc != 0 ? rc : custom_add(c, REF_DHCP_SERVER, *id, a->custom, e);
 }
 
 static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
@@ -49,6 +61,7 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
     struct app *app = app_of(soap);
     char login[SESSION_LOGIN_BUF];
     struct store_dhcp_server s;
+    struct add a = {&s, NULL};
     long long id = 0;
     struct err e;
     int rc;
@@ -62,8 +75,9 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
         rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
     if (rc != 0)
         return fault_from_err(soap, &e);
+    a.custom = rq->dhcpServer->customProperties;
     rc = mutate_add(app, login, REF_DHCP_SERVER, s.name, rq->saveComment, insert,
-                    &s, &id, &e);
+                    &a, &id, &e);
     if (rc == 0 && (rs->ref = convert_ref(soap, REF_DHCP_SERVER, id)) == NULL)
         rc = err_set(&e, ERR_NOMEM, "out of memory");
     if (rc != 0)
@@ -76,6 +90,7 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
 {
     struct app *app = app_of(soap);
     struct store_dhcp_server s;
+    struct custom_list cl = {0};
     struct store_conn *c;
     long long id = 0;
     struct err e;
@@ -90,6 +105,8 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
     rc = refs_resolve(c, REF_DHCP_SERVER, rq->dhcpServerRef, &id, &e);
     if (rc == 0)
         rc = store_server_get(c, id, &s, &e);
+    if (rc == 0)
+        rc = custom_list_load(c, REF_DHCP_SERVER, &id, 1, &cl, &e);
     store_release(app->store, c);
     if (rc == 0) {
         rs->dhcpServer = soap_malloc(soap, sizeof(*rs->dhcpServer));
@@ -99,6 +116,10 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
     if (rc == 0)
         rc = convert_server_to_soap(soap, &s, profile11(soap), rs->dhcpServer,
                                     &e);
+    if (rc == 0)
+        rc = custom_list_soap(soap, &cl, id,
+                              &rs->dhcpServer->customProperties, &e);
+    custom_list_free(&cl);
     if (rc != 0)
         return fault_from_err(soap, &e);
     return SOAP_OK;
@@ -123,6 +144,8 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     struct app *app = app_of(soap);
     struct store_dhcp_server *list = NULL;
     struct mm__ArrayOfDHCPServer *arr;
+    struct custom_list cl = {0};
+    long long *ids = NULL;
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
     struct store_conn *c;
@@ -142,8 +165,17 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
         return fault_from_err(soap, &e);
     rc = listing_run(c, &store_server_list_spec, REF_DHCP_SERVER, &page,
                      fetch, &rows, &n, &total, &e);
-    store_release(app->store, c);
     list = rows;
+    if (rc == 0 && n > 0) {
+        ids = malloc(n * sizeof(*ids));
+        if (ids == NULL)
+            rc = err_set(&e, ERR_NOMEM, "out of memory");
+        for (i = 0; rc == 0 && i < n; i++)
+            ids[i] = list[i].id;
+        if (rc == 0)
+            rc = custom_list_load(c, REF_DHCP_SERVER, ids, n, &cl, &e);
+    }
+    store_release(app->store, c);
     if (rc != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpServer),
@@ -157,12 +189,17 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     for (i = 0; i < n; i++) {
         rc = convert_server_to_soap(soap, &list[i], profile11(soap),
                                     &arr->dhcpServer[i], &e);
+        if (rc == 0)
+            rc = custom_list_soap(soap, &cl, list[i].id,
+                                  &arr->dhcpServer[i].customProperties, &e);
         if (rc != 0)
             goto out;
     }
     arr->__sizedhcpServer = (int)n;
     rs->totalResults = convert_total(total);
 out:
+    custom_list_free(&cl);
+    free(ids);
     store_server_list_free(list);
     if (rc != 0)
         return fault_from_err(soap, &e);

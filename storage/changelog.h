@@ -13,6 +13,11 @@
 #define CHANGELOG_ADD "add"
 #define CHANGELOG_MODIFY "modify"
 #define CHANGELOG_REMOVE "remove"
+/* Custom property definitions: object_type is the type the property is
+ * defined for, object_id 0, object_name the property's name. */
+#define CHANGELOG_ADD_PROPDEF "add property definition"
+#define CHANGELOG_MODIFY_PROPDEF "modify property definition"
+#define CHANGELOG_REMOVE_PROPDEF "remove property definition"
 
 /* Records that login did action (CHANGELOG_*) to the object of ObjectType
  * object_type (enum ref_type) and id object_id, called object_name (may be

@@ -160,7 +160,7 @@ class AddGetTest(RangesCase):
             (dict(name="%d.6.0.0/24" % o, isContainer=True), "container ranges are not supported"),
             (dict(name="%d.6.0.0/24" % o,
                   customProperties={"property": [{"name": "Title", "value": "x"}]}),
-             "customProperties are not supported yet"),
+             'unknown property "Title" for a range'),
         ]
         before = self.total()
         for rng, text in cases:

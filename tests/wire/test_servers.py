@@ -165,7 +165,7 @@ class AddGetTest(ServersCase):
             (dict(type="Unknown"), 'only ISC DHCP servers are supported, not "Unknown"'),
             (dict(username="x" * 256), "is too long"),
             (dict(customProperties={"property": [{"name": "site", "value": "x"}]}),
-             "customProperties are not supported yet"),
+             'unknown property "site" for a DHCP server'),
         ]
         before = self.total()
         for change, text in cases:

@@ -46,6 +46,8 @@ OPERATIONS = [
     "AddDHCPScope", "GetDHCPScopes", "GetDHCPScope",
     "AddDHCPAddressPool", "GetDHCPAddressPools", "GetDHCPAddressPool",
     "GetProperties", "SetProperties", "RemoveObject", "RemoveObjects",
+    "AddPropertyDefinition", "GetPropertyDefinitions", "GetPropertyDefinition",
+    "ModifyPropertyDefinition", "RemovePropertyDefinition",
     "GetDHCPFailoverRelationships", "GetDHCPFailoverRelationship",
     "AddDHCPFailoverRelationship", "ModifyDHCPFailoverRelationship",
     "RemoveDHCPFailoverRelationships",
