@@ -262,6 +262,20 @@ static size_t feed_recv(struct soap *soap, char *s, size_t n)
     return n;
 }
 
+/* gSOAP's send callback: the answer goes out through write_all (a
+ * nonblocking send, poll only when the socket is full) within the send
+ * timeout, instead of gSOAP's select before every send. */
+static int soap_send_cb(struct soap *soap, const char *s, size_t n)
+{
+    struct conn *c = soap->user;
+
+    if (write_all(c, s, n) != 0) {
+        soap->errnum = errno;
+        return SOAP_EOF;
+    }
+    return SOAP_OK;
+}
+
 /* Reads more of a chunked body; RD_OK, or RD_ANSWERED after a 413 when
  * the buffer is full, or RD_CLOSE. */
 static enum rd fill_body(struct conn *c, double deadline, size_t limit,
@@ -487,6 +501,9 @@ static int handle_one(struct conn *c)
         return 0;
     }
     c->requests++;
+    /* the last request the connection may carry is answered "close" */
+    if (c->requests >= cfg->max_keepalive_requests)
+        rq.keep_alive = 0;
     v12 = strncasecmp(rq.content_type, "application/soap+xml", 20) == 0;
     enum httpreq_route route = httpreq_route(rq.target);
 
@@ -578,6 +595,7 @@ static struct soap *soap_for_conn(struct conn *c)
         return NULL;
     soap->user = c;
     soap->frecv = feed_recv;
+    soap->fsend = soap_send_cb;
     soap->max_keep_alive = cfg->max_keepalive_requests;
     soap->recv_maxlength = cfg->max_message_bytes + cfg->max_head_bytes;
     soap->maxlevel = cfg->max_depth;

@@ -45,6 +45,16 @@ int refs_resolve(struct store_conn *c, int want, const char *s, long long *id,
  * not know. */
 const char *refs_what(int type);
 
+/* Whether s is a well-formed id ref ({#want-#n} or "<resource>/n") of
+ * ObjectType want: 1 and *id set (not looked up), else 0 (names, other
+ * types and malformed refs: refs_resolve says what is wrong with them).
+ * For handlers that fetch the object with the id directly. */
+int refs_id_of(int want, const char *s, long long *id);
+
+/* Fills e with refs_resolve's ERR_NOTFOUND for s of ObjectType type
+ * (`DHCP scope "{#7-#9}" does not exist`) and returns ERR_NOTFOUND. */
+int refs_not_found(int type, const char *s, struct err *e);
+
 /* Context of refs_filter_resolve: the connection, and the ObjectType of
  * the objects being listed (what the field "ref" refers to). */
 struct refs_filter_ctx {

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "core/ref.h"
+#include "core/sessid.h"
 #include "core/validate.h"
 #include "dhcp_scopes.h"
 #include "fault.h"
@@ -98,6 +99,26 @@ static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
     return SOAP_OK;
 }
 
+/* GetDHCPScope by id ({#7-#n}, dhcpScopes/n), the common case: the
+ * session check and the scope in one statement, with the faults of the
+ * general path (the session decides first). */
+static int get_by_id(struct app *app, const char *sid, const char *ref,
+                     long long id, struct store_dhcp_scope *s, struct err *e)
+{
+    struct store_conn *c;
+    int rc;
+
+    c = store_acquire(app->store, e);
+    if (c == NULL)
+        return e->code;
+    rc = store_scope_get_session(c, sid, app->cfg->session_timeout_s, id, s,
+                                 e);
+    store_release(app->store, c);
+    if (rc == ERR_NOTFOUND)
+        rc = refs_not_found(REF_DHCP_SCOPE, ref, e);
+    return rc;
+}
+
 static int get_scope(struct soap *soap, struct _mm__GetDHCPScope *rq,
                      struct _mm__GetDHCPScopeResponse *rs)
 {
@@ -106,22 +127,28 @@ static int get_scope(struct soap *soap, struct _mm__GetDHCPScope *rq,
     struct store_conn *c;
     long long id = 0;
     struct err e;
-    int rc;
+    int rc, by_id;
 
     err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
+    by_id = refs_id_of(REF_DHCP_SCOPE, rq->dhcpScopeRef, &id) &&
+            sessid_valid(rq->session);
+    if (!by_id && session_require(soap, rq->session) != SOAP_OK)
         return soap->error;
     s = soap_malloc(soap, sizeof(*s));
     rs->dhcpScope = soap_malloc(soap, sizeof(*rs->dhcpScope));
     if (s == NULL || rs->dhcpScope == NULL)
         return fault_set(soap, ERR_NOMEM, "out of memory");
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &id, &e);
-    if (rc == 0)
-        rc = store_scope_get(c, id, s, &e);
-    store_release(app->store, c);
+    if (by_id) {
+        rc = get_by_id(app, rq->session, rq->dhcpScopeRef, id, s, &e);
+    } else {
+        c = store_acquire(app->store, &e);
+        if (c == NULL)
+            return fault_from_err(soap, &e);
+        rc = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &id, &e);
+        if (rc == 0)
+            rc = store_scope_get(c, id, s, &e);
+        store_release(app->store, c);
+    }
     if (rc == 0)
         rc = convert_scope_to_soap(soap, s, rs->dhcpScope, &e);
     if (rc != 0)

@@ -2,12 +2,13 @@
 #include "auth.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include <libpq-fe.h>
 
 #include "store_int.h"
 
-#define SESSION_INVALID "Invalid or expired session"
+#define SESSION_INVALID STORE_SESSION_INVALID
 
 static int check_idle(int idle_s, struct err *e)
 {
@@ -86,9 +87,16 @@ int store_session_create(struct store_conn *c, const char *sid,
 int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
                         char *login, size_t loginlen, struct err *e)
 {
-    char idle[STORE_INTBUF], name[256];
-    const char *params[2];
-    int rc;
+    /* every request checks its session: the statement is prepared */
+    static const char sql[] = "SELECT u.login, " STORE_SESSION_STALE
+                              " FROM " STORE_SESSION_FROM
+                              " WHERE " STORE_SESSION_LIVE;
+    char idle[STORE_INTBUF], name[STORE_SESSION_LOGIN_BUF];
+    const char *params[2], *v;
+    PGresult *r = NULL;
+    size_t len, room;
+    char *dst;
+    int rc, stale;
 
     if (login != NULL && loginlen > 0)
         login[0] = '\0';
@@ -99,31 +107,45 @@ int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
         return err_set(e, ERR_SESSION, SESSION_INVALID);
     params[0] = sid;
     params[1] = store_param_int(idle, idle_s);
-    /* The session of a user disabled meanwhile is no longer live.  Its
-     * last use is written only when it is older than a twentieth of the
-     * timeout (at most 10 s): most checks are then reads, with no commit
-     * to flush, and a session expires at most that much early. */
-    rc = store_query_text(c,
-                          "WITH live AS ("
-                          " SELECT s.id, s.last_used, u.login"
-                          " FROM sessions s JOIN users u ON u.id = s.user_id"
-                          " WHERE s.id = $1 AND u.enabled"
-                          " AND s.last_used > now() - "
-                          "make_interval(secs => $2::double precision)), "
-                          "touched AS ("
-                          " UPDATE sessions SET last_used = now() FROM live"
-                          " WHERE sessions.id = live.id"
-                          " AND live.last_used < now() - make_interval(secs =>"
-                          " least($2::double precision / 20, 10))"
-                          " RETURNING 1) "
-                          "SELECT login FROM live",
-                          2, params, login != NULL ? login : name,
-                          login != NULL ? loginlen : sizeof(name), e);
-    if (rc < 0)
+    /* the session of a user disabled meanwhile is no longer live */
+    rc = store_exec_prepared(c, sql, STORE_NPARAMS(params), params, &r, e);
+    if (rc != 0)
         return rc;
-    if (rc == 0)
+    if (PQntuples(r) == 0) {
+        PQclear(r);
         return err_set(e, ERR_SESSION, SESSION_INVALID);
-    return 0;
+    }
+    dst = login != NULL ? login : name;
+    room = login != NULL ? loginlen : sizeof(name);
+    v = PQgetvalue(r, 0, 0);
+    len = strlen(v);
+    stale = PQgetvalue(r, 0, 1)[0] == 't';
+    PQclear(r);
+    if (len >= room)
+        return err_set(e, ERR_INTERNAL,
+                       "value of column \"login\" too long (%zu bytes)", len);
+    memcpy(dst, v, len + 1);
+    return stale ? store_session_mark_used(c, sid, idle_s, e) : 0;
+}
+
+int store_session_mark_used(struct store_conn *c, const char *sid,
+                            int idle_s, struct err *e)
+{
+    char idle[STORE_INTBUF];
+    const char *params[2];
+    int rc;
+
+    params[0] = sid;
+    params[1] = store_param_int(idle, idle_s);
+    /* still live and still stale: an ended or expired session stays so */
+    rc = store_exec_cmd(c,
+                        "UPDATE sessions SET last_used = now() "
+                        "WHERE id = $1 AND last_used > now() - "
+                        "make_interval(secs => $2::double precision) "
+                        "AND last_used < now() - make_interval(secs => "
+                        "least($2::double precision / 20, 10))",
+                        STORE_NPARAMS(params), params, e);
+    return rc < 0 ? rc : 0;
 }
 
 int store_session_end(struct store_conn *c, const char *sid, int idle_s,

@@ -169,7 +169,7 @@ int store_id_exists(struct store_conn *c, const char *sql, long long id,
     int rc;
 
     params[0] = store_param_int(buf, id);
-    rc = store_query_text(c, sql, 1, params, v, sizeof(v), e);
+    rc = store_query_text_prepared(c, sql, 1, params, v, sizeof(v), e);
     if (rc < 0)
         return rc;
     if (rc == 0)
@@ -201,7 +201,7 @@ int store_query_one(struct store_conn *c, const char *sql, const char *param,
     int rc;
 
     params[0] = param;
-    rc = store_exec(c, sql, 1, params, &r, e);
+    rc = store_exec_prepared(c, sql, 1, params, &r, e);
     if (rc != 0)
         return rc;
     if (PQntuples(r) == 0)

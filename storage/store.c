@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ struct store {
     int down;      /* DOWN_* reported by note_down since the last
                       connection was made (mu) */
     int sync_init; /* mu and cv are initialised */
+    atomic_int noprepare; /* the database lost a prepared statement (a
+                             pooler in transaction mode): prepare no more */
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection was released */
     struct store_conn *conns;
@@ -315,7 +318,11 @@ static int wait_socket(int fd, short events, long long deadline)
 
 /* Sends what is queued and reads until PQgetResult will not block.
  * Returns 0 then, 1 when the deadline passed, -1 when the connection
- * failed in a way PQgetResult cannot report. */
+ * failed in a way PQgetResult cannot report.  Reads only after poll(2)
+ * said there is something (or the socket became writable while output is
+ * pending, so that a server blocked on its own output is drained): a
+ * read straight after sending, or after the last result, would find
+ * nothing. */
 static int wait_ready(PGconn *pg, long long deadline)
 {
     int flush, rc;
@@ -324,15 +331,15 @@ static int wait_ready(PGconn *pg, long long deadline)
         flush = PQflush(pg);
         if (flush < 0)
             return PQstatus(pg) == CONNECTION_BAD ? 0 : -1;
-        if (!PQconsumeInput(pg))
-            /* with the connection dropped, PQgetResult returns at once */
-            return PQstatus(pg) == CONNECTION_BAD ? 0 : -1;
         if (flush == 0 && !PQisBusy(pg))
             return 0;
         rc = wait_socket(PQsocket(pg), POLLIN | (flush > 0 ? POLLOUT : 0),
                          deadline);
         if (rc <= 0)
             return rc == 0 ? 1 : -1;
+        if (!PQconsumeInput(pg))
+            /* with the connection dropped, PQgetResult returns at once */
+            return PQstatus(pg) == CONNECTION_BAD ? 0 : -1;
     }
 }
 
@@ -344,7 +351,16 @@ static int result_failed(const PGresult *r)
            s != PGRES_EMPTY_QUERY;
 }
 
-/* Sends sql (with $n parameters, or as a script of several statements) on
+/* How run() sends its statement. */
+enum run_how {
+    RUN_PARAMS,   /* sql with $n parameters (PQsendQueryParams) */
+    RUN_SCRIPT,   /* sql as a script of several statements (PQsendQuery) */
+    RUN_PREPARE,  /* prepare sql as statement `name` (PQsendPrepare) */
+    RUN_PREPARED  /* execute the prepared statement `name` */
+};
+
+/* Sends sql (with $n parameters, or as a script of several statements, or
+ * prepares it, or executes a prepared statement: how) on
  * the nonblocking connection and collects every result until libpq has
  * none left, so nothing of this statement stays on the connection.  Hands
  * over the first failed result, else the last one, in *res.  Waits at most
@@ -353,8 +369,9 @@ static int result_failed(const PGresult *r)
  * Returns 0 (the result may still be an SQL error: check_result) or ERR_DB
  * when the connection failed or timed out. */
 static int run(struct store_conn *c, const char *sql, int nparams,
-               const char *const *params, int script, int wait_ms,
-               PGresult **res, int *late, struct err *e)
+               const char *const *params, enum run_how how,
+               const char *name, int wait_ms, PGresult **res, int *late,
+               struct err *e)
 {
     long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
     PGresult *keep = NULL, *r;
@@ -364,11 +381,22 @@ static int run(struct store_conn *c, const char *sql, int nparams,
 
     *res = NULL;
     *late = 0;
-    if (script)
+    switch (how) {
+    case RUN_SCRIPT:
         sent = PQsendQuery(c->pg, sql);
-    else
+        break;
+    case RUN_PREPARE:
+        sent = PQsendPrepare(c->pg, name, sql, nparams, NULL);
+        break;
+    case RUN_PREPARED:
+        sent = PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL,
+                                   0);
+        break;
+    default:
         sent = PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL,
                                  NULL, 0);
+        break;
+    }
     if (!sent)
         return conn_lost(c, NULL, e);
     for (;;) {
@@ -412,10 +440,11 @@ fail:
     return err_set(e, ERR_DB, "database %s", msg);
 }
 
-/* store_exec with the script flag, a time limit and *late (see run). */
+/* store_exec with run()'s how and name, a time limit and *late. */
 static int exec_timed(struct store_conn *c, const char *sql, int nparams,
-                      const char *const *params, int script, int wait_ms,
-                      PGresult **res, int *late, struct err *e)
+                      const char *const *params, enum run_how how,
+                      const char *name, int wait_ms, PGresult **res,
+                      int *late, struct err *e)
 {
     PGresult *r = NULL;
     int rc, dummy;
@@ -428,7 +457,7 @@ static int exec_timed(struct store_conn *c, const char *sql, int nparams,
     rc = exec_prepare(c, e);
     if (rc != 0)
         return rc;
-    rc = run(c, sql, nparams, params, script, wait_ms, &r, late, e);
+    rc = run(c, sql, nparams, params, how, name, wait_ms, &r, late, e);
     if (rc != 0)
         return rc;
     rc = check_result(c, r, e);
@@ -443,8 +472,66 @@ static int exec_timed(struct store_conn *c, const char *sql, int nparams,
 int store_exec(struct store_conn *c, const char *sql, int nparams,
                const char *const *params, PGresult **res, struct err *e)
 {
-    return exec_timed(c, sql, nparams, params, 0, answer_ms(c->st), res,
-                      NULL, e);
+    return exec_timed(c, sql, nparams, params, RUN_PARAMS, NULL,
+                      answer_ms(c->st), res, NULL, e);
+}
+
+/* The name of sql's prepared statement: a hash of the text (FNV-1a), so
+ * that a name always stands for the same text, on any connection. */
+static void stmt_name(const char *sql, char *name, size_t len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+
+    for (; *sql != '\0'; sql++)
+        h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+    snprintf(name, len, "mce_%016llx", h);
+}
+
+int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
+                        const char *const *params, PGresult **res,
+                        struct err *e)
+{
+    char name[32];
+    int i, rc;
+
+    if (c->noprepare || atomic_load(&c->st->noprepare) || c->pg == NULL ||
+        c->lost || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return store_exec(c, sql, nparams, params, res, e);
+    for (i = 0; i < c->nprepared && c->prepared[i] != sql; i++)
+        ;
+    stmt_name(sql, name, sizeof(name));
+    if (i == c->nprepared) {
+        if (i == STORE_PREPARED_MAX)
+            return store_exec(c, sql, nparams, params, res, e);
+        rc = exec_timed(c, sql, nparams, NULL, RUN_PREPARE, name,
+                        answer_ms(c->st), NULL, NULL, e);
+        if (rc != 0 && (c->lost || c->pg == NULL))
+            return rc;
+        if (rc != 0) {
+            /* the name is taken on this server session (a pooler that
+             * shares it): prepare nothing more here; any other failure
+             * is the statement's own, reported as store_exec reports it */
+            if (strcmp(c->sqlstate, "42P05") == 0)
+                c->noprepare = 1;
+            return store_exec(c, sql, nparams, params, res, e);
+        }
+        c->prepared[c->nprepared++] = sql;
+    }
+    rc = exec_timed(c, sql, nparams, params, RUN_PREPARED, name,
+                    answer_ms(c->st), res, NULL, e);
+    if (rc != 0 && !c->lost && c->pg != NULL &&
+        (strcmp(c->sqlstate, "26000") == 0 ||
+         strcmp(c->sqlstate, "0A000") == 0)) {
+        /* The statement is gone (a pooler handed us another server
+         * session: 26000) or its result type changed under it (0A000):
+         * no more prepared statements here, and after 26000 nowhere.  It
+         * failed without effect, so it runs again as a plain statement. */
+        c->noprepare = 1;
+        if (strcmp(c->sqlstate, "26000") == 0)
+            atomic_store(&c->st->noprepare, 1);
+        return store_exec(c, sql, nparams, params, res, e);
+    }
+    return rc;
 }
 
 /* Rows affected by a finished command ("" for those that count none). */
@@ -477,7 +564,7 @@ int store_exec_script(struct store_conn *c, const char *sql, struct err *e)
     PGresult *r = NULL;
     int rc;
 
-    rc = exec_timed(c, sql, 0, NULL, 1, 0, &r, NULL, e);
+    rc = exec_timed(c, sql, 0, NULL, RUN_SCRIPT, NULL, 0, &r, NULL, e);
     if (rc != 0)
         return rc;
     rc = cmd_tuples(r);
@@ -485,9 +572,10 @@ int store_exec_script(struct store_conn *c, const char *sql, struct err *e)
     return rc;
 }
 
-int store_query_text(struct store_conn *c, const char *sql, int nparams,
-                     const char *const *params, char *out, size_t outlen,
-                     struct err *e)
+/* store_query_text, with the statement prepared or not. */
+static int query_text(struct store_conn *c, const char *sql, int nparams,
+                      const char *const *params, int prepared, char *out,
+                      size_t outlen, struct err *e)
 {
     PGresult *r = NULL;
     const char *v;
@@ -496,7 +584,8 @@ int store_query_text(struct store_conn *c, const char *sql, int nparams,
 
     if (outlen > 0)
         out[0] = '\0';
-    rc = store_exec(c, sql, nparams, params, &r, e);
+    rc = prepared ? store_exec_prepared(c, sql, nparams, params, &r, e)
+                  : store_exec(c, sql, nparams, params, &r, e);
     if (rc != 0)
         return rc;
     if (PQntuples(r) == 0) {
@@ -520,6 +609,20 @@ int store_query_text(struct store_conn *c, const char *sql, int nparams,
 out:
     PQclear(r);
     return rc;
+}
+
+int store_query_text(struct store_conn *c, const char *sql, int nparams,
+                     const char *const *params, char *out, size_t outlen,
+                     struct err *e)
+{
+    return query_text(c, sql, nparams, params, 0, out, outlen, e);
+}
+
+int store_query_text_prepared(struct store_conn *c, const char *sql,
+                              int nparams, const char *const *params,
+                              char *out, size_t outlen, struct err *e)
+{
+    return query_text(c, sql, nparams, params, 1, out, outlen, e);
 }
 
 /* Fails a connection attempt: "database unavailable: " and the short
@@ -560,6 +663,8 @@ static int conn_open(struct store *st, struct store_conn *c, struct err *e)
         PQfinish(c->pg);
     c->pg = NULL;
     c->lost = 0;
+    c->nprepared = 0;
+    c->noprepare = 0;
     deadline = mono_ms() + bound;
     pg = PQconnectStartParams(keys, vals, 1);
     if (pg == NULL)
@@ -605,8 +710,8 @@ static int conn_open(struct store *st, struct store_conn *c, struct err *e)
     left = deadline - mono_ms();
     params[0] = store_param_int(stimeout, st->statement_timeout_ms);
     rc = exec_timed(c, "SELECT set_config('statement_timeout', $1, false)",
-                    1, params, 0, left < 1 ? 1 : (int)left, NULL, &late,
-                    &le);
+                    1, params, RUN_PARAMS, NULL, left < 1 ? 1 : (int)left,
+                    NULL, &late, &le);
     if (rc != 0) {
         if (c->pg != NULL)
             PQfinish(c->pg);
@@ -790,8 +895,8 @@ void store_rollback(struct store_conn *c)
         return;
     }
     /* c->sqlstate and c->constraint stay those of the failure */
-    if (run(c, "ROLLBACK", 0, NULL, 0, answer_ms(c->st), &r, &late, &e) !=
-        0)
+    if (run(c, "ROLLBACK", 0, NULL, RUN_PARAMS, NULL, answer_ms(c->st), &r,
+            &late, &e) != 0)
         return; /* c->lost is set */
     if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK ||
         PQstatus(c->pg) != CONNECTION_OK ||

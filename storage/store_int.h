@@ -29,6 +29,9 @@
 
 struct filter_sql;
 
+/* Statements store_exec_prepared prepares per connection, at most. */
+#define STORE_PREPARED_MAX 32
+
 struct store_conn {
     PGconn *pg;          /* nonblocking; NULL until connected (the pool
                             is lazy) and after a statement ran out of
@@ -38,7 +41,38 @@ struct store_conn {
     int lost;            /* connection lost: reconnect at next acquire */
     char sqlstate[6];    /* SQLSTATE of the last failure, or "" */
     char constraint[64]; /* constraint named by the last failure, or "" */
+    /* statements prepared on pg by store_exec_prepared (reset whenever pg
+     * is replaced): their SQL texts, constants compared by address */
+    const char *prepared[STORE_PREPARED_MAX];
+    int nprepared;
+    int noprepare; /* a prepared statement went missing: none on pg */
 };
+
+/* A session check in one SELECT: FROM STORE_SESSION_FROM WHERE
+ * STORE_SESSION_LIVE finds session $1 (s) and its user (u) when the
+ * session exists, has been used within $2 seconds and its user is still
+ * enabled; STORE_SESSION_STALE (a boolean column) is true when its last
+ * use should be written, which is then done by store_session_mark_used
+ * (auth.c): only when it is older than a twentieth of the timeout (at most
+ * 10 s), so that most checks are reads, with no commit to flush, and a
+ * session expires at most that much early.  Further parameters from $3. */
+#define STORE_SESSION_FROM "sessions s JOIN users u ON u.id = s.user_id"
+#define STORE_SESSION_LIVE                                                     \
+    "s.id = $1 AND u.enabled AND s.last_used > now() - "                       \
+    "make_interval(secs => $2::double precision)"
+#define STORE_SESSION_STALE                                                    \
+    "s.last_used < now() - "                                                   \
+    "make_interval(secs => least($2::double precision / 20, 10))"
+
+/* Writes the last use of session sid (idle timeout idle_s) after a check
+ * found it stale; a session ended meanwhile stays ended.  0 or ERR_*. */
+int store_session_mark_used(struct store_conn *c, const char *sid,
+                            int idle_s, struct err *e);
+
+/* The message of a session that is not live, and the longest login (+1)
+ * a session check accepts when its caller wants no copy of it. */
+#define STORE_SESSION_INVALID "Invalid or expired session"
+#define STORE_SESSION_LOGIN_BUF 256
 
 /* Buffer size for store_param_int (fits any long long). */
 #define STORE_INTBUF 24
@@ -56,6 +90,23 @@ struct store_conn {
  * (mapping above), sets *res to NULL and fills e. */
 int store_exec(struct store_conn *c, const char *sql, int nparams,
                const char *const *params, PGresult **res, struct err *e);
+
+/* store_exec for a constant statement text (a string literal: it is
+ * remembered by address) run often on the hot path.  Outside a
+ * transaction the statement is prepared once per connection (PQprepare,
+ * named after a hash of the text) and then only bound and executed, so
+ * PostgreSQL parses and plans it once instead of every time; inside a
+ * transaction, when the connection's table is full, or when the database
+ * lost a prepared statement (a pooler in transaction mode), it runs as
+ * store_exec does.  Results and errors are those of store_exec. */
+int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
+                        const char *const *params, PGresult **res,
+                        struct err *e);
+
+/* store_query_text through store_exec_prepared (sql a constant). */
+int store_query_text_prepared(struct store_conn *c, const char *sql,
+                              int nparams, const char *const *params,
+                              char *out, size_t outlen, struct err *e);
 
 /* Runs a statement for its effect; returns the number of rows it affected
  * (INSERT/UPDATE/DELETE, >= 0) or a negative ERR_* code. */
@@ -123,13 +174,15 @@ int store_list_rows(struct store_conn *c, const char *columns,
                     size_t *count, long long *total, struct err *e);
 
 /* Runs sql with the one parameter param for at most one row, read
- * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row. */
+ * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row.
+ * sql is a constant (store_exec_prepared). */
 int store_query_one(struct store_conn *c, const char *sql, const char *param,
                     store_row_fn row_fn, void *dst, const char *msg,
                     struct err *e);
 
-/* Runs sql, a query "SELECT 1 FROM <table> WHERE id = $1::bigint": 0 when
- * it returns a row, ERR_NOTFOUND "<what> <id> does not exist" when not. */
+/* Runs sql, a constant query "SELECT 1 FROM <table> WHERE id = $1::bigint"
+ * (store_exec_prepared): 0 when it returns a row, ERR_NOTFOUND "<what>
+ * <id> does not exist" when not. */
 int store_id_exists(struct store_conn *c, const char *sql, long long id,
                     const char *what, struct err *e);
 

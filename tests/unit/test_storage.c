@@ -272,6 +272,66 @@ static void *release_later(void *arg)
     return NULL;
 }
 
+/* store_exec_prepared: prepared once per connection, plain inside a
+ * transaction, and plain again when the database lost the statement (as
+ * behind a pooler in transaction mode). */
+static void test_prepared(void)
+{
+    static const char sql[] = "SELECT $1::int + 1";
+    const char *p[1] = {"41"};
+    struct store_conn *c;
+    struct store *st;
+    struct err e;
+    char v[16];
+    int rc, i;
+
+    /* a store of its own: a lost statement turns preparing off for all */
+    st = open_store(2, 2000, &e);
+    CHECK(st != NULL, "open store: %s", e.msg);
+    if (st == NULL)
+        return;
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        goto out;
+    for (i = 0; i < 3; i++) {
+        rc = store_query_text_prepared(c, sql, 1, p, v, sizeof(v), &e);
+        CHECK(rc == 1 && strcmp(v, "42") == 0, "prepared run %d: %d %s", i,
+              rc, e.msg);
+    }
+    CHECK(c->nprepared == 1 && c->prepared[0] == sql,
+          "prepared once: %d", c->nprepared);
+    rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
+    rc = store_query_text_prepared(c, "SELECT $1::int - 1", 1, p, v,
+                                   sizeof(v), &e);
+    CHECK(rc == 1 && strcmp(v, "40") == 0 && c->nprepared == 1,
+          "inside a transaction, not prepared: %d %s", rc, e.msg);
+    store_rollback(c);
+    p[0] = "x";
+    rc = store_query_text_prepared(c, sql, 1, p, v, sizeof(v), &e);
+    CHECK(rc == ERR_INVALID, "prepared, bad input: %d %s", rc, e.msg);
+    p[0] = "1";
+    rc = store_exec_cmd(c, "DEALLOCATE ALL", 0, NULL, &e);
+    CHECK(rc == 0, "deallocate: %d %s", rc, e.msg);
+    rc = store_query_text_prepared(c, sql, 1, p, v, sizeof(v), &e);
+    CHECK(rc == 1 && strcmp(v, "2") == 0 && c->noprepare,
+          "statement lost, run plain: %d %s", rc, e.msg);
+    /* the next connection of the pool does not prepare either */
+    c->lost = 1;
+    store_release(st, c);
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire again: %s", e.msg);
+    if (c == NULL)
+        goto out;
+    rc = store_query_text_prepared(c, sql, 1, p, v, sizeof(v), &e);
+    CHECK(rc == 1 && strcmp(v, "2") == 0 && c->nprepared == 0,
+          "after a lost statement, plain: %d %s", rc, e.msg);
+    store_release(st, c);
+out:
+    store_close(st);
+}
+
 static void test_pool(void)
 {
     struct store_conn *a, *b, *c;
@@ -710,6 +770,7 @@ int main(void)
 
     test_users_sessions(st);
     test_exec_mapping(st);
+    test_prepared();
     test_pool();
 
     /* a second start on a running cluster reuses it */

@@ -39,6 +39,32 @@ class ExpiryTest(et.EmuTestCase):
         self.assertNotEqual(s, s2)
         self.assertEqual(et.session_state(self.emu, s2), "valid")
 
+    def test_get_scope_by_id_checks_session(self):
+        """GetDHCPScope by {#7-#n} checks the session in the same statement
+        as the fetch: the session decides first, whatever the ref."""
+        s = et.login(self.emu)
+        missing = [("dhcpScopeRef", "{#7-#999999999}")]
+        r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
+        self.assertFault11(r, "Client", 'DHCP scope "{#7-#999999999}" does not exist')
+        r = et.call(self.emu, "GetDHCPScope", s, extra=[("dhcpScopeRef", "dhcpScopes/999999999")])
+        self.assertFault11(r, "Client", 'DHCP scope "dhcpScopes/999999999" does not exist')
+        for bad in ("x", "Z" * 20, "%s" % s[::-1]):
+            r = et.call(self.emu, "GetDHCPScope", bad, extra=missing)
+            self.assertFault11(r, "Client", et.BAD_SESSION)
+        dead = et.login(self.emu)
+        et.result_of(et.logout(self.emu, dead), "Logout")
+        r = et.call(self.emu, "GetDHCPScope", dead, extra=missing)
+        self.assertFault11(r, "Client", et.BAD_SESSION)
+        # used every 0.7 s through this path alone, it outlives the timeout
+        start = time.monotonic()
+        while time.monotonic() - start < 3.0:
+            time.sleep(0.7)
+            r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
+            self.assertFault11(r, "Client", "does not exist")
+        time.sleep(4.0)
+        r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
+        self.assertFault11(r, "Client", et.BAD_SESSION)
+
     def test_use_keeps_alive(self):
         """The timeout counts idle time: a session used every 0.7 s outlives it."""
         s = et.login(self.emu)
