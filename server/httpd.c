@@ -63,6 +63,14 @@ struct app *app_of(struct soap *soap)
     return ((struct conn *)soap->user)->app;
 }
 
+
+/* Element names older clients spell differently, folded before parsing. */
+static const struct xmlscan_fold old_spellings[] = {
+    {"DHCPRefAndFailoverRelationshipNames",
+     "dhcpRefAndFailoverRelationshipNames"},
+    {"DHCPRefAndFailoverRelationshipName", "dhcpRefAndFailoverRelationshipName"},
+    {NULL, NULL},
+};
 static double now_s(void)
 {
     struct timespec ts;
@@ -575,6 +583,8 @@ static int handle_one(struct conn *c)
     }
     /* values decide, not the xsi:type clients put on them */
     xmlscan_blank_types(c->buf + hlen, blen);
+    /* 7.x clients spell the RemoveDHCPFailoverRelationships array so */
+    xmlscan_fold_names(c->buf + hlen, blen, old_spellings);
     if (feed_build(c, c->buf, hlen, body, blen)) {
         send_plain(c, 500, "Internal Server Error", "out of memory", 0);
         return 0;

@@ -24,3 +24,17 @@ out:
     store_release(app->store, c); /* rolls back what is left open */
     return rc;
 }
+
+int mutate_tx(struct app *app, mutate_fn fn, void *ctx, struct err *e)
+{
+    struct store_conn *c;
+    int rc;
+
+    c = store_acquire(app->store, e);
+    if (c == NULL)
+        return e->code;
+    if ((rc = store_begin(c, e)) == 0 && (rc = fn(c, ctx, e)) == 0)
+        rc = store_commit(c, e);
+    store_release(app->store, c); /* rolls back what is left open */
+    return rc;
+}

@@ -25,4 +25,10 @@ int mutate_add(struct app *app, const char *login, int ref_type,
                const char *name, const char *comment, mutate_insert_fn insert,
                const void *obj, long long *id, struct err *e);
 
+/* Runs fn(c, ctx) in one transaction on a connection of its own and
+ * commits when it returns 0; on an error nothing it did stays.  For calls
+ * that change several objects (the failover commands). */
+typedef int (*mutate_fn)(struct store_conn *c, void *ctx, struct err *e);
+int mutate_tx(struct app *app, mutate_fn fn, void *ctx, struct err *e);
+
 #endif

@@ -9,6 +9,8 @@
 
 #include "soapH.h"
 
+#include "app.h"
+#include "config.h"
 #include "core/ref.h"
 #include "core/validate.h"
 #include "dhcp_pools.h"
@@ -355,6 +357,9 @@ int convert_scope_to_soap(struct soap *soap, const struct store_dhcp_scope *in,
     out->description = opt_strdup(soap, in->description, &oom);
     out->available = soap_malloc(soap, sizeof(*out->available));
     out->enabled = new_bool(soap, in->enabled, &oom);
+    /* 11.x only: the failover relationship the instance is in */
+    if (app_of(soap)->cfg->profile == PROFILE_11)
+        out->failoverRelationship = opt_strdup(soap, in->failover, &oom);
     if (oom || out->ref == NULL || out->name == NULL ||
         out->rangeRef == NULL || out->dhcpServerRef == NULL ||
         out->available == NULL)
@@ -406,6 +411,8 @@ int convert_pool_to_soap(struct soap *soap, const struct store_dhcp_pool *in,
     out->from = opt_strdup(soap, in->from, &oom);
     out->to = opt_strdup(soap, in->to, &oom);
     out->dhcpScopeRef = convert_ref(soap, REF_DHCP_SCOPE, in->scope_id);
+    out->failoverPeer = opt_strdup(soap, in->failover_peer, &oom);
+    out->failoverRelationship = opt_strdup(soap, in->failover, &oom);
     if (oom || out->ref == NULL || out->from == NULL || out->to == NULL ||
         out->dhcpScopeRef == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");

@@ -23,6 +23,7 @@
 #include "core/validate.h"
 #include "dhcp_pools.h"
 #include "dhcp_scopes.h"
+#include "failover.h"
 #include "fault.h"
 #include "listing.h"
 #include "mutate.h"
@@ -40,7 +41,14 @@
 static int insert(struct store_conn *c, const void *obj, long long *id,
                   struct err *e)
 {
-    return store_pool_add(c, obj, id, e);
+    const struct store_dhcp_pool *p = obj;
+    long long mirror;
+    int rc = store_pool_add(c, p, id, e);
+
+    /* a failover scope's partner instance gets the same pool */
+    if (rc == 0)
+        rc = store_failover_mirror_pool(c, p->scope_id, *id, &mirror, e);
+    return rc;
 }
 
 /* Resolves the pool's dhcpScopeRef into p (scope_id, scope_name) and

@@ -10,10 +10,11 @@
  *                    on), from (ro), to (ro), title and description
  *                    (when set), locked, autoAssign
  *   DHCPScope        name, description and superscope (when set),
- *                    enabled, dhcpServerRef (ro), rangeRef (ro)
- *   DHCPAddressPool  name (when set), from, to, dhcpScopeRef (ro);
- *                    failoverPeer and failoverRelationship (ro) would be
- *                    listed when set, which they never are yet
+ *                    enabled, dhcpServerRef (ro), rangeRef (ro),
+ *                    failoverRelationship (ro, when in one)
+ *   DHCPAddressPool  name (when set), from, to, dhcpScopeRef (ro),
+ *                    and for a failover scope's pool failoverPeer (the
+ *                    partner server) and failoverRelationship (ro)
  *
  * plus ref (ro) everywhere, not listed.  Then the custom properties
  * defined for the type (soap_custom.h), each with the object's value, else
@@ -103,6 +104,7 @@ static const struct prop props[] = {
     {REF_DHCP_SCOPE, "enabled", 1},
     {REF_DHCP_SCOPE, "dhcpServerRef", 0},
     {REF_DHCP_SCOPE, "rangeRef", 0},
+    {REF_DHCP_SCOPE, "failoverRelationship", 0},
     {REF_DHCP_ADDRESS_POOL, "name", 1},
     {REF_DHCP_ADDRESS_POOL, "from", 1},
     {REF_DHCP_ADDRESS_POOL, "to", 1},
@@ -261,8 +263,9 @@ static int list_props(struct soap *soap, const struct obj *o,
             (rc = put(soap, arr, "description", s->description, e)) == 0 &&
             (rc = put(soap, arr, "superscope", s->superscope, e)) == 0 &&
             (rc = put(soap, arr, "enabled", tf(s->enabled), e)) == 0 &&
-            (rc = put(soap, arr, "dhcpServerRef", srv, e)) == 0)
-            rc = put(soap, arr, "rangeRef", rng, e);
+            (rc = put(soap, arr, "dhcpServerRef", srv, e)) == 0 &&
+            (rc = put(soap, arr, "rangeRef", rng, e)) == 0)
+            rc = put(soap, arr, "failoverRelationship", s->failover, e);
         return rc;
     }
     default: {
@@ -273,8 +276,10 @@ static int list_props(struct soap *soap, const struct obj *o,
             return err_set(e, ERR_NOMEM, "out of memory");
         if ((rc = put(soap, arr, "name", p->name, e)) == 0 &&
             (rc = put(soap, arr, "from", p->from, e)) == 0 &&
-            (rc = put(soap, arr, "to", p->to, e)) == 0)
-            rc = put(soap, arr, "dhcpScopeRef", sc, e);
+            (rc = put(soap, arr, "to", p->to, e)) == 0 &&
+            (rc = put(soap, arr, "dhcpScopeRef", sc, e)) == 0 &&
+            (rc = put(soap, arr, "failoverPeer", p->failover_peer, e)) == 0)
+            rc = put(soap, arr, "failoverRelationship", p->failover, e);
         return rc;
     }
     }

@@ -1,10 +1,11 @@
 /* micetro-emu: AddDHCPScope, GetDHCPScopes, GetDHCPScope.
  *
  * The pattern of soap_servers.c.  A scope is an instance on one server of
- * one range; rangeRef and dhcpServerRef take any ref form.  Failover
- * relationships do not exist yet, so AddDHCPScope refuses the 11.x
- * dhcpFailoverRelationshipName and answers never carry
- * failoverRelationship.
+ * one range; rangeRef and dhcpServerRef take any ref form.  AddDHCPScope's
+ * 11.x dhcpFailoverRelationshipName (a relationship of the scope's
+ * server) creates the instance on the partner server too, both members
+ * of it, in one transaction; answers carry failoverRelationship in the
+ * 11 profile.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,12 @@
 #include "soap_entry.h"
 
 #include "app.h"
+#include "changelog.h"
 #include "core/ref.h"
 #include "core/sessid.h"
 #include "core/validate.h"
 #include "dhcp_scopes.h"
+#include "failover.h"
 #include "fault.h"
 #include "listing.h"
 #include "mutate.h"
@@ -62,6 +65,36 @@ static int resolve_parents(struct app *app, const struct mm__DHCPScope *in,
     return rc;
 }
 
+/* AddDHCPScope with a failover relationship: the scope, its partner
+ * instance on the relationship's other server, both members. */
+struct add_failover {
+    const char *login, *comment, *name;
+    const struct store_dhcp_scope *s;
+    long long id;
+};
+
+static int add_failover_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct add_failover *a = ctx;
+    struct store_failover *f;
+    long long created = 0;
+    int rc;
+
+    if ((f = malloc(sizeof(*f))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if ((rc = store_failover_find(c, a->s->server_id, a->s->server_name,
+                                  a->name, 1, f, e)) == 0 &&
+        (rc = store_scope_add(c, a->s, &a->id, e)) == 0 &&
+        (rc = store_changelog_add(c, a->login, CHANGELOG_ADD, REF_DHCP_SCOPE,
+                                  a->id, a->s->name, a->comment, e)) == 0 &&
+        (rc = store_failover_join(c, f, a->id, 0, &created, e)) == 0 &&
+        created != 0)
+        rc = store_changelog_add(c, a->login, CHANGELOG_ADD, REF_DHCP_SCOPE,
+                                 created, a->s->name, a->comment, e);
+    free(f);
+    return rc;
+}
+
 static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
                      struct _mm__AddDHCPScopeResponse *rs)
 {
@@ -83,15 +116,19 @@ static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
     rc = convert_scope_from_soap(rq->dhcpScope, s, &e);
     if (rc == 0)
         rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
-    if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&
-        rq->dhcpFailoverRelationshipName[0] != '\0')
-        rc = err_set(&e, ERR_NOTIMPL,
-                     "failover relationships are not implemented yet");
     if (rc == 0)
         rc = resolve_parents(app, rq->dhcpScope, s, &e);
-    if (rc == 0)
+    if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&
+        rq->dhcpFailoverRelationshipName[0] != '\0') {
+        struct add_failover a = {login, rq->saveComment,
+                                 rq->dhcpFailoverRelationshipName, s, 0};
+
+        rc = mutate_tx(app, add_failover_tx, &a, &e);
+        id = a.id;
+    } else if (rc == 0) {
         rc = mutate_add(app, login, REF_DHCP_SCOPE, s->name, rq->saveComment,
                         insert, s, &id, &e);
+    }
     if (rc == 0 && (rs->ref = convert_ref(soap, REF_DHCP_SCOPE, id)) == NULL)
         rc = err_set(&e, ERR_NOMEM, "out of memory");
     if (rc != 0)

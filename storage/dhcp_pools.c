@@ -10,8 +10,17 @@
 #include "store_int.h"
 
 /* The columns every query reads, in the order row_to_pool expects. */
-#define POOL_COLUMNS "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip)"
-#define POOL_NCOLUMNS 5
+/* The last two: the failover relationship of the pool's scope instance
+ * and the partner server in it (NULL when none). */
+#define POOL_COLUMNS                                                           \
+    "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), "               \
+    "(SELECT x.name FROM dhcp_scopes sc JOIN dhcp_failover x "                 \
+    "ON x.id = sc.failover_id WHERE sc.id = p.scope_id), "                     \
+    "(SELECT sv.name FROM dhcp_scopes sc JOIN dhcp_failover x "                \
+    "ON x.id = sc.failover_id JOIN dhcp_servers sv ON sv.id = CASE "           \
+    "WHEN sc.server_id = x.primary_id THEN x.secondary_id "                    \
+    "ELSE x.primary_id END WHERE sc.id = p.scope_id)"
+#define POOL_NCOLUMNS 7
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -54,7 +63,11 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
     p->scope_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
     if ((rc = store_copy_text(r, row, 2, p->name, sizeof(p->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 3, p->from, sizeof(p->from), e)) != 0 ||
-        (rc = store_copy_text(r, row, 4, p->to, sizeof(p->to), e)) != 0)
+        (rc = store_copy_text(r, row, 4, p->to, sizeof(p->to), e)) != 0 ||
+        (rc = store_copy_text(r, row, 5, p->failover, sizeof(p->failover),
+                              e)) != 0 ||
+        (rc = store_copy_text(r, row, 6, p->failover_peer,
+                              sizeof(p->failover_peer), e)) != 0)
         return rc;
     return 0;
 }

@@ -18,6 +18,7 @@
 #define STORE_POOL_NAME_MAX 128 /* name: validate_name-safe bytes */
 #define STORE_POOL_NAME_BUF (STORE_POOL_NAME_MAX + 1)
 #define STORE_POOL_ADDR_BUF 16 /* dotted quad and NUL */
+#define STORE_POOL_FAILOVER_BUF 129 /* a relationship name and NUL */
 
 /* One address pool.  Strings are "" when absent (SQL NULL). */
 struct store_dhcp_pool {
@@ -26,6 +27,10 @@ struct store_dhcp_pool {
     char name[STORE_POOL_NAME_BUF];
     char from[STORE_POOL_ADDR_BUF]; /* first address, dotted quad */
     char to[STORE_POOL_ADDR_BUF];   /* last address, dotted quad */
+    /* read only, "" when none: the failover relationship of the scope
+     * instance and the partner server in it (the other instance's) */
+    char failover[STORE_POOL_FAILOVER_BUF];
+    char failover_peer[STORE_SERVER_NAME_BUF];
     /* for store_pool_add's messages only (not read back): the scope's
      * name */
     char scope_name[STORE_SCOPE_NAME_BUF];

@@ -12,8 +12,9 @@
 /* The columns every query reads, in the order row_to_scope expects. */
 #define SCOPE_COLUMNS                                                          \
     "sc.id, sc.range_id, sc.server_id, sc.name, sc.superscope, "               \
-    "sc.description, sc.enabled"
-#define SCOPE_NCOLUMNS 7
+    "sc.description, sc.enabled, sc.failover_id, "                            \
+    "(SELECT x.name FROM dhcp_failover x WHERE x.id = sc.failover_id)"
+#define SCOPE_NCOLUMNS 9
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -59,11 +60,14 @@ static int row_to_scope(const PGresult *r, int row, void *dst, struct err *e)
     s->range_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
     s->server_id = strtoll(PQgetvalue(r, row, 2), NULL, 10);
     s->enabled = PQgetvalue(r, row, 6)[0] == 't';
+    s->failover_id = strtoll(PQgetvalue(r, row, 7), NULL, 10); /* NULL: 0 */
     if ((rc = store_copy_text(r, row, 3, s->name, sizeof(s->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, s->superscope, sizeof(s->superscope),
                               e)) != 0 ||
         (rc = store_copy_text(r, row, 5, s->description,
-                              sizeof(s->description), e)) != 0)
+                              sizeof(s->description), e)) != 0 ||
+        (rc = store_copy_text(r, row, 8, s->failover, sizeof(s->failover),
+                              e)) != 0)
         return rc;
     return 0;
 }

@@ -19,6 +19,7 @@
 #define STORE_SCOPE_NAME_BUF (STORE_SCOPE_NAME_MAX + 1)
 #define STORE_SCOPE_SUPER_BUF 256 /* superscope: 255 bytes */
 #define STORE_SCOPE_DESC_BUF 4097 /* description: 4096 bytes */
+#define STORE_SCOPE_FAILOVER_BUF 129 /* a relationship name and NUL */
 
 /* One scope instance.  Strings are "" when absent (SQL NULL). */
 struct store_dhcp_scope {
@@ -29,6 +30,10 @@ struct store_dhcp_scope {
     char superscope[STORE_SCOPE_SUPER_BUF];
     char description[STORE_SCOPE_DESC_BUF];
     int enabled; /* 0 or 1 */
+    /* read only: the failover relationship the instance is in (0, "":
+     * none) */
+    long long failover_id;
+    char failover[STORE_SCOPE_FAILOVER_BUF];
     /* for store_dhcp_scope_add's messages only (not read back): the
      * range's CIDR and the server's name */
     char range_name[STORE_RANGE_CIDR_BUF];

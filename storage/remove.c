@@ -8,6 +8,7 @@
 
 #include "../server/core/ref.h"
 #include "changelog.h"
+#include "failover.h"
 #include "store_int.h"
 
 /* Longest object name of any type (a server's FQDN). */
@@ -58,6 +59,86 @@ static const struct kind *kind_of(int type)
     return NULL;
 }
 
+/* The failover relationships of server id (called name): refused unless
+ * force; forced, every relationship leaves with its scopes' memberships
+ * (the server's own instances are gone by now) and is logged. */
+static int remove_relationships(struct store_conn *c, const char *login,
+                                long long id, const char *name, int force,
+                                const char *comment, long long *below,
+                                struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[1];
+    PGresult *r = NULL;
+    int rc, n;
+
+    params[0] = store_param_int(sid, id);
+    rc = store_exec(c,
+                    "SELECT id, name FROM dhcp_failover WHERE primary_id = "
+                    "$1::bigint OR secondary_id = $1::bigint ORDER BY id "
+                    "FOR UPDATE",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    n = PQntuples(r);
+    if (n > 0 && !force) {
+        PQclear(r);
+        return err_set(e, ERR_CONFLICT,
+                       "DHCP server \"%s\" still has %d failover "
+                       "relationship%s: remove %s first or use forceRemoval",
+                       name, n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        const char *one[1] = {PQgetvalue(r, i, 0)};
+
+        rc = store_exec_cmd(c,
+                            "UPDATE dhcp_scopes SET failover_id = NULL, "
+                            "updated = now() WHERE failover_id = $1::bigint",
+                            1, one, e);
+        if (rc >= 0)
+            rc = store_exec_cmd(c,
+                                "DELETE FROM dhcp_failover WHERE id = "
+                                "$1::bigint",
+                                1, one, e);
+        if (rc >= 0)
+            rc = store_changelog_add(c, login, CHANGELOG_REMOVE,
+                                     REF_DHCP_FAILOVER,
+                                     strtoll(one[0], NULL, 10),
+                                     PQgetvalue(r, i, 1), comment, e);
+        if (rc >= 0) {
+            rc = 0;
+            *below += 1;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* A failover scope's pool takes its twin on the partner with it, logged,
+ * so that both servers keep the same pools. */
+static int remove_twin(struct store_conn *c, const char *login, long long id,
+                       const char *comment, long long *below, struct err *e)
+{
+    char tid[STORE_INTBUF], name[NAME_BUF];
+    long long twin, scope;
+    const char *params[1];
+    int rc = store_failover_twin_pool(c, id, &twin, &scope, e);
+
+    if (rc <= 0)
+        return rc;
+    params[0] = store_param_int(tid, twin);
+    rc = store_query_text(c,
+                          "DELETE FROM dhcp_pools WHERE id = $1::bigint "
+                          "RETURNING coalesce(name, host(from_ip) || '-' || "
+                          "host(to_ip))",
+                          1, params, name, sizeof(name), e);
+    if (rc < 0)
+        return rc;
+    *below += 1;
+    return store_changelog_add(c, login, CHANGELOG_REMOVE,
+                               REF_DHCP_ADDRESS_POOL, twin, name, comment, e);
+}
+
 int store_remove(struct store_conn *c, const char *login, int ref_type,
                  long long id, int force, const char *comment,
                  long long *children, struct err *e)
@@ -80,6 +161,23 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
         return rc;
     if (rc == 0)
         return err_set(e, ERR_NOTFOUND, "%s %lld does not exist", k->what, id);
+    if (ref_type == REF_DHCP_SCOPE) {
+        /* a failover scope's partner instance leaves the relationship
+         * with it (Micetro's "Manage scope instances"), before the pools
+         * go, so that their twins on the partner stay */
+        rc = store_exec_cmd(c,
+                            "UPDATE dhcp_scopes o SET failover_id = NULL, "
+                            "updated = now() FROM dhcp_scopes sc "
+                            "WHERE sc.id = $1::bigint "
+                            "AND o.failover_id = sc.failover_id "
+                            "AND o.range_id = sc.range_id AND o.id <> sc.id",
+                            1, params, e);
+        if (rc < 0)
+            return rc;
+    }
+    if (ref_type == REF_DHCP_ADDRESS_POOL &&
+        (rc = remove_twin(c, login, id, comment, &below, e)) != 0)
+        return rc;
     if (k->child_type != 0) {
         /* the lock above keeps new children out (adding one locks or
          * key-share-locks this row) */
@@ -114,6 +212,10 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
         }
         free(ids);
     }
+    if (ref_type == REF_DHCP_SERVER &&
+        (rc = remove_relationships(c, login, id, name, force, comment,
+                                   &below, e)) != 0)
+        return rc;
     rc = store_exec_cmd(c, k->delete_sql, 1, params, e);
     if (rc < 0)
         return rc;

@@ -3,7 +3,10 @@
  * The foreign keys are ON DELETE RESTRICT: removing an object that still
  * has children (a server's or a range's scopes, a scope's pools) is
  * refused unless forced, and a forced removal deletes the children
- * first (each scope's pools, then the scopes), then the object.  Every
+ * first (each scope's pools, then the scopes), then the object.  A
+ * server's failover relationships count as its children too (forced:
+ * removed after its scopes).  A scope instance in a failover relationship
+ * takes its partner instance out of the relationship as it goes.  Every
  * object removed, children too, gets a change_log row (action "remove").
  */
 #ifndef MICETRO_STORE_REMOVE_H

@@ -20,7 +20,8 @@ enum ref_type {
     REF_RANGE = 6,
     REF_DHCP_SCOPE = 7,
     REF_DHCP_ADDRESS_POOL = 10,
-    REF_DHCP_EXCLUSION = 16
+    REF_DHCP_EXCLUSION = 16,
+    REF_DHCP_FAILOVER = 17 /* DHCPFailoverPeer: relationships, change log */
 };
 
 enum ref_kind {

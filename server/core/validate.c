@@ -485,3 +485,40 @@ int validate_server_address(const char *s, uint32_t *ip, int *port,
         *port = (int)p;
     return 0;
 }
+
+int validate_quoted_name(const char *s, const char *field, size_t maxlen,
+                         struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], f[96];
+    size_t n;
+    int rc;
+
+    if (s == NULL || s[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing %s",
+                       field != NULL ? field : "name");
+    if ((rc = validate_text(s, field, maxlen, e)) != 0)
+        return rc;
+    n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        char bad[3] = {s[i], '\0', '\0'};
+
+        if (s[i] == '\t') {
+            bad[0] = '\\';
+            bad[1] = 't';
+        } else if (s[i] != '"' && s[i] != '\\' && s[i] != '{' &&
+                   s[i] != '}') {
+            continue;
+        }
+        return err_set(e, ERR_INVALID,
+                       "character '%s' at byte %zu of \"%s\"%s is not "
+                       "allowed in a name dhcpd.conf quotes",
+                       bad, i, validate_quote(s, q, sizeof(q)),
+                       for_field(field, f, sizeof(f)));
+    }
+    if (s[0] == ' ' || s[n - 1] == ' ')
+        return err_set(e, ERR_INVALID,
+                       "\"%s\"%s starts or ends with a space",
+                       validate_quote(s, q, sizeof(q)),
+                       for_field(field, f, sizeof(f)));
+    return 0;
+}

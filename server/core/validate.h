@@ -74,6 +74,14 @@ int validate_range_in_cidr(uint32_t from, uint32_t to, uint32_t net, int prefix,
 int validate_name(const char *s, const char *field, size_t maxlen,
                   struct err *e);
 
+/* A failover relationship name, which dhcpd.conf carries between double
+ * quotes on both servers: 1..maxlen bytes of text as validate_text takes
+ * it, without '"', '\\', '{', '}' or any control character (tab
+ * included), and not starting or ending with a space.  Spaces and
+ * non-ASCII letters are allowed. */
+int validate_quoted_name(const char *s, const char *field, size_t maxlen,
+                         struct err *e);
+
 /* A DHCP server name: a DNS name of labels [A-Za-z0-9-], each 1..63 bytes,
  * not starting or ending with '-', at most 253 bytes without the optional
  * trailing dot (the root "." alone is refused). */

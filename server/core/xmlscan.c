@@ -226,7 +226,12 @@ static size_t blank_tag_types(char *t, size_t n)
     return count;
 }
 
-size_t xmlscan_blank_types(char *b, size_t n)
+/* Calls fn on every start tag (b[i..j): the name and attributes, end 0)
+ * and end tag (the name, end 1) of b[0..n), skipping declarations,
+ * comments and CDATA; returns the sum of what fn returned. */
+typedef size_t (*tag_fn)(char *tag, size_t len, int end, void *ctx);
+
+static size_t walk_tags(char *b, size_t n, tag_fn fn, void *ctx)
 {
     size_t i = 0, count = 0;
 
@@ -249,15 +254,57 @@ size_t xmlscan_blank_types(char *b, size_t n)
                 break; /* refused by xmlscan_check */
             if (i == 0)
                 break;
-        } else if (b[i] != '/') {
-            size_t j = tag_end(b, n, i);
+        } else {
+            int end = b[i] == '/';
+            size_t j = tag_end(b, n, i + (size_t)end);
             if (j >= n)
                 break;
-            count += blank_tag_types(b + i, j - i);
+            count += fn(b + i + end, j - i - (size_t)end, end, ctx);
             i = j + 1;
         }
     }
     return count;
+}
+
+static size_t blank_types_fn(char *tag, size_t len, int end, void *ctx)
+{
+    (void)ctx;
+    return end ? 0 : blank_tag_types(tag, len);
+}
+
+size_t xmlscan_blank_types(char *b, size_t n)
+{
+    return walk_tags(b, n, blank_types_fn, NULL);
+}
+
+/* Renames the element of tag (name[:local] then attributes) when its local
+ * name is an old spelling of the table. */
+static size_t fold_fn(char *tag, size_t len, int end, void *ctx)
+{
+    const struct xmlscan_fold *t = ctx;
+    size_t k = 0, start = 0;
+
+    (void)end;
+    while (k < len && tag[k] != ' ' && tag[k] != '\t' && tag[k] != '\r' &&
+           tag[k] != '\n' && tag[k] != '/' && tag[k] != '>') {
+        if (tag[k] == ':')
+            start = k + 1;
+        k++;
+    }
+    for (; t->from != NULL; t++) {
+        size_t m = strlen(t->from);
+
+        if (k - start == m && memcmp(tag + start, t->from, m) == 0) {
+            memcpy(tag + start, t->to, m);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+size_t xmlscan_fold_names(char *b, size_t n, const struct xmlscan_fold *table)
+{
+    return walk_tags(b, n, fold_fn, (void *)table);
 }
 
 const char *xmlscan_message(enum xmlscan_result r)

@@ -37,6 +37,19 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
  * how many attributes were blanked. */
 size_t xmlscan_blank_types(char *b, size_t n);
 
+/* An element name and its other spelling, of the same length
+ * ("DHCPRefAndFailoverRelationshipNames" of 7.x clients and
+ * "dhcpRefAndFailoverRelationshipNames"). */
+struct xmlscan_fold {
+    const char *from, *to; /* strlen(from) == strlen(to) */
+};
+
+/* Renames, in place, every start and end tag of b[0..n) (a body
+ * xmlscan_check() accepted) whose local name is a `from` of table
+ * (ended by an entry with from NULL) to its `to`, prefix kept.  Returns
+ * how many tags were renamed. */
+size_t xmlscan_fold_names(char *b, size_t n, const struct xmlscan_fold *table);
+
 /* A short English description of r. */
 const char *xmlscan_message(enum xmlscan_result r);
 

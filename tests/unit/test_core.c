@@ -233,6 +233,23 @@ static void test_xmlscan(void)
         CHECK(strstr(b, "<d xsi:type=\"y\">") != NULL); /* comment untouched */
         CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK); /* still XML */
     }
+    {
+        static const struct xmlscan_fold fold[] = {
+            {"OldName", "oldName"}, {"Other", "other"}, {NULL, NULL}};
+        char b[] = E11 "<s:Body><m:OldName xmlns:m=\"u\"><OldName a=\"1\">"
+                   "OldName</OldName><OldNames/><x:Other/>"
+                   "<![CDATA[<OldName>]]><!-- <OldName> --></m:OldName>"
+                   "</s:Body></s:Envelope>";
+        size_t n = strlen(b);
+
+        CHECK(xmlscan_fold_names(b, n, fold) == 5);
+        CHECK(strlen(b) == n);
+        CHECK(strstr(b, "<m:oldName xmlns:m=\"u\"><oldName a=\"1\">OldName"
+                        "</oldName><OldNames/><x:other/>") != NULL);
+        CHECK(strstr(b, "<![CDATA[<OldName>]]><!-- <OldName> --></m:oldName>") !=
+              NULL);
+        CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
+    }
     CHECK(strcmp(xmlscan_message(XMLSCAN_DTD),
                  "DTDs and entity declarations are not allowed") == 0);
 }

@@ -658,12 +658,40 @@ static void test_ref(void)
     CHECK(strcmp(server, "abc") == 0);
 }
 
+static void test_quoted_name(void)
+{
+    static const char *good[] = {"fo1", "dhcp1-dhcp2", "Failover 1",
+                                 "fo:a/b;c#d", "caf\xc3\xa9", "x'y"};
+    static const char *bad[] = {"", "a\"b", "a\\b", "a{b", "a}b", "a\tb",
+                                "a\nb", "a\x7f" "b", " lead", "trail ",
+                                "bad\xc3(utf8"};
+    char big[200];
+    struct err e;
+
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        CHECK(validate_quoted_name(good[i], "name", 128, &e) == 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(validate_quoted_name(bad[i], "name", 128, &e) == ERR_INVALID);
+    CHECK(validate_quoted_name(NULL, "name", 128, &e) == ERR_INVALID);
+    CHECK(validate_quoted_name("a{b", "name", 128, &e) == ERR_INVALID);
+    CHECK(strstr(e.msg, "character '{' at byte 1") != NULL);
+    CHECK(validate_quoted_name("a\tb", "name", 128, &e) == ERR_INVALID);
+    CHECK(strstr(e.msg, "character '\\t'") != NULL);
+    memset(big, 'x', 128);
+    big[128] = '\0';
+    CHECK(validate_quoted_name(big, "name", 128, &e) == 0);
+    big[128] = 'x';
+    big[129] = '\0';
+    CHECK(validate_quoted_name(big, "name", 128, &e) == ERR_INVALID);
+}
+
 int main(void)
 {
     test_ipv4();
     test_cidr();
     test_range();
     test_name();
+    test_quoted_name();
     test_hostname();
     test_text();
     test_server_address();

@@ -164,7 +164,8 @@ class AddGetTest(ScopesCase):
                               dhcpScope=dict(name="new", rangeRef=self.rng2,
                                              dhcpServerRef=self.srv2),
                               dhcpFailoverRelationshipName="fo1",
-                              text="failover relationships are not implemented yet", code=7)
+                              text='failover relationship "fo1" does not exist on server',
+                              code=2)
         self.assertEqual(self.total(), before)
         # a name that is not the CIDR and the longest name are fine
         rng = self.svc.AddRange(session=self.session, range=dict(name="%d.2.0.0/24" % o))
@@ -323,7 +324,7 @@ class ChangeLogTest(ScopesCase):
                           text="already exists")
         self.client_fault(self.svc.AddDHCPScope, session=self.session,
                           dhcpScope=dict(name="f", rangeRef=self.rng2, dhcpServerRef=self.srv1),
-                          dhcpFailoverRelationshipName="fo", text="not implemented")
+                          dhcpFailoverRelationshipName="fo", text="does not exist on server")
         self.assertEqual(self.count(), before)
         self.assertEqual(self.emu.sql("SELECT count(*) FROM dhcp_scopes WHERE range_id = :'v1'",
                                       et.ref_id(self.rng2)), [["0"]])

@@ -1,0 +1,963 @@
+/* micetro-emu: the DHCP failover commands, with Micetro 11.x's ISC
+ * semantics.
+ *
+ *   GetDHCPFailoverRelationships   all (each once, seen from its primary)
+ *                                  or those of one server
+ *   GetDHCPFailoverRelationship    one, by server and name
+ *   AddDHCPFailoverRelationship    a new, "Empty" relationship (with the
+ *                                  scopes of dhcpScopeRefs, if any)
+ *   ModifyDHCPFailoverRelationship its parameters: not its name, servers
+ *                                  or percentage
+ *   RemoveDHCPFailoverRelationships  its scopes leave it first (the
+ *                                  deconfigure action applies), then it
+ *                                  goes
+ *   AddDHCPScopesToDHCPFailoverRelationship      scopes join, with their
+ *                                  partner instances (created when missing)
+ *   RemoveDHCPScopesFromDHCPFailoverRelationship scopes leave; the partner
+ *                                  instances per the deconfigure action
+ *   ReplicateDHCPFailover          the partner instances become copies of
+ *                                  the caller's server's instances
+ *
+ * A relationship is named by a server and its name.  In answers,
+ * failoverServerType is the role of the server asked about (the primary
+ * when none was), dhcpScopeRefs that server's member instances and
+ * dhcpServerRef that server; port is the primary's failover port and
+ * peerPort the secondary's.  The 11.x elements (port ... state) are
+ * answered in the 11 profile only; requests may carry them in both.
+ * Absent in an Add they take ISC's defaults (647, the same port, 3, 60,
+ * 10); absent in a Modify they keep their values.  state is "Empty"
+ * without scopes, else "Normal".
+ *
+ * Each call is one transaction with its change_log rows; the triggers of
+ * migration 007 queue the configuration of every server it touched.  A
+ * scope ref given as a CIDR or scope name means the instance on the
+ * server of the call when it has one ("server:CIDR" is built for it).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soapH.h"
+
+#include "soap_entry.h"
+
+#include "app.h"
+#include "changelog.h"
+#include "config.h"
+#include "core/ref.h"
+#include "core/validate.h"
+#include "dhcp_scopes.h"
+#include "dhcp_servers.h"
+#include "failover.h"
+#include "fault.h"
+#include "mutate.h"
+#include "refs.h"
+#include "session.h"
+#include "soap_convert.h"
+#include "store.h"
+
+/* Longest saveComment. */
+#define COMMENT_MAX 4096
+/* Upper bounds of the ISC timing parameters (seconds, or messages for
+ * maxUnackedUpdates), well inside dhcpd's own. */
+#define TIMING_MAX 86400u
+#define MCLT_MAX 2147483647u
+
+/* What every call works with. */
+struct call {
+    struct soap *soap;
+    char login[SESSION_LOGIN_BUF];
+    const char *comment;
+    /* the server the call names, and its name */
+    long long server_id;
+    char server[STORE_SERVER_NAME_BUF];
+    struct store_failover fo;
+};
+
+/* Resolves a DHCP server ref into *id and its canonical name. */
+static int server_ref(struct store_conn *c, const char *ref, const char *field,
+                      long long *id, char *name, size_t len, struct err *e)
+{
+    struct store_dhcp_server *s;
+    int rc;
+
+    if (ref == NULL || ref[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing %s", field);
+    if ((rc = refs_resolve(c, REF_DHCP_SERVER, ref, id, e)) != 0)
+        return rc;
+    if ((s = malloc(sizeof(*s))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    rc = store_server_get(c, *id, s, e);
+    if (rc == 0)
+        snprintf(name, len, "%s", s->name);
+    free(s);
+    return rc;
+}
+
+/* Resolves a scope ref given in a call about server x->server: a CIDR (or
+ * a scope name that is one) means x's instance when it has one. */
+static int scope_ref(struct store_conn *c, const struct call *x,
+                     const char *ref, long long *id, struct err *e)
+{
+    char local[STORE_SERVER_NAME_BUF + 64];
+    struct ref r;
+    struct err ignored;
+
+    if (ref == NULL || ref[0] == '\0')
+        return err_set(e, ERR_INVALID, "empty DHCP scope reference");
+    err_clear(&ignored);
+    if (ref_parse(ref, &r, &ignored) == 0 && r.kind == REF_NAME &&
+        strchr(ref, '/') != NULL && strchr(ref, ':') == NULL &&
+        strlen(ref) < 64) {
+        snprintf(local, sizeof(local), "%s:%s", x->server, ref);
+        if (refs_resolve(c, REF_DHCP_SCOPE, local, id, &ignored) == 0)
+            return 0;
+    }
+    return refs_resolve(c, REF_DHCP_SCOPE, ref, id, e);
+}
+
+static int check_port(const unsigned int *v, const char *field, int dflt,
+                      int *out, struct err *e)
+{
+    if (v == NULL) {
+        *out = dflt;
+        return 0;
+    }
+    if (*v < 1 || *v > 65535)
+        return err_set(e, ERR_INVALID, "%s %u is not a port (1..65535)",
+                       field, *v);
+    *out = (int)*v;
+    return 0;
+}
+
+static int check_timing(const unsigned int *v, const char *field,
+                        unsigned int min, int dflt, int *out, struct err *e)
+{
+    if (v == NULL) {
+        *out = dflt;
+        return 0;
+    }
+    if (*v < min || *v > TIMING_MAX)
+        return err_set(e, ERR_INVALID, "%s %u is out of range (%u..%u)",
+                       field, *v, min, TIMING_MAX);
+    *out = (int)*v;
+    return 0;
+}
+
+/* The caller's relationship into *f: validated; optional 11.x fields
+ * absent take base's values (Modify) or the ISC defaults (base NULL). */
+static int relationship_from_soap(const struct mm__DHCPFailoverRelationship *in,
+                                  const struct store_failover *base,
+                                  struct store_failover *f, struct err *e)
+{
+    int rc;
+
+    if (in == NULL)
+        return err_set(e, ERR_INVALID, "missing dhcpFailoverRelationship");
+    if (base != NULL)
+        *f = *base;
+    else
+        memset(f, 0, sizeof(*f));
+    if ((rc = validate_quoted_name(in->name, "name", STORE_FAILOVER_NAME_MAX,
+                                   e)) != 0)
+        return rc;
+    if (base == NULL)
+        snprintf(f->name, sizeof(f->name), "%s", in->name);
+    if (in->primaryServer == NULL || in->primaryServer[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing primaryServer");
+    if (in->secondaryServer == NULL || in->secondaryServer[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing secondaryServer");
+    if (in->failoverMode != mm__DHCPFailoverMode__LoadBalance &&
+        in->failoverMode != mm__DHCPFailoverMode__HotStandby)
+        return err_set(e, ERR_INVALID, "invalid failoverMode");
+    f->hot_standby = in->failoverMode == mm__DHCPFailoverMode__HotStandby;
+    if (in->mclt < 1 || in->mclt > MCLT_MAX)
+        return err_set(e, ERR_INVALID,
+                       "mclt %u is out of range: at least 1 second", in->mclt);
+    f->mclt = in->mclt;
+    if (in->safePeriod > MCLT_MAX)
+        return err_set(e, ERR_INVALID, "safePeriod %u is out of range",
+                       in->safePeriod);
+    f->safe_period = in->safePeriod;
+    if (in->percentage > 100)
+        return err_set(e, ERR_INVALID,
+                       "percentage %u is out of range (0..100)",
+                       in->percentage);
+    f->percentage = (int)in->percentage;
+    if (in->sharedSecret != NULL) {
+        if ((rc = validate_text(in->sharedSecret, "sharedSecret",
+                                STORE_FAILOVER_SECRET_MAX, e)) != 0)
+            return rc;
+        f->has_secret = 1;
+        snprintf(f->shared_secret, sizeof(f->shared_secret), "%s",
+                 in->sharedSecret);
+    }
+    if ((rc = check_port(in->port, "port",
+                         base ? base->port : STORE_FAILOVER_PORT, &f->port,
+                         e)) != 0 ||
+        (rc = check_port(in->peerPort, "peerPort",
+                         base ? base->peer_port : f->port, &f->peer_port,
+                         e)) != 0 ||
+        (rc = check_timing(in->loadBalanceMaxSeconds, "loadBalanceMaxSeconds",
+                           0, base ? base->lb_max_seconds : STORE_FAILOVER_LBMAX,
+                           &f->lb_max_seconds, e)) != 0 ||
+        (rc = check_timing(in->maxResponseDelay, "maxResponseDelay", 1,
+                           base ? base->max_response_delay : STORE_FAILOVER_MRD,
+                           &f->max_response_delay, e)) != 0 ||
+        (rc = check_timing(in->maxUnackedUpdates, "maxUnackedUpdates", 1,
+                           base ? base->max_unacked_updates : STORE_FAILOVER_MAU,
+                           &f->max_unacked_updates, e)) != 0)
+        return rc;
+    return 0;
+}
+
+/* f as the server view_id sees it, with its member instances there. */
+static int relationship_to_soap(struct soap *soap,
+                                const struct store_failover *f,
+                                long long view_id, const long long *ids,
+                                size_t n, struct mm__DHCPFailoverRelationship *out,
+                                struct err *e)
+{
+    int profile11 = app_of(soap)->cfg->profile == PROFILE_11;
+    struct mm__ArrayOfObjRef *refs;
+    unsigned int *u;
+    int oom = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->name = soap_strdup(soap, f->name);
+    out->primaryServer = soap_strdup(soap, f->primary_name);
+    out->secondaryServer = soap_strdup(soap, f->secondary_name);
+    out->failoverMode = f->hot_standby ? mm__DHCPFailoverMode__HotStandby
+                                       : mm__DHCPFailoverMode__LoadBalance;
+    out->failoverServerType = view_id == f->secondary_id
+                                  ? mm__DHCPFailoverServerType__SecondaryServer
+                                  : mm__DHCPFailoverServerType__PrimaryServer;
+    out->mclt = (unsigned int)f->mclt;
+    out->safePeriod = (unsigned int)f->safe_period;
+    out->percentage = (unsigned int)f->percentage;
+    refs = soap_malloc(soap, sizeof(*refs));
+    if (refs == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    memset(refs, 0, sizeof(*refs));
+    if (n > 0 && (refs->ref = soap_malloc(soap, n * sizeof(*refs->ref))) ==
+                     NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if ((refs->ref[i] = convert_ref(soap, REF_DHCP_SCOPE, ids[i])) == NULL)
+            oom = 1;
+    }
+    refs->__sizeref = (int)n;
+    out->dhcpScopeRefs = refs;
+    if (f->has_secret && (out->sharedSecret = soap_strdup(
+                              soap, f->shared_secret)) == NULL)
+        oom = 1;
+    out->dhcpServerRef = convert_ref(soap, REF_DHCP_SERVER, view_id);
+    if (profile11) {
+        if ((u = soap_malloc(soap, 5 * sizeof(*u))) == NULL)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        u[0] = (unsigned int)f->port;
+        u[1] = (unsigned int)f->peer_port;
+        u[2] = (unsigned int)f->lb_max_seconds;
+        u[3] = (unsigned int)f->max_response_delay;
+        u[4] = (unsigned int)f->max_unacked_updates;
+        out->port = &u[0];
+        out->peerPort = &u[1];
+        out->loadBalanceMaxSeconds = &u[2];
+        out->maxResponseDelay = &u[3];
+        out->maxUnackedUpdates = &u[4];
+        out->state = soap_strdup(soap, f->nscopes > 0 ? "Normal" : "Empty");
+        if (out->state == NULL)
+            oom = 1;
+    }
+    if (oom || out->name == NULL || out->primaryServer == NULL ||
+        out->secondaryServer == NULL || out->dhcpServerRef == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    return 0;
+}
+
+/* call_begin's answer when the session check set its fault (ERR_* codes
+ * are negative). */
+#define CALL_SESSION_FAULT 1
+
+/* Starts a call: the session (with its login for the change log when
+ * login is set) and the comment. */
+static int call_begin(struct soap *soap, const char *session,
+                      const char *comment, int login, struct call *x,
+                      struct err *e)
+{
+    memset(x, 0, sizeof(*x));
+    x->soap = soap;
+    x->comment = comment;
+    if (login) {
+        if (session_require_login(soap, session, x->login,
+                                  sizeof(x->login)) != SOAP_OK)
+            return CALL_SESSION_FAULT;
+    } else if (session_require(soap, session) != SOAP_OK) {
+        return CALL_SESSION_FAULT;
+    }
+    return validate_text(comment, "saveComment", COMMENT_MAX, e);
+}
+
+/* Ends a handler: SOAP_OK, the fault of e, or the session's fault. */
+static int call_end(struct soap *soap, int rc, struct err *e)
+{
+    if (rc == CALL_SESSION_FAULT)
+        return soap->error;
+    if (rc != 0)
+        return fault_from_err(soap, e);
+    return SOAP_OK;
+}
+
+/* Finds the relationship x->fo named name on the server of ref. */
+static int find_on(struct store_conn *c, struct call *x, const char *ref,
+                   const char *name, int lock, struct err *e)
+{
+    int rc = server_ref(c, ref, "dhcpServerRef", &x->server_id, x->server,
+                        sizeof(x->server), e);
+
+    if (rc != 0)
+        return rc;
+    if (name == NULL || name[0] == '\0')
+        return err_set(e, ERR_INVALID, "missing dhcpFailoverRelationshipName");
+    return store_failover_find(c, x->server_id, x->server, name, lock, &x->fo,
+                               e);
+}
+
+static int log_relationship(struct store_conn *c, const struct call *x,
+                            const char *action, struct err *e)
+{
+    return store_changelog_add(c, x->login, action, REF_DHCP_FAILOVER,
+                               x->fo.id, x->fo.name, x->comment, e);
+}
+
+/* Scopes join x->fo (need_pools: each must have a pool), each logged. */
+static int join_all(struct store_conn *c, struct call *x,
+                    const struct mm__ArrayOfObjRef *refs, struct err *e)
+{
+    for (int i = 0; refs != NULL && i < refs->__sizeref; i++) {
+        long long sid, created;
+        int rc;
+
+        if ((rc = scope_ref(c, x, refs->ref[i], &sid, e)) != 0 ||
+            (rc = store_failover_join(c, &x->fo, sid, 1, &created, e)) != 0)
+            return rc;
+        if (created != 0 &&
+            (rc = store_changelog_add(c, x->login, CHANGELOG_ADD,
+                                      REF_DHCP_SCOPE, created, NULL,
+                                      x->comment, e)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- GetDHCPFailoverRelationships --------------------------------- */
+
+struct get_all {
+    struct call x;
+    const char *ref;
+    struct store_failover_set set;
+};
+
+static int get_all_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct get_all *g = ctx;
+    int rc;
+
+    if (g->ref != NULL && g->ref[0] != '\0' &&
+        (rc = server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id,
+                         g->x.server, sizeof(g->x.server), e)) != 0)
+        return rc;
+    return store_failover_list(c, g->x.server_id, &g->set, e);
+}
+
+static int get_relationships(struct soap *soap,
+                             struct _mm__GetDHCPFailoverRelationships *rq,
+                             struct _mm__GetDHCPFailoverRelationshipsResponse *rs)
+{
+    struct mm__ArrayOfDHCPFailoverRelationship *arr = NULL;
+    struct get_all g;
+    void *items = NULL;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    memset(&g, 0, sizeof(g));
+    rc = call_begin(soap, rq->session, NULL, 0, &g.x, &e);
+    g.ref = rq->dhcpServerRef;
+    if (rc == 0)
+        rc = mutate_tx(app_of(soap), get_all_tx, &g, &e);
+    if (rc == 0) {
+        arr = convert_list(soap, sizeof(*arr), g.set.n,
+                           sizeof(*arr->dhcpFailoverRelationship), &items, &e);
+        rs->dhcpFailoverRelationships = arr;
+        if (arr == NULL)
+            rc = e.code;
+        else
+            arr->dhcpFailoverRelationship = items;
+    }
+    for (size_t i = 0; rc == 0 && i < g.set.n; i++) {
+        const struct store_failover *f = &g.set.items[i];
+
+        rc = relationship_to_soap(
+            soap, f, g.x.server_id ? g.x.server_id : f->primary_id,
+            f->scope_ids, f->nscope_ids, &arr->dhcpFailoverRelationship[i],
+            &e);
+        if (rc == 0)
+            arr->__sizedhcpFailoverRelationship = (int)i + 1;
+    }
+    store_failover_set_free(&g.set);
+    return call_end(soap, rc, &e);
+}
+
+/* ---- GetDHCPFailoverRelationship ---------------------------------- */
+
+struct get_one {
+    struct call x;
+    const char *ref, *name;
+    long long *ids;
+    size_t n;
+};
+
+static int get_one_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct get_one *g = ctx;
+    int rc = find_on(c, &g->x, g->ref, g->name, 0, e);
+
+    if (rc == 0)
+        rc = store_failover_members(c, g->x.fo.id, g->x.server_id, &g->ids,
+                                    &g->n, e);
+    return rc;
+}
+
+static int get_relationship(struct soap *soap,
+                            struct _mm__GetDHCPFailoverRelationship *rq,
+                            struct _mm__GetDHCPFailoverRelationshipResponse *rs)
+{
+    struct get_one g;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    memset(&g, 0, sizeof(g));
+    rc = call_begin(soap, rq->session, NULL, 0, &g.x, &e);
+    g.ref = rq->dhcpServerRef;
+    g.name = rq->dhcpFailoverRelationshipName;
+    if (rc == 0)
+        rc = mutate_tx(app_of(soap), get_one_tx, &g, &e);
+    if (rc == 0 && (rs->dhcpFailoverRelationship = soap_malloc(
+                        soap, sizeof(*rs->dhcpFailoverRelationship))) == NULL)
+        rc = err_set(&e, ERR_NOMEM, "out of memory");
+    if (rc == 0)
+        rc = relationship_to_soap(soap, &g.x.fo, g.x.server_id, g.ids, g.n,
+                                  rs->dhcpFailoverRelationship, &e);
+    free(g.ids);
+    return call_end(soap, rc, &e);
+}
+
+/* ---- AddDHCPFailoverRelationship ---------------------------------- */
+
+struct add {
+    struct call x;
+    const struct mm__DHCPFailoverRelationship *in;
+};
+
+/* The server a request's dhcpServerRef names must be one of f's, in the
+ * role failoverServerType says; sets x's server (the primary when no
+ * dhcpServerRef is given). */
+static int view_of(struct store_conn *c, struct call *x,
+                   const struct mm__DHCPFailoverRelationship *in,
+                   struct err *e)
+{
+    const struct store_failover *f = &x->fo;
+    int rc, secondary;
+
+    if (in->dhcpServerRef == NULL || in->dhcpServerRef[0] == '\0') {
+        x->server_id = f->primary_id;
+        snprintf(x->server, sizeof(x->server), "%s", f->primary_name);
+        return 0;
+    }
+    if ((rc = server_ref(c, in->dhcpServerRef, "dhcpServerRef", &x->server_id,
+                         x->server, sizeof(x->server), e)) != 0)
+        return rc;
+    if (x->server_id != f->primary_id && x->server_id != f->secondary_id)
+        return err_set(e, ERR_INVALID,
+                       "dhcpServerRef \"%s\" is neither the primary nor the "
+                       "secondary server of failover relationship \"%s\"",
+                       x->server, f->name);
+    secondary = x->server_id == f->secondary_id;
+    if (secondary != (in->failoverServerType ==
+                      mm__DHCPFailoverServerType__SecondaryServer))
+        return err_set(e, ERR_INVALID,
+                       "failoverServerType %s contradicts dhcpServerRef: "
+                       "server \"%s\" is the %s of failover relationship "
+                       "\"%s\"",
+                       secondary ? "PrimaryServer" : "SecondaryServer",
+                       x->server, secondary ? "secondary" : "primary", f->name);
+    return 0;
+}
+
+static int add_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct add *a = ctx;
+    struct store_failover *f = &a->x.fo;
+    int rc;
+
+    if ((rc = server_ref(c, a->in->primaryServer, "primaryServer",
+                         &f->primary_id, f->primary_name,
+                         sizeof(f->primary_name), e)) != 0 ||
+        (rc = server_ref(c, a->in->secondaryServer, "secondaryServer",
+                         &f->secondary_id, f->secondary_name,
+                         sizeof(f->secondary_name), e)) != 0)
+        return rc;
+    if (f->primary_id == f->secondary_id)
+        return err_set(e, ERR_INVALID,
+                       "primaryServer and secondaryServer are both server "
+                       "\"%s\": a failover relationship needs two servers",
+                       f->primary_name);
+    if ((rc = view_of(c, &a->x, a->in, e)) != 0 ||
+        (rc = store_failover_add(c, f, &f->id, e)) != 0 ||
+        (rc = log_relationship(c, &a->x, CHANGELOG_ADD, e)) != 0)
+        return rc;
+    return join_all(c, &a->x, a->in->dhcpScopeRefs, e);
+}
+
+/* Add and Modify: the caller's values checked first, before any lookup,
+ * then fn in one transaction. */
+static int relationship_call(struct soap *soap, const char *session,
+                             const char *comment,
+                             const struct mm__DHCPFailoverRelationship *in,
+                             mutate_fn fn)
+{
+    struct add a;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    memset(&a, 0, sizeof(a));
+    rc = call_begin(soap, session, comment, 1, &a.x, &e);
+    a.in = in;
+    if (rc == 0)
+        rc = relationship_from_soap(in, NULL, &a.x.fo, &e);
+    if (rc == 0)
+        rc = mutate_tx(app_of(soap), fn, &a, &e);
+    return call_end(soap, rc, &e);
+}
+
+static int add_relationship(struct soap *soap,
+                            struct _mm__AddDHCPFailoverRelationship *rq,
+                            struct _mm__AddDHCPFailoverRelationshipResponse *rs)
+{
+    (void)rs;
+    return relationship_call(soap, rq->session, rq->saveComment,
+                             rq->dhcpFailoverRelationship, add_tx);
+}
+
+/* ---- ModifyDHCPFailoverRelationship ------------------------------- */
+
+/* dhcpScopeRefs of a Modify: absent, empty, or exactly the member
+ * instances it has on the server of the call; anything else would be a
+ * change Modify does not make. */
+static int same_scopes(struct store_conn *c, struct call *x,
+                       const struct mm__ArrayOfObjRef *refs, struct err *e)
+{
+    long long *ids = NULL;
+    size_t n = 0;
+    int rc, same = 1;
+
+    if (refs == NULL || refs->__sizeref == 0)
+        return 0;
+    if ((rc = store_failover_members(c, x->fo.id, x->server_id, &ids, &n,
+                                     e)) != 0)
+        return rc;
+    same = (size_t)refs->__sizeref == n;
+    for (int i = 0; same && i < refs->__sizeref; i++) {
+        long long id;
+        size_t k;
+
+        if ((rc = scope_ref(c, x, refs->ref[i], &id, e)) != 0)
+            break;
+        for (k = 0; k < n && ids[k] != id; k++)
+            ;
+        same = k < n;
+    }
+    free(ids);
+    if (rc != 0)
+        return rc;
+    if (!same)
+        return err_set(e, ERR_INVALID,
+                       "ModifyDHCPFailoverRelationship does not change the "
+                       "scopes of failover relationship \"%s\": use "
+                       "AddDHCPScopesToDHCPFailoverRelationship or "
+                       "RemoveDHCPScopesFromDHCPFailoverRelationship",
+                       x->fo.name);
+    return 0;
+}
+
+static int modify_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct add *a = ctx;
+    const struct mm__DHCPFailoverRelationship *in = a->in;
+    struct store_failover now;
+    long long pid, sid;
+    char pname[STORE_SERVER_NAME_BUF], sname[STORE_SERVER_NAME_BUF];
+    int rc;
+
+    if ((rc = server_ref(c, in->primaryServer, "primaryServer", &pid, pname,
+                         sizeof(pname), e)) != 0 ||
+        (rc = server_ref(c, in->secondaryServer, "secondaryServer", &sid,
+                         sname, sizeof(sname), e)) != 0)
+        return rc;
+    if ((rc = find_on(c, &a->x,
+                      in->dhcpServerRef != NULL && in->dhcpServerRef[0]
+                          ? in->dhcpServerRef
+                          : in->primaryServer,
+                      in->name, 1, e)) != 0)
+        return rc;
+    now = a->x.fo;
+    if (strcmp(in->name, now.name) != 0)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\" cannot be renamed to "
+                       "\"%s\"",
+                       now.name, in->name);
+    if (pid == now.secondary_id && sid == now.primary_id)
+        return err_set(e, ERR_INVALID,
+                       "the servers of failover relationship \"%s\" cannot be "
+                       "swapped: \"%s\" is its primary; remove the "
+                       "relationship and add it again",
+                       now.name, now.primary_name);
+    if (pid != now.primary_id || sid != now.secondary_id)
+        return err_set(e, ERR_INVALID,
+                       "the servers of failover relationship \"%s\" (\"%s\", "
+                       "\"%s\") cannot be changed",
+                       now.name, now.primary_name, now.secondary_name);
+    if (in->percentage != (unsigned int)now.percentage)
+        return err_set(e, ERR_INVALID,
+                       "the percentage of failover relationship \"%s\" (%d) "
+                       "cannot be modified: remove the relationship and add "
+                       "it again",
+                       now.name, now.percentage);
+    if ((rc = view_of(c, &a->x, in, e)) != 0 ||
+        (rc = same_scopes(c, &a->x, in->dhcpScopeRefs, e)) != 0 ||
+        (rc = relationship_from_soap(in, &now, &a->x.fo, e)) != 0)
+        return rc;
+    if ((rc = store_failover_update(c, &a->x.fo, e)) != 0)
+        return rc;
+    return log_relationship(c, &a->x, CHANGELOG_MODIFY, e);
+}
+
+static int modify_relationship(
+    struct soap *soap, struct _mm__ModifyDHCPFailoverRelationship *rq,
+    struct _mm__ModifyDHCPFailoverRelationshipResponse *rs)
+{
+    (void)rs;
+    return relationship_call(soap, rq->session, rq->saveComment,
+                             rq->dhcpFailoverRelationship, modify_tx);
+}
+
+/* ---- RemoveDHCPFailoverRelationships ------------------------------ */
+
+struct remove {
+    struct call x;
+    const struct mm__ArrayOfDHCPRefAndFailoverRelationshipName *items;
+    enum store_deconfigure action;
+};
+
+/* Every member scope of x->fo leaves it; action applies to the instances
+ * on the server that is not x's. */
+static int leave_all(struct store_conn *c, struct call *x,
+                     enum store_deconfigure action, struct err *e)
+{
+    long long server[2] = {x->server_id, 0};
+    int rc = 0;
+
+    server[1] = x->server_id == x->fo.primary_id ? x->fo.secondary_id
+                                                 : x->fo.primary_id;
+    for (int s = 0; s < 2 && rc == 0; s++) {
+        long long *ids = NULL;
+        size_t n = 0;
+
+        rc = store_failover_members(c, x->fo.id, server[s], &ids, &n, e);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = store_failover_leave(c, &x->fo, ids[i], x->server_id, action,
+                                      x->login, x->comment, e);
+        free(ids);
+    }
+    return rc;
+}
+
+static int remove_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct remove *r = ctx;
+    int n = r->items != NULL ? r->items->__sizedhcpRefAndFailoverRelationshipName
+                             : 0;
+
+    for (int i = 0; i < n; i++) {
+        const struct mm__DHCPRefAndFailoverRelationshipName *it =
+            &r->items->dhcpRefAndFailoverRelationshipName[i];
+        int rc;
+
+        if (it->dhcpServerRef != NULL && it->dhcpServerRef[0] != '\0') {
+            rc = find_on(c, &r->x, it->dhcpServerRef,
+                         it->dhcpFailoverRelationshipName, 1, e);
+        } else {
+            long long count = 0;
+            const char *name = it->dhcpFailoverRelationshipName;
+
+            if (name == NULL || name[0] == '\0')
+                return err_set(e, ERR_INVALID,
+                               "missing dhcpFailoverRelationshipName");
+            rc = store_failover_find_any(c, name, &r->x.fo, &count, e);
+            if (rc == 0 && count == 0)
+                rc = err_set(e, ERR_NOTFOUND,
+                             "failover relationship \"%s\" does not exist",
+                             name);
+            if (rc == 0 && count > 1)
+                rc = err_set(e, ERR_CONFLICT,
+                             "failover relationship \"%s\" exists on several "
+                             "servers: give its dhcpServerRef",
+                             name);
+            r->x.server_id = r->x.fo.primary_id;
+        }
+        if (rc == 0)
+            rc = leave_all(c, &r->x, r->action, e);
+        if (rc == 0)
+            rc = store_failover_delete(c, r->x.fo.id, e);
+        if (rc == 0)
+            rc = log_relationship(c, &r->x, CHANGELOG_REMOVE, e);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static enum store_deconfigure
+deconfigure_of(const enum mm__DHCPFailoverDeconfigureAction *a)
+{
+    if (a == NULL)
+        return STORE_DECONFIGURE_NONE;
+    switch (*a) {
+    case mm__DHCPFailoverDeconfigureAction__Disable:
+        return STORE_DECONFIGURE_DISABLE;
+    case mm__DHCPFailoverDeconfigureAction__Delete:
+        return STORE_DECONFIGURE_DELETE;
+    default:
+        return STORE_DECONFIGURE_NONE;
+    }
+}
+
+static int remove_relationships(
+    struct soap *soap, struct _mm__RemoveDHCPFailoverRelationships *rq,
+    struct _mm__RemoveDHCPFailoverRelationshipsResponse *rs)
+{
+    struct remove r;
+    struct err e;
+    int rc;
+
+    (void)rs;
+    err_clear(&e);
+    memset(&r, 0, sizeof(r));
+    rc = call_begin(soap, rq->session, rq->saveComment, 1, &r.x, &e);
+    r.items = rq->dhcpRefAndFailoverRelationshipNames;
+    r.action = deconfigure_of(rq->dhcpFailoverRelationshipDeconfigureAction);
+    if (rc == 0)
+        rc = mutate_tx(app_of(soap), remove_tx, &r, &e);
+    return call_end(soap, rc, &e);
+}
+
+/* ---- Add/RemoveDHCPScopes(To|From)DHCPFailoverRelationship -------- */
+
+struct scopes {
+    struct call x;
+    const char *ref, *name;
+    const struct mm__ArrayOfObjRef *refs;
+    enum store_deconfigure action;
+};
+
+static int add_scopes_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct scopes *s = ctx;
+    int rc;
+
+    if ((rc = find_on(c, &s->x, s->ref, s->name, 1, e)) != 0 ||
+        (rc = join_all(c, &s->x, s->refs, e)) != 0)
+        return rc;
+    return log_relationship(c, &s->x, CHANGELOG_MODIFY, e);
+}
+
+static int remove_scopes_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct scopes *s = ctx;
+    int rc;
+
+    if ((rc = find_on(c, &s->x, s->ref, s->name, 1, e)) != 0)
+        return rc;
+    for (int i = 0; s->refs != NULL && i < s->refs->__sizeref; i++) {
+        long long sid;
+
+        if ((rc = scope_ref(c, &s->x, s->refs->ref[i], &sid, e)) != 0 ||
+            (rc = store_failover_leave(c, &s->x.fo, sid, s->x.server_id,
+                                       s->action, s->x.login, s->x.comment,
+                                       e)) != 0)
+            return rc;
+    }
+    return log_relationship(c, &s->x, CHANGELOG_MODIFY, e);
+}
+
+static int scopes_call(struct soap *soap, const char *session,
+                       const char *comment, struct scopes *s, mutate_fn fn)
+{
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    rc = call_begin(soap, session, comment, 1, &s->x, &e);
+    if (rc == 0 && (s->refs == NULL || s->refs->__sizeref == 0))
+        rc = err_set(&e, ERR_INVALID, "dhcpScopeRefs is empty");
+    if (rc == 0)
+        rc = mutate_tx(app_of(soap), fn, s, &e);
+    return call_end(soap, rc, &e);
+}
+
+static int add_scopes(struct soap *soap,
+                      struct _mm__AddDHCPScopesToDHCPFailoverRelationship *rq,
+                      struct _mm__AddDHCPScopesToDHCPFailoverRelationshipResponse
+                          *rs)
+{
+    struct scopes s;
+
+    (void)rs;
+    memset(&s, 0, sizeof(s));
+    s.ref = rq->dhcpServerRef;
+    s.name = rq->dhcpFailoverRelationshipName;
+    s.refs = rq->dhcpScopeRefs;
+    return scopes_call(soap, rq->session, rq->saveComment, &s, add_scopes_tx);
+}
+
+static int remove_scopes(
+    struct soap *soap,
+    struct _mm__RemoveDHCPScopesFromDHCPFailoverRelationship *rq,
+    struct _mm__RemoveDHCPScopesFromDHCPFailoverRelationshipResponse *rs)
+{
+    struct scopes s;
+
+    (void)rs;
+    memset(&s, 0, sizeof(s));
+    s.ref = rq->dhcpServerRef;
+    s.name = rq->dhcpFailoverRelationshipName;
+    s.refs = rq->dhcpScopeRefs;
+    s.action = deconfigure_of(rq->dhcpFailoverRelationshipDeconfigureAction);
+    return scopes_call(soap, rq->session, rq->saveComment, &s,
+                       remove_scopes_tx);
+}
+
+/* ---- ReplicateDHCPFailover ----------------------------------------- */
+
+struct replicate {
+    struct call x;
+    const char *ref, *name, *scope;
+};
+
+/* Replicates the member instances of x->fo on x's server (only scope_id
+ * when it is not 0). */
+static int replicate_one(struct store_conn *c, struct call *x,
+                         long long scope_id, struct err *e)
+{
+    long long *ids = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (scope_id != 0)
+        return store_failover_replicate(c, &x->fo, scope_id, e);
+    rc = store_failover_members(c, x->fo.id, x->server_id, &ids, &n, e);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = store_failover_replicate(c, &x->fo, ids[i], e);
+    free(ids);
+    return rc;
+}
+
+static int replicate_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct replicate *r = ctx;
+    struct store_failover_set set;
+    struct store_dhcp_scope *sc = NULL;
+    long long scope_id = 0;
+    int rc;
+
+    if (r->name != NULL && r->name[0] != '\0')
+        rc = find_on(c, &r->x, r->ref, r->name, 1, e);
+    else
+        rc = server_ref(c, r->ref, "dhcpServerRef", &r->x.server_id,
+                        r->x.server, sizeof(r->x.server), e);
+    if (rc == 0 && r->scope != NULL && r->scope[0] != '\0') {
+        if ((sc = malloc(sizeof(*sc))) == NULL)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        if ((rc = scope_ref(c, &r->x, r->scope, &scope_id, e)) == 0 &&
+            (rc = store_scope_get(c, scope_id, sc, e)) == 0) {
+            if (sc->server_id != r->x.server_id)
+                rc = err_set(e, ERR_INVALID,
+                             "DHCP scope \"%s\" is not on server \"%s\": "
+                             "replication copies the instances of the server "
+                             "named",
+                             sc->name, r->x.server);
+            else if (sc->failover_id == 0 ||
+                     (r->x.fo.id != 0 && sc->failover_id != r->x.fo.id))
+                rc = err_set(e, ERR_CONFLICT,
+                             "DHCP scope \"%s\" on server \"%s\" is not in "
+                             "failover relationship \"%s\"",
+                             sc->name, r->x.server,
+                             r->x.fo.id != 0 ? r->x.fo.name : sc->failover);
+        }
+        if (rc == 0 && r->x.fo.id == 0)
+            rc = store_failover_find(c, r->x.server_id, r->x.server,
+                                     sc->failover, 1, &r->x.fo, e);
+        free(sc);
+    }
+    if (rc != 0)
+        return rc;
+    if (r->x.fo.id != 0) {
+        if ((rc = replicate_one(c, &r->x, scope_id, e)) != 0)
+            return rc;
+        return log_relationship(c, &r->x, CHANGELOG_MODIFY, e);
+    }
+    /* every relationship of the server */
+    if ((rc = store_failover_list(c, r->x.server_id, &set, e)) != 0)
+        return rc;
+    for (size_t i = 0; i < set.n && rc == 0; i++) {
+        r->x.fo = set.items[i];
+        rc = replicate_one(c, &r->x, 0, e);
+        if (rc == 0)
+            rc = log_relationship(c, &r->x, CHANGELOG_MODIFY, e);
+    }
+    store_failover_set_free(&set);
+    return rc;
+}
+
+static int replicate(struct soap *soap, struct _mm__ReplicateDHCPFailover *rq,
+                     struct _mm__ReplicateDHCPFailoverResponse *rs)
+{
+    struct replicate r;
+    struct err e;
+    int rc;
+
+    (void)rs;
+    err_clear(&e);
+    memset(&r, 0, sizeof(r));
+    rc = call_begin(soap, rq->session, rq->saveComment, 1, &r.x, &e);
+    r.ref = rq->dhcpServerRef;
+    r.name = rq->dhcpFailoverRelationshipName;
+    r.scope = rq->dhcpScopeRef;
+    if (rc == 0)
+        rc = mutate_tx(app_of(soap), replicate_tx, &r, &e);
+    return call_end(soap, rc, &e);
+}
+
+/* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */
+SOAP_ENTRY(GetDHCPFailoverRelationships, get_relationships)
+SOAP_ENTRY(GetDHCPFailoverRelationship, get_relationship)
+SOAP_ENTRY(AddDHCPFailoverRelationship, add_relationship)
+SOAP_ENTRY(ModifyDHCPFailoverRelationship, modify_relationship)
+SOAP_ENTRY(RemoveDHCPFailoverRelationships, remove_relationships)
+SOAP_ENTRY(AddDHCPScopesToDHCPFailoverRelationship, add_scopes)
+SOAP_ENTRY(RemoveDHCPScopesFromDHCPFailoverRelationship, remove_scopes)
+SOAP_ENTRY(ReplicateDHCPFailover, replicate)
