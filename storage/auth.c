@@ -120,11 +120,12 @@ int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
     v = PQgetvalue(r, 0, 0);
     len = strlen(v);
     stale = PQgetvalue(r, 0, 1)[0] == 't';
-    PQclear(r);
+    if (len < room)
+        memcpy(dst, v, len + 1);
+    PQclear(r); /* v pointed into r */
     if (len >= room)
         return err_set(e, ERR_INTERNAL,
                        "value of column \"login\" too long (%zu bytes)", len);
-    memcpy(dst, v, len + 1);
     return stale ? store_session_mark_used(c, sid, idle_s, e) : 0;
 }
 
