@@ -274,7 +274,7 @@ static int add_value(struct parser *p, const struct filter_field *f,
                      char *v, int regex, struct sbuf *out)
 {
     char num[32];
-    int rc, n;
+    int rc, n = 0;
 
     switch (f->type) {
     case FILTER_TEXT:
@@ -473,7 +473,7 @@ static int emit_free_text(struct parser *p, char *v, size_t at, int neg,
                           struct sbuf *out)
 {
     struct sbuf ph = {0};
-    int n, rc, cols = 0;
+    int n = 0, rc, cols = 0;
 
     for (size_t i = 0; i < p->nfields; i++)
         cols += p->fields[i].free_text != 0;
