@@ -598,8 +598,13 @@ static int handle_one(struct conn *c)
 static struct soap *soap_for_conn(struct conn *c)
 {
     const struct config *cfg = c->cfg;
-    struct soap *soap = soap_new1(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE
-                                  | SOAP_XML_IGNORENS);
+    /* answers are built whole in memory and sent once (SOAP_IO_STORE):
+     * without it gSOAP serialises every answer twice, first to count its
+     * Content-Length */
+    struct soap *soap = soap_new2(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE
+                                      | SOAP_XML_IGNORENS,
+                                  SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE
+                                      | SOAP_XML_IGNORENS | SOAP_IO_STORE);
 
     if (soap == NULL)
         return NULL;
