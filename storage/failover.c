@@ -100,6 +100,58 @@ int store_failover_find(struct store_conn *c, long long server_id,
     return rc;
 }
 
+int store_failover_view(struct store_conn *c, long long server_id,
+                        const char *name, struct store_failover *out,
+                        long long **ids, size_t *n, struct err *e)
+{
+    static const char sql[] =
+        "SELECT " FO_COLUMNS ", (SELECT string_agg(m.id::text, ',' "
+        "ORDER BY m.id) FROM dhcp_scopes m WHERE m.failover_id = f.id "
+        "AND m.server_id = $1::bigint)" FO_FROM
+        "WHERE (f.primary_id = $1::bigint OR f.secondary_id = $1::bigint) "
+        "AND lower(f.name) = lower($2)";
+    char sid[STORE_INTBUF];
+    const char *params[2], *list;
+    PGresult *r = NULL;
+    size_t k = 0, count = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    params[0] = store_param_int(sid, server_id);
+    params[1] = name;
+    rc = store_exec_prepared(c, sql, 2, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = err_set(e, ERR_NOTFOUND, "failover relationship \"%s\" does "
+                                      "not exist", name);
+        goto out;
+    }
+    if ((rc = row_to_failover(r, 0, out, e)) != 0)
+        goto out;
+    list = PQgetvalue(r, 0, FO_NCOLUMNS);
+    if (list[0] != '\0') {
+        count = 1;
+        for (const char *p = list; *p; p++)
+            count += *p == ',';
+        if ((*ids = malloc(count * sizeof(**ids))) == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (const char *p = list; k < count; k++) {
+            char *end;
+
+            (*ids)[k] = strtoll(p, &end, 10);
+            p = *end == ',' ? end + 1 : end;
+        }
+        *n = count;
+    }
+out:
+    PQclear(r);
+    return rc;
+}
+
 int store_failover_find_any(struct store_conn *c, const char *name,
                             struct store_failover *out, long long *count,
                             struct err *e)

@@ -58,6 +58,15 @@ int store_failover_find(struct store_conn *c, long long server_id,
                         const char *server_name, const char *name, int lock,
                         struct store_failover *out, struct err *e);
 
+/* GetDHCPFailoverRelationship's read, one prepared statement outside a
+ * transaction: the relationship of server server_id called name into
+ * *out, with its member instances on that server in *ids (*n of them;
+ * free *ids).  ERR_NOTFOUND with a message naming no server: the caller
+ * names it. */
+int store_failover_view(struct store_conn *c, long long server_id,
+                        const char *name, struct store_failover *out,
+                        long long **ids, size_t *n, struct err *e);
+
 /* The relationships called name (any case) on any server: sets *count and,
  * when it is 1, *out.  For RemoveDHCPFailoverRelationships without a
  * server. */
