@@ -356,6 +356,65 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
     return rc;
 }
 
+int store_failover_check_addresses(struct store_conn *c, long long server_id,
+                                   struct err *e)
+{
+    char sid[STORE_INTBUF], text[2 * STORE_FAILOVER_NAME_BUF + 8];
+    const char *params[1];
+    char *sep;
+    int rc;
+
+    rc = store_exec_cmd(c, "LOCK TABLE dhcp_failover IN SHARE ROW EXCLUSIVE "
+                           "MODE", 0, NULL, e);
+    if (rc < 0)
+        return rc;
+    params[0] = store_param_int(sid, server_id);
+    rc = store_query_text(
+        c,
+        "SELECT x.name || '\n' || host(p.address) FROM dhcp_failover x "
+        "JOIN dhcp_servers p ON p.id = x.primary_id "
+        "JOIN dhcp_servers s ON s.id = x.secondary_id "
+        "WHERE $1::bigint IN (x.primary_id, x.secondary_id) "
+        "AND p.address = s.address ORDER BY x.id LIMIT 1",
+        1, params, text, sizeof(text), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 1) {
+        sep = strchr(text, '\n');
+        *sep = '\0';
+        return err_set(e, ERR_CONFLICT,
+                       "both servers of failover relationship \"%s\" would "
+                       "have the address %s: failover partners need "
+                       "addresses of their own",
+                       text, sep + 1);
+    }
+    rc = store_query_text(
+        c,
+        "SELECT x.name || '\n' || y.name FROM dhcp_failover x "
+        "JOIN dhcp_servers xp ON xp.id = x.primary_id "
+        "JOIN dhcp_servers xs ON xs.id = x.secondary_id, dhcp_failover y "
+        "JOIN dhcp_servers yp ON yp.id = y.primary_id "
+        "JOIN dhcp_servers ys ON ys.id = y.secondary_id "
+        "WHERE x.id <> y.id "
+        "AND $1::bigint IN (x.primary_id, x.secondary_id) "
+        "AND xp.address IN (yp.address, ys.address) "
+        "AND xs.address IN (yp.address, ys.address) "
+        "ORDER BY x.id, y.id LIMIT 1",
+        1, params, text, sizeof(text), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 1) {
+        sep = strchr(text, '\n');
+        *sep = '\0';
+        return err_set(e, ERR_CONFLICT,
+                       "failover relationships \"%s\" and \"%s\" would join "
+                       "the same two addresses: dhcpd runs one relationship "
+                       "per pair of addresses",
+                       text, sep + 1);
+    }
+    return 0;
+}
+
 int store_failover_update(struct store_conn *c, const struct store_failover *f,
                           struct err *e)
 {

@@ -94,6 +94,13 @@ void store_failover_set_free(struct store_failover_set *set);
 int store_failover_add(struct store_conn *c, const struct store_failover *f,
                        long long *id, struct err *e);
 
+/* After server server_id's address changed: refuses (ERR_CONFLICT, as
+ * store_failover_add words it) when a relationship of the server now has
+ * both servers on one address, or shares its pair of addresses with
+ * another relationship.  Takes store_failover_add's table lock. */
+int store_failover_check_addresses(struct store_conn *c, long long server_id,
+                                   struct err *e);
+
 /* Writes f's parameters (not its name or servers) to row f->id. */
 int store_failover_update(struct store_conn *c, const struct store_failover *f,
                           struct err *e);

@@ -39,7 +39,10 @@ int store_server_update(struct store_conn *c,
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
                        s->name);
-    return rc;
+    if (rc != 0)
+        return rc;
+    /* a new address must keep the failover address rules */
+    return store_failover_check_addresses(c, s->id, e);
 }
 
 int store_range_update(struct store_conn *c, const struct store_range *r,

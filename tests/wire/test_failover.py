@@ -478,6 +478,26 @@ class RulesTest(FailoverCase):
             name="z%d.fo.example." % o, type="ISC", address=a)).ref
         self.unchanged(self.add, "same-addr", x, z, text="have the same address")
 
+    def test_address_change_keeps_the_rules(self):
+        o = next(OCTETS)
+        refs = []
+        for tag, addr in (("p", "10.%d.9.1" % o), ("q", "10.%d.9.2" % o),
+                          ("r", "10.%d.9.3" % o), ("s", "10.%d.9.4" % o)):
+            refs.append(self.svc.AddDHCPServer(session=self.session, dhcpServer=dict(
+                name="%s%d.fo.example." % (tag, o), type="ISC", address=addr)).ref)
+        p, q, r, s = refs
+        self.add("pq", p, q)
+        self.add("rs", r, s)
+
+        def move(server, addr):
+            return self.svc.SetProperties(session=self.session, ref=server, properties=dict(
+                property=[dict(name="address", value=addr)]))
+        self.unchanged(move, q, "10.%d.9.1" % o, text="would have the address")
+        move(r, "10.%d.9.1" % o)
+        self.unchanged(move, s, "10.%d.9.2" % o, text='would join the same two addresses')
+        self.assertEqual(self.svc.GetDHCPServer(session=self.session, dhcpServerRef=s).address,
+                         "10.%d.9.4" % o)
+
     def test_dhcp_server_ref_and_role(self):
         self.unchanged(self.add, "role", self.s1, self.s3, dhcpServerRef=self.r3,
                        failoverServerType="PrimaryServer", text="contradicts dhcpServerRef")
