@@ -1,0 +1,671 @@
+/* micetro-emu core: dhcpd.conf renderer (see render.h). */
+#include "render.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+#define KEY_NAME_MAX 64
+#define SECRET_MAX 1024
+
+/* ---- statements check ------------------------------------------------ */
+
+int render_check_statements_len(const char *text, size_t len, struct err *e)
+{
+    size_t i;
+    int line = 1, col = 0;
+    int depth = 0;
+    int open_line[2] = {0, 0}; /* where the outermost open '{' is */
+    int in_string = 0, in_comment = 0, escaped = 0;
+    int str_line = 0, str_col = 0;
+    char last = '\0'; /* last significant byte outside strings/comments */
+    int last_line = 0;
+
+    if (text == NULL)
+        return 0;
+    if (len > RENDER_STATEMENTS_MAX)
+        return err_set(e, ERR_INVALID,
+                       "unmanaged statements are longer than %d bytes",
+                       RENDER_STATEMENTS_MAX);
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if (c == '\n') {
+            line++;
+            col = 0;
+        } else {
+            col++;
+        }
+        if (c == 0)
+            return err_set(e, ERR_INVALID,
+                           "NUL byte in unmanaged statements at line %d, "
+                           "column %d",
+                           line, col);
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+            return err_set(e, ERR_INVALID,
+                           "control character 0x%02X in unmanaged statements "
+                           "at line %d, column %d",
+                           c, line, col);
+        if (in_comment) {
+            if (c == '\n')
+                in_comment = 0;
+            continue;
+        }
+        if (in_string) {
+            if (c == '\n')
+                return err_set(e, ERR_INVALID,
+                               "unterminated string in unmanaged statements "
+                               "at line %d, column %d",
+                               str_line, str_col);
+            if (escaped)
+                escaped = 0;
+            else if (c == '\\')
+                escaped = 1;
+            else if (c == '"')
+                in_string = 0;
+            continue;
+        }
+        switch (c) {
+        case '#':
+            in_comment = 1;
+            continue;
+        case '"':
+            in_string = 1;
+            escaped = 0;
+            str_line = line;
+            str_col = col;
+            last = '"';
+            last_line = line;
+            continue;
+        case '{':
+            if (depth == 0) {
+                open_line[0] = line;
+                open_line[1] = col;
+            }
+            depth++;
+            break;
+        case '}':
+            if (depth == 0)
+                return err_set(e, ERR_INVALID,
+                               "unbalanced '}' in unmanaged statements at "
+                               "line %d, column %d",
+                               line, col);
+            depth--;
+            break;
+        default:
+            break;
+        }
+        if (c != ' ' && c != '\t' && c != '\n') {
+            last = (char)c;
+            last_line = line;
+        }
+    }
+    if (in_string)
+        return err_set(e, ERR_INVALID,
+                       "unterminated string in unmanaged statements at line "
+                       "%d, column %d",
+                       str_line, str_col);
+    if (depth > 0)
+        return err_set(e, ERR_INVALID,
+                       "unclosed '{' in unmanaged statements at line %d, "
+                       "column %d",
+                       open_line[0], open_line[1]);
+    if (last != '\0' && last != ';' && last != '}')
+        return err_set(e, ERR_INVALID,
+                       "unmanaged statements end without ';' or '}' at line "
+                       "%d",
+                       last_line);
+    return 0;
+}
+
+int render_check_statements(const char *text, struct err *e)
+{
+    if (text == NULL)
+        return 0;
+    /* strnlen: a longer text is refused without reading all of it */
+    return render_check_statements_len(
+        text, strnlen(text, RENDER_STATEMENTS_MAX + 1), e);
+}
+
+/* ---- split ----------------------------------------------------------- */
+
+int render_split(int percentage)
+{
+    if (percentage < 0 || percentage > 100)
+        return -1;
+    return (percentage * 256 + 50) / 100;
+}
+
+int render_percentage(int split)
+{
+    if (split < 0 || split > 256)
+        return -1;
+    return (split * 100 + 128) / 256;
+}
+
+/* ---- output buffer --------------------------------------------------- */
+
+struct buf {
+    char *p;
+    size_t len, cap;
+    int failed;
+};
+
+static void buf_reserve(struct buf *b, size_t more)
+{
+    size_t cap;
+    char *p;
+
+    if (b->failed || b->len + more + 1 <= b->cap)
+        return;
+    cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + more + 1)
+        cap *= 2;
+    p = realloc(b->p, cap);
+    if (p == NULL) {
+        b->failed = 1;
+        return;
+    }
+    b->p = p;
+    b->cap = cap;
+}
+
+static void buf_put(struct buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    if (b->failed)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_puts(struct buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+static void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    buf_reserve(b, (size_t)n);
+    if (b->failed)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Verbatim text, ending with a newline. */
+static void buf_verbatim(struct buf *b, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (n == 0)
+        return;
+    buf_put(b, text, n);
+    if (text[n - 1] != '\n')
+        buf_puts(b, "\n");
+}
+
+/* ---- model checks ---------------------------------------------------- */
+
+/* A name dhcpd.conf carries in double quotes or a comment. */
+static int check_name(const char *kind, const char *s, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+    const char *p;
+    size_t n;
+
+    if (s == NULL || s[0] == '\0')
+        return err_set(e, ERR_INVALID, "%s name is empty", kind);
+    n = strlen(s);
+    if (n > RENDER_NAME_MAX)
+        return err_set(e, ERR_INVALID, "%s name \"%s\" is longer than %d bytes",
+                       kind, validate_quote(s, q, sizeof q), RENDER_NAME_MAX);
+    for (p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '{' ||
+            c == '}')
+            return err_set(e, ERR_INVALID,
+                           "%s name \"%s\" holds a quote, backslash, brace "
+                           "or control character",
+                           kind, validate_quote(s, q, sizeof q));
+    }
+    return 0;
+}
+
+static int check_statements(const char *what, const char *name,
+                            const char *text, struct err *e)
+{
+    struct err inner;
+    char q[VALIDATE_QUOTE_BUF];
+
+    if (render_check_statements(text, &inner) == 0)
+        return 0;
+    if (name != NULL)
+        return err_set(e, ERR_INVALID, "%s \"%s\": %s", what,
+                       validate_quote(name, q, sizeof q), inner.msg);
+    return err_set(e, ERR_INVALID, "%s: %s", what, inner.msg);
+}
+
+static int check_key_name(const char *s, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+    size_t i, n = s ? strlen(s) : 0;
+
+    if (n == 0 || n > KEY_NAME_MAX)
+        goto bad;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            goto bad;
+    }
+    return 0;
+bad:
+    return err_set(e, ERR_INVALID,
+                   "invalid OMAPI key name \"%s\": 1..%d letters, digits "
+                   "and . _ -",
+                   validate_quote(s, q, sizeof q), KEY_NAME_MAX);
+}
+
+static int check_secret(const char *s, struct err *e)
+{
+    size_t i, n = s ? strlen(s) : 0;
+
+    if (n == 0 || n > SECRET_MAX || n % 4 != 0)
+        goto bad;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || c == '+' || c == '/')
+            continue;
+        /* '=' only as the last one or two */
+        if (c == '=' && i + 2 >= n && (i + 1 == n || s[i + 1] == '='))
+            continue;
+        goto bad;
+    }
+    return 0;
+bad:
+    return err_set(e, ERR_INVALID, "invalid OMAPI secret: base64 expected");
+}
+
+static int check_relationship(const struct render_relationship *r,
+                              uint32_t server_ip, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], a[VALIDATE_IPV4_BUF], b[VALIDATE_IPV4_BUF];
+    int rc;
+
+    rc = check_name("failover relationship", r->name, e);
+    if (rc < 0)
+        return rc;
+    validate_quote(r->name, q, sizeof q);
+    if (r->role != RENDER_PRIMARY && r->role != RENDER_SECONDARY)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\" has no valid role", q);
+    if (r->address != server_ip)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\": address %s is not "
+                       "the server's address %s",
+                       q, validate_ipv4_format(r->address, a),
+                       validate_ipv4_format(server_ip, b));
+    if (r->peer_address == r->address)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\": both servers have "
+                       "address %s",
+                       q, validate_ipv4_format(r->address, a));
+    if (r->port < 1 || r->port > 65535 || r->peer_port < 1 ||
+        r->peer_port > 65535)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\": port out of range "
+                       "1..65535",
+                       q);
+    if (r->mclt < 1)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\": mclt must be at least 1",
+                       q);
+    if (render_split(r->percentage) < 0)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\": percentage %d out of "
+                       "range 0..100",
+                       q, r->percentage);
+    if (r->max_response_delay < 1 || r->max_unacked_updates < 1 ||
+        r->load_balance_max_seconds < 0)
+        return err_set(e, ERR_INVALID,
+                       "failover relationship \"%s\": max-response-delay, "
+                       "max-unacked-updates must be at least 1, load "
+                       "balance max seconds at least 0",
+                       q);
+    return 0;
+}
+
+static int check_scope(const struct render_scope *sc, size_t nrel,
+                       struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF], a[VALIDATE_IPV4_BUF], b[VALIDATE_IPV4_BUF];
+    struct err inner;
+    size_t i;
+    int rc;
+
+    rc = check_name("scope", sc->name, e);
+    if (rc < 0)
+        return rc;
+    validate_quote(sc->name, q, sizeof q);
+    if (sc->prefix < 0 || sc->prefix > 32 ||
+        validate_cidr_first(sc->network, sc->prefix) != sc->network)
+        return err_set(e, ERR_INVALID, "scope \"%s\": %s/%d is not a network",
+                       q, validate_ipv4_format(sc->network, a), sc->prefix);
+    if (sc->failover < -1 ||
+        (sc->failover >= 0 && (size_t)sc->failover >= nrel))
+        return err_set(e, ERR_INVALID,
+                       "scope \"%s\": unknown failover relationship %d", q,
+                       sc->failover);
+    if (sc->npools > 0 && sc->pools == NULL)
+        return err_set(e, ERR_INVALID, "scope \"%s\": pools missing", q);
+    for (i = 0; i < sc->npools; i++) {
+        const struct render_pool *p = &sc->pools[i];
+
+        if (validate_range_in_cidr(p->from, p->to, sc->network, sc->prefix,
+                                   VALIDATE_RANGE_POOL, &inner) < 0)
+            return err_set(e, ERR_INVALID, "scope \"%s\": pool %s-%s: %s", q,
+                           validate_ipv4_format(p->from, a),
+                           validate_ipv4_format(p->to, b), inner.msg);
+    }
+    return check_statements("unmanaged statements of scope", sc->name,
+                            sc->statements, e);
+}
+
+/* ---- ordering -------------------------------------------------------- */
+
+static int cmp_scope(const void *x, const void *y)
+{
+    const struct render_scope *a = *(const struct render_scope *const *)x;
+    const struct render_scope *b = *(const struct render_scope *const *)y;
+
+    if (a->network != b->network)
+        return a->network < b->network ? -1 : 1;
+    return (a->prefix > b->prefix) - (a->prefix < b->prefix);
+}
+
+static int cmp_pool(const void *x, const void *y)
+{
+    const struct render_pool *a = *(const struct render_pool *const *)x;
+    const struct render_pool *b = *(const struct render_pool *const *)y;
+
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    return (a->to > b->to) - (a->to < b->to);
+}
+
+static int cmp_rel(const void *x, const void *y)
+{
+    const struct render_relationship *a =
+        *(const struct render_relationship *const *)x;
+    const struct render_relationship *b =
+        *(const struct render_relationship *const *)y;
+
+    return strcmp(a->name, b->name);
+}
+
+/* ---- rendering ------------------------------------------------------- */
+
+static void put_relationship(struct buf *b, const struct render_relationship *r)
+{
+    char a[VALIDATE_IPV4_BUF], p[VALIDATE_IPV4_BUF];
+
+    buf_printf(b, "failover peer \"%s\" {\n", r->name);
+    buf_puts(b, r->role == RENDER_PRIMARY ? "  primary;\n" : "  secondary;\n");
+    buf_printf(b,
+               "  address %s;\n"
+               "  port %d;\n"
+               "  peer address %s;\n"
+               "  peer port %d;\n"
+               "  max-response-delay %d;\n"
+               "  max-unacked-updates %d;\n",
+               validate_ipv4_format(r->address, a), r->port,
+               validate_ipv4_format(r->peer_address, p), r->peer_port,
+               r->max_response_delay, r->max_unacked_updates);
+    if (r->role == RENDER_PRIMARY)
+        buf_printf(b, "  mclt %d;\n  split %d;\n", r->mclt,
+                   render_split(r->percentage));
+    buf_printf(b, "  load balance max seconds %d;\n}\n\n",
+               r->load_balance_max_seconds);
+}
+
+static void put_scope(struct buf *b, const struct render_scope *sc,
+                      const struct render_relationship *rel,
+                      const struct render_pool **pools)
+{
+    char n[VALIDATE_IPV4_BUF], m[VALIDATE_IPV4_BUF];
+    char f[VALIDATE_IPV4_BUF], t[VALIDATE_IPV4_BUF];
+    size_t i;
+
+    buf_printf(b, "# scope %s\n", sc->name);
+    buf_printf(b, "subnet %s netmask %s {\n",
+               validate_ipv4_format(sc->network, n),
+               validate_ipv4_format(validate_cidr_mask(sc->prefix), m));
+    if (sc->statements != NULL)
+        buf_verbatim(b, sc->statements);
+    if (!sc->enabled) {
+        buf_puts(b, "  # disabled: its pools are not served\n");
+    } else {
+        for (i = 0; i < sc->npools; i++) {
+            buf_puts(b, "  pool {\n");
+            if (rel != NULL)
+                buf_printf(b, "    failover peer \"%s\";\n", rel->name);
+            buf_printf(b, "    range %s %s;\n  }\n",
+                       validate_ipv4_format(pools[i]->from, f),
+                       validate_ipv4_format(pools[i]->to, t));
+        }
+    }
+    buf_puts(b, "}\n\n");
+}
+
+int render_config(const struct render_server *s, char **out, size_t *len,
+                  struct err *e)
+{
+    struct buf b = {NULL, 0, 0, 0};
+    const struct render_scope **scopes = NULL;
+    const struct render_relationship **rels = NULL;
+    const struct render_pool **pools = NULL;
+    unsigned char *used = NULL;
+    char q[VALIDATE_QUOTE_BUF], a[VALIDATE_IPV4_BUF], c[VALIDATE_IPV4_BUF];
+    uint32_t server_ip;
+    size_t i, j, nrels = 0, maxpools = 0;
+    int rc;
+
+    if (out != NULL)
+        *out = NULL;
+    if (len != NULL)
+        *len = 0;
+    if (s == NULL || out == NULL)
+        return err_set(e, ERR_INTERNAL, "render_config: no server or output");
+
+    /* the server */
+    rc = check_name("DHCP server", s->name, e);
+    if (rc < 0)
+        goto out;
+    if (validate_ipv4(s->address, &server_ip, "address", e) < 0) {
+        rc = ERR_INVALID;
+        goto out;
+    }
+    rc = check_statements("unmanaged global statements of DHCP server", s->name,
+                          s->statements, e);
+    if (rc < 0)
+        goto out;
+    if (s->omapi_port != 0) {
+        rc = ERR_INVALID;
+        if (s->omapi_port < 1 || s->omapi_port > 65535) {
+            err_set(e, rc, "OMAPI port %d out of range 1..65535",
+                    s->omapi_port);
+            goto out;
+        }
+        if (check_key_name(s->omapi_key_name, e) < 0 ||
+            check_secret(s->omapi_secret, e) < 0)
+            goto out;
+    }
+    if ((s->nrelationships > 0 && s->relationships == NULL) ||
+        (s->nscopes > 0 && s->scopes == NULL)) {
+        rc = err_set(e, ERR_INVALID, "relationships or scopes missing");
+        goto out;
+    }
+    for (i = 0; i < s->nrelationships; i++) {
+        rc = check_relationship(&s->relationships[i], server_ip, e);
+        if (rc < 0)
+            goto out;
+    }
+    for (i = 0; i < s->nscopes; i++) {
+        rc = check_scope(&s->scopes[i], s->nrelationships, e);
+        if (rc < 0)
+            goto out;
+        if (s->scopes[i].npools > maxpools)
+            maxpools = s->scopes[i].npools;
+    }
+
+    rc = ERR_NOMEM;
+    scopes = calloc(s->nscopes + 1, sizeof *scopes);
+    rels = calloc(s->nrelationships + 1, sizeof *rels);
+    used = calloc(s->nrelationships + 1, 1);
+    pools = calloc(maxpools + 1, sizeof *pools);
+    if (scopes == NULL || rels == NULL || used == NULL || pools == NULL) {
+        err_set(e, rc, "out of memory rendering dhcpd.conf");
+        goto out;
+    }
+
+    /* which relationships a pool of an enabled member scope refers to */
+    for (i = 0; i < s->nscopes; i++) {
+        const struct render_scope *sc = &s->scopes[i];
+
+        scopes[i] = sc;
+        if (sc->enabled && sc->failover >= 0 && sc->npools > 0)
+            used[sc->failover] = 1;
+    }
+    for (i = 0; i < s->nrelationships; i++)
+        if (used[i])
+            rels[nrels++] = &s->relationships[i];
+    qsort(rels, nrels, sizeof *rels, cmp_rel);
+    rc = ERR_INVALID;
+    for (i = 0; i + 1 < nrels; i++) {
+        if (strcmp(rels[i]->name, rels[i + 1]->name) == 0) {
+            err_set(e, rc, "failover relationship \"%s\" is given twice",
+                    validate_quote(rels[i]->name, q, sizeof q));
+            goto out;
+        }
+    }
+    /* dhcpd tells partners apart by address only */
+    for (i = 0; i < nrels; i++) {
+        for (j = i + 1; j < nrels; j++) {
+            if (rels[i]->peer_address == rels[j]->peer_address) {
+                rc = err_set(e, ERR_CONFLICT,
+                             "failover relationships \"%s\" and \"%s\" both "
+                             "join %s and %s",
+                             validate_quote(rels[i]->name, q, sizeof q),
+                             rels[j]->name,
+                             validate_ipv4_format(rels[i]->address, a),
+                             validate_ipv4_format(rels[i]->peer_address, c));
+                goto out;
+            }
+        }
+    }
+    qsort(scopes, s->nscopes, sizeof *scopes, cmp_scope);
+    for (i = 0; i + 1 < s->nscopes; i++) {
+        if (cmp_scope(&scopes[i], &scopes[i + 1]) == 0) {
+            err_set(e, rc, "scopes \"%s\" and \"%s\" are both subnet %s/%d",
+                    validate_quote(scopes[i]->name, q, sizeof q),
+                    scopes[i + 1]->name,
+                    validate_ipv4_format(scopes[i]->network, a),
+                    scopes[i]->prefix);
+            goto out;
+        }
+    }
+
+    /* header, global statements, OMAPI */
+    buf_puts(&b, "# dhcpd.conf of DHCP server ");
+    buf_puts(&b, s->name);
+    buf_puts(&b, " (");
+    buf_puts(&b, validate_ipv4_format(server_ip, a));
+    buf_puts(&b, ")\n"
+                 "# Generated by micetro-emu from its database. Do not edit "
+                 "this file by hand:\n"
+                 "# it is replaced whole on every change.\n\n");
+    if (s->statements != NULL && s->statements[0] != '\0') {
+        buf_puts(&b, "# unmanaged global statements\n");
+        buf_verbatim(&b, s->statements);
+        buf_puts(&b, "\n");
+    }
+    if (s->omapi_port != 0) {
+        buf_printf(&b,
+                   "omapi-port %d;\n"
+                   "key \"%s\" {\n"
+                   "  algorithm hmac-md5;\n"
+                   "  secret \"%s\";\n"
+                   "}\n"
+                   "omapi-key \"%s\";\n\n",
+                   s->omapi_port, s->omapi_key_name, s->omapi_secret,
+                   s->omapi_key_name);
+    }
+    for (i = 0; i < nrels; i++)
+        put_relationship(&b, rels[i]);
+
+    for (i = 0; i < s->nscopes; i++) {
+        const struct render_scope *sc = scopes[i];
+
+        for (j = 0; j < sc->npools; j++)
+            pools[j] = &sc->pools[j];
+        qsort(pools, sc->npools, sizeof *pools, cmp_pool);
+        for (j = 0; j + 1 < sc->npools; j++) {
+            if (pools[j]->to >= pools[j + 1]->from) {
+                err_set(e, rc,
+                        "scope \"%s\": pools starting at %s and %s "
+                        "overlap",
+                        validate_quote(sc->name, q, sizeof q),
+                        validate_ipv4_format(pools[j]->from, a),
+                        validate_ipv4_format(pools[j + 1]->from, c));
+                goto out;
+            }
+        }
+        put_scope(&b, sc,
+                  sc->failover >= 0 ? &s->relationships[sc->failover] : NULL,
+                  pools);
+    }
+    /* no blank line at the very end */
+    if (!b.failed && b.len >= 2 && b.p[b.len - 1] == '\n' &&
+        b.p[b.len - 2] == '\n')
+        b.p[--b.len] = '\0';
+    if (b.failed) {
+        rc = err_set(e, ERR_NOMEM, "out of memory rendering dhcpd.conf");
+        goto out;
+    }
+    *out = b.p;
+    if (len != NULL)
+        *len = b.len;
+    b.p = NULL;
+    rc = 0;
+out:
+    free(b.p);
+    free(scopes);
+    free(rels);
+    free(used);
+    free(pools);
+    return rc;
+}
