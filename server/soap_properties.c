@@ -48,6 +48,7 @@
 #include "app.h"
 #include "changelog.h"
 #include "core/ref.h"
+#include "core/render.h"
 #include "core/validate.h"
 #include "dhcp_pools.h"
 #include "dhcp_scopes.h"
@@ -65,7 +66,10 @@
 /* Longest saveComment. */
 #define COMMENT_MAX 4096
 /* Most properties of one object. */
-#define PROPS_MAX 8
+#define PROPS_MAX 10
+/* The unmanaged dhcpd.conf statements of a server (global) or a scope
+ * (inside its subnet): text kept verbatim in the rendered file. */
+#define STATEMENTS "unmanagedStatements"
 
 /* One object of any served type. */
 struct obj {
@@ -91,6 +95,7 @@ static const struct prop props[] = {
     {REF_DHCP_SERVER, "type", 0},
     {REF_DHCP_SERVER, "state", 0},
     {REF_DHCP_SERVER, "enabled", 1},
+    {REF_DHCP_SERVER, STATEMENTS, 1},
     {REF_RANGE, "name", 0},
     {REF_RANGE, "from", 0},
     {REF_RANGE, "to", 0},
@@ -105,6 +110,7 @@ static const struct prop props[] = {
     {REF_DHCP_SCOPE, "dhcpServerRef", 0},
     {REF_DHCP_SCOPE, "rangeRef", 0},
     {REF_DHCP_SCOPE, "failoverRelationship", 0},
+    {REF_DHCP_SCOPE, STATEMENTS, 1},
     {REF_DHCP_ADDRESS_POOL, "name", 1},
     {REF_DHCP_ADDRESS_POOL, "from", 1},
     {REF_DHCP_ADDRESS_POOL, "to", 1},
@@ -291,6 +297,7 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     struct app *app = app_of(soap);
     struct mm__ArrayOfProperty *arr, *custom = NULL;
     struct custom_list cl = {0};
+    char *statements = NULL;
     struct store_conn *c;
     struct obj o;
     struct err e;
@@ -308,6 +315,8 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     if (rc == 0)
         rc = store_prop_object(c, o.type, obj_id(&o), &cl.defs, &cl.ndefs,
                                &e);
+    if (rc == 0 && (o.type == REF_DHCP_SERVER || o.type == REF_DHCP_SCOPE))
+        rc = store_statements_get(c, o.type, obj_id(&o), &statements, &e);
     store_release(app->store, c);
     if (rc == 0)
         rc = custom_list_soap(soap, &cl, obj_id(&o), &custom, &e);
@@ -323,9 +332,11 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     if (rc == 0) {
         arr->__sizeproperty = 0;
         if (!(rq->onlyCustom != NULL &&
-              *rq->onlyCustom == xsd__boolean__true_))
-            rc = list_props(soap, &o, arr, &e);
+              *rq->onlyCustom == xsd__boolean__true_) &&
+            (rc = list_props(soap, &o, arr, &e)) == 0 && statements != NULL)
+            rc = put(soap, arr, STATEMENTS, statements, &e);
     }
+    free(statements);
     if (rc == 0 && custom != NULL) {
         memcpy(arr->property + arr->__sizeproperty, custom->property,
                (size_t)custom->__sizeproperty * sizeof(*arr->property));
@@ -601,6 +612,7 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
 {
     int n = rq->properties != NULL ? rq->properties->__sizeproperty : 0;
     struct custom_set cs = {0};
+    const char *statements = NULL;
     int rc;
 
     if ((rc = store_begin(c, e)) != 0)
@@ -618,9 +630,16 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
 
         if (!builtin_exact(o->type, name))
             rc = set_custom(&cs, o, name, p->value, e);
-        else if ((rc = check_prop(o->type, name, e)) == 0)
+        else if ((rc = check_prop(o->type, name, e)) != 0)
+            ;
+        else if (strcmp(name, STATEMENTS) == 0) {
+            statements = p->value != NULL ? p->value : "";
+            rc = render_check_statements(statements, e);
+        } else
             rc = apply(o, name, p->value, e);
     }
+    if (rc == 0 && statements != NULL)
+        rc = store_statements_set(c, o->type, obj_id(o), statements, e);
     if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0 &&
         (rc = save_custom(c, &cs, o,
                           rq->deleteUnspecified != NULL &&

@@ -1,6 +1,10 @@
 /* micetro-emu storage: SetProperties' writes (update.h). */
+#include <stdlib.h>
+#include <string.h>
+
 #include <libpq-fe.h>
 
+#include "../server/core/ref.h"
 #include "failover.h"
 #include "store_int.h"
 #include "update.h"
@@ -119,4 +123,57 @@ int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
                     (rc = pool_write(c, twin.scope_id, twin.id, p, e)) != 0))
         return rc;
     return pool_write(c, p->scope_id, p->id, p, e);
+}
+
+int store_statements_get(struct store_conn *c, int type, long long id,
+                         char **text, struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[1];
+    PGresult *r = NULL;
+    int rc;
+
+    *text = NULL;
+    if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
+        return err_set(e, ERR_INVALID, "objects of type %d have no "
+                                       "unmanaged statements", type);
+    params[0] = store_param_int(sid, id);
+    rc = store_exec(c,
+                    type == REF_DHCP_SERVER
+                        ? "SELECT unmanaged_statements FROM dhcp_servers "
+                          "WHERE id = $1::bigint"
+                        : "SELECT unmanaged_statements FROM dhcp_scopes "
+                          "WHERE id = $1::bigint",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = err_set(e, ERR_NOTFOUND, "object %lld does not exist", id);
+    else if (!PQgetisnull(r, 0, 0) &&
+             (*text = strdup(PQgetvalue(r, 0, 0))) == NULL)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    PQclear(r);
+    return rc;
+}
+
+int store_statements_set(struct store_conn *c, int type, long long id,
+                         const char *text, struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[2];
+
+    if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
+        return err_set(e, ERR_INVALID, "objects of type %d have no "
+                                       "unmanaged statements", type);
+    params[0] = store_param_int(sid, id);
+    params[1] = text != NULL && text[0] != '\0' ? text : NULL;
+    return update_one(c,
+                      type == REF_DHCP_SERVER
+                          ? "UPDATE dhcp_servers SET unmanaged_statements = "
+                            "$2, updated = now() WHERE id = $1::bigint"
+                          : "UPDATE dhcp_scopes SET unmanaged_statements = "
+                            "$2, updated = now() WHERE id = $1::bigint",
+                      2, params,
+                      type == REF_DHCP_SERVER ? "DHCP server" : "DHCP scope",
+                      id, e);
 }

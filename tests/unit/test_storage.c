@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "config.h"
 #include "migrate.h"
 #include "pgcluster.h"
 #include "store.h"
@@ -330,6 +331,106 @@ static void test_prepared(void)
     store_release(st, c);
 out:
     store_close(st);
+}
+
+/* A server's configuration read back from the tables and rendered:
+ * relationship roles and ports, scopes in address order with their pools,
+ * a disabled scope, statements, and the OMAPI key. */
+static void test_config(struct store *st)
+{
+    static const char setup[] =
+        "INSERT INTO dhcp_servers (name, address, type, omapi_key, "
+        "unmanaged_statements) VALUES "
+        "('cfg1.example.', '127.0.0.2', 'ISC', 'c2VjcmV0', "
+        "'default-lease-time 600;'), "
+        "('cfg2.example.', '127.0.0.3', 'ISC', NULL, NULL);"
+        "INSERT INTO ranges (cidr) VALUES ('10.77.1.0/24'), ('10.77.0.0/24');"
+        "INSERT INTO dhcp_failover (name, primary_id, secondary_id, mclt, "
+        "percentage, port, peer_port, load_balance_max_seconds, "
+        "max_response_delay, max_unacked_updates) SELECT 'cfg-fo', p.id, "
+        "s.id, 600, 50, 647, 847, 3, 30, 10 FROM dhcp_servers p, "
+        "dhcp_servers s WHERE p.name = 'cfg1.example.' "
+        "AND s.name = 'cfg2.example.';"
+        "INSERT INTO dhcp_scopes (range_id, server_id, name, enabled, "
+        "failover_id, unmanaged_statements) SELECT r.id, sv.id, r.name, "
+        "r.cidr = '10.77.1.0/24' OR sv.name = 'cfg1.example.', "
+        "(SELECT id FROM dhcp_failover WHERE name = 'cfg-fo'), "
+        "CASE WHEN r.cidr = '10.77.0.0/24' THEN 'option routers 10.77.0.1;' "
+        "END FROM ranges r, dhcp_servers sv WHERE r.cidr << '10.77.0.0/16' "
+        "AND sv.name LIKE 'cfg_.example.';"
+        "INSERT INTO dhcp_pools (scope_id, from_ip, to_ip) SELECT sc.id, "
+        "host(r.cidr + 100)::inet, host(r.cidr + 150)::inet FROM dhcp_scopes "
+        "sc JOIN ranges r ON r.id = sc.range_id WHERE r.cidr << "
+        "'10.77.0.0/16';";
+    struct store_config *cfg = NULL, *cfg2 = NULL;
+    struct store_conn *c;
+    char id[32], *text = NULL, *text2 = NULL;
+    size_t len;
+    struct err e;
+    int rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    rc = store_exec_script(c, setup, &e);
+    CHECK(rc >= 0, "config setup: %s", e.msg);
+    rc = store_query_text(c,
+                          "SELECT id FROM dhcp_servers WHERE name = "
+                          "'cfg1.example.'",
+                          0, NULL, id, sizeof(id), &e);
+    CHECK(rc == 1, "server id: %s", e.msg);
+    rc = store_config_load(c, atoll(id), 7911, &cfg, &e);
+    CHECK(rc == 0, "load: %s", e.msg);
+    if (rc == 0) {
+        CHECK(cfg->model.nrelationships == 1 &&
+                  cfg->rels[0].role == RENDER_PRIMARY &&
+                  cfg->rels[0].port == 647 && cfg->rels[0].peer_port == 847 &&
+                  cfg->rels[0].address == 0x7f000002u &&
+                  cfg->rels[0].peer_address == 0x7f000003u,
+              "the primary's side of the relationship");
+        CHECK(cfg->model.nscopes == 2 &&
+                  cfg->scopes[0].network == 0x0a4d0000u &&
+                  cfg->scopes[1].network == 0x0a4d0100u &&
+                  cfg->scopes[0].npools == 1 && cfg->scopes[1].npools == 1 &&
+                  cfg->scopes[0].pools[0].from == 0x0a4d0064u &&
+                  cfg->scopes[0].failover == 0,
+              "scopes by address with their pools");
+        rc = render_config(&cfg->model, &text, &len, &e);
+        CHECK(rc == 0, "render: %s", e.msg);
+        CHECK(rc == 0 && strstr(text, "failover peer \"cfg-fo\" {") != NULL &&
+                  strstr(text, "  primary;") != NULL &&
+                  strstr(text, "default-lease-time 600;") != NULL &&
+                  strstr(text, "option routers 10.77.0.1;") != NULL &&
+                  strstr(text, "omapi-port 7911;") != NULL &&
+                  strstr(text, "c2VjcmV0") != NULL &&
+                  strstr(text, "range 10.77.1.100 10.77.1.150;") != NULL,
+              "rendered primary:\n%s", text != NULL ? text : "");
+    }
+    rc = store_query_text(c,
+                          "SELECT id FROM dhcp_servers WHERE name = "
+                          "'cfg2.example.'",
+                          0, NULL, id, sizeof(id), &e);
+    rc = store_config_load(c, atoll(id), 7911, &cfg2, &e);
+    CHECK(rc == 0, "load secondary: %s", e.msg);
+    if (rc == 0) {
+        CHECK(cfg2->rels[0].role == RENDER_SECONDARY &&
+                  cfg2->rels[0].port == 847 && cfg2->rels[0].peer_port == 647 &&
+                  cfg2->model.omapi_port == 0 && !cfg2->scopes[0].enabled,
+              "the secondary's side, no OMAPI without a key, disabled scope");
+        rc = render_config(&cfg2->model, &text2, &len, &e);
+        CHECK(rc == 0 && strstr(text2, "  secondary;") != NULL &&
+                  strstr(text2, "mclt") == NULL,
+              "rendered secondary: %s\n%s", e.msg, text2 ? text2 : "");
+    }
+    store_config_free(cfg);
+    CHECK(store_config_load(c, 999999999, 7911, &cfg, &e) == ERR_NOTFOUND &&
+              cfg == NULL,
+          "unknown server");
+    free(text);
+    free(text2);
+    store_config_free(cfg2);
+    store_release(st, c);
 }
 
 static void test_pool(void)
@@ -772,6 +873,7 @@ int main(void)
     test_exec_mapping(st);
     test_prepared();
     test_pool();
+    test_config(st);
 
     /* a second start on a running cluster reuses it */
     pc2 = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);

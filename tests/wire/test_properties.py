@@ -196,6 +196,49 @@ class PropertiesTest(et.ZeepCase):
              et.USER, "modify"]])
 
 
+class UnmanagedStatementsTest(PropertiesTest):
+    """unmanagedStatements of servers and scopes: dhcpd.conf text kept
+    verbatim, checked so that it cannot escape its block."""
+
+    def test_round_trip_and_clear(self):
+        text = ('option domain-name "example.com";\n'
+                'class "voip" { match if substring (option vendor-class-identifier, 0, 4) '
+                '= "SIP/"; }  # phones\n')
+        self.set(self.srv, {"unmanagedStatements": text})
+        self.assertEqual(self.get(self.srv)["unmanagedStatements"], text)
+        self.set(self.sc, {"unmanagedStatements": "option routers %s;" % self.ip(1)})
+        self.assertEqual(self.get(self.sc)["unmanagedStatements"],
+                         "option routers %s;" % self.ip(1))
+        self.set(self.srv, {"unmanagedStatements": ""})
+        self.assertNotIn("unmanagedStatements", self.get(self.srv))
+        self.assertNotIn("unmanagedStatements", self.get(self.p1))
+
+    def test_refused_with_nothing_changed(self):
+        self.set(self.sc, {"unmanagedStatements": "option routers %s;" % self.ip(1)})
+        for bad, what in (("} subnet 10.9.9.0 netmask 255.255.255.0 {", "line 1"),
+                          ("option routers 10.0.0.1", "terminated"),
+                          ('option domain-name "x;', "string"),
+                          ("option a 1; {", "brace")):
+            with self.subTest(bad=bad):
+                before = self.get(self.sc)
+                self.client_fault(self.set, self.sc, {"unmanagedStatements": bad,
+                                                      "description": "changed"})
+                self.assertEqual(self.get(self.sc), before)
+        self.client_fault(self.set, self.p1, {"unmanagedStatements": "x;"},
+                          text="unknown property")
+
+    def test_change_queues_the_server(self):
+        et.need_local(self)
+        sid = et.ref_id(self.srv)
+
+        def generation():
+            rows = EMU.sql("SELECT generation FROM config_jobs WHERE server_id = :'v1'", sid)
+            return int(rows[0][0]) if rows else 0
+        before = generation()
+        self.set(self.sc, {"unmanagedStatements": "default-lease-time 600;"})
+        self.assertGreater(generation(), before)
+
+
 class CustomPropertiesTest(PropertiesTest):
     """Custom properties: definitions per object type, values on objects.
     Every definition a test makes is removed again (they are global to a
