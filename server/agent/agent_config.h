@@ -1,0 +1,62 @@
+/* micetro-dhcp-agent: command line, configuration file and environment.
+ *
+ * Every limit the agent enforces lives here with an explicit default.
+ * Settings come from flags and/or a key=value file (--config FILE; a key
+ * is a flag's name without the dashes, later settings win); the secret
+ * from --secret-file or the environment variable MICETRO_AGENT_SECRET.
+ */
+#ifndef MICETRO_AGENT_CONFIG_H
+#define MICETRO_AGENT_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define AGENT_MAX_INTERFACES 16
+#define AGENT_MAX_PATH 1024
+#define AGENT_MAX_SECRET 1024
+
+struct agent_config {
+    char listen_host[256];
+    int listen_port;
+    char dhcpd_conf[AGENT_MAX_PATH];   /* the live dhcpd.conf */
+    char lease_file[AGENT_MAX_PATH];
+    char pid_file[AGENT_MAX_PATH];
+    char dhcpd[AGENT_MAX_PATH];        /* the dhcpd binary */
+    char interfaces[AGENT_MAX_INTERFACES][64];
+    int n_interfaces;
+    char start_cmd[AGENT_MAX_PATH];    /* "" = supervise dhcpd as a child */
+    char stop_cmd[AGENT_MAX_PATH];
+    char secret[AGENT_MAX_SECRET + 1];
+    size_t secret_len;
+    /* dhcpd handling */
+    int settle_ms;         /* dhcpd must stay alive this long after start */
+    int omapi_wait_ms;     /* with a peer: OMAPI must answer within this */
+    int stop_timeout_ms;   /* SIGTERM, then SIGKILL after this */
+    int test_timeout_ms;   /* dhcpd -t / start / stop commands */
+    int omapi_timeout_ms;  /* one GetFailoverState OMAPI call */
+    size_t max_output_bytes; /* dhcpd output kept per run */
+    /* wire limits */
+    size_t max_message_bytes; /* request body */
+    long max_string_bytes;    /* one string (the config) */
+    unsigned max_depth;
+    size_t max_elements;
+    size_t max_head_bytes;
+    int max_headers;
+    int recv_timeout_s;
+    int send_timeout_s;
+    int message_timeout_s;
+    int keepalive_timeout_s;
+    int max_keepalive_requests;
+    int max_connections;
+    int listen_backlog;
+    int shutdown_grace_s;
+    int verbose;
+};
+
+/* Fills c from argv, the --config file and the environment.  Returns 0 to
+ * go on, 1 when the program should exit successfully (--help printed),
+ * -1 on a usage error (message printed to stderr). */
+int agent_config_parse(struct agent_config *c, int argc, char **argv);
+
+#endif

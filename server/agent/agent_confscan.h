@@ -1,0 +1,25 @@
+/* micetro-dhcp-agent: what the agent needs to know from a dhcpd.conf.
+ *
+ * Pure: a tokenizer for dhcpd.conf (comments, quoted strings, braces) that
+ * picks out the global `omapi-port N;`, the `key NAME { algorithm A;
+ * secret "B64"; }` blocks, `omapi-key NAME;` and whether any top-level
+ * `failover peer "NAME" { ... }` is declared.  Nothing else is judged:
+ * dhcpd -t does that.
+ */
+#ifndef MICETRO_AGENT_CONFSCAN_H
+#define MICETRO_AGENT_CONFSCAN_H
+
+#include <stddef.h>
+
+struct agent_confscan {
+    int omapi_port;          /* 0 when absent */
+    int has_peer;            /* a failover peer is declared */
+    char key_name[128];      /* the omapi-key, "" when none */
+    char key_algorithm[64];  /* of that key */
+    char key_secret[512];    /* base64, of that key ("" when not found) */
+};
+
+/* Scans text[0..len).  Always succeeds; what it cannot read stays empty. */
+void agent_confscan(const char *text, size_t len, struct agent_confscan *out);
+
+#endif

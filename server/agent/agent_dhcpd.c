@@ -1,0 +1,626 @@
+/* micetro-dhcp-agent: running dhcpd (see agent_dhcpd.h). */
+#include "agent_dhcpd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_log.h"
+
+#define POLL_STEP_MS 10
+#define TAIL_BYTES 2048           /* dhcpd output kept for error messages */
+#define MAX_ARGS (16 + AGENT_MAX_INTERFACES)
+
+struct agent_dhcpd {
+    const struct agent_config *cfg;
+    pid_t pid;            /* supervised child, 0 when none */
+    int exit_status;      /* of the last child, as from waitpid */
+    int exited;
+    pthread_t logger;
+    int logger_running;
+    int logger_fd;        /* read end of the child's output pipe */
+    pthread_mutex_t mu;   /* guards tail */
+    char tail[TAIL_BYTES];
+    size_t tail_len;
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* In a forked child: stdin from /dev/null, stdout and stderr to fd out,
+ * default signal dispositions, then exec.  Async-signal-safe only. */
+static void child_exec(int out, char *const argv[])
+{
+    struct sigaction sa;
+    sigset_t none;
+    int null = open("/dev/null", O_RDONLY);
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (null >= 0)
+        dup2(null, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+/* Runs argv with output captured into *out (at most max bytes kept),
+ * killing it after timeout_ms.  *status gets the waitpid status.
+ * Returns 0, or ERR_SYS when it could not run or timed out. */
+static int run_capture(char *const argv[], int timeout_ms, size_t max,
+                       char **out, int *status, struct err *e)
+{
+    int p[2] = {-1, -1}, rc = 0, timed_out = 0;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    long long deadline = now_ms() + timeout_ms;
+    pid_t pid;
+
+    *out = NULL;
+    if (buf == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        free(buf);
+        return err_set(e, ERR_SYS, "pipe: %s", strerror(errno));
+    }
+    pid = fork();
+    if (pid < 0) {
+        rc = err_set(e, ERR_SYS, "fork: %s", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+        free(buf);
+        return rc;
+    }
+    if (pid == 0)
+        child_exec(p[1], argv);
+    close(p[1]);
+    for (;;) {
+        long long left = deadline - now_ms();
+        struct pollfd pf = {.fd = p[0], .events = POLLIN};
+        char chunk[4096];
+        ssize_t n;
+
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        if (poll(&pf, 1, (int)left) <= 0)
+            continue;
+        n = read(p[0], chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (len + (size_t)n + 1 > cap && cap < max + 1) {
+            size_t ncap = cap;
+            while (ncap < len + (size_t)n + 1 && ncap < max + 1)
+                ncap *= 2;
+            if (ncap > max + 1)
+                ncap = max + 1;
+            char *nb = realloc(buf, ncap);
+            if (nb != NULL) {
+                buf = nb;
+                cap = ncap;
+            }
+        }
+        size_t room = cap - 1 - len;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        memcpy(buf + len, chunk, take);
+        len += take;
+    }
+    close(p[0]);
+    if (timed_out)
+        kill(pid, SIGKILL);
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+        ;
+    buf[len] = '\0';
+    *out = buf;
+    if (timed_out)
+        rc = err_set(e, ERR_SYS, "\"%s\" did not finish within %d ms",
+                     argv[0], timeout_ms);
+    else if (WIFEXITED(*status) && WEXITSTATUS(*status) == 127)
+        rc = err_set(e, ERR_SYS, "cannot run \"%s\"", argv[0]);
+    return rc;
+}
+
+int agent_dhcpd_test(const struct agent_config *cfg, const char *conf,
+                     char **out, struct err *e)
+{
+    char *argv[] = {(char *)cfg->dhcpd, "-t", "-cf", (char *)conf, NULL};
+    int status = 0, rc;
+
+    rc = run_capture(argv, cfg->test_timeout_ms, cfg->max_output_bytes, out,
+                     &status, e);
+    if (rc)
+        return rc;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status))
+        return err_set(e, ERR_INVALID, "dhcpd rejected the configuration");
+    return err_set(e, ERR_SYS, "dhcpd -t died with signal %d",
+                   WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+char *agent_dhcpd_error_lines(const char *output)
+{
+    static const char *const banner[] = {
+        "Internet Systems Consortium DHCP Server", "Copyright ",
+        "All rights reserved.", "For info, please visit", NULL};
+    static const char *const boiler[] = {
+        "If you think you have received this message due to a bug rather",
+        "than a configuration issue please read the section on submitting",
+        "bugs on either our web page at www.isc.org or in the README file",
+        "before submitting a bug.  These pages explain the proper",
+        "process and the information we find helpful for debugging.", NULL};
+    size_t n = strlen(output), o = 0;
+    char *res = malloc(n + 1);
+    const char *p = output;
+
+    if (res == NULL)
+        return NULL;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t l = eol ? (size_t)(eol - p) : strlen(p);
+        int drop = 0;
+
+        for (int i = 0; banner[i] && !drop; i++)
+            drop = strncmp(p, banner[i], strlen(banner[i])) == 0;
+        for (int i = 0; boiler[i] && !drop; i++)
+            drop = l == strlen(boiler[i]) && strncmp(p, boiler[i], l) == 0;
+        if (!drop && l == 0)
+            drop = o == 0 || (o >= 2 && res[o - 2] == '\n'); /* blanks */
+        if (!drop) {
+            memcpy(res + o, p, l);
+            o += l;
+            res[o++] = '\n';
+        }
+        p += l + (eol ? 1 : 0);
+    }
+    while (o > 0 && res[o - 1] == '\n')
+        o--;
+    res[o] = '\0';
+    return res;
+}
+
+struct agent_dhcpd *agent_dhcpd_new(const struct agent_config *cfg,
+                                    struct err *e)
+{
+    struct agent_dhcpd *d = calloc(1, sizeof(*d));
+
+    if (d == NULL) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    d->cfg = cfg;
+    pthread_mutex_init(&d->mu, NULL);
+    return d;
+}
+
+/* Copies a supervised dhcpd's output to our stderr, keeping its tail. */
+static void *logger_main(void *arg)
+{
+    struct agent_dhcpd *d = arg;
+    int fd = d->logger_fd; /* set before the thread was created */
+    char buf[4096], line[1024];
+    size_t ll = 0;
+
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        pthread_mutex_lock(&d->mu);
+        for (ssize_t i = 0; i < n; i++) {
+            if (d->tail_len == TAIL_BYTES) {
+                memmove(d->tail, d->tail + TAIL_BYTES / 2, TAIL_BYTES / 2);
+                d->tail_len = TAIL_BYTES / 2;
+            }
+            d->tail[d->tail_len++] = buf[i];
+        }
+        pthread_mutex_unlock(&d->mu);
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] == '\n' || ll == sizeof(line) - 1) {
+                line[ll] = '\0';
+                agent_log("dhcpd: %s", line);
+                ll = 0;
+                if (buf[i] == '\n')
+                    continue;
+            }
+            line[ll++] = buf[i];
+        }
+    }
+    if (ll > 0) {
+        line[ll] = '\0';
+        agent_log("dhcpd: %s", line);
+    }
+    close(fd);
+    return NULL;
+}
+
+/* The last meaningful lines of dhcpd's output since its start (banner,
+ * bug-report paragraph and the final "exiting." dropped), at most max
+ * bytes, newlines shown as " | ". */
+static void tail_lines(struct agent_dhcpd *d, char *dst, size_t max)
+{
+    char raw[TAIL_BYTES + 1], *lines;
+    size_t n, start = 0;
+
+    pthread_mutex_lock(&d->mu);
+    memcpy(raw, d->tail, d->tail_len);
+    raw[d->tail_len] = '\0';
+    pthread_mutex_unlock(&d->mu);
+    dst[0] = '\0';
+    lines = agent_dhcpd_error_lines(raw);
+    if (lines == NULL)
+        return;
+    n = strlen(lines);
+    if (n >= 8 && strcmp(lines + n - 8, "exiting.") == 0)
+        lines[n -= 8] = '\0';
+    while (n > 0 && lines[n - 1] == '\n')
+        lines[--n] = '\0';
+    if (n > max - 1) { /* keep the end, from a line start */
+        start = n - (max - 1);
+        while (start < n && lines[start - 1] != '\n')
+            start++;
+    }
+    for (size_t i = start, o = 0; i <= n && o + 4 < max; i++) {
+        if (lines[i] == '\n' && i > 0 && lines[i - 1] == '\n')
+            continue; /* blank line */
+        if (lines[i] == '\n') {
+            memcpy(dst + o, " | ", 3);
+            o += 3;
+        } else {
+            dst[o++] = lines[i];
+        }
+        dst[o] = '\0';
+    }
+    free(lines);
+}
+
+static void reap(struct agent_dhcpd *d, int status)
+{
+    d->pid = 0;
+    d->exited = 1;
+    d->exit_status = status;
+    if (d->logger_running) {
+        pthread_join(d->logger, NULL);
+        d->logger_running = 0;
+    }
+}
+
+/* 1 when pid exists and is not a zombie (a dead process that is not our
+ * child can linger as a zombie until its new parent reaps it). */
+static int alive(pid_t pid)
+{
+    char path[64], buf[256], *rp;
+    int fd;
+    ssize_t n;
+
+    if (kill(pid, 0) != 0 && errno != EPERM)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno != ENOENT;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 1;
+    buf[n] = '\0';
+    rp = strrchr(buf, ')');
+    return !(rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'));
+}
+
+/* Reads the pid in the pid file, 0 when none or not alive. */
+static int pidfile_pid(const struct agent_config *cfg)
+{
+    char buf[32];
+    int fd = open(cfg->pid_file, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+    long pid;
+
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    pid = strtol(buf, NULL, 10);
+    if (pid <= 1 || pid > 1 << 22)
+        return 0;
+    return alive((pid_t)pid) ? (int)pid : 0;
+}
+
+int agent_dhcpd_pid(struct agent_dhcpd *d)
+{
+    int status;
+
+    if (d->cfg->start_cmd[0])
+        return pidfile_pid(d->cfg);
+    if (d->pid > 0 && waitpid(d->pid, &status, WNOHANG) == d->pid)
+        reap(d, status);
+    return d->pid;
+}
+
+static int run_shell(struct agent_dhcpd *d, const char *cmd, struct err *e)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+    char *out = NULL;
+    int status = 0, rc;
+
+    rc = run_capture(argv, d->cfg->test_timeout_ms, d->cfg->max_output_bytes,
+                     &out, &status, e);
+    if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        for (size_t n = strlen(out); n > 0 && out[n - 1] == '\n'; n--)
+            out[n - 1] = '\0';
+        rc = err_set(e, ERR_SYS, "\"%s\" failed (status %d): %.160s", cmd,
+                     WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    }
+    free(out);
+    return rc;
+}
+
+int agent_dhcpd_start(struct agent_dhcpd *d, struct err *e)
+{
+    const struct agent_config *cfg = d->cfg;
+    char *argv[MAX_ARGS];
+    int argc = 0, p[2], fd;
+    pid_t pid;
+
+    pthread_mutex_lock(&d->mu);
+    d->tail_len = 0;
+    pthread_mutex_unlock(&d->mu);
+    d->exited = 0;
+    if (cfg->start_cmd[0])
+        return run_shell(d, cfg->start_cmd, e);
+    if (agent_dhcpd_pid(d) > 0)
+        return err_set(e, ERR_INTERNAL, "dhcpd is already running");
+    /* the lease file is never touched; only created when missing */
+    fd = open(cfg->lease_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        close(fd);
+        agent_log("created empty lease file \"%s\"", cfg->lease_file);
+    } else if (errno != EEXIST) {
+        return err_set(e, ERR_SYS, "cannot create lease file \"%s\": %s",
+                       cfg->lease_file, strerror(errno));
+    }
+    argv[argc++] = (char *)cfg->dhcpd;
+    argv[argc++] = "-f";
+    argv[argc++] = "-d";
+    argv[argc++] = "-cf";
+    argv[argc++] = (char *)cfg->dhcpd_conf;
+    argv[argc++] = "-lf";
+    argv[argc++] = (char *)cfg->lease_file;
+    argv[argc++] = "-pf";
+    argv[argc++] = (char *)cfg->pid_file;
+    for (int i = 0; i < cfg->n_interfaces; i++)
+        argv[argc++] = (char *)cfg->interfaces[i];
+    argv[argc] = NULL;
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return err_set(e, ERR_SYS, "pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return err_set(e, ERR_SYS, "fork: %s", strerror(errno));
+    }
+    if (pid == 0)
+        child_exec(p[1], argv);
+    close(p[1]);
+    d->pid = pid;
+    d->logger_fd = p[0];
+    if (pthread_create(&d->logger, NULL, logger_main, d) == 0)
+        d->logger_running = 1;
+    else
+        close(p[0]); /* dhcpd gets SIGPIPE when it writes: seen as a death */
+    agent_log("started dhcpd, pid %d", (int)pid);
+    return 0;
+}
+
+/* Waits (polling) for pid to be gone; for our child, reaps it. */
+static int wait_gone(struct agent_dhcpd *d, pid_t pid, int child,
+                     long long deadline)
+{
+    int status;
+
+    for (;;) {
+        if (child) {
+            pid_t r = waitpid(pid, &status, WNOHANG);
+            if (r == pid || (r < 0 && errno == ECHILD)) {
+                reap(d, status);
+                return 1;
+            }
+        } else if (!alive(pid)) {
+            return 1;
+        }
+        if (now_ms() >= deadline)
+            return 0;
+        sleep_ms(POLL_STEP_MS);
+    }
+}
+
+static void terminate(struct agent_dhcpd *d, pid_t pid, int child)
+{
+    kill(pid, SIGTERM);
+    if (wait_gone(d, pid, child, now_ms() + d->cfg->stop_timeout_ms))
+        return;
+    agent_log("dhcpd pid %d ignored SIGTERM for %d ms: SIGKILL", (int)pid,
+              d->cfg->stop_timeout_ms);
+    kill(pid, SIGKILL);
+    if (child) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        reap(d, status);
+    } else {
+        wait_gone(d, pid, 0, now_ms() + d->cfg->stop_timeout_ms);
+    }
+}
+
+int agent_dhcpd_stop(struct agent_dhcpd *d, struct err *e)
+{
+    if (d->cfg->start_cmd[0])
+        return run_shell(d, d->cfg->stop_cmd, e);
+    if (agent_dhcpd_pid(d) == 0)
+        return 0;
+    terminate(d, d->pid, 1);
+    agent_log("stopped dhcpd");
+    return 0;
+}
+
+/* 1 when a TCP connect to 127.0.0.1:port succeeds within ms. */
+static int port_answers(int port, int ms)
+{
+    struct sockaddr_in a = {0};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int ok = 0, soerr = 0;
+    socklen_t sl = sizeof(soerr);
+
+    if (fd < 0)
+        return 0;
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
+        ok = 1;
+    } else if (errno == EINPROGRESS) {
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        if (poll(&p, 1, ms) == 1
+            && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0
+            && soerr == 0)
+            ok = 1;
+    }
+    close(fd);
+    return ok;
+}
+
+int agent_dhcpd_wait_ready(struct agent_dhcpd *d, int omapi_port,
+                           struct err *e)
+{
+    const struct agent_config *cfg = d->cfg;
+    long long start = now_ms(), settled = start + cfg->settle_ms;
+    long long deadline = start + (omapi_port > 0 && cfg->omapi_wait_ms
+                                  > cfg->settle_ms ? cfg->omapi_wait_ms
+                                                   : cfg->settle_ms);
+    int omapi_ok = omapi_port <= 0;
+    char tail[120];
+
+    for (;;) {
+        long long t = now_ms();
+        if (agent_dhcpd_pid(d) == 0) {
+            if (cfg->start_cmd[0] && t < settled) {
+                sleep_ms(POLL_STEP_MS); /* pid file may come late */
+                continue;
+            }
+            tail_lines(d, tail, sizeof(tail));
+            if (cfg->start_cmd[0])
+                return err_set(e, ERR_SYS, "dhcpd is not running after "
+                               "\"%s\" (no live pid in \"%s\")",
+                               cfg->start_cmd, cfg->pid_file);
+            return err_set(e, ERR_SYS, "dhcpd exited (%s %d) %lld ms after "
+                           "start: %s",
+                           WIFSIGNALED(d->exit_status) ? "signal" : "status",
+                           WIFSIGNALED(d->exit_status)
+                               ? WTERMSIG(d->exit_status)
+                               : WEXITSTATUS(d->exit_status),
+                           t - start, tail);
+        }
+        if (!omapi_ok)
+            omapi_ok = port_answers(omapi_port, 100);
+        if (omapi_ok && t >= settled)
+            return 0;
+        if (t >= deadline)
+            return err_set(e, ERR_SYS, "dhcpd runs but OMAPI port %d did not "
+                           "answer within %d ms", omapi_port,
+                           cfg->omapi_wait_ms);
+        sleep_ms(POLL_STEP_MS);
+    }
+}
+
+int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped,
+                            struct err *e)
+{
+    char path[64], cmd[8192];
+    int pid, fd, match = 0;
+    ssize_t n;
+
+    *stopped = 0;
+    if (d->cfg->start_cmd[0])
+        return 0;
+    pid = pidfile_pid(d->cfg);
+    if (pid <= 0)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, cmd, sizeof(cmd) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    cmd[n] = '\0';
+    /* NUL-separated arguments: "-cf" followed by our file */
+    for (char *p = cmd; p < cmd + n; p += strlen(p) + 1) {
+        if (strcmp(p, "-cf") == 0 && p + 4 < cmd + n
+            && strcmp(p + 4, d->cfg->dhcpd_conf) == 0)
+            match = 1;
+    }
+    if (!match)
+        return 0;
+    agent_log("stopping dhcpd pid %d left running on \"%s\"", pid,
+              d->cfg->dhcpd_conf);
+    terminate(d, (pid_t)pid, 0);
+    if (alive((pid_t)pid))
+        return err_set(e, ERR_SYS, "cannot stop dhcpd pid %d", pid);
+    /* it may linger as a zombie until its new parent reaps it, and dhcpd
+     * takes a pid file naming a zombie for a running server */
+    if (unlink(d->cfg->pid_file) != 0 && errno != ENOENT)
+        return err_set(e, ERR_SYS, "cannot remove pid file \"%s\": %s",
+                       d->cfg->pid_file, strerror(errno));
+    *stopped = pid;
+    return 0;
+}
+
+void agent_dhcpd_free(struct agent_dhcpd *d)
+{
+    struct err e;
+
+    if (d == NULL)
+        return;
+    if (!d->cfg->start_cmd[0])
+        agent_dhcpd_stop(d, &e);
+    pthread_mutex_destroy(&d->mu);
+    free(d);
+}

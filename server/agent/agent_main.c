@@ -1,0 +1,76 @@
+/* micetro-dhcp-agent: installs dhcpd.conf files pushed over SOAP (see
+ * wsdl/agent.wsdl) and reports the failover state of the local ISC dhcpd.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * main: parses the configuration, cleans up after an earlier agent,
+ * starts dhcpd on the live file when there is one, serves until
+ * SIGTERM/SIGINT, then stops a supervised dhcpd.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent_config.h"
+#include "agent_httpd.h"
+#include "agent_log.h"
+#include "agent_service.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    static struct agent_config cfg;
+    struct agent_service *svc = NULL;
+    struct agent_httpd *h = NULL;
+    struct err e;
+    int rc, status = 1;
+
+    rc = agent_config_parse(&cfg, argc, argv);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    install_signals();
+    /* listen first: a second agent on the same port fails before it
+     * touches dhcpd */
+    h = agent_httpd_new(&cfg, NULL, &stop_flag, &e);
+    if (h == NULL) {
+        agent_log("%s", e.msg);
+        goto out;
+    }
+    svc = agent_service_new(&cfg, &e);
+    if (svc == NULL) {
+        agent_log("%s", e.msg);
+        goto out;
+    }
+    agent_httpd_set_service(h, svc);
+    agent_log("listening on %s:%d (SOAP at /agent, WSDL at /agent?wsdl); "
+              "dhcpd.conf \"%s\", %s", cfg.listen_host, agent_httpd_port(h),
+              cfg.dhcpd_conf,
+              cfg.start_cmd[0] ? "dhcpd run by --start-cmd/--stop-cmd"
+                               : "dhcpd supervised as a child");
+    status = agent_httpd_run(h) == 0 ? 0 : 1;
+    agent_log("stopping");
+out:
+    agent_httpd_free(h);
+    agent_service_free(svc);
+    explicit_bzero(cfg.secret, sizeof(cfg.secret));
+    return status;
+}

@@ -1,0 +1,203 @@
+/* micetro-dhcp-agent: SOAP operations and faults (see agent_soap.h). */
+#include "agent_soap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agH.h"
+#include "AgentSoap.nsmap"
+
+#include "agent_httpd.h"
+#include "agent_service.h"
+#include "omapi_client.h"
+
+#define AG_NS "urn:micetro-emu:agent"
+#define MAX_NAME 64 /* failover relationship names, as OMAPI takes them */
+
+/* XML-escapes s into dst (always NUL-terminated, truncated to fit). */
+static void xml_escape(char *dst, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    for (; *s && o + 7 < size; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '&': rep = "&amp;"; break;
+        case '"': rep = "&quot;"; break;
+        default: break;
+        }
+        if (rep) {
+            memcpy(dst + o, rep, strlen(rep));
+            o += strlen(rep);
+        } else {
+            dst[o++] = *s;
+        }
+    }
+    dst[o] = '\0';
+}
+
+int agent_soap_fault(struct soap *soap, int code, const char *msg)
+{
+    char detail[128];
+    const char *m, *d;
+
+    snprintf(detail, sizeof(detail),
+             "<ag:errorCode xmlns:ag=\"" AG_NS "\">%d</ag:errorCode>",
+             code < 0 ? -code : code);
+    m = soap_strdup(soap, msg && msg[0] ? msg : "internal error");
+    d = soap_strdup(soap, detail);
+    if (err_is_client(code))
+        return soap_sender_fault(soap, m, d);
+    return soap_receiver_fault(soap, m, d);
+}
+
+size_t agent_soap_fault_envelope(char *buf, size_t size, int code,
+                                 const char *msg)
+{
+    char esc[600];
+    int n;
+
+    xml_escape(esc, sizeof(esc), msg);
+    n = snprintf(buf, size,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<SOAP-ENV:Envelope xmlns:SOAP-ENV="
+        "\"http://schemas.xmlsoap.org/soap/envelope/\">"
+        "<SOAP-ENV:Body><SOAP-ENV:Fault>"
+        "<faultcode>SOAP-ENV:%s</faultcode>"
+        "<faultstring>%s</faultstring><detail>"
+        "<ag:errorCode xmlns:ag=\"" AG_NS "\">%d</ag:errorCode>"
+        "</detail></SOAP-ENV:Fault></SOAP-ENV:Body>"
+        "</SOAP-ENV:Envelope>\n",
+        err_is_client(code) ? "Client" : "Server", esc,
+        code < 0 ? -code : code);
+    if (n < 0)
+        return 0;
+    return (size_t)n < size ? (size_t)n : size - 1;
+}
+
+static int from_err(struct soap *soap, const struct err *e)
+{
+    return agent_soap_fault(soap, e->code, e->msg);
+}
+
+/* Checks the secret every request starts with; 0 or the fault. */
+static int check_secret(struct soap *soap, const char *secret)
+{
+    if (secret == NULL
+        || !agent_service_secret_ok(agent_httpd_service(soap), secret,
+                                    strlen(secret)))
+        return agent_soap_fault(soap, ERR_AUTH, "invalid agent secret");
+    return SOAP_OK;
+}
+
+int __ag__PutConfig(struct soap *soap, struct _ag__PutConfig *in,
+                    struct _ag__PutConfigResponse *out)
+{
+    struct agent_put_result r;
+    struct err e;
+    int rc;
+
+    rc = check_secret(soap, in->secret);
+    if (rc)
+        return rc;
+    if (in->config == NULL)
+        return agent_soap_fault(soap, ERR_INVALID, "config is missing");
+    rc = agent_service_put(agent_httpd_service(soap), in->config,
+                           strlen(in->config), in->replacesHash, &r, &e);
+    if (rc == ERR_INVALID && r.rejected != NULL) {
+        size_t n = strlen(r.rejected) + 64;
+        char *msg = soap_malloc(soap, n);
+        if (msg != NULL)
+            snprintf(msg, n, "dhcpd rejected the configuration:\n%s",
+                     r.rejected);
+        rc = agent_soap_fault(soap, ERR_INVALID,
+                              msg ? msg : "dhcpd rejected the configuration");
+    } else if (rc) {
+        rc = from_err(soap, &e);
+    } else {
+        out->hash = soap_strdup(soap, r.hash);
+        out->dhcpdOutput = soap_strdup(soap, r.output ? r.output : "");
+        if (out->hash == NULL || out->dhcpdOutput == NULL)
+            rc = agent_soap_fault(soap, ERR_NOMEM, "out of memory");
+    }
+    free(r.output);
+    free(r.rejected);
+    return rc;
+}
+
+int __ag__GetConfig(struct soap *soap, struct _ag__GetConfig *in,
+                    struct _ag__GetConfigResponse *out)
+{
+    char hash[AGENT_HASH_HEX], *text = NULL;
+    size_t len = 0;
+    struct err e;
+    int rc = check_secret(soap, in->secret);
+
+    if (rc)
+        return rc;
+    rc = agent_service_get(agent_httpd_service(soap), &text, &len, hash, &e);
+    if (rc == ERR_NOTFOUND)
+        return SOAP_OK; /* no live file: both omitted */
+    if (rc)
+        return from_err(soap, &e);
+    out->config = soap_strdup(soap, text);
+    out->hash = soap_strdup(soap, hash);
+    free(text);
+    if (out->config == NULL || out->hash == NULL)
+        return agent_soap_fault(soap, ERR_NOMEM, "out of memory");
+    return SOAP_OK;
+}
+
+int __ag__GetFailoverState(struct soap *soap,
+                           struct _ag__GetFailoverState *in,
+                           struct _ag__GetFailoverStateResponse *out)
+{
+    struct omapi_failover_state st;
+    struct err e;
+    int rc = check_secret(soap, in->secret);
+    size_t n;
+
+    if (rc)
+        return rc;
+    n = in->name ? strlen(in->name) : 0;
+    if (n == 0 || n > MAX_NAME)
+        return agent_soap_fault(soap, ERR_INVALID, "name must be 1 to 64 "
+                                "bytes long");
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)in->name[i] < 0x20 || in->name[i] == 0x7f)
+            return agent_soap_fault(soap, ERR_INVALID, "name contains a "
+                                    "control character");
+    memset(&st, 0, sizeof(st));
+    rc = agent_service_failover_state(agent_httpd_service(soap), in->name,
+                                      &st, &e);
+    if (rc)
+        return from_err(soap, &e);
+    out->found = st.found ? xsd__boolean__true_ : xsd__boolean__false_;
+    out->localStateCode = st.found ? st.local_state : 0;
+    out->partnerStateCode = st.found ? st.partner_state : 0;
+    out->localState = soap_strdup(
+        soap, st.found ? omapi_state_name(st.local_state) : "");
+    out->partnerState = soap_strdup(
+        soap, st.found ? omapi_state_name(st.partner_state) : "");
+    out->mclt = st.found ? st.mclt : 0;
+    return SOAP_OK;
+}
+
+int __ag__Status(struct soap *soap, struct _ag__Status *in,
+                 struct _ag__StatusResponse *out)
+{
+    struct agent_status st;
+    int rc = check_secret(soap, in->secret);
+
+    if (rc)
+        return rc;
+    agent_service_status(agent_httpd_service(soap), &st);
+    out->running = st.running ? xsd__boolean__true_ : xsd__boolean__false_;
+    out->pid = st.pid;
+    out->hash = soap_strdup(soap, st.hash);
+    out->lastError = soap_strdup(soap, st.last_error);
+    return SOAP_OK;
+}
