@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -44,6 +46,23 @@ static void usage(FILE *f)
 "  --db-timeout MS           longest wait for a database connection and\n"
 "                            longest statement (default 5000)\n"
 "  --verbose                 log every request\n"
+"\n"
+"worker (run, worker):\n"
+"  --agent-secret-file FILE  the agents' secret (env MICETRO_AGENT_SECRET);\n"
+"                            without one, changes are queued, not pushed\n"
+"  --agent-port N            agent port of a server whose address has none\n"
+"                            (default 8647)\n"
+"  --agent-timeout SEC       connect/send/receive of an agent call\n"
+"                            (default 10)\n"
+"  --push-timeout SEC        a whole configuration push (default 120)\n"
+"  --omapi-port N            OMAPI port written into dhcpd.conf\n"
+"                            (default 7911)\n"
+"  --worker-poll SEC         look at the queue at least this often\n"
+"                            (default 5)\n"
+"  --state-poll SEC          read failover states this often (default 5)\n"
+"  --worker-lease SEC        a claimed push's lease (default 300)\n"
+"  --backoff SEC,SEC         retry a failed push after base * 2^n seconds,\n"
+"                            at most cap (default 2,300)\n"
 "  --help, --version\n"
 "\n"
 "environment:\n"
@@ -109,24 +128,82 @@ static void set_defaults(struct config *c)
     c->data_dir = "./var";
     c->profile = PROFILE_11;
     c->session_timeout_s = 1800;
-    c->max_message_bytes = 1048576;
-    c->max_string_bytes = 65536;
-    c->max_depth = 32;
-    c->max_elements = 10000;
-    c->max_head_bytes = 16384;
-    c->max_headers = 64;
-    c->recv_timeout_s = 10;
-    c->send_timeout_s = 10;
-    c->message_timeout_s = 30;
-    c->keepalive_timeout_s = 30;
-    c->max_keepalive_requests = 10000;
-    c->max_connections = 256;
-    c->listen_backlog = 128;
+    c->wire.max_message_bytes = 1048576;
+    c->wire.max_string_bytes = 65536;
+    c->wire.max_depth = 32;
+    c->wire.max_elements = 10000;
+    c->wire.max_head_bytes = 16384;
+    c->wire.max_headers = 64;
+    c->wire.recv_timeout_s = 10;
+    c->wire.send_timeout_s = 10;
+    c->wire.message_timeout_s = 30;
+    c->wire.keepalive_timeout_s = 30;
+    c->wire.max_keepalive_requests = 10000;
+    c->wire.max_connections = 256;
+    c->wire.listen_backlog = 128;
     c->db_pool = 8;
     c->db_acquire_timeout_ms = 5000;
     c->db_connect_timeout_s = 5;
     c->db_statement_timeout_ms = 5000;
-    c->shutdown_grace_s = 30;
+    c->wire.shutdown_grace_s = 30;
+    c->agent_port = 8647;
+    c->agent_timeout_s = 10;
+    c->push_timeout_s = 120;
+    c->agent_max_answer = 1048576;
+    c->omapi_port = 7911;
+    c->worker_poll_s = 5;
+    c->state_poll_s = 5;
+    c->worker_lease_s = 300;
+    c->backoff_base_s = 2;
+    c->backoff_cap_s = 300;
+    c->worker_batch = 16;
+}
+
+/* Reads the agents' secret from path into c (one line, at most 255
+ * bytes, trailing newline dropped). */
+static int read_secret(struct config *c, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    if (f == NULL) {
+        fprintf(stderr, "micetro-emu: --agent-secret-file %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    n = fread(c->agent_secret, 1, sizeof(c->agent_secret) - 1, f);
+    c->agent_secret[n] = '\0';
+    if (!feof(f) && n == sizeof(c->agent_secret) - 1) {
+        fclose(f);
+        fprintf(stderr, "micetro-emu: --agent-secret-file %s: longer than "
+                "%zu bytes\n", path, sizeof(c->agent_secret) - 1);
+        return -1;
+    }
+    fclose(f);
+    while (n > 0 && (c->agent_secret[n - 1] == '\n' ||
+                     c->agent_secret[n - 1] == '\r'))
+        c->agent_secret[--n] = '\0';
+    return 0;
+}
+
+static int parse_backoff(struct config *c, const char *s)
+{
+    long long base, cap;
+    char buf[64], *comma;
+
+    snprintf(buf, sizeof(buf), "%s", s);
+    comma = strchr(buf, ',');
+    if (comma == NULL) {
+        fprintf(stderr, "micetro-emu: --backoff wants BASE,CAP seconds\n");
+        return -1;
+    }
+    *comma = '\0';
+    if (parse_num("--backoff base", buf, 1, 3600, &base) ||
+        parse_num("--backoff cap", comma + 1, base, 86400, &cap))
+        return -1;
+    c->backoff_base_s = (int)base;
+    c->backoff_cap_s = (int)cap;
+    return 0;
 }
 
 enum {
@@ -134,7 +211,9 @@ enum {
     O_MAX_MESSAGE, O_MAX_STRING, O_MAX_DEPTH, O_MAX_ELEMENTS, O_MAX_HEAD,
     O_MAX_HEADERS, O_RECV_TIMEOUT, O_SEND_TIMEOUT, O_MESSAGE_TIMEOUT,
     O_KEEPALIVE_TIMEOUT, O_MAX_KEEPALIVE, O_MAX_CONNECTIONS, O_DB_POOL,
-    O_DB_TIMEOUT, O_VERBOSE, O_HELP, O_VERSION
+    O_DB_TIMEOUT, O_VERBOSE, O_HELP, O_VERSION, O_AGENT_SECRET_FILE,
+    O_AGENT_PORT, O_AGENT_TIMEOUT, O_PUSH_TIMEOUT, O_OMAPI_PORT,
+    O_WORKER_POLL, O_STATE_POLL, O_WORKER_LEASE, O_BACKOFF
 };
 
 static const struct option options[] = {
@@ -158,6 +237,15 @@ static const struct option options[] = {
     {"db-pool", required_argument, NULL, O_DB_POOL},
     {"db-timeout", required_argument, NULL, O_DB_TIMEOUT},
     {"verbose", no_argument, NULL, O_VERBOSE},
+    {"agent-secret-file", required_argument, NULL, O_AGENT_SECRET_FILE},
+    {"agent-port", required_argument, NULL, O_AGENT_PORT},
+    {"agent-timeout", required_argument, NULL, O_AGENT_TIMEOUT},
+    {"push-timeout", required_argument, NULL, O_PUSH_TIMEOUT},
+    {"omapi-port", required_argument, NULL, O_OMAPI_PORT},
+    {"worker-poll", required_argument, NULL, O_WORKER_POLL},
+    {"state-poll", required_argument, NULL, O_STATE_POLL},
+    {"worker-lease", required_argument, NULL, O_WORKER_LEASE},
+    {"backoff", required_argument, NULL, O_BACKOFF},
     {"help", no_argument, NULL, O_HELP},
     {"version", no_argument, NULL, O_VERSION},
     {NULL, 0, NULL, 0}
@@ -169,6 +257,7 @@ int config_parse(struct config *c, int argc, char **argv)
     long long v;
     int opt;
 
+    log_set_ident("micetro-emu"); /* the name on every log line */
     set_defaults(c);
     if ((env = getenv("MICETRO_DB")) != NULL && *env)
         c->db = env;
@@ -198,21 +287,44 @@ int config_parse(struct config *c, int argc, char **argv)
                 return -1; \
             c->field = v; \
             break;
+#define WIRE(o, field, lo, hi) \
+        case o: \
+            if (parse_num("--" #field, optarg, lo, hi, &v)) \
+                return -1; \
+            c->wire.field = v; \
+            break;
         NUM(O_SESSION_TIMEOUT, session_timeout_s, 1, 31536000)
-        NUM(O_MAX_MESSAGE, max_message_bytes, 1024, 1073741824)
-        NUM(O_MAX_STRING, max_string_bytes, 64, 1073741824)
-        NUM(O_MAX_DEPTH, max_depth, 8, 10000)
-        NUM(O_MAX_ELEMENTS, max_elements, 1, 100000000)
-        NUM(O_MAX_HEAD, max_head_bytes, 512, 1048576)
-        NUM(O_MAX_HEADERS, max_headers, 4, 10000)
-        NUM(O_RECV_TIMEOUT, recv_timeout_s, 1, 3600)
-        NUM(O_SEND_TIMEOUT, send_timeout_s, 1, 3600)
-        NUM(O_MESSAGE_TIMEOUT, message_timeout_s, 1, 3600)
-        NUM(O_KEEPALIVE_TIMEOUT, keepalive_timeout_s, 1, 86400)
-        NUM(O_MAX_KEEPALIVE, max_keepalive_requests, 1, 100000000)
-        NUM(O_MAX_CONNECTIONS, max_connections, 1, 100000)
+        WIRE(O_MAX_MESSAGE, max_message_bytes, 1024, 1073741824)
+        WIRE(O_MAX_STRING, max_string_bytes, 64, 1073741824)
+        WIRE(O_MAX_DEPTH, max_depth, 8, 10000)
+        WIRE(O_MAX_ELEMENTS, max_elements, 1, 100000000)
+        WIRE(O_MAX_HEAD, max_head_bytes, 512, 1048576)
+        WIRE(O_MAX_HEADERS, max_headers, 4, 10000)
+        WIRE(O_RECV_TIMEOUT, recv_timeout_s, 1, 3600)
+        WIRE(O_SEND_TIMEOUT, send_timeout_s, 1, 3600)
+        WIRE(O_MESSAGE_TIMEOUT, message_timeout_s, 1, 3600)
+        WIRE(O_KEEPALIVE_TIMEOUT, keepalive_timeout_s, 1, 86400)
+        WIRE(O_MAX_KEEPALIVE, max_keepalive_requests, 1, 100000000)
+        WIRE(O_MAX_CONNECTIONS, max_connections, 1, 100000)
         NUM(O_DB_POOL, db_pool, 1, 1000)
+        NUM(O_AGENT_PORT, agent_port, 1, 65535)
+        NUM(O_AGENT_TIMEOUT, agent_timeout_s, 1, 3600)
+        NUM(O_PUSH_TIMEOUT, push_timeout_s, 1, 3600)
+        NUM(O_OMAPI_PORT, omapi_port, 1, 65535)
+        NUM(O_WORKER_POLL, worker_poll_s, 1, 3600)
+        NUM(O_STATE_POLL, state_poll_s, 1, 3600)
+        NUM(O_WORKER_LEASE, worker_lease_s, 10, 86400)
 #undef NUM
+#undef WIRE
+        case O_AGENT_SECRET_FILE:
+            c->agent_secret_file = optarg;
+            if (read_secret(c, optarg))
+                return -1;
+            break;
+        case O_BACKOFF:
+            if (parse_backoff(c, optarg))
+                return -1;
+            break;
         case O_DB_TIMEOUT:
             if (parse_num("--db-timeout", optarg, 100, 3600000, &v))
                 return -1;
@@ -242,6 +354,17 @@ int config_parse(struct config *c, int argc, char **argv)
             return -1;
         }
     }
+    env = getenv("MICETRO_AGENT_SECRET");
+    if (c->agent_secret_file == NULL && env != NULL && *env) {
+        if (strlen(env) >= sizeof(c->agent_secret)) {
+            fprintf(stderr, "micetro-emu: MICETRO_AGENT_SECRET is longer "
+                    "than %zu bytes\n", sizeof(c->agent_secret) - 1);
+            return -1;
+        }
+        snprintf(c->agent_secret, sizeof(c->agent_secret), "%s", env);
+    }
+    if (c->push_timeout_s < c->agent_timeout_s)
+        c->push_timeout_s = c->agent_timeout_s;
     env = getenv("MICETRO_ADMIN_PASSWORD");
     if (env != NULL && *env) {
         c->admin_password = env;

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "soaphttpd.h"
+
 enum config_mode { MODE_RUN, MODE_SERVE, MODE_WORKER };
 enum config_profile { PROFILE_11, PROFILE_2017 };
 
@@ -21,27 +23,27 @@ struct config {
     int admin_password_default; /* 1 when MICETRO_ADMIN_PASSWORD unset */
     enum config_profile profile;
     int session_timeout_s;
-    /* wire limits */
-    size_t max_message_bytes;
-    long max_string_bytes;
-    unsigned max_depth;
-    size_t max_elements;
-    size_t max_head_bytes;
-    int max_headers;
-    int recv_timeout_s;
-    int send_timeout_s;
-    int message_timeout_s;
-    int keepalive_timeout_s;
-    int max_keepalive_requests;
-    int max_connections;
-    int listen_backlog;
+    struct soaphttpd_limits wire; /* every limit of the wire */
     /* database */
     int db_pool;
     int db_acquire_timeout_ms;
     int db_connect_timeout_s;
     int db_statement_timeout_ms;
-    int shutdown_grace_s;
     int verbose;
+    /* the configuration worker and the agents it talks to */
+    const char *agent_secret_file; /* --agent-secret-file */
+    char agent_secret[256];        /* from it, or MICETRO_AGENT_SECRET;
+                                      "": no worker can push */
+    int agent_port;      /* a server's agent when its address has none */
+    int agent_timeout_s; /* connect, send, receive of one agent call */
+    int push_timeout_s;  /* a whole PutConfig (dhcpd restarts) */
+    size_t agent_max_answer;
+    int omapi_port;      /* the OMAPI port rendered files declare */
+    int worker_poll_s;   /* look at the queue at least this often */
+    int state_poll_s;    /* read failover states this often */
+    int worker_lease_s;  /* a claimed job's lease */
+    int backoff_base_s, backoff_cap_s; /* retries of a failed push */
+    int worker_batch;    /* jobs claimed at once */
 };
 
 /* Fills c from argv and the environment.  Returns 0 to go on, 1 when the

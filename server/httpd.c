@@ -1,68 +1,24 @@
 /* micetro-emu: the HTTP side of the daemon (see httpd.h). */
 #include "httpd.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "soapH.h"
 
 #include "core/httpreq.h"
 #include "core/xmlscan.h"
 #include "fault.h"
-#include "log.h"
+#include "soaphttpd.h"
 #include "wsdl.h"
 
-#define SLICE_MS 200            /* how often idle waits look at the stop flag */
-#define THREAD_STACK (512 * 1024)
-#define CHUNK_OVERHEAD (64 * 1024) /* chunk-size lines allowed on top */
-
 struct httpd {
-    struct app *app;
-    int fd;
-    int port;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int active; /* connection threads running */
-};
-
-struct conn {
-    struct httpd *h;
-    struct app *app;
-    const struct config *cfg;
-    int fd;
-    struct soap *soap;
-    char *buf;          /* received bytes not consumed yet */
-    size_t len, cap;
-    char *feed;         /* the request as gSOAP reads it */
-    size_t feed_len, feed_off, feed_cap;
-    char peer[64];
-    int requests;
-};
-
-/* What one request read produced. */
-enum rd {
-    RD_OK,       /* a whole request is in c->buf */
-    RD_CLOSE,    /* peer closed, idle timeout or stop: close quietly */
-    RD_ANSWERED  /* an error answer was sent: close */
+    struct soaphttpd *srv;
 };
 
 struct app *app_of(struct soap *soap)
 {
-    return ((struct conn *)soap->user)->app;
+    return soaphttpd_user(soap);
 }
-
 
 /* Element names older clients spell differently, folded before parsing. */
 static const struct xmlscan_fold old_spellings[] = {
@@ -71,747 +27,76 @@ static const struct xmlscan_fold old_spellings[] = {
     {"DHCPRefAndFailoverRelationshipName", "dhcpRefAndFailoverRelationshipName"},
     {NULL, NULL},
 };
-static double now_s(void)
-{
-    struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* The WSDL of the served profile with the service at base. */
+static char *render_wsdl(void *user, const char *base, size_t *len)
+{
+    struct app *app = user;
+
+    return wsdl_render(app->wsdl, base, len);
 }
 
-/* Writes all of buf within the send timeout; 0 or -1. */
-static int write_all(struct conn *c, const char *buf, size_t len)
+/* gSOAP's errors as faults: through fault_set, as every handler's. */
+static int soap_error_fault(struct soap *soap, int code, const char *msg)
 {
-    double deadline = now_s() + c->cfg->send_timeout_s;
-
-    while (len > 0) {
-        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-            buf += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK
-            && errno != EINTR)
-            return -1;
-        double left = deadline - now_s();
-        if (left <= 0)
-            return -1;
-        struct pollfd p = {.fd = c->fd, .events = POLLOUT};
-        if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
-            return -1;
-    }
-    return 0;
-}
-
-/* Sends a short plain-text HTTP answer. */
-static void send_plain(struct conn *c, int status, const char *reason,
-                       const char *text, int keep)
-{
-    char head[512];
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 %d %s\r\nServer: micetro-emu\r\n"
-                     "Content-Type: text/plain; charset=utf-8\r\n"
-                     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-                     status, reason, strlen(text) + 1,
-                     keep ? "keep-alive" : "close");
-    if (write_all(c, head, (size_t)n) == 0) {
-        write_all(c, text, strlen(text));
-        write_all(c, "\n", 1);
-    }
-    if (c->cfg->verbose)
-        log_msg("%s %d %s", c->peer, status, text);
-}
-
-/* Sends a SOAP fault made here (before gSOAP saw the request). */
-static void send_fault(struct conn *c, int v12, int status,
-                       const char *reason, int code, const char *msg)
-{
-    char body[2048], head[512];
-    size_t blen = fault_envelope(body, sizeof(body), v12, code, msg);
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 %d %s\r\nServer: micetro-emu\r\n"
-                     "Content-Type: %s; charset=utf-8\r\n"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                     status, reason,
-                     v12 ? "application/soap+xml" : "text/xml", blen);
-    if (write_all(c, head, (size_t)n) == 0)
-        write_all(c, body, blen);
-    if (c->cfg->verbose)
-        log_msg("%s %d fault: %s", c->peer, status, msg);
-}
-
-/* Makes room for at least want more bytes in c->buf, up to limit bytes
- * in all; 0 or -1. */
-static int buf_reserve(struct conn *c, size_t want, size_t limit)
-{
-    size_t need = c->len + want, cap = c->cap ? c->cap : 4096;
-    char *nb;
-
-    if (need > limit)
-        need = limit;
-    if (need <= c->cap)
-        return 0;
-    while (cap < need)
-        cap *= 2;
-    if (cap > limit)
-        cap = limit;
-    nb = realloc(c->buf, cap);
-    if (nb == NULL)
-        return -1;
-    c->buf = nb;
-    c->cap = cap;
-    return 0;
-}
-
-/* Waits for and reads more bytes into c->buf, at most up to limit bytes
- * buffered.  idle: a wait between requests, which gives up when the server
- * stops.  Returns bytes read (> 0), 0 on EOF, -1 on timeout, error or stop,
- * -2 when the buffer is at its limit. */
-static ssize_t fill(struct conn *c, double deadline, int idle, size_t limit)
-{
-    for (;;) {
-        double left = deadline - now_s();
-        int ms;
-
-        if (left <= 0)
-            return -1;
-        if (idle && *c->app->stop)
-            return -1;
-        ms = (int)(left * 1000) + 1;
-        if (idle && ms > SLICE_MS)
-            ms = SLICE_MS;
-        if (!idle && ms > c->cfg->recv_timeout_s * 1000)
-            ms = c->cfg->recv_timeout_s * 1000;
-        struct pollfd p = {.fd = c->fd, .events = POLLIN};
-        int r = poll(&p, 1, ms);
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (r == 0 && !idle)
-            return -1; /* nothing for a whole recv timeout */
-        if (r <= 0)
-            continue;
-        if (c->len >= limit)
-            return -2;
-        if (buf_reserve(c, 16384, limit))
-            return -1;
-        ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n <= 0)
-            return n < 0 ? -1 : 0;
-        c->len += (size_t)n;
-        return n;
-    }
-}
-
-/* Appends s[0..n) to the feed buffer; 0 or -1. */
-static int feed_add(struct conn *c, const char *s, size_t n)
-{
-    if (c->feed_len + n > c->feed_cap) {
-        size_t cap = c->feed_cap ? c->feed_cap : 8192;
-        while (cap < c->feed_len + n)
-            cap *= 2;
-        char *nf = realloc(c->feed, cap);
-        if (nf == NULL)
-            return -1;
-        c->feed = nf;
-        c->feed_cap = cap;
-    }
-    memcpy(c->feed + c->feed_len, s, n);
-    c->feed_len += n;
-    return 0;
-}
-
-/* Builds what gSOAP reads: the head without the framing headers we have
- * already acted on, a Content-Length for the decoded body, the body. */
-static int feed_build(struct conn *c, const char *head, size_t hlen,
-                      const char *body, size_t blen)
-{
-    static const char *const drop[] = {"content-length", "transfer-encoding",
-                                       "expect", "keep-alive", NULL};
-    const char *p = head, *end = head + hlen;
-    char cl[64];
-    int first = 1;
-
-    c->feed_len = c->feed_off = 0;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        size_t n = eol ? (size_t)(eol - p + 1) : (size_t)(end - p);
-        int skip = 0;
-        if (n <= 2 && (*p == '\r' || *p == '\n'))
-            break; /* the empty line */
-        for (int i = 0; !first && drop[i]; i++) {
-            size_t dl = strlen(drop[i]);
-            if (n > dl && strncasecmp(p, drop[i], dl) == 0 && p[dl] == ':')
-                skip = 1;
-        }
-        if (!skip && feed_add(c, p, n))
-            return -1;
-        first = 0;
-        p += n;
-    }
-    snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n\r\n", blen);
-    if (feed_add(c, cl, strlen(cl)) || feed_add(c, body, blen))
-        return -1;
-    return 0;
-}
-
-/* gSOAP's receive callback: reads the request from memory. */
-static size_t feed_recv(struct soap *soap, char *s, size_t n)
-{
-    struct conn *c = soap->user;
-    size_t left = c->feed_len - c->feed_off;
-
-    if (n > left)
-        n = left;
-    memcpy(s, c->feed + c->feed_off, n);
-    c->feed_off += n;
-    return n;
-}
-
-/* gSOAP's send callback: the answer goes out through write_all (a
- * nonblocking send, poll only when the socket is full) within the send
- * timeout, instead of gSOAP's select before every send. */
-static int soap_send_cb(struct soap *soap, const char *s, size_t n)
-{
-    struct conn *c = soap->user;
-
-    if (write_all(c, s, n) != 0) {
-        soap->errnum = errno;
-        return SOAP_EOF;
-    }
-    return SOAP_OK;
-}
-
-/* Reads more of a chunked body; RD_OK, or RD_ANSWERED after a 413 when
- * the buffer is full, or RD_CLOSE. */
-static enum rd fill_body(struct conn *c, double deadline, size_t limit,
-                         int v12)
-{
-    ssize_t r = fill(c, deadline, 0, limit);
-
-    if (r > 0)
-        return RD_OK;
-    if (r == -2) {
-        send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
-                   "request body exceeds the message size limit");
-        return RD_ANSWERED;
-    }
-    return RD_CLOSE;
-}
-
-/* Decodes a chunked body that starts at c->buf[start]; reads more as
- * needed.  On success the decoded body is at c->buf[start..start+*blen)
- * and the request ends at *end.  Returns RD_OK or what was done. */
-static enum rd read_chunked(struct conn *c, size_t start, double deadline,
-                            size_t limit, size_t *blen, size_t *end, int v12)
-{
-    size_t in = start, out = start;
-
-    for (;;) {
-        char *eol;
-        unsigned long long sz;
-        char *stop;
-
-        while ((eol = memchr(c->buf + in, '\n', c->len - in)) == NULL) {
-            enum rd r = fill_body(c, deadline, limit, v12);
-            if (r != RD_OK)
-                return r;
-            if (c->len - in > 256) {
-                send_plain(c, 400, "Bad Request", "malformed chunk", 0);
-                return RD_ANSWERED;
-            }
-        }
-        errno = 0;
-        sz = strtoull(c->buf + in, &stop, 16);
-        if (stop == c->buf + in || errno
-            || (*stop != '\r' && *stop != '\n' && *stop != ';')) {
-            send_plain(c, 400, "Bad Request", "malformed chunk size", 0);
-            return RD_ANSWERED;
-        }
-        in = (size_t)(eol - c->buf) + 1;
-        if (sz == 0)
-            break;
-        if (out - start + sz > c->cfg->max_message_bytes) {
-            send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
-                       "request body exceeds the message size limit");
-            return RD_ANSWERED;
-        }
-        while (c->len < in + sz + 2) {
-            enum rd r = fill_body(c, deadline, limit, v12);
-            if (r != RD_OK)
-                return r;
-        }
-        memmove(c->buf + out, c->buf + in, (size_t)sz);
-        out += sz;
-        in += sz;
-        if (c->buf[in] == '\r')
-            in++;
-        if (c->buf[in] != '\n') {
-            send_plain(c, 400, "Bad Request", "malformed chunk end", 0);
-            return RD_ANSWERED;
-        }
-        in++;
-    }
-    /* trailers up to the empty line */
-    for (;;) {
-        char *eol;
-        while ((eol = memchr(c->buf + in, '\n', c->len - in)) == NULL) {
-            ssize_t r = fill(c, deadline, 0, limit);
-            if (r <= 0)
-                return RD_CLOSE;
-        }
-        size_t n = (size_t)(eol - (c->buf + in));
-        in += n + 1;
-        if (n == 0 || (n == 1 && eol[-1] == '\r'))
-            break;
-    }
-    *blen = out - start;
-    *end = in;
-    return RD_OK;
-}
-
-/* Answers GET/HEAD of the WSDL. */
-static void send_wsdl(struct conn *c, const struct httpreq *rq, int head_only)
-{
-    char base[320], host[300], head[512];
-    size_t len = 0;
-    char *text;
-
-    if (rq->host[0]) {
-        snprintf(host, sizeof(host), "%s", rq->host);
-    } else {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        char addr[INET6_ADDRSTRLEN] = "localhost";
-        int port = c->h->port;
-        if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
-            if (ss.ss_family == AF_INET6) {
-                struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-                inet_ntop(AF_INET6, &s6->sin6_addr, addr + 1,
-                          sizeof(addr) - 2);
-                addr[0] = '[';
-                strcat(addr, "]");
-            } else {
-                struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-                inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
-            }
-        }
-        snprintf(host, sizeof(host), "%s:%d", addr, port);
-    }
-    snprintf(base, sizeof(base), "http://%s", host);
-    text = wsdl_render(c->app->wsdl, base, &len);
-    if (text == NULL) {
-        send_plain(c, 500, "Internal Server Error", "out of memory", 0);
-        return;
-    }
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 200 OK\r\nServer: micetro-emu\r\n"
-                     "Content-Type: text/xml; charset=utf-8\r\n"
-                     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-                     len, rq->keep_alive ? "keep-alive" : "close");
-    if (write_all(c, head, (size_t)n) == 0 && !head_only)
-        write_all(c, text, len);
-    free(text);
-    if (c->cfg->verbose)
-        log_msg("%s GET %s 200", c->peer, rq->target);
-}
-
-/* Turns whatever gSOAP stopped on into a fault of ours (with errorCode)
- * and sends it.  A POST always gets an answer. */
-static void answer_error(struct soap *soap, int v12)
-{
-    int err = soap->error;
-
-    if (soap->version == 0)
-        soap->version = v12 ? 2 : 1;
-    if (err != SOAP_FAULT) {
-        const char *msg, *code;
-        if (err == SOAP_OK || err >= SOAP_STOP)
-            soap->error = SOAP_SYNTAX_ERROR; /* nothing usable came */
-        soap_set_fault(soap);
-        msg = *soap_faultstring(soap);
-        code = *soap_faultcode(soap);
-        int client = code != NULL
-                     && (strstr(code, "Client") || strstr(code, "Sender"));
-        fault_set(soap, client || err == SOAP_OK || err >= SOAP_STOP
-                            ? ERR_INVALID : ERR_INTERNAL,
-                  "%s", msg != NULL ? msg : "malformed SOAP request");
-    }
-    soap_send_fault(soap);
-}
-
-/* Hands the request in c->feed to gSOAP and sends its answer.  Returns 1
- * when the connection may stay open. */
-static int serve_soap(struct conn *c, int keep, int v12)
-{
-    struct soap *soap = c->soap;
-    int ka;
-
-    soap->socket = c->fd;
-    soap->keep_alive = keep ? -1 : 0;
-    soap->buflen = soap->bufidx = 0;
-    soap_begin(soap);
-    if (soap_begin_recv(soap) || soap_envelope_begin_in(soap)
-        || soap_recv_header(soap) || soap_body_begin_in(soap)
-        || soap_serve_request(soap))
-        answer_error(soap, v12);
-    if (c->cfg->verbose)
-        log_msg("%s POST soap error=%d", c->peer, soap->error);
-    ka = soap_valid_socket(soap->socket) && soap->keep_alive != 0;
-    if (!soap_valid_socket(soap->socket))
-        c->fd = -1; /* gSOAP closed it */
-    soap_destroy(soap);
-    soap_end(soap);
-    return ka;
-}
-
-/* Reads one request and answers it.  Returns 1 to keep the connection. */
-static int handle_one(struct conn *c)
-{
-    const struct config *cfg = c->cfg;
-    size_t hlen, total, blen;
-    struct httpreq rq;
-    struct httpreq_limits lim = {cfg->max_head_bytes, cfg->max_headers};
-    struct err e;
-    double deadline;
-    size_t limit = cfg->max_head_bytes + cfg->max_message_bytes
-                   + CHUNK_OVERHEAD;
-    int v12;
-
-    /* wait for the first byte of the request */
-    if (c->len == 0) {
-        double wait = c->requests == 0 ? cfg->recv_timeout_s
-                                       : cfg->keepalive_timeout_s;
-        if (fill(c, now_s() + wait, 1, limit) <= 0)
-            return 0;
-    }
-    deadline = now_s() + cfg->message_timeout_s;
-    /* the head */
-    while ((hlen = httpreq_head_len(c->buf, c->len)) == 0) {
-        if (c->len > cfg->max_head_bytes) {
-            send_plain(c, 431, "Request Header Fields Too Large",
-                       "request head too large", 0);
-            return 0;
-        }
-        if (fill(c, deadline, 0, cfg->max_head_bytes + 1) <= 0) {
-            if (c->len > cfg->max_head_bytes) {
-                send_plain(c, 431, "Request Header Fields Too Large",
-                           "request head too large", 0);
-                return 0;
-            }
-            return 0; /* timeout or close mid-head: just close */
-        }
-    }
-    if (httpreq_parse(c->buf, hlen, &lim, &rq, &e)) {
-        send_plain(c, 400, "Bad Request", e.msg, 0);
-        return 0;
-    }
-    c->requests++;
-    /* the last request the connection may carry is answered "close" */
-    if (c->requests >= cfg->max_keepalive_requests)
-        rq.keep_alive = 0;
-    v12 = strncasecmp(rq.content_type, "application/soap+xml", 20) == 0;
-    enum httpreq_route route = httpreq_route(rq.target);
-
-    if (strcmp(rq.method, "GET") == 0 || strcmp(rq.method, "HEAD") == 0) {
-        int keep = rq.keep_alive && !rq.has_length && !rq.chunked;
-        if (route == HTTPREQ_WSDL) {
-            send_wsdl(c, &rq, rq.method[0] == 'H');
-        } else {
-            send_plain(c, 404, "Not Found",
-                       "not found: the WSDL is at "
-                       "/_mmwebext/mmwebext.dll?wsdl", keep);
-        }
-        memmove(c->buf, c->buf + hlen, c->len - hlen);
-        c->len -= hlen;
-        return keep;
-    }
-    if (strcmp(rq.method, "POST") != 0) {
-        send_plain(c, 405, "Method Not Allowed",
-                   "only GET (WSDL) and POST (SOAP) are served", 0);
-        return 0;
-    }
-    if (route != HTTPREQ_SOAP) {
-        send_plain(c, 404, "Not Found",
-                   "not found: SOAP is served at "
-                   "/_mmwebext/mmwebext.dll?Soap", 0);
-        return 0;
-    }
-    if (!rq.has_length && !rq.chunked) {
-        send_plain(c, 411, "Length Required", "Content-Length required", 0);
-        return 0;
-    }
-    if (rq.has_length && rq.content_length > cfg->max_message_bytes) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "request body of %llu bytes exceeds the "
-                 "limit of %zu bytes", rq.content_length,
-                 cfg->max_message_bytes);
-        send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID, msg);
-        return 0;
-    }
-    if (rq.expect_continue && c->len == hlen) {
-        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        if (write_all(c, cont, sizeof(cont) - 1))
-            return 0;
-    }
-    if (rq.has_length) {
-        total = hlen + (size_t)rq.content_length;
-        while (c->len < total) {
-            if (fill(c, deadline, 0, limit) <= 0)
-                return 0;
-        }
-        blen = (size_t)rq.content_length;
-    } else {
-        enum rd r = read_chunked(c, hlen, deadline, limit, &blen, &total,
-                                 v12);
-        if (r != RD_OK)
-            return 0;
-    }
-    const char *body = c->buf + hlen;
-    int version = 0;
-    enum xmlscan_result xr = xmlscan_check(body, blen, cfg->max_depth,
-                                           &version);
-    if (version != 0)
-        v12 = version == 2; /* the envelope decides, not Content-Type */
-    if (xr != XMLSCAN_OK) {
-        send_fault(c, v12, v12 ? 400 : 500,
-                   v12 ? "Bad Request" : "Internal Server Error",
-                   ERR_INVALID, xmlscan_message(xr));
-        return 0;
-    }
-    /* values decide, not the xsi:type clients put on them */
-    xmlscan_blank_types(c->buf + hlen, blen);
-    /* 7.x clients spell the RemoveDHCPFailoverRelationships array so */
-    xmlscan_fold_names(c->buf + hlen, blen, old_spellings);
-    if (feed_build(c, c->buf, hlen, body, blen)) {
-        send_plain(c, 500, "Internal Server Error", "out of memory", 0);
-        return 0;
-    }
-    /* keep what follows (pipelined requests) */
-    memmove(c->buf, c->buf + total, c->len - total);
-    c->len -= total;
-    return serve_soap(c, rq.keep_alive, v12) && rq.keep_alive;
-}
-
-static struct soap *soap_for_conn(struct conn *c)
-{
-    const struct config *cfg = c->cfg;
-    /* answers are built whole in memory and sent once (SOAP_IO_STORE):
-     * without it gSOAP serialises every answer twice, first to count its
-     * Content-Length */
-    struct soap *soap = soap_new2(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE
-                                      | SOAP_XML_IGNORENS,
-                                  SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE
-                                      | SOAP_XML_IGNORENS | SOAP_IO_STORE);
-
-    if (soap == NULL)
-        return NULL;
-    soap->user = c;
-    soap->frecv = feed_recv;
-    soap->fsend = soap_send_cb;
-    soap->max_keep_alive = cfg->max_keepalive_requests;
-    soap->recv_maxlength = cfg->max_message_bytes + cfg->max_head_bytes;
-    soap->maxlevel = cfg->max_depth;
-    soap->maxlength = cfg->max_string_bytes;
-    soap->maxoccurs = cfg->max_elements;
-    soap->recv_timeout = cfg->recv_timeout_s;
-    soap->send_timeout = cfg->send_timeout_s;
-    soap->transfer_timeout = cfg->message_timeout_s;
-    soap->accept_timeout = 0;
-    soap->connect_timeout = cfg->recv_timeout_s;
-    return soap;
-}
-
-static void conn_close_fd(struct conn *c)
-{
-    if (c->fd >= 0) {
-        shutdown(c->fd, SHUT_WR);
-        close(c->fd);
-        c->fd = -1;
-    }
-}
-
-static void *conn_main(void *arg)
-{
-    struct conn *c = arg;
-    struct httpd *h = c->h;
-
-    c->soap = soap_for_conn(c);
-    if (c->soap != NULL) {
-        while (c->requests < c->cfg->max_keepalive_requests
-               && handle_one(c) && c->fd >= 0 && !*c->app->stop)
-            ;
-        if (c->fd >= 0 && soap_valid_socket(c->soap->socket))
-            c->soap->socket = SOAP_INVALID_SOCKET; /* ours to close */
-        soap_destroy(c->soap);
-        soap_end(c->soap);
-        soap_free(c->soap);
-    }
-    conn_close_fd(c);
-    free(c->buf);
-    free(c->feed);
-    free(c);
-    pthread_mutex_lock(&h->mu);
-    h->active--;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-    return NULL;
+    return fault_set(soap, code, "%s", msg);
 }
 
 struct httpd *httpd_new(struct app *app, struct err *e)
 {
     const struct config *cfg = app->cfg;
-    struct addrinfo hints = {0}, *ai = NULL;
-    struct httpd *h = NULL;
-    char port[16];
-    int fd = -1, one = 1, rc;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
+    struct soaphttpd_opts o = {
+        .name = "micetro-emu",
+        .listen_host = cfg->listen_host,
+        .listen_port = cfg->listen_port,
+        .lim = cfg->wire,
+        .verbose = cfg->verbose,
+        .stop = app->stop,
+        .user = app,
+        /* chunked bodies, SOAP 1.1 and 1.2; namespaces not checked;
+         * values decide, not the xsi:type clients put on them; 7.x
+         * clients spell the RemoveDHCPFailoverRelationships array so */
+        .chunked = 1,
+        .soap12 = 1,
+        .soap_mode = SOAP_XML_IGNORENS,
+        .blank_types = 1,
+        .fold_names = old_spellings,
+        .route = httpreq_route,
+        .wsdl_at = "/_mmwebext/mmwebext.dll?wsdl",
+        .soap_at = "/_mmwebext/mmwebext.dll?Soap",
+        .wsdl = render_wsdl,
+        .self_host = NULL, /* the address the client reached */
+        .fault = soap_error_fault,
+        .fault_envelope = fault_envelope,
+    };
+    struct httpd *h = calloc(1, sizeof(*h));
 
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    snprintf(port, sizeof(port), "%d", cfg->listen_port);
-    rc = getaddrinfo(cfg->listen_host, port, &hints, &ai);
-    if (rc != 0) {
-        err_set(e, ERR_INVALID, "cannot resolve listen address \"%s\": %s",
-                cfg->listen_host, gai_strerror(rc));
-        goto fail;
-    }
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                ai->ai_protocol);
-    if (fd < 0
-        || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
-        || bind(fd, ai->ai_addr, ai->ai_addrlen)
-        || listen(fd, cfg->listen_backlog)
-        || getsockname(fd, (struct sockaddr *)&ss, &sl)) {
-        err_set(e, ERR_SYS, "cannot listen on %s:%d: %s", cfg->listen_host,
-                cfg->listen_port, strerror(errno));
-        goto fail;
-    }
-    h = calloc(1, sizeof(*h));
     if (h == NULL) {
         err_set(e, ERR_NOMEM, "out of memory");
-        goto fail;
+        return NULL;
     }
-    h->app = app;
-    h->fd = fd;
-    h->port = ntohs(ss.ss_family == AF_INET6
-                        ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                        : ((struct sockaddr_in *)&ss)->sin_port);
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    freeaddrinfo(ai);
+    h->srv = soaphttpd_new(&o, e);
+    if (h->srv == NULL) {
+        free(h);
+        return NULL;
+    }
     return h;
-fail:
-    if (fd >= 0)
-        close(fd);
-    if (ai)
-        freeaddrinfo(ai);
-    return NULL;
 }
 
 int httpd_port(const struct httpd *h)
 {
-    return h->port;
-}
-
-/* Refuses a connection over the cap without blocking the accept loop. */
-static void refuse(int fd)
-{
-    static const char msg[] =
-        "HTTP/1.1 503 Service Unavailable\r\nServer: micetro-emu\r\n"
-        "Content-Type: text/plain\r\nContent-Length: 21\r\n"
-        "Retry-After: 1\r\nConnection: close\r\n\r\ntoo many connections\n";
-    ssize_t n = send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-    (void)n;
-    close(fd);
+    return soaphttpd_port(h->srv);
 }
 
 int httpd_run(struct httpd *h)
 {
-    const struct config *cfg = h->app->cfg;
-    pthread_attr_t attr;
-    struct timespec until;
-
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, THREAD_STACK);
-    while (!*h->app->stop) {
-        struct pollfd p = {.fd = h->fd, .events = POLLIN};
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        int r = poll(&p, 1, SLICE_MS), fd, one = 1;
-
-        if (r <= 0)
-            continue;
-        fd = accept4(h->fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
-                usleep(100000); /* let connections end */
-            continue;
-        }
-        pthread_mutex_lock(&h->mu);
-        if (h->active >= cfg->max_connections) {
-            pthread_mutex_unlock(&h->mu);
-            refuse(fd);
-            continue;
-        }
-        h->active++;
-        pthread_mutex_unlock(&h->mu);
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        struct conn *c = calloc(1, sizeof(*c));
-        pthread_t t;
-        if (c != NULL) {
-            c->h = h;
-            c->app = h->app;
-            c->cfg = cfg;
-            c->fd = fd;
-            if (ss.ss_family == AF_INET)
-                inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-                          c->peer, sizeof(c->peer));
-            else if (ss.ss_family == AF_INET6)
-                inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-                          c->peer, sizeof(c->peer));
-        }
-        if (c == NULL || pthread_create(&t, &attr, conn_main, c) != 0) {
-            free(c);
-            refuse(fd);
-            pthread_mutex_lock(&h->mu);
-            h->active--;
-            pthread_mutex_unlock(&h->mu);
-        }
-    }
-    pthread_attr_destroy(&attr);
-    /* stop accepting; let in-flight requests finish */
-    close(h->fd);
-    h->fd = -1;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += cfg->shutdown_grace_s;
-    pthread_mutex_lock(&h->mu);
-    while (h->active > 0) {
-        if (pthread_cond_timedwait(&h->cv, &h->mu, &until) == ETIMEDOUT)
-            break;
-    }
-    int left = h->active;
-    pthread_mutex_unlock(&h->mu);
-    if (left > 0) {
-        log_msg("%d connection(s) still busy after %d s; exiting anyway",
-                left, cfg->shutdown_grace_s);
-        return -1;
-    }
-    return 0;
+    return soaphttpd_run(h->srv);
 }
 
 void httpd_free(struct httpd *h)
 {
     if (h == NULL)
         return;
-    if (h->fd >= 0)
-        close(h->fd);
-    pthread_mutex_destroy(&h->mu);
-    pthread_cond_destroy(&h->cv);
+    soaphttpd_free(h->srv);
     free(h);
 }

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define CONFIG_MAX_LINE 2048
 #define CONFIG_MAX_FILE (64 * 1024)
 
@@ -59,33 +61,33 @@ static const struct opt opts[] = {
      "N  one OMAPI call (default 3000)"},
     {"max-output-bytes", OPT_SIZE, F(max_output_bytes), 0, 1024, 1 << 24,
      "N  dhcpd output kept per run (default 65536)"},
-    {"max-message-bytes", OPT_SIZE, F(max_message_bytes), 0, 1024, 1 << 30,
+    {"max-message-bytes", OPT_SIZE, F(wire.max_message_bytes), 0, 1024, 1 << 30,
      "N  request body limit (default 8388608)"},
-    {"max-string-bytes", OPT_INT, F(max_string_bytes), 0, 64, 1 << 30,
+    {"max-string-bytes", OPT_INT, F(wire.max_string_bytes), 0, 64, 1 << 30,
      "N  one string, i.e. the config (default 8388608)"},
-    {"max-depth", OPT_INT, F(max_depth), 0, 4, 1000,
+    {"max-depth", OPT_INT, F(wire.max_depth), 0, 4, 1000,
      "N  XML nesting (default 16)"},
-    {"max-elements", OPT_SIZE, F(max_elements), 0, 1, 1 << 24,
+    {"max-elements", OPT_SIZE, F(wire.max_elements), 0, 1, 1 << 24,
      "N  repeated elements (default 64)"},
-    {"max-head-bytes", OPT_SIZE, F(max_head_bytes), 0, 512, 1 << 20,
+    {"max-head-bytes", OPT_SIZE, F(wire.max_head_bytes), 0, 512, 1 << 20,
      "N  HTTP head (default 16384)"},
-    {"max-headers", OPT_INT, F(max_headers), 0, 1, 1000,
+    {"max-headers", OPT_INT, F(wire.max_headers), 0, 1, 1000,
      "N  HTTP header lines (default 64)"},
-    {"recv-timeout-s", OPT_INT, F(recv_timeout_s), 0, 1, 3600,
+    {"recv-timeout-s", OPT_INT, F(wire.recv_timeout_s), 0, 1, 3600,
      "N  idle receive (default 10)"},
-    {"send-timeout-s", OPT_INT, F(send_timeout_s), 0, 1, 3600,
+    {"send-timeout-s", OPT_INT, F(wire.send_timeout_s), 0, 1, 3600,
      "N  send (default 10)"},
-    {"message-timeout-s", OPT_INT, F(message_timeout_s), 0, 1, 3600,
+    {"message-timeout-s", OPT_INT, F(wire.message_timeout_s), 0, 1, 3600,
      "N  whole request (default 60)"},
-    {"keepalive-timeout-s", OPT_INT, F(keepalive_timeout_s), 0, 1, 3600,
+    {"keepalive-timeout-s", OPT_INT, F(wire.keepalive_timeout_s), 0, 1, 3600,
      "N  between requests (default 15)"},
-    {"max-keepalive-requests", OPT_INT, F(max_keepalive_requests), 0, 1,
+    {"max-keepalive-requests", OPT_INT, F(wire.max_keepalive_requests), 0, 1,
      100000, "N  requests per connection (default 100)"},
-    {"max-connections", OPT_INT, F(max_connections), 0, 1, 10000,
+    {"max-connections", OPT_INT, F(wire.max_connections), 0, 1, 10000,
      "N  concurrent connections (default 8)"},
-    {"listen-backlog", OPT_INT, F(listen_backlog), 0, 1, 65535,
+    {"listen-backlog", OPT_INT, F(wire.listen_backlog), 0, 1, 65535,
      "N  (default 16)"},
-    {"shutdown-grace-s", OPT_INT, F(shutdown_grace_s), 0, 0, 3600,
+    {"shutdown-grace-s", OPT_INT, F(wire.shutdown_grace_s), 0, 0, 3600,
      "N  in-flight requests at exit (default 30)"},
     {"verbose", OPT_FLAG, F(verbose), 0, 0, 0, "  log every request"},
     {NULL, 0, 0, 0, 0, 0, NULL},
@@ -104,20 +106,20 @@ static void defaults(struct agent_config *c)
     c->test_timeout_ms = 20000;
     c->omapi_timeout_ms = 3000;
     c->max_output_bytes = 65536;
-    c->max_message_bytes = 8u << 20;
-    c->max_string_bytes = 8L << 20;
-    c->max_depth = 16;
-    c->max_elements = 64;
-    c->max_head_bytes = 16384;
-    c->max_headers = 64;
-    c->recv_timeout_s = 10;
-    c->send_timeout_s = 10;
-    c->message_timeout_s = 60;
-    c->keepalive_timeout_s = 15;
-    c->max_keepalive_requests = 100;
-    c->max_connections = 8;
-    c->listen_backlog = 16;
-    c->shutdown_grace_s = 30;
+    c->wire.max_message_bytes = 8u << 20;
+    c->wire.max_string_bytes = 8L << 20;
+    c->wire.max_depth = 16;
+    c->wire.max_elements = 64;
+    c->wire.max_head_bytes = 16384;
+    c->wire.max_headers = 64;
+    c->wire.recv_timeout_s = 10;
+    c->wire.send_timeout_s = 10;
+    c->wire.message_timeout_s = 60;
+    c->wire.keepalive_timeout_s = 15;
+    c->wire.max_keepalive_requests = 100;
+    c->wire.max_connections = 8;
+    c->wire.listen_backlog = 16;
+    c->wire.shutdown_grace_s = 30;
 }
 
 static void usage(FILE *f)
@@ -242,9 +244,9 @@ static int apply(struct agent_config *c, const struct opt *o,
         if (o->kind == OPT_SIZE)
             *(size_t *)((char *)c + o->off) = (size_t)v;
         else if (strcmp(o->name, "max-string-bytes") == 0)
-            c->max_string_bytes = (long)v;
+            c->wire.max_string_bytes = (long)v;
         else if (strcmp(o->name, "max-depth") == 0)
-            c->max_depth = (unsigned)v;
+            c->wire.max_depth = (unsigned)v;
         else
             *(int *)((char *)c + o->off) = (int)v;
         return 0;
@@ -356,6 +358,7 @@ int agent_config_parse(struct agent_config *c, int argc, char **argv)
 {
     const char *env;
 
+    log_set_ident("micetro-dhcp-agent"); /* the name on every log line */
     defaults(c);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *value = NULL, *eq;

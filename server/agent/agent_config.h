@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "soaphttpd.h"
 
 #define AGENT_MAX_INTERFACES 16
 #define AGENT_MAX_PATH 1024
@@ -36,21 +37,8 @@ struct agent_config {
     int test_timeout_ms;   /* dhcpd -t / start / stop commands */
     int omapi_timeout_ms;  /* one GetFailoverState OMAPI call */
     size_t max_output_bytes; /* dhcpd output kept per run */
-    /* wire limits */
-    size_t max_message_bytes; /* request body */
-    long max_string_bytes;    /* one string (the config) */
-    unsigned max_depth;
-    size_t max_elements;
-    size_t max_head_bytes;
-    int max_headers;
-    int recv_timeout_s;
-    int send_timeout_s;
-    int message_timeout_s;
-    int keepalive_timeout_s;
-    int max_keepalive_requests;
-    int max_connections;
-    int listen_backlog;
-    int shutdown_grace_s;
+    struct soaphttpd_limits wire; /* every limit of the wire; the
+                                     configuration is one string */
     int verbose;
 };
 

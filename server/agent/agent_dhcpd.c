@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent_log.h"
+#include "log.h"
 
 #define POLL_STEP_MS 10
 #define TAIL_BYTES 2048           /* dhcpd output kept for error messages */
@@ -252,7 +252,7 @@ static void *logger_main(void *arg)
         for (ssize_t i = 0; i < n; i++) {
             if (buf[i] == '\n' || ll == sizeof(line) - 1) {
                 line[ll] = '\0';
-                agent_log("dhcpd: %s", line);
+                log_msg("dhcpd: %s", line);
                 ll = 0;
                 if (buf[i] == '\n')
                     continue;
@@ -262,7 +262,7 @@ static void *logger_main(void *arg)
     }
     if (ll > 0) {
         line[ll] = '\0';
-        agent_log("dhcpd: %s", line);
+        log_msg("dhcpd: %s", line);
     }
     close(fd);
     return NULL;
@@ -411,7 +411,7 @@ int agent_dhcpd_start(struct agent_dhcpd *d, struct err *e)
     fd = open(cfg->lease_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
         close(fd);
-        agent_log("created empty lease file \"%s\"", cfg->lease_file);
+        log_msg("created empty lease file \"%s\"", cfg->lease_file);
     } else if (errno != EEXIST) {
         return err_set(e, ERR_SYS, "cannot create lease file \"%s\": %s",
                        cfg->lease_file, strerror(errno));
@@ -445,7 +445,7 @@ int agent_dhcpd_start(struct agent_dhcpd *d, struct err *e)
         d->logger_running = 1;
     else
         close(p[0]); /* dhcpd gets SIGPIPE when it writes: seen as a death */
-    agent_log("started dhcpd, pid %d", (int)pid);
+    log_msg("started dhcpd, pid %d", (int)pid);
     return 0;
 }
 
@@ -476,8 +476,8 @@ static void terminate(struct agent_dhcpd *d, pid_t pid, int child)
     kill(pid, SIGTERM);
     if (wait_gone(d, pid, child, now_ms() + d->cfg->stop_timeout_ms))
         return;
-    agent_log("dhcpd pid %d ignored SIGTERM for %d ms: SIGKILL", (int)pid,
-              d->cfg->stop_timeout_ms);
+    log_msg("dhcpd pid %d ignored SIGTERM for %d ms: SIGKILL", (int)pid,
+            d->cfg->stop_timeout_ms);
     kill(pid, SIGKILL);
     if (child) {
         int status;
@@ -496,7 +496,7 @@ int agent_dhcpd_stop(struct agent_dhcpd *d, struct err *e)
     if (agent_dhcpd_pid(d) == 0)
         return 0;
     terminate(d, d->pid, 1);
-    agent_log("stopped dhcpd");
+    log_msg("stopped dhcpd");
     return 0;
 }
 
@@ -599,8 +599,8 @@ int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped,
     }
     if (!match)
         return 0;
-    agent_log("stopping dhcpd pid %d left running on \"%s\"", pid,
-              d->cfg->dhcpd_conf);
+    log_msg("stopping dhcpd pid %d left running on \"%s\"", pid,
+            d->cfg->dhcpd_conf);
     terminate(d, (pid_t)pid, 0);
     if (alive((pid_t)pid))
         return err_set(e, ERR_SYS, "cannot stop dhcpd pid %d", pid);

@@ -12,7 +12,8 @@
 
 #include "agent_config.h"
 #include "agent_httpd.h"
-#include "agent_log.h"
+#include "log.h"
+#include "soaphttpd.h"
 #include "agent_service.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -40,7 +41,7 @@ int main(int argc, char **argv)
 {
     static struct agent_config cfg;
     struct agent_service *svc = NULL;
-    struct agent_httpd *h = NULL;
+    struct soaphttpd *h = NULL;
     struct err e;
     int rc, status = 1;
 
@@ -52,24 +53,24 @@ int main(int argc, char **argv)
      * touches dhcpd */
     h = agent_httpd_new(&cfg, NULL, &stop_flag, &e);
     if (h == NULL) {
-        agent_log("%s", e.msg);
+        log_msg("%s", e.msg);
         goto out;
     }
     svc = agent_service_new(&cfg, &e);
     if (svc == NULL) {
-        agent_log("%s", e.msg);
+        log_msg("%s", e.msg);
         goto out;
     }
-    agent_httpd_set_service(h, svc);
-    agent_log("listening on %s:%d (SOAP at /agent, WSDL at /agent?wsdl); "
-              "dhcpd.conf \"%s\", %s", cfg.listen_host, agent_httpd_port(h),
-              cfg.dhcpd_conf,
-              cfg.start_cmd[0] ? "dhcpd run by --start-cmd/--stop-cmd"
-                               : "dhcpd supervised as a child");
-    status = agent_httpd_run(h) == 0 ? 0 : 1;
-    agent_log("stopping");
+    soaphttpd_set_user(h, svc);
+    log_msg("listening on %s:%d (SOAP at /agent, WSDL at /agent?wsdl); "
+            "dhcpd.conf \"%s\", %s", cfg.listen_host, soaphttpd_port(h),
+            cfg.dhcpd_conf,
+            cfg.start_cmd[0] ? "dhcpd run by --start-cmd/--stop-cmd"
+                             : "dhcpd supervised as a child");
+    status = soaphttpd_run(h) == 0 ? 0 : 1;
+    log_msg("stopping");
 out:
-    agent_httpd_free(h);
+    soaphttpd_free(h);
     agent_service_free(svc);
     explicit_bzero(cfg.secret, sizeof(cfg.secret));
     return status;

@@ -15,7 +15,7 @@
 
 #include "agent_confscan.h"
 #include "agent_dhcpd.h"
-#include "agent_log.h"
+#include "log.h"
 #include "omapi_client.h"
 
 #define BACKUP_SUFFIX ".agent-backup"
@@ -49,7 +49,7 @@ static void set_last_error(struct agent_service *s, const char *msg)
 {
     snprintf(s->last_error, sizeof(s->last_error), "%s", msg);
     if (msg[0])
-        agent_log("%s", msg);
+        log_msg("%s", msg);
 }
 
 /* The OMAPI port to wait for: the file's, when it declares a peer. */
@@ -59,8 +59,8 @@ static int ready_port(const char *text, size_t len)
 
     agent_confscan(text, len, &cs);
     if (cs.has_peer && cs.omapi_port == 0)
-        agent_log("the configuration declares a failover peer but no "
-                  "omapi-port: not waiting for OMAPI");
+        log_msg("the configuration declares a failover peer but no "
+                "omapi-port: not waiting for OMAPI");
     return cs.has_peer ? cs.omapi_port : 0;
 }
 
@@ -102,19 +102,19 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
     if (agent_files_clean_stale(cfg->dhcpd_conf, &removed, e))
         goto fail;
     if (removed > 0)
-        agent_log("removed %d stale temp file(s) next to \"%s\"", removed,
-                  cfg->dhcpd_conf);
+        log_msg("removed %d stale temp file(s) next to \"%s\"", removed,
+                cfg->dhcpd_conf);
     if (agent_dhcpd_stop_orphan(s->dhcpd, &orphan, e))
         goto fail;
-    rc = agent_files_read(cfg->dhcpd_conf, (size_t)cfg->max_string_bytes,
+    rc = agent_files_read(cfg->dhcpd_conf, (size_t)cfg->wire.max_string_bytes,
                           &text, &len, NULL, &e2);
     if (rc == ERR_NOTFOUND) {
-        agent_log("no \"%s\" yet: dhcpd starts with the first PutConfig",
-                  cfg->dhcpd_conf);
+        log_msg("no \"%s\" yet: dhcpd starts with the first PutConfig",
+                cfg->dhcpd_conf);
     } else if (rc) {
         set_last_error(s, e2.msg);
     } else if (cfg->start_cmd[0] && agent_dhcpd_pid(s->dhcpd) > 0) {
-        agent_log("dhcpd already runs (pid %d)", agent_dhcpd_pid(s->dhcpd));
+        log_msg("dhcpd already runs (pid %d)", agent_dhcpd_pid(s->dhcpd));
     } else if (agent_dhcpd_start(s->dhcpd, &e2)
                || agent_dhcpd_wait_ready(s->dhcpd, ready_port(text, len),
                                          &e2)) {
@@ -166,7 +166,7 @@ int agent_service_put(struct agent_service *s, const char *config,
     memset(r, 0, sizeof(*r));
     agent_files_sha256_hex(config, len, r->hash);
     pthread_mutex_lock(&s->mu);
-    rc = agent_files_read(cfg->dhcpd_conf, (size_t)cfg->max_string_bytes,
+    rc = agent_files_read(cfg->dhcpd_conf, (size_t)cfg->wire.max_string_bytes,
                           &old, &old_len, &mode, e);
     if (rc && rc != ERR_NOTFOUND)
         goto out;
@@ -187,8 +187,8 @@ int agent_service_put(struct agent_service *s, const char *config,
     if (have_old && strcmp(old_hash, r->hash) == 0
         && agent_dhcpd_pid(s->dhcpd) > 0) {
         r->output = strdup("");
-        agent_log("PutConfig: configuration unchanged, dhcpd not "
-                  "restarted");
+        log_msg("PutConfig: configuration unchanged, dhcpd not "
+                "restarted");
         goto out;
     }
     rc = agent_files_write_temp(cfg->dhcpd_conf, config, len, mode, tmp,
@@ -199,7 +199,7 @@ int agent_service_put(struct agent_service *s, const char *config,
     rc = agent_dhcpd_test(cfg, tmp, &r->output, e);
     if (rc == ERR_INVALID) {
         r->rejected = agent_dhcpd_error_lines(r->output ? r->output : "");
-        agent_log("PutConfig: dhcpd -t rejected the configuration");
+        log_msg("PutConfig: dhcpd -t rejected the configuration");
         goto out;
     }
     if (rc)
@@ -218,12 +218,12 @@ int agent_service_put(struct agent_service *s, const char *config,
     if (rc == 0) {
         r->ms = now_ms() - t0;
         set_last_error(s, "");
-        agent_log("PutConfig: installed %.12s..., dhcpd pid %d running "
-                  "after %lld ms", r->hash, agent_dhcpd_pid(s->dhcpd), r->ms);
+        log_msg("PutConfig: installed %.12s..., dhcpd pid %d running "
+                "after %lld ms", r->hash, agent_dhcpd_pid(s->dhcpd), r->ms);
         goto out;
     }
     /* roll back: the previous file, and dhcpd on it */
-    agent_log("PutConfig: %s; rolling back", e2.msg);
+    log_msg("PutConfig: %s; rolling back", e2.msg);
     {
         struct err e3;
         int back;
@@ -263,7 +263,7 @@ int agent_service_get(struct agent_service *s, char **config, size_t *len,
 
     pthread_mutex_lock(&s->mu);
     rc = agent_files_read(s->cfg->dhcpd_conf,
-                          (size_t)s->cfg->max_string_bytes, config, len,
+                          (size_t)s->cfg->wire.max_string_bytes, config, len,
                           NULL, e);
     pthread_mutex_unlock(&s->mu);
     if (rc == 0)
@@ -282,8 +282,8 @@ void agent_service_status(struct agent_service *s, struct agent_status *st)
     st->pid = agent_dhcpd_pid(s->dhcpd);
     st->running = st->pid > 0;
     if (agent_files_read(s->cfg->dhcpd_conf,
-                         (size_t)s->cfg->max_string_bytes, &text, &len, NULL,
-                         &e) == 0)
+                         (size_t)s->cfg->wire.max_string_bytes, &text, &len,
+                         NULL, &e) == 0)
         agent_files_sha256_hex(text, len, st->hash);
     snprintf(st->last_error, sizeof(st->last_error), "%s", s->last_error);
     pthread_mutex_unlock(&s->mu);
@@ -304,8 +304,8 @@ int agent_service_failover_state(struct agent_service *s, const char *name,
         return err_set(e, ERR_NOMEM, "out of memory");
     pthread_mutex_lock(&s->mu);
     rc = agent_files_read(s->cfg->dhcpd_conf,
-                          (size_t)s->cfg->max_string_bytes, &text, &len, NULL,
-                          e);
+                          (size_t)s->cfg->wire.max_string_bytes, &text, &len,
+                          NULL, e);
     pid = agent_dhcpd_pid(s->dhcpd);
     pthread_mutex_unlock(&s->mu);
     if (rc == ERR_NOTFOUND) {

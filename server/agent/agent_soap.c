@@ -11,71 +11,25 @@
 #include "agent_httpd.h"
 #include "agent_service.h"
 #include "omapi_client.h"
+#include "soapfault.h"
 
-#define AG_NS "urn:micetro-emu:agent"
 #define MAX_NAME 64 /* failover relationship names, as OMAPI takes them */
 
-/* XML-escapes s into dst (always NUL-terminated, truncated to fit). */
-static void xml_escape(char *dst, size_t size, const char *s)
-{
-    size_t o = 0;
-
-    for (; *s && o + 7 < size; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '&': rep = "&amp;"; break;
-        case '"': rep = "&quot;"; break;
-        default: break;
-        }
-        if (rep) {
-            memcpy(dst + o, rep, strlen(rep));
-            o += strlen(rep);
-        } else {
-            dst[o++] = *s;
-        }
-    }
-    dst[o] = '\0';
-}
+static const struct soapfault_style ag_faults = {
+    .prefix = "ag",
+    .ns = "urn:micetro-emu:agent",
+    .auth_code = 0, /* ERR_AUTH negated, as every code */
+};
 
 int agent_soap_fault(struct soap *soap, int code, const char *msg)
 {
-    char detail[128];
-    const char *m, *d;
-
-    snprintf(detail, sizeof(detail),
-             "<ag:errorCode xmlns:ag=\"" AG_NS "\">%d</ag:errorCode>",
-             code < 0 ? -code : code);
-    m = soap_strdup(soap, msg && msg[0] ? msg : "internal error");
-    d = soap_strdup(soap, detail);
-    if (err_is_client(code))
-        return soap_sender_fault(soap, m, d);
-    return soap_receiver_fault(soap, m, d);
+    return soapfault_set(soap, &ag_faults, code, msg);
 }
 
-size_t agent_soap_fault_envelope(char *buf, size_t size, int code,
+size_t agent_soap_fault_envelope(char *buf, size_t size, int v12, int code,
                                  const char *msg)
 {
-    char esc[600];
-    int n;
-
-    xml_escape(esc, sizeof(esc), msg);
-    n = snprintf(buf, size,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<SOAP-ENV:Envelope xmlns:SOAP-ENV="
-        "\"http://schemas.xmlsoap.org/soap/envelope/\">"
-        "<SOAP-ENV:Body><SOAP-ENV:Fault>"
-        "<faultcode>SOAP-ENV:%s</faultcode>"
-        "<faultstring>%s</faultstring><detail>"
-        "<ag:errorCode xmlns:ag=\"" AG_NS "\">%d</ag:errorCode>"
-        "</detail></SOAP-ENV:Fault></SOAP-ENV:Body>"
-        "</SOAP-ENV:Envelope>\n",
-        err_is_client(code) ? "Client" : "Server", esc,
-        code < 0 ? -code : code);
-    if (n < 0)
-        return 0;
-    return (size_t)n < size ? (size_t)n : size - 1;
+    return soapfault_envelope(buf, size, &ag_faults, v12, code, msg);
 }
 
 static int from_err(struct soap *soap, const struct err *e)

@@ -18,9 +18,9 @@ struct soap;
  * to return from an operation. */
 int agent_soap_fault(struct soap *soap, int code, const char *msg);
 
-/* A whole SOAP 1.1 fault envelope for a request gSOAP never saw; returns
- * its length. */
-size_t agent_soap_fault_envelope(char *buf, size_t size, int code,
+/* A whole fault envelope (SOAP 1.2 when v12; the agent answers 1.1) for
+ * a request gSOAP never saw; returns its length. */
+size_t agent_soap_fault_envelope(char *buf, size_t size, int v12, int code,
                                  const char *msg);
 
 #endif

@@ -1,14 +1,24 @@
-/* micetro-emu: log lines on stderr (see log.h). */
+/* micetro-emu, micetro-dhcp-agent: log lines on stderr (see log.h). */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/time.h>
 #include <time.h>
 
+#define LOG_MAX_LINE 1200
+
+static const char *log_ident;
+
+void log_set_ident(const char *ident)
+{
+    log_ident = ident;
+}
+
 void log_msg(const char *fmt, ...)
 {
-    char line[1024], ts[32];
+    char line[LOG_MAX_LINE], ts[32];
     struct timeval tv;
     struct tm tm;
     va_list ap;
@@ -17,8 +27,11 @@ void log_msg(const char *fmt, ...)
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-    n = snprintf(line, sizeof(line), "%s.%03dZ micetro-emu: ", ts,
-                 (int)(tv.tv_usec / 1000));
+    n = snprintf(line, sizeof(line), "%s.%03dZ %s: ", ts,
+                 (int)(tv.tv_usec / 1000),
+                 log_ident ? log_ident : program_invocation_short_name);
+    if (n < 0 || (size_t)n >= sizeof(line))
+        n = 0;
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
     va_end(ap);
