@@ -93,7 +93,7 @@ test-sanitize)
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-sanitize --output-on-failure -j 2 \
-        -L 'unit|wire|hostile' "$@"
+        -L 'unit|wire|hostile|e2e' "$@"
     ;;
 test-valgrind)
     # shellcheck disable=SC2086

@@ -3,9 +3,12 @@
  *
  * main: parses the command line, starts the embedded PostgreSQL cluster
  * when no database is given, opens the store (applying migrations), makes
- * sure the administrator exists, then serves until SIGTERM/SIGINT.
+ * sure the administrator exists, then serves (serve), works the
+ * configuration queue (worker), or both, the worker in a thread of its
+ * own (run), until SIGTERM/SIGINT.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,7 @@
 #include "pgcluster.h"
 #include "session.h"
 #include "store.h"
+#include "worker.h"
 #include "wsdl.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -41,6 +45,12 @@ static void install_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void *worker_main(void *arg)
+{
+    worker_run(arg);
+    return NULL;
 }
 
 /* 1 when host is a loopback address (or "localhost"). */
@@ -65,18 +75,21 @@ int main(int argc, char **argv)
     struct err e;
     struct pgcluster *pc = NULL;
     struct httpd *h = NULL;
+    struct worker *wk = NULL;
+    pthread_t wt;
     char conninfo[1024];
-    int rc, status = 1, busy = 0;
+    int rc, status = 1, busy = 0, wt_started = 0;
 
     rc = config_parse(&cfg, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
-    if (cfg.mode == MODE_WORKER) {
-        fprintf(stderr, "micetro-emu: the configuration worker is not part "
-                "of this version yet; use \"serve\"\n");
+    if (cfg.mode == MODE_WORKER && cfg.agent_secret[0] == '\0') {
+        fprintf(stderr, "micetro-emu: the worker needs the agents' secret: "
+                "--agent-secret-file or MICETRO_AGENT_SECRET\n");
         return 2;
     }
-    if (cfg.admin_password_default && !is_loopback(cfg.listen_host)) {
+    if (cfg.mode != MODE_WORKER && cfg.admin_password_default &&
+        !is_loopback(cfg.listen_host)) {
         fprintf(stderr, "micetro-emu: refusing to listen on %s with the "
                 "default administrator password: set "
                 "MICETRO_ADMIN_PASSWORD\n", cfg.listen_host);
@@ -92,8 +105,8 @@ int main(int argc, char **argv)
     app.wsdl = wsdl_new(cfg.profile, &e);
     if (app.wsdl == NULL)
         goto fail;
-    h = httpd_new(&app, &e); /* bind first: fail fast on a busy port */
-    if (h == NULL)
+    if (cfg.mode != MODE_WORKER &&
+        (h = httpd_new(&app, &e)) == NULL) /* fail fast on a busy port */
         goto fail;
     if (cfg.db == NULL) {
         pc = pgcluster_start(cfg.data_dir, conninfo, sizeof(conninfo), &e);
@@ -119,6 +132,25 @@ int main(int argc, char **argv)
         status = 0;
         goto out;
     }
+    if (cfg.mode != MODE_SERVE && cfg.agent_secret[0] == '\0') {
+        log_msg("worker: no agent secret (--agent-secret-file or "
+                "MICETRO_AGENT_SECRET): configurations are queued, not "
+                "pushed");
+    } else if (cfg.mode != MODE_SERVE) {
+        if ((wk = worker_new(&app, conninfo, &e)) == NULL)
+            goto fail;
+        if (cfg.mode == MODE_WORKER) {
+            fprintf(stderr, "micetro-emu: worker running\n");
+            worker_run(wk);
+            status = 0;
+            goto out;
+        }
+        if (pthread_create(&wt, NULL, worker_main, wk) != 0) {
+            err_set(&e, ERR_SYS, "cannot start the worker thread");
+            goto fail;
+        }
+        wt_started = 1;
+    }
     /* the line tests and scripts wait for, on its own */
     fprintf(stderr, "micetro-emu: listening on http://%s%s%s:%d"
             "/_mmwebext/mmwebext.dll?Soap\n",
@@ -132,6 +164,11 @@ fail:
     fprintf(stderr, "micetro-emu: %s\n", e.msg);
     status = 1;
 out:
+    if (wt_started) {
+        stop_flag = 1;
+        pthread_join(wt, NULL);
+    }
+    worker_free(wk);
     if (!busy) {
         /* with connections still busy, their threads may use these */
         httpd_free(h);

@@ -25,8 +25,9 @@
  * peerPort the secondary's.  The 11.x elements (port ... state) are
  * answered in the 11 profile only; requests may carry them in both.
  * Absent in an Add they take ISC's defaults (647, the same port, 3, 60,
- * 10); absent in a Modify they keep their values.  state is "Empty"
- * without scopes, else "Normal".
+ * 10); absent in a Modify they keep their values.  state is
+ * store_failover_state's: Empty, Error, Pending, or what the servers
+ * report through the worker (Normal until it has read them).
  *
  * Each call is one transaction with its change_log rows; the triggers of
  * migration 007 queue the configuration of every server it touched.  A
@@ -266,7 +267,7 @@ static int relationship_to_soap(struct soap *soap,
         out->loadBalanceMaxSeconds = &u[2];
         out->maxResponseDelay = &u[3];
         out->maxUnackedUpdates = &u[4];
-        out->state = soap_strdup(soap, f->nscopes > 0 ? "Normal" : "Empty");
+        out->state = soap_strdup(soap, store_failover_state(f));
         if (out->state == NULL)
             oom = 1;
     }

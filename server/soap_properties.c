@@ -70,6 +70,9 @@
 /* The unmanaged dhcpd.conf statements of a server (global) or a scope
  * (inside its subnet): text kept verbatim in the rendered file. */
 #define STATEMENTS "unmanagedStatements"
+/* A server's own OMAPI port in its dhcpd.conf ("" : the worker's
+ * default). */
+#define OMAPI_PORT "omapiPort"
 
 /* One object of any served type. */
 struct obj {
@@ -96,6 +99,7 @@ static const struct prop props[] = {
     {REF_DHCP_SERVER, "state", 0},
     {REF_DHCP_SERVER, "enabled", 1},
     {REF_DHCP_SERVER, STATEMENTS, 1},
+    {REF_DHCP_SERVER, OMAPI_PORT, 1},
     {REF_RANGE, "name", 0},
     {REF_RANGE, "from", 0},
     {REF_RANGE, "to", 0},
@@ -298,6 +302,7 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     struct mm__ArrayOfProperty *arr, *custom = NULL;
     struct custom_list cl = {0};
     char *statements = NULL;
+    int omapi_port = 0;
     struct store_conn *c;
     struct obj o;
     struct err e;
@@ -317,6 +322,8 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
                                &e);
     if (rc == 0 && (o.type == REF_DHCP_SERVER || o.type == REF_DHCP_SCOPE))
         rc = store_statements_get(c, o.type, obj_id(&o), &statements, &e);
+    if (rc == 0 && o.type == REF_DHCP_SERVER)
+        rc = store_server_omapi_port_get(c, obj_id(&o), &omapi_port, &e);
     store_release(app->store, c);
     if (rc == 0)
         rc = custom_list_soap(soap, &cl, obj_id(&o), &custom, &e);
@@ -335,6 +342,14 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
               *rq->onlyCustom == xsd__boolean__true_) &&
             (rc = list_props(soap, &o, arr, &e)) == 0 && statements != NULL)
             rc = put(soap, arr, STATEMENTS, statements, &e);
+        if (rc == 0 && omapi_port > 0 &&
+            !(rq->onlyCustom != NULL &&
+              *rq->onlyCustom == xsd__boolean__true_)) {
+            char port[16];
+
+            snprintf(port, sizeof(port), "%d", omapi_port);
+            rc = put(soap, arr, OMAPI_PORT, port, &e);
+        }
     }
     free(statements);
     if (rc == 0 && custom != NULL) {
@@ -346,6 +361,28 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     if (rc != 0)
         return fault_from_err(soap, &e);
     return SOAP_OK;
+}
+
+/* A port 1..65535 into *out; "" or absent: 0 (the default). */
+static int parse_port(const char *name, const char *v, int *out,
+                      struct err *e)
+{
+    char *end;
+    long n;
+
+    if (v == NULL || v[0] == '\0') {
+        *out = 0;
+        return 0;
+    }
+    n = strtol(v, &end, 10);
+    if (*end != '\0' || end == v || v[0] == '+' || v[0] == '-' || n < 1 ||
+        n > 65535)
+        return err_set(e, ERR_INVALID,
+                       "property \"%s\" wants a port from 1 to 65535, not "
+                       "\"%.40s\"",
+                       name, v);
+    *out = (int)n;
+    return 0;
 }
 
 /* xsd:boolean text into *out. */
@@ -613,7 +650,7 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
     int n = rq->properties != NULL ? rq->properties->__sizeproperty : 0;
     struct custom_set cs = {0};
     const char *statements = NULL;
-    int rc;
+    int rc, omapi_port = -1;
 
     if ((rc = store_begin(c, e)) != 0)
         return rc;
@@ -632,6 +669,8 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
             rc = set_custom(&cs, o, name, p->value, e);
         else if ((rc = check_prop(o->type, name, e)) != 0)
             ;
+        else if (strcmp(name, OMAPI_PORT) == 0)
+            rc = parse_port(name, p->value, &omapi_port, e);
         else if (strcmp(name, STATEMENTS) == 0) {
             statements = p->value != NULL ? p->value : "";
             rc = render_check_statements(statements, e);
@@ -640,6 +679,8 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
     }
     if (rc == 0 && statements != NULL)
         rc = store_statements_set(c, o->type, obj_id(o), statements, e);
+    if (rc == 0 && omapi_port >= 0)
+        rc = store_server_omapi_port_set(c, obj_id(o), omapi_port, e);
     if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0 &&
         (rc = save_custom(c, &cs, o,
                           rq->deleteUnspecified != NULL &&

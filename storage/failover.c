@@ -19,8 +19,13 @@
     "f.failover_mode, f.mclt, f.safe_period, f.percentage, "                   \
     "f.shared_secret, f.port, f.peer_port, f.load_balance_max_seconds, "       \
     "f.max_response_delay, f.max_unacked_updates, "                            \
-    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = f.id)"
-#define FO_NCOLUMNS 17
+    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = f.id), "        \
+    "f.primary_state, f.secondary_state, "                                     \
+    "(SELECT bool_or(j.claimed_until > now()) FROM config_jobs j "             \
+    "WHERE j.server_id IN (f.primary_id, f.secondary_id)), "                   \
+    "(SELECT bool_or(j.attempts > 0) FROM config_jobs j "                      \
+    "WHERE j.server_id IN (f.primary_id, f.secondary_id))"
+#define FO_NCOLUMNS 21
 #define FO_FROM                                                                \
     " FROM dhcp_failover f JOIN dhcp_servers p ON p.id = f.primary_id "        \
     "JOIN dhcp_servers s ON s.id = f.secondary_id "
@@ -56,13 +61,19 @@ static int row_to_failover(const PGresult *r, int row, void *dst,
     f->max_response_delay = (int)col_ll(r, row, 14);
     f->max_unacked_updates = (int)col_ll(r, row, 15);
     f->nscopes = col_ll(r, row, 16);
+    f->pushing = PQgetvalue(r, row, 19)[0] == 't';
+    f->push_failed = PQgetvalue(r, row, 20)[0] == 't';
     if ((rc = store_copy_text(r, row, 1, f->name, sizeof(f->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, f->primary_name,
                               sizeof(f->primary_name), e)) != 0 ||
         (rc = store_copy_text(r, row, 5, f->secondary_name,
                               sizeof(f->secondary_name), e)) != 0 ||
         (rc = store_copy_text(r, row, 10, f->shared_secret,
-                              sizeof(f->shared_secret), e)) != 0)
+                              sizeof(f->shared_secret), e)) != 0 ||
+        (rc = store_copy_text(r, row, 17, f->primary_state,
+                              sizeof(f->primary_state), e)) != 0 ||
+        (rc = store_copy_text(r, row, 18, f->secondary_state,
+                              sizeof(f->secondary_state), e)) != 0)
         return rc;
     return 0;
 }
@@ -886,4 +897,23 @@ int store_failover_twin_pool(struct store_conn *c, long long pool_id,
     }
     PQclear(r);
     return rc;
+}
+
+const char *store_failover_state(const struct store_failover *f)
+{
+    const char *p = f->primary_state, *s = f->secondary_state;
+
+    if (f->nscopes == 0)
+        return "Empty";
+    if (f->push_failed)
+        return "Error";
+    if (f->pushing)
+        return "Pending";
+    if (p[0] == '\0' && s[0] == '\0')
+        return "Normal"; /* never read: what the configuration says */
+    if (p[0] != '\0' && strcmp(p, "Normal") != 0)
+        return p;
+    if (s[0] != '\0')
+        return s;
+    return p;
 }

@@ -44,11 +44,22 @@ struct store_failover {
     int port, peer_port; /* the primary's and the secondary's */
     int lb_max_seconds, max_response_delay, max_unacked_updates;
     long long nscopes; /* member scope instances, both servers */
+    /* what the worker read from the servers ("Normal" ...; "" unread) and
+     * whether a push to either server is under way or has failed */
+    char primary_state[32], secondary_state[32];
+    int pushing, push_failed;
     /* the member instances on the server the list was made for (see
      * store_failover_list); NULL/0 elsewhere */
     const long long *scope_ids;
     size_t nscope_ids;
 };
+
+/* The state GetDHCPFailoverRelationship(s) report: "Empty" without member
+ * scopes; "Error" when a push to either server failed (the servers'
+ * stateMessage says why); "Pending" while one is under way; else what
+ * the servers report (the primary's state unless it is Normal, then the
+ * secondary's), or "Normal" when no worker has read them yet. */
+const char *store_failover_state(const struct store_failover *f);
 
 /* The relationship of server server_id called name (any case) into *out
  * (scope_ids not set).  With lock, the row is locked FOR UPDATE.

@@ -862,6 +862,14 @@ int store_begin(struct store_conn *c, struct err *e)
     return rc < 0 ? rc : 0;
 }
 
+int store_begin_snapshot(struct store_conn *c, struct err *e)
+{
+    int rc = store_exec_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0,
+                            NULL, e);
+
+    return rc < 0 ? rc : 0;
+}
+
 int store_commit(struct store_conn *c, struct err *e)
 {
     PGresult *r = NULL;

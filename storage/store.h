@@ -41,6 +41,9 @@ void store_release(struct store *st, struct store_conn *c);
 
 /* Transactions: one per API call. */
 int store_begin(struct store_conn *c, struct err *e);
+/* A transaction whose every statement sees one snapshot (REPEATABLE
+ * READ): a consistent read of several tables. */
+int store_begin_snapshot(struct store_conn *c, struct err *e);
 int store_commit(struct store_conn *c, struct err *e);
 void store_rollback(struct store_conn *c);
 

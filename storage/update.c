@@ -177,3 +177,39 @@ int store_statements_set(struct store_conn *c, int type, long long id,
                       type == REF_DHCP_SERVER ? "DHCP server" : "DHCP scope",
                       id, e);
 }
+
+int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
+                                struct err *e)
+{
+    char sid[STORE_INTBUF], v[STORE_INTBUF];
+    const char *params[1];
+    int rc;
+
+    *port = 0;
+    params[0] = store_param_int(sid, id);
+    rc = store_query_text(c,
+                          "SELECT omapi_port FROM dhcp_servers WHERE id = "
+                          "$1::bigint",
+                          1, params, v, sizeof(v), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
+                       id);
+    *port = v[0] != '\0' ? atoi(v) : 0;
+    return 0;
+}
+
+int store_server_omapi_port_set(struct store_conn *c, long long id, int port,
+                                struct err *e)
+{
+    char sid[STORE_INTBUF], p[STORE_INTBUF];
+    const char *params[2];
+
+    params[0] = store_param_int(sid, id);
+    params[1] = port > 0 ? store_param_int(p, port) : NULL;
+    return update_one(c,
+                      "UPDATE dhcp_servers SET omapi_port = $2::integer, "
+                      "updated = now() WHERE id = $1::bigint",
+                      2, params, "DHCP server", id, e);
+}

@@ -46,4 +46,11 @@ int store_statements_get(struct store_conn *c, int type, long long id,
 int store_statements_set(struct store_conn *c, int type, long long id,
                          const char *text, struct err *e);
 
+/* A DHCP server's own OMAPI port (migration 009): *port 0 when it has
+ * none (the worker's default applies); set 0 to remove it. */
+int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
+                                struct err *e);
+int store_server_omapi_port_set(struct store_conn *c, long long id, int port,
+                                struct err *e);
+
 #endif

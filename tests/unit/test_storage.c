@@ -23,7 +23,8 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "config.h"
+#include "dhcpconf.h"
+#include "jobs.h"
 #include "migrate.h"
 #include "pgcluster.h"
 #include "store.h"
@@ -430,6 +431,76 @@ static void test_config(struct store *st)
     free(text);
     free(text2);
     store_config_free(cfg2);
+    store_release(st, c);
+}
+
+/* The push queue: exclusive claims, done, released when changed
+ * meanwhile, failed with backoff.  Runs after test_config, whose inserts
+ * queued its two servers. */
+static void test_jobs(struct store *st)
+{
+    struct store_job jobs[8], other[8], one;
+    struct store_conn *c;
+    size_t n = 0, m = 0;
+    double due = 0;
+    struct err e;
+    int again = 0, rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n == 2, "claim both queued servers: %s (%zu)", e.msg,
+          n);
+    rc = store_job_claim(c, "worker-b", 60, other, 8, &m, &e);
+    CHECK(rc == 0 && m == 0, "a second worker gets nothing (%zu)", m);
+    if (n != 2)
+        goto out;
+    CHECK(store_job_claim_server(c, "worker-b", 60, jobs[0].server_id, &one,
+                                 &e) == 0,
+          "nor the claimed server's job alone");
+    CHECK(store_job_claim_server(c, "worker-a", 60, jobs[0].server_id, &one,
+                                 &e) == 1 &&
+              one.generation == jobs[0].generation,
+          "its own claim it may renew");
+    rc = store_job_done(c, "worker-a", &jobs[0], &again, &e);
+    CHECK(rc == 0 && again == 0, "done: %s", e.msg);
+    /* a change while the second push is out */
+    rc = store_exec_cmd(c,
+                        "UPDATE dhcp_scopes SET enabled = NOT enabled WHERE "
+                        "server_id = (SELECT server_id FROM config_jobs)",
+                        0, NULL, &e);
+    CHECK(rc >= 1, "change meanwhile: %s", e.msg);
+    rc = store_job_done(c, "worker-a", &jobs[1], &again, &e);
+    CHECK(rc == 0 && again == 1, "released for another round: %s", e.msg);
+    rc = store_job_claim(c, "worker-b", 60, other, 8, &m, &e);
+    CHECK(rc == 0 && m == 1 && other[0].server_id == jobs[1].server_id &&
+              other[0].generation > jobs[1].generation,
+          "the next round carries the change (%zu)", m);
+    rc = store_job_failed(c, "worker-b", &other[0], "agent unreachable", 2,
+                          300, &e);
+    CHECK(rc == 0, "failed: %s", e.msg);
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n == 0, "not due during its backoff (%zu)", n);
+    rc = store_job_next_due(c, &due, &e);
+    CHECK(rc == 0 && due > 0.5 && due <= 2.5, "due in about 2 s: %f", due);
+    CHECK(count_rows(c, "SELECT count(*) FROM config_jobs WHERE attempts = "
+                        "1 AND last_error = 'agent unreachable'") == 1,
+          "attempts and error kept");
+    /* a new change: worth a try at once */
+    store_exec_cmd(c,
+                   "UPDATE dhcp_scopes SET enabled = NOT enabled WHERE "
+                   "server_id = (SELECT server_id FROM config_jobs)",
+                   0, NULL, &e);
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n == 1 && jobs[0].attempts == 0,
+          "a change resets the backoff (%zu)", n);
+    if (n == 1)
+        store_job_done(c, "worker-a", &jobs[0], &again, &e);
+    rc = store_job_next_due(c, &due, &e);
+    CHECK(rc == 0 && due == -1, "queue empty: %f", due);
+out:
     store_release(st, c);
 }
 
@@ -874,6 +945,7 @@ int main(void)
     test_prepared();
     test_pool();
     test_config(st);
+    test_jobs(st);
 
     /* a second start on a running cluster reuses it */
     pc2 = pgcluster_start(data_dir, conninfo, sizeof(conninfo), &e);

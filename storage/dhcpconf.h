@@ -6,8 +6,8 @@
  * relationships), renders it and pushes it.  The job's generation is read
  * in the same snapshot, so the worker knows which changes the file holds.
  */
-#ifndef MICETRO_STORE_CONFIG_H
-#define MICETRO_STORE_CONFIG_H
+#ifndef MICETRO_STORE_DHCPCONF_H
+#define MICETRO_STORE_DHCPCONF_H
 
 #include "../server/core/render.h"
 #include "store.h"
@@ -30,8 +30,9 @@ struct store_config {
 
 /* Reads server server_id's configuration into a new *out (inside the
  * caller's transaction, which should be REPEATABLE READ).  The OMAPI
- * block uses omapi_port and the server's stored omapi_key (key name
- * "micetro-omapi"); without a stored key, omapi_port is 0 in the model.
+ * block uses the server's own OMAPI port, else omapi_port, and its stored
+ * omapi_key (key name "micetro-omapi"); without a stored key, omapi_port
+ * is 0 in the model.
  * ERR_NOTFOUND when the server has gone. */
 int store_config_load(struct store_conn *c, long long server_id,
                       int omapi_port, struct store_config **out,

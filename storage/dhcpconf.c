@@ -1,5 +1,5 @@
 /* micetro-emu storage: a DHCP server's configuration (see config.h). */
-#include "config.h"
+#include "dhcpconf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +188,7 @@ int store_config_load(struct store_conn *c, long long server_id,
 {
     static const char server_sql[] =
         "SELECT name, host(address), agent_port, enabled, "
-        "unmanaged_statements, omapi_key FROM dhcp_servers "
+        "unmanaged_statements, omapi_key, omapi_port FROM dhcp_servers "
         "WHERE id = $1::bigint";
     struct store_config *cfg;
     const PGresult *r;
@@ -211,6 +211,8 @@ int store_config_load(struct store_conn *c, long long server_id,
     cfg->agent_port = PQgetisnull(r, 0, 2) ? 0 : (int)col_ll(r, 0, 2);
     cfg->enabled = PQgetvalue(r, 0, 3)[0] == 't';
     cfg->model.statements = col_text(r, 0, 4);
+    if (!PQgetisnull(r, 0, 6))
+        omapi_port = (int)col_ll(r, 0, 6); /* the server's own */
     if (!PQgetisnull(r, 0, 5) && omapi_port > 0) {
         cfg->model.omapi_port = omapi_port;
         cfg->model.omapi_key_name = OMAPI_KEY_NAME;

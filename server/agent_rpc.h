@@ -1,0 +1,49 @@
+/* micetro-emu: calls to a DHCP server's micetro-dhcp-agent
+ * (wsdl/agent.wsdl), as the worker makes them.
+ *
+ * Each call opens its own gSOAP context and connection, with explicit
+ * connect, send, receive and whole-transfer timeouts and a bound on the
+ * answer's size, and classifies what went wrong:
+ *
+ *   ERR_SYS       the agent could not be reached or did not answer in
+ *                 time ("Unreachable")
+ *   ERR_INVALID   the agent refused the call (a SOAP Client fault: dhcpd
+ *                 rejected the file, the secret is wrong, the live file
+ *                 changed); detail holds the agent's text, dhcpd's lines
+ *                 included
+ *   ERR_INTERNAL  the agent failed (a Server fault: dhcpd did not run on
+ *                 the new file and the old one is back); detail as above
+ */
+#ifndef MICETRO_AGENT_RPC_H
+#define MICETRO_AGENT_RPC_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+/* Where an agent is and how to talk to it. */
+struct agent_rpc_target {
+    const char *host;   /* IPv4 address */
+    int port;           /* its port */
+    const char *secret; /* what every call carries */
+    int timeout_s;      /* connect, send and receive, each */
+    int put_timeout_s;  /* a whole PutConfig (it restarts dhcpd) */
+    size_t max_answer;  /* bytes of an answer at most */
+};
+
+/* Installs config on the agent's server; replaces (may be NULL) is the
+ * hash of the file it must replace.  On success hash[65] holds the new
+ * file's SHA-256 (hex).  On failure detail[len] holds the agent's text
+ * (may be truncated) and e a short message. */
+int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
+                         const char *replaces, char *hash, char *detail,
+                         size_t len, struct err *e);
+
+/* The failover state of relationship name as the agent's dhcpd reports
+ * it: *found 0 when dhcpd has no such relationship, else local[len] and
+ * partner[len] hold the state names ("Normal" ...). */
+int agent_rpc_failover_state(const struct agent_rpc_target *t,
+                             const char *name, int *found, char *local,
+                             char *partner, size_t len, struct err *e);
+
+#endif

@@ -1,0 +1,343 @@
+/* micetro-emu: the configuration worker (see worker.h). */
+#include "worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_rpc.h"
+#include "app.h"
+#include "config.h"
+#include "dhcpconf.h"
+#include "jobs.h"
+#include "listen.h"
+#include "log.h"
+#include "store.h"
+
+/* The notification channel of migration 007's triggers. */
+#define CHANNEL "micetro_config"
+/* Bytes of an agent's or dhcpd's explanation kept for stateMessage. */
+#define DETAIL_MAX 1024
+
+struct worker {
+    struct app *app;
+    const struct config *cfg;
+    char id[96];
+    struct store_listener *listen;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A new OMAPI key: 16 random bytes, base64 (24 characters). */
+static int new_key(char out[32], struct err *e)
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned char raw[18] = {0};
+    size_t o = 0;
+
+    if (getrandom(raw, 16, 0) != 16)
+        return err_set(e, ERR_SYS, "no random bytes for an OMAPI key");
+    for (size_t i = 0; i < 18; i += 3) {
+        unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
+                     raw[i + 2];
+
+        out[o++] = b64[(v >> 18) & 63];
+        out[o++] = b64[(v >> 12) & 63];
+        out[o++] = b64[(v >> 6) & 63];
+        out[o++] = b64[v & 63];
+    }
+    /* 16 bytes: 22 characters and "==" */
+    out[22] = out[23] = '=';
+    out[24] = '\0';
+    return 0;
+}
+
+struct worker *worker_new(struct app *app, const char *conninfo,
+                          struct err *e)
+{
+    struct worker *w = calloc(1, sizeof(*w));
+    char host[64];
+
+    if (w == NULL) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    w->app = app;
+    w->cfg = app->cfg;
+    if (gethostname(host, sizeof(host)) != 0)
+        snprintf(host, sizeof(host), "localhost");
+    host[sizeof(host) - 1] = '\0';
+    snprintf(w->id, sizeof(w->id), "%s:%ld", host, (long)getpid());
+    w->listen = store_listen_open(conninfo, CHANNEL,
+                                  w->cfg->db_connect_timeout_s, e);
+    if (w->listen == NULL) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void worker_free(struct worker *w)
+{
+    if (w == NULL)
+        return;
+    store_listen_close(w->listen);
+    free(w);
+}
+
+/* The agent of a server at host (port 0: the default). */
+static struct agent_rpc_target target(const struct worker *w,
+                                      const char *host, int port)
+{
+    struct agent_rpc_target t;
+
+    t.host = host;
+    t.port = port > 0 ? port : w->cfg->agent_port;
+    t.secret = w->cfg->agent_secret;
+    t.timeout_s = w->cfg->agent_timeout_s;
+    t.put_timeout_s = w->cfg->push_timeout_s;
+    t.max_answer = w->cfg->agent_max_answer;
+    return t;
+}
+
+/* Records a server's state on a connection of its own. */
+static void record(struct worker *w, long long id, const char *state,
+                   const char *message, const char *hash,
+                   long long generation)
+{
+    struct store_conn *c;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL ||
+        store_server_set_state(c, id, state, message, hash, generation,
+                               &e) != 0)
+        log_msg("worker: cannot record server %lld as %s: %s", id, state,
+                e.msg);
+    if (c != NULL)
+        store_release(w->app->store, c);
+}
+
+/* Settles a job: done, or failed with the backoff. */
+static void settle(struct worker *w, const struct store_job *job,
+                   const char *failure)
+{
+    struct store_conn *c;
+    struct err e;
+    int again = 0, rc;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL) {
+        log_msg("worker: job of server %lld not settled: %s", job->server_id,
+                e.msg);
+        return; /* its lease expires: another round pushes it */
+    }
+    if (failure == NULL)
+        rc = store_job_done(c, w->id, job, &again, &e);
+    else
+        rc = store_job_failed(c, w->id, job, failure, w->cfg->backoff_base_s,
+                              w->cfg->backoff_cap_s, &e);
+    if (rc != 0)
+        log_msg("worker: job of server %lld not settled: %s", job->server_id,
+                e.msg);
+    store_release(w->app->store, c);
+}
+
+/* Reads server id's configuration in one snapshot (its OMAPI key made
+ * first when it has none). */
+static int load(struct worker *w, long long id, struct store_config **cfg,
+                struct err *e)
+{
+    char key[32], stored[64];
+    struct store_conn *c;
+    int rc;
+
+    if ((rc = new_key(key, e)) != 0)
+        return rc;
+    if ((c = store_acquire(w->app->store, e)) == NULL)
+        return e->code;
+    if ((rc = store_server_omapi_key(c, id, key, stored, sizeof(stored),
+                                     e)) == 0 &&
+        (rc = store_begin_snapshot(c, e)) == 0 &&
+        (rc = store_config_load(c, id, w->cfg->omapi_port, cfg, e)) == 0)
+        rc = store_commit(c, e);
+    store_release(w->app->store, c);
+    return rc;
+}
+
+/* Renders and pushes one server's file, and records what happened. */
+static void push(struct worker *w, const struct store_job *job)
+{
+    struct store_config *cfg = NULL;
+    struct agent_rpc_target t;
+    char hash[65], detail[DETAIL_MAX], msg[DETAIL_MAX + 300];
+    char *text = NULL;
+    size_t len;
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    rc = load(w, job->server_id, &cfg, &e);
+    if (rc == ERR_NOTFOUND) {
+        settle(w, job, NULL); /* the server has gone: nothing to push */
+        return;
+    }
+    if (rc != 0) {
+        log_msg("worker: server %lld: %s", job->server_id, e.msg);
+        settle(w, job, e.msg);
+        return;
+    }
+    if (!cfg->enabled) {
+        record(w, job->server_id, "Disabled", NULL, NULL, 0);
+        settle(w, job, NULL);
+        goto out;
+    }
+    if ((rc = render_config(&cfg->model, &text, &len, &e)) != 0) {
+        snprintf(msg, sizeof(msg), "cannot render dhcpd.conf: %s", e.msg);
+        record(w, job->server_id, "Out of date", msg, NULL, 0);
+        settle(w, job, msg);
+        goto out;
+    }
+    record(w, job->server_id, "Updating", NULL, NULL, 0);
+    t = target(w, cfg->model.address, cfg->agent_port);
+    rc = agent_rpc_put_config(&t, text, NULL, hash, detail, sizeof(detail),
+                              &e);
+    if (rc == 0) {
+        record(w, job->server_id, "OK", NULL, hash, job->generation);
+        settle(w, job, NULL);
+        log_msg("worker: %s: configuration %.12s installed (generation "
+                "%lld)", cfg->model.name, hash, job->generation);
+    } else {
+        snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "",
+                 detail);
+        record(w, job->server_id,
+               rc == ERR_SYS ? "Unreachable" : "Out of date", msg, NULL, 0);
+        settle(w, job, msg);
+        log_msg("worker: %s: %s", cfg->model.name, msg);
+    }
+out:
+    free(text);
+    store_config_free(cfg);
+}
+
+/* Claims and pushes every due job; the number pushed. */
+static int work_jobs(struct worker *w)
+{
+    struct store_job jobs[64];
+    size_t max = (size_t)w->cfg->worker_batch, n = 0;
+    struct store_conn *c;
+    struct err e;
+    int pushed = 0;
+
+    if (max > sizeof(jobs) / sizeof(jobs[0]))
+        max = sizeof(jobs) / sizeof(jobs[0]);
+    while (!*w->app->stop) {
+        if ((c = store_acquire(w->app->store, &e)) == NULL) {
+            log_msg("worker: %s", e.msg);
+            return pushed;
+        }
+        if (store_job_claim(c, w->id, w->cfg->worker_lease_s, jobs, max, &n,
+                            &e) != 0) {
+            log_msg("worker: %s", e.msg);
+            n = 0;
+        }
+        store_release(w->app->store, c);
+        if (n == 0)
+            return pushed;
+        for (size_t i = 0; i < n && !*w->app->stop; i++)
+            push(w, &jobs[i]);
+        pushed += (int)n;
+    }
+    return pushed;
+}
+
+/* Reads every relationship's state from both agents. */
+static void poll_states(struct worker *w)
+{
+    struct store_poll_target *list = NULL;
+    struct store_conn *c;
+    size_t n = 0;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL)
+        return;
+    if (store_failover_poll_targets(c, &list, &n, &e) != 0)
+        log_msg("worker: %s", e.msg);
+    store_release(w->app->store, c);
+    for (size_t i = 0; i < n && !*w->app->stop; i++) {
+        const struct store_poll_target *p = &list[i];
+        struct agent_rpc_target tp = target(w, p->primary_host,
+                                            p->primary_port);
+        struct agent_rpc_target ts = target(w, p->secondary_host,
+                                            p->secondary_port);
+        char pl[64], pp[64], sl[64], sp[64], why[300] = "";
+        int pf = 0, sf = 0, prc, src;
+        struct err pe, se;
+
+        prc = agent_rpc_failover_state(&tp, p->name, &pf, pl, pp, sizeof(pl),
+                                       &pe);
+        src = agent_rpc_failover_state(&ts, p->name, &sf, sl, sp, sizeof(sl),
+                                       &se);
+        if (prc != 0)
+            snprintf(why, sizeof(why), "%s", pe.msg);
+        else if (src != 0)
+            snprintf(why, sizeof(why), "%s", se.msg);
+        if ((c = store_acquire(w->app->store, &e)) == NULL)
+            break;
+        if (store_failover_set_live(c, p->id,
+                                    prc == 0 ? (pf ? pl : "Empty") : NULL,
+                                    src == 0 ? (sf ? sl : "Empty") : NULL,
+                                    why[0] ? why : NULL, &e) != 0)
+            log_msg("worker: %s", e.msg);
+        store_release(w->app->store, c);
+    }
+    free(list);
+}
+
+void worker_run(struct worker *w)
+{
+    double next_states = 0;
+    struct err e;
+
+    log_msg("worker %s: pushing configurations to agents (default port "
+            "%d)", w->id, w->cfg->agent_port);
+    while (!*w->app->stop) {
+        double now, due = -1, wait;
+        struct store_conn *c;
+        int pushed = work_jobs(w);
+
+        now = now_s();
+        if (pushed > 0 || now >= next_states) {
+            poll_states(w);
+            next_states = now_s() + w->cfg->state_poll_s;
+        }
+        if ((c = store_acquire(w->app->store, &e)) != NULL) {
+            if (store_job_next_due(c, &due, &e) != 0)
+                due = -1;
+            store_release(w->app->store, c);
+        }
+        wait = w->cfg->worker_poll_s;
+        if (next_states - now_s() < wait)
+            wait = next_states - now_s();
+        if (due >= 0 && due < wait)
+            wait = due;
+        if (wait > 1)
+            wait = 1; /* a stop is seen within a second */
+        if (wait < 0.05)
+            wait = 0.05;
+        /* a notification ends the wait at once */
+        if (store_listen_wait(w->listen, (int)(wait * 1000), &e) < 0) {
+            log_msg("worker: %s", e.msg);
+            sleep(1);
+        }
+    }
+    log_msg("worker %s: stopped", w->id);
+}

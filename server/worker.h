@@ -1,0 +1,40 @@
+/* micetro-emu: the configuration worker.
+ *
+ * It renders each queued DHCP server's whole dhcpd.conf from the database
+ * and pushes it to the server's micetro-dhcp-agent, then records the
+ * outcome on the server (state OK, Updating, Unreachable, Out of date with
+ * the agent's or dhcpd's words in stateMessage).  Jobs come from the
+ * config_jobs queue the triggers fill (storage/jobs.h): woken by NOTIFY
+ * micetro_config, and polling anyway; claimed for a lease with SKIP
+ * LOCKED, so several workers (in several processes) share the queue; a
+ * failed push is retried with capped exponential backoff; everything
+ * pending for a server is one render.  A worker that dies mid-push leaves
+ * its claim to expire and the job to the next worker: nothing is lost,
+ * and the agent installs a file whole or not at all.
+ *
+ * It also reads every relationship's live failover state from both
+ * agents at an interval, for GetDHCPFailoverRelationship(s).
+ *
+ * Agents: a server's `address` is its agent's host, `IP:port` its port
+ * (default --agent-port); every call carries --agent-secret-file's (or
+ * MICETRO_AGENT_SECRET's) secret.
+ */
+#ifndef MICETRO_WORKER_H
+#define MICETRO_WORKER_H
+
+#include "core/err.h"
+
+struct app;
+struct worker;
+
+/* A worker on app's store and cfg, listening on conninfo.  NULL with e
+ * filled when the listener cannot connect. */
+struct worker *worker_new(struct app *app, const char *conninfo,
+                          struct err *e);
+
+/* Works until *app->stop is set. */
+void worker_run(struct worker *w);
+
+void worker_free(struct worker *w);
+
+#endif

@@ -1,0 +1,292 @@
+/* micetro-emu storage: the configuration push queue (see jobs.h). */
+#include "jobs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+static long long col_ll(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static void read_job(const PGresult *r, int row, struct store_job *job)
+{
+    job->server_id = col_ll(r, row, 0);
+    job->generation = col_ll(r, row, 1);
+    job->attempts = (int)col_ll(r, row, 2);
+}
+
+int store_job_claim(struct store_conn *c, const char *worker, int lease_s,
+                    struct store_job *jobs, size_t max, size_t *n,
+                    struct err *e)
+{
+    char lease[STORE_INTBUF], lim[STORE_INTBUF];
+    const char *params[3];
+    PGresult *r = NULL;
+    int rc, rows;
+
+    *n = 0;
+    if (max == 0)
+        return 0;
+    params[0] = worker;
+    params[1] = store_param_int(lease, lease_s);
+    params[2] = store_param_int(lim, (long long)max);
+    rc = store_exec(
+        c,
+        "UPDATE config_jobs j SET claimed_by = $1, "
+        "claimed_until = now() + make_interval(secs => $2::integer), "
+        "claimed_generation = j.generation "
+        "FROM (SELECT server_id FROM config_jobs "
+        "WHERE next_attempt <= now() "
+        "AND (claimed_until IS NULL OR claimed_until < now()) "
+        "ORDER BY queued, server_id LIMIT $3::integer "
+        "FOR UPDATE SKIP LOCKED) d "
+        "WHERE j.server_id = d.server_id "
+        "RETURNING j.server_id, j.claimed_generation, j.attempts",
+        3, params, &r, e);
+    if (rc != 0)
+        return rc;
+    rows = PQntuples(r);
+    for (int i = 0; i < rows && (size_t)i < max; i++)
+        read_job(r, i, &jobs[i]);
+    *n = (size_t)rows < max ? (size_t)rows : max;
+    PQclear(r);
+    return 0;
+}
+
+int store_job_claim_server(struct store_conn *c, const char *worker,
+                           int lease_s, long long server_id,
+                           struct store_job *job, struct err *e)
+{
+    char lease[STORE_INTBUF], sid[STORE_INTBUF];
+    const char *params[3];
+    PGresult *r = NULL;
+    int rc;
+
+    params[0] = worker;
+    params[1] = store_param_int(lease, lease_s);
+    params[2] = store_param_int(sid, server_id);
+    rc = store_exec(
+        c,
+        "UPDATE config_jobs j SET claimed_by = $1, "
+        "claimed_until = now() + make_interval(secs => $2::integer), "
+        "claimed_generation = j.generation "
+        "FROM (SELECT server_id FROM config_jobs "
+        "WHERE server_id = $3::bigint "
+        "AND (claimed_until IS NULL OR claimed_until < now() "
+        "OR claimed_by = $1) "
+        "FOR UPDATE SKIP LOCKED) d "
+        "WHERE j.server_id = d.server_id "
+        "RETURNING j.server_id, j.claimed_generation, j.attempts",
+        3, params, &r, e);
+    if (rc != 0)
+        return rc;
+    rc = PQntuples(r) > 0;
+    if (rc)
+        read_job(r, 0, job);
+    PQclear(r);
+    return rc;
+}
+
+int store_job_done(struct store_conn *c, const char *worker,
+                   const struct store_job *job, int *again, struct err *e)
+{
+    char sid[STORE_INTBUF], gen[STORE_INTBUF];
+    const char *params[3];
+    int rc;
+
+    if (again != NULL)
+        *again = 0;
+    params[0] = store_param_int(sid, job->server_id);
+    params[1] = store_param_int(gen, job->generation);
+    params[2] = worker;
+    rc = store_exec_cmd(c,
+                        "DELETE FROM config_jobs WHERE server_id = $1::bigint "
+                        "AND generation = $2::bigint AND claimed_by = $3",
+                        3, params, e);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    /* changed meanwhile (or the claim expired and was taken over) */
+    if (again != NULL)
+        *again = 1;
+    params[1] = worker;
+    rc = store_exec_cmd(c,
+                        "UPDATE config_jobs SET claimed_by = NULL, "
+                        "claimed_until = NULL, attempts = 0, "
+                        "last_error = NULL WHERE server_id = $1::bigint "
+                        "AND claimed_by = $2",
+                        2, params, e);
+    return rc < 0 ? rc : 0;
+}
+
+int store_job_failed(struct store_conn *c, const char *worker,
+                     const struct store_job *job, const char *error,
+                     int base_s, int cap_s, struct err *e)
+{
+    char sid[STORE_INTBUF], base[STORE_INTBUF], cap[STORE_INTBUF],
+        msg[STORE_JOB_ERROR_MAX + 1];
+    const char *params[5];
+    int rc;
+
+    snprintf(msg, sizeof(msg), "%s", error != NULL ? error : "");
+    params[0] = store_param_int(sid, job->server_id);
+    params[1] = worker;
+    params[2] = msg;
+    params[3] = store_param_int(base, base_s);
+    params[4] = store_param_int(cap, cap_s);
+    rc = store_exec_cmd(
+        c,
+        "UPDATE config_jobs SET claimed_by = NULL, claimed_until = NULL, "
+        "attempts = attempts + 1, last_error = $3, "
+        "next_attempt = now() + make_interval(secs => "
+        "least($5::double precision, $4::double precision * "
+        "power(2, least(attempts, 30)))) "
+        "WHERE server_id = $1::bigint AND claimed_by = $2",
+        5, params, e);
+    return rc < 0 ? rc : 0;
+}
+
+int store_job_next_due(struct store_conn *c, double *seconds, struct err *e)
+{
+    char v[64];
+    int rc;
+
+    rc = store_query_text(c,
+                          "SELECT greatest(0, extract(epoch FROM "
+                          "min(greatest(next_attempt, coalesce("
+                          "claimed_until, next_attempt))) - now())) "
+                          "FROM config_jobs HAVING count(*) > 0",
+                          0, NULL, v, sizeof(v), e);
+    if (rc < 0)
+        return rc;
+    if (v[0] == '\0') {
+        *seconds = -1;
+        return 0;
+    }
+    *seconds = strtod(v, NULL);
+    return 0;
+}
+
+int store_server_omapi_key(struct store_conn *c, long long id,
+                           const char *key, char *out, size_t len,
+                           struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[2];
+    int rc;
+
+    params[0] = store_param_int(sid, id);
+    params[1] = key;
+    rc = store_query_text(c,
+                          "UPDATE dhcp_servers SET omapi_key = "
+                          "coalesce(omapi_key, $2) WHERE id = $1::bigint "
+                          "RETURNING omapi_key",
+                          2, params, out, len, e);
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
+                       id);
+    return rc < 0 ? rc : 0;
+}
+
+int store_server_set_state(struct store_conn *c, long long id,
+                           const char *state, const char *message,
+                           const char *hash, long long generation,
+                           struct err *e)
+{
+    char sid[STORE_INTBUF], gen[STORE_INTBUF], msg[1024];
+    const char *params[5];
+    int rc;
+
+    params[0] = store_param_int(sid, id);
+    params[1] = state;
+    if (message != NULL)
+        snprintf(msg, sizeof(msg), "%s", message);
+    params[2] = message != NULL ? msg : NULL;
+    params[3] = hash;
+    params[4] = store_param_int(gen, generation);
+    rc = store_exec_cmd(c,
+                        "UPDATE dhcp_servers SET state = $2, "
+                        "state_message = $3, "
+                        "config_hash = coalesce($4, config_hash), "
+                        "pushed_generation = CASE WHEN $4 IS NULL THEN "
+                        "pushed_generation ELSE $5::bigint END "
+                        "WHERE id = $1::bigint",
+                        5, params, e);
+    return rc < 0 ? rc : 0;
+}
+
+int store_failover_poll_targets(struct store_conn *c,
+                                struct store_poll_target **out, size_t *n,
+                                struct err *e)
+{
+    PGresult *r = NULL;
+    int rc, rows;
+
+    *out = NULL;
+    *n = 0;
+    rc = store_exec(c,
+                    "SELECT f.id, f.name, coalesce(host(p.address), ''), "
+                    "coalesce(p.agent_port, 0), coalesce(host(s.address), ''), "
+                    "coalesce(s.agent_port, 0) FROM dhcp_failover f "
+                    "JOIN dhcp_servers p ON p.id = f.primary_id "
+                    "JOIN dhcp_servers s ON s.id = f.secondary_id "
+                    "WHERE EXISTS (SELECT 1 FROM dhcp_scopes m "
+                    "WHERE m.failover_id = f.id) ORDER BY f.id",
+                    0, NULL, &r, e);
+    if (rc != 0)
+        return rc;
+    rows = PQntuples(r);
+    if (rows > 0 && (*out = calloc((size_t)rows, sizeof(**out))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < rows && rc == 0; i++) {
+        struct store_poll_target *t = &(*out)[i];
+
+        t->id = col_ll(r, i, 0);
+        t->primary_port = (int)col_ll(r, i, 3);
+        t->secondary_port = (int)col_ll(r, i, 5);
+        if ((rc = store_copy_text(r, i, 1, t->name, sizeof(t->name), e)) ||
+            (rc = store_copy_text(r, i, 2, t->primary_host,
+                                  sizeof(t->primary_host), e)) ||
+            (rc = store_copy_text(r, i, 4, t->secondary_host,
+                                  sizeof(t->secondary_host), e)))
+            break;
+    }
+    PQclear(r);
+    if (rc != 0) {
+        free(*out);
+        *out = NULL;
+        return rc;
+    }
+    *n = (size_t)rows;
+    return 0;
+}
+
+int store_failover_set_live(struct store_conn *c, long long id,
+                            const char *primary_state,
+                            const char *secondary_state, const char *error,
+                            struct err *e)
+{
+    char sid[STORE_INTBUF], msg[1024];
+    const char *params[4];
+    int rc;
+
+    params[0] = store_param_int(sid, id);
+    params[1] = primary_state;
+    params[2] = secondary_state;
+    if (error != NULL)
+        snprintf(msg, sizeof(msg), "%s", error);
+    params[3] = error != NULL ? msg : NULL;
+    rc = store_exec_cmd(c,
+                        "UPDATE dhcp_failover SET primary_state = $2, "
+                        "secondary_state = $3, state_error = $4, "
+                        "state_read = now() WHERE id = $1::bigint",
+                        4, params, e);
+    return rc < 0 ? rc : 0;
+}

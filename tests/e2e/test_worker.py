@@ -1,0 +1,372 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The whole chain: SOAP (zeep, strict) -> micetro-emu -> PostgreSQL ->
+worker -> two micetro-dhcp-agents -> two real dhcpd in failover.
+
+usage: test_worker.py PATH/TO/micetro-emu PATH/TO/micetro-dhcp-agent
+
+Re-runs itself in a throw-away network namespace (`unshare -n` as root,
+`unshare -r -n` otherwise) with two veth pairs: vp/vs (10.99.0.2/24,
+10.99.0.3/24), the failover subnet, and wp/ws (10.98.0.2/24,
+10.98.0.3/24), a subnet of the secondary's own, so that its dhcpd still
+has something to serve when the failover scope is taken off it.  The
+agents listen on 127.0.0.2 and 127.0.0.3 (the servers' addresses, also
+their failover addresses); micetro-emu runs with its embedded PostgreSQL
+and the worker (`run`).  Checks, in order:
+
+  - servers, ranges, scopes and pools through SOAP; both servers OK
+  - AddDHCPFailoverRelationship: Empty, no failover statement anywhere
+  - AddDHCPScopesToDHCPFailoverRelationship: both files get the peer,
+    both dhcpd reach normal, GetDHCPFailoverRelationship says Normal;
+    the time from the answer to both normal, in ROUNDS rounds (env
+    MICETRO_E2E_ROUNDS, default 3; the figure is their median)
+  - the secondary's dhcpd killed: CommunicationsInterrupted; started
+    again: Normal
+  - ModifyDHCPFailoverRelationship mclt: the primary's file says so, and
+    the pair is Normal again
+  - an unmanaged statement dhcpd rejects: Out of date with dhcpd's words,
+    the old file still live and dhcpd still serving; removed: OK
+  - the secondary's agent down: Unreachable; back: OK with the change
+  - RemoveDHCPScopesFromDHCPFailoverRelationship with Delete: no peer in
+    either file, the secondary's failover subnet gone, Empty
+
+Exit 77 (skipped) when dhcpd, ip, a network namespace or zeep is missing.
+Everything started here is stopped by pid before exit.
+"""
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import agentlib  # noqa: E402
+
+SKIP = 77
+SECRET = "worker-e2e-secret-0123456789"
+T0 = time.monotonic()
+FAILED = []
+PROCS = []
+ROUNDS = int(os.environ.get("MICETRO_E2E_ROUNDS", "3"))
+
+
+def log(msg):
+    print("%8.3f %s" % (time.monotonic() - T0, msg), flush=True)
+
+
+def check(cond, what):
+    log(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        FAILED.append(what)
+    return cond
+
+
+def find_dhcpd():
+    p = os.environ.get("MICETRO_DHCPD") or shutil.which("dhcpd") or "/usr/sbin/dhcpd"
+    return p if os.access(p, os.X_OK) else None
+
+
+def outer(argv):
+    if len(argv) != 3 or not all(os.access(a, os.X_OK) for a in argv[1:]):
+        print("usage: test_worker.py PATH/TO/micetro-emu PATH/TO/micetro-dhcp-agent",
+              file=sys.stderr)
+        return 2
+    try:
+        import zeep  # noqa: F401
+    except ImportError:
+        print("SKIP: zeep missing")
+        return SKIP
+    if not find_dhcpd():
+        print("SKIP: dhcpd not installed")
+        return SKIP
+    if not shutil.which("unshare") or not shutil.which("ip"):
+        print("SKIP: unshare or ip missing")
+        return SKIP
+    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
+    if subprocess.run(["unshare"] + flags + ["true"], capture_output=True).returncode:
+        print("SKIP: cannot create a network namespace")
+        return SKIP
+    env = dict(os.environ, IN_WORKER_NS="1")
+    return subprocess.run(["unshare"] + flags + [sys.executable] + argv, env=env).returncode
+
+
+def wait_for(what, fn, secs=30, step=0.05):
+    """Polls fn until it returns something true; that value, or None."""
+    end = time.monotonic() + secs
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = fn()
+        except Exception as exc:  # noqa: BLE001 - kept for the message
+            last = exc
+        if last and not isinstance(last, Exception):
+            return last
+        time.sleep(step)
+    log("     (waited %ss for %s; last: %r)" % (secs, what, last))
+    return None
+
+
+class Agent:
+    def __init__(self, binary, d, name, host, ifaces, dhcpd):
+        self.binary, self.d, self.name, self.host = binary, d, name, host
+        self.ifaces, self.dhcpd = ifaces, dhcpd
+        self.conf = os.path.join(d, name + ".conf")
+        self.proc = None
+
+    def start(self):
+        args = [self.binary, "--listen", "%s:8647" % self.host,
+                "--dhcpd-conf", self.conf,
+                "--lease-file", os.path.join(self.d, self.name + ".leases"),
+                "--pid-file", os.path.join(self.d, self.name + ".pid"),
+                "--dhcpd", self.dhcpd, "--secret-file", os.path.join(self.d, "secret"),
+                "--settle-ms", "300", "--stop-timeout-ms", "3000"]
+        for i in self.ifaces:
+            args += ["--interface", i]
+        self.log = open(os.path.join(self.d, self.name + ".agent.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        PROCS.append(self.proc)
+        return agentlib.wait_port(self.host, 8647, self.proc)
+
+    def call(self, op, *fields, secret=SECRET):
+        return agentlib.call(self.host, 8647, op, [("secret", secret)] + list(fields))
+
+    def text(self):
+        try:
+            with open(self.conf) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def state(self, name="fo"):
+        r = self.call("GetFailoverState", ("name", name))
+        return r.get("localState"), r.get("partnerState")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def inner(emu_bin, agent_bin):
+    import zeep
+    import zeep.exceptions
+    for cmd in (["ip", "link", "set", "lo", "up"],
+                ["ip", "link", "add", "vp", "type", "veth", "peer", "name", "vs"],
+                ["ip", "link", "add", "wp", "type", "veth", "peer", "name", "ws"],
+                ["ip", "addr", "add", "10.99.0.2/24", "dev", "vp"],
+                ["ip", "addr", "add", "10.99.0.3/24", "dev", "vs"],
+                ["ip", "addr", "add", "10.98.0.2/24", "dev", "wp"],
+                ["ip", "addr", "add", "10.98.0.3/24", "dev", "ws"],
+                ["ip", "link", "set", "vp", "up"], ["ip", "link", "set", "vs", "up"],
+                ["ip", "link", "set", "wp", "up"], ["ip", "link", "set", "ws", "up"]):
+        if subprocess.run(cmd, capture_output=True).returncode:
+            print("SKIP: cannot set up veth: %s" % " ".join(cmd))
+            return SKIP
+    d = tempfile.mkdtemp(prefix="worker-e2e.")
+    os.chmod(d, 0o755)  # the embedded PostgreSQL runs as postgres when root
+    with open(os.path.join(d, "secret"), "w") as f:
+        f.write(SECRET + "\n")
+    os.chmod(os.path.join(d, "secret"), 0o644)
+    dhcpd = find_dhcpd()
+    a = Agent(agent_bin, d, "p", "127.0.0.2", ["vp"], dhcpd)
+    b = Agent(agent_bin, d, "s", "127.0.0.3", ["vs", "ws"], dhcpd)
+    emu = None
+    figures = {}
+    try:
+        if not (check(a.start(), "primary agent on 127.0.0.2") and
+                check(b.start(), "secondary agent on 127.0.0.3")):
+            return 1
+        emu_log = open(os.path.join(d, "emu.log"), "ab+")
+        emu = subprocess.Popen(
+            [emu_bin, "run", "--listen", "127.0.0.1:0", "--data-dir", os.path.join(d, "var"),
+             "--agent-secret-file", os.path.join(d, "secret"), "--worker-poll", "1",
+             "--state-poll", "1", "--backoff", "1,2", "--agent-timeout", "5"],
+            stdout=subprocess.DEVNULL, stderr=emu_log, cwd=d)
+        PROCS.append(emu)
+
+        def url():
+            emu_log.seek(0)
+            for line in emu_log.read().decode(errors="replace").splitlines():
+                if "listening on http" in line:
+                    return line.split("listening on ")[1].strip()
+            return None
+        u = wait_for("micetro-emu to listen", url, 90)
+        if not check(u is not None, "micetro-emu run is up (%s)" % u):
+            return 1
+        client = zeep.Client(u.replace("?Soap", "?wsdl"), settings=zeep.Settings(strict=True))
+        svc = client.service
+        s = svc.Login(server="localhost", loginName="administrator", password="administrator")
+
+        def server_state(ref):
+            srv = svc.GetDHCPServer(session=s, dhcpServerRef=ref)
+            return srv.state, srv.stateMessage
+
+        def rel_state(server="p.e2e.example."):
+            return svc.GetDHCPFailoverRelationship(
+                session=s, dhcpServerRef=server, dhcpFailoverRelationshipName="fo").state
+
+        def both_normal():
+            return (a.state() == ("Normal", "Normal") and b.state() == ("Normal", "Normal")
+                    and rel_state() == "Normal")
+
+        p = svc.AddDHCPServer(session=s, dhcpServer=dict(
+            name="p.e2e.example.", type="ISC", address="127.0.0.2")).ref
+        sec = svc.AddDHCPServer(session=s, dhcpServer=dict(
+            name="s.e2e.example.", type="ISC", address="127.0.0.3")).ref
+        # two dhcpd on one host: the secondary's OMAPI on a port of its own
+        svc.SetProperties(session=s, ref=sec, properties=dict(property=[
+            dict(name="omapiPort", value="7912")]))
+        rng = svc.AddRange(session=s, range=dict(name="10.99.0.0/24"))
+        own = svc.AddRange(session=s, range=dict(name="10.98.0.0/24"))
+        sc = svc.AddDHCPScope(session=s, dhcpScope=dict(
+            name="10.99.0.0/24", rangeRef=rng, dhcpServerRef=p))
+        sc2 = svc.AddDHCPScope(session=s, dhcpScope=dict(
+            name="10.98.0.0/24", rangeRef=own, dhcpServerRef=sec))
+        for scope, base in ((sc, "10.99.0"), (sc2, "10.98.0")):
+            pool = dict(dhcpScopeRef=scope, to=base + ".149")
+            pool["from"] = base + ".100"
+            svc.AddDHCPAddressPool(session=s, dhcpAddressPool=pool)
+        check(wait_for("both OK", lambda: server_state(p)[0] == "OK"
+                       and server_state(sec)[0] == "OK", 60) is not None,
+              "both servers pushed: OK (%s, %s)" % (server_state(p), server_state(sec)))
+        check("subnet 10.99.0.0" in a.text() and "subnet 10.98.0.0" in b.text()
+              and "omapi-port 7912;" in b.text() and "omapi-port 7911;" in a.text(),
+              "each file has its subnet and OMAPI port")
+        check(a.call("Status")["running"] == "true" and b.call("Status")["running"] == "true",
+              "both dhcpd running")
+
+        svc.AddDHCPFailoverRelationship(session=s, dhcpFailoverRelationship=dict(
+            name="fo", primaryServer="p.e2e.example.", secondaryServer="s.e2e.example.",
+            failoverMode="LoadBalance", failoverServerType="PrimaryServer", mclt=30,
+            safePeriod=0, dhcpScopeRefs=dict(ref=[]), percentage=50, maxResponseDelay=15))
+        time.sleep(1.5)  # a worker round: nothing may appear
+        check(rel_state() == "Empty", "relationship Empty")
+        check("failover" not in a.text() and "failover" not in b.text(),
+              "no failover statement in either file")
+
+        times = []
+        for rnd in range(ROUNDS):
+            if rnd:
+                svc.RemoveDHCPScopesFromDHCPFailoverRelationship(
+                    session=s, dhcpServerRef=p, dhcpFailoverRelationshipName="fo",
+                    dhcpScopeRefs=dict(ref=[sc]), dhcpFailoverRelationshipDeconfigureAction="Delete")
+                wait_for("Empty again", lambda: rel_state() == "Empty"
+                         and "failover" not in b.text(), 60)
+            svc.AddDHCPScopesToDHCPFailoverRelationship(
+                session=s, dhcpServerRef=p, dhcpFailoverRelationshipName="fo",
+                dhcpScopeRefs=dict(ref=[sc]))
+            t = time.monotonic()
+            ok = wait_for("both normal", both_normal, 60, step=0.02)
+            if ok:
+                times.append(time.monotonic() - t)
+            check(ok is not None, "round %d: both dhcpd Normal, relationship Normal (%.3f s)"
+                  % (rnd + 1, times[-1] if ok else -1))
+        if times:
+            figures["AddScopes answer to both normal, median of %d" % len(times)] = \
+                "%.3f s (min %.3f, max %.3f)" % (statistics.median(times), min(times), max(times))
+        check('failover peer "fo"' in a.text() and "primary;" in a.text()
+              and 'failover peer "fo"' in b.text() and "secondary;" in b.text()
+              and "subnet 10.99.0.0" in b.text(), "both files declare the peer; the secondary "
+              "has the subnet")
+
+        # the secondary's dhcpd dies, then comes back
+        dpid = int(b.call("Status")["pid"])
+        os.kill(dpid, signal.SIGTERM)
+        check(wait_for("CommunicationsInterrupted",
+                       lambda: rel_state() == "CommunicationsInterrupted", 30) is not None,
+              "secondary's dhcpd killed: CommunicationsInterrupted")
+        live = b.call("GetConfig")["config"]
+        b.call("PutConfig", ("config", live))
+        check(wait_for("Normal", both_normal, 60) is not None, "started again: Normal")
+
+        # Modify: the primary's file changes, the pair is normal again
+        r = svc.GetDHCPFailoverRelationship(session=s, dhcpServerRef=p,
+                                            dhcpFailoverRelationshipName="fo")
+        r.mclt = 45
+        svc.ModifyDHCPFailoverRelationship(session=s, dhcpFailoverRelationship=r)
+        check(wait_for("mclt 45", lambda: "mclt 45;" in a.text(), 60) is not None,
+              "Modify mclt: the primary's file says mclt 45")
+        check("mclt" not in b.text(), "the secondary's file has no mclt")
+        check(wait_for("Normal", both_normal, 60) is not None, "Normal again after Modify")
+
+        # a statement dhcpd rejects
+        before = a.text()
+        apid = a.call("Status")["pid"]
+        svc.SetProperties(session=s, ref=p, properties=dict(property=[
+            dict(name="unmanagedStatements", value="option no-such-option 1;")]))
+        st = wait_for("Out of date", lambda: server_state(p)[0] == "Out of date"
+                      and server_state(p), 60)
+        check(st is not None and "no-such-option" in (st[1] or ""),
+              "rejected statement: Out of date with dhcpd's words: %r" % (st,))
+        check(a.text() == before and a.call("Status")["pid"] == apid
+              and a.call("Status")["running"] == "true",
+              "the old file still live, the same dhcpd still serving")
+        svc.SetProperties(session=s, ref=p, properties=dict(property=[
+            dict(name="unmanagedStatements", value="")]))
+        check(wait_for("OK", lambda: server_state(p)[0] == "OK", 60) is not None,
+              "statement removed: OK")
+
+        # the secondary's agent down, a change meanwhile, the agent back
+        b.stop()
+        svc.SetProperties(session=s, ref=sc2, properties=dict(property=[
+            dict(name="unmanagedStatements", value="default-lease-time 777;")]))
+        st = wait_for("Unreachable", lambda: server_state(sec)[0] == "Unreachable", 60)
+        check(st is not None, "agent down: Unreachable (%s)" % (server_state(sec),))
+        b.start()
+        check(wait_for("OK", lambda: server_state(sec)[0] == "OK", 60) is not None
+              and "default-lease-time 777;" in b.text(),
+              "agent back: OK, with the change made meanwhile")
+        check(wait_for("Normal", both_normal, 60) is not None, "Normal again")
+
+        # the last scope leaves with Delete
+        svc.RemoveDHCPScopesFromDHCPFailoverRelationship(
+            session=s, dhcpServerRef=p, dhcpFailoverRelationshipName="fo",
+            dhcpScopeRefs=dict(ref=[sc]), dhcpFailoverRelationshipDeconfigureAction="Delete")
+        check(wait_for("no peer", lambda: "failover" not in a.text()
+                       and "failover" not in b.text() and "subnet 10.99.0.0" not in b.text(),
+                       60) is not None,
+              "RemoveScopes Delete: no peer in either file, the secondary's subnet gone")
+        check(rel_state() == "Empty", "relationship Empty")
+        check(wait_for("both OK", lambda: server_state(p)[0] == "OK"
+                       and server_state(sec)[0] == "OK", 60) is not None,
+              "both servers OK (%s, %s)" % (server_state(p), server_state(sec)))
+        svc.Logout(session=s)
+    finally:
+        if emu is not None and emu.poll() is None:
+            emu.send_signal(signal.SIGTERM)
+            try:
+                emu.wait(60)
+            except subprocess.TimeoutExpired:
+                emu.kill()
+                emu.wait()
+        for ag in (a, b):
+            ag.stop()
+        for proc in PROCS:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if FAILED or os.environ.get("KEEP"):
+            for n in ("emu.log", "p.agent.log", "s.agent.log"):
+                lp = os.path.join(d, n)
+                if os.path.exists(lp):
+                    print("---- %s" % lp)
+                    sys.stdout.write(open(lp, errors="replace").read()[-5000:])
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(d, ignore_errors=True)
+    for k, v in figures.items():
+        print("figure: %s: %s" % (k, v))
+    print("%d failure(s)" % len(FAILED))
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    if os.environ.get("IN_WORKER_NS"):
+        sys.exit(inner(sys.argv[1], sys.argv[2]))
+    sys.exit(outer(sys.argv))

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Raw SOAP calls to a micetro-dhcp-agent (wsdl/agent.wsdl), for the
+end-to-end tests."""
+import http.client
+import time
+import xml.etree.ElementTree as ET
+
+NS = "urn:micetro-emu:agent"
+NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+class Fault(Exception):
+    def __init__(self, code, text):
+        super().__init__("%s: %s" % (code, text))
+        self.code, self.text = code, text
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def call(host, port, op, fields, timeout=60):
+    """op's answer as {element: text}; Fault on a SOAP fault."""
+    body = "".join("<a:%s>%s</a:%s>" % (k, esc(v), k) for k, v in fields)
+    env = ('<?xml version="1.0" encoding="UTF-8"?>'
+           '<s:Envelope xmlns:s="%s"><s:Body><a:%s xmlns:a="%s">%s</a:%s>'
+           '</s:Body></s:Envelope>' % (NS_SOAP, op, NS, body, op)).encode()
+    c = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        c.request("POST", "/agent", env, {"Content-Type": "text/xml; charset=utf-8",
+                                          "SOAPAction": '"%s/%s"' % (NS, op)})
+        data = c.getresponse().read()
+    finally:
+        c.close()
+    root = ET.fromstring(data)
+    f = root.find(".//{%s}Fault" % NS_SOAP)
+    if f is not None:
+        raise Fault(f.findtext("faultcode"), f.findtext("faultstring"))
+    resp = root.find(".//{%s}%sResponse" % (NS, op))
+    return {el.tag.split("}")[1]: (el.text or "") for el in resp}
+
+
+def wait_port(host, port, proc, secs=10):
+    """True once the agent at host:port answers (a fault counts), False
+    when proc died or secs passed."""
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            return False
+        try:
+            call(host, port, "Status", [("secret", "")], timeout=2)
+            return True
+        except Fault:
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
