@@ -68,9 +68,9 @@ static void endpoint(const struct agent_rpc_target *t, char *buf, size_t len)
     snprintf(buf, len, "http://%s:%d/agent", t->host, t->port);
 }
 
-int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
-                         const char *replaces, char *hash, char *detail,
-                         size_t len, struct err *e)
+static int put(const struct agent_rpc_target *t, const char *config,
+               const char *replaces, int validate_only, char *hash,
+               char *detail, size_t len, struct err *e)
 {
     const char *h = NULL, *out = NULL;
     char ep[128];
@@ -81,8 +81,8 @@ int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
     if ((soap = rpc_new(t, t->put_timeout_s)) == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     endpoint(t, ep, sizeof(ep));
-    if (agent_rpc_gen_put(soap, ep, t->secret, config, replaces, &h, &out) !=
-        SOAP_OK)
+    if (agent_rpc_gen_put(soap, ep, t->secret, config, replaces,
+                          validate_only, &h, &out) != SOAP_OK)
         rc = rpc_error(soap, t, "the configuration", detail, len, e);
     else if (h == NULL || strlen(h) != 64)
         rc = err_set(e, ERR_INTERNAL, "agent %s:%d answered no hash",
@@ -95,6 +95,22 @@ int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
     }
     rpc_free(soap);
     return rc;
+}
+
+int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
+                         const char *replaces, char *hash, char *detail,
+                         size_t len, struct err *e)
+{
+    return put(t, config, replaces, 0, hash, detail, len, e);
+}
+
+int agent_rpc_validate_config(const struct agent_rpc_target *t,
+                              const char *config, char *detail, size_t len,
+                              struct err *e)
+{
+    char hash[65];
+
+    return put(t, config, NULL, 1, hash, detail, len, e);
 }
 
 int agent_rpc_failover_state(const struct agent_rpc_target *t,

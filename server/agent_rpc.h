@@ -39,6 +39,12 @@ int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
                          const char *replaces, char *hash, char *detail,
                          size_t len, struct err *e);
 
+/* Has the agent check config with dhcpd -t and install nothing; errors
+ * as agent_rpc_put_config's. */
+int agent_rpc_validate_config(const struct agent_rpc_target *t,
+                              const char *config, char *detail, size_t len,
+                              struct err *e);
+
 /* The failover state of relationship name as the agent's dhcpd reports
  * it: *found 0 when dhcpd has no such relationship, else local[len] and
  * partner[len] hold the state names ("Normal" ...). */

@@ -16,11 +16,12 @@
 
 int agent_rpc_gen_put(struct soap *soap, const char *endpoint,
                       const char *secret, const char *config,
-                      const char *replaces, const char **hash,
-                      const char **output)
+                      const char *replaces, int validate_only,
+                      const char **hash, const char **output)
 {
     struct _ag__PutConfig rq;
     struct _ag__PutConfigResponse rs;
+    enum xsd__boolean yes = xsd__boolean__true_;
     int rc;
 
     soap_set_namespaces(soap, agc_namespaces);
@@ -29,6 +30,7 @@ int agent_rpc_gen_put(struct soap *soap, const char *endpoint,
     rq.secret = (char *)secret;
     rq.config = (char *)config;
     rq.replacesHash = (char *)replaces;
+    rq.validateOnly = validate_only ? &yes : NULL;
     rc = soap_call___ag__PutConfig(soap, endpoint, NULL, &rq, &rs);
     *hash = rc == SOAP_OK ? rs.hash : NULL;
     *output = rc == SOAP_OK ? rs.dhcpdOutput : NULL;

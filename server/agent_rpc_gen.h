@@ -18,8 +18,8 @@ struct soap;
 /* Each returns gSOAP's status (SOAP_OK or an error code). */
 int agent_rpc_gen_put(struct soap *soap, const char *endpoint,
                       const char *secret, const char *config,
-                      const char *replaces, const char **hash,
-                      const char **output);
+                      const char *replaces, int validate_only,
+                      const char **hash, const char **output);
 int agent_rpc_gen_state(struct soap *soap, const char *endpoint,
                         const char *secret, const char *name, int *found,
                         const char **local, const char **partner);

@@ -21,6 +21,8 @@
 #define CHANNEL "micetro_config"
 /* Bytes of an agent's or dhcpd's explanation kept for stateMessage. */
 #define DETAIL_MAX 1024
+/* Failover partners pushed with a server, at most. */
+#define WORKER_GROUP_MAX 8
 
 struct worker {
     struct app *app;
@@ -173,66 +175,177 @@ static int load(struct worker *w, long long id, struct store_config **cfg,
     return rc;
 }
 
-/* Renders and pushes one server's file, and records what happened. */
-static void push(struct worker *w, const struct store_job *job)
-{
-    struct store_config *cfg = NULL;
-    struct agent_rpc_target t;
-    char hash[65], detail[DETAIL_MAX], msg[DETAIL_MAX + 300];
-    char *text = NULL;
+/* A server's file, ready to go. */
+struct prepared {
+    struct store_job job;
+    struct store_config *cfg;
+    char *text;
     size_t len;
+};
+
+static void prepared_free(struct prepared *p)
+{
+    free(p->text);
+    store_config_free(p->cfg);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Loads and renders job's server into *p: 0 when it is ready to push; 1
+ * when there is nothing to push (server gone or disabled, or its file
+ * cannot be rendered: recorded and settled here). */
+static int prepare(struct worker *w, const struct store_job *job,
+                   struct prepared *p)
+{
+    char msg[DETAIL_MAX + 300];
     struct err e;
     int rc;
 
+    memset(p, 0, sizeof(*p));
+    p->job = *job;
     err_clear(&e);
-    rc = load(w, job->server_id, &cfg, &e);
+    rc = load(w, job->server_id, &p->cfg, &e);
     if (rc == ERR_NOTFOUND) {
         settle(w, job, NULL); /* the server has gone: nothing to push */
-        return;
+        return 1;
     }
     if (rc != 0) {
         log_msg("worker: server %lld: %s", job->server_id, e.msg);
         settle(w, job, e.msg);
-        return;
+        return 1;
     }
-    if (!cfg->enabled) {
+    if (!p->cfg->enabled) {
         record(w, job->server_id, "Disabled", NULL, NULL, 0);
         settle(w, job, NULL);
-        goto out;
+        prepared_free(p);
+        return 1;
     }
-    if ((rc = render_config(&cfg->model, &text, &len, &e)) != 0) {
+    if (render_config(&p->cfg->model, &p->text, &p->len, &e) != 0) {
         snprintf(msg, sizeof(msg), "cannot render dhcpd.conf: %s", e.msg);
         record(w, job->server_id, "Out of date", msg, NULL, 0);
         settle(w, job, msg);
-        goto out;
+        prepared_free(p);
+        return 1;
     }
-    record(w, job->server_id, "Updating", NULL, NULL, 0);
-    t = target(w, cfg->model.address, cfg->agent_port);
-    rc = agent_rpc_put_config(&t, text, NULL, hash, detail, sizeof(detail),
+    return 0;
+}
+
+/* Records a failed call to the agent of p's server. */
+static void failed(struct worker *w, const struct prepared *p, int rc,
+                   const char *msg)
+{
+    record(w, p->job.server_id, rc == ERR_SYS ? "Unreachable" : "Out of date",
+           msg, NULL, 0);
+    settle(w, &p->job, msg);
+    log_msg("worker: %s: %s", p->cfg->model.name, msg);
+}
+
+/* Installs p's file through its agent and records what happened. */
+static void install(struct worker *w, const struct prepared *p)
+{
+    struct agent_rpc_target t;
+    char hash[65], detail[DETAIL_MAX], msg[DETAIL_MAX + 300];
+    struct err e;
+    int rc;
+
+    record(w, p->job.server_id, "Updating", NULL, NULL, 0);
+    t = target(w, p->cfg->model.address, p->cfg->agent_port);
+    rc = agent_rpc_put_config(&t, p->text, NULL, hash, detail, sizeof(detail),
                               &e);
     if (rc == 0) {
-        record(w, job->server_id, "OK", NULL, hash, job->generation);
-        settle(w, job, NULL);
+        record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
+        settle(w, &p->job, NULL);
         log_msg("worker: %s: configuration %.12s installed (generation "
-                "%lld)", cfg->model.name, hash, job->generation);
-    } else {
-        snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "",
-                 detail);
-        record(w, job->server_id,
-               rc == ERR_SYS ? "Unreachable" : "Out of date", msg, NULL, 0);
-        settle(w, job, msg);
-        log_msg("worker: %s: %s", cfg->model.name, msg);
+                "%lld)", p->cfg->model.name, hash, p->job.generation);
+        return;
     }
-out:
-    free(text);
-    store_config_free(cfg);
+    snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "",
+             detail);
+    failed(w, p, rc, msg);
+}
+
+/* Adds to g[*n] the queued partners of g[0]'s server in the
+ * relationships its file declares (their jobs claimed here too), so that
+ * both files of a failover pair are checked before either is installed. */
+static void add_partners(struct worker *w, struct prepared *g, size_t *n,
+                         size_t max)
+{
+    const struct store_config *cfg = g[0].cfg;
+
+    for (size_t i = 0; i < cfg->model.nrelationships && *n < max; i++) {
+        long long pid = cfg->partner_ids[i];
+        struct store_job job;
+        struct store_conn *c;
+        struct err e;
+        size_t k;
+        int used = 0, rc;
+
+        for (size_t s = 0; s < cfg->model.nscopes; s++)
+            used |= cfg->scopes[s].failover == (int)i &&
+                    cfg->scopes[s].enabled && cfg->scopes[s].npools > 0;
+        for (k = 0; k < *n && g[k].job.server_id != pid; k++)
+            ;
+        if (!used || k < *n)
+            continue;
+        if ((c = store_acquire(w->app->store, &e)) == NULL)
+            return;
+        rc = store_job_claim_server(c, w->id, w->cfg->worker_lease_s, pid,
+                                    &job, &e);
+        store_release(w->app->store, c);
+        if (rc == 1 && prepare(w, &job, &g[*n]) == 0)
+            (*n)++;
+    }
+}
+
+/* Pushes job's server, and with it the queued partners of its failover
+ * relationships: every file is validated by its agent (dhcpd -t) before
+ * any of them is installed; when one is refused, none is. */
+static void push(struct worker *w, const struct store_job *job,
+                 long long *handled, size_t *nhandled, size_t max)
+{
+    struct prepared g[1 + WORKER_GROUP_MAX];
+    char detail[DETAIL_MAX], msg[DETAIL_MAX + 300];
+    size_t n = 0, bad = 0;
+    int rc[1 + WORKER_GROUP_MAX] = {0};
+
+    if (prepare(w, job, &g[0]) != 0)
+        return;
+    n = 1;
+    add_partners(w, g, &n, sizeof(g) / sizeof(g[0]));
+    for (size_t i = 1; i < n && *nhandled < max; i++)
+        handled[(*nhandled)++] = g[i].job.server_id;
+    for (size_t i = 0; n > 1 && i < n; i++) {
+        struct agent_rpc_target t = target(w, g[i].cfg->model.address,
+                                           g[i].cfg->agent_port);
+        struct err e;
+
+        rc[i] = agent_rpc_validate_config(&t, g[i].text, detail,
+                                          sizeof(detail), &e);
+        if (rc[i] != 0) {
+            snprintf(msg, sizeof(msg), "%s%s%s", e.msg,
+                     detail[0] ? ": " : "", detail);
+            failed(w, &g[i], rc[i], msg);
+            bad++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (bad == 0) {
+            install(w, &g[i]);
+        } else if (rc[i] == 0) {
+            snprintf(msg, sizeof(msg),
+                     "not installed: the failover partner's file was "
+                     "refused (%zu of %zu files)", bad, n);
+            failed(w, &g[i], ERR_INVALID, msg);
+        }
+        prepared_free(&g[i]);
+    }
 }
 
 /* Claims and pushes every due job; the number pushed. */
 static int work_jobs(struct worker *w)
 {
     struct store_job jobs[64];
-    size_t max = (size_t)w->cfg->worker_batch, n = 0;
+    long long handled[64 * WORKER_GROUP_MAX];
+    size_t max = (size_t)w->cfg->worker_batch, n = 0, nhandled;
     struct store_conn *c;
     struct err e;
     int pushed = 0;
@@ -252,8 +365,17 @@ static int work_jobs(struct worker *w)
         store_release(w->app->store, c);
         if (n == 0)
             return pushed;
-        for (size_t i = 0; i < n && !*w->app->stop; i++)
-            push(w, &jobs[i]);
+        /* a job pushed with its failover partner is not pushed again */
+        nhandled = 0;
+        for (size_t i = 0; i < n && !*w->app->stop; i++) {
+            size_t k;
+
+            for (k = 0; k < nhandled && handled[k] != jobs[i].server_id; k++)
+                ;
+            if (k == nhandled)
+                push(w, &jobs[i], handled, &nhandled,
+                     sizeof(handled) / sizeof(handled[0]));
+        }
         pushed += (int)n;
     }
     return pushed;

@@ -37,6 +37,7 @@ void store_config_free(struct store_config *cfg)
     free(cfg->pools);
     free(cfg->scope_ids);
     free(cfg->failover_ids);
+    free(cfg->partner_ids);
     free(cfg);
 }
 
@@ -70,7 +71,7 @@ static int load_relationships(struct store_conn *c, struct store_config *cfg,
         "peer.address - '0.0.0.0'::inet, "
         "CASE WHEN f.primary_id = $1::bigint THEN f.peer_port ELSE f.port END, "
         "f.mclt, f.percentage, f.max_response_delay, f.max_unacked_updates, "
-        "f.load_balance_max_seconds "
+        "f.load_balance_max_seconds, peer.id "
         "FROM dhcp_failover f "
         "JOIN dhcp_servers me ON me.id = $1::bigint "
         "JOIN dhcp_servers peer ON peer.id = CASE WHEN f.primary_id = "
@@ -87,12 +88,15 @@ static int load_relationships(struct store_conn *c, struct store_config *cfg,
         return 0;
     cfg->rels = calloc((size_t)rows, sizeof(*cfg->rels));
     cfg->failover_ids = calloc((size_t)rows, sizeof(*cfg->failover_ids));
-    if (cfg->rels == NULL || cfg->failover_ids == NULL)
+    cfg->partner_ids = calloc((size_t)rows, sizeof(*cfg->partner_ids));
+    if (cfg->rels == NULL || cfg->failover_ids == NULL ||
+        cfg->partner_ids == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (int i = 0; i < rows; i++) {
         struct render_relationship *x = &cfg->rels[i];
 
         cfg->failover_ids[i] = col_ll(r, i, 0);
+        cfg->partner_ids[i] = col_ll(r, i, 12);
         x->name = PQgetvalue(r, i, 1);
         x->role = PQgetvalue(r, i, 2)[0] == 't' ? RENDER_SECONDARY
                                                 : RENDER_PRIMARY;

@@ -21,6 +21,7 @@ struct store_config {
     int enabled;             /* the server's enabled flag */
     long long *scope_ids;    /* scope_ids[i] is model.scopes[i]'s id */
     long long *failover_ids; /* failover_ids[i]: model.relationships[i] */
+    long long *partner_ids;  /* the other server of relationships[i] */
     /* owned: the query results the strings point into, and the arrays */
     void *results[4];
     struct render_relationship *rels;

@@ -152,7 +152,8 @@ int agent_service_secret_ok(const struct agent_service *s,
 
 int agent_service_put(struct agent_service *s, const char *config,
                       size_t len, const char *replaces_hash,
-                      struct agent_put_result *r, struct err *e)
+                      int validate_only, struct agent_put_result *r,
+                      struct err *e)
 {
     const struct agent_config *cfg = s->cfg;
     long long t0 = now_ms();
@@ -184,7 +185,7 @@ int agent_service_put(struct agent_service *s, const char *config,
                            "to replace (\"%.64s\")", replaces_hash);
         goto out;
     }
-    if (have_old && strcmp(old_hash, r->hash) == 0
+    if (!validate_only && have_old && strcmp(old_hash, r->hash) == 0
         && agent_dhcpd_pid(s->dhcpd) > 0) {
         r->output = strdup("");
         log_msg("PutConfig: configuration unchanged, dhcpd not "
@@ -202,8 +203,8 @@ int agent_service_put(struct agent_service *s, const char *config,
         log_msg("PutConfig: dhcpd -t rejected the configuration");
         goto out;
     }
-    if (rc)
-        goto out;
+    if (rc || validate_only)
+        goto out; /* validate_only: the temp file goes at out */
     if (have_old) {
         rc = agent_files_install(s->backup, old, old_len, mode, e);
         if (rc)

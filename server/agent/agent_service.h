@@ -47,10 +47,13 @@ struct agent_put_result {
 /* Installs config[0..len).  replaces_hash: NULL or "" for no check.
  * ERR_CONFLICT: the live file is not the one replaces_hash names;
  * ERR_INVALID: dhcpd -t rejected it (r->rejected says why); ERR_SYS:
- * dhcpd did not run on it (the previous file is back). */
+ * dhcpd did not run on it (the previous file is back).  With
+ * validate_only, only dhcpd -t runs (on a temp file, removed): nothing is
+ * installed or restarted. */
 int agent_service_put(struct agent_service *s, const char *config,
                       size_t len, const char *replaces_hash,
-                      struct agent_put_result *r, struct err *e);
+                      int validate_only, struct agent_put_result *r,
+                      struct err *e);
 
 /* The live file (malloc'd, caller frees) and its hash; ERR_NOTFOUND when
  * there is none. */

@@ -60,7 +60,10 @@ int __ag__PutConfig(struct soap *soap, struct _ag__PutConfig *in,
     if (in->config == NULL)
         return agent_soap_fault(soap, ERR_INVALID, "config is missing");
     rc = agent_service_put(agent_httpd_service(soap), in->config,
-                           strlen(in->config), in->replacesHash, &r, &e);
+                           strlen(in->config), in->replacesHash,
+                           in->validateOnly != NULL &&
+                               *in->validateOnly == xsd__boolean__true_,
+                           &r, &e);
     if (rc == ERR_INVALID && r.rejected != NULL) {
         size_t n = strlen(r.rejected) + 64;
         char *msg = soap_malloc(soap, n);

@@ -24,6 +24,9 @@ and the worker (`run`).  Checks, in order:
     again: Normal
   - ModifyDHCPFailoverRelationship mclt: the primary's file says so, and
     the pair is Normal again
+  - both files of the pair are validated before either is installed: with
+    the secondary's file refused, a Modify reaches neither (Error), and
+    both once the bad statement is gone
   - an unmanaged statement dhcpd rejects: Out of date with dhcpd's words,
     the old file still live and dhcpd still serving; removed: OK
   - the secondary's agent down: Unreachable; back: OK with the change
@@ -295,6 +298,29 @@ def inner(emu_bin, agent_bin):
               "Modify mclt: the primary's file says mclt 45")
         check("mclt" not in b.text(), "the secondary's file has no mclt")
         check(wait_for("Normal", both_normal, 60) is not None, "Normal again after Modify")
+
+        # a failover pair's files are checked before either goes in: with a
+        # statement the secondary's dhcpd rejects, a Modify reaches neither
+        svc.SetProperties(session=s, ref=sec, properties=dict(property=[
+            dict(name="unmanagedStatements", value="option no-such-option 2;")]))
+        wait_for("secondary Out of date", lambda: server_state(sec)[0] == "Out of date", 60)
+        before = a.text()
+        r = svc.GetDHCPFailoverRelationship(session=s, dhcpServerRef=p,
+                                            dhcpFailoverRelationshipName="fo")
+        r.mclt = 60
+        svc.ModifyDHCPFailoverRelationship(session=s, dhcpFailoverRelationship=r)
+        st = wait_for("primary held back", lambda: "partner" in (server_state(p)[1] or "")
+                      and server_state(p), 60)
+        check(st is not None and st[0] == "Out of date" and a.text() == before
+              and "mclt 60;" not in a.text(),
+              "the partner's file refused: the primary's new file not installed: %r" % (st,))
+        check(rel_state() == "Error", "relationship Error while a push fails")
+        svc.SetProperties(session=s, ref=sec, properties=dict(property=[
+            dict(name="unmanagedStatements", value="")]))
+        check(wait_for("both in", lambda: "mclt 60;" in a.text()
+                       and server_state(p)[0] == "OK" and server_state(sec)[0] == "OK", 60)
+              is not None, "statement removed: both files installed, mclt 60")
+        check(wait_for("Normal", both_normal, 60) is not None, "Normal again")
 
         # a statement dhcpd rejects
         before = a.text()
