@@ -97,6 +97,7 @@ static const struct prop props[] = {
     {REF_DHCP_SERVER, "address", 1},
     {REF_DHCP_SERVER, "type", 0},
     {REF_DHCP_SERVER, "state", 0},
+    {REF_DHCP_SERVER, "stateMessage", 0},
     {REF_DHCP_SERVER, "enabled", 1},
     {REF_DHCP_SERVER, STATEMENTS, 1},
     {REF_DHCP_SERVER, OMAPI_PORT, 1},
@@ -246,7 +247,8 @@ static int list_props(struct soap *soap, const struct obj *o,
         if ((rc = put(soap, arr, "name", s->name, e)) == 0 &&
             (rc = put(soap, arr, "address", buf, e)) == 0 &&
             (rc = put(soap, arr, "type", s->type, e)) == 0 &&
-            (rc = put(soap, arr, "state", s->state, e)) == 0)
+            (rc = put(soap, arr, "state", s->state, e)) == 0 &&
+            (rc = put(soap, arr, "stateMessage", s->state_message, e)) == 0)
             rc = put(soap, arr, "enabled", tf(s->enabled), e);
         return rc;
     }

@@ -331,6 +331,9 @@ def inner(emu_bin, agent_bin):
                       and server_state(p), 60)
         check(st is not None and "no-such-option" in (st[1] or ""),
               "rejected statement: Out of date with dhcpd's words: %r" % (st,))
+        props = {x.name: x.value for x in svc.GetProperties(session=s, ref=p)}
+        check("no-such-option" in (props.get("stateMessage") or ""),
+              "the reason also as the read-only property stateMessage (any profile)")
         check(a.text() == before and a.call("Status")["pid"] == apid
               and a.call("Status")["running"] == "true",
               "the old file still live, the same dhcpd still serving")

@@ -177,6 +177,8 @@ class PropertiesTest(et.ZeepCase):
         self.client_fault(self.set, self.sc, dict(rangeRef=self.rng), text=("read-only",))
         self.client_fault(self.set, self.srv, dict(state="OK"),
                           text=('property "state" is read-only',))
+        self.client_fault(self.set, self.srv, dict(stateMessage="fine"),
+                          text=('property "stateMessage" is read-only',))
         self.client_fault(self.set, self.srv, dict(x="1"),
                           text=('unknown property "x" for a DHCP server',))
         self.assertEqual(self.get(self.sc), before)
