@@ -44,19 +44,16 @@ import sys
 import tempfile
 import threading
 import time
-import xml.etree.ElementTree as ET
 
-SKIP = 77
-NS = "urn:micetro-emu:agent"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import agentlib  # noqa: E402
+from agentlib import Fault  # noqa: E402
+from e2elib import SKIP, find_dhcpd, in_netns, log, rerun_in_netns  # noqa: E402
+
 SECRET = "agent-test-secret-0123456789"
 KEY_B64 = "ZXhhbXBsZS1vbWFwaS1rZXktMDEyMzQ1Njc4OWFiY2Q="
-T0 = time.monotonic()
 FAILED = []
 PROCS = []
-
-
-def log(msg):
-    print("%8.3f %s" % (time.monotonic() - T0, msg), flush=True)
 
 
 def check(cond, what):
@@ -66,59 +63,15 @@ def check(cond, what):
     return cond
 
 
-def find_dhcpd():
-    p = os.environ.get("MICETRO_DHCPD") or shutil.which("dhcpd") or "/usr/sbin/dhcpd"
-    return p if os.access(p, os.X_OK) else None
-
-
 def outer(argv):
     if len(argv) != 2 or not os.access(argv[1], os.X_OK):
         print("usage: test_agent.py PATH/TO/micetro-dhcp-agent", file=sys.stderr)
         return 2
-    if not find_dhcpd():
-        print("SKIP: dhcpd not installed")
-        return SKIP
-    if not shutil.which("unshare") or not shutil.which("ip"):
-        print("SKIP: unshare or ip missing")
-        return SKIP
-    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
-    if subprocess.run(["unshare"] + flags + ["true"], capture_output=True).returncode:
-        print("SKIP: cannot create a network namespace")
-        return SKIP
-    env = dict(os.environ, IN_AGENT_NS="1")
-    return subprocess.run(["unshare"] + flags + [sys.executable] + argv, env=env).returncode
-
-
-# ---------------------------------------------------------------- SOAP
-
-class Fault(Exception):
-    def __init__(self, code, text):
-        super().__init__("%s: %s" % (code, text))
-        self.code, self.text = code, text
-
-
-def esc(s):
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return rerun_in_netns(argv[0], argv[1:], "IN_AGENT_NS")
 
 
 def call(port, op, fields, timeout=60):
-    body = "".join("<a:%s>%s</a:%s>" % (k, esc(v), k) for k, v in fields)
-    env = ('<?xml version="1.0" encoding="UTF-8"?>'
-           '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">'
-           '<s:Body><a:%s xmlns:a="%s">%s</a:%s></s:Body></s:Envelope>'
-           % (op, NS, body, op)).encode()
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    c.request("POST", "/agent", env, {"Content-Type": "text/xml; charset=utf-8",
-                                      "SOAPAction": '"%s/%s"' % (NS, op)})
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    root = ET.fromstring(data)
-    f = root.find(".//{http://schemas.xmlsoap.org/soap/envelope/}Fault")
-    if f is not None:
-        raise Fault(f.findtext("faultcode"), f.findtext("faultstring"))
-    resp = root.find(".//{%s}%sResponse" % (NS, op))
-    return {el.tag.split("}")[1]: (el.text or "") for el in resp}
+    return agentlib.call("127.0.0.1", port, op, fields, timeout)
 
 
 def fault_of(fn):
@@ -518,6 +471,6 @@ def inner(binary):
 
 
 if __name__ == "__main__":
-    if os.environ.get("IN_AGENT_NS"):
+    if in_netns("IN_AGENT_NS"):
         sys.exit(inner(sys.argv[1]))
     sys.exit(outer(sys.argv))

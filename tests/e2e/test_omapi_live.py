@@ -38,55 +38,20 @@ import tempfile
 import threading
 import time
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from e2elib import SKIP, find_dhcpd, in_netns, log, rerun_in_netns  # noqa: E402
 REL = "fo-live"
 KEYNAME = "omapi_key"
 P_PORT, S_PORT = 7911, 7912
 MRD, MCLT = 15, 30
 
 
-def log(msg):
-    print("%8.3f %s" % (time.monotonic() - T0, msg), flush=True)
-
-
-T0 = time.monotonic()
-
-
-def find_dhcpd():
-    """MICETRO_DHCPD when set (and only it), else dhcpd on PATH or in
-    /usr/sbin."""
-    if os.environ.get("MICETRO_DHCPD"):
-        candidates = [os.environ["MICETRO_DHCPD"]]
-    else:
-        candidates = [shutil.which("dhcpd"), "/usr/sbin/dhcpd"]
-    for p in candidates:
-        if p and os.access(p, os.X_OK):
-            return p
-    return None
-
-
 def outer(argv):
-    """Checks what is needed and re-executes inside a namespace."""
+    """Checks what is needed and re-runs inside a namespace."""
     if len(argv) != 2 or not os.access(argv[1], os.X_OK):
         print("usage: test_omapi_live.py PATH/TO/omapi-state", file=sys.stderr)
         return 2
-    if not find_dhcpd():
-        print("SKIP: dhcpd not installed")
-        return SKIP
-    if not shutil.which("unshare") or not shutil.which("ip"):
-        print("SKIP: unshare or ip missing")
-        return SKIP
-    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
-    probe = subprocess.run(["unshare"] + flags + ["true"],
-                           capture_output=True, text=True)
-    if probe.returncode != 0:
-        print("SKIP: cannot create a network namespace: "
-              + probe.stderr.strip())
-        return SKIP
-    env = dict(os.environ, OMAPI_LIVE_IN_NS="1")
-    os.execvpe("unshare", ["unshare"] + flags +
-               [sys.executable, os.path.abspath(__file__)] + argv[1:], env)
-    return 1  # not reached
+    return rerun_in_netns(argv[0], argv[1:], "OMAPI_LIVE_IN_NS")
 
 
 def die_with_parent():
@@ -461,6 +426,6 @@ def inner(argv):
 
 
 if __name__ == "__main__":
-    if os.environ.get("OMAPI_LIVE_IN_NS") == "1":
+    if in_netns("OMAPI_LIVE_IN_NS"):
         sys.exit(inner(sys.argv))
     sys.exit(outer(sys.argv))

@@ -47,17 +47,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
+from e2elib import SKIP, find_dhcpd, in_netns, log, rerun_in_netns  # noqa: E402
 
-SKIP = 77
 SECRET = "worker-e2e-secret-0123456789"
-T0 = time.monotonic()
 FAILED = []
 PROCS = []
 ROUNDS = int(os.environ.get("MICETRO_E2E_ROUNDS", "3"))
-
-
-def log(msg):
-    print("%8.3f %s" % (time.monotonic() - T0, msg), flush=True)
 
 
 def check(cond, what):
@@ -65,11 +60,6 @@ def check(cond, what):
     if not cond:
         FAILED.append(what)
     return cond
-
-
-def find_dhcpd():
-    p = os.environ.get("MICETRO_DHCPD") or shutil.which("dhcpd") or "/usr/sbin/dhcpd"
-    return p if os.access(p, os.X_OK) else None
 
 
 def outer(argv):
@@ -82,18 +72,7 @@ def outer(argv):
     except ImportError:
         print("SKIP: zeep missing")
         return SKIP
-    if not find_dhcpd():
-        print("SKIP: dhcpd not installed")
-        return SKIP
-    if not shutil.which("unshare") or not shutil.which("ip"):
-        print("SKIP: unshare or ip missing")
-        return SKIP
-    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
-    if subprocess.run(["unshare"] + flags + ["true"], capture_output=True).returncode:
-        print("SKIP: cannot create a network namespace")
-        return SKIP
-    env = dict(os.environ, IN_WORKER_NS="1")
-    return subprocess.run(["unshare"] + flags + [sys.executable] + argv, env=env).returncode
+    return rerun_in_netns(argv[0], argv[1:], "IN_WORKER_NS")
 
 
 def wait_for(what, fn, secs=30, step=0.05):
@@ -396,6 +375,6 @@ def inner(emu_bin, agent_bin):
 
 
 if __name__ == "__main__":
-    if os.environ.get("IN_WORKER_NS"):
+    if in_netns("IN_WORKER_NS"):
         sys.exit(inner(sys.argv[1], sys.argv[2]))
     sys.exit(outer(sys.argv))
