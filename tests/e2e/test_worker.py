@@ -30,6 +30,8 @@ and the worker (`run`).  Checks, in order:
   - an unmanaged statement dhcpd rejects: Out of date with dhcpd's words,
     the old file still live and dhcpd still serving; removed: OK
   - the secondary's agent down: Unreachable; back: OK with the change
+  - micetro-emu killed while a push is under way and started again: the
+    push is made again once its claim expires, nothing lost, no temp file
   - RemoveDHCPScopesFromDHCPFailoverRelationship with Delete: no peer in
     either file, the secondary's failover subnet gone, Empty
 
@@ -165,21 +167,26 @@ def inner(emu_bin, agent_bin):
         if not (check(a.start(), "primary agent on 127.0.0.2") and
                 check(b.start(), "secondary agent on 127.0.0.3")):
             return 1
-        emu_log = open(os.path.join(d, "emu.log"), "ab+")
-        emu = subprocess.Popen(
-            [emu_bin, "run", "--listen", "127.0.0.1:0", "--data-dir", os.path.join(d, "var"),
-             "--agent-secret-file", os.path.join(d, "secret"), "--worker-poll", "1",
-             "--state-poll", "1", "--backoff", "1,2", "--agent-timeout", "5"],
-            stdout=subprocess.DEVNULL, stderr=emu_log, cwd=d)
-        PROCS.append(emu)
+        def start_emu(n):
+            """micetro-emu run, its log in emu<n>.log; (process, URL)."""
+            log_file = open(os.path.join(d, "emu%d.log" % n), "ab+")
+            proc = subprocess.Popen(
+                [emu_bin, "run", "--listen", "127.0.0.1:18080",
+                 "--data-dir", os.path.join(d, "var"),
+                 "--agent-secret-file", os.path.join(d, "secret"), "--worker-poll", "1",
+                 "--state-poll", "1", "--backoff", "1,2", "--agent-timeout", "5",
+                 "--worker-lease", "10"],
+                stdout=subprocess.DEVNULL, stderr=log_file, cwd=d)
+            PROCS.append(proc)
 
-        def url():
-            emu_log.seek(0)
-            for line in emu_log.read().decode(errors="replace").splitlines():
-                if "listening on http" in line:
-                    return line.split("listening on ")[1].strip()
-            return None
-        u = wait_for("micetro-emu to listen", url, 90)
+            def url():
+                log_file.seek(0)
+                for line in log_file.read().decode(errors="replace").splitlines():
+                    if "listening on http" in line:
+                        return line.split("listening on ")[1].strip()
+                return None
+            return proc, wait_for("micetro-emu to listen", url, 90)
+        emu, u = start_emu(1)
         if not check(u is not None, "micetro-emu run is up (%s)" % u):
             return 1
         client = zeep.Client(u.replace("?Soap", "?wsdl"), settings=zeep.Settings(strict=True))
@@ -333,6 +340,21 @@ def inner(emu_bin, agent_bin):
               "agent back: OK, with the change made meanwhile")
         check(wait_for("Normal", both_normal, 60) is not None, "Normal again")
 
+        # micetro-emu killed in the middle of a push: nothing is lost
+        svc.SetProperties(session=s, ref=sc, properties=dict(property=[
+            dict(name="unmanagedStatements", value="default-lease-time 888;")]))
+        st = wait_for("Updating", lambda: server_state(p)[0] == "Updating", 30, step=0.002)
+        emu.kill()
+        emu.wait()
+        check(st is not None, "micetro-emu killed (SIGKILL) while the push was under way")
+        emu, u2 = start_emu(2)
+        check(u2 == u, "micetro-emu restarted on the same data directory")
+        check(wait_for("OK after the restart", lambda: server_state(p)[0] == "OK"
+                       and "default-lease-time 888;" in a.text(), 60) is not None,
+              "after the restart the push is done again: OK, the change in the file")
+        check(not [f for f in os.listdir(d) if ".agent-tmp." in f], "no temp file left")
+        check(wait_for("Normal", both_normal, 60) is not None, "Normal again")
+
         # the last scope leaves with Delete
         svc.RemoveDHCPScopesFromDHCPFailoverRelationship(
             session=s, dhcpServerRef=p, dhcpFailoverRelationshipName="fo",
@@ -361,7 +383,7 @@ def inner(emu_bin, agent_bin):
                 proc.kill()
                 proc.wait()
         if FAILED or os.environ.get("KEEP"):
-            for n in ("emu.log", "p.agent.log", "s.agent.log"):
+            for n in ("emu1.log", "emu2.log", "p.agent.log", "s.agent.log"):
                 lp = os.path.join(d, n)
                 if os.path.exists(lp):
                     print("---- %s" % lp)
