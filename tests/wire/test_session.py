@@ -151,6 +151,23 @@ class LifecycleTest(et.EmuTestCase):
         r = self.run_bin(["serve", "--no-such-option"])
         self.assertNotEqual(r.returncode, 0)
 
+    def test_worker_options(self):
+        if os.environ.get("MICETRO_AGENT_SECRET"):
+            self.skipTest("MICETRO_AGENT_SECRET is set")
+        r = self.run_bin(["worker", "--data-dir", "/nonexistent"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("the worker needs the agents' secret", r.stderr.decode())
+        for bad in (["--backoff", "5"], ["--backoff", "10,5"], ["--agent-port", "0"],
+                    ["--omapi-port", "70000"], ["--worker-lease", "1"],
+                    ["--agent-secret-file", "/nonexistent/secret"]):
+            r = self.run_bin(["run"] + bad)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("micetro-emu:", r.stderr.decode(), bad)
+        out = self.run_bin(["--help"]).stdout.decode()
+        for opt in ("--agent-secret-file", "--agent-port", "--omapi-port", "--backoff",
+                    "--worker-poll", "--state-poll", "--worker-lease", "--push-timeout"):
+            self.assertIn(opt, out)
+
     def test_sigint_exits_zero(self):
         emu = et.Emu()
         try:
