@@ -147,7 +147,7 @@ class Lifecycle2017Test(unittest.TestCase):
             self.assertIn("port", str(cm.exception))
             c.close()
         finally:
-            emu11.stop()
+            et.module_emu_stop(emu11)  # stops it, checks its exit, removes its data
 
 
 if __name__ == "__main__":
