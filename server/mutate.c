@@ -3,6 +3,7 @@
 
 #include "app.h"
 #include "changelog.h"
+#include "core/validate.h"
 #include "store.h"
 
 int mutate_add(struct app *app, const char *login, int ref_type,
@@ -37,4 +38,9 @@ int mutate_tx(struct app *app, mutate_fn fn, void *ctx, struct err *e)
         rc = store_commit(c, e);
     store_release(app->store, c); /* rolls back what is left open */
     return rc;
+}
+
+int mutate_check_comment(const char *comment, struct err *e)
+{
+    return validate_text(comment, "saveComment", MUTATE_COMMENT_MAX, e);
 }

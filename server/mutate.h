@@ -12,6 +12,13 @@
 struct app;
 struct store_conn;
 
+/* Longest saveComment a mutation takes. */
+#define MUTATE_COMMENT_MAX 4096
+
+/* Checks a mutation's saveComment (NULL or text of at most
+ * MUTATE_COMMENT_MAX bytes, validate_text's rules): 0 or ERR_INVALID. */
+int mutate_check_comment(const char *comment, struct err *e);
+
 /* Inserts obj and sets *id; a storage function such as store_range_add
  * behind a one-line adapter. */
 typedef int (*mutate_insert_fn)(struct store_conn *c, const void *obj,

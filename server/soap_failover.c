@@ -58,8 +58,6 @@
 #include "soap_convert.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 /* Upper bounds of the ISC timing parameters (seconds, or messages for
  * maxUnackedUpdates), well inside dhcpd's own. */
 #define TIMING_MAX 86400u
@@ -297,7 +295,7 @@ static int call_begin(struct soap *soap, const char *session,
     } else if (session_require(soap, session) != SOAP_OK) {
         return CALL_SESSION_FAULT;
     }
-    return validate_text(comment, "saveComment", COMMENT_MAX, e);
+    return mutate_check_comment(comment, e);
 }
 
 /* Ends a handler: SOAP_OK, the fault of e, or the session's fault. */

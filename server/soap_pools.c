@@ -33,8 +33,6 @@
 #include "soap_convert.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 
 /* store_pool_add (scope lock, overlap check, insert) as a
  * mutate_insert_fn: it runs inside mutate_add's transaction. */
@@ -103,7 +101,7 @@ static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
         return soap->error;
     rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to, &e);
     if (rc == 0)
-        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+        rc = mutate_check_comment(rq->saveComment, &e);
     if (rc == 0)
         rc = resolve_scope(app, rq->dhcpAddressPool->dhcpScopeRef, &p, from,
                            to, &e);

@@ -45,14 +45,13 @@
 #include "core/validate.h"
 #include "fault.h"
 #include "properties.h"
+#include "mutate.h"
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"
 #include "soap_custom.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 
 /* objType, checked: a served type. */
 static int read_type(struct soap *soap, enum mm__ObjectType t, struct err *e)
@@ -279,8 +278,7 @@ static int add_def(struct soap *soap, struct _mm__AddPropertyDefinition *rq,
     if (d == NULL)
         return fault_set(soap, ERR_NOMEM, "out of memory");
     if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX,
-                            &e)) != 0 ||
+        (rc = mutate_check_comment(rq->saveComment, &e)) != 0 ||
         (rc = def_from_soap(soap, type, rq->propertyDefinition, d, &e)) != 0)
         return fault_from_err(soap, &e);
     c = store_acquire(app->store, &e);
@@ -435,8 +433,7 @@ static int modify_def(struct soap *soap,
     if (d == NULL || old == NULL)
         return fault_set(soap, ERR_NOMEM, "out of memory");
     if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX,
-                            &e)) != 0 ||
+        (rc = mutate_check_comment(rq->saveComment, &e)) != 0 ||
         (rc = def_from_soap(soap, type, rq->propertyDefinition, d, &e)) != 0)
         return fault_from_err(soap, &e);
     c = store_acquire(app->store, &e);
@@ -479,8 +476,7 @@ static int remove_def(struct soap *soap,
         SOAP_OK)
         return soap->error;
     if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX,
-                            &e)) != 0)
+        (rc = mutate_check_comment(rq->saveComment, &e)) != 0)
         return fault_from_err(soap, &e);
     d = soap_malloc(soap, sizeof(*d));
     if (d == NULL)

@@ -56,6 +56,7 @@
 #include "fault.h"
 #include "properties.h"
 #include "ranges.h"
+#include "mutate.h"
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"
@@ -63,8 +64,6 @@
 #include "store.h"
 #include "update.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 /* Most properties of one object. */
 #define PROPS_MAX 10
 /* The unmanaged dhcpd.conf statements of a server (global) or a scope
@@ -713,7 +712,7 @@ static int set_properties(struct soap *soap, struct _mm__SetProperties *rq,
         SOAP_OK)
         return soap->error;
     if (read_obj_type(soap, rq->objType, &obj_type, &e) != 0 ||
-        validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e) != 0)
+        mutate_check_comment(rq->saveComment, &e) != 0)
         return fault_from_err(soap, &e);
     o = soap_malloc(soap, sizeof(*o));
     if (o == NULL)

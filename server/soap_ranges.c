@@ -23,8 +23,6 @@
 #include "soap_custom.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 
 /* What an add inserts: the range and its customProperties. */
 struct add {
@@ -60,7 +58,7 @@ static int add_range(struct soap *soap, struct _mm__AddRange *rq,
     /* discovery: micetro-emu scans no networks; the schedule is ignored */
     rc = convert_range_from_soap(soap, rq->range, &g, &e);
     if (rc == 0)
-        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+        rc = mutate_check_comment(rq->saveComment, &e);
     if (rc != 0)
         return fault_from_err(soap, &e);
     a.custom = rq->range->customProperties;

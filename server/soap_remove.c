@@ -21,13 +21,12 @@
 #include "core/ref.h"
 #include "core/validate.h"
 #include "fault.h"
+#include "mutate.h"
 #include "refs.h"
 #include "remove.h"
 #include "session.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 
 /* The options shared by both operations. */
 struct opts {
@@ -56,7 +55,7 @@ static int read_opts(struct soap *soap, const enum mm__ObjectType *obj_type,
         }
         o->obj_type = (int)*obj_type;
     }
-    return validate_text(comment, "saveComment", COMMENT_MAX, e);
+    return mutate_check_comment(comment, e);
 }
 
 /* Removes the object s names in one transaction on c. */

@@ -29,8 +29,6 @@
 #include "soap_convert.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 
 /* store_scope_add as a mutate_insert_fn. */
 static int insert(struct store_conn *c, const void *obj, long long *id,
@@ -115,7 +113,7 @@ static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
         return fault_set(soap, ERR_NOMEM, "out of memory");
     rc = convert_scope_from_soap(rq->dhcpScope, s, &e);
     if (rc == 0)
-        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+        rc = mutate_check_comment(rq->saveComment, &e);
     if (rc == 0)
         rc = resolve_parents(app, rq->dhcpScope, s, &e);
     if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&

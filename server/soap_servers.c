@@ -31,8 +31,6 @@
 #include "soap_custom.h"
 #include "store.h"
 
-/* Longest saveComment. */
-#define COMMENT_MAX 4096
 
 static int profile11(struct soap *soap)
 {
@@ -72,7 +70,7 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
         return soap->error;
     rc = convert_server_from_soap(soap, rq->dhcpServer, &s, &e);
     if (rc == 0)
-        rc = validate_text(rq->saveComment, "saveComment", COMMENT_MAX, &e);
+        rc = mutate_check_comment(rq->saveComment, &e);
     if (rc != 0)
         return fault_from_err(soap, &e);
     a.custom = rq->dhcpServer->customProperties;
