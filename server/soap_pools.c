@@ -111,12 +111,7 @@ static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
         rc = mutate_add(app, login, REF_DHCP_ADDRESS_POOL,
                         p.name[0] ? p.name : label, rq->saveComment, insert,
                         &p, &id, &e);
-    if (rc == 0 &&
-        (rs->ref = convert_ref(soap, REF_DHCP_ADDRESS_POOL, id)) == NULL)
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return fault_or_ref(soap, rc, &e, REF_DHCP_ADDRESS_POOL, id, &rs->ref);
 }
 
 static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,

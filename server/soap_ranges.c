@@ -64,11 +64,7 @@ static int add_range(struct soap *soap, struct _mm__AddRange *rq,
     a.custom = rq->range->customProperties;
     rc = mutate_add(app, login, REF_RANGE, g.name, rq->saveComment, insert,
                     &a, &id, &e);
-    if (rc == 0 && (rs->ref = convert_ref(soap, REF_RANGE, id)) == NULL)
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return fault_or_ref(soap, rc, &e, REF_RANGE, id, &rs->ref);
 }
 
 static int get_range(struct soap *soap, struct _mm__GetRange *rq,

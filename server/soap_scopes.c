@@ -127,11 +127,7 @@ static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
         rc = mutate_add(app, login, REF_DHCP_SCOPE, s->name, rq->saveComment,
                         insert, s, &id, &e);
     }
-    if (rc == 0 && (rs->ref = convert_ref(soap, REF_DHCP_SCOPE, id)) == NULL)
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return fault_or_ref(soap, rc, &e, REF_DHCP_SCOPE, id, &rs->ref);
 }
 
 /* GetDHCPScope by id ({#7-#n}, dhcpScopes/n), the common case: the

@@ -76,11 +76,7 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
     a.custom = rq->dhcpServer->customProperties;
     rc = mutate_add(app, login, REF_DHCP_SERVER, s.name, rq->saveComment, insert,
                     &a, &id, &e);
-    if (rc == 0 && (rs->ref = convert_ref(soap, REF_DHCP_SERVER, id)) == NULL)
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return fault_or_ref(soap, rc, &e, REF_DHCP_SERVER, id, &rs->ref);
 }
 
 static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
