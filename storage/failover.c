@@ -262,6 +262,36 @@ fail:
     return rc;
 }
 
+/* Takes the lock under which relationships are added and server
+ * addresses re-checked: one at a time, the checks true until commit. */
+static int lock_relationships(struct store_conn *c, struct err *e)
+{
+    int rc = store_exec_cmd(c, "LOCK TABLE dhcp_failover IN SHARE ROW "
+                               "EXCLUSIVE MODE",
+                            0, NULL, e);
+
+    return rc < 0 ? rc : 0;
+}
+
+/* Runs sql (server id as $1), whose one text column is "A\nB": 1 with
+ * *a and *b pointing into buf, 0 when there is no row. */
+static int query_pair(struct store_conn *c, const char *sql,
+                      const char *const *params, char *buf, size_t len,
+                      const char **a, const char **b, struct err *e)
+{
+    char *sep;
+    int rc = store_query_text(c, sql, 1, params, buf, len, e);
+
+    if (rc != 1)
+        return rc;
+    if ((sep = strchr(buf, '\n')) == NULL)
+        return err_set(e, ERR_INTERNAL, "malformed pair \"%s\"", buf);
+    *sep = '\0';
+    *a = buf;
+    *b = sep + 1;
+    return 1;
+}
+
 /* The parameters a relationship's row holds besides its name and
  * servers, as 10 statement parameters at p (mode, mclt, safe period,
  * percentage, secret, port, peer port, the three timings), formatted into
@@ -291,9 +321,7 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
     int rc;
 
     /* one add at a time: the checks below stay true until the commit */
-    rc = store_exec_cmd(c, "LOCK TABLE dhcp_failover IN SHARE ROW EXCLUSIVE "
-                           "MODE", 0, NULL, e);
-    if (rc < 0)
+    if ((rc = lock_relationships(c, e)) != 0)
         return rc;
     params[0] = store_param_int(pid, f->primary_id);
     params[1] = store_param_int(sid, f->secondary_id);
@@ -371,35 +399,29 @@ int store_failover_check_addresses(struct store_conn *c, long long server_id,
                                    struct err *e)
 {
     char sid[STORE_INTBUF], text[2 * STORE_FAILOVER_NAME_BUF + 8];
-    const char *params[1];
-    char *sep;
+    const char *params[1], *a, *b;
     int rc;
 
-    rc = store_exec_cmd(c, "LOCK TABLE dhcp_failover IN SHARE ROW EXCLUSIVE "
-                           "MODE", 0, NULL, e);
-    if (rc < 0)
+    if ((rc = lock_relationships(c, e)) != 0)
         return rc;
     params[0] = store_param_int(sid, server_id);
-    rc = store_query_text(
+    rc = query_pair(
         c,
         "SELECT x.name || '\n' || host(p.address) FROM dhcp_failover x "
         "JOIN dhcp_servers p ON p.id = x.primary_id "
         "JOIN dhcp_servers s ON s.id = x.secondary_id "
         "WHERE $1::bigint IN (x.primary_id, x.secondary_id) "
         "AND p.address = s.address ORDER BY x.id LIMIT 1",
-        1, params, text, sizeof(text), e);
+        params, text, sizeof(text), &a, &b, e);
     if (rc < 0)
         return rc;
-    if (rc == 1) {
-        sep = strchr(text, '\n');
-        *sep = '\0';
+    if (rc == 1)
         return err_set(e, ERR_CONFLICT,
                        "both servers of failover relationship \"%s\" would "
                        "have the address %s: failover partners need "
                        "addresses of their own",
-                       text, sep + 1);
-    }
-    rc = store_query_text(
+                       a, b);
+    rc = query_pair(
         c,
         "SELECT x.name || '\n' || y.name FROM dhcp_failover x "
         "JOIN dhcp_servers xp ON xp.id = x.primary_id "
@@ -411,18 +433,15 @@ int store_failover_check_addresses(struct store_conn *c, long long server_id,
         "AND xp.address IN (yp.address, ys.address) "
         "AND xs.address IN (yp.address, ys.address) "
         "ORDER BY x.id, y.id LIMIT 1",
-        1, params, text, sizeof(text), e);
+        params, text, sizeof(text), &a, &b, e);
     if (rc < 0)
         return rc;
-    if (rc == 1) {
-        sep = strchr(text, '\n');
-        *sep = '\0';
+    if (rc == 1)
         return err_set(e, ERR_CONFLICT,
                        "failover relationships \"%s\" and \"%s\" would join "
                        "the same two addresses: dhcpd runs one relationship "
                        "per pair of addresses",
-                       text, sep + 1);
-    }
+                       a, b);
     return 0;
 }
 
