@@ -413,6 +413,9 @@ int convert_pool_to_soap(struct soap *soap, const struct store_dhcp_pool *in,
     out->dhcpScopeRef = convert_ref(soap, REF_DHCP_SCOPE, in->scope_id);
     out->failoverPeer = opt_strdup(soap, in->failover_peer, &oom);
     out->failoverRelationship = opt_strdup(soap, in->failover, &oom);
+    /* 11.x only: the relationship's state */
+    if (app_of(soap)->cfg->profile == PROFILE_11)
+        out->failoverState = opt_strdup(soap, in->failover_state, &oom);
     if (oom || out->ref == NULL || out->from == NULL || out->to == NULL ||
         out->dhcpScopeRef == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");

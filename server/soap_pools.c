@@ -7,8 +7,9 @@
  * pool of the scope.  The overlap check runs inside the add's
  * transaction, after locking the scope row (store_pool_add), so of
  * concurrent adds of overlapping pools exactly one succeeds.
- * failoverPeer and failoverRelationship are read-only: given, they are
- * ignored; answers leave them out (no failover relationship exists yet).
+ * failoverPeer, failoverRelationship and (11.x) failoverState are
+ * read-only views of the scope instance's failover relationship: given,
+ * they are ignored; answers carry them when the instance is in one.
  */
 #include <stdint.h>
 #include <stdlib.h>

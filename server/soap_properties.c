@@ -14,7 +14,9 @@
  *                    failoverRelationship (ro, when in one)
  *   DHCPAddressPool  name (when set), from, to, dhcpScopeRef (ro),
  *                    and for a failover scope's pool failoverPeer (the
- *                    partner server) and failoverRelationship (ro)
+ *                    partner server), failoverRelationship and
+ *                    failoverState (the relationship's state as
+ *                    GetDHCPFailoverRelationship reports it) (ro)
  *
  * plus ref (ro) everywhere, not listed.  Then the custom properties
  * defined for the type (soap_custom.h), each with the object's value, else
@@ -121,6 +123,7 @@ static const struct prop props[] = {
     {REF_DHCP_ADDRESS_POOL, "dhcpScopeRef", 0},
     {REF_DHCP_ADDRESS_POOL, "failoverPeer", 0},
     {REF_DHCP_ADDRESS_POOL, "failoverRelationship", 0},
+    {REF_DHCP_ADDRESS_POOL, "failoverState", 0},
 };
 #define NPROPS (sizeof(props) / sizeof(props[0]))
 
@@ -289,8 +292,10 @@ static int list_props(struct soap *soap, const struct obj *o,
             (rc = put(soap, arr, "from", p->from, e)) == 0 &&
             (rc = put(soap, arr, "to", p->to, e)) == 0 &&
             (rc = put(soap, arr, "dhcpScopeRef", sc, e)) == 0 &&
-            (rc = put(soap, arr, "failoverPeer", p->failover_peer, e)) == 0)
-            rc = put(soap, arr, "failoverRelationship", p->failover, e);
+            (rc = put(soap, arr, "failoverPeer", p->failover_peer, e)) == 0 &&
+            (rc = put(soap, arr, "failoverRelationship", p->failover, e)) ==
+                0)
+            rc = put(soap, arr, "failoverState", p->failover_state, e);
         return rc;
     }
     }

@@ -7,20 +7,22 @@
 
 #include <libpq-fe.h>
 
+#include "failover.h"
 #include "store_int.h"
 
-/* The columns every query reads, in the order row_to_pool expects. */
-/* The last two: the failover relationship of the pool's scope instance
- * and the partner server in it (NULL when none). */
+/* The columns every query reads, in the order row_to_pool expects, and
+ * the tables they come from.  After the pool's own: the failover
+ * relationship of its scope instance (f, NULL when none), the partner
+ * server in it, and what store_failover_state needs. */
 #define POOL_COLUMNS                                                           \
-    "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), "               \
-    "(SELECT x.name FROM dhcp_scopes sc JOIN dhcp_failover x "                 \
-    "ON x.id = sc.failover_id WHERE sc.id = p.scope_id), "                     \
-    "(SELECT sv.name FROM dhcp_scopes sc JOIN dhcp_failover x "                \
-    "ON x.id = sc.failover_id JOIN dhcp_servers sv ON sv.id = CASE "           \
-    "WHEN sc.server_id = x.primary_id THEN x.secondary_id "                    \
-    "ELSE x.primary_id END WHERE sc.id = p.scope_id)"
-#define POOL_NCOLUMNS 7
+    "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), f.name, "       \
+    "(SELECT sv.name FROM dhcp_servers sv WHERE sv.id = CASE "                 \
+    "WHEN sc.server_id = f.primary_id THEN f.secondary_id "                    \
+    "ELSE f.primary_id END), " STORE_FO_STATE_COLUMNS
+#define POOL_NCOLUMNS (7 + STORE_FO_STATE_NCOLUMNS)
+#define POOL_FROM                                                              \
+    "dhcp_pools p JOIN dhcp_scopes sc ON sc.id = p.scope_id "                  \
+    "LEFT JOIN dhcp_failover f ON f.id = sc.failover_id"
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -53,6 +55,7 @@ const struct store_list_spec store_pool_list_spec = {
 static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_dhcp_pool *p = dst;
+    struct store_failover f;
     int rc;
 
     memset(p, 0, sizeof(*p));
@@ -69,6 +72,13 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
         (rc = store_copy_text(r, row, 6, p->failover_peer,
                               sizeof(p->failover_peer), e)) != 0)
         return rc;
+    if (p->failover[0] == '\0')
+        return 0;
+    memset(&f, 0, sizeof(f));
+    if ((rc = store_failover_read_state(r, row, 7, &f, e)) != 0)
+        return rc;
+    snprintf(p->failover_state, sizeof(p->failover_state), "%s",
+             store_failover_state(&f));
     return 0;
 }
 
@@ -149,7 +159,7 @@ int store_pool_get(struct store_conn *c, long long id,
 
     snprintf(msg, sizeof(msg), "DHCP address pool %lld does not exist", id);
     return store_query_one(c,
-                           "SELECT " POOL_COLUMNS " FROM dhcp_pools p "
+                           "SELECT " POOL_COLUMNS " FROM " POOL_FROM " "
                            "WHERE p.id = $1::bigint",
                            store_param_int(buf, id), row_to_pool, out, msg, e);
 }
@@ -219,7 +229,7 @@ int store_pool_list(struct store_conn *c, const struct filter_sql *f,
         g.params = params;
         g.nparams = f->nparams + 1;
     }
-    rc = store_list_rows(c, POOL_COLUMNS, "dhcp_pools p", &g, order_by,
+    rc = store_list_rows(c, POOL_COLUMNS, POOL_FROM, &g, order_by,
                          offset, limit, sizeof(**out), row_to_pool, &list,
                          count, total, e);
     *out = list;

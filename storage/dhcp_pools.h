@@ -31,6 +31,9 @@ struct store_dhcp_pool {
      * instance and the partner server in it (the other instance's) */
     char failover[STORE_POOL_FAILOVER_BUF];
     char failover_peer[STORE_SERVER_NAME_BUF];
+    /* read only, "" when none: the relationship's state, as
+     * store_failover_state gives it (GetDHCPFailoverRelationship's) */
+    char failover_state[32];
     /* for store_pool_add's messages only (not read back): the scope's
      * name */
     char scope_name[STORE_SCOPE_NAME_BUF];

@@ -18,14 +18,8 @@
     "f.id, f.name, f.primary_id, f.secondary_id, p.name, s.name, "             \
     "f.failover_mode, f.mclt, f.safe_period, f.percentage, "                   \
     "f.shared_secret, f.port, f.peer_port, f.load_balance_max_seconds, "       \
-    "f.max_response_delay, f.max_unacked_updates, "                            \
-    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = f.id), "        \
-    "f.primary_state, f.secondary_state, "                                     \
-    "(SELECT bool_or(j.claimed_until > now()) FROM config_jobs j "             \
-    "WHERE j.server_id IN (f.primary_id, f.secondary_id)), "                   \
-    "(SELECT bool_or(j.attempts > 0) FROM config_jobs j "                      \
-    "WHERE j.server_id IN (f.primary_id, f.secondary_id))"
-#define FO_NCOLUMNS 21
+    "f.max_response_delay, f.max_unacked_updates, " STORE_FO_STATE_COLUMNS
+#define FO_NCOLUMNS (16 + STORE_FO_STATE_NCOLUMNS)
 #define FO_FROM                                                                \
     " FROM dhcp_failover f JOIN dhcp_servers p ON p.id = f.primary_id "        \
     "JOIN dhcp_servers s ON s.id = f.secondary_id "
@@ -60,19 +54,31 @@ static int row_to_failover(const PGresult *r, int row, void *dst,
     f->lb_max_seconds = (int)col_ll(r, row, 13);
     f->max_response_delay = (int)col_ll(r, row, 14);
     f->max_unacked_updates = (int)col_ll(r, row, 15);
-    f->nscopes = col_ll(r, row, 16);
-    f->pushing = PQgetvalue(r, row, 19)[0] == 't';
-    f->push_failed = PQgetvalue(r, row, 20)[0] == 't';
     if ((rc = store_copy_text(r, row, 1, f->name, sizeof(f->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, f->primary_name,
                               sizeof(f->primary_name), e)) != 0 ||
         (rc = store_copy_text(r, row, 5, f->secondary_name,
                               sizeof(f->secondary_name), e)) != 0 ||
         (rc = store_copy_text(r, row, 10, f->shared_secret,
-                              sizeof(f->shared_secret), e)) != 0 ||
-        (rc = store_copy_text(r, row, 17, f->primary_state,
+                              sizeof(f->shared_secret), e)) != 0)
+        return rc;
+    return store_failover_read_state(r, row, 16, f, e);
+}
+
+int store_failover_read_state(const PGresult *r, int row, int col,
+                              struct store_failover *f, struct err *e)
+{
+    int rc;
+
+    if (PQnfields(r) < col + STORE_FO_STATE_NCOLUMNS)
+        return err_set(e, ERR_INTERNAL, "failover state: %d columns",
+                       PQnfields(r));
+    f->nscopes = col_ll(r, row, col);
+    f->pushing = PQgetvalue(r, row, col + 3)[0] == 't';
+    f->push_failed = PQgetvalue(r, row, col + 4)[0] == 't';
+    if ((rc = store_copy_text(r, row, col + 1, f->primary_state,
                               sizeof(f->primary_state), e)) != 0 ||
-        (rc = store_copy_text(r, row, 18, f->secondary_state,
+        (rc = store_copy_text(r, row, col + 2, f->secondary_state,
                               sizeof(f->secondary_state), e)) != 0)
         return rc;
     return 0;

@@ -193,4 +193,24 @@ int store_id_exists(struct store_conn *c, const char *sql, long long id,
 int store_insert_id(struct store_conn *c, const char *sql, int nparams,
                     const char *const *params, long long *id, struct err *e);
 
+struct store_failover;
+
+/* The five columns store_failover_state needs, of the relationship row
+ * aliased f (f may be NULL, from an outer join): its member count, the
+ * states the worker read from the primary and the secondary, whether a
+ * push to either server is under way and whether one has failed. */
+#define STORE_FO_STATE_COLUMNS                                                 \
+    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = f.id), "        \
+    "f.primary_state, f.secondary_state, "                                     \
+    "(SELECT bool_or(j.claimed_until > now()) FROM config_jobs j "             \
+    "WHERE j.server_id IN (f.primary_id, f.secondary_id)), "                   \
+    "(SELECT bool_or(j.attempts > 0) FROM config_jobs j "                      \
+    "WHERE j.server_id IN (f.primary_id, f.secondary_id))"
+#define STORE_FO_STATE_NCOLUMNS 5
+
+/* Reads the STORE_FO_STATE_COLUMNS of row `row`, from column col on, into
+ * f's nscopes, primary_state, secondary_state, pushing and push_failed. */
+int store_failover_read_state(const PGresult *r, int row, int col,
+                              struct store_failover *f, struct err *e);
+
 #endif

@@ -180,16 +180,19 @@ class LifecycleTest(FailoverCase):
         self.assertEqual([(p["from"], p.to) for p in mine], [(p["from"], p.to) for p in theirs])
         self.assertEqual(len(mine), 2)
         for p in mine:
-            self.assertEqual((p.failoverRelationship, p.failoverPeer), (name, s2))
+            self.assertEqual((p.failoverRelationship, p.failoverPeer, p.failoverState),
+                             (name, s2, "Normal"))
         for p in theirs:
-            self.assertEqual((p.failoverRelationship, p.failoverPeer), (name, s1))
+            self.assertEqual((p.failoverRelationship, p.failoverPeer, p.failoverState),
+                             (name, s1, "Normal"))
             one = self.svc.GetDHCPAddressPool(session=self.session, dhcpAddressPoolRef=p.ref)
             self.assertEqual(one.failoverPeer, s1)
         # read-only through GetProperties / SetProperties
         props = {p.name: p.value for p in self.svc.GetProperties(
             session=self.session, ref=mine[0].ref)}
-        self.assertEqual((props["failoverPeer"], props["failoverRelationship"]), (s2, name))
-        for prop in ("failoverPeer", "failoverRelationship"):
+        self.assertEqual((props["failoverPeer"], props["failoverRelationship"],
+                          props["failoverState"]), (s2, name, "Normal"))
+        for prop in ("failoverPeer", "failoverRelationship", "failoverState"):
             self.client_fault(self.svc.SetProperties, session=self.session, ref=mine[0].ref,
                               properties=dict(property=[dict(name=prop, value="x")]),
                               text="read-only")
@@ -224,12 +227,66 @@ class LifecycleTest(FailoverCase):
         for p in self.pools_of(sc):
             self.assertIsNone(p.failoverRelationship)
             self.assertIsNone(p.failoverPeer)
+            self.assertIsNone(p.failoverState)
+        props = {p.name: p.value for p in self.svc.GetProperties(
+            session=self.session, ref=self.pools_of(sc)[0].ref)}
+        self.assertNotIn("failoverState", props)
         self.assertIsNone(self.svc.GetDHCPScope(session=self.session, dhcpScopeRef=sc)
                           .failoverRelationship)
 
         self.assertIsNone(self.remove([dict(dhcpServerRef=r1, dhcpFailoverRelationshipName=name)]))
         self.assertEqual([r for r in self.list(r1) if r.name == name], [])
         self.client_fault(self.get, r1, name, text='does not exist on server "%s"' % s1)
+
+    def test_state_views(self):
+        """The relationship's state as the worker records it (the servers'
+        live states, a push under way, a failed push) shows the same in
+        GetDHCPFailoverRelationship(s), in the pools of both instances
+        and in the pools' GetProperties."""
+        s1, r1 = self.server("a")
+        s2, r2 = self.server("b")
+        cidr, rng, sc = self.scope(r1, pools=((10, 20),))
+        name = "fo-%d" % next(OCTETS)
+        self.add(name, s1, s2)
+        self.add_scopes(r1, name, [cidr])
+        partner = self.scopes_of(r2)[0].ref
+        ids = [r.split("-#")[1].rstrip("}") for r in (r1, r2)]  # {#3-#id}
+
+        def views():
+            pools = self.pools_of(sc) + self.pools_of(partner)
+            props = {p.name: p.value for p in self.svc.GetProperties(
+                session=self.session, ref=pools[0].ref)}
+            return ([self.get(r, name).state for r in (r1, r2)]
+                    + [r.state for r in self.list(r1) if r.name == name]
+                    + [p.failoverState for p in pools] + [props.get("failoverState")])
+
+        def live(primary, secondary):
+            EMU.sql("UPDATE dhcp_failover SET primary_state = nullif(:'v2', ''), "
+                    "secondary_state = nullif(:'v3', '') WHERE lower(name) = lower(:'v1')",
+                    name, primary, secondary)
+
+        def jobs(claimed, attempts):
+            EMU.sql("UPDATE config_jobs SET attempts = :'v3'::int, claimed_until = "
+                    "CASE WHEN :'v2' = 'yes' THEN now() + interval '1 hour' END "
+                    "WHERE server_id IN (:'v1'::bigint, :'v4'::bigint)",
+                    ids[0], claimed, attempts, ids[1])
+
+        jobs("no", 0)
+        self.assertEqual(set(views()), {"Normal"})  # never read: what is configured
+        live("Normal", "CommunicationsInterrupted")
+        self.assertEqual(set(views()), {"CommunicationsInterrupted"})
+        live("PartnerDown", "CommunicationsInterrupted")
+        self.assertEqual(set(views()), {"PartnerDown"})
+        live("Normal", "Normal")
+        self.assertEqual(set(views()), {"Normal"})
+        jobs("yes", 0)
+        self.assertEqual(set(views()), {"Pending"})
+        jobs("no", 2)
+        self.assertEqual(set(views()), {"Error"})
+        jobs("no", 0)
+        live("Recover", "")
+        self.assertEqual(set(views()), {"Recover"})
+        self.assertEqual(len(views()), 3 + 2 + 1)
 
     def deconfigure(self, action):
         s1, r1 = self.server("a")
