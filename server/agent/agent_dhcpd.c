@@ -268,13 +268,31 @@ static void *logger_main(void *arg)
     return NULL;
 }
 
-/* The last meaningful lines of dhcpd's output since its start (banner,
- * bug-report paragraph and the final "exiting." dropped), at most max
- * bytes, newlines shown as " | ". */
+/* Whether line (len l) is one of dhcpd's progress lines, which say
+ * nothing about why it stopped. */
+static int progress_line(const char *line, size_t l)
+{
+    static const char *const progress[] = {
+        "Config file: ", "Database file: ", "PID file: ", "Wrote ",
+        "Listening on ", "Sending on ", "Server starting service.",
+        "Multiple interfaces match the same ", "exiting.", NULL};
+
+    for (int i = 0; progress[i]; i++)
+        if (l >= strlen(progress[i]) &&
+            strncmp(line, progress[i], strlen(progress[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Why dhcpd stopped, from its output since its start: its last
+ * paragraph once the banner, progress lines and bug-report paragraph are
+ * gone (dhcpd's fatal error, then its hints, if any), at most max bytes
+ * from the paragraph's start, newlines shown as " | ". */
 static void tail_lines(struct agent_dhcpd *d, char *dst, size_t max)
 {
-    char raw[TAIL_BYTES + 1], *lines;
-    size_t n, start = 0;
+    char raw[TAIL_BYTES + 1], *lines, *p;
+    size_t o = 0;
+    int fresh = 0;
 
     pthread_mutex_lock(&d->mu);
     memcpy(raw, d->tail, d->tail_len);
@@ -284,26 +302,28 @@ static void tail_lines(struct agent_dhcpd *d, char *dst, size_t max)
     lines = agent_dhcpd_error_lines(raw);
     if (lines == NULL)
         return;
-    n = strlen(lines);
-    if (n >= 8 && strcmp(lines + n - 8, "exiting.") == 0)
-        lines[n -= 8] = '\0';
-    while (n > 0 && lines[n - 1] == '\n')
-        lines[--n] = '\0';
-    if (n > max - 1) { /* keep the end, from a line start */
-        start = n - (max - 1);
-        while (start < n && lines[start - 1] != '\n')
-            start++;
-    }
-    for (size_t i = start, o = 0; i <= n && o + 4 < max; i++) {
-        if (lines[i] == '\n' && i > 0 && lines[i - 1] == '\n')
-            continue; /* blank line */
-        if (lines[i] == '\n') {
-            memcpy(dst + o, " | ", 3);
-            o += 3;
-        } else {
-            dst[o++] = lines[i];
+    for (p = lines; *p;) {
+        char *eol = strchr(p, '\n');
+        size_t l = eol ? (size_t)(eol - p) : strlen(p);
+
+        if (l == 0) {
+            fresh = 1; /* a paragraph ends */
+        } else if (!progress_line(p, l)) {
+            if (fresh)
+                o = fresh = 0; /* a later paragraph: start again */
+            if (o > 0 && o + 4 >= max)
+                l = 0; /* full: skip to the next paragraph */
+            else if (o > 0) {
+                memcpy(dst + o, " | ", 3);
+                o += 3;
+            }
+            if (l > max - 1 - o)
+                l = max - 1 - o;
+            memcpy(dst + o, p, l);
+            o += l;
+            dst[o] = '\0';
         }
-        dst[o] = '\0';
+        p += (eol ? (size_t)(eol - p) + 1 : strlen(p));
     }
     free(lines);
 }

@@ -241,7 +241,7 @@ int agent_service_put(struct agent_service *s, const char *config,
             back = agent_dhcpd_stop(s->dhcpd, &e3);
         if (back == 0)
             rc = err_set(e, ERR_SYS, "dhcpd did not run on the new "
-                         "configuration (%.190s); the previous one is back%s",
+                         "configuration (%.170s); the previous one is back%s",
                          e2.msg, have_old ? " and running" : "");
         else
             rc = err_set(e, ERR_SYS, "dhcpd did not run on the new "

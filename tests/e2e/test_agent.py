@@ -369,7 +369,8 @@ def inner(binary):
         t = time.monotonic()
         f = fault_of(lambda: a.call("PutConfig", ("config", wrong), ("replacesHash", sha(prev))))
         rb_ms = (time.monotonic() - t) * 1000
-        check(f is not None and f.code.endswith("Server") and "previous one is back and running" in f.text,
+        check(f is not None and f.code.endswith("Server") and "previous one is back and running" in f.text
+              and "Not configured to listen on any interfaces!" in f.text,
               "dhcpd fails on a file dhcpd -t accepts: Server fault: %s" % (f and f.text))
         st = a.status()
         check(st["running"] == "true" and st["hash"] == sha(prev) and read(a.conf) == prev.encode(),

@@ -20,8 +20,9 @@ and the worker (`run`).  Checks, in order:
     both dhcpd reach normal, GetDHCPFailoverRelationship says Normal;
     the time from the answer to both normal, in ROUNDS rounds (env
     MICETRO_E2E_ROUNDS, default 3; the figure is their median)
-  - the secondary's dhcpd killed: CommunicationsInterrupted; started
-    again: Normal
+  - the secondary's dhcpd killed: CommunicationsInterrupted (in the
+    relationship and in the pools of both instances); started again:
+    Normal
   - ModifyDHCPFailoverRelationship mclt: the primary's file says so, and
     the pair is Normal again
   - both files of the pair are validated before either is installed: with
@@ -29,6 +30,8 @@ and the worker (`run`).  Checks, in order:
     both once the bad statement is gone
   - an unmanaged statement dhcpd rejects: Out of date with dhcpd's words,
     the old file still live and dhcpd still serving; removed: OK
+  - a statement dhcpd -t accepts but dhcpd cannot start on: Out of date
+    with the agent's words, the old file live again and dhcpd running
   - the secondary's agent down: Unreachable; back: OK with the change
   - micetro-emu killed while a push is under way and started again: the
     push is made again once its claim expires, nothing lost, no temp file
@@ -271,6 +274,11 @@ def inner(emu_bin, agent_bin):
         check(wait_for("CommunicationsInterrupted",
                        lambda: rel_state() == "CommunicationsInterrupted", 30) is not None,
               "secondary's dhcpd killed: CommunicationsInterrupted")
+        pools = [x for x in svc.GetDHCPAddressPools(session=s).dhcpAddressPools.dhcpAddressPool
+                 if x.failoverRelationship == "fo"]
+        check(len(pools) == 2 and {x.failoverState for x in pools}
+              == {"CommunicationsInterrupted"}, "the pools of both instances show it (%s)"
+              % [(x.dhcpScopeRef, x.failoverState) for x in pools])
         live = b.call("GetConfig")["config"]
         b.call("PutConfig", ("config", live))
         check(wait_for("Normal", both_normal, 60) is not None, "started again: Normal")
@@ -327,6 +335,24 @@ def inner(emu_bin, agent_bin):
             dict(name="unmanagedStatements", value="")]))
         check(wait_for("OK", lambda: server_state(p)[0] == "OK", 60) is not None,
               "statement removed: OK")
+
+        # a file dhcpd -t accepts but dhcpd does not start on (it cannot
+        # bind an address the host lacks): the agent puts the old file back
+        before = a.text()
+        svc.SetProperties(session=s, ref=p, properties=dict(property=[
+            dict(name="unmanagedStatements", value="local-address 192.0.2.77;")]))
+        st = wait_for("Out of date", lambda: server_state(p)[0] == "Out of date"
+                      and server_state(p), 60)
+        check(st is not None and "previous one is back" in (st[1] or "")
+              and "Can't bind to dhcp address" in (st[1] or ""),
+              "dhcpd does not start on the file: Out of date, the agent's words: %r" % (st,))
+        check(a.text() == before and a.call("Status")["running"] == "true",
+              "the old file is live again and dhcpd runs on it")
+        svc.SetProperties(session=s, ref=p, properties=dict(property=[
+            dict(name="unmanagedStatements", value="")]))
+        check(wait_for("OK", lambda: server_state(p)[0] == "OK", 60) is not None
+              and "local-address" not in a.text(), "statement removed: OK")
+        check(wait_for("Normal", both_normal, 60) is not None, "Normal again")
 
         # the secondary's agent down, a change meanwhile, the agent back
         b.stop()
