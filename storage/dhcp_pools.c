@@ -229,9 +229,10 @@ int store_pool_list(struct store_conn *c, const struct filter_sql *f,
         g.params = params;
         g.nparams = f->nparams + 1;
     }
-    rc = store_list_rows(c, POOL_COLUMNS, POOL_FROM, &g, order_by,
-                         offset, limit, sizeof(**out), row_to_pool, &list,
-                         count, total, e);
+    rc = store_list_rows(c, POOL_COLUMNS, POOL_FROM,
+                         store_pool_list_spec.tiebreak, &g, order_by, offset,
+                         limit, sizeof(**out), row_to_pool, &list, count,
+                         total, e);
     *out = list;
 out:
     free(where);

@@ -228,7 +228,8 @@ int store_scope_list(struct store_conn *c, const struct filter_sql *f,
                      long long *total, struct err *e)
 {
     void *list = NULL;
-    int rc = store_list_rows(c, SCOPE_COLUMNS, "dhcp_scopes sc", f, order_by,
+    int rc = store_list_rows(c, SCOPE_COLUMNS, "dhcp_scopes sc",
+                             store_scope_list_spec.tiebreak, f, order_by,
                              offset, limit, sizeof(**out), row_to_scope, &list,
                              count, total, e);
 

@@ -168,9 +168,10 @@ int store_server_list(struct store_conn *c, const struct filter_sql *f,
                       long long *total, struct err *e)
 {
     void *list = NULL;
-    int rc = store_list_rows(c, SERVER_COLUMNS, "dhcp_servers s", f, order_by, offset, limit,
-                           sizeof(**out), row_to_server, &list, count, total,
-                           e);
+    int rc = store_list_rows(c, SERVER_COLUMNS, "dhcp_servers s",
+                             store_server_list_spec.tiebreak, f, order_by,
+                             offset, limit, sizeof(**out), row_to_server,
+                             &list, count, total, e);
 
     *out = list;
     return rc;

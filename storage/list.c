@@ -56,7 +56,8 @@ static int count_rows(struct store_conn *c, const char *from,
     return 0;
 }
 
-int store_list_exec(struct store_conn *c, const char *columns, const char *from,
+int store_list_exec(struct store_conn *c, const char *columns,
+                    const char *from, const char *key,
                     const struct filter_sql *f, const char *order_by,
                     long long offset, long long limit, PGresult **res,
                     long long *total, struct err *e)
@@ -86,10 +87,16 @@ int store_list_exec(struct store_conn *c, const char *columns, const char *from,
     /* LIMIT NULL is LIMIT ALL */
     params[i] = limit > 0 ? store_param_int(lim, limit) : NULL;
     params[i + 1] = store_param_int(off, offset);
-    sql = sql_printf("SELECT %s, count(*) OVER () FROM %s WHERE %s %s "
-                     "LIMIT $%d::bigint OFFSET $%d::bigint",
-                     columns, from, f->where, order_by ? order_by : "", i + 1,
-                     i + 2);
+    /* The page's keys first, then its rows by key: PostgreSQL computes
+     * the columns (some are subqueries) for the rows of the page only,
+     * not for every row sorted or skipped by OFFSET; the count is a
+     * subquery of its own, run once. */
+    sql = sql_printf("SELECT %s, (SELECT count(*) FROM %s WHERE %s) "
+                     "FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s %s "
+                     "LIMIT $%d::bigint OFFSET $%d::bigint) %s",
+                     columns, from, f->where, from, key, key, from, f->where,
+                     order_by ? order_by : "", i + 1, i + 2,
+                     order_by ? order_by : "");
     if (sql == NULL) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
@@ -143,7 +150,8 @@ int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
 }
 
 int store_list_rows(struct store_conn *c, const char *columns,
-                    const char *from, const struct filter_sql *f,
+                    const char *from, const char *key,
+                    const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
                     size_t elem, store_row_fn row_fn, void **out,
                     size_t *count, long long *total, struct err *e)
@@ -153,8 +161,8 @@ int store_list_rows(struct store_conn *c, const char *columns,
 
     *out = NULL;
     *count = 0;
-    rc = store_list_exec(c, columns, from, f, order_by, offset, limit, &r,
-                         total, e);
+    rc = store_list_exec(c, columns, from, key, f, order_by, offset, limit,
+                         &r, total, e);
     if (rc == 0)
         rc = store_rows_read(r, elem, row_fn, out, count, e);
     PQclear(r);

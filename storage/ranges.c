@@ -157,9 +157,10 @@ int store_range_list(struct store_conn *c, const struct filter_sql *f,
                      struct err *e)
 {
     void *list = NULL;
-    int rc = store_list_rows(c, RANGE_COLUMNS, "ranges r", f, order_by, offset, limit,
-                           sizeof(**out), row_to_range, &list, count, total,
-                           e);
+    int rc = store_list_rows(c, RANGE_COLUMNS, "ranges r",
+                             store_range_list_spec.tiebreak, f, order_by,
+                             offset, limit, sizeof(**out), row_to_range, &list,
+                             count, total, e);
 
     *out = list;
     return rc;

@@ -709,7 +709,9 @@ static int conn_open(struct store *st, struct store_conn *c, struct err *e)
     /* what is left of the time limit, at least 1 ms */
     left = deadline - mono_ms();
     params[0] = store_param_int(stimeout, st->statement_timeout_ms);
-    rc = exec_timed(c, "SELECT set_config('statement_timeout', $1, false)",
+    /* no JIT: it compiles for tens of ms what runs in one */
+    rc = exec_timed(c, "SELECT set_config('statement_timeout', $1, false), "
+                    "set_config('jit', 'off', false)",
                     1, params, RUN_PARAMS, NULL, left < 1 ? 1 : (int)left,
                     NULL, &late, &le);
     if (rc != 0) {

@@ -138,9 +138,12 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf,
 
 /* One page of a list getter (implemented in list.c):
  *
- *     SELECT <columns>, count(*) OVER () FROM <from>
- *     WHERE <f->where> <order_by> LIMIT $n OFFSET $n+1
+ *     SELECT <columns>, (SELECT count(*) FROM <from> WHERE <f->where>)
+ *     FROM <from> WHERE <key> IN (SELECT <key> FROM <from>
+ *         WHERE <f->where> <order_by> LIMIT $n OFFSET $n+1) <order_by>
  *
+ * (key: the unique expression of a row, the spec's tiebreak; so the
+ * columns are computed for the page's rows only)
  * with f's values as $1..$k (f compiled with first_param 1, see
  * server/list.h) and order_by from filter_order_by() over the module's
  * store_list_spec, so no caller text is ever part of the SQL.  limit 0
@@ -150,7 +153,8 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf,
  * column, or, when the page is empty past the end, by a second
  * SELECT count(*).  On failure returns a negative ERR_* code, *res NULL. */
 int store_list_exec(struct store_conn *c, const char *columns,
-                    const char *from, const struct filter_sql *f,
+                    const char *from, const char *key,
+                    const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
                     PGresult **res, long long *total, struct err *e);
 
@@ -168,7 +172,8 @@ int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
  * *count elements of elem bytes (NULL when 0) handed over in *out, which
  * the caller frees with free().  On failure *out is NULL, *count 0. */
 int store_list_rows(struct store_conn *c, const char *columns,
-                    const char *from, const struct filter_sql *f,
+                    const char *from, const char *key,
+                    const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
                     size_t elem, store_row_fn row_fn, void **out,
                     size_t *count, long long *total, struct err *e);
