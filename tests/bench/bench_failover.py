@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Loads DHCP servers, failover relationships and member scopes into a
 running micetro-emu and times GetDHCPFailoverRelationships (one server,
-all) and AddDHCPScopesToDHCPFailoverRelationship with 100 scopes, with
+all), a page of GetDHCPAddressPools with failoverState next to a page of
+GetDHCPScopes, and AddDHCPScopesToDHCPFailoverRelationship with 100 scopes, with
 raw POSTs on one keep-alive connection.  Driven by bench_failover.sh,
 which starts the emulator and runs wrk and nginx afterwards.
 
@@ -157,7 +158,23 @@ timed("GetDHCPFailoverRelationships, one server (%d relationships)" % (2 * PER),
 timed("GetDHCPFailoverRelationships, all (%d relationships)" % RELS,
       "GetDHCPFailoverRelationships", S, count_rels(RELS))
 
-# -- (2) AddDHCPScopesToDHCPFailoverRelationship with 100 scopes ------------
+# -- (2) a page of member pools, each with its relationship's state, next to
+# a page of scopes (no state) in the same run --------------------------------
+def count_pools(a):
+    n = len(re.findall(r"<(?:\w+:)?failoverState>", a))
+    if n != 100:
+        sys.exit("bench: %d pools with failoverState in a page of 100" % n)
+
+
+timed("GetDHCPAddressPools, a page of 100 member pools with failoverState",
+      "GetDHCPAddressPools", S + el("filter", "") + el("offset", 5000) + el("limit", 100),
+      count_pools)
+timed("GetDHCPScopes, a page of 100 scopes (baseline)", "GetDHCPScopes",
+      S + el("filter", "") + el("offset", 5000) + el("limit", 100),
+      lambda a: None if len(re.findall(r"<(?:\w+:)?dhcpScope>", a)) == 100
+      else sys.exit("bench: not a page of 100 scopes"))
+
+# -- (3) AddDHCPScopesToDHCPFailoverRelationship with 100 scopes ------------
 # fresh server pairs, each with 100 scopes (one pool each) on its primary;
 # the call creates the partner instances and their pools
 times = []

@@ -2,8 +2,10 @@
 # micetro-emu benchmark: failover relationships at scale.  With SERVERS
 # DHCP servers, RELATIONSHIPS relationships and 2 x RANGES member scopes
 # (each with a pool) loaded, times GetDHCPFailoverRelationships for one
-# server and for all and an AddDHCPScopesToDHCPFailoverRelationship of 100
-# scopes (raw POSTs on keep-alive, from bench_failover.py), then
+# server and for all, a page of 100 member pools (each with its
+# relationship's failoverState) next to a page of 100 scopes, and an
+# AddDHCPScopesToDHCPFailoverRelationship of 100 scopes (raw POSTs on
+# keep-alive, from bench_failover.py), then
 # GetDHCPFailoverRelationship under wrk next to nginx serving the same
 # answer as a static file, in the same run.  Prints figures; asserts
 # nothing about speed (read the ratio, not the numbers).
