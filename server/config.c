@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/secrets.h"
 #include "log.h"
 
 static void usage(FILE *f)
@@ -48,8 +49,11 @@ static void usage(FILE *f)
 "  --verbose                 log every request\n"
 "\n"
 "worker (run, worker):\n"
-"  --agent-secret-file FILE  the agents' secret (env MICETRO_AGENT_SECRET);\n"
-"                            without one, changes are queued, not pushed\n"
+"  --agent-secret-file FILE  one secret for every agent (env\n"
+"                            MICETRO_AGENT_SECRET)\n"
+"  --agent-secrets FILE      a secret per DHCP server, \"SERVER SECRET\"\n"
+"                            lines; a server not in it gets the one above;\n"
+"                            with neither, changes are queued, not pushed\n"
 "  --agent-port N            agent port of a server whose address has none\n"
 "                            (default 8647)\n"
 "  --agent-timeout SEC       connect/send/receive of an agent call\n"
@@ -186,6 +190,48 @@ static int read_secret(struct config *c, const char *path)
     return 0;
 }
 
+/* Reads the per-server secrets from path into c (the file's bytes are
+ * wiped from memory once parsed). */
+static int read_secrets(struct config *c, const char *path)
+{
+    char *buf = malloc(SECRETS_MAX_BYTES + 1);
+    FILE *f = NULL;
+    size_t n = 0;
+    struct err e;
+    int rc = -1;
+
+    if (buf == NULL) {
+        fprintf(stderr, "micetro-emu: --agent-secrets: out of memory\n");
+        return -1;
+    }
+    if ((f = fopen(path, "rb")) == NULL) {
+        fprintf(stderr, "micetro-emu: --agent-secrets %s: %s\n", path,
+                strerror(errno));
+        goto out;
+    }
+    /* one byte more than allowed, so that a longer file is refused */
+    n = fread(buf, 1, SECRETS_MAX_BYTES + 1, f);
+    if (ferror(f)) {
+        fprintf(stderr, "micetro-emu: --agent-secrets %s: %s\n", path,
+                strerror(errno));
+        goto out;
+    }
+    secrets_free(c->agent_secrets);
+    if (secrets_parse(buf, n, &c->agent_secrets, &e) != 0) {
+        fprintf(stderr, "micetro-emu: --agent-secrets %s: %s\n", path,
+                e.msg);
+        goto out;
+    }
+    c->agent_secrets_file = path;
+    rc = 0;
+out:
+    if (f != NULL)
+        fclose(f);
+    explicit_bzero(buf, n);
+    free(buf);
+    return rc;
+}
+
 static int parse_backoff(struct config *c, const char *s)
 {
     long long base, cap;
@@ -213,7 +259,7 @@ enum {
     O_KEEPALIVE_TIMEOUT, O_MAX_KEEPALIVE, O_MAX_CONNECTIONS, O_DB_POOL,
     O_DB_TIMEOUT, O_VERBOSE, O_HELP, O_VERSION, O_AGENT_SECRET_FILE,
     O_AGENT_PORT, O_AGENT_TIMEOUT, O_PUSH_TIMEOUT, O_OMAPI_PORT,
-    O_WORKER_POLL, O_STATE_POLL, O_WORKER_LEASE, O_BACKOFF
+    O_WORKER_POLL, O_STATE_POLL, O_WORKER_LEASE, O_BACKOFF, O_AGENT_SECRETS
 };
 
 static const struct option options[] = {
@@ -238,6 +284,7 @@ static const struct option options[] = {
     {"db-timeout", required_argument, NULL, O_DB_TIMEOUT},
     {"verbose", no_argument, NULL, O_VERBOSE},
     {"agent-secret-file", required_argument, NULL, O_AGENT_SECRET_FILE},
+    {"agent-secrets", required_argument, NULL, O_AGENT_SECRETS},
     {"agent-port", required_argument, NULL, O_AGENT_PORT},
     {"agent-timeout", required_argument, NULL, O_AGENT_TIMEOUT},
     {"push-timeout", required_argument, NULL, O_PUSH_TIMEOUT},
@@ -251,7 +298,7 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0}
 };
 
-int config_parse(struct config *c, int argc, char **argv)
+static int parse_args(struct config *c, int argc, char **argv)
 {
     const char *env;
     long long v;
@@ -321,6 +368,10 @@ int config_parse(struct config *c, int argc, char **argv)
             if (read_secret(c, optarg))
                 return -1;
             break;
+        case O_AGENT_SECRETS:
+            if (read_secrets(c, optarg))
+                return -1;
+            break;
         case O_BACKOFF:
             if (parse_backoff(c, optarg))
                 return -1;
@@ -373,4 +424,24 @@ int config_parse(struct config *c, int argc, char **argv)
         c->admin_password_default = 1;
     }
     return 0;
+}
+
+int config_parse(struct config *c, int argc, char **argv)
+{
+    int rc = parse_args(c, argc, argv);
+
+    if (rc != 0)
+        config_free(c);
+    return rc;
+}
+
+int config_has_agent_secrets(const struct config *c)
+{
+    return c->agent_secret[0] != '\0' || c->agent_secrets != NULL;
+}
+
+void config_free(struct config *c)
+{
+    secrets_free(c->agent_secrets);
+    c->agent_secrets = NULL;
 }

@@ -10,6 +10,8 @@
 
 #include "soaphttpd.h"
 
+struct secrets;
+
 enum config_mode { MODE_RUN, MODE_SERVE, MODE_WORKER };
 enum config_profile { PROFILE_11, PROFILE_2017 };
 
@@ -32,8 +34,11 @@ struct config {
     int verbose;
     /* the configuration worker and the agents it talks to */
     const char *agent_secret_file; /* --agent-secret-file */
-    char agent_secret[256];        /* from it, or MICETRO_AGENT_SECRET;
-                                      "": no worker can push */
+    char agent_secret[256];        /* from it, or MICETRO_AGENT_SECRET:
+                                      one for all; "": none */
+    const char *agent_secrets_file; /* --agent-secrets */
+    struct secrets *agent_secrets;  /* from it, per server (owned);
+                                       NULL: none */
     int agent_port;      /* a server's agent when its address has none */
     int agent_timeout_s; /* connect, send, receive of one agent call */
     int push_timeout_s;  /* a whole PutConfig (dhcpd restarts) */
@@ -50,5 +55,12 @@ struct config {
  * program should exit successfully (--help, --version printed), -1 on a
  * usage error (message printed to stderr). */
 int config_parse(struct config *c, int argc, char **argv);
+
+/* 1 when the worker has a secret for some agent: the one for all or a
+ * --agent-secrets file. */
+int config_has_agent_secrets(const struct config *c);
+
+/* Frees what c owns (the per-server secrets). */
+void config_free(struct config *c);
 
 #endif

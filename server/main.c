@@ -83,9 +83,10 @@ int main(int argc, char **argv)
     rc = config_parse(&cfg, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
-    if (cfg.mode == MODE_WORKER && cfg.agent_secret[0] == '\0') {
-        fprintf(stderr, "micetro-emu: the worker needs the agents' secret: "
-                "--agent-secret-file or MICETRO_AGENT_SECRET\n");
+    if (cfg.mode == MODE_WORKER && !config_has_agent_secrets(&cfg)) {
+        fprintf(stderr, "micetro-emu: the worker needs the agents' secrets: "
+                "--agent-secrets, --agent-secret-file or "
+                "MICETRO_AGENT_SECRET\n");
         return 2;
     }
     if (cfg.mode != MODE_WORKER && cfg.admin_password_default &&
@@ -93,6 +94,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "micetro-emu: refusing to listen on %s with the "
                 "default administrator password: set "
                 "MICETRO_ADMIN_PASSWORD\n", cfg.listen_host);
+        config_free(&cfg);
         return 2;
     }
     memset(&app, 0, sizeof(app));
@@ -132,10 +134,10 @@ int main(int argc, char **argv)
         status = 0;
         goto out;
     }
-    if (cfg.mode != MODE_SERVE && cfg.agent_secret[0] == '\0') {
-        log_msg("worker: no agent secret (--agent-secret-file or "
-                "MICETRO_AGENT_SECRET): configurations are queued, not "
-                "pushed");
+    if (cfg.mode != MODE_SERVE && !config_has_agent_secrets(&cfg)) {
+        log_msg("worker: no agent secret (--agent-secrets, "
+                "--agent-secret-file or MICETRO_AGENT_SECRET): "
+                "configurations are queued, not pushed");
     } else if (cfg.mode != MODE_SERVE) {
         if ((wk = worker_new(&app, conninfo, &e)) == NULL)
             goto fail;
@@ -183,5 +185,6 @@ out:
         else
             log_msg("embedded PostgreSQL stopped");
     }
+    config_free(&cfg);
     return status;
 }

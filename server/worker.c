@@ -11,6 +11,7 @@
 #include "agent_rpc.h"
 #include "app.h"
 #include "config.h"
+#include "core/secrets.h"
 #include "dhcpconf.h"
 #include "jobs.h"
 #include "listen.h"
@@ -97,19 +98,29 @@ void worker_free(struct worker *w)
     free(w);
 }
 
-/* The agent of a server at host (port 0: the default). */
+/* The agent of server name at host (port 0: the default); its secret
+ * NULL when there is none for that server. */
 static struct agent_rpc_target target(const struct worker *w,
-                                      const char *host, int port)
+                                      const char *name, const char *host,
+                                      int port)
 {
     struct agent_rpc_target t;
 
     t.host = host;
     t.port = port > 0 ? port : w->cfg->agent_port;
-    t.secret = w->cfg->agent_secret;
+    t.secret = secrets_lookup(w->cfg->agent_secrets, name,
+                              w->cfg->agent_secret);
     t.timeout_s = w->cfg->agent_timeout_s;
     t.put_timeout_s = w->cfg->push_timeout_s;
     t.max_answer = w->cfg->agent_max_answer;
     return t;
+}
+
+/* Why server name's agent is not called. */
+static int no_secret(const char *name, struct err *e)
+{
+    return err_set(e, ERR_INVALID, "no agent secret for DHCP server \"%s\" "
+                   "(--agent-secrets or --agent-secret-file)", name);
 }
 
 /* Records a server's state on a connection of its own. */
@@ -179,6 +190,7 @@ static int load(struct worker *w, long long id, struct store_config **cfg,
 struct prepared {
     struct store_job job;
     struct store_config *cfg;
+    struct agent_rpc_target agent; /* its host points into cfg */
     char *text;
     size_t len;
 };
@@ -191,8 +203,9 @@ static void prepared_free(struct prepared *p)
 }
 
 /* Loads and renders job's server into *p: 0 when it is ready to push; 1
- * when there is nothing to push (server gone or disabled, or its file
- * cannot be rendered: recorded and settled here). */
+ * when there is nothing to push (server gone or disabled, no secret for
+ * its agent, or its file cannot be rendered: recorded and settled here,
+ * a failure to be retried with the backoff). */
 static int prepare(struct worker *w, const struct store_job *job,
                    struct prepared *p)
 {
@@ -219,6 +232,16 @@ static int prepare(struct worker *w, const struct store_job *job,
         prepared_free(p);
         return 1;
     }
+    p->agent = target(w, p->cfg->model.name, p->cfg->model.address,
+                      p->cfg->agent_port);
+    if (p->agent.secret == NULL) {
+        no_secret(p->cfg->model.name, &e);
+        record(w, job->server_id, "Out of date", e.msg, NULL, 0);
+        settle(w, job, e.msg);
+        log_msg("worker: %s", e.msg);
+        prepared_free(p);
+        return 1;
+    }
     if (render_config(&p->cfg->model, &p->text, &p->len, &e) != 0) {
         snprintf(msg, sizeof(msg), "cannot render dhcpd.conf: %s", e.msg);
         record(w, job->server_id, "Out of date", msg, NULL, 0);
@@ -242,15 +265,13 @@ static void failed(struct worker *w, const struct prepared *p, int rc,
 /* Installs p's file through its agent and records what happened. */
 static void install(struct worker *w, const struct prepared *p)
 {
-    struct agent_rpc_target t;
     char hash[65], detail[DETAIL_MAX], msg[DETAIL_MAX + 300];
     struct err e;
     int rc;
 
     record(w, p->job.server_id, "Updating", NULL, NULL, 0);
-    t = target(w, p->cfg->model.address, p->cfg->agent_port);
-    rc = agent_rpc_put_config(&t, p->text, NULL, hash, detail, sizeof(detail),
-                              &e);
+    rc = agent_rpc_put_config(&p->agent, p->text, NULL, hash, detail,
+                              sizeof(detail), &e);
     if (rc == 0) {
         record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
         settle(w, &p->job, NULL);
@@ -314,11 +335,9 @@ static void push(struct worker *w, const struct store_job *job,
     for (size_t i = 1; i < n && *nhandled < max; i++)
         handled[(*nhandled)++] = g[i].job.server_id;
     for (size_t i = 0; n > 1 && i < n; i++) {
-        struct agent_rpc_target t = target(w, g[i].cfg->model.address,
-                                           g[i].cfg->agent_port);
         struct err e;
 
-        rc[i] = agent_rpc_validate_config(&t, g[i].text, detail,
+        rc[i] = agent_rpc_validate_config(&g[i].agent, g[i].text, detail,
                                           sizeof(detail), &e);
         if (rc[i] != 0) {
             snprintf(msg, sizeof(msg), "%s%s%s", e.msg,
@@ -381,6 +400,20 @@ static int work_jobs(struct worker *w)
     return pushed;
 }
 
+/* Reads relationship rel's state from server's agent at host:port, as
+ * agent_rpc_failover_state; the agent is not called when there is no
+ * secret for it. */
+static int read_state(struct worker *w, const char *server, const char *host,
+                      int port, const char *rel, int *found, char *local,
+                      char *partner, size_t len, struct err *e)
+{
+    struct agent_rpc_target t = target(w, server, host, port);
+
+    if (t.secret == NULL)
+        return no_secret(server, e);
+    return agent_rpc_failover_state(&t, rel, found, local, partner, len, e);
+}
+
 /* Reads every relationship's state from both agents. */
 static void poll_states(struct worker *w)
 {
@@ -396,18 +429,16 @@ static void poll_states(struct worker *w)
     store_release(w->app->store, c);
     for (size_t i = 0; i < n && !*w->app->stop; i++) {
         const struct store_poll_target *p = &list[i];
-        struct agent_rpc_target tp = target(w, p->primary_host,
-                                            p->primary_port);
-        struct agent_rpc_target ts = target(w, p->secondary_host,
-                                            p->secondary_port);
         char pl[64], pp[64], sl[64], sp[64], why[300] = "";
         int pf = 0, sf = 0, prc, src;
         struct err pe, se;
 
-        prc = agent_rpc_failover_state(&tp, p->name, &pf, pl, pp, sizeof(pl),
-                                       &pe);
-        src = agent_rpc_failover_state(&ts, p->name, &sf, sl, sp, sizeof(sl),
-                                       &se);
+        prc = read_state(w, p->primary_server, p->primary_host,
+                         p->primary_port, p->name, &pf, pl, pp, sizeof(pl),
+                         &pe);
+        src = read_state(w, p->secondary_server, p->secondary_host,
+                         p->secondary_port, p->name, &sf, sl, sp, sizeof(sl),
+                         &se);
         if (prc != 0)
             snprintf(why, sizeof(why), "%s", pe.msg);
         else if (src != 0)
@@ -431,6 +462,11 @@ void worker_run(struct worker *w)
 
     log_msg("worker %s: pushing configurations to agents (default port "
             "%d)", w->id, w->cfg->agent_port);
+    if (w->cfg->agent_secrets != NULL)
+        log_msg("worker: %zu agent secrets from %s, %s for the other "
+                "servers", secrets_count(w->cfg->agent_secrets),
+                w->cfg->agent_secrets_file,
+                w->cfg->agent_secret[0] ? "the one for all" : "none");
     while (!*w->app->stop) {
         double now, due = -1, wait;
         struct store_conn *c;

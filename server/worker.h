@@ -16,8 +16,11 @@
  * agents at an interval, for GetDHCPFailoverRelationship(s).
  *
  * Agents: a server's `address` is its agent's host, `IP:port` its port
- * (default --agent-port); every call carries --agent-secret-file's (or
- * MICETRO_AGENT_SECRET's) secret.
+ * (default --agent-port); every call carries the server's secret: its
+ * entry in --agent-secrets, else the one for all (--agent-secret-file or
+ * MICETRO_AGENT_SECRET).  A server without one is not called: its push
+ * fails (Out of date, retried with the backoff) and its relationships'
+ * state error says why.
  */
 #ifndef MICETRO_WORKER_H
 #define MICETRO_WORKER_H

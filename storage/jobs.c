@@ -232,7 +232,8 @@ int store_failover_poll_targets(struct store_conn *c,
     rc = store_exec(c,
                     "SELECT f.id, f.name, coalesce(host(p.address), ''), "
                     "coalesce(p.agent_port, 0), coalesce(host(s.address), ''), "
-                    "coalesce(s.agent_port, 0) FROM dhcp_failover f "
+                    "coalesce(s.agent_port, 0), p.name, s.name "
+                    "FROM dhcp_failover f "
                     "JOIN dhcp_servers p ON p.id = f.primary_id "
                     "JOIN dhcp_servers s ON s.id = f.secondary_id "
                     "WHERE EXISTS (SELECT 1 FROM dhcp_scopes m "
@@ -255,7 +256,11 @@ int store_failover_poll_targets(struct store_conn *c,
             (rc = store_copy_text(r, i, 2, t->primary_host,
                                   sizeof(t->primary_host), e)) ||
             (rc = store_copy_text(r, i, 4, t->secondary_host,
-                                  sizeof(t->secondary_host), e)))
+                                  sizeof(t->secondary_host), e)) ||
+            (rc = store_copy_text(r, i, 6, t->primary_server,
+                                  sizeof(t->primary_server), e)) ||
+            (rc = store_copy_text(r, i, 7, t->secondary_server,
+                                  sizeof(t->secondary_server), e)))
             break;
     }
     PQclear(r);

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "dhcp_servers.h"
 #include "store.h"
 
 #define STORE_JOB_ERROR_MAX 1023 /* bytes of last_error kept */
@@ -74,10 +75,13 @@ int store_server_set_state(struct store_conn *c, long long id,
                            struct err *e);
 
 /* A relationship whose live state the worker reads: it has member
- * scopes; where both servers' agents are. */
+ * scopes; both servers' names (whose agents' secrets the worker looks up)
+ * and where their agents are. */
 struct store_poll_target {
     long long id;
     char name[129];
+    char primary_server[STORE_SERVER_NAME_BUF];
+    char secondary_server[STORE_SERVER_NAME_BUF];
     char primary_host[16], secondary_host[16];
     int primary_port, secondary_port; /* 0: the agent's default */
 };

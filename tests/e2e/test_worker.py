@@ -11,10 +11,13 @@ Re-runs itself in a throw-away network namespace (`unshare -n` as root,
 10.98.0.3/24), a subnet of the secondary's own, so that its dhcpd still
 has something to serve when the failover scope is taken off it.  The
 agents listen on 127.0.0.2 and 127.0.0.3 (the servers' addresses, also
-their failover addresses); micetro-emu runs with its embedded PostgreSQL
-and the worker (`run`).  Checks, in order:
+their failover addresses), each with a secret of its own;
+micetro-emu runs with its embedded PostgreSQL and the worker (`run`),
+its --agent-secrets file naming both servers (one in another case and
+without its dot) and a third one with a wrong secret.  Checks, in order:
 
-  - servers, ranges, scopes and pools through SOAP; both servers OK
+  - servers, ranges, scopes and pools through SOAP; both servers OK, each
+    agent reached with its own secret (and refusing the other's)
   - AddDHCPFailoverRelationship: Empty, no failover statement anywhere
   - AddDHCPScopesToDHCPFailoverRelationship: both files get the peer,
     both dhcpd reach normal, GetDHCPFailoverRelationship says Normal;
@@ -37,6 +40,12 @@ and the worker (`run`).  Checks, in order:
     push is made again once its claim expires, nothing lost, no temp file
   - RemoveDHCPScopesFromDHCPFailoverRelationship with Delete: no peer in
     either file, the secondary's failover subnet gone, Empty
+  - a server not in the file: Out of date with "no agent secret ..."
+    (not Unreachable: there is no agent at its address, and none is
+    called); one whose entry is wrong (at the secondary's agent): Out of
+    date, the agent's "invalid agent secret", nothing installed; a
+    relationship between the two: Error, the state poll skips the first
+    one's agent and records why
 
 Exit 77 (skipped) when dhcpd, ip, a network namespace or zeep is missing.
 Everything started here is stopped by pid before exit.
@@ -53,8 +62,15 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
 from e2elib import SKIP, find_dhcpd, in_netns, log, rerun_in_netns  # noqa: E402
+from emutest import as_postgres, pg_bin  # noqa: E402
 
-SECRET = "worker-e2e-secret-0123456789"
+P_SECRET = "primary e2e secret, inner  spaces"
+S_SECRET = "secondary-e2e-secret-0123456789"
+# --agent-secrets: names in any case, with or without the dot; CRLF too
+SECRETS = ("# micetro-emu e2e: a secret per agent\n\n"
+           "P.E2E.Example %s\r\n"
+           "  s.e2e.example.\t%s\n"
+           "y.e2e.example wrong-secret\n" % (P_SECRET, S_SECRET))
 FAILED = []
 PROCS = []
 ROUNDS = int(os.environ.get("MICETRO_E2E_ROUNDS", "3"))
@@ -96,19 +112,39 @@ def wait_for(what, fn, secs=30, step=0.05):
     return None
 
 
+def write(path, text):
+    with open(path, "w", newline="") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+
+
+def sql(d, query):
+    """One SQL statement on micetro-emu's embedded cluster in d/var; its
+    rows as lists of strings."""
+    cmd = [pg_bin("psql"), "-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
+           "-d", "host=%s dbname=micetro user=micetro" % os.path.join(d, "var", "run"),
+           "-c", query]
+    r = subprocess.run(as_postgres(cmd), capture_output=True, text=True, timeout=30, cwd="/")
+    if r.returncode:
+        raise RuntimeError("psql: " + r.stderr)
+    return [ln.split("|") for ln in r.stdout.splitlines() if ln]
+
+
 class Agent:
-    def __init__(self, binary, d, name, host, ifaces, dhcpd):
+    def __init__(self, binary, d, name, host, ifaces, dhcpd, secret):
         self.binary, self.d, self.name, self.host = binary, d, name, host
-        self.ifaces, self.dhcpd = ifaces, dhcpd
+        self.ifaces, self.dhcpd, self.secret = ifaces, dhcpd, secret
         self.conf = os.path.join(d, name + ".conf")
         self.proc = None
+        write(os.path.join(d, name + ".secret"), secret + "\n")
 
     def start(self):
         args = [self.binary, "--listen", "%s:8647" % self.host,
                 "--dhcpd-conf", self.conf,
                 "--lease-file", os.path.join(self.d, self.name + ".leases"),
                 "--pid-file", os.path.join(self.d, self.name + ".pid"),
-                "--dhcpd", self.dhcpd, "--secret-file", os.path.join(self.d, "secret"),
+                "--dhcpd", self.dhcpd,
+                "--secret-file", os.path.join(self.d, self.name + ".secret"),
                 "--settle-ms", "300", "--stop-timeout-ms", "3000"]
         for i in self.ifaces:
             args += ["--interface", i]
@@ -117,8 +153,9 @@ class Agent:
         PROCS.append(self.proc)
         return agentlib.wait_port(self.host, 8647, self.proc)
 
-    def call(self, op, *fields, secret=SECRET):
-        return agentlib.call(self.host, 8647, op, [("secret", secret)] + list(fields))
+    def call(self, op, *fields, secret=None):
+        return agentlib.call(self.host, 8647, op,
+                             [("secret", secret or self.secret)] + list(fields))
 
     def text(self):
         try:
@@ -158,12 +195,10 @@ def inner(emu_bin, agent_bin):
             return SKIP
     d = tempfile.mkdtemp(prefix="worker-e2e.")
     os.chmod(d, 0o755)  # the embedded PostgreSQL runs as postgres when root
-    with open(os.path.join(d, "secret"), "w") as f:
-        f.write(SECRET + "\n")
-    os.chmod(os.path.join(d, "secret"), 0o644)
+    write(os.path.join(d, "secrets"), SECRETS)
     dhcpd = find_dhcpd()
-    a = Agent(agent_bin, d, "p", "127.0.0.2", ["vp"], dhcpd)
-    b = Agent(agent_bin, d, "s", "127.0.0.3", ["vs", "ws"], dhcpd)
+    a = Agent(agent_bin, d, "p", "127.0.0.2", ["vp"], dhcpd, P_SECRET)
+    b = Agent(agent_bin, d, "s", "127.0.0.3", ["vs", "ws"], dhcpd, S_SECRET)
     emu = None
     figures = {}
     try:
@@ -176,7 +211,7 @@ def inner(emu_bin, agent_bin):
             proc = subprocess.Popen(
                 [emu_bin, "run", "--listen", "127.0.0.1:18080",
                  "--data-dir", os.path.join(d, "var"),
-                 "--agent-secret-file", os.path.join(d, "secret"), "--worker-poll", "1",
+                 "--agent-secrets", os.path.join(d, "secrets"), "--worker-poll", "1",
                  "--state-poll", "1", "--backoff", "1,2", "--agent-timeout", "5",
                  "--worker-lease", "10"],
                 stdout=subprocess.DEVNULL, stderr=log_file, cwd=d)
@@ -233,6 +268,14 @@ def inner(emu_bin, agent_bin):
               "each file has its subnet and OMAPI port")
         check(a.call("Status")["running"] == "true" and b.call("Status")["running"] == "true",
               "both dhcpd running")
+        refusals = []
+        for ag, other in ((a, S_SECRET), (b, P_SECRET)):
+            try:
+                ag.call("Status", secret=other)
+            except agentlib.Fault as exc:
+                refusals.append(exc.text)
+        check(refusals == ["invalid agent secret"] * 2,
+              "each agent has its own secret, refusing the other's: %r" % refusals)
 
         svc.AddDHCPFailoverRelationship(session=s, dhcpFailoverRelationship=dict(
             name="fo", primaryServer="p.e2e.example.", secondaryServer="s.e2e.example.",
@@ -393,6 +436,49 @@ def inner(emu_bin, agent_bin):
         check(wait_for("both OK", lambda: server_state(p)[0] == "OK"
                        and server_state(sec)[0] == "OK", 60) is not None,
               "both servers OK (%s, %s)" % (server_state(p), server_state(sec)))
+
+        # a server without a secret (no agent at its address: the worker
+        # must not even try), and one whose secret is wrong, at the
+        # secondary's agent: no file may change
+        live = [(ag.text(), ag.call("Status")["hash"]) for ag in (a, b)]
+        x = svc.AddDHCPServer(session=s, dhcpServer=dict(
+            name="x.e2e.example.", type="ISC", address="127.0.0.4")).ref
+        y = svc.AddDHCPServer(session=s, dhcpServer=dict(
+            name="y.e2e.example.", type="ISC", address="127.0.0.3")).ref
+        no_secret = ('no agent secret for DHCP server "x.e2e.example." '
+                     '(--agent-secrets or --agent-secret-file)')
+        st = wait_for("x Out of date", lambda: server_state(x)[0] == "Out of date"
+                      and server_state(x), 30)
+        check(st == ("Out of date", no_secret),
+              "a server not in --agent-secrets: Out of date, why: %r" % (st,))
+        st = wait_for("y Out of date", lambda: server_state(y)[0] == "Out of date"
+                      and server_state(y), 30)
+        check(st == ("Out of date", "agent 127.0.0.3:8647 refused the configuration: "
+                     "invalid agent secret"),
+              "a wrong secret: the agent refuses it, Out of date: %r" % (st,))
+        rngx = svc.AddRange(session=s, range=dict(name="10.97.0.0/24"))
+        scx = svc.AddDHCPScope(session=s, dhcpScope=dict(
+            name="10.97.0.0/24", rangeRef=rngx, dhcpServerRef=x))
+        pool = dict(dhcpScopeRef=scx, to="10.97.0.149")
+        pool["from"] = "10.97.0.100"
+        svc.AddDHCPAddressPool(session=s, dhcpAddressPool=pool)
+        svc.AddDHCPFailoverRelationship(session=s, dhcpFailoverRelationship=dict(
+            name="fo2", primaryServer="x.e2e.example.", secondaryServer="y.e2e.example.",
+            failoverMode="LoadBalance", failoverServerType="PrimaryServer", mclt=30,
+            safePeriod=0, dhcpScopeRefs=dict(ref=[scx]), percentage=50, maxResponseDelay=15))
+        polled = wait_for("fo2 polled", lambda: sql(
+            d, "SELECT state_error, coalesce(primary_state, 'null'), "
+               "coalesce(secondary_state, 'null') FROM dhcp_failover "
+               "WHERE name = 'fo2' AND state_read IS NOT NULL"), 30)
+        check(polled == [[no_secret, "null", "null"]],
+              "the state poll skips the agent without a secret and says why: %r" % (polled,))
+        check(svc.GetDHCPFailoverRelationship(
+            session=s, dhcpServerRef=x, dhcpFailoverRelationshipName="fo2").state == "Error",
+              "their relationship: Error")
+        check(server_state(x) == ("Out of date", no_secret)
+              and server_state(y)[0] == "Out of date", "both still Out of date")
+        check([(ag.text(), ag.call("Status")["hash"]) for ag in (a, b)] == live,
+              "nothing pushed: both agents' files unchanged")
         svc.Logout(session=s)
     finally:
         if emu is not None and emu.poll() is None:

@@ -4,9 +4,11 @@
 and the server's life cycle: signals, admin password, --help/--version."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -156,7 +158,8 @@ class LifecycleTest(et.EmuTestCase):
             self.skipTest("MICETRO_AGENT_SECRET is set")
         r = self.run_bin(["worker", "--data-dir", "/nonexistent"])
         self.assertEqual(r.returncode, 2)
-        self.assertIn("the worker needs the agents' secret", r.stderr.decode())
+        self.assertIn("the worker needs the agents' secrets: --agent-secrets, "
+                      "--agent-secret-file or MICETRO_AGENT_SECRET", r.stderr.decode())
         for bad in (["--backoff", "5"], ["--backoff", "10,5"], ["--agent-port", "0"],
                     ["--omapi-port", "70000"], ["--worker-lease", "1"],
                     ["--agent-secret-file", "/nonexistent/secret"]):
@@ -164,9 +167,54 @@ class LifecycleTest(et.EmuTestCase):
             self.assertEqual(r.returncode, 2, bad)
             self.assertIn("micetro-emu:", r.stderr.decode(), bad)
         out = self.run_bin(["--help"]).stdout.decode()
-        for opt in ("--agent-secret-file", "--agent-port", "--omapi-port", "--backoff",
-                    "--worker-poll", "--state-poll", "--worker-lease", "--push-timeout"):
+        for opt in ("--agent-secret-file", "--agent-secrets", "--agent-port", "--omapi-port",
+                    "--backoff", "--worker-poll", "--state-poll", "--worker-lease",
+                    "--push-timeout"):
             self.assertIn(opt, out)
+
+    def test_agent_secrets_file(self):
+        """--agent-secrets: a bad file stops micetro-emu at start with the
+        file and the line at fault; a good one is enough for `worker`."""
+        if os.environ.get("MICETRO_AGENT_SECRET"):
+            self.skipTest("MICETRO_AGENT_SECRET is set")
+        d = tempfile.mkdtemp(prefix="emu-secrets.")
+        try:
+            def secrets(name, text):
+                path = os.path.join(d, name)
+                with open(path, "wb") as f:
+                    f.write(text)
+                return path
+            cases = [
+                (b"# agents\ndhcp1.example. one\n\nDHCP1.Example two\n",
+                 'line 4: server "dhcp1.example" is already on line 2'),
+                (b"dhcp1.example\r\n", 'line 1: no secret for server "dhcp1.example"'),
+                (b"ok x\nbad_name x\n", 'line 2: invalid host name "bad_name"'),
+                (b"ok " + b"x" * 256 + b"\n",
+                 'line 1: the secret for server "ok" is longer than 255 bytes'),
+                (b"ok x\n\x00\n", "line 2: NUL byte"),
+                (b"#" * 1048577, "larger than 1048576 bytes"),
+            ]
+            for i, (text, msg) in enumerate(cases):
+                path = secrets("bad%d" % i, text)
+                for mode in ("run", "worker"):
+                    r = self.run_bin([mode, "--agent-secrets", path, "--data-dir", "/nonexistent"])
+                    self.assertEqual(r.returncode, 2, msg)
+                    self.assertIn("micetro-emu: --agent-secrets %s: %s" % (path, msg),
+                                  r.stderr.decode())
+            missing = os.path.join(d, "missing")
+            r = self.run_bin(["run", "--agent-secrets", missing])
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("micetro-emu: --agent-secrets %s: No such file or directory" % missing,
+                          r.stderr.decode())
+            # a good file is enough: the worker goes on, to a database that is not there
+            good = secrets("good", b"dhcp1.example. one\n")
+            r = self.run_bin(["worker", "--agent-secrets", good,
+                              "--db", "host=%s dbname=none connect_timeout=2" % d])
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertNotIn("needs the agents' secrets", r.stderr.decode())
+            self.assertIn("database unavailable", r.stderr.decode())
+        finally:
+            shutil.rmtree(d)
 
     def test_sigint_exits_zero(self):
         emu = et.Emu()
