@@ -163,8 +163,9 @@ static void set_defaults(struct config *c)
     c->worker_batch = 16;
 }
 
-/* Reads the agents' secret from path into c (one line, at most 255
- * bytes, trailing newline dropped). */
+/* Reads the agents' secret from path into c (at most 255 bytes,
+ * trailing blanks and line ends dropped, as the agent reads its own;
+ * empty refused). */
 static int read_secret(struct config *c, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -184,9 +185,15 @@ static int read_secret(struct config *c, const char *path)
         return -1;
     }
     fclose(f);
-    while (n > 0 && (c->agent_secret[n - 1] == '\n' ||
-                     c->agent_secret[n - 1] == '\r'))
+    while (n > 0 && (c->agent_secret[n - 1] == ' ' ||
+                     c->agent_secret[n - 1] == '\t' ||
+                     c->agent_secret[n - 1] == '\r' ||
+                     c->agent_secret[n - 1] == '\n'))
         c->agent_secret[--n] = '\0';
+    if (n == 0) {
+        fprintf(stderr, "micetro-emu: --agent-secret-file %s: empty\n", path);
+        return -1;
+    }
     return 0;
 }
 

@@ -201,6 +201,11 @@ class LifecycleTest(et.EmuTestCase):
                     self.assertEqual(r.returncode, 2, msg)
                     self.assertIn("micetro-emu: --agent-secrets %s: %s" % (path, msg),
                                   r.stderr.decode())
+            # the one-for-all secret: blank but for line ends is refused
+            blank = secrets("blank", b" \t\r\n")
+            r = self.run_bin(["run", "--agent-secret-file", blank])
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("micetro-emu: --agent-secret-file %s: empty" % blank, r.stderr.decode())
             missing = os.path.join(d, "missing")
             r = self.run_bin(["run", "--agent-secrets", missing])
             self.assertEqual(r.returncode, 2)
