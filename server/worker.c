@@ -455,6 +455,24 @@ static void poll_states(struct worker *w)
     free(list);
 }
 
+/* Failed pushes wait for their backoff; a worker that starts tries them
+ * at once: what they lacked (a secret, an agent) may be there now. */
+static void retry_failed(struct worker *w)
+{
+    struct store_conn *c;
+    long long n = 0;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL ||
+        store_job_retry_failed(c, &n, &e) != 0)
+        log_msg("worker: failed pushes not retried at start: %s", e.msg);
+    else if (n > 0)
+        log_msg("worker: retrying %lld failed push%s now", n,
+                n == 1 ? "" : "es");
+    if (c != NULL)
+        store_release(w->app->store, c);
+}
+
 void worker_run(struct worker *w)
 {
     double next_states = 0;
@@ -462,6 +480,7 @@ void worker_run(struct worker *w)
 
     log_msg("worker %s: pushing configurations to agents (default port "
             "%d)", w->id, w->cfg->agent_port);
+    retry_failed(w);
     if (w->cfg->agent_secrets != NULL)
         log_msg("worker: %zu agent secrets from %s, %s for the other "
                 "servers", secrets_count(w->cfg->agent_secrets),

@@ -151,6 +151,23 @@ int store_job_failed(struct store_conn *c, const char *worker,
     return rc < 0 ? rc : 0;
 }
 
+int store_job_retry_failed(struct store_conn *c, long long *n,
+                           struct err *e)
+{
+    int rc = store_exec_cmd(c,
+                            "UPDATE config_jobs SET next_attempt = now() "
+                            "WHERE attempts > 0 AND next_attempt > now() "
+                            "AND (claimed_until IS NULL "
+                            "OR claimed_until < now())",
+                            0, NULL, e);
+
+    if (rc < 0)
+        return rc;
+    if (n != NULL)
+        *n = rc;
+    return 0;
+}
+
 int store_job_next_due(struct store_conn *c, double *seconds, struct err *e)
 {
     char v[64];

@@ -54,6 +54,12 @@ int store_job_failed(struct store_conn *c, const char *worker,
                      const struct store_job *job, const char *error,
                      int base_s, int cap_s, struct err *e);
 
+/* Makes every failed job that waits for its backoff due now (a worker
+ * that starts may have what the failures lacked: a secret, a fixed
+ * agent); *n (may be NULL) the number of jobs. */
+int store_job_retry_failed(struct store_conn *c, long long *n,
+                           struct err *e);
+
 /* The seconds until the next job is due (0: one is due now), or -1 when
  * there is none. */
 int store_job_next_due(struct store_conn *c, double *seconds, struct err *e);

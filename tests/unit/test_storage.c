@@ -443,6 +443,7 @@ static void test_jobs(struct store *st)
     struct store_conn *c;
     size_t n = 0, m = 0;
     double due = 0;
+    long long left = -1;
     struct err e;
     int again = 0, rc;
 
@@ -488,6 +489,19 @@ static void test_jobs(struct store *st)
     CHECK(count_rows(c, "SELECT count(*) FROM config_jobs WHERE attempts = "
                         "1 AND last_error = 'agent unreachable'") == 1,
           "attempts and error kept");
+    /* a worker that starts tries failed pushes at once */
+    rc = store_job_retry_failed(c, &left, &e);
+    CHECK(rc == 0 && left == 1, "retry the failed job now: %s (%lld)",
+          e.msg, left);
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n == 1 && jobs[0].attempts == 1,
+          "due at once, its attempts kept (%zu)", n);
+    rc = store_job_retry_failed(c, &left, &e);
+    CHECK(rc == 0 && left == 0, "a claimed job is left to its worker (%lld)",
+          left);
+    rc = store_job_failed(c, "worker-a", &jobs[0], "agent unreachable", 2,
+                          300, &e);
+    CHECK(rc == 0, "failed again: %s", e.msg);
     /* a new change: worth a try at once */
     store_exec_cmd(c,
                    "UPDATE dhcp_scopes SET enabled = NOT enabled WHERE "
