@@ -34,6 +34,8 @@ struct config {
     const char *agent_secret_file; /* --agent-secret-file */
     char agent_secret[256];        /* from it, or MICETRO_AGENT_SECRET;
                                       "": no worker can push */
+    const char *agent_tls_ca; /* --agent-tls-ca: the CA bundle of the
+                                 agents' certificates, https; NULL: http */
     int agent_port;      /* a server's agent when its address has none */
     int agent_timeout_s; /* connect, send, receive of one agent call */
     int push_timeout_s;  /* a whole PutConfig (dhcpd restarts) */

@@ -16,6 +16,7 @@
 
 #include <libxml/parser.h>
 
+#include "agent_rpc.h"
 #include "app.h"
 #include "config.h"
 #include "httpd.h"
@@ -86,6 +87,11 @@ int main(int argc, char **argv)
     if (cfg.mode == MODE_WORKER && cfg.agent_secret[0] == '\0') {
         fprintf(stderr, "micetro-emu: the worker needs the agents' secret: "
                 "--agent-secret-file or MICETRO_AGENT_SECRET\n");
+        return 2;
+    }
+    if (cfg.mode != MODE_SERVE && cfg.agent_tls_ca != NULL &&
+        agent_rpc_tls_check(cfg.agent_tls_ca, &e) != 0) {
+        fprintf(stderr, "micetro-emu: %s\n", e.msg);
         return 2;
     }
     if (cfg.mode != MODE_WORKER && cfg.admin_password_default &&

@@ -17,7 +17,8 @@
  *
  * Agents: a server's `address` is its agent's host, `IP:port` its port
  * (default --agent-port); every call carries --agent-secret-file's (or
- * MICETRO_AGENT_SECRET's) secret.
+ * MICETRO_AGENT_SECRET's) secret, over https when --agent-tls-ca names
+ * the CA bundle of the agents' certificates.
  */
 #ifndef MICETRO_WORKER_H
 #define MICETRO_WORKER_H
