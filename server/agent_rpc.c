@@ -17,6 +17,14 @@
     (SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION | SOAP_SSL_NO_DEFAULT_CA_PATH \
      | SOAP_TLSv1_2 | SOAP_TLSv1_3)
 
+/* Frees a context and what gSOAP allocated in it (a fault's text too). */
+static void rpc_free(struct soap *soap)
+{
+    soap_destroy(soap);
+    soap_end(soap);
+    soap_free(soap);
+}
+
 /* OpenSSL's first reason for the failure just seen; the queue cleared. */
 static const char *tls_reason(void)
 {
@@ -39,7 +47,7 @@ int agent_rpc_tls_check(const char *path, struct err *e)
                                 NULL) != SOAP_OK)
         rc = err_set(e, ERR_INVALID, "--agent-tls-ca \"%s\": not a CA "
                      "bundle: %s", path, tls_reason());
-    soap_free(soap);
+    rpc_free(soap);
     return rc;
 }
 
@@ -74,7 +82,7 @@ static struct soap *rpc_new(const struct agent_rpc_target *t, int total_s,
         return NULL;
     }
     if (t->tls_ca != NULL && rpc_tls(soap, t, e) != 0) {
-        soap_free(soap);
+        rpc_free(soap);
         return NULL;
     }
     soap->connect_timeout = t->timeout_s;
@@ -86,13 +94,6 @@ static struct soap *rpc_new(const struct agent_rpc_target *t, int total_s,
     soap->maxlevel = 16;
     soap->maxoccurs = 16;
     return soap;
-}
-
-static void rpc_free(struct soap *soap)
-{
-    soap_destroy(soap);
-    soap_end(soap);
-    soap_free(soap);
 }
 
 /* Why TLS failed, from gSOAP's text of it: OpenSSL's errors one per line

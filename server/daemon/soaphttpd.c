@@ -842,6 +842,7 @@ static struct soap *tls_new(const struct soaphttpd_tls *t, struct err *e)
     }
     return soap;
 fail:
+    soap_end(soap); /* a fault gSOAP set */
     soap_free(soap);
     return NULL;
 }
