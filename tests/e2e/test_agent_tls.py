@@ -188,6 +188,8 @@ class Agent:
             return f.read()
 
     def stop(self):
+        """Stops the agent; its exit status (None when it had to be
+        killed)."""
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -195,6 +197,16 @@ class Agent:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                return None
+        return self.proc.returncode if self.proc else None
+
+
+def sanitizer_report(text):
+    """The first line of a sanitizer's report in text, or None."""
+    for line in text.splitlines():
+        if "Sanitizer" in line or "runtime error:" in line:
+            return line
+    return None
 
 
 def refused(args, words, env=None):
@@ -204,7 +216,8 @@ def refused(args, words, env=None):
     except subprocess.TimeoutExpired:
         return False, "still running after 30 s"
     last = r.stderr.strip().splitlines()[-1:] or ["(nothing)"]
-    return r.returncode != 0 and all(w in r.stderr for w in words), last[0]
+    return (r.returncode != 0 and all(w in r.stderr for w in words)
+            and sanitizer_report(r.stderr) is None), last[0]
 
 
 def agent_refusals(agent_bin, d):
@@ -454,6 +467,13 @@ def inner(emu_bin, agent_bin):
         st = change_and_wait("ca", 4, 603)
         check(st is not None and st[0] == "OK" and "default-lease-time 603;" in a.text(),
               "the right CA again: OK, the last change installed (%r)" % (st,))
+        check(stop_emu(emu), "micetro-emu stopped (exit 0)")
+        for ag in agents:
+            check(ag.stop() == 0, "the agent on %s stopped (exit 0)" % ag.host)
+        for n in sorted(os.listdir(d)):
+            if n.endswith(".log"):
+                rep = sanitizer_report(open(os.path.join(d, n), errors="replace").read())
+                check(rep is None, "%s: no sanitizer report (%s)" % (n, rep))
     finally:
         if emu is not None and emu.poll() is None:
             emu.send_signal(signal.SIGTERM)
