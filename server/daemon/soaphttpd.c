@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -727,6 +728,8 @@ static int tls_accept(struct conn *c)
     soap->send_timeout = c->lim->send_timeout_s;
     if (rc == SOAP_OK) {
         c->ssl = soap->ssl; /* freed with the gSOAP context */
+        /* SSL_read and SSL_write must never block: the loop polls */
+        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
         return 0;
     }
     if (now_s() - start >= t->handshake_timeout_s) {
