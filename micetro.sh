@@ -18,10 +18,10 @@ cd "$(dirname "$0")"
 top=$(pwd)
 
 build_pkgs="gcc make cmake pkg-config gsoap libgsoap-dev libxml2-dev
-  libpq-dev libcrypt-dev libssl-dev"
+  libpq-dev libcrypt-dev libssl-dev zlib1g-dev"
 run_pkgs="postgresql"
 test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
-  isc-dhcp-server iproute2 util-linux python3-pypureomapi"
+  isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
 

@@ -3,10 +3,15 @@
  *
  * Each call opens its own gSOAP context and connection, with explicit
  * connect, send, receive and whole-transfer timeouts and a bound on the
- * answer's size, and classifies what went wrong:
+ * answer's size, over https when the target names a CA bundle: the
+ * agent's certificate must chain to that bundle alone and carry the
+ * target's address as an IP subjectAltName (checked by OpenSSL during the
+ * handshake).  What went wrong is classified:
  *
  *   ERR_SYS       the agent could not be reached or did not answer in
- *                 time ("Unreachable")
+ *                 time, or TLS failed: its certificate was refused (the
+ *                 message says why) or the handshake failed
+ *                 ("Unreachable")
  *   ERR_INVALID   the agent refused the call (a SOAP Client fault: dhcpd
  *                 rejected the file, the secret is wrong, the live file
  *                 changed); detail holds the agent's text, dhcpd's lines
@@ -26,10 +31,15 @@ struct agent_rpc_target {
     const char *host;   /* IPv4 address */
     int port;           /* its port */
     const char *secret; /* what every call carries */
+    const char *tls_ca; /* PEM CA bundle: https; NULL: http */
     int timeout_s;      /* connect, send and receive, each */
     int put_timeout_s;  /* a whole PutConfig (it restarts dhcpd) */
     size_t max_answer;  /* bytes of an answer at most */
 };
+
+/* Checks that path is a CA bundle calls can use (PEM certificates) and
+ * readies gSOAP's OpenSSL: once, before threads make calls. */
+int agent_rpc_tls_check(const char *path, struct err *e);
 
 /* Installs config on the agent's server; replaces (may be NULL) is the
  * hash of the file it must replace.  On success hash[65] holds the new

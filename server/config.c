@@ -54,6 +54,10 @@ static void usage(FILE *f)
 "  --agent-secrets FILE      a secret per DHCP server, \"SERVER SECRET\"\n"
 "                            lines; a server not in it gets the one above;\n"
 "                            with neither, changes are queued, not pushed\n"
+"  --agent-tls-ca FILE       call the agents over https: each agent's\n"
+"                            certificate must be signed by a CA of this\n"
+"                            PEM bundle and name its IP address\n"
+"                            (default: plain http)\n"
 "  --agent-port N            agent port of a server whose address has none\n"
 "                            (default 8647)\n"
 "  --agent-timeout SEC       connect/send/receive of an agent call\n"
@@ -239,6 +243,21 @@ out:
     return rc;
 }
 
+/* --agent-tls-ca: readable now (whether it holds certificates is
+ * checked at start, agent_rpc_tls_check). */
+static int check_tls_ca(const char *path)
+{
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL) {
+        fprintf(stderr, "micetro-emu: --agent-tls-ca %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
 static int parse_backoff(struct config *c, const char *s)
 {
     long long base, cap;
@@ -266,7 +285,8 @@ enum {
     O_KEEPALIVE_TIMEOUT, O_MAX_KEEPALIVE, O_MAX_CONNECTIONS, O_DB_POOL,
     O_DB_TIMEOUT, O_VERBOSE, O_HELP, O_VERSION, O_AGENT_SECRET_FILE,
     O_AGENT_PORT, O_AGENT_TIMEOUT, O_PUSH_TIMEOUT, O_OMAPI_PORT,
-    O_WORKER_POLL, O_STATE_POLL, O_WORKER_LEASE, O_BACKOFF, O_AGENT_SECRETS
+    O_WORKER_POLL, O_STATE_POLL, O_WORKER_LEASE, O_BACKOFF, O_AGENT_SECRETS,
+    O_AGENT_TLS_CA
 };
 
 static const struct option options[] = {
@@ -292,6 +312,7 @@ static const struct option options[] = {
     {"verbose", no_argument, NULL, O_VERBOSE},
     {"agent-secret-file", required_argument, NULL, O_AGENT_SECRET_FILE},
     {"agent-secrets", required_argument, NULL, O_AGENT_SECRETS},
+    {"agent-tls-ca", required_argument, NULL, O_AGENT_TLS_CA},
     {"agent-port", required_argument, NULL, O_AGENT_PORT},
     {"agent-timeout", required_argument, NULL, O_AGENT_TIMEOUT},
     {"push-timeout", required_argument, NULL, O_PUSH_TIMEOUT},
@@ -378,6 +399,11 @@ static int parse_args(struct config *c, int argc, char **argv)
         case O_AGENT_SECRETS:
             if (read_secrets(c, optarg))
                 return -1;
+            break;
+        case O_AGENT_TLS_CA:
+            if (check_tls_ca(optarg))
+                return -1;
+            c->agent_tls_ca = optarg;
             break;
         case O_BACKOFF:
             if (parse_backoff(c, optarg))

@@ -39,6 +39,8 @@ struct config {
     const char *agent_secrets_file; /* --agent-secrets */
     struct secrets *agent_secrets;  /* from it, per server (owned);
                                        NULL: none */
+    const char *agent_tls_ca; /* --agent-tls-ca: the CA bundle of the
+                                 agents' certificates, https; NULL: http */
     int agent_port;      /* a server's agent when its address has none */
     int agent_timeout_s; /* connect, send, receive of one agent call */
     int push_timeout_s;  /* a whole PutConfig (dhcpd restarts) */

@@ -16,6 +16,7 @@
 
 #include <libxml/parser.h>
 
+#include "agent_rpc.h"
 #include "app.h"
 #include "config.h"
 #include "httpd.h"
@@ -87,6 +88,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "micetro-emu: the worker needs the agents' secrets: "
                 "--agent-secrets, --agent-secret-file or "
                 "MICETRO_AGENT_SECRET\n");
+        return 2;
+    }
+    if (cfg.mode != MODE_SERVE && cfg.agent_tls_ca != NULL &&
+        agent_rpc_tls_check(cfg.agent_tls_ca, &e) != 0) {
+        fprintf(stderr, "micetro-emu: %s\n", e.msg);
         return 2;
     }
     if (cfg.mode != MODE_WORKER && cfg.admin_password_default &&

@@ -110,6 +110,7 @@ static struct agent_rpc_target target(const struct worker *w,
     t.port = port > 0 ? port : w->cfg->agent_port;
     t.secret = secrets_lookup(w->cfg->agent_secrets, name,
                               w->cfg->agent_secret);
+    t.tls_ca = w->cfg->agent_tls_ca;
     t.timeout_s = w->cfg->agent_timeout_s;
     t.put_timeout_s = w->cfg->push_timeout_s;
     t.max_answer = w->cfg->agent_max_answer;
@@ -478,8 +479,9 @@ void worker_run(struct worker *w)
     double next_states = 0;
     struct err e;
 
-    log_msg("worker %s: pushing configurations to agents (default port "
-            "%d)", w->id, w->cfg->agent_port);
+    log_msg("worker %s: pushing configurations to agents (%s, default port "
+            "%d)", w->id, w->cfg->agent_tls_ca ? "https" : "http",
+            w->cfg->agent_port);
     retry_failed(w);
     if (w->cfg->agent_secrets != NULL)
         log_msg("worker: %zu agent secrets from %s, %s for the other "

@@ -20,7 +20,8 @@
  * entry in --agent-secrets, else the one for all (--agent-secret-file or
  * MICETRO_AGENT_SECRET).  A server without one is not called: its push
  * fails (Out of date, retried with the backoff) and its relationships'
- * state error says why.
+ * state error says why.  Calls go over https when --agent-tls-ca names
+ * the CA bundle of the agents' certificates.
  */
 #ifndef MICETRO_WORKER_H
 #define MICETRO_WORKER_H

@@ -45,6 +45,13 @@ static const struct opt opts[] = {
      "PATH  dhcpd binary (default /usr/sbin/dhcpd)"},
     {"secret-file", OPT_SECRET_FILE, 0, 0, 0, 0,
      "PATH  the agent secret (else env MICETRO_AGENT_SECRET)"},
+    {"tls-cert", OPT_STR, F(tls_cert), S(tls_cert), 0, 0,
+     "PATH  PEM certificate (then its chain): serve HTTPS only (with "
+     "--tls-key)"},
+    {"tls-key", OPT_STR, F(tls_key), S(tls_key), 0, 0,
+     "PATH  PEM private key of --tls-cert, not encrypted"},
+    {"tls-handshake-timeout-s", OPT_INT, F(tls_handshake_timeout_s), 0, 1,
+     3600, "N  a connection's TLS handshake (default 10)"},
     {"start-cmd", OPT_STR, F(start_cmd), S(start_cmd), 0, 0,
      "CMD  start dhcpd with this shell command instead of supervising it"},
     {"stop-cmd", OPT_STR, F(stop_cmd), S(stop_cmd), 0, 0,
@@ -106,6 +113,7 @@ static void defaults(struct agent_config *c)
     c->test_timeout_ms = 20000;
     c->omapi_timeout_ms = 3000;
     c->max_output_bytes = 65536;
+    c->tls_handshake_timeout_s = 10;
     c->wire.max_message_bytes = 8u << 20;
     c->wire.max_string_bytes = 8L << 20;
     c->wire.max_depth = 16;
@@ -212,6 +220,31 @@ out:
 
 static int read_config_file(struct agent_config *c, const char *path,
                             int depth);
+
+/* --tls-cert and --tls-key: both or neither, each readable now (whether
+ * they hold a usable certificate and key is checked when the listener is
+ * set up, before the agent touches dhcpd). */
+static int check_tls(const struct agent_config *c)
+{
+    const char *const files[][2] = {{"tls-cert", c->tls_cert},
+                                    {"tls-key", c->tls_key}};
+
+    if ((c->tls_cert[0] != '\0') != (c->tls_key[0] != '\0')) {
+        fprintf(stderr, "micetro-dhcp-agent: --tls-cert and --tls-key go "
+                "together\n");
+        return -1;
+    }
+    for (size_t i = 0; c->tls_cert[0] && i < 2; i++) {
+        int fd = open(files[i][1], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fprintf(stderr, "micetro-dhcp-agent: --%s: cannot read \"%s\": "
+                    "%s\n", files[i][0], files[i][1], strerror(errno));
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
 
 /* Applies one setting; value NULL for a flag.  Returns 0 or -1. */
 static int apply(struct agent_config *c, const struct opt *o,
@@ -421,5 +454,5 @@ int agent_config_parse(struct agent_config *c, int argc, char **argv)
                 "the agent supervises dhcpd\n");
         return -1;
     }
-    return 0;
+    return check_tls(c);
 }

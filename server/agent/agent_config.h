@@ -4,6 +4,8 @@
  * Settings come from flags and/or a key=value file (--config FILE; a key
  * is a flag's name without the dashes, later settings win); the secret
  * from --secret-file or the environment variable MICETRO_AGENT_SECRET.
+ * With --tls-cert and --tls-key (both or neither, each a readable file)
+ * the agent serves HTTPS only.
  */
 #ifndef MICETRO_AGENT_CONFIG_H
 #define MICETRO_AGENT_CONFIG_H
@@ -30,6 +32,9 @@ struct agent_config {
     char stop_cmd[AGENT_MAX_PATH];
     char secret[AGENT_MAX_SECRET + 1];
     size_t secret_len;
+    char tls_cert[AGENT_MAX_PATH];     /* "" = plain HTTP */
+    char tls_key[AGENT_MAX_PATH];
+    int tls_handshake_timeout_s;
     /* dhcpd handling */
     int settle_ms;         /* dhcpd must stay alive this long after start */
     int omapi_wait_ms;     /* with a peer: OMAPI must answer within this */

@@ -6,7 +6,8 @@
  * nesting and non-envelopes refused before gSOAP sees a byte, per-request
  * memory freed after every request), in the agent's dialect:
  * Content-Length bodies only (chunked ones are answered 411), SOAP 1.1
- * only, GET /agent?wsdl for the WSDL, SOAP at /agent.
+ * only, GET /agent?wsdl for the WSDL, SOAP at /agent; HTTPS only when
+ * the configuration has a certificate (--tls-cert, --tls-key).
  */
 #ifndef MICETRO_AGENT_HTTPD_H
 #define MICETRO_AGENT_HTTPD_H
@@ -21,7 +22,8 @@ struct soap;
 struct soaphttpd;
 
 /* Binds and listens on cfg->listen_host:listen_port with the agent's
- * dialect of the shared serve loop (daemon/soaphttpd.h).  svc may be NULL
+ * dialect of the shared serve loop (daemon/soaphttpd.h), loading the TLS
+ * certificate and key when there are some.  svc may be NULL
  * until soaphttpd_set_user (nothing is accepted before soaphttpd_run);
  * the caller runs and frees the server with the soaphttpd_ functions. */
 struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,

@@ -62,9 +62,9 @@ int main(int argc, char **argv)
         goto out;
     }
     soaphttpd_set_user(h, svc);
-    log_msg("listening on %s:%d (SOAP at /agent, WSDL at /agent?wsdl); "
+    log_msg("listening on %s:%d (%s; SOAP at /agent, WSDL at /agent?wsdl); "
             "dhcpd.conf \"%s\", %s", cfg.listen_host, soaphttpd_port(h),
-            cfg.dhcpd_conf,
+            cfg.tls_cert[0] ? "HTTPS only" : "HTTP", cfg.dhcpd_conf,
             cfg.start_cmd[0] ? "dhcpd run by --start-cmd/--stop-cmd"
                              : "dhcpd supervised as a child");
     status = soaphttpd_run(h) == 0 ? 0 : 1;

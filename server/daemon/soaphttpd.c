@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "stdsoap2.h"
+#include "stdsoap2.h" /* with WITH_OPENSSL: openssl/ssl.h too */
+
+#include <openssl/err.h>
 
 #include "log.h"
 
@@ -28,6 +32,7 @@ struct soaphttpd {
     struct soaphttpd_opts o;
     int fd;
     int port;
+    struct soap *tls; /* holds the TLS context connections share; or NULL */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int active; /* connection threads running */
@@ -45,6 +50,7 @@ struct conn {
     size_t feed_len, feed_off, feed_cap;
     char peer[64];
     int requests;
+    SSL *ssl;           /* after the TLS handshake (gSOAP's soap->ssl) */
 };
 
 /* What one request read produced. */
@@ -67,25 +73,89 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* What an SSL_read or SSL_write that did not go through waits for: -2
+ * with *ev the poll event (TLS may have to read to write and the other
+ * way round), 0 at the peer's close_notify, else -1. */
+static ssize_t tls_wait(struct conn *c, int r, short *ev)
+{
+    switch (SSL_get_error(c->ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+        *ev = POLLIN;
+        return -2;
+    case SSL_ERROR_WANT_WRITE:
+        *ev = POLLOUT;
+        return -2;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Sends what the socket takes of buf[0..len) without blocking: bytes sent
+ * (> 0), -2 when it must wait for *ev first, -1 on an error. */
+static ssize_t conn_send(struct conn *c, const char *buf, size_t len,
+                         short *ev)
+{
+    ssize_t n;
+
+    *ev = POLLOUT;
+    if (c->ssl != NULL) {
+        ERR_clear_error();
+        int r = SSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+        return r > 0 ? r : tls_wait(c, r, ev) == -2 ? -2 : -1;
+    }
+    n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0)
+        return n;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        return -1;
+    return -2;
+}
+
+/* Receives into buf[0..len) what is there: bytes read (> 0), 0 at the
+ * peer's end, -2 when it must wait for *ev first, -1 on an error. */
+static ssize_t conn_recv(struct conn *c, char *buf, size_t len, short *ev)
+{
+    ssize_t n;
+
+    *ev = POLLIN;
+    if (c->ssl != NULL) {
+        ERR_clear_error();
+        int r = SSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+        return r > 0 ? r : tls_wait(c, r, ev);
+    }
+    n = recv(c->fd, buf, len, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+        return -2;
+    return n < 0 ? -1 : n;
+}
+
+/* 1 when bytes have arrived that poll cannot see (decrypted by TLS). */
+static int conn_pending(const struct conn *c)
+{
+    return c->ssl != NULL && SSL_pending(c->ssl) > 0;
+}
+
 /* Writes all of buf within the send timeout; 0 or -1. */
 static int write_all(struct conn *c, const char *buf, size_t len)
 {
     double deadline = now_s() + c->lim->send_timeout_s;
 
     while (len > 0) {
-        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        short ev;
+        ssize_t n = conn_send(c, buf, len, &ev);
         if (n > 0) {
             buf += n;
             len -= (size_t)n;
             continue;
         }
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK
-            && errno != EINTR)
+        if (n == -1)
             return -1;
         double left = deadline - now_s();
         if (left <= 0)
             return -1;
-        struct pollfd p = {.fd = c->fd, .events = POLLOUT};
+        struct pollfd p = {.fd = c->fd, .events = ev};
         if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
             return -1;
     }
@@ -158,6 +228,8 @@ static int buf_reserve(struct conn *c, size_t want, size_t limit)
  * -2 when the buffer is at its limit. */
 static ssize_t fill(struct conn *c, double deadline, int idle, size_t limit)
 {
+    short ev = POLLIN;
+
     for (;;) {
         double left = deadline - now_s();
         int ms;
@@ -171,23 +243,25 @@ static ssize_t fill(struct conn *c, double deadline, int idle, size_t limit)
             ms = SLICE_MS;
         if (!idle && ms > c->lim->recv_timeout_s * 1000)
             ms = c->lim->recv_timeout_s * 1000;
-        struct pollfd p = {.fd = c->fd, .events = POLLIN};
-        int r = poll(&p, 1, ms);
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (r == 0 && !idle)
-            return -1; /* nothing for a whole recv timeout */
-        if (r <= 0)
-            continue;
+        if (!conn_pending(c)) {
+            struct pollfd p = {.fd = c->fd, .events = ev};
+            int r = poll(&p, 1, ms);
+            if (r < 0 && errno != EINTR)
+                return -1;
+            if (r == 0 && !idle)
+                return -1; /* nothing for a whole recv timeout */
+            if (r <= 0)
+                continue;
+        }
         if (c->len >= limit)
             return -2;
         if (buf_reserve(c, 16384, limit))
             return -1;
-        ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        ssize_t n = conn_recv(c, c->buf + c->len, c->cap - c->len, &ev);
+        if (n == -2)
             continue;
         if (n <= 0)
-            return n < 0 ? -1 : 0;
+            return n;
         c->len += (size_t)n;
         return n;
     }
@@ -395,7 +469,8 @@ static void send_wsdl(struct conn *c, const struct httpreq *rq, int head_only)
         snprintf(host, sizeof(host), "%s:%d", c->o->self_host, c->h->port);
     else
         local_host(c, host, sizeof(host));
-    snprintf(base, sizeof(base), "http://%s", host);
+    snprintf(base, sizeof(base), "%s://%s", c->ssl ? "https" : "http",
+             host);
     text = c->o->wsdl(c->o->user, base, &len);
     if (text == NULL) {
         send_plain(c, 500, "Internal Server Error", "out of memory", 0);
@@ -455,9 +530,7 @@ static int serve_soap(struct conn *c, int keep, int v12)
         answer_error(c, v12);
     if (c->o->verbose)
         log_msg("%s POST soap error=%d", c->peer, soap->error);
-    ka = soap_valid_socket(soap->socket) && soap->keep_alive != 0;
-    if (!soap_valid_socket(soap->socket))
-        c->fd = -1; /* gSOAP closed it */
+    ka = soap->keep_alive != 0; /* gSOAP's verdict; closing is ours */
     soap_destroy(soap);
     soap_end(soap);
     return ka;
@@ -628,7 +701,56 @@ static struct soap *soap_for_conn(struct conn *c)
     soap->transfer_timeout = lim->message_timeout_s;
     soap->accept_timeout = 0;
     soap->connect_timeout = lim->recv_timeout_s;
+    soap->fclose = NULL; /* the connection is the loop's to close */
+    if (c->h->tls != NULL) {
+        soap->ctx = c->h->tls->ctx; /* shared; soap_free drops this ref */
+        SSL_CTX_up_ref(soap->ctx);
+    }
     return soap;
+}
+
+/* The TLS handshake of a new connection: gSOAP's soap_ssl_accept, which
+ * tries at most ten times a second of the larger of its receive and send
+ * timeouts, each try waiting 0.1 s at most: both are the handshake
+ * timeout meanwhile.  0, or -1 (logged) when the connection must close. */
+static int tls_accept(struct conn *c)
+{
+    const struct soaphttpd_tls *t = &c->o->tls;
+    struct soap *soap = c->soap;
+    double start = now_s();
+    char why[256];
+    int rc;
+
+    soap->socket = c->fd;
+    soap->recv_timeout = soap->send_timeout = t->handshake_timeout_s;
+    rc = soap_ssl_accept(soap);
+    soap->recv_timeout = c->lim->recv_timeout_s;
+    soap->send_timeout = c->lim->send_timeout_s;
+    if (rc == SOAP_OK) {
+        c->ssl = soap->ssl; /* freed with the gSOAP context */
+        /* SSL_read and SSL_write must never block: the loop polls */
+        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+        return 0;
+    }
+    if (now_s() - start >= t->handshake_timeout_s) {
+        snprintf(why, sizeof(why), "no handshake within %d s",
+                 t->handshake_timeout_s);
+    } else {
+        const char **fs = soap_faultstring(soap);
+        size_t i = 0;
+        for (const char *p = fs && *fs ? *fs : "unknown error";
+             *p && i + 3 < sizeof(why); p++) {
+            if (*p != '\n')
+                why[i++] = *p;
+            else if (p[1] != '\0') {
+                why[i++] = ';';
+                why[i++] = ' ';
+            }
+        }
+        why[i] = '\0';
+    }
+    log_msg("%s TLS handshake failed: %s", c->peer, why);
+    return -1;
 }
 
 static void *conn_main(void *arg)
@@ -638,19 +760,20 @@ static void *conn_main(void *arg)
 
     c->soap = soap_for_conn(c);
     if (c->soap != NULL) {
-        while (c->requests < c->lim->max_keepalive_requests
-               && handle_one(c) && c->fd >= 0 && !*c->o->stop)
-            ;
-        if (c->fd >= 0 && soap_valid_socket(c->soap->socket))
-            c->soap->socket = SOAP_INVALID_SOCKET; /* ours to close */
+        if (h->tls == NULL || tls_accept(c) == 0) {
+            while (c->requests < c->lim->max_keepalive_requests
+                   && handle_one(c) && !*c->o->stop)
+                ;
+        }
+        if (c->ssl != NULL)
+            SSL_shutdown(c->ssl); /* close_notify, if the socket takes it */
+        c->soap->socket = SOAP_INVALID_SOCKET; /* ours to close */
         soap_destroy(c->soap);
         soap_end(c->soap);
         soap_free(c->soap);
     }
-    if (c->fd >= 0) {
-        shutdown(c->fd, SHUT_WR);
-        close(c->fd);
-    }
+    shutdown(c->fd, SHUT_WR);
+    close(c->fd);
     free(c->buf);
     free(c->feed);
     free(c);
@@ -658,6 +781,72 @@ static void *conn_main(void *arg)
     h->active--;
     pthread_cond_broadcast(&h->cv);
     pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* OpenSSL's first reason for the failure just seen ("no start line",
+ * "key values mismatch" ...); the error queue is cleared. */
+static void tls_reason(char *buf, size_t size)
+{
+    unsigned long code = ERR_peek_error();
+    const char *r = code ? ERR_reason_error_string(code) : NULL;
+
+    snprintf(buf, size, "%s", r != NULL ? r : "unknown error");
+    ERR_clear_error();
+}
+
+/* A key must not ask for a passphrase: an encrypted one is refused. */
+static int no_passphrase(char *buf, int size, int rwflag, void *user)
+{
+    return 0;
+}
+
+/* The TLS context every connection shares, on a gSOAP context of its own
+ * (soap_ssl_server_context: TLS 1.2 and 1.3, no client certificates, no
+ * session cache), with the certificate chain and the key from their
+ * files; NULL with e filled when they cannot be used. */
+static struct soap *tls_new(const struct soaphttpd_tls *t, struct err *e)
+{
+    struct soap *soap = soap_new();
+    char why[256];
+
+    if (soap == NULL) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (soap_ssl_server_context(soap, SOAP_SSL_NO_AUTHENTICATION
+                                          | SOAP_SSL_NO_DEFAULT_CA_PATH
+                                          | SOAP_TLSv1_2 | SOAP_TLSv1_3,
+                                NULL, NULL, NULL, NULL, NULL, NULL, NULL)) {
+        tls_reason(why, sizeof(why));
+        err_set(e, ERR_SYS, "cannot set up TLS: %s", why);
+        goto fail;
+    }
+    SSL_CTX_set_default_passwd_cb(soap->ctx, no_passphrase);
+    ERR_clear_error();
+    if (SSL_CTX_use_certificate_chain_file(soap->ctx, t->cert_file) != 1) {
+        tls_reason(why, sizeof(why));
+        err_set(e, ERR_INVALID, "cannot use TLS certificate \"%s\": %s",
+                t->cert_file, why);
+        goto fail;
+    }
+    if (SSL_CTX_use_PrivateKey_file(soap->ctx, t->key_file,
+                                    SSL_FILETYPE_PEM) != 1) {
+        tls_reason(why, sizeof(why));
+        err_set(e, ERR_INVALID, "cannot use TLS key \"%s\" with "
+                "certificate \"%s\": %s", t->key_file, t->cert_file, why);
+        goto fail;
+    }
+    if (SSL_CTX_check_private_key(soap->ctx) != 1) { /* another type */
+        tls_reason(why, sizeof(why));
+        err_set(e, ERR_INVALID, "cannot use TLS key \"%s\" with "
+                "certificate \"%s\": %s", t->key_file, t->cert_file, why);
+        goto fail;
+    }
+    return soap;
+fail:
+    soap_end(soap); /* a fault gSOAP set */
+    soap_free(soap);
     return NULL;
 }
 
@@ -697,6 +886,8 @@ struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o,
         err_set(e, ERR_NOMEM, "out of memory");
         goto fail;
     }
+    if (o->tls.cert_file != NULL && (h->tls = tls_new(&o->tls, e)) == NULL)
+        goto fail;
     h->o = *o;
     h->fd = fd;
     h->port = ntohs(ss.ss_family == AF_INET6
@@ -711,6 +902,7 @@ fail:
         close(fd);
     if (ai)
         freeaddrinfo(ai);
+    free(h);
     return NULL;
 }
 
@@ -724,10 +916,16 @@ void soaphttpd_set_user(struct soaphttpd *h, void *user)
     h->o.user = user;
 }
 
-/* Refuses a connection over the cap without blocking the accept loop. */
+/* Refuses a connection over the cap without blocking the accept loop
+ * (with TLS by closing it: a TLS client could not read the 503). */
 static void refuse(const struct soaphttpd *h, int fd)
 {
     char msg[512];
+
+    if (h->tls != NULL) {
+        close(fd);
+        return;
+    }
     int n = snprintf(msg, sizeof(msg),
                      "HTTP/1.1 503 Service Unavailable\r\nServer: %s\r\n"
                      "Content-Type: text/plain\r\nContent-Length: 21\r\n"
@@ -821,6 +1019,8 @@ void soaphttpd_free(struct soaphttpd *h)
         return;
     if (h->fd >= 0)
         close(h->fd);
+    if (h->tls != NULL)
+        soap_free(h->tls);
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->cv);
     free(h);

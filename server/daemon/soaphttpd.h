@@ -9,7 +9,15 @@
  * gSOAP from memory (soap_serve_request of the program's generated code).
  * Answers leave through write_all: a nonblocking send within the send
  * timeout, poll only when the socket is full.  Per-request memory
- * (soap_malloc) is freed after every request, keep-alive or not.
+ * (soap_malloc) is freed after every request, keep-alive or not.  The
+ * loop owns each connection: gSOAP never closes one.
+ *
+ * With a certificate (struct soaphttpd_tls) the daemon serves HTTPS only:
+ * each connection's thread first completes a TLS handshake (gSOAP's
+ * soap_ssl_accept, TLS 1.2 at least) within the handshake timeout, or the
+ * connection is closed (a plain HTTP request included); then the same
+ * loop reads and writes through TLS under the same limits (OpenSSL writes
+ * with write(2): the program must ignore SIGPIPE, as both daemons do).
  *
  * What differs between the daemons is in struct soaphttpd_opts.
  */
@@ -45,11 +53,19 @@ struct soaphttpd_limits {
     int shutdown_grace_s;     /* requests in flight when stopping */
 };
 
+/* HTTPS.  cert_file NULL: plain HTTP. */
+struct soaphttpd_tls {
+    const char *cert_file;   /* PEM: the certificate, then its chain */
+    const char *key_file;    /* PEM: its private key, not encrypted */
+    int handshake_timeout_s; /* a connection's TLS handshake */
+};
+
 struct soaphttpd_opts {
     const char *name;        /* the Server header and nothing else */
     const char *listen_host;
     int listen_port;         /* 0: any free port */
     struct soaphttpd_limits lim;
+    struct soaphttpd_tls tls;
     int verbose;             /* one log line per request */
     volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     void *user;              /* soaphttpd_user(soap) */
@@ -64,10 +80,11 @@ struct soaphttpd_opts {
     /* where things are: the target's route, the paths a 404 names */
     enum httpreq_route (*route)(const char *target);
     const char *wsdl_at, *soap_at;
-    /* the served WSDL with the service at base ("http://host:port"),
-     * malloc'd, its length in *len; NULL when out of memory */
+    /* the served WSDL with the service at base ("http://host:port",
+     * "https://..." with TLS), malloc'd, its length in *len; NULL when
+     * out of memory */
     char *(*wsdl)(void *user, const char *base, size_t *len);
-    /* base when the request has no Host: "http://HOST:PORT" with the
+    /* the host of base when the request has no Host: HOST with the
      * bound port; NULL: the address the connection reached */
     const char *self_host;
 
@@ -79,7 +96,9 @@ struct soaphttpd_opts {
 };
 
 /* Binds and listens on o->listen_host:listen_port (o is copied; the
- * strings and callbacks it points to must outlive the server). */
+ * strings and callbacks it points to must outlive the server).  With TLS
+ * the certificate and key are loaded here: a file that cannot be read or
+ * used, or a key that is not the certificate's, is an error. */
 struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o,
                                 struct err *e);
 

@@ -19,13 +19,17 @@ def esc(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def call(host, port, op, fields, timeout=60):
-    """op's answer as {element: text}; Fault on a SOAP fault."""
+def call(host, port, op, fields, timeout=60, tls=None):
+    """op's answer as {element: text}; Fault on a SOAP fault.  tls: an
+    ssl.SSLContext to call an agent that serves HTTPS."""
     body = "".join("<a:%s>%s</a:%s>" % (k, esc(v), k) for k, v in fields)
     env = ('<?xml version="1.0" encoding="UTF-8"?>'
            '<s:Envelope xmlns:s="%s"><s:Body><a:%s xmlns:a="%s">%s</a:%s>'
            '</s:Body></s:Envelope>' % (NS_SOAP, op, NS, body, op)).encode()
-    c = http.client.HTTPConnection(host, port, timeout=timeout)
+    if tls is not None:
+        c = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls)
+    else:
+        c = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         c.request("POST", "/agent", env, {"Content-Type": "text/xml; charset=utf-8",
                                           "SOAPAction": '"%s/%s"' % (NS, op)})
@@ -40,15 +44,15 @@ def call(host, port, op, fields, timeout=60):
     return {el.tag.split("}")[1]: (el.text or "") for el in resp}
 
 
-def wait_port(host, port, proc, secs=10):
+def wait_port(host, port, proc, secs=10, tls=None):
     """True once the agent at host:port answers (a fault counts), False
-    when proc died or secs passed."""
+    when proc died or secs passed.  tls as for call()."""
     end = time.monotonic() + secs
     while time.monotonic() < end:
         if proc.poll() is not None:
             return False
         try:
-            call(host, port, "Status", [("secret", "")], timeout=2)
+            call(host, port, "Status", [("secret", "")], timeout=2, tls=tls)
             return True
         except Fault:
             return True
