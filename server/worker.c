@@ -474,6 +474,21 @@ static void retry_failed(struct worker *w)
         store_release(w->app->store, c);
 }
 
+/* A stop may leave jobs claimed but not pushed (work_jobs stops between
+ * pushes): they are given back for the next worker. */
+static void release_claims(struct worker *w)
+{
+    struct store_conn *c;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL ||
+        store_job_release_all(c, w->id, &e) != 0)
+        log_msg("worker: claims not given back (they expire with their "
+                "lease): %s", e.msg);
+    if (c != NULL)
+        store_release(w->app->store, c);
+}
+
 void worker_run(struct worker *w)
 {
     double next_states = 0;
@@ -518,5 +533,6 @@ void worker_run(struct worker *w)
             sleep(1);
         }
     }
+    release_claims(w);
     log_msg("worker %s: stopped", w->id);
 }

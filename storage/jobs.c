@@ -151,6 +151,18 @@ int store_job_failed(struct store_conn *c, const char *worker,
     return rc < 0 ? rc : 0;
 }
 
+int store_job_release_all(struct store_conn *c, const char *worker,
+                          struct err *e)
+{
+    const char *params[1] = {worker};
+    int rc = store_exec_cmd(c,
+                            "UPDATE config_jobs SET claimed_by = NULL, "
+                            "claimed_until = NULL WHERE claimed_by = $1",
+                            1, params, e);
+
+    return rc < 0 ? rc : 0;
+}
+
 int store_job_retry_failed(struct store_conn *c, long long *n,
                            struct err *e)
 {

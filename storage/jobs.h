@@ -54,6 +54,12 @@ int store_job_failed(struct store_conn *c, const char *worker,
                      const struct store_job *job, const char *error,
                      int base_s, int cap_s, struct err *e);
 
+/* Gives back every claim worker still holds (it stops: jobs it claimed
+ * but did not push go to the next worker at once, not when the lease
+ * ends). */
+int store_job_release_all(struct store_conn *c, const char *worker,
+                          struct err *e);
+
 /* Makes every failed job that waits for its backoff due now (a worker
  * that starts may have what the failures lacked: a secret, a fixed
  * agent); *n (may be NULL) the number of jobs. */

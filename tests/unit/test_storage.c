@@ -499,7 +499,17 @@ static void test_jobs(struct store *st)
     rc = store_job_retry_failed(c, &left, &e);
     CHECK(rc == 0 && left == 0, "a claimed job is left to its worker (%lld)",
           left);
-    rc = store_job_failed(c, "worker-a", &jobs[0], "agent unreachable", 2,
+    rc = store_job_release_all(c, "worker-a", &e);
+    CHECK(rc == 0, "a stopping worker gives its claims back: %s", e.msg);
+    rc = store_job_claim(c, "worker-b", 60, other, 8, &m, &e);
+    CHECK(rc == 0 && m == 1 && other[0].server_id == jobs[0].server_id,
+          "another worker takes it at once (%zu)", m);
+    jobs[0] = other[0];
+    rc = store_job_release_all(c, "worker-a", &e);
+    CHECK(rc == 0 && count_rows(c, "SELECT count(*) FROM config_jobs WHERE "
+                                   "claimed_by = 'worker-b'") == 1,
+          "nor another worker's claims: %s", e.msg);
+    rc = store_job_failed(c, "worker-b", &jobs[0], "agent unreachable", 2,
                           300, &e);
     CHECK(rc == 0, "failed again: %s", e.msg);
     /* a new change: worth a try at once */
