@@ -159,12 +159,16 @@ static int rpc_error(struct soap *soap, const struct agent_rpc_target *t,
         return err_set(e, ERR_INTERNAL, "agent %s:%d failed %s", t->host,
                        t->port, what);
     }
-    if (detail != NULL && len > 0)
-        snprintf(detail, len, "agent %s:%d unreachable: gSOAP error %d%s%s",
-                 t->host, t->port, soap->error, soap->errnum ? ", " : "",
-                 soap->errnum ? strerror(soap->errnum) : "");
-    return err_set(e, ERR_SYS, "agent %s:%d unreachable (%s): gSOAP error %d",
-                   t->host, t->port, what, soap->error);
+    /* the cause once, in the message: the system's words when there are
+     * some ("Connection refused"), else what gSOAP saw */
+    if (soap->errnum != 0)
+        snprintf(why, sizeof(why), "%s", strerror(soap->errnum));
+    else if (soap->error == SOAP_EOF)
+        snprintf(why, sizeof(why), "the connection closed without an answer");
+    else
+        snprintf(why, sizeof(why), "no answer");
+    return err_set(e, ERR_SYS, "agent %s:%d unreachable (%s): %s (gSOAP "
+                   "error %d)", t->host, t->port, what, why, soap->error);
 }
 
 static void endpoint(const struct agent_rpc_target *t, char *buf, size_t len)
