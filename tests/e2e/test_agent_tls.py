@@ -445,8 +445,17 @@ def inner(emu_bin, agent_bin):
             svc.SetProperties(session=ss, ref=sc, properties=dict(property=[
                 dict(name="unmanagedStatements", value="default-lease-time %d;" % lease)]))
             emu_log = os.path.join(d, "emu%d.log" % n)
-            st = wait_for("the push", lambda: "worker: a.tls.example.:" in open(
-                emu_log, errors="replace").read() and settled(p), 60)
+            # the worker may first retry the push that failed before the
+            # restart (it does so at start): an OK counts once the change
+            # is in the file
+            def pushed():
+                st = settled(p)
+                if st is None or "worker: a.tls.example.:" not in open(
+                        emu_log, errors="replace").read():
+                    return None
+                return st if st[0] != "OK" or "default-lease-time %d;" % lease in a.text() \
+                    else None
+            st = wait_for("the push", pushed, 60)
             svc.Logout(session=ss)
             return st
 
