@@ -27,7 +27,9 @@
  * Absent in an Add they take ISC's defaults (647, the same port, 3, 60,
  * 10); absent in a Modify they keep their values.  state is
  * store_failover_state's: Empty, Error, Pending, or what the servers
- * report through the worker (Normal until it has read them).
+ * report through the worker (Normal until it has read them), and
+ * stateMessage why it is Error or a server's state could not be read
+ * (store_failover_state_message); given in a request, it is ignored.
  *
  * Each call is one transaction with its change_log rows; the triggers of
  * migration 007 queue the configuration of every server it touched.  A
@@ -267,6 +269,10 @@ static int relationship_to_soap(struct soap *soap,
         out->maxUnackedUpdates = &u[4];
         out->state = soap_strdup(soap, store_failover_state(f));
         if (out->state == NULL)
+            oom = 1;
+        if (store_failover_state_message(f) != NULL &&
+            (out->stateMessage = soap_strdup(
+                 soap, store_failover_state_message(f))) == NULL)
             oom = 1;
     }
     if (oom || out->name == NULL || out->primaryServer == NULL ||

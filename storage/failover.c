@@ -76,6 +76,10 @@ int store_failover_read_state(const PGresult *r, int row, int col,
     f->nscopes = col_ll(r, row, col);
     f->pushing = PQgetvalue(r, row, col + 3)[0] == 't';
     f->push_failed = PQgetvalue(r, row, col + 4)[0] == 't';
+    f->state_read = PQgetvalue(r, row, col + 5)[0] == 't';
+    /* the message may be longer than kept: cut, never refused */
+    snprintf(f->state_message, sizeof(f->state_message), "%s",
+             PQgetvalue(r, row, col + 6));
     if ((rc = store_copy_text(r, row, col + 1, f->primary_state,
                               sizeof(f->primary_state), e)) != 0 ||
         (rc = store_copy_text(r, row, col + 2, f->secondary_state,
@@ -935,10 +939,21 @@ const char *store_failover_state(const struct store_failover *f)
     if (f->pushing)
         return "Pending";
     if (p[0] == '\0' && s[0] == '\0')
-        return "Normal"; /* never read: what the configuration says */
+        /* never read: what the configuration says; else neither server
+         * could be read */
+        return f->state_read ? "Error" : "Normal";
     if (p[0] != '\0' && strcmp(p, "Normal") != 0)
         return p;
     if (s[0] != '\0')
         return s;
     return p;
+}
+
+const char *store_failover_state_message(const struct store_failover *f)
+{
+    if (f->nscopes == 0 || f->state_message[0] == '\0')
+        return NULL;
+    if (strcmp(store_failover_state(f), "Pending") == 0)
+        return NULL; /* a push is under way: the last error is stale */
+    return f->state_message;
 }

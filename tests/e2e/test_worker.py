@@ -29,7 +29,8 @@ without its dot) and a third one with a wrong secret.  Checks, in order:
   - ModifyDHCPFailoverRelationship mclt: the primary's file says so, and
     the pair is Normal again
   - both files of the pair are validated before either is installed: with
-    the secondary's file refused, a Modify reaches neither (Error), and
+    the secondary's file refused, a Modify reaches neither (Error, and
+    stateMessage names the server and dhcpd's words), and
     both once the bad statement is gone
   - an unmanaged statement dhcpd rejects: Out of date with dhcpd's words,
     the old file still live and dhcpd still serving; removed: OK
@@ -351,7 +352,12 @@ def inner(emu_bin, agent_bin):
         check(st is not None and st[0] == "Out of date" and a.text() == before
               and "mclt 60;" not in a.text(),
               "the partner's file refused: the primary's new file not installed: %r" % (st,))
-        check(rel_state() == "Error", "relationship Error while a push fails")
+        r = svc.GetDHCPFailoverRelationship(session=s, dhcpServerRef=p,
+                                            dhcpFailoverRelationshipName="fo")
+        check(r.state == "Error" and "s.e2e.example.: " in (r.stateMessage or "")
+              and "no-such-option" in (r.stateMessage or ""),
+              "relationship Error while a push fails, stateMessage says why (%r)"
+              % (r.stateMessage,))
         svc.SetProperties(session=s, ref=sec, properties=dict(property=[
             dict(name="unmanagedStatements", value="")]))
         check(wait_for("both in", lambda: "mclt 60;" in a.text()

@@ -288,6 +288,36 @@ class LifecycleTest(FailoverCase):
         self.assertEqual(set(views()), {"Recover"})
         self.assertEqual(len(views()), 3 + 2 + 1)
 
+        # the reason: a failed push's error, named by server
+        def message():
+            got = [self.get(r, name) for r in (r1, r2)]
+            return [(g.state, g.stateMessage) for g in got]
+        self.assertEqual(message(), [("Recover", None)] * 2)
+        EMU.sql("UPDATE config_jobs SET attempts = 1, claimed_until = NULL, last_error = "
+                "'agent 10.0.0.9:8647 unreachable (the configuration): Connection refused' "
+                "WHERE server_id = :'v1'::bigint", ids[1])
+        self.assertEqual(message(), [("Error", "%s: agent 10.0.0.9:8647 unreachable (the "
+                                      "configuration): Connection refused" % s2)] * 2)
+        self.assertEqual({p.failoverState for p in self.pools_of(sc)}, {"Error"})
+        jobs("yes", 1)  # its retry under way: still Error, with the error
+        self.assertEqual(message()[0][0], "Error")
+        jobs("no", 0)
+        # a state the worker could not read: said, beside the one it read
+        EMU.sql("UPDATE dhcp_failover SET primary_state = 'Normal', secondary_state = NULL, "
+                "state_read = now(), state_error = 'agent 10.0.0.9:8647 unreachable' "
+                "WHERE lower(name) = lower(:'v1')", name)
+        self.assertEqual(message(), [("Normal", "agent 10.0.0.9:8647 unreachable")] * 2)
+        jobs("yes", 0)  # a push under way: what was read before is stale
+        self.assertEqual(message(), [("Pending", None)] * 2)
+        jobs("no", 0)
+        # neither could be read: Error, not the Normal of a relationship
+        # never read
+        live("", "")
+        self.assertEqual(message(), [("Error", "agent 10.0.0.9:8647 unreachable")] * 2)
+        EMU.sql("UPDATE dhcp_failover SET state_read = NULL, state_error = NULL "
+                "WHERE lower(name) = lower(:'v1')", name)
+        self.assertEqual(message(), [("Normal", None)] * 2)
+
     def deconfigure(self, action):
         s1, r1 = self.server("a")
         s2, r2 = self.server("b")
