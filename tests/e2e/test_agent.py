@@ -35,7 +35,6 @@ import hashlib
 import http.client
 import os
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -48,7 +47,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
 from agentlib import Fault  # noqa: E402
-from e2elib import SKIP, find_dhcpd, in_netns, log, rerun_in_netns  # noqa: E402
+from e2elib import SKIP, find_dhcpd, finish, in_netns, log, rerun_in_netns  # noqa: E402
 
 SECRET = "agent-test-secret-0123456789"
 KEY_B64 = "ZXhhbXBsZS1vbWFwaS1rZXktMDEyMzQ1Njc4OWFiY2Q="
@@ -459,16 +458,8 @@ def inner(binary):
         kill_leftovers(d)
         time.sleep(0.1)
         reap_orphans()
-        if FAILED or os.environ.get("KEEP"):
-            for n in ("p", "s"):
-                lp = os.path.join(d, n + ".agent.log")
-                if os.path.exists(lp):
-                    print("---- %s" % lp)
-                    sys.stdout.write(open(lp, errors="replace").read()[-6000:])
-        if not os.environ.get("KEEP"):
-            shutil.rmtree(d, ignore_errors=True)
-    print("%d failure(s)" % len(FAILED))
-    return 1 if FAILED else 0
+        rc = finish(d, FAILED, ("p.agent.log", "s.agent.log"), tail=6000)
+    return rc
 
 
 if __name__ == "__main__":

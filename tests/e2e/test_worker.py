@@ -52,7 +52,6 @@ Exit 77 (skipped) when dhcpd, ip, a network namespace or zeep is missing.
 Everything started here is stopped by pid before exit.
 """
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -62,7 +61,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
-from e2elib import SKIP, find_dhcpd, in_netns, log, rerun_in_netns  # noqa: E402
+from e2elib import (SKIP, find_dhcpd, finish, in_netns, log,  # noqa: E402
+                    rerun_in_netns, wait_for)
 from emutest import as_postgres, pg_bin  # noqa: E402
 
 P_SECRET = "primary e2e secret, inner  spaces"
@@ -96,21 +96,6 @@ def outer(argv):
         return SKIP
     return rerun_in_netns(argv[0], argv[1:], "IN_WORKER_NS")
 
-
-def wait_for(what, fn, secs=30, step=0.05):
-    """Polls fn until it returns something true; that value, or None."""
-    end = time.monotonic() + secs
-    last = None
-    while time.monotonic() < end:
-        try:
-            last = fn()
-        except Exception as exc:  # noqa: BLE001 - kept for the message
-            last = exc
-        if last and not isinstance(last, Exception):
-            return last
-        time.sleep(step)
-    log("     (waited %ss for %s; last: %r)" % (secs, what, last))
-    return None
 
 
 def write(path, text):
@@ -500,18 +485,10 @@ def inner(emu_bin, agent_bin):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        if FAILED or os.environ.get("KEEP"):
-            for n in ("emu1.log", "emu2.log", "p.agent.log", "s.agent.log"):
-                lp = os.path.join(d, n)
-                if os.path.exists(lp):
-                    print("---- %s" % lp)
-                    sys.stdout.write(open(lp, errors="replace").read()[-5000:])
-        if not os.environ.get("KEEP"):
-            shutil.rmtree(d, ignore_errors=True)
+        rc = finish(d, FAILED, ("emu1.log", "emu2.log", "p.agent.log", "s.agent.log"))
     for k, v in figures.items():
         print("figure: %s: %s" % (k, v))
-    print("%d failure(s)" % len(FAILED))
-    return 1 if FAILED else 0
+    return rc
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""What the end-to-end tests share: a timestamped log, finding dhcpd, and
-re-running a test inside a throw-away network namespace."""
+"""What the end-to-end tests share: a timestamped log, waiting for a
+condition, finding dhcpd, re-running a test inside a throw-away network
+namespace, and the end of a run (logs shown on failure, the scratch
+directory removed)."""
 import os
 import shutil
 import subprocess
@@ -13,6 +15,41 @@ T0 = time.monotonic()
 
 def log(msg):
     print("%8.3f %s" % (time.monotonic() - T0, msg), flush=True)
+
+
+def wait_for(what, fn, secs=30, step=0.05):
+    """Polls fn until it returns something true; that value, or None (the
+    last value or exception logged)."""
+    end = time.monotonic() + secs
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = fn()
+        except Exception as exc:  # noqa: BLE001 - kept for the message
+            last = exc
+        if last and not isinstance(last, Exception):
+            return last
+        time.sleep(step)
+    log("     (waited %ss for %s; last: %r)" % (secs, what, last))
+    return None
+
+
+def finish(d, failed, logs, tail=5000):
+    """The end of a run in scratch directory d: with failures (or KEEP
+    set in the environment) the last tail bytes of each file in logs
+    (names in d) are printed; d is removed unless KEEP is set.  Returns
+    the exit code: 1 with failures, else 0."""
+    if failed or os.environ.get("KEEP"):
+        for n in logs:
+            lp = os.path.join(d, n)
+            if os.path.exists(lp):
+                print("---- %s" % lp)
+                with open(lp, errors="replace") as f:
+                    sys.stdout.write(f.read()[-tail:])
+    if not os.environ.get("KEEP"):
+        shutil.rmtree(d, ignore_errors=True)
+    print("%d failure(s)" % len(failed))
+    return 1 if failed else 0
 
 
 def find_dhcpd():
