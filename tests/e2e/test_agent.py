@@ -47,19 +47,13 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
 from agentlib import Fault  # noqa: E402
-from e2elib import SKIP, find_dhcpd, finish, in_netns, log, rerun_in_netns  # noqa: E402
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
+                    in_netns, log, rerun_in_netns)
 
 SECRET = "agent-test-secret-0123456789"
 KEY_B64 = "ZXhhbXBsZS1vbWFwaS1rZXktMDEyMzQ1Njc4OWFiY2Q="
-FAILED = []
 PROCS = []
 
-
-def check(cond, what):
-    log(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILED.append(what)
-    return cond
 
 
 def outer(argv):
@@ -221,14 +215,8 @@ def inner(binary):
     real_dhcpd = find_dhcpd()
     # orphans of a killed agent become our children, not init's
     ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    for cmd in (["ip", "link", "set", "lo", "up"],
-                ["ip", "link", "add", "vp", "type", "veth", "peer", "name", "vs"],
-                ["ip", "addr", "add", "10.99.0.2/24", "dev", "vp"],
-                ["ip", "addr", "add", "10.99.0.3/24", "dev", "vs"],
-                ["ip", "link", "set", "vp", "up"], ["ip", "link", "set", "vs", "up"]):
-        if subprocess.run(cmd, capture_output=True).returncode:
-            print("SKIP: cannot set up veth: %s" % " ".join(cmd))
-            return SKIP
+    if not add_veths(("vp", "vs", "10.99.0")):
+        return SKIP
     d = tempfile.mkdtemp(prefix="agent-e2e.")
     # a dhcpd wrapper that can be made slow on "-t", to kill the agent
     # while its temp file exists

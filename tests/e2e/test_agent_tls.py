@@ -61,20 +61,13 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
 from agentlib import Fault  # noqa: E402
-from e2elib import (SKIP, find_dhcpd, finish, in_netns, log,  # noqa: E402
-                    rerun_in_netns, wait_for)
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
+                    in_netns, log, rerun_in_netns, wait_for)
 
 SECRET = "tls-e2e-secret-0123456789"
-FAILED = []
 PROCS = []
 HANDSHAKE_S = 2
 
-
-def check(cond, what):
-    log(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILED.append(what)
-    return cond
 
 
 def outer(argv):
@@ -305,14 +298,8 @@ def wire_checks(a, d):
 
 def inner(emu_bin, agent_bin):
     import zeep
-    for cmd in (["ip", "link", "set", "lo", "up"],
-                ["ip", "link", "add", "vp", "type", "veth", "peer", "name", "vs"],
-                ["ip", "addr", "add", "10.99.0.2/24", "dev", "vp"],
-                ["ip", "addr", "add", "10.99.0.3/24", "dev", "vs"],
-                ["ip", "link", "set", "vp", "up"], ["ip", "link", "set", "vs", "up"]):
-        if subprocess.run(cmd, capture_output=True).returncode:
-            print("SKIP: cannot set up veth: %s" % " ".join(cmd))
-            return SKIP
+    if not add_veths(("vp", "vs", "10.99.0")):
+        return SKIP
     d = tempfile.mkdtemp(prefix="agent-tls-e2e.")
     os.chmod(d, 0o755)  # the embedded PostgreSQL runs as postgres when root
     with open(os.path.join(d, "secret"), "w") as f:

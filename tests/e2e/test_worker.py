@@ -61,8 +61,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
-from e2elib import (SKIP, find_dhcpd, finish, in_netns, log,  # noqa: E402
-                    rerun_in_netns, wait_for)
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
+                    in_netns, rerun_in_netns, wait_for)
 from emutest import as_postgres, pg_bin  # noqa: E402
 
 P_SECRET = "primary e2e secret, inner  spaces"
@@ -72,16 +72,9 @@ SECRETS = ("# micetro-emu e2e: a secret per agent\n\n"
            "P.E2E.Example %s\r\n"
            "  s.e2e.example.\t%s\n"
            "y.e2e.example wrong-secret\n" % (P_SECRET, S_SECRET))
-FAILED = []
 PROCS = []
 ROUNDS = int(os.environ.get("MICETRO_E2E_ROUNDS", "3"))
 
-
-def check(cond, what):
-    log(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILED.append(what)
-    return cond
 
 
 def outer(argv):
@@ -167,18 +160,8 @@ class Agent:
 def inner(emu_bin, agent_bin):
     import zeep
     import zeep.exceptions
-    for cmd in (["ip", "link", "set", "lo", "up"],
-                ["ip", "link", "add", "vp", "type", "veth", "peer", "name", "vs"],
-                ["ip", "link", "add", "wp", "type", "veth", "peer", "name", "ws"],
-                ["ip", "addr", "add", "10.99.0.2/24", "dev", "vp"],
-                ["ip", "addr", "add", "10.99.0.3/24", "dev", "vs"],
-                ["ip", "addr", "add", "10.98.0.2/24", "dev", "wp"],
-                ["ip", "addr", "add", "10.98.0.3/24", "dev", "ws"],
-                ["ip", "link", "set", "vp", "up"], ["ip", "link", "set", "vs", "up"],
-                ["ip", "link", "set", "wp", "up"], ["ip", "link", "set", "ws", "up"]):
-        if subprocess.run(cmd, capture_output=True).returncode:
-            print("SKIP: cannot set up veth: %s" % " ".join(cmd))
-            return SKIP
+    if not add_veths(("vp", "vs", "10.99.0"), ("wp", "ws", "10.98.0")):
+        return SKIP
     d = tempfile.mkdtemp(prefix="worker-e2e.")
     os.chmod(d, 0o755)  # the embedded PostgreSQL runs as postgres when root
     write(os.path.join(d, "secrets"), SECRETS)

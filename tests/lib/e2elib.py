@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""What the end-to-end tests share: a timestamped log, waiting for a
-condition, finding dhcpd, re-running a test inside a throw-away network
-namespace, and the end of a run (logs shown on failure, the scratch
+"""What the end-to-end tests share: a timestamped log, checks that note
+their failures (FAILED), waiting for a condition, finding dhcpd,
+re-running a test inside a throw-away network namespace and setting up its
+veth pairs, and the end of a run (logs shown on failure, the scratch
 directory removed)."""
 import os
 import shutil
@@ -15,6 +16,34 @@ T0 = time.monotonic()
 
 def log(msg):
     print("%8.3f %s" % (time.monotonic() - T0, msg), flush=True)
+
+
+FAILED = []  # what check() found false, in order
+
+
+def check(cond, what):
+    """Logs what as ok or FAIL (noted in FAILED) and returns cond."""
+    log(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        FAILED.append(what)
+    return cond
+
+
+def add_veths(*pairs):
+    """Inside the namespace: lo up, then for each (a, b, net) a veth pair
+    a-b with net.2/24 on a and net.3/24 on b, both up.  False (printed
+    why: the test skips) when a step fails."""
+    cmds = [["ip", "link", "set", "lo", "up"]]
+    for a, b, net in pairs:
+        cmds += [["ip", "link", "add", a, "type", "veth", "peer", "name", b],
+                 ["ip", "addr", "add", net + ".2/24", "dev", a],
+                 ["ip", "addr", "add", net + ".3/24", "dev", b],
+                 ["ip", "link", "set", a, "up"], ["ip", "link", "set", b, "up"]]
+    for cmd in cmds:
+        if subprocess.run(cmd, capture_output=True).returncode:
+            print("SKIP: cannot set up veth: %s" % " ".join(cmd))
+            return False
+    return True
 
 
 def wait_for(what, fn, secs=30, step=0.05):
