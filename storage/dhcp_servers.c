@@ -6,7 +6,7 @@
 
 #include <libpq-fe.h>
 
-#include "../server/core/validate.h"
+#include "validate.h"
 #include "store_int.h"
 
 /* The columns every query reads, in the order row_to_server expects. */

@@ -9,7 +9,7 @@
 #ifndef MICETRO_STORE_DHCPCONF_H
 #define MICETRO_STORE_DHCPCONF_H
 
-#include "../server/core/render.h"
+#include "render.h"
 #include "store.h"
 
 /* A server's configuration.  model's strings and arrays point into this

@@ -7,7 +7,7 @@
 
 #include <libpq-fe.h>
 
-#include "../server/core/ref.h"
+#include "ref.h"
 #include "dhcp_pools.h"
 #include "remove.h"
 #include "store_int.h"

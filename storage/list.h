@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "../server/core/filter.h"
+#include "filter.h"
 
 struct store_list_spec {
     /* fields for filter_compile(): columns compared as filter.h says

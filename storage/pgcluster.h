@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../server/core/err.h"
+#include "err.h"
 
 struct pgcluster; /* opaque */
 

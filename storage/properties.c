@@ -7,7 +7,7 @@
 
 #include <libpq-fe.h>
 
-#include "../server/core/filter.h"
+#include "filter.h"
 #include "store_int.h"
 
 /* The columns definition queries read, in the order row_to_def expects;

@@ -6,7 +6,7 @@
 
 #include <libpq-fe.h>
 
-#include "../server/core/ref.h"
+#include "ref.h"
 #include "changelog.h"
 #include "failover.h"
 #include "store_int.h"

@@ -8,7 +8,7 @@
 #ifndef MICETRO_STORE_H
 #define MICETRO_STORE_H
 
-#include "../server/core/err.h"
+#include "err.h"
 
 struct store;      /* the pool; opaque */
 struct store_conn; /* one pooled connection; opaque */

@@ -4,7 +4,7 @@
 
 #include <libpq-fe.h>
 
-#include "../server/core/ref.h"
+#include "ref.h"
 #include "failover.h"
 #include "store_int.h"
 #include "update.h"

@@ -3,7 +3,7 @@
 
 #include "app.h"
 #include "changelog.h"
-#include "core/validate.h"
+#include "validate.h"
 #include "store.h"
 
 int mutate_add(struct app *app, const char *login, int ref_type,

@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "core/err.h"
+#include "err.h"
 
 /* Where an agent is and how to talk to it. */
 struct agent_rpc_target {

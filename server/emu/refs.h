@@ -30,8 +30,8 @@
 #ifndef MICETRO_REFS_H
 #define MICETRO_REFS_H
 
-#include "core/err.h"
-#include "core/filter.h"
+#include "err.h"
+#include "filter.h"
 
 struct store_conn;
 

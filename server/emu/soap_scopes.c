@@ -16,9 +16,9 @@
 
 #include "app.h"
 #include "changelog.h"
-#include "core/ref.h"
-#include "core/sessid.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "sessid.h"
+#include "validate.h"
 #include "dhcp_scopes.h"
 #include "failover.h"
 #include "fault.h"

@@ -18,8 +18,8 @@
 #include "soap_entry.h"
 
 #include "app.h"
-#include "core/ref.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "validate.h"
 #include "fault.h"
 #include "mutate.h"
 #include "refs.h"

@@ -5,8 +5,8 @@
 
 #include "soapH.h"
 
-#include "core/httpreq.h"
-#include "core/xmlscan.h"
+#include "httpreq.h"
+#include "xmlscan.h"
 #include "fault.h"
 #include "soaphttpd.h"
 #include "wsdl.h"

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "core/err.h"
+#include "err.h"
 
 struct soap;
 struct mm__ArrayOfProperty;

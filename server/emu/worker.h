@@ -26,7 +26,7 @@
 #ifndef MICETRO_WORKER_H
 #define MICETRO_WORKER_H
 
-#include "core/err.h"
+#include "err.h"
 
 struct app;
 struct worker;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/secrets.h"
+#include "secrets.h"
 #include "log.h"
 
 static void usage(FILE *f)

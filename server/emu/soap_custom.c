@@ -8,9 +8,9 @@
 
 #include "soapH.h"
 
-#include "core/propval.h"
-#include "core/ref.h"
-#include "core/validate.h"
+#include "propval.h"
+#include "ref.h"
+#include "validate.h"
 #include "properties.h"
 #include "refs.h"
 

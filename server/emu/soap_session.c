@@ -12,8 +12,8 @@
 
 #include "app.h"
 #include "auth.h"
-#include "core/passwd.h"
-#include "core/sessid.h"
+#include "passwd.h"
+#include "sessid.h"
 #include "fault.h"
 #include "log.h"
 #include "store.h"

@@ -7,7 +7,7 @@
 #ifndef MICETRO_MUTATE_H
 #define MICETRO_MUTATE_H
 
-#include "core/err.h"
+#include "err.h"
 
 struct app;
 struct store_conn;

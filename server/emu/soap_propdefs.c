@@ -40,9 +40,9 @@
 
 #include "app.h"
 #include "changelog.h"
-#include "core/propval.h"
-#include "core/ref.h"
-#include "core/validate.h"
+#include "propval.h"
+#include "ref.h"
+#include "validate.h"
 #include "fault.h"
 #include "properties.h"
 #include "mutate.h"

@@ -49,9 +49,9 @@
 
 #include "app.h"
 #include "changelog.h"
-#include "core/ref.h"
-#include "core/render.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "render.h"
+#include "validate.h"
 #include "dhcp_pools.h"
 #include "dhcp_scopes.h"
 #include "dhcp_servers.h"

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "core/ref.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "validate.h"
 #include "dhcp_pools.h"
 #include "dhcp_scopes.h"
 #include "dhcp_servers.h"

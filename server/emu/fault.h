@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "core/err.h"
+#include "err.h"
 
 struct soap;
 

@@ -19,8 +19,8 @@
 #include "soap_entry.h"
 
 #include "app.h"
-#include "core/ref.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "validate.h"
 #include "dhcp_servers.h"
 #include "fault.h"
 #include "listing.h"

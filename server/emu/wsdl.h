@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "core/err.h"
+#include "err.h"
 
 struct wsdl;
 

@@ -18,8 +18,8 @@
 
 #include <stddef.h>
 
-#include "core/err.h"
-#include "core/filter.h"
+#include "err.h"
+#include "filter.h"
 #include "list.h" /* storage: struct store_list_spec */
 
 struct store_conn;

@@ -11,7 +11,7 @@
 #include "agent_rpc.h"
 #include "app.h"
 #include "config.h"
-#include "core/secrets.h"
+#include "secrets.h"
 #include "dhcpconf.h"
 #include "jobs.h"
 #include "listen.h"

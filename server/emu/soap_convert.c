@@ -11,8 +11,8 @@
 
 #include "app.h"
 #include "config.h"
-#include "core/ref.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "validate.h"
 #include "dhcp_pools.h"
 #include "dhcp_scopes.h"
 #include "dhcp_servers.h"

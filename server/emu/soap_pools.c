@@ -20,8 +20,8 @@
 #include "soap_entry.h"
 
 #include "app.h"
-#include "core/ref.h"
-#include "core/validate.h"
+#include "ref.h"
+#include "validate.h"
 #include "dhcp_pools.h"
 #include "dhcp_scopes.h"
 #include "failover.h"

@@ -12,7 +12,7 @@
 #define MICETRO_HTTPD_H
 
 #include "app.h"
-#include "core/err.h"
+#include "err.h"
 
 struct httpd;
 
