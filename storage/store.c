@@ -13,7 +13,7 @@
 
 #include <libpq-fe.h>
 
-#include "migrate.h"
+#include "store_migrate.h"
 #include "store_int.h"
 
 /* Used when the options leave connect_timeout_s at 0. */

@@ -5,7 +5,7 @@
 #include <libpq-fe.h>
 
 #include "ref.h"
-#include "failover.h"
+#include "store_failover.h"
 #include "store_int.h"
 #include "update.h"
 

@@ -8,10 +8,10 @@
 #ifndef MICETRO_STORE_UPDATE_H
 #define MICETRO_STORE_UPDATE_H
 
-#include "dhcp_pools.h"
-#include "dhcp_scopes.h"
-#include "dhcp_servers.h"
-#include "ranges.h"
+#include "store_pool.h"
+#include "store_scope.h"
+#include "store_server.h"
+#include "store_range.h"
 #include "store.h"
 
 /* name, address, agent_port, enabled.  ERR_EXISTS `DHCP server "x"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "properties.h"
+#include "store_prop.h"
 #include "refs.h"
 
 int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,

@@ -20,7 +20,7 @@
 
 #include "err.h"
 #include "filter.h"
-#include "list.h" /* storage: struct store_list_spec */
+#include "store_list.h" /* storage: struct store_list_spec */
 
 struct store_conn;
 

@@ -2,7 +2,7 @@
 #include "mutate.h"
 
 #include "app.h"
-#include "changelog.h"
+#include "store_changelog.h"
 #include "validate.h"
 #include "store.h"
 

@@ -7,10 +7,10 @@
 
 #include "ref.h"
 #include "validate.h"
-#include "dhcp_pools.h"
-#include "dhcp_scopes.h"
-#include "dhcp_servers.h"
-#include "ranges.h"
+#include "store_pool.h"
+#include "store_scope.h"
+#include "store_server.h"
+#include "store_range.h"
 
 /* How to look up one object type. */
 struct refs_type {

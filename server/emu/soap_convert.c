@@ -13,10 +13,10 @@
 #include "config.h"
 #include "ref.h"
 #include "validate.h"
-#include "dhcp_pools.h"
-#include "dhcp_scopes.h"
-#include "dhcp_servers.h"
-#include "ranges.h"
+#include "store_pool.h"
+#include "store_scope.h"
+#include "store_server.h"
+#include "store_range.h"
 
 #define TEXT_MAX 255 /* proxy, username: STORE_SERVER_TEXT_BUF - 1 */
 

@@ -11,7 +11,7 @@
 #include "propval.h"
 #include "ref.h"
 #include "validate.h"
-#include "properties.h"
+#include "store_prop.h"
 #include "refs.h"
 
 const char *custom_what(int type)

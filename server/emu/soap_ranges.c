@@ -16,7 +16,7 @@
 #include "fault.h"
 #include "listing.h"
 #include "mutate.h"
-#include "ranges.h"
+#include "store_range.h"
 #include "refs.h"
 #include "session.h"
 #include "soap_convert.h"

@@ -23,7 +23,7 @@
 #include "fault.h"
 #include "mutate.h"
 #include "refs.h"
-#include "remove.h"
+#include "store_remove.h"
 #include "session.h"
 #include "store.h"
 

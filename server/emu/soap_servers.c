@@ -21,7 +21,7 @@
 #include "app.h"
 #include "ref.h"
 #include "validate.h"
-#include "dhcp_servers.h"
+#include "store_server.h"
 #include "fault.h"
 #include "listing.h"
 #include "mutate.h"

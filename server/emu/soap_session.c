@@ -11,7 +11,7 @@
 #include "soap_entry.h"
 
 #include "app.h"
-#include "auth.h"
+#include "store_session.h"
 #include "passwd.h"
 #include "sessid.h"
 #include "fault.h"

@@ -12,9 +12,9 @@
 #include "app.h"
 #include "config.h"
 #include "secrets.h"
-#include "dhcpconf.h"
-#include "jobs.h"
-#include "listen.h"
+#include "store_config.h"
+#include "store_job.h"
+#include "store_listen.h"
 #include "log.h"
 #include "store.h"
 

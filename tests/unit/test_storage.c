@@ -22,10 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth.h"
-#include "dhcpconf.h"
-#include "jobs.h"
-#include "migrate.h"
+#include "store_session.h"
+#include "store_config.h"
+#include "store_job.h"
+#include "store_migrate.h"
 #include "pgcluster.h"
 #include "store.h"
 #include "store_int.h"

@@ -1,7 +1,7 @@
 /* micetro-emu storage: one page of a list getter, filtered, counted,
  * sorted and paged in one statement (see list.h and store_list_exec in
  * store_int.h). */
-#include "list.h"
+#include "store_list.h"
 
 #include <stdarg.h>
 #include <stdio.h>

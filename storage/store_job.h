@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "dhcp_servers.h"
+#include "store_server.h"
 #include "store.h"
 
 #define STORE_JOB_ERROR_MAX 1023 /* bytes of last_error kept */

@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
-#include "dhcp_servers.h"
-#include "list.h"
-#include "ranges.h"
+#include "store_server.h"
+#include "store_list.h"
+#include "store_range.h"
 #include "store.h"
 
 #define STORE_SCOPE_NAME_MAX 128 /* name: validate_name-safe bytes */

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "list.h"
+#include "store_list.h"
 #include "store.h"
 
 #define STORE_RANGE_CIDR_BUF 19   /* "255.255.255.255/32" and NUL */

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "list.h"
+#include "store_list.h"
 #include "store.h"
 
 #define STORE_SERVER_NAME_BUF 256     /* canonical name: 253 + '.' + NUL */

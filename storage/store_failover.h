@@ -14,8 +14,8 @@
 
 #include <stddef.h>
 
-#include "dhcp_scopes.h"
-#include "dhcp_servers.h"
+#include "store_scope.h"
+#include "store_server.h"
 #include "store.h"
 
 #define STORE_FAILOVER_NAME_MAX 128 /* validate_quoted_name bytes */

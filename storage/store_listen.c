@@ -1,5 +1,5 @@
 /* micetro-emu storage: waiting for NOTIFY (see listen.h). */
-#include "listen.h"
+#include "store_listen.h"
 
 #include <poll.h>
 #include <stdio.h>

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "dhcp_scopes.h"
-#include "list.h"
+#include "store_scope.h"
+#include "store_list.h"
 #include "store.h"
 
 #define STORE_POOL_NAME_MAX 128 /* name: validate_name-safe bytes */

@@ -1,5 +1,5 @@
 /* micetro-emu storage: DHCP address pools (see dhcp_pools.h). */
-#include "dhcp_pools.h"
+#include "store_pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include <libpq-fe.h>
 
-#include "failover.h"
+#include "store_failover.h"
 #include "store_int.h"
 
 /* The columns every query reads, in the order row_to_pool expects, and

@@ -1,5 +1,5 @@
 /* micetro-emu storage: the configuration push queue (see jobs.h). */
-#include "jobs.h"
+#include "store_job.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* micetro-emu storage: DHCP servers (see dhcp_servers.h). */
-#include "dhcp_servers.h"
+#include "store_server.h"
 
 #include <stdlib.h>
 #include <string.h>

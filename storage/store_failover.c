@@ -1,5 +1,5 @@
 /* micetro-emu storage: DHCP failover relationships (see failover.h). */
-#include "failover.h"
+#include "store_failover.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,8 @@
 #include <libpq-fe.h>
 
 #include "ref.h"
-#include "dhcp_pools.h"
-#include "remove.h"
+#include "store_pool.h"
+#include "store_remove.h"
 #include "store_int.h"
 
 /* The columns every relationship query reads, in row_to_failover's

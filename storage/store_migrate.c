@@ -1,5 +1,5 @@
 /* micetro-emu storage: schema migrations (see migrate.h). */
-#include "migrate.h"
+#include "store_migrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

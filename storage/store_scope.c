@@ -1,5 +1,5 @@
 /* micetro-emu storage: DHCP scopes (see dhcp_scopes.h). */
-#include "dhcp_scopes.h"
+#include "store_scope.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* micetro-emu storage: users and sessions (see auth.h). */
-#include "auth.h"
+#include "store_session.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* micetro-emu storage: removing objects (see remove.h). */
-#include "remove.h"
+#include "store_remove.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <libpq-fe.h>
 
 #include "ref.h"
-#include "changelog.h"
-#include "failover.h"
+#include "store_changelog.h"
+#include "store_failover.h"
 #include "store_int.h"
 
 /* Longest object name of any type (a server's FQDN). */

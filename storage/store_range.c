@@ -1,5 +1,5 @@
 /* micetro-emu storage: IP ranges (see ranges.h). */
-#include "ranges.h"
+#include "store_range.h"
 
 #include <stdio.h>
 #include <stdlib.h>

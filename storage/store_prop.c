@@ -1,5 +1,5 @@
 /* micetro-emu storage: custom properties (see properties.h). */
-#include "properties.h"
+#include "store_prop.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* micetro-emu storage: the change log (see changelog.h). */
-#include "changelog.h"
+#include "store_changelog.h"
 
 #include <stddef.h>
 

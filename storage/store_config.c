@@ -1,5 +1,5 @@
 /* micetro-emu storage: a DHCP server's configuration (see config.h). */
-#include "dhcpconf.h"
+#include "store_config.h"
 
 #include <stdlib.h>
 #include <string.h>
