@@ -49,7 +49,7 @@ endforeach()
 math(EXPR count "${expect} - 1")
 
 set(text "/* Generated from storage/migrations by embed_migrations.cmake: do not edit. */
-#include \"migrate.h\"
+#include \"store_migrate.h\"
 
 ${arrays}const struct store_migration store_migrations[] = {
 ${table}};
