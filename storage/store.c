@@ -1009,3 +1009,90 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf,
     memcpy(buf, v, n + 1);
     return 0;
 }
+
+/* Runs an UPDATE of one row: 0, ERR_NOTFOUND (what) or the error. */
+int store_update_one(struct store_conn *c, const char *sql, int n,
+                      const char *const *params, const char *what,
+                      long long id, struct err *e)
+{
+    int rc = store_exec_cmd(c, sql, n, params, e);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "%s %lld does not exist", what, id);
+    return 0;
+}
+
+int store_id_exists(struct store_conn *c, const char *sql, long long id,
+                    const char *what, struct err *e)
+{
+    char buf[STORE_INTBUF], v[8];
+    const char *params[1];
+    int rc;
+
+    params[0] = store_param_int(buf, id);
+    rc = store_query_text_prepared(c, sql, 1, params, v, sizeof(v), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "%s %lld does not exist", what, id);
+    return 0;
+}
+
+int store_insert_id(struct store_conn *c, const char *sql, int nparams,
+                    const char *const *params, long long *id, struct err *e)
+{
+    char buf[STORE_INTBUF], *end;
+    int rc;
+
+    rc = store_query_text(c, sql, nparams, params, buf, sizeof(buf), e);
+    if (rc < 0)
+        return rc;
+    *id = strtoll(buf, &end, 10);
+    if (rc == 0 || *end != '\0' || *id < 1)
+        return err_set(e, ERR_INTERNAL, "INSERT returned no id");
+    return 0;
+}
+
+int store_query_one(struct store_conn *c, const char *sql, const char *param,
+                    store_row_fn row_fn, void *dst, const char *msg,
+                    struct err *e)
+{
+    PGresult *r = NULL;
+    const char *params[1];
+    int rc;
+
+    params[0] = param;
+    rc = store_exec_prepared(c, sql, 1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = err_set(e, ERR_NOTFOUND, "%s", msg);
+    else
+        rc = row_fn(r, 0, dst, e);
+    PQclear(r);
+    return rc;
+}
+
+int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
+                    void **out, size_t *count, struct err *e)
+{
+    unsigned char *list = NULL;
+    int rc = 0, n, i;
+
+    *out = NULL;
+    *count = 0;
+    n = PQntuples(r);
+    if (n > 0 && (list = calloc((size_t)n, elem)) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        if ((rc = row_fn(r, i, list + (size_t)i * elem, e)) != 0) {
+            free(list);
+            return rc;
+        }
+    }
+    *out = list;
+    *count = (size_t)n;
+    return 0;
+}

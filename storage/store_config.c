@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "ref.h"
 #include "store_int.h"
 
 /* The key name the rendered file gives its OMAPI key. */
@@ -230,4 +231,57 @@ int store_config_load(struct store_conn *c, long long server_id,
 fail:
     store_config_free(cfg);
     return rc;
+}
+
+int store_config_statements_get(struct store_conn *c, int type, long long id,
+                         char **text, struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[1];
+    PGresult *r = NULL;
+    int rc;
+
+    *text = NULL;
+    if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
+        return err_set(e, ERR_INVALID, "objects of type %d have no "
+                                       "unmanaged statements", type);
+    params[0] = store_param_int(sid, id);
+    rc = store_exec(c,
+                    type == REF_DHCP_SERVER
+                        ? "SELECT unmanaged_statements FROM dhcp_servers "
+                          "WHERE id = $1::bigint"
+                        : "SELECT unmanaged_statements FROM dhcp_scopes "
+                          "WHERE id = $1::bigint",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = err_set(e, ERR_NOTFOUND, "object %lld does not exist", id);
+    else if (!PQgetisnull(r, 0, 0) &&
+             (*text = strdup(PQgetvalue(r, 0, 0))) == NULL)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    PQclear(r);
+    return rc;
+}
+
+int store_config_statements_set(struct store_conn *c, int type, long long id,
+                         const char *text, struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[2];
+
+    if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
+        return err_set(e, ERR_INVALID, "objects of type %d have no "
+                                       "unmanaged statements", type);
+    params[0] = store_param_int(sid, id);
+    params[1] = text != NULL && text[0] != '\0' ? text : NULL;
+    return store_update_one(c,
+                      type == REF_DHCP_SERVER
+                          ? "UPDATE dhcp_servers SET unmanaged_statements = "
+                            "$2, updated = now() WHERE id = $1::bigint"
+                          : "UPDATE dhcp_scopes SET unmanaged_statements = "
+                            "$2, updated = now() WHERE id = $1::bigint",
+                      2, params,
+                      type == REF_DHCP_SERVER ? "DHCP server" : "DHCP scope",
+                      id, e);
 }

@@ -957,3 +957,79 @@ const char *store_failover_state_message(const struct store_failover *f)
         return NULL; /* a push is under way: the last error is stale */
     return f->state_message;
 }
+
+int store_failover_poll_targets(struct store_conn *c,
+                                struct store_poll_target **out, size_t *n,
+                                struct err *e)
+{
+    PGresult *r = NULL;
+    int rc, rows;
+
+    *out = NULL;
+    *n = 0;
+    rc = store_exec(c,
+                    "SELECT f.id, f.name, coalesce(host(p.address), ''), "
+                    "coalesce(p.agent_port, 0), coalesce(host(s.address), ''), "
+                    "coalesce(s.agent_port, 0), p.name, s.name "
+                    "FROM dhcp_failover f "
+                    "JOIN dhcp_servers p ON p.id = f.primary_id "
+                    "JOIN dhcp_servers s ON s.id = f.secondary_id "
+                    "WHERE EXISTS (SELECT 1 FROM dhcp_scopes m "
+                    "WHERE m.failover_id = f.id) ORDER BY f.id",
+                    0, NULL, &r, e);
+    if (rc != 0)
+        return rc;
+    rows = PQntuples(r);
+    if (rows > 0 && (*out = calloc((size_t)rows, sizeof(**out))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < rows && rc == 0; i++) {
+        struct store_poll_target *t = &(*out)[i];
+
+        t->id = col_ll(r, i, 0);
+        t->primary_port = (int)col_ll(r, i, 3);
+        t->secondary_port = (int)col_ll(r, i, 5);
+        if ((rc = store_copy_text(r, i, 1, t->name, sizeof(t->name), e)) ||
+            (rc = store_copy_text(r, i, 2, t->primary_host,
+                                  sizeof(t->primary_host), e)) ||
+            (rc = store_copy_text(r, i, 4, t->secondary_host,
+                                  sizeof(t->secondary_host), e)) ||
+            (rc = store_copy_text(r, i, 6, t->primary_server,
+                                  sizeof(t->primary_server), e)) ||
+            (rc = store_copy_text(r, i, 7, t->secondary_server,
+                                  sizeof(t->secondary_server), e)))
+            break;
+    }
+    PQclear(r);
+    if (rc != 0) {
+        free(*out);
+        *out = NULL;
+        return rc;
+    }
+    *n = (size_t)rows;
+    return 0;
+}
+
+int store_failover_set_live(struct store_conn *c, long long id,
+                            const char *primary_state,
+                            const char *secondary_state, const char *error,
+                            struct err *e)
+{
+    char sid[STORE_INTBUF], msg[1024];
+    const char *params[4];
+    int rc;
+
+    params[0] = store_param_int(sid, id);
+    params[1] = primary_state;
+    params[2] = secondary_state;
+    if (error != NULL)
+        snprintf(msg, sizeof(msg), "%s", error);
+    params[3] = error != NULL ? msg : NULL;
+    rc = store_exec_cmd(c,
+                        "UPDATE dhcp_failover SET primary_state = $2, "
+                        "secondary_state = $3, state_error = $4, "
+                        "state_read = now() WHERE id = $1::bigint",
+                        4, params, e);
+    return rc < 0 ? rc : 0;
+}

@@ -194,4 +194,27 @@ int store_failover_twin_pool(struct store_conn *c, long long pool_id,
                              long long *twin_id, long long *twin_scope,
                              struct err *e);
 
+/* A relationship whose live state the worker reads: it has member
+ * scopes; both servers' names (whose agents' secrets the worker looks up)
+ * and where their agents are. */
+struct store_poll_target {
+    long long id;
+    char name[129];
+    char primary_server[STORE_SERVER_NAME_BUF];
+    char secondary_server[STORE_SERVER_NAME_BUF];
+    char primary_host[16], secondary_host[16];
+    int primary_port, secondary_port; /* 0: the agent's default */
+};
+
+/* Every relationship with member scopes (free *out). */
+int store_failover_poll_targets(struct store_conn *c,
+                                struct store_poll_target **out, size_t *n,
+                                struct err *e);
+
+/* What the servers reported (NULL: could not read) and why not. */
+int store_failover_set_live(struct store_conn *c, long long id,
+                            const char *primary_state,
+                            const char *secondary_state, const char *error,
+                            struct err *e);
+
 #endif

@@ -228,4 +228,10 @@ struct store_failover;
 int store_failover_read_state(const PGresult *r, int row, int col,
                               struct store_failover *f, struct err *e);
 
+/* Runs an UPDATE of one row: 0, ERR_NOTFOUND "<what> <id> does not exist"
+ * when it changed none, or the error of store_exec_cmd. */
+int store_update_one(struct store_conn *c, const char *sql, int n,
+                     const char *const *params, const char *what,
+                     long long id, struct err *e);
+
 #endif

@@ -70,43 +70,4 @@ int store_job_retry_failed(struct store_conn *c, long long *n,
  * there is none. */
 int store_job_next_due(struct store_conn *c, double *seconds, struct err *e);
 
-/* ---- what the worker records ---------------------------------------- */
-
-/* The OMAPI key of server id: its stored one, or key (base64) stored now
- * when it has none; copied into out[len]. */
-int store_server_omapi_key(struct store_conn *c, long long id,
-                           const char *key, char *out, size_t len,
-                           struct err *e);
-
-/* Server id's state (a DHCPServerState name) and why (message, NULL:
- * none); with hash (not NULL), also the file installed and the job
- * generation it carried. */
-int store_server_set_state(struct store_conn *c, long long id,
-                           const char *state, const char *message,
-                           const char *hash, long long generation,
-                           struct err *e);
-
-/* A relationship whose live state the worker reads: it has member
- * scopes; both servers' names (whose agents' secrets the worker looks up)
- * and where their agents are. */
-struct store_poll_target {
-    long long id;
-    char name[129];
-    char primary_server[STORE_SERVER_NAME_BUF];
-    char secondary_server[STORE_SERVER_NAME_BUF];
-    char primary_host[16], secondary_host[16];
-    int primary_port, secondary_port; /* 0: the agent's default */
-};
-
-/* Every relationship with member scopes (free *out). */
-int store_failover_poll_targets(struct store_conn *c,
-                                struct store_poll_target **out, size_t *n,
-                                struct err *e);
-
-/* What the servers reported (NULL: could not read) and why not. */
-int store_failover_set_live(struct store_conn *c, long long id,
-                            const char *primary_state,
-                            const char *secondary_state, const char *error,
-                            struct err *e);
-
 #endif

@@ -239,3 +239,43 @@ out:
     free(params);
     return rc;
 }
+
+/* Writes from, to and name of pool id (of scope scope_id). */
+static int pool_write(struct store_conn *c, long long scope_id, long long id,
+                      const struct store_dhcp_pool *p, struct err *e)
+{
+    char sid[STORE_INTBUF], pid[STORE_INTBUF];
+    const char *params[5];
+
+    params[0] = store_param_int(sid, scope_id);
+    params[1] = p->from;
+    params[2] = p->to;
+    params[3] = store_param_int(pid, id);
+    params[4] = p->name[0] ? p->name : NULL;
+    return store_update_one(c,
+                      "UPDATE dhcp_pools SET from_ip = $2::inet, "
+                      "to_ip = $3::inet, name = $5, updated = now() "
+                      "WHERE id = $4::bigint AND scope_id = $1::bigint",
+                      STORE_NPARAMS(params), params, "DHCP address pool", id,
+                      e);
+}
+
+int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
+                      struct err *e)
+{
+    struct store_dhcp_pool twin;
+    int rc;
+
+    rc = store_pool_check_free(c, p, p->id, e);
+    if (rc != 0)
+        return rc;
+    /* a failover scope's pool: its twin on the partner changes alike */
+    twin = *p;
+    rc = store_failover_twin_pool(c, p->id, &twin.id, &twin.scope_id, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 1 && ((rc = store_pool_check_free(c, &twin, twin.id, e)) != 0 ||
+                    (rc = pool_write(c, twin.scope_id, twin.id, p, e)) != 0))
+        return rc;
+    return pool_write(c, p->scope_id, p->id, p, e);
+}

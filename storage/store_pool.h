@@ -83,4 +83,11 @@ int store_pool_list(struct store_conn *c, const struct filter_sql *f,
                     struct store_dhcp_pool **out, size_t *count,
                     long long *total, struct err *e);
 
+/* name (NULL when ""), from, to.  Locks the scope row first, as
+ * store_pool_add does, and refuses (ERR_CONFLICT, the message of
+ * store_pool_add, from p->scope_name) a from..to overlapping another pool
+ * of the scope. */
+int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
+                      struct err *e);
+
 #endif

@@ -220,3 +220,21 @@ int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
     PQclear(r);
     return rc;
 }
+
+int store_range_update(struct store_conn *c, const struct store_range *r,
+                       struct err *e)
+{
+    char id[STORE_INTBUF];
+    const char *params[5];
+
+    params[0] = store_param_int(id, r->id);
+    params[1] = r->title[0] ? r->title : NULL;
+    params[2] = r->description[0] ? r->description : NULL;
+    params[3] = r->locked ? "true" : "false";
+    params[4] = r->auto_assign ? "true" : "false";
+    return store_update_one(c,
+                      "UPDATE ranges SET title = $2, description = $3, "
+                      "locked = $4::boolean, auto_assign = $5::boolean, "
+                      "updated = now() WHERE id = $1::bigint",
+                      STORE_NPARAMS(params), params, "range", r->id, e);
+}

@@ -85,4 +85,8 @@ int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
                        struct store_range_scope **out, size_t *count,
                        struct err *e);
 
+/* title, description (NULL when ""), locked, auto_assign. */
+int store_range_update(struct store_conn *c, const struct store_range *r,
+                       struct err *e);
+
 #endif

@@ -236,3 +236,21 @@ int store_scope_list(struct store_conn *c, const struct filter_sql *f,
     *out = list;
     return rc;
 }
+
+int store_scope_update(struct store_conn *c, const struct store_dhcp_scope *s,
+                       struct err *e)
+{
+    char id[STORE_INTBUF];
+    const char *params[5];
+
+    params[0] = store_param_int(id, s->id);
+    params[1] = s->name;
+    params[2] = s->superscope[0] ? s->superscope : NULL;
+    params[3] = s->description[0] ? s->description : NULL;
+    params[4] = s->enabled ? "true" : "false";
+    return store_update_one(c,
+                      "UPDATE dhcp_scopes SET name = $2, superscope = $3, "
+                      "description = $4, enabled = $5::boolean, "
+                      "updated = now() WHERE id = $1::bigint",
+                      STORE_NPARAMS(params), params, "DHCP scope", s->id, e);
+}

@@ -100,4 +100,8 @@ int store_scope_list(struct store_conn *c, const struct filter_sql *f,
                      struct store_dhcp_scope **out, size_t *count,
                      long long *total, struct err *e);
 
+/* name, superscope, description (NULL when ""), enabled. */
+int store_scope_update(struct store_conn *c, const struct store_dhcp_scope *s,
+                       struct err *e);
+
 #endif

@@ -1,4 +1,4 @@
-/* micetro-emu storage: DHCP servers (see dhcp_servers.h). */
+/* micetro-emu storage: DHCP servers (see store_server.h). */
 #include "store_server.h"
 
 #include <stdlib.h>
@@ -6,8 +6,9 @@
 
 #include <libpq-fe.h>
 
-#include "validate.h"
+#include "store_failover.h"
 #include "store_int.h"
+#include "validate.h"
 
 /* The columns every query reads, in the order row_to_server expects. */
 #define SERVER_COLUMNS                                                         \
@@ -180,4 +181,114 @@ int store_server_list(struct store_conn *c, const struct filter_sql *f,
 void store_server_list_free(struct store_dhcp_server *list)
 {
     free(list);
+}
+
+int store_server_update(struct store_conn *c,
+                        const struct store_dhcp_server *s, struct err *e)
+{
+    char id[STORE_INTBUF], port[STORE_INTBUF];
+    const char *params[5];
+    int rc;
+
+    params[0] = store_param_int(id, s->id);
+    params[1] = s->name;
+    params[2] = s->address[0] ? s->address : NULL;
+    params[3] = s->agent_port > 0 ? store_param_int(port, s->agent_port) : NULL;
+    params[4] = s->enabled ? "true" : "false";
+    rc = store_update_one(c,
+                    "UPDATE dhcp_servers SET name = $2, address = $3::inet, "
+                    "agent_port = $4::integer, enabled = $5::boolean, "
+                    "updated = now() WHERE id = $1::bigint",
+                    STORE_NPARAMS(params), params, "DHCP server", s->id, e);
+    if (rc == ERR_EXISTS)
+        return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
+                       s->name);
+    if (rc != 0)
+        return rc;
+    /* a new address must keep the failover address rules */
+    return store_failover_check_addresses(c, s->id, e);
+}
+
+int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
+                                struct err *e)
+{
+    char sid[STORE_INTBUF], v[STORE_INTBUF];
+    const char *params[1];
+    int rc;
+
+    *port = 0;
+    params[0] = store_param_int(sid, id);
+    rc = store_query_text(c,
+                          "SELECT omapi_port FROM dhcp_servers WHERE id = "
+                          "$1::bigint",
+                          1, params, v, sizeof(v), e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
+                       id);
+    *port = v[0] != '\0' ? atoi(v) : 0;
+    return 0;
+}
+
+int store_server_omapi_port_set(struct store_conn *c, long long id, int port,
+                                struct err *e)
+{
+    char sid[STORE_INTBUF], p[STORE_INTBUF];
+    const char *params[2];
+
+    params[0] = store_param_int(sid, id);
+    params[1] = port > 0 ? store_param_int(p, port) : NULL;
+    return store_update_one(c,
+                      "UPDATE dhcp_servers SET omapi_port = $2::integer, "
+                      "updated = now() WHERE id = $1::bigint",
+                      2, params, "DHCP server", id, e);
+}
+
+int store_server_omapi_key(struct store_conn *c, long long id,
+                           const char *key, char *out, size_t len,
+                           struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[2];
+    int rc;
+
+    params[0] = store_param_int(sid, id);
+    params[1] = key;
+    rc = store_query_text(c,
+                          "UPDATE dhcp_servers SET omapi_key = "
+                          "coalesce(omapi_key, $2) WHERE id = $1::bigint "
+                          "RETURNING omapi_key",
+                          2, params, out, len, e);
+    if (rc == 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
+                       id);
+    return rc < 0 ? rc : 0;
+}
+
+int store_server_set_state(struct store_conn *c, long long id,
+                           const char *state, const char *message,
+                           const char *hash, long long generation,
+                           struct err *e)
+{
+    char sid[STORE_INTBUF], gen[STORE_INTBUF], msg[1024];
+    const char *params[5];
+    int rc;
+
+    params[0] = store_param_int(sid, id);
+    params[1] = state;
+    if (message != NULL)
+        snprintf(msg, sizeof(msg), "%s", message);
+    params[2] = message != NULL ? msg : NULL;
+    params[3] = hash;
+    params[4] = store_param_int(gen, generation);
+    rc = store_exec_cmd(c,
+                        "UPDATE dhcp_servers SET state = $2, "
+                        "state_message = $3, "
+                        "config_hash = coalesce($4, config_hash), "
+                        "pushed_generation = CASE WHEN $4 IS NULL THEN "
+                        "pushed_generation ELSE $5::bigint END "
+                        "WHERE id = $1::bigint",
+                        5, params, e);
+    return rc < 0 ? rc : 0;
 }

@@ -64,7 +64,7 @@
 #include "soap_convert.h"
 #include "soap_custom.h"
 #include "store.h"
-#include "update.h"
+#include "store_config.h"
 
 /* Most properties of one object. */
 #define PROPS_MAX 10
@@ -327,7 +327,7 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
         rc = store_prop_object(c, o.type, obj_id(&o), &cl.defs, &cl.ndefs,
                                &e);
     if (rc == 0 && (o.type == REF_DHCP_SERVER || o.type == REF_DHCP_SCOPE))
-        rc = store_statements_get(c, o.type, obj_id(&o), &statements, &e);
+        rc = store_config_statements_get(c, o.type, obj_id(&o), &statements, &e);
     if (rc == 0 && o.type == REF_DHCP_SERVER)
         rc = store_server_omapi_port_get(c, obj_id(&o), &omapi_port, &e);
     store_release(app->store, c);
@@ -684,7 +684,7 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
             rc = apply(o, name, p->value, e);
     }
     if (rc == 0 && statements != NULL)
-        rc = store_statements_set(c, o->type, obj_id(o), statements, e);
+        rc = store_config_statements_set(c, o->type, obj_id(o), statements, e);
     if (rc == 0 && omapi_port >= 0)
         rc = store_server_omapi_port_set(c, obj_id(o), omapi_port, e);
     if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0 &&

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "secrets.h"
 #include "store_config.h"
+#include "store_failover.h"
 #include "store_job.h"
 #include "store_listen.h"
 #include "log.h"
