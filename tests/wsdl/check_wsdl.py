@@ -5,6 +5,7 @@
 Usage:
   check_wsdl.py OUR_WSDL [REFERENCE_WSDL] [--facts FACTS] [--profile 2017|11]
   check_wsdl.py --extract FACTS REFERENCE_WSDL
+  check_wsdl.py --self-test OUR_WSDL FACTS [REFERENCE_WSDL]
 
 For every operation of OUR_WSDL, compares with the reference:
   - the operation exists there;
@@ -30,6 +31,13 @@ passed over when FACTS is given.
 --profile 11 (default) checks the file as it is, ignoring the marked
 elements in the comparison; --profile 2017 first removes everything marked
 (as the server does for the 2017 profile) and checks the result.
+
+--self-test checks OUR_WSDL against FACTS unchanged and with one change at
+a time (an element renamed, two swapped, a type, minOccurs, maxOccurs,
+nillable, an enumeration, a SOAPAction, a part changed, a mark removed),
+each of which must be reported; FACTS with one fact changed must be
+reported too, and FACTS must survive being read and extracted again.
+With REFERENCE_WSDL, every case must give the same problems against it.
 
 Prints one line per problem, then "N operations checked, M problems".
 Exit status: 0 no problem, 1 problems, 2 usage error, 77 no reference at
@@ -989,6 +997,182 @@ def against_facts(ours, facts, profile):
     return checked, lines, fact_diff(extract(ours), facts.lines)
 
 
+# --- self-test ----------------------------------------------------------
+
+def _particles(doc, top):
+    """Element particles of the anonymous type of top element `top`."""
+    elements, _ = doc.schema_items()
+    seq = elements[(TNS, top)].find("%s/%s" % (q(XSD, "complexType"),
+                                               q(XSD, "sequence")))
+    return seq, {e.get("name"): e for e in seq if e.tag == q(XSD, "element")}
+
+
+def _first(doc, pred):
+    for e in doc.root.iter():
+        if pred(e):
+            return e
+    raise LookupError("self-test: no element to change in %s" % doc.path)
+
+
+def _rename(doc):
+    _particles(doc, "Login")[1]["server"].set("name", "serverName")
+    return "Login: element serverName where the reference has server"
+
+
+def _swap(doc):
+    seq, by_name = _particles(doc, "Login")
+    a, b = by_name["loginName"], by_name["password"]
+    i = list(seq).index(a)
+    seq.remove(b)
+    seq.insert(i, b)
+    return "Login: element password where the reference has loginName"
+
+
+def _retype(doc):
+    _particles(doc, "Login")[1]["replaceControlCharacters"].set(
+        "type", "xs:string")
+    return ("Login/replaceControlCharacters: type xs:string, "
+            "reference xs:boolean")
+
+
+def _min_occurs(doc):
+    _particles(doc, "Login")[1]["server"].set("minOccurs", "0")
+    return "Login/server: minOccurs 0, reference 1"
+
+
+def _max_occurs(doc):
+    e = _first(doc, lambda e: e.tag == q(XSD, "element")
+               and e.get("maxOccurs") == "unbounded")
+    e.set("maxOccurs", "1")
+    return "/%s: maxOccurs 1, reference unbounded" % e.get("name")
+
+
+def _nillable(doc):
+    e = _first(doc, lambda e: e.tag == q(XSD, "element")
+               and e.get("nillable") == "true")
+    del e.attrib["nillable"]
+    return "/%s: nillable false, reference true" % e.get("name")
+
+
+def _sort_order(doc):
+    return doc.schema_items()[1][(TNS, "SortOrder")].find(
+        q(XSD, "restriction"))
+
+
+def _enum_order(doc):
+    rest = _sort_order(doc)
+    first = rest[0]
+    rest.remove(first)
+    rest.append(first)
+    return "SortOrder: enumeration order ['Descending', 'Ascending']"
+
+
+def _enum_missing(doc):
+    rest = _sort_order(doc)
+    rest.remove(rest[-1])
+    return 'SortOrder: enumeration "Descending" missing'
+
+
+def _action(doc):
+    b = doc.bindings()[SOAP12][0]
+    for op in b.findall(q(WSDL, "operation")):
+        if op.get("name") == "Logout":
+            op.find(q(SOAP12, "operation")).set("soapAction", TNS + "LogOut")
+    return "Logout: ServiceSoap12 soapAction %sLogOut, reference %sLogout" \
+        % (TNS, TNS)
+
+
+def _part(doc):
+    doc.messages()["GetRangeSoapIn"].find(q(WSDL, "part")).set(
+        "element", "tns:GetRanges")
+    return ("GetRange input: parts [('parameters', 'tns:GetRanges')], "
+            "reference [('parameters', 'tns:GetRange')]")
+
+
+def _unmark(doc):
+    e = _first(doc, lambda e: e.get(PROFILE_ATTR) is not None)
+    del e.attrib[PROFILE_ATTR]
+    return "extra element #"
+
+
+SELF_TESTS = [
+    ("element renamed", _rename, "11"),
+    ("elements swapped", _swap, "2017"),
+    ("type changed", _retype, "11"),
+    ("minOccurs changed", _min_occurs, "2017"),
+    ("maxOccurs changed", _max_occurs, "11"),
+    ("nillable removed", _nillable, "11"),
+    ("enumeration reordered", _enum_order, "11"),
+    ("enumeration value removed", _enum_missing, "2017"),
+    ("SOAP 1.2 SOAPAction changed", _action, "11"),
+    ("part element changed", _part, "11"),
+    ("11.x mark removed", _unmark, "2017"),
+]
+
+
+def self_test(our_path, facts_path, ref_path):
+    failed = []
+
+    def result(name, ok, detail):
+        print("%s %s%s" % ("ok  " if ok else "FAIL", name,
+                           (": " + detail) if detail else ""))
+        if not ok:
+            failed.append(name)
+
+    facts = FactsWsdl(facts_path)
+    ref = Wsdl(ref_path) if ref_path and os.path.isfile(ref_path) else None
+    if ref_path and ref is None:
+        print("reference WSDL %s not found: facts only" % ref_path)
+
+    again = extract(facts)
+    result("facts read and extracted again", again == facts.lines,
+           "%d lines" % len(facts.lines) if again == facts.lines else
+           "%d lines differ" % len(fact_diff(again, facts.lines)))
+    if ref is not None:
+        result("facts equal a fresh extraction from the reference",
+               extract(ref) == facts.lines, "")
+
+    for profile in ("11", "2017"):
+        _, lines, flines = against_facts(Wsdl(our_path), facts, profile)
+        result("unchanged, profile %s" % profile, not lines and not flines,
+               "; ".join(lines + flines))
+        if ref is not None:
+            _, direct = check(Wsdl(our_path), ref, profile)
+            result("unchanged, profile %s, reference" % profile,
+                   not direct, "; ".join(direct))
+
+    for name, change, profile in SELF_TESTS:
+        ours = Wsdl(our_path)
+        want = change(ours)
+        _, lines, flines = against_facts(ours, facts, profile)
+        hit = [line for line in lines if want in line]
+        result("%s, profile %s" % (name, profile), hit and flines,
+               hit[0] if hit and flines else
+               "no fact line" if hit else
+               "expected %r in %s" % (want, lines))
+        if ref is not None:
+            ours = Wsdl(our_path)
+            change(ours)
+            _, direct = check(ours, ref, profile)
+            result("%s, profile %s, reference" % (name, profile),
+                   direct == lines, "" if direct == lines else
+                   "facts %s, reference %s" % (lines, direct))
+
+    # A changed fact must be reported as well.
+    changed = [line.replace(" server ", " host ", 1)
+               if line.startswith("particle element:Login server ")
+               else line for line in facts.lines]
+    _, lines, flines = against_facts(
+        Wsdl(our_path), FactsWsdl(facts_path + " (changed)", changed), "11")
+    want = "Login: element server where the reference has host"
+    result("a fact changed", changed != facts.lines and want in lines
+           and len(flines) == 2, want if want in lines else "; ".join(lines))
+
+    print("%d self-tests failed" % len(failed) if failed
+          else "all self-tests passed")
+    return 1 if failed else 0
+
+
 # --- main -------------------------------------------------------------
 
 def run(our_path, ref_path, facts_path, profile):
@@ -1051,11 +1235,13 @@ def write_facts(out_path, ref_path):
 USAGE = """usage: check_wsdl.py OUR_WSDL [REFERENCE_WSDL] [--facts FACTS] \
 [--profile 2017|11]
        check_wsdl.py --extract FACTS REFERENCE_WSDL
+       check_wsdl.py --self-test OUR_WSDL FACTS [REFERENCE_WSDL]
 """
 
 
 def main(argv):
     args, opts = [], {"--profile": "11", "--facts": None, "--extract": None}
+    self_testing = False
     it = iter(argv[1:])
     for a in it:
         key, eq, value = a.partition("=")
@@ -1064,6 +1250,8 @@ def main(argv):
             if opts[key] is None:
                 sys.stderr.write(USAGE)
                 return 2
+        elif a == "--self-test":
+            self_testing = True
         elif a in ("-h", "--help"):
             print(__doc__.strip())
             return 0
@@ -1075,17 +1263,22 @@ def main(argv):
     profile, facts, out = (opts["--profile"], opts["--facts"],
                            opts["--extract"])
     if profile not in ("2017", "11") or \
-            (out and (facts or len(args) != 1)) or \
-            (not out and len(args) not in (1, 2)) or \
-            (not out and len(args) == 1 and not facts):
+            (out and (self_testing or facts or len(args) != 1)) or \
+            (self_testing and len(args) not in (2, 3)) or \
+            (not out and not self_testing and len(args) not in (1, 2)) or \
+            (not out and not self_testing and len(args) == 1
+             and not facts):
         sys.stderr.write(USAGE)
         return 2
     try:
         if out:
             return write_facts(out, args[0])
+        if self_testing:
+            return self_test(args[0], args[1],
+                             args[2] if len(args) > 2 else None)
         return run(args[0], args[1] if len(args) > 1 else None, facts,
                    profile)
-    except (ET.ParseError, OSError, FactsError) as e:
+    except (ET.ParseError, OSError, FactsError, LookupError) as e:
         print("cannot check: %s" % e)
         print("0 operations checked, 1 problems")
         return 1
