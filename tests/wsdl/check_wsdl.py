@@ -39,9 +39,10 @@ each of which must be reported; FACTS with one fact changed must be
 reported too, and FACTS must survive being read and extracted again.
 With REFERENCE_WSDL, every case must give the same problems against it.
 
-Prints one line per problem, then "N operations checked, M problems".
+Prints one line per problem, then "N operations checked, F facts, M
+problems" (FACTS) or "N operations checked, M problems" (REFERENCE_WSDL).
 Exit status: 0 no problem, 1 problems, 2 usage error, 77 no reference at
-all (ctest's SKIP_RETURN_CODE).
+all (neither FACTS nor an existing REFERENCE_WSDL).
 """
 
 import difflib
