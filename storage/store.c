@@ -13,7 +13,6 @@
 
 #include <libpq-fe.h>
 
-#include "store_migrate.h"
 #include "store_int.h"
 
 /* Used when the options leave connect_timeout_s at 0. */
@@ -974,7 +973,8 @@ struct store *store_open(const struct store_opts *opts, struct err *e)
 
     if (conn_open(st, &st->conns[0], e) != 0)
         goto fail;
-    if (store_migrate(&st->conns[0], &st->migrations_applied, e) != 0)
+    if (opts->prepare != NULL &&
+        opts->prepare(&st->conns[0], &st->migrations_applied, e) != 0)
         goto fail;
     store_rollback(&st->conns[0]);
     st->serving = 1;

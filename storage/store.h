@@ -13,23 +13,31 @@
 struct store;      /* the pool; opaque */
 struct store_conn; /* one pooled connection; opaque */
 
+/* Brings the schema of the first connection up to date before the pool
+ * serves (store_migrate of store_migrate.h); sets *applied to the number
+ * of changes it made.  0 or a negative ERR_* with e filled. */
+typedef int (*store_prepare_fn)(struct store_conn *c, int *applied,
+                                struct err *e);
+
 struct store_opts {
     const char *conninfo;      /* libpq conninfo string or URI */
     int pool_size;             /* connections at most (>= 1) */
     int acquire_timeout_ms;    /* wait for a free connection at most */
     int connect_timeout_s;     /* connect deadline, enforced by the client */
     int statement_timeout_ms;  /* SET statement_timeout on every connection */
+    store_prepare_fn prepare;  /* run once on the first connection: NULL,
+                                * or store_migrate */
 };
 
-/* Opens the pool: connects once to check the database and applies the
- * migrations (storage/migrations/NNN_*.sql, embedded at build time) in one
- * transaction each, recorded in schema_migrations.  Returns NULL and fills
- * e on failure.  The caller owns the result (store_close). */
+/* Opens the pool: connects once to check the database and runs
+ * opts->prepare on that connection (store_migrate: the migrations).
+ * Returns NULL and fills e on failure.  The caller owns the result
+ * (store_close). */
 struct store *store_open(const struct store_opts *opts, struct err *e);
 void store_close(struct store *st);
 
-/* How many migrations store_open applied (0 when the schema was current),
- * for the start-up log. */
+/* What opts->prepare reported as applied (the migrations store_open
+ * applied; 0 when the schema was current), for the start-up log. */
 int store_migrations_applied(const struct store *st);
 
 /* Takes a connection, reconnecting it when it is broken.  Returns NULL and

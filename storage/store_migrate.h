@@ -1,4 +1,5 @@
-/* micetro-emu storage: schema migrations (internal to storage/).
+/* micetro-emu storage: schema migrations, run by store_open (the
+ * store_prepare_fn of its options).
  *
  * The SQL files storage/migrations/NNN_name.sql are embedded at build time
  * into migrations_gen.c (see embed_migrations.cmake), in number order.

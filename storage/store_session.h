@@ -1,25 +1,15 @@
-/* micetro-emu storage: users and sessions.
+/* micetro-emu storage: sessions.
  *
- * Passwords are stored only as crypt(3) hashes (made by the caller, see
- * server/core/passwd.h).  Sessions are rows keyed by their 20-character id
+ * Sessions are rows keyed by their 20-character id
  * with the time of their last use; a session is valid while
  * now() - last_used < idle timeout, computed by PostgreSQL's clock.
  */
-#ifndef MICETRO_STORE_AUTH_H
-#define MICETRO_STORE_AUTH_H
+#ifndef MICETRO_STORE_SESSION_H
+#define MICETRO_STORE_SESSION_H
 
 #include <stddef.h>
 
 #include "store.h"
-
-/* Copies the password hash of login name `login` into hash (NUL-terminated).
- * ERR_NOTFOUND when there is no such (enabled) user. */
-int store_user_hash(struct store_conn *c, const char *login, char *hash,
-                    size_t hashlen, struct err *e);
-
-/* Creates user `login` with `hash`, or replaces its hash when it exists. */
-int store_user_upsert(struct store_conn *c, const char *login,
-                      const char *hash, struct err *e);
 
 /* Records a new session for `login`. */
 int store_session_create(struct store_conn *c, const char *sid,

@@ -21,7 +21,7 @@ struct app {
     volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
 };
 
-/* The app behind a gSOAP context of the daemon (see httpd.c). */
+/* The app behind a gSOAP context of the daemon (app.c). */
 struct app *app_of(struct soap *soap);
 
 #endif

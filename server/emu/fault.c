@@ -6,7 +6,7 @@
 
 #include "stdsoap2.h"
 
-#include "soap_convert.h"
+#include "convert.h"
 #include "soapfault.h"
 
 static const struct soapfault_style mm_faults = {

@@ -15,11 +15,6 @@ struct httpd {
     struct soaphttpd *srv;
 };
 
-struct app *app_of(struct soap *soap)
-{
-    return soaphttpd_user(soap);
-}
-
 /* Element names older clients spell differently, folded before parsing. */
 static const struct xmlscan_fold old_spellings[] = {
     {"DHCPRefAndFailoverRelationshipNames",

@@ -24,6 +24,7 @@
 #include "pgcluster.h"
 #include "session.h"
 #include "store.h"
+#include "store_migrate.h"
 #include "worker.h"
 #include "wsdl.h"
 
@@ -130,6 +131,7 @@ int main(int argc, char **argv)
         .acquire_timeout_ms = cfg.db_acquire_timeout_ms,
         .connect_timeout_s = cfg.db_connect_timeout_s,
         .statement_timeout_ms = cfg.db_statement_timeout_ms,
+        .prepare = store_migrate,
     };
     app.store = store_open(&so, &e);
     if (app.store == NULL)

@@ -57,7 +57,7 @@
 #include "mutate.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
+#include "convert.h"
 #include "store.h"
 
 /* Upper bounds of the ISC timing parameters (seconds, or messages for

@@ -31,7 +31,7 @@
 #include "store_range.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
+#include "convert.h"
 #include "store.h"
 
 

@@ -48,8 +48,9 @@
 #include "mutate.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
-#include "soap_custom.h"
+#include "convert.h"
+#include "custom.h"
+#include "properties.h"
 #include "store.h"
 
 

@@ -19,8 +19,8 @@
 #include "store_range.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
-#include "soap_custom.h"
+#include "convert.h"
+#include "custom.h"
 #include "store.h"
 
 

@@ -26,7 +26,7 @@
 #include "mutate.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
+#include "convert.h"
 #include "store.h"
 
 

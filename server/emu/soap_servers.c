@@ -3,7 +3,7 @@
  * The pattern of every object handler:
  *   1. check the session (session_require, or session_require_login for a
  *      mutation, whose change log names the login);
- *   2. check and convert the caller's values (soap_convert.c): any mistake
+ *   2. check and convert the caller's values (convert.c): any mistake
  *      is a Client fault before the database is touched;
  *   3. one connection, and for a mutation one transaction holding the
  *      change and its change_log row;
@@ -27,8 +27,8 @@
 #include "mutate.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
-#include "soap_custom.h"
+#include "convert.h"
+#include "custom.h"
 #include "store.h"
 
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "store_session.h"
+#include "store_user.h"
 #include "store_config.h"
 #include "store_job.h"
 #include "store_migrate.h"
@@ -71,6 +72,7 @@ static struct store *open_store(int pool, int acquire_ms, struct err *e)
     o.acquire_timeout_ms = acquire_ms;
     o.connect_timeout_s = 5;
     o.statement_timeout_ms = 10000;
+    o.prepare = store_migrate;
     return store_open(&o, e);
 }
 
@@ -761,6 +763,7 @@ static void test_frozen(void)
     o.acquire_timeout_ms = 2000;
     o.connect_timeout_s = 2;
     o.statement_timeout_ms = 1000;
+    o.prepare = store_migrate;
     st = store_open(&o, &e);
     CHECK(st != NULL, "open store for the freeze: %s", e.msg);
     if (st == NULL)

@@ -19,7 +19,7 @@
  *                    GetDHCPFailoverRelationship reports it) (ro)
  *
  * plus ref (ro) everywhere, not listed.  Then the custom properties
- * defined for the type (soap_custom.h), each with the object's value, else
+ * defined for the type (custom.h), each with the object's value, else
  * the default, else ""; onlyCustom true answers only those.
  *
  * SetProperties validates each value as the Add path does (a server's
@@ -29,7 +29,7 @@
  * takes), refuses `property "type" is read-only` and `unknown property
  * "x" for a DHCP scope`.  Built-in names are matched exactly; any other
  * name is looked up among the type's custom properties, case-
- * insensitively, and its value checked as soap_custom.h says (an empty
+ * insensitively, and its value checked as custom.h says (an empty
  * value clears it unless it is mandatory; read-only ones are refused).
  * Text properties given an empty value are cleared (where optional).
  * deleteUnspecified clears the custom properties not given (but the
@@ -37,6 +37,8 @@
  * One transaction with one change_log row (action "modify"); on any error
  * nothing changes.
  */
+#include "properties.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +63,8 @@
 #include "mutate.h"
 #include "refs.h"
 #include "session.h"
-#include "soap_convert.h"
-#include "soap_custom.h"
+#include "convert.h"
+#include "custom.h"
 #include "store.h"
 #include "store_config.h"
 

@@ -1,5 +1,5 @@
-/* micetro-emu: custom properties of objects (see soap_custom.h). */
-#include "soap_custom.h"
+/* micetro-emu: custom properties of objects (see custom.h). */
+#include "custom.h"
 
 #include <stdio.h>
 #include <stdlib.h>

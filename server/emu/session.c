@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "store_session.h"
+#include "store_user.h"
 #include "passwd.h"
 #include "sessid.h"
 #include "fault.h"

@@ -46,7 +46,7 @@ unsigned int convert_total(long long total);
  *             "IP:port", the port being that of the server's agent
  *   enabled   default true
  *   proxy, username   free text, at most 255 bytes
- *   customProperties  left to the handler (soap_custom.h)
+ *   customProperties  left to the handler (custom.h)
  * ref, resolvedAddress, state, security and stateMessage are read-only
  * and ignored; password and enablePassword are ignored, never stored.
  * Returns 0, or ERR_INVALID / ERR_NOTIMPL with e naming the field. */
@@ -71,7 +71,7 @@ int convert_server_to_soap(struct soap *soap,
  *   subnet    only true (or absent); isContainer only false (or absent)
  *   parentRef, adSiteRef, cloudNetworkRef
  *             refused when not empty (not supported yet)
- *   customProperties   left to the handler (soap_custom.h)
+ *   customProperties   left to the handler (custom.h)
  * ref, childRanges, dhcpScopes, hasSchedule, hasMonitor, inheritAccess,
  * utilizationPercentage, hasRogueAddresses, cloudAllocationPools,
  * discoveredProperties and creationTime are read-only and ignored.

@@ -22,10 +22,6 @@ struct store_conn;
 struct store_prop_def;
 struct store_prop_value;
 
-/* 1 when name (any case) is a built-in property of objects of type, or
- * "ref" (implemented in soap_properties.c, which owns the table). */
-int properties_builtin(int type, const char *name);
-
 /* "DHCP servers", "ranges", "DHCP scopes", "DHCP address pools". */
 const char *custom_what(int type);
 

@@ -1,6 +1,6 @@
 /* micetro-emu: gSOAP types to and from storage structs (see
- * soap_convert.h). */
-#include "soap_convert.h"
+ * convert.h). */
+#include "convert.h"
 
 #include <stdint.h>
 #include <stdio.h>
