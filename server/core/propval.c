@@ -78,11 +78,8 @@ static int is_hexstr(const char *v)
     return 0;
 }
 
-/* Is v one of the newline-separated items? */
-static int in_items(const char *items, const char *v)
+int propval_has_item(const char *items, const char *v, size_t n)
 {
-    size_t n = strlen(v);
-
     for (const char *p = items; *p != '\0';) {
         const char *nl = strchr(p, '\n');
         size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
@@ -214,7 +211,8 @@ int propval_check(const char *prop, int t, int multi_line, const char *items,
         return err_set(e, ERR_INTERNAL, "property \"%s\": empty value", prop);
     if ((rc = check_type(prop, t, multi_line, v, out, len, e)) != 0)
         return rc;
-    if (items != NULL && items[0] != '\0' && !in_items(items, out))
+    if (items != NULL && items[0] != '\0' &&
+        !propval_has_item(items, out, strlen(out)))
         return err_set(e, ERR_INVALID,
                        "property \"%s\": \"%s\" is not one of its list items",
                        prop, validate_quote(v, q, sizeof(q)));

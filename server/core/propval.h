@@ -55,4 +55,8 @@ int propval_check_name(const char *name, struct err *e);
 int propval_check(const char *prop, int t, int multi_line, const char *items,
                   const char *v, char *out, size_t len, struct err *e);
 
+/* 1 when v (n bytes) is one of the newline-separated items (the list of
+ * a definition), else 0. */
+int propval_has_item(const char *items, const char *v, size_t n);
+
 #endif

@@ -73,22 +73,6 @@ static int is_true(const enum xsd__boolean *b)
     return b != NULL && *b == xsd__boolean__true_;
 }
 
-/* Is v (n bytes) one of the newline-separated items? */
-static int has_item(const char *items, const char *v, size_t n)
-{
-    for (const char *p = items; *p != '\0';) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-        if (len == n && memcmp(p, v, n) == 0)
-            return 1;
-        if (nl == NULL)
-            break;
-        p = nl + 1;
-    }
-    return 0;
-}
-
 /* The list items of in, checked as values of d, joined into d->items. */
 static int take_items(const struct mm__ArrayOfString *in,
                       struct store_prop_def *d, struct err *e)
@@ -117,7 +101,7 @@ static int take_items(const struct mm__ArrayOfString *in,
         if ((rc = propval_check(d->name, t, 0, "", s, v, sizeof(v), e)) != 0)
             return rc;
         n = strlen(v);
-        if (has_item(d->items, v, n))
+        if (propval_has_item(d->items, v, n))
             return err_set(e, ERR_INVALID,
                            "property \"%s\": list item \"%s\" is given "
                            "twice",
