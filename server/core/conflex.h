@@ -27,16 +27,16 @@
  * '{' and a '{' still open at the end are errors.
  *
  * Refused, with the line and column of the culprit and a message saying
- * what (struct conflex_err): a NUL byte (anywhere, comments included); an
- * unterminated string (reported where it starts); an escape \x or \0..\3
- * without its digits (dhcpd refuses or silently misreads those: "\0"
- * swallows the closing quote); a token longer than CONFLEX_TOKEN_MAX
- * bytes, a string counted after its escapes (dhcpd's limit: it refuses
- * longer ones and loses its place in the file); braces nested deeper than
- * CONFLEX_DEPTH_MAX; an input longer than CONFLEX_INPUT_MAX.  After a
- * refusal every call fails the same way.  Beyond dhcpd, not enforced:
- * dhcpd also exits on a run of 1500 blank bytes or more (a comment ends
- * a run).
+ * what (struct conflex_err): a NUL byte, anywhere (dhcpd would take one
+ * in a comment or a string); an unterminated string (reported where it
+ * starts); an escape \x or \0..\3 without its digits (dhcpd refuses or
+ * silently misreads those: "\0" swallows the closing quote); a token
+ * longer than CONFLEX_TOKEN_MAX bytes, a string counted after its escapes
+ * (dhcpd's limit: it refuses longer ones and loses its place in the
+ * file); braces nested deeper than CONFLEX_DEPTH_MAX; an input longer
+ * than CONFLEX_INPUT_MAX.  After a refusal every call fails the same way.
+ * One limit of dhcpd's is not enforced: it exits on a run of 1500 blank
+ * bytes or more (a comment ends a run).
  *
  * Pure: no allocation, no I/O, no locale.  The input belongs to the
  * caller and must outlive the lexer; it need not be NUL-terminated.
@@ -125,8 +125,9 @@ struct conflex {
 void conflex_init(struct conflex *lx, const char *buf, size_t len,
                   unsigned flags);
 
-/* Reads the next token into *tok: 0, or ERR_INVALID with *err filled.
- * At the end of the input: a CONFLEX_END token, as often as asked. */
+/* Reads the next token into *tok: 0, or ERR_INVALID with *err filled
+ * (err may be NULL here and below).  At the end of the input: a
+ * CONFLEX_END token, as often as asked. */
 int conflex_next(struct conflex *lx, struct conflex_tok *tok,
                  struct conflex_err *err);
 
