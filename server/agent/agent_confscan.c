@@ -4,79 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOK_MAX 512
+#include "conflex.h"
+
 #define MAX_KEYS 16
-
-enum tok_kind { TOK_END, TOK_WORD, TOK_STRING, TOK_PUNCT };
-
-struct scanner {
-    const char *p, *end;
-};
-
-struct tok {
-    enum tok_kind kind;
-    char text[TOK_MAX]; /* truncated when longer */
-};
+#define NAME_BUF 1024 /* a dotted name read whole, then cut to its field */
 
 struct key {
     char name[128], algorithm[64], secret[512];
 };
-
-static void next(struct scanner *s, struct tok *t)
-{
-    size_t n = 0;
-
-    t->text[0] = '\0';
-    for (;;) {
-        while (s->p < s->end && (*s->p == ' ' || *s->p == '\t'
-                                 || *s->p == '\n' || *s->p == '\r'))
-            s->p++;
-        if (s->p < s->end && *s->p == '#') {
-            while (s->p < s->end && *s->p != '\n')
-                s->p++;
-            continue;
-        }
-        break;
-    }
-    if (s->p >= s->end) {
-        t->kind = TOK_END;
-        return;
-    }
-    if (*s->p == '"') {
-        t->kind = TOK_STRING;
-        s->p++;
-        while (s->p < s->end && *s->p != '"') {
-            if (*s->p == '\\' && s->p + 1 < s->end)
-                s->p++;
-            if (n + 1 < TOK_MAX)
-                t->text[n++] = *s->p;
-            s->p++;
-        }
-        if (s->p < s->end)
-            s->p++;
-        t->text[n] = '\0';
-        return;
-    }
-    if (strchr("{};,", *s->p)) {
-        t->kind = TOK_PUNCT;
-        t->text[0] = *s->p++;
-        t->text[1] = '\0';
-        return;
-    }
-    t->kind = TOK_WORD;
-    while (s->p < s->end && !strchr(" \t\r\n{};,\"#", *s->p)) {
-        if (n + 1 < TOK_MAX)
-            t->text[n++] = *s->p;
-        s->p++;
-    }
-    t->text[n] = '\0';
-}
-
-static int is(const struct tok *t, const char *w)
-{
-    return (t->kind == TOK_WORD || t->kind == TOK_PUNCT)
-           && strcmp(t->text, w) == 0;
-}
 
 static void copy(char *dst, size_t size, const char *src)
 {
@@ -88,109 +23,143 @@ static void copy(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-/* Reads a key block body after "key NAME {" up to its "}". */
-static void read_key(struct scanner *s, struct key *k)
+/* A name after a keyword, tok already read: a string's text or a dotted
+ * name (key, algorithm and omapi-key names, as dhcpd reads them) into
+ * dst[size], cut to fit.  0, or -1 when tok is neither (dst unchanged). */
+static int read_name(struct conflex *lx, const struct conflex_tok *tok,
+                     char *dst, size_t size)
 {
-    struct tok t;
-    int depth = 1;
+    char name[NAME_BUF];
 
-    while (depth > 0) {
-        next(s, &t);
-        if (t.kind == TOK_END)
+    if (tok->kind == CONFLEX_STRING) {
+        copy(dst, size, tok->text);
+        return 0;
+    }
+    if (conflex_dotted(lx, tok, name, sizeof name, NULL) < 0)
+        return -1;
+    copy(dst, size, name);
+    return 0;
+}
+
+static int is_base64(const struct conflex_tok *tok)
+{
+    size_t i;
+
+    for (i = 0; i < tok->len; i++) {
+        char c = tok->text[i];
+
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='))
+            return 0;
+    }
+    return 1;
+}
+
+/* A key's secret after `secret`, tok its first token (a string, name or
+ * number, or base64 punctuation): as dhcpd reads it, its text joined with
+ * those of the tokens after it made of base64 characters only
+ * (`YWJj+/=` is a name and three punctuation tokens), into dst[size], cut
+ * to fit. */
+static void read_secret(struct conflex *lx, const struct conflex_tok *tok,
+                        char *dst, size_t size)
+{
+    struct conflex_tok t;
+    size_t n = 0;
+
+    if (tok->kind == CONFLEX_END ||
+        (tok->kind == CONFLEX_PUNCT && !is_base64(tok)))
+        return;
+    for (;;) {
+        size_t k = tok->len < size - 1 - n ? tok->len : size - 1 - n;
+
+        memcpy(dst + n, tok->text, k);
+        n += k;
+        dst[n] = '\0';
+        if (conflex_peek(lx, &t, NULL) < 0 || t.kind == CONFLEX_END ||
+            !is_base64(&t) || conflex_next(lx, &t, NULL) < 0)
             return;
-        if (is(&t, "{"))
-            depth++;
-        else if (is(&t, "}"))
-            depth--;
-        else if (depth == 1 && is(&t, "algorithm")) {
-            next(s, &t);
-            if (t.kind == TOK_WORD || t.kind == TOK_STRING)
-                copy(k->algorithm, sizeof(k->algorithm), t.text);
-        } else if (depth == 1 && is(&t, "secret")) {
-            next(s, &t);
-            if (t.kind == TOK_WORD || t.kind == TOK_STRING)
-                copy(k->secret, sizeof(k->secret), t.text);
-        }
+        tok = &t;
+    }
+}
+
+/* Reads a key block's body after "key NAME {" up to its "}": the
+ * algorithm and secret directly inside it. */
+static void read_key(struct conflex *lx, int depth, struct key *k)
+{
+    struct conflex_tok t, a;
+
+    for (;;) {
+        if (conflex_next(lx, &t, NULL) < 0 || t.kind == CONFLEX_END)
+            return;
+        if (conflex_punct(&t, '}') && t.depth == depth)
+            return;
+        if (t.depth != depth + 1)
+            continue;
+        if (!conflex_is(&t, "algorithm") && !conflex_is(&t, "secret"))
+            continue;
+        if (conflex_next(lx, &a, NULL) < 0 ||
+            (conflex_punct(&a, '}') && a.depth == depth))
+            return;
+        if (conflex_is(&t, "algorithm"))
+            read_name(lx, &a, k->algorithm, sizeof(k->algorithm));
+        else
+            read_secret(lx, &a, k->secret, sizeof(k->secret));
     }
 }
 
 void agent_confscan(const char *text, size_t len, struct agent_confscan *out)
 {
-    struct scanner s = {text, text + len};
+    struct conflex lx;
     struct key *keys = calloc(MAX_KEYS, sizeof(*keys));
-    struct tok t, a;
-    int depth = 0, nkeys = 0, at_start = 1;
+    struct conflex_tok t, a, b;
+    int nkeys = 0;
 
     memset(out, 0, sizeof(*out));
-    for (;;) {
-        next(&s, &t);
-        if (t.kind == TOK_END)
-            break;
-        if (is(&t, "{")) {
-            depth++;
-            at_start = 1;
+    conflex_init(&lx, text, len, 0);
+    /* statements at the top level; the scan ends at the end of the text
+     * or where the lexer refuses it */
+    while (conflex_next(&lx, &t, NULL) == 0 && t.kind != CONFLEX_END) {
+        if (!t.first || t.depth != 0)
             continue;
-        }
-        if (is(&t, "}")) {
-            if (depth > 0)
-                depth--;
-            at_start = 1;
-            continue;
-        }
-        if (is(&t, ";")) {
-            at_start = 1;
-            continue;
-        }
-        if (!at_start || depth != 0) {
-            at_start = 0;
-            continue;
-        }
-        at_start = 0;
-        if (is(&t, "omapi-port")) {
-            next(&s, &a);
-            if (a.kind == TOK_WORD) {
-                char *end;
-                long v = strtol(a.text, &end, 10);
-                if (*end == '\0' && v > 0 && v <= 65535)
+        if (conflex_is(&t, "omapi-port")) {
+            if (conflex_next(&lx, &a, NULL) < 0)
+                break;
+            if (a.kind == CONFLEX_NUMBER && conflex_peek(&lx, &b, NULL) == 0 &&
+                conflex_punct(&b, ';')) {
+                long v = strtol(a.text, NULL, 10);
+
+                if (a.text[0] != '-' && v > 0 && v <= 65535)
                     out->omapi_port = (int)v;
             }
-        } else if (is(&t, "omapi-key")) {
-            next(&s, &a);
-            if (a.kind == TOK_WORD || a.kind == TOK_STRING)
-                copy(out->key_name, sizeof(out->key_name), a.text);
-        } else if (is(&t, "key")) {
-            next(&s, &a);
-            if (a.kind != TOK_WORD && a.kind != TOK_STRING)
+        } else if (conflex_is(&t, "omapi-key")) {
+            if (conflex_next(&lx, &a, NULL) < 0)
+                break;
+            read_name(&lx, &a, out->key_name, sizeof(out->key_name));
+        } else if (conflex_is(&t, "key")) {
+            struct key skip,
+                *k = keys != NULL && nkeys < MAX_KEYS ? &keys[nkeys] : &skip;
+
+            memset(&skip, 0, sizeof(skip));
+            if (conflex_next(&lx, &a, NULL) < 0 ||
+                read_name(&lx, &a, k->name, sizeof(k->name)) < 0)
                 continue;
-            struct tok b;
-            next(&s, &b);
-            if (!is(&b, "{")) {
-                at_start = is(&b, ";");
+            if (conflex_next(&lx, &b, NULL) < 0)
+                break;
+            if (!conflex_punct(&b, '{'))
                 continue;
-            }
-            if (keys != NULL && nkeys < MAX_KEYS) {
-                copy(keys[nkeys].name, sizeof(keys[0].name), a.text);
-                read_key(&s, &keys[nkeys]);
+            read_key(&lx, b.depth, k);
+            if (k != &skip)
                 nkeys++;
-            } else {
-                struct key skip;
-                read_key(&s, &skip);
-            }
-            at_start = 1;
-        } else if (is(&t, "failover")) {
-            next(&s, &a);
-            if (!is(&a, "peer"))
+        } else if (conflex_is(&t, "failover")) {
+            if (conflex_next(&lx, &a, NULL) < 0)
+                break;
+            if (!conflex_is(&a, "peer"))
                 continue;
-            next(&s, &a); /* the name */
-            struct tok b;
-            next(&s, &b);
-            if (is(&b, "{")) {
+            if (conflex_next(&lx, &a, NULL) < 0 /* the name */
+                || conflex_next(&lx, &b, NULL) < 0)
+                break;
+            if (conflex_punct(&b, '{'))
                 out->has_peer = 1;
-                depth++;
-                at_start = 1;
-            } else if (is(&b, ";")) {
-                at_start = 1;
-            }
         }
     }
     for (int i = 0; i < nkeys && out->key_name[0]; i++) {

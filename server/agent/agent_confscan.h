@@ -1,10 +1,14 @@
 /* micetro-dhcp-agent: what the agent needs to know from a dhcpd.conf.
  *
- * Pure: a tokenizer for dhcpd.conf (comments, quoted strings, braces) that
+ * Pure: reads the text token by token as dhcpd does (core/conflex.h:
+ * comments, strings and their escapes, braces; keywords in any case) and
  * picks out the global `omapi-port N;`, the `key NAME { algorithm A;
- * secret "B64"; }` blocks, `omapi-key NAME;` and whether any top-level
- * `failover peer "NAME" { ... }` is declared.  Nothing else is judged:
- * dhcpd -t does that.
+ * secret B64; }` blocks (names dotted or quoted, a secret joined from its
+ * tokens as dhcpd joins it), `omapi-key NAME;` and whether any top-level
+ * `failover peer NAME { ... }` is declared.  Nothing else is judged:
+ * dhcpd -t does that.  Where the lexer refuses the text (a NUL byte, an
+ * unterminated string, an unbalanced brace...) the scan ends, keeping
+ * what it found before.
  */
 #ifndef MICETRO_AGENT_CONFSCAN_H
 #define MICETRO_AGENT_CONFSCAN_H

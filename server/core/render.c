@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conflex.h"
 #include "validate.h"
 
 #define KEY_NAME_MAX 64
@@ -15,13 +16,9 @@
 
 int render_check_statements_len(const char *text, size_t len, struct err *e)
 {
-    size_t i;
-    int line = 1, col = 0;
-    int depth = 0;
-    int open_line[2] = {0, 0}; /* where the outermost open '{' is */
-    int in_string = 0, in_comment = 0, escaped = 0;
-    int str_line = 0, str_col = 0;
-    char last = '\0'; /* last significant byte outside strings/comments */
+    struct conflex lx;
+    struct conflex_tok tok;
+    struct conflex_err ce;
     int last_line = 0;
 
     if (text == NULL)
@@ -30,90 +27,18 @@ int render_check_statements_len(const char *text, size_t len, struct err *e)
         return err_set(e, ERR_INVALID,
                        "unmanaged statements are longer than %d bytes",
                        RENDER_STATEMENTS_MAX);
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-
-        if (c == '\n') {
-            line++;
-            col = 0;
-        } else {
-            col++;
-        }
-        if (c == 0)
+    conflex_init(&lx, text, len, CONFLEX_NO_CONTROL | CONFLEX_LINE_STRINGS);
+    for (;;) {
+        if (conflex_next(&lx, &tok, &ce) < 0)
             return err_set(e, ERR_INVALID,
-                           "NUL byte in unmanaged statements at line %d, "
-                           "column %d",
-                           line, col);
-        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-            return err_set(e, ERR_INVALID,
-                           "control character 0x%02X in unmanaged statements "
-                           "at line %d, column %d",
-                           c, line, col);
-        if (in_comment) {
-            if (c == '\n')
-                in_comment = 0;
-            continue;
-        }
-        if (in_string) {
-            if (c == '\n')
-                return err_set(e, ERR_INVALID,
-                               "unterminated string in unmanaged statements "
-                               "at line %d, column %d",
-                               str_line, str_col);
-            if (escaped)
-                escaped = 0;
-            else if (c == '\\')
-                escaped = 1;
-            else if (c == '"')
-                in_string = 0;
-            continue;
-        }
-        switch (c) {
-        case '#':
-            in_comment = 1;
-            continue;
-        case '"':
-            in_string = 1;
-            escaped = 0;
-            str_line = line;
-            str_col = col;
-            last = '"';
-            last_line = line;
-            continue;
-        case '{':
-            if (depth == 0) {
-                open_line[0] = line;
-                open_line[1] = col;
-            }
-            depth++;
+                           "%s in unmanaged statements at line %d, column %d",
+                           ce.what, ce.line, ce.col);
+        if (tok.kind == CONFLEX_END)
             break;
-        case '}':
-            if (depth == 0)
-                return err_set(e, ERR_INVALID,
-                               "unbalanced '}' in unmanaged statements at "
-                               "line %d, column %d",
-                               line, col);
-            depth--;
-            break;
-        default:
-            break;
-        }
-        if (c != ' ' && c != '\t' && c != '\n') {
-            last = (char)c;
-            last_line = line;
-        }
+        last_line = tok.line;
     }
-    if (in_string)
-        return err_set(e, ERR_INVALID,
-                       "unterminated string in unmanaged statements at line "
-                       "%d, column %d",
-                       str_line, str_col);
-    if (depth > 0)
-        return err_set(e, ERR_INVALID,
-                       "unclosed '{' in unmanaged statements at line %d, "
-                       "column %d",
-                       open_line[0], open_line[1]);
-    if (last != '\0' && last != ';' && last != '}')
+    /* the last statement ended: the end is where a statement may begin */
+    if (!tok.first)
         return err_set(e, ERR_INVALID,
                        "unmanaged statements end without ';' or '}' at line "
                        "%d",

@@ -98,15 +98,19 @@ struct render_server {
 int render_config(const struct render_server *s, char **out, size_t *len,
                   struct err *e);
 
-/* A lexer-level check of user-supplied unmanaged statements, so that they
- * cannot escape the block they are put into: at most
- * RENDER_STATEMENTS_MAX bytes; no NUL or control character except tab
- * and newline; every string ("...", with backslash escapes) closed on its
- * own line; braces balanced outside strings and `#` comments and never
- * closing more than was opened; and the last statement terminated (the
- * text ends, comments and blanks aside, with ';' or '}'), so it cannot
- * run into what follows it.  NULL and "" are fine.  Returns 0 or
- * ERR_INVALID with a message saying where (`line 3, column 7`). */
+/* A check of user-supplied unmanaged statements, token by token as dhcpd
+ * reads them (conflex.h), so that they cannot escape the block they are
+ * put into: at most RENDER_STATEMENTS_MAX bytes; no NUL or control
+ * character except tab and newline, in strings and comments too; every
+ * string ("...") closed on its own line, with whole escapes (\x and two
+ * hex digits, \0 to \3 and two more octal digits: dhcpd reads "\0" as
+ * going on past its quote); no token over CONFLEX_TOKEN_MAX bytes;
+ * braces balanced outside strings and `#` comments, never closing more
+ * than was opened, at most CONFLEX_DEPTH_MAX deep; and the last statement
+ * terminated (the text ends, comments and blanks aside, with ';' or
+ * '}'), so it cannot run into what follows it.  NULL and "" are fine.
+ * Returns 0 or ERR_INVALID with a message saying what and where
+ * (`unterminated string in unmanaged statements at line 3, column 7`). */
 int render_check_statements(const char *text, struct err *e);
 
 /* The same on text[0..len), which may hold NUL bytes (refused). */

@@ -61,6 +61,39 @@ static void test_confscan(void)
     scan("omapi-key k; omapi-port 7912; key k { algorithm hmac-md5; "
          "secret YWJj+/=; }", &cs);
     CHECK(cs.omapi_port == 7912 && strcmp(cs.key_secret, "YWJj+/=") == 0);
+
+    /* read as dhcpd reads it: keywords in any case, dotted names with
+     * blanks around the dots, a secret in several tokens, escapes */
+    scan("OMAPI-PORT 7913;\n"
+         "Key k . example {\n  ALGORITHM hmac-md5 . SIG-ALG.REG.INT.;\n"
+         "  SECRET YWJj ZA+/;\n}\n"
+         "omapi-key k.example;\n"
+         "FAILOVER PEER fo { primary; }\n",
+         &cs);
+    CHECK(cs.omapi_port == 7913 && cs.has_peer == 1);
+    CHECK(strcmp(cs.key_name, "k.example") == 0);
+    CHECK(strcmp(cs.key_algorithm, "hmac-md5.SIG-ALG.REG.INT.") == 0);
+    CHECK(strcmp(cs.key_secret, "YWJjZA+/") == 0);
+    scan("key \"k\" { secret \"YW\\x4aj\"; } omapi-key \"k\";", &cs);
+    CHECK(strcmp(cs.key_secret, "YWJj") == 0);
+    /* omapi-port takes a decimal number and its ';' */
+    scan("omapi-port 7911.5;", &cs);
+    CHECK(cs.omapi_port == 0);
+    scan("omapi-port -7911;", &cs);
+    CHECK(cs.omapi_port == 0);
+    /* where the lexer stops, the scan stops, keeping what it found */
+    {
+        static const char nul[] = "omapi-port 7911;\0\nfailover peer \"fo\" {}";
+
+        agent_confscan(nul, sizeof(nul) - 1, &cs);
+        CHECK(cs.omapi_port == 7911 && cs.has_peer == 0);
+    }
+    scan("omapi-port 7911;\n}\nfailover peer \"fo\" { }", &cs);
+    CHECK(cs.omapi_port == 7911 && cs.has_peer == 0);
+    /* a '}' after the keyword does not end the scan of the key block */
+    scan("key k { algorithm } omapi-key k; omapi-port 7911;", &cs);
+    CHECK(strcmp(cs.key_name, "k") == 0 && cs.key_algorithm[0] == '\0'
+          && cs.omapi_port == 7911);
 }
 
 static void test_error_lines(void)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "conflex.h"
 #include "err.h"
 #include "render.h"
 
@@ -725,11 +726,40 @@ static void test_statements(void)
     CHECK(stmt_bad("authoritative", "without ';' or '}' at line 1"));
     CHECK(stmt_bad("a;\nb\n# c\n", "at line 2"));
     CHECK(stmt_bad("option x \"y\"", "without ';'"));
+    /* strings as dhcpd reads them: whole escapes; "\0" would have dhcpd
+     * read on past the quote, into what follows the statements */
+    CHECK(stmt_ok("option x \"\\x41\\101\\377\\t\\q\";"));
+    CHECK(stmt_bad("option x \"a\\0\";",
+                   "escape \"\\0\" not followed by two octal digits in "
+                   "unmanaged statements at line 1, column 12"));
+    CHECK(stmt_bad("a;\noption x \"\\x4\";",
+                   "escape \"\\x\" not followed by two hex digits in "
+                   "unmanaged statements at line 2, column 11"));
+    CHECK(stmt_bad("option x \"\\19\";", "line 1, column 11"));
     /* NUL bytes through the length form */
     CHECK(render_check_statements_len("a;\0}", 4, &e) == ERR_INVALID);
     CHECK(strstr(e.msg, "NUL") != NULL && strstr(e.msg, "column 3") != NULL);
     CHECK(render_check_statements_len("a;}", 2, &e) == 0);
     CHECK(render_check_statements_len(NULL, 0, &e) == 0);
+    /* the limits of a token and of nesting */
+    big = malloc(RENDER_STATEMENTS_MAX + 2);
+    CHECK(big != NULL);
+    if (big != NULL) {
+        memset(big, 'n', CONFLEX_TOKEN_MAX);
+        strcpy(big + CONFLEX_TOKEN_MAX, ";");
+        CHECK(stmt_ok(big));
+        big[0] = '"';
+        strcpy(big + CONFLEX_TOKEN_MAX, "nn\";"); /* 1500 bytes */
+        CHECK(stmt_bad(big, "string longer than 1499 bytes in unmanaged "
+                            "statements at line 1, column 1"));
+        memset(big, '{', CONFLEX_DEPTH_MAX + 1);
+        memset(big + CONFLEX_DEPTH_MAX + 1, '}', CONFLEX_DEPTH_MAX + 1);
+        big[2 * CONFLEX_DEPTH_MAX + 1] = '\0'; /* 65 '{', 64 '}' */
+        CHECK(stmt_ok(big + 1));
+        CHECK(stmt_bad(big, "'{' nested deeper than 64 in unmanaged "
+                            "statements at line 1, column 65"));
+        free(big);
+    }
     /* the length limit */
     big = malloc(RENDER_STATEMENTS_MAX + 2);
     CHECK(big != NULL);
