@@ -1,4 +1,4 @@
-/* micetro-emu core: list filters and sort orders compiled to SQL (see
+/* micetro-emu storage: list filters and sort orders compiled to SQL (see
  * filter.h).
  *
  * SQL emitted per condition (c: the field's column, $n: a placeholder with

@@ -1,4 +1,4 @@
-/* micetro-emu core: list filters and sort orders compiled to SQL.
+/* micetro-emu storage: list filters and sort orders compiled to SQL.
  *
  * List getters take filter, offset, limit, sortBy and sortOrder; filtering
  * and paging happen in PostgreSQL.  filter_compile() turns a filter string

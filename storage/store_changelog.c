@@ -1,4 +1,4 @@
-/* micetro-emu storage: the change log (see changelog.h). */
+/* micetro-emu storage: the change log (see store_changelog.h). */
 #include "store_changelog.h"
 
 #include <stddef.h>

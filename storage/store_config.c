@@ -1,4 +1,4 @@
-/* micetro-emu storage: a DHCP server's configuration (see config.h). */
+/* micetro-emu storage: a DHCP server's configuration (see store_config.h). */
 #include "store_config.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* micetro-emu storage: DHCP failover relationships (see failover.h). */
+/* micetro-emu storage: DHCP failover relationships (see store_failover.h). */
 #include "store_failover.h"
 
 #include <stdio.h>

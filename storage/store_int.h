@@ -145,7 +145,7 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf,
  * (key: the unique expression of a row, the spec's tiebreak; so the
  * columns are computed for the page's rows only)
  * with f's values as $1..$k (f compiled with first_param 1, see
- * server/list.h) and order_by from filter_order_by() over the module's
+ * server/emu/listing.c) and order_by from filter_order_by() over the module's
  * store_list_spec, so no caller text is ever part of the SQL.  limit 0
  * means all rows; offset and limit must be >= 0.  On success *res holds
  * the rows (the caller reads columns 0.. of `columns` and PQclears it) and

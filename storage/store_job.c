@@ -1,4 +1,4 @@
-/* micetro-emu storage: the configuration push queue (see jobs.h). */
+/* micetro-emu storage: the configuration push queue (see store_job.h). */
 #include "store_job.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* micetro-emu storage: waiting for NOTIFY (see listen.h). */
+/* micetro-emu storage: waiting for NOTIFY (see store_listen.h). */
 #include "store_listen.h"
 
 #include <poll.h>

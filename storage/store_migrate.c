@@ -1,4 +1,4 @@
-/* micetro-emu storage: schema migrations (see migrate.h). */
+/* micetro-emu storage: schema migrations (see store_migrate.h). */
 #include "store_migrate.h"
 
 #include <stdio.h>

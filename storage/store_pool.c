@@ -1,4 +1,4 @@
-/* micetro-emu storage: DHCP address pools (see dhcp_pools.h). */
+/* micetro-emu storage: DHCP address pools (see store_pool.h). */
 #include "store_pool.h"
 
 #include <stdio.h>

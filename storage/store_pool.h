@@ -1,7 +1,7 @@
 /* micetro-emu storage: DHCP address pools (table dhcp_pools, migration
  * 005).
  *
- * Plain structs, no gSOAP: the handlers convert (server/soap_convert.c).
+ * Plain structs, no gSOAP: the handlers convert (server/emu/convert.c).
  * A pool is the addresses from..to (inclusive) of one scope instance; its
  * name is optional and not unique.  Pools of one scope never overlap:
  * store_pool_add locks the scope row and checks before inserting.

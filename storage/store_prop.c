@@ -1,4 +1,4 @@
-/* micetro-emu storage: custom properties (see properties.h). */
+/* micetro-emu storage: custom properties (see store_prop.h). */
 #include "store_prop.h"
 
 #include <stdio.h>

@@ -96,7 +96,7 @@ void store_prop_values_free(struct store_prop_value *v, size_t count);
 
 struct filter_field;
 
-/* Filter fields (server/core/filter.h) for the custom properties of
+/* Filter fields (filter.h) for the custom properties of
  * object_type: one FILTER_TEXT field per definition, named as the
  * property, comparing the object's value or else the default (NULL when
  * neither: matches no positive condition).  id_column is the SQL of the

@@ -1,4 +1,4 @@
-/* micetro-emu storage: IP ranges (see ranges.h). */
+/* micetro-emu storage: IP ranges (see store_range.h). */
 #include "store_range.h"
 
 #include <stdio.h>

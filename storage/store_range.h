@@ -1,6 +1,6 @@
 /* micetro-emu storage: IP ranges (table ranges, migration 003).
  *
- * Plain structs, no gSOAP: the handlers convert (server/soap_convert.c).
+ * Plain structs, no gSOAP: the handlers convert (server/emu/convert.c).
  * A range is a subnet: its CIDR ("10.0.0.0/24", validated with
  * validate_cidr by the caller) is unique and is its name; its first and
  * last addresses are derived from it.

@@ -1,4 +1,4 @@
-/* micetro-emu storage: removing objects (see remove.h). */
+/* micetro-emu storage: removing objects (see store_remove.h). */
 #include "store_remove.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* micetro-emu storage: DHCP scopes (see dhcp_scopes.h). */
+/* micetro-emu storage: DHCP scopes (see store_scope.h). */
 #include "store_scope.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* micetro-emu storage: DHCP scopes (table dhcp_scopes, migration 004).
  *
- * Plain structs, no gSOAP: the handlers convert (server/soap_convert.c).
+ * Plain structs, no gSOAP: the handlers convert (server/emu/convert.c).
  * A scope is an instance on one server of one range: at most one per
  * (server, range).  Its name, often the range's CIDR, is not unique: the
  * instances of a failover scope share it.

@@ -1,6 +1,6 @@
 /* micetro-emu storage: DHCP servers (table dhcp_servers, migration 002).
  *
- * Plain structs, no gSOAP: the handlers convert (server/soap_convert.c).
+ * Plain structs, no gSOAP: the handlers convert (server/emu/convert.c).
  * Callers validate values first (server/core/validate.h); the schema's
  * CHECKs only back that up.  A server's name is unique case-insensitively
  * and with or without its trailing dot.
@@ -64,7 +64,7 @@ int store_server_find_by_name(struct store_conn *c, const char *name,
                               struct err *e);
 
 /* One page of servers: f compiled (first_param 1) and order_by made
- * against store_server_list_spec (server/list.h does both), offset rows
+ * against store_server_list_spec (server/emu/listing.c does both), offset rows
  * skipped, at most limit returned (0: all).  Sets *out to a malloc'd array
  * of *count servers (NULL when 0) that the caller frees with
  * store_server_list_free, and *total to the number of matches before

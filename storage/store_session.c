@@ -1,4 +1,4 @@
-/* micetro-emu storage: users and sessions (see auth.h). */
+/* micetro-emu storage: sessions (see store_session.h). */
 #include "store_session.h"
 
 #include <stddef.h>

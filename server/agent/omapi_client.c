@@ -1,5 +1,5 @@
 /* micetro-emu: OMAPI client for dhcpd's failover state.  See
- * omapi_client.h; the wire format lives in core/omapi.c. */
+ * omapi_client.h; the wire format lives in front/omapi.c. */
 #include "omapi_client.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* micetro-emu: custom properties of objects, shared by the handlers.
  *
- * Definitions live in storage/properties.c; values are checked with
+ * Definitions live in storage/store_prop.c; values are checked with
  * core/propval.h.  Names are matched case-insensitively.  An object shows
  * every property defined for its type: its own value, else the default,
  * else "".  Add and SetProperties refuse an undefined name (`unknown

@@ -2,7 +2,7 @@
  *
  * A ref and objType resolve as refs_resolve_object (refs.h) says.  Removing a
  * server, range or scope that still has children (scopes, pools) fails
- * unless forceRemoval, which removes the children too (storage/remove.h);
+ * unless forceRemoval, which removes the children too (storage/store_remove.h);
  * each removed object gets a change_log row.
  *
  * RemoveObject runs in one transaction; a failure is a fault.

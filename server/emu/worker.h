@@ -4,7 +4,7 @@
  * and pushes it to the server's micetro-dhcp-agent, then records the
  * outcome on the server (state OK, Updating, Unreachable, Out of date with
  * the agent's or dhcpd's words in stateMessage).  Jobs come from the
- * config_jobs queue the triggers fill (storage/jobs.h): woken by NOTIFY
+ * config_jobs queue the triggers fill (storage/store_job.h): woken by NOTIFY
  * micetro_config, and polling anyway; claimed for a lease with SKIP
  * LOCKED, so several workers (in several processes) share the queue; a
  * failed push is retried with capped exponential backoff; everything

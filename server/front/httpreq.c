@@ -1,4 +1,4 @@
-/* micetro-emu core: parsing an HTTP/1.x request head (see httpreq.h). */
+/* micetro-emu front: parsing an HTTP/1.x request head (see httpreq.h). */
 #include "httpreq.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* micetro-emu core: parsing an HTTP/1.x request head.
+/* micetro-emu front: parsing an HTTP/1.x request head.
  *
  * Pure functions on a buffer that holds the whole head (request line and
  * header lines up to and including the empty line).  The daemon reads the

@@ -5,7 +5,7 @@
  * reads a whole request (head and body) itself under the limits and
  * timeouts below, answers GET of the WSDL and HTTP errors itself, refuses
  * DTDs, deep nesting and bodies that are not a SOAP envelope
- * (core/xmlscan.h) before gSOAP sees a byte, then hands the request to
+ * (front/xmlscan.h) before gSOAP sees a byte, then hands the request to
  * gSOAP from memory (soap_serve_request of the program's generated code).
  * Answers leave through write_all: a nonblocking send within the send
  * timeout, poll only when the socket is full.  Per-request memory

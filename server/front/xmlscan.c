@@ -1,4 +1,4 @@
-/* micetro-emu core: a linear pre-scan of a request body (see xmlscan.h). */
+/* micetro-emu front: a linear pre-scan of a request body (see xmlscan.h). */
 #include "xmlscan.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* micetro-emu core: a linear pre-scan of a request body.
+/* micetro-emu front: a linear pre-scan of a request body.
  *
  * Before the SOAP parser sees a body, the daemon measures its element
  * nesting depth, looks for DTDs, checks that the root is a SOAP Envelope

@@ -1,4 +1,4 @@
-/* micetro-emu unit tests: the OMAPI codec (server/core/omapi.c).
+/* micetro-emu unit tests: the OMAPI codec (server/front/omapi.c).
  *
  * The cap_* byte strings were captured from a real exchange between
  * python3-pypureomapi 0.8 and isc-dhcp-server 4.4.3-P1 (Debian 12): a
