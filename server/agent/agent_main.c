@@ -6,7 +6,6 @@
  * starts dhcpd on the live file when there is one, serves until
  * SIGTERM/SIGINT, then stops a supervised dhcpd.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,27 +14,9 @@
 #include "log.h"
 #include "soaphttpd.h"
 #include "agent_service.h"
+#include "signals.h"
 
 static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-}
 
 int main(int argc, char **argv)
 {
@@ -48,7 +29,7 @@ int main(int argc, char **argv)
     rc = agent_config_parse(&cfg, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
-    install_signals();
+    signals_install(&stop_flag);
     /* listen first: a second agent on the same port fails before it
      * touches dhcpd */
     h = agent_httpd_new(&cfg, NULL, &stop_flag, &e);

@@ -2,104 +2,35 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "secrets.h"
 #include "log.h"
+#include "opts.h"
+#include "secrets.h"
 
-static void usage(FILE *f)
+/* Prints that what, s, is not a number from lo to hi. */
+static void bad_number(const char *what, long long lo, long long hi,
+                       const char *s)
 {
-    fprintf(f,
-"usage: micetro-emu [run|serve|worker] [options]\n"
-"\n"
-"  run       server and worker together (default)\n"
-"  serve     the SOAP server only\n"
-"  worker    the configuration worker only\n"
-"\n"
-"options:\n"
-"  --listen ADDR:PORT        address to serve (default 127.0.0.1:8080;\n"
-"                            port 0 picks a free port)\n"
-"  --db DSN                  PostgreSQL conninfo or URI (env MICETRO_DB);\n"
-"                            without it a private cluster is kept in the\n"
-"                            data directory\n"
-"  --data-dir DIR            data directory (default ./var)\n"
-"  --api-profile 11|2017     API shape to serve (default 11)\n"
-"  --session-timeout SEC     idle session lifetime (default 1800)\n"
-"  --max-message-bytes N     largest request body (default 1048576)\n"
-"  --max-string-bytes N      longest string value (default 65536)\n"
-"  --max-depth N             deepest XML nesting (default 32)\n"
-"  --max-elements N          most items in one array (default 10000)\n"
-"  --max-header-bytes N      largest HTTP request head (default 16384)\n"
-"  --max-headers N           most HTTP header lines (default 64)\n"
-"  --recv-timeout SEC        longest wait for request bytes (default 10)\n"
-"  --send-timeout SEC        longest wait to send a reply (default 10)\n"
-"  --message-timeout SEC     longest time to receive a whole request\n"
-"                            (default 30)\n"
-"  --keepalive-timeout SEC   idle keep-alive connection lifetime\n"
-"                            (default 30)\n"
-"  --max-keepalive-requests N  requests on one connection (default 10000)\n"
-"  --max-connections N       concurrent connections (default 256)\n"
-"  --db-pool N               database connections (default 8)\n"
-"  --db-timeout MS           longest wait for a database connection and\n"
-"                            longest statement (default 5000)\n"
-"  --verbose                 log every request\n"
-"\n"
-"worker (run, worker):\n"
-"  --agent-secret-file FILE  one secret for every agent (env\n"
-"                            MICETRO_AGENT_SECRET)\n"
-"  --agent-secrets FILE      a secret per DHCP server, \"SERVER SECRET\"\n"
-"                            lines; a server not in it gets the one above;\n"
-"                            with neither, changes are queued, not pushed\n"
-"  --agent-tls-ca FILE       call the agents over https: each agent's\n"
-"                            certificate must be signed by a CA of this\n"
-"                            PEM bundle and name its IP address\n"
-"                            (default: plain http)\n"
-"  --agent-port N            agent port of a server whose address has none\n"
-"                            (default 8647)\n"
-"  --agent-timeout SEC       connect/send/receive of an agent call\n"
-"                            (default 10)\n"
-"  --push-timeout SEC        a whole configuration push (default 120)\n"
-"  --omapi-port N            OMAPI port written into dhcpd.conf\n"
-"                            (default 7911)\n"
-"  --worker-poll SEC         look at the queue at least this often\n"
-"                            (default 5)\n"
-"  --state-poll SEC          read failover states this often (default 5)\n"
-"  --worker-lease SEC        a claimed push's lease (default 300)\n"
-"  --backoff SEC,SEC         retry a failed push after base * 2^n seconds,\n"
-"                            at most cap (default 2,300)\n"
-"  --help, --version\n"
-"\n"
-"environment:\n"
-"  MICETRO_ADMIN_PASSWORD    password of the built-in administrator\n"
-"                            (default \"administrator\", allowed only while\n"
-"                            listening on a loopback address)\n"
-"  MICETRO_DB                as --db\n");
+    fprintf(stderr, "micetro-emu: %s wants a number from %lld to %lld, "
+            "not \"%s\"\n", what, lo, hi, s);
 }
 
-/* Parses a decimal integer in [lo, hi]; -1 (message printed) if not. */
-static int parse_num(const char *opt, const char *s, long long lo,
-                     long long hi, long long *out)
+/* s as a decimal integer in [lo, hi]; -1 (message printed) if not. */
+static int number(const char *what, const char *s, long long lo,
+                  long long hi, long long *out)
 {
-    char *end;
-    long long v;
-
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, "micetro-emu: %s wants a number from %lld to %lld, "
-                "not \"%s\"\n", opt, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    if (opts_number(s, lo, hi, out) == 0)
+        return 0;
+    bad_number(what, lo, hi, s);
+    return -1;
 }
 
-static int parse_listen(struct config *c, const char *s)
+static int parse_listen(void *cfg, const struct opts_opt *o, const char *s)
 {
+    struct config *c = cfg;
     const char *colon = strrchr(s, ':');
     const char *host = s;
     size_t hlen;
@@ -119,7 +50,7 @@ static int parse_listen(struct config *c, const char *s)
         fprintf(stderr, "micetro-emu: --listen: bad address in \"%s\"\n", s);
         return -1;
     }
-    if (parse_num("--listen port", colon + 1, 0, 65535, &port))
+    if (number("--listen port", colon + 1, 0, 65535, &port))
         return -1;
     memcpy(c->listen_host, host, hlen);
     c->listen_host[hlen] = '\0';
@@ -127,54 +58,16 @@ static int parse_listen(struct config *c, const char *s)
     return 0;
 }
 
-static void set_defaults(struct config *c)
-{
-    memset(c, 0, sizeof(*c));
-    c->mode = MODE_RUN;
-    strcpy(c->listen_host, "127.0.0.1");
-    c->listen_port = 8080;
-    c->data_dir = "./var";
-    c->profile = PROFILE_11;
-    c->session_timeout_s = 1800;
-    c->wire.max_message_bytes = 1048576;
-    c->wire.max_string_bytes = 65536;
-    c->wire.max_depth = 32;
-    c->wire.max_elements = 10000;
-    c->wire.max_head_bytes = 16384;
-    c->wire.max_headers = 64;
-    c->wire.recv_timeout_s = 10;
-    c->wire.send_timeout_s = 10;
-    c->wire.message_timeout_s = 30;
-    c->wire.keepalive_timeout_s = 30;
-    c->wire.max_keepalive_requests = 10000;
-    c->wire.max_connections = 256;
-    c->wire.listen_backlog = 128;
-    c->db_pool = 8;
-    c->db_acquire_timeout_ms = 5000;
-    c->db_connect_timeout_s = 5;
-    c->db_statement_timeout_ms = 5000;
-    c->wire.shutdown_grace_s = 30;
-    c->agent_port = 8647;
-    c->agent_timeout_s = 10;
-    c->push_timeout_s = 120;
-    c->agent_max_answer = 1048576;
-    c->omapi_port = 7911;
-    c->worker_poll_s = 5;
-    c->state_poll_s = 5;
-    c->worker_lease_s = 300;
-    c->backoff_base_s = 2;
-    c->backoff_cap_s = 300;
-    c->worker_batch = 16;
-}
-
 /* Reads the agents' secret from path into c (at most 255 bytes,
  * trailing blanks and line ends dropped, as the agent reads its own;
  * empty refused). */
-static int read_secret(struct config *c, const char *path)
+static int read_secret(void *cfg, const struct opts_opt *o, const char *path)
 {
+    struct config *c = cfg;
     FILE *f = fopen(path, "r");
     size_t n;
 
+    c->agent_secret_file = path;
     if (f == NULL) {
         fprintf(stderr, "micetro-emu: --agent-secret-file %s: %s\n", path,
                 strerror(errno));
@@ -203,8 +96,9 @@ static int read_secret(struct config *c, const char *path)
 
 /* Reads the per-server secrets from path into c (the file's bytes are
  * wiped from memory once parsed). */
-static int read_secrets(struct config *c, const char *path)
+static int read_secrets(void *cfg, const struct opts_opt *o, const char *path)
 {
+    struct config *c = cfg;
     char *buf = malloc(SECRETS_MAX_BYTES + 1);
     FILE *f = NULL;
     size_t n = 0;
@@ -243,23 +137,9 @@ out:
     return rc;
 }
 
-/* --agent-tls-ca: readable now (whether it holds certificates is
- * checked at start, agent_rpc_tls_check). */
-static int check_tls_ca(const char *path)
+static int parse_backoff(void *cfg, const struct opts_opt *o, const char *s)
 {
-    FILE *f = fopen(path, "r");
-
-    if (f == NULL) {
-        fprintf(stderr, "micetro-emu: --agent-tls-ca %s: %s\n", path,
-                strerror(errno));
-        return -1;
-    }
-    fclose(f);
-    return 0;
-}
-
-static int parse_backoff(struct config *c, const char *s)
-{
+    struct config *c = cfg;
     long long base, cap;
     char buf[64], *comma;
 
@@ -270,174 +150,199 @@ static int parse_backoff(struct config *c, const char *s)
         return -1;
     }
     *comma = '\0';
-    if (parse_num("--backoff base", buf, 1, 3600, &base) ||
-        parse_num("--backoff cap", comma + 1, base, 86400, &cap))
+    if (number("--backoff base", buf, 1, 3600, &base) ||
+        number("--backoff cap", comma + 1, base, 86400, &cap))
         return -1;
     c->backoff_base_s = (int)base;
     c->backoff_cap_s = (int)cap;
     return 0;
 }
 
-enum {
-    O_LISTEN = 256, O_DB, O_DATA_DIR, O_PROFILE, O_SESSION_TIMEOUT,
-    O_MAX_MESSAGE, O_MAX_STRING, O_MAX_DEPTH, O_MAX_ELEMENTS, O_MAX_HEAD,
-    O_MAX_HEADERS, O_RECV_TIMEOUT, O_SEND_TIMEOUT, O_MESSAGE_TIMEOUT,
-    O_KEEPALIVE_TIMEOUT, O_MAX_KEEPALIVE, O_MAX_CONNECTIONS, O_DB_POOL,
-    O_DB_TIMEOUT, O_VERBOSE, O_HELP, O_VERSION, O_AGENT_SECRET_FILE,
-    O_AGENT_PORT, O_AGENT_TIMEOUT, O_PUSH_TIMEOUT, O_OMAPI_PORT,
-    O_WORKER_POLL, O_STATE_POLL, O_WORKER_LEASE, O_BACKOFF, O_AGENT_SECRETS,
-    O_AGENT_TLS_CA
+/* The words of a refusal of the command line. */
+static void complain(const struct opts_prog *p, enum opts_fault f,
+                     const struct opts_opt *o, const char *arg)
+{
+    char what[64];
+
+    switch (f) {
+    case OPTS_UNKNOWN:
+    case OPTS_NO_VALUE:
+        fprintf(stderr, "micetro-emu: unknown option \"%s\" (see --help)\n",
+                arg);
+        return;
+    case OPTS_OPERAND:
+        fprintf(stderr, "micetro-emu: unknown command \"%s\" (see --help)\n",
+                arg);
+        return;
+    case OPTS_BAD_INT:
+        snprintf(what, sizeof(what), "--%s", o->name);
+        bad_number(what, o->min, o->max, arg);
+        return;
+    case OPTS_TOO_LONG:
+        fprintf(stderr, "micetro-emu: --%s: too long\n", o->name);
+        return;
+    case OPTS_BAD_WORD:
+        fprintf(stderr, "micetro-emu: --%s is ", o->name);
+        for (size_t i = 0; o->words[i] != NULL; i++)
+            fprintf(stderr, "%s%s", i == 0 ? "" : o->words[i + 1] ? ", "
+                                                                  : " or ",
+                    o->words[i]);
+        fprintf(stderr, ", not \"%s\"\n", arg);
+        return;
+    case OPTS_NO_FILE:
+        fprintf(stderr, "micetro-emu: --%s %s: %s\n", o->name, arg,
+                strerror(errno));
+        return;
+    }
+}
+
+static const char *const commands[] = {"run", "serve", "worker", NULL};
+static const char *const profiles[] = {"11", "2017", NULL};
+
+/* An integer option: name, field, bounds, default, value's name, help. */
+#define NUM(n, m, lo, hi, d, a, h)                                          \
+    {.name = n, .kind = OPTS_INT, OPTS_AT(struct config, m), .min = lo,    \
+     .max = hi, .def = d, .arg = a, .help = h}
+
+static const struct opts_opt options[] = {
+    {.kind = OPTS_HEADING, .help = "options:"},
+    {.name = "listen", .kind = OPTS_CUSTOM, .set = parse_listen,
+     .def_str = "127.0.0.1:8080", .arg = "ADDR:PORT",
+     .help = "address to serve (default 127.0.0.1:8080;\n"
+             "port 0 picks a free port)"},
+    {.name = "db", .kind = OPTS_STR, OPTS_AT(struct config, db),
+     .env = "MICETRO_DB", .arg = "DSN",
+     .help = "PostgreSQL conninfo or URI (env MICETRO_DB);\n"
+             "without it a private cluster is kept in the\n"
+             "data directory"},
+    {.name = "data-dir", .kind = OPTS_STR, OPTS_AT(struct config, data_dir),
+     .def_str = "./var", .arg = "DIR",
+     .help = "data directory (default ./var)"},
+    {.name = "api-profile", .kind = OPTS_ENUM, OPTS_AT(struct config, profile),
+     .words = profiles, .def = PROFILE_11, .arg = "11|2017",
+     .help = "API shape to serve (default 11)"},
+    NUM("session-timeout", session_timeout_s, 1, 31536000, 1800, "SEC",
+        "idle session lifetime (default 1800)"),
+    NUM("max-message-bytes", wire.max_message_bytes, 1024, 1073741824,
+        1048576, "N", "largest request body (default 1048576)"),
+    NUM("max-string-bytes", wire.max_string_bytes, 64, 1073741824, 65536,
+        "N", "longest string value (default 65536)"),
+    NUM("max-depth", wire.max_depth, 8, 10000, 32, "N",
+        "deepest XML nesting (default 32)"),
+    NUM("max-elements", wire.max_elements, 1, 100000000, 10000, "N",
+        "most items in one array (default 10000)"),
+    NUM("max-header-bytes", wire.max_head_bytes, 512, 1048576, 16384, "N",
+        "largest HTTP request head (default 16384)"),
+    NUM("max-headers", wire.max_headers, 4, 10000, 64, "N",
+        "most HTTP header lines (default 64)"),
+    NUM("recv-timeout", wire.recv_timeout_s, 1, 3600, 10, "SEC",
+        "longest wait for request bytes (default 10)"),
+    NUM("send-timeout", wire.send_timeout_s, 1, 3600, 10, "SEC",
+        "longest wait to send a reply (default 10)"),
+    NUM("message-timeout", wire.message_timeout_s, 1, 3600, 30, "SEC",
+        "longest time to receive a whole request\n(default 30)"),
+    NUM("keepalive-timeout", wire.keepalive_timeout_s, 1, 86400, 30, "SEC",
+        "idle keep-alive connection lifetime\n(default 30)"),
+    NUM("max-keepalive-requests", wire.max_keepalive_requests, 1, 100000000,
+        10000, "N", "requests on one connection (default 10000)"),
+    NUM("max-connections", wire.max_connections, 1, 100000, 256, "N",
+        "concurrent connections (default 256)"),
+    NUM("db-pool", db_pool, 1, 1000, 8, "N",
+        "database connections (default 8)"),
+    /* the statement timeout too (config_parse) */
+    NUM("db-timeout", db_acquire_timeout_ms, 100, 3600000, 5000, "MS",
+        "longest wait for a database connection and\n"
+        "longest statement (default 5000)"),
+    {.name = "verbose", .kind = OPTS_FLAG, OPTS_AT(struct config, verbose),
+     .help = "log every request"},
+
+    {.kind = OPTS_HEADING, .help = "worker (run, worker):"},
+    {.name = "agent-secret-file", .kind = OPTS_CUSTOM, .set = read_secret,
+     .arg = "FILE",
+     .help = "one secret for every agent (env\nMICETRO_AGENT_SECRET)"},
+    {.name = "agent-secrets", .kind = OPTS_CUSTOM, .set = read_secrets,
+     .arg = "FILE",
+     .help = "a secret per DHCP server, \"SERVER SECRET\"\n"
+             "lines; a server not in it gets the one above;\n"
+             "with neither, changes are queued, not pushed"},
+    /* readable now; whether it holds certificates is checked at start
+     * (agent_rpc_tls_check) */
+    {.name = "agent-tls-ca", .kind = OPTS_PATH,
+     OPTS_AT(struct config, agent_tls_ca), .arg = "FILE",
+     .help = "call the agents over https: each agent's\n"
+             "certificate must be signed by a CA of this\n"
+             "PEM bundle and name its IP address\n"
+             "(default: plain http)"},
+    NUM("agent-port", agent_port, 1, 65535, 8647, "N",
+        "agent port of a server whose address has none\n(default 8647)"),
+    NUM("agent-timeout", agent_timeout_s, 1, 3600, 10, "SEC",
+        "connect/send/receive of an agent call\n(default 10)"),
+    NUM("push-timeout", push_timeout_s, 1, 3600, 120, "SEC",
+        "a whole configuration push (default 120)"),
+    NUM("omapi-port", omapi_port, 1, 65535, 7911, "N",
+        "OMAPI port written into dhcpd.conf\n(default 7911)"),
+    NUM("worker-poll", worker_poll_s, 1, 3600, 5, "SEC",
+        "look at the queue at least this often\n(default 5)"),
+    NUM("state-poll", state_poll_s, 1, 3600, 5, "SEC",
+        "read failover states this often (default 5)"),
+    NUM("worker-lease", worker_lease_s, 10, 86400, 300, "SEC",
+        "a claimed push's lease (default 300)"),
+    {.name = "backoff", .kind = OPTS_CUSTOM, .set = parse_backoff,
+     .def_str = "2,300", .arg = "SEC,SEC",
+     .help = "retry a failed push after base * 2^n seconds,\n"
+             "at most cap (default 2,300)"},
+    {.name = "help", .kind = OPTS_HELP, .label = "--help, --version",
+     .help = ""},
+    {.name = "version", .kind = OPTS_VERSION},
 };
 
-static const struct option options[] = {
-    {"listen", required_argument, NULL, O_LISTEN},
-    {"db", required_argument, NULL, O_DB},
-    {"data-dir", required_argument, NULL, O_DATA_DIR},
-    {"api-profile", required_argument, NULL, O_PROFILE},
-    {"session-timeout", required_argument, NULL, O_SESSION_TIMEOUT},
-    {"max-message-bytes", required_argument, NULL, O_MAX_MESSAGE},
-    {"max-string-bytes", required_argument, NULL, O_MAX_STRING},
-    {"max-depth", required_argument, NULL, O_MAX_DEPTH},
-    {"max-elements", required_argument, NULL, O_MAX_ELEMENTS},
-    {"max-header-bytes", required_argument, NULL, O_MAX_HEAD},
-    {"max-headers", required_argument, NULL, O_MAX_HEADERS},
-    {"recv-timeout", required_argument, NULL, O_RECV_TIMEOUT},
-    {"send-timeout", required_argument, NULL, O_SEND_TIMEOUT},
-    {"message-timeout", required_argument, NULL, O_MESSAGE_TIMEOUT},
-    {"keepalive-timeout", required_argument, NULL, O_KEEPALIVE_TIMEOUT},
-    {"max-keepalive-requests", required_argument, NULL, O_MAX_KEEPALIVE},
-    {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
-    {"db-pool", required_argument, NULL, O_DB_POOL},
-    {"db-timeout", required_argument, NULL, O_DB_TIMEOUT},
-    {"verbose", no_argument, NULL, O_VERBOSE},
-    {"agent-secret-file", required_argument, NULL, O_AGENT_SECRET_FILE},
-    {"agent-secrets", required_argument, NULL, O_AGENT_SECRETS},
-    {"agent-tls-ca", required_argument, NULL, O_AGENT_TLS_CA},
-    {"agent-port", required_argument, NULL, O_AGENT_PORT},
-    {"agent-timeout", required_argument, NULL, O_AGENT_TIMEOUT},
-    {"push-timeout", required_argument, NULL, O_PUSH_TIMEOUT},
-    {"omapi-port", required_argument, NULL, O_OMAPI_PORT},
-    {"worker-poll", required_argument, NULL, O_WORKER_POLL},
-    {"state-poll", required_argument, NULL, O_STATE_POLL},
-    {"worker-lease", required_argument, NULL, O_WORKER_LEASE},
-    {"backoff", required_argument, NULL, O_BACKOFF},
-    {"help", no_argument, NULL, O_HELP},
-    {"version", no_argument, NULL, O_VERSION},
-    {NULL, 0, NULL, 0}
+#undef NUM
+
+static const struct opts_opt command = {
+    .kind = OPTS_ENUM, OPTS_AT(struct config, mode), .words = commands,
+    .def = MODE_RUN,
 };
 
-static int parse_args(struct config *c, int argc, char **argv)
+static const struct opts_prog prog = {
+    .name = "micetro-emu",
+    .version = MICETRO_VERSION,
+    .opts = options,
+    .n_opts = sizeof(options) / sizeof(options[0]),
+    .operands = &command,
+    .usage =
+"usage: micetro-emu [run|serve|worker] [options]\n"
+"\n"
+"  run       server and worker together (default)\n"
+"  serve     the SOAP server only\n"
+"  worker    the configuration worker only\n",
+    .epilog =
+"\n"
+"environment:\n"
+"  MICETRO_ADMIN_PASSWORD    password of the built-in administrator\n"
+"                            (default \"administrator\", allowed only while\n"
+"                            listening on a loopback address)\n"
+"  MICETRO_DB                as --db\n",
+    .help_column = 28,
+    .complain = complain,
+};
+
+/* What no option sets. */
+static void set_fixed(struct config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->wire.listen_backlog = 128;
+    c->wire.shutdown_grace_s = 30;
+    c->db_connect_timeout_s = 5;
+    c->agent_max_answer = 1048576;
+    c->worker_batch = 16;
+}
+
+/* What spans several options, and the environment without an option. */
+static int check(struct config *c)
 {
     const char *env;
-    long long v;
-    int opt;
 
-    log_set_ident("micetro-emu"); /* the name on every log line */
-    set_defaults(c);
-    if ((env = getenv("MICETRO_DB")) != NULL && *env)
-        c->db = env;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (opt) {
-        case O_LISTEN:
-            if (parse_listen(c, optarg))
-                return -1;
-            break;
-        case O_DB: c->db = optarg; break;
-        case O_DATA_DIR: c->data_dir = optarg; break;
-        case O_PROFILE:
-            if (strcmp(optarg, "11") == 0)
-                c->profile = PROFILE_11;
-            else if (strcmp(optarg, "2017") == 0)
-                c->profile = PROFILE_2017;
-            else {
-                fprintf(stderr, "micetro-emu: --api-profile is 11 or 2017, "
-                        "not \"%s\"\n", optarg);
-                return -1;
-            }
-            break;
-#define NUM(o, field, lo, hi) \
-        case o: \
-            if (parse_num("--" #field, optarg, lo, hi, &v)) \
-                return -1; \
-            c->field = v; \
-            break;
-#define WIRE(o, field, lo, hi) \
-        case o: \
-            if (parse_num("--" #field, optarg, lo, hi, &v)) \
-                return -1; \
-            c->wire.field = v; \
-            break;
-        NUM(O_SESSION_TIMEOUT, session_timeout_s, 1, 31536000)
-        WIRE(O_MAX_MESSAGE, max_message_bytes, 1024, 1073741824)
-        WIRE(O_MAX_STRING, max_string_bytes, 64, 1073741824)
-        WIRE(O_MAX_DEPTH, max_depth, 8, 10000)
-        WIRE(O_MAX_ELEMENTS, max_elements, 1, 100000000)
-        WIRE(O_MAX_HEAD, max_head_bytes, 512, 1048576)
-        WIRE(O_MAX_HEADERS, max_headers, 4, 10000)
-        WIRE(O_RECV_TIMEOUT, recv_timeout_s, 1, 3600)
-        WIRE(O_SEND_TIMEOUT, send_timeout_s, 1, 3600)
-        WIRE(O_MESSAGE_TIMEOUT, message_timeout_s, 1, 3600)
-        WIRE(O_KEEPALIVE_TIMEOUT, keepalive_timeout_s, 1, 86400)
-        WIRE(O_MAX_KEEPALIVE, max_keepalive_requests, 1, 100000000)
-        WIRE(O_MAX_CONNECTIONS, max_connections, 1, 100000)
-        NUM(O_DB_POOL, db_pool, 1, 1000)
-        NUM(O_AGENT_PORT, agent_port, 1, 65535)
-        NUM(O_AGENT_TIMEOUT, agent_timeout_s, 1, 3600)
-        NUM(O_PUSH_TIMEOUT, push_timeout_s, 1, 3600)
-        NUM(O_OMAPI_PORT, omapi_port, 1, 65535)
-        NUM(O_WORKER_POLL, worker_poll_s, 1, 3600)
-        NUM(O_STATE_POLL, state_poll_s, 1, 3600)
-        NUM(O_WORKER_LEASE, worker_lease_s, 10, 86400)
-#undef NUM
-#undef WIRE
-        case O_AGENT_SECRET_FILE:
-            c->agent_secret_file = optarg;
-            if (read_secret(c, optarg))
-                return -1;
-            break;
-        case O_AGENT_SECRETS:
-            if (read_secrets(c, optarg))
-                return -1;
-            break;
-        case O_AGENT_TLS_CA:
-            if (check_tls_ca(optarg))
-                return -1;
-            c->agent_tls_ca = optarg;
-            break;
-        case O_BACKOFF:
-            if (parse_backoff(c, optarg))
-                return -1;
-            break;
-        case O_DB_TIMEOUT:
-            if (parse_num("--db-timeout", optarg, 100, 3600000, &v))
-                return -1;
-            c->db_acquire_timeout_ms = (int)v;
-            c->db_statement_timeout_ms = (int)v;
-            break;
-        case O_VERBOSE: c->verbose = 1; break;
-        case O_HELP: usage(stdout); return 1;
-        case O_VERSION: printf("micetro-emu %s\n", MICETRO_VERSION); return 1;
-        default:
-            fprintf(stderr, "micetro-emu: unknown option \"%s\" "
-                    "(see --help)\n", argv[optind - 1]);
-            return -1;
-        }
-    }
-    for (; optind < argc; optind++) {
-        const char *a = argv[optind];
-        if (strcmp(a, "run") == 0)
-            c->mode = MODE_RUN;
-        else if (strcmp(a, "serve") == 0)
-            c->mode = MODE_SERVE;
-        else if (strcmp(a, "worker") == 0)
-            c->mode = MODE_WORKER;
-        else {
-            fprintf(stderr, "micetro-emu: unknown command \"%s\" "
-                    "(see --help)\n", a);
-            return -1;
-        }
-    }
+    c->db_statement_timeout_ms = c->db_acquire_timeout_ms;
     env = getenv("MICETRO_AGENT_SECRET");
     if (c->agent_secret_file == NULL && env != NULL && *env) {
         if (strlen(env) >= sizeof(c->agent_secret)) {
@@ -461,8 +366,13 @@ static int parse_args(struct config *c, int argc, char **argv)
 
 int config_parse(struct config *c, int argc, char **argv)
 {
-    int rc = parse_args(c, argc, argv);
+    int rc;
 
+    log_set_ident("micetro-emu"); /* the name on every log line */
+    set_fixed(c);
+    rc = opts_parse(&prog, c, argc, argv);
+    if (rc == 0)
+        rc = check(c);
     if (rc != 0)
         config_free(c);
     return rc;

@@ -9,7 +9,6 @@
  */
 #include <arpa/inet.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,31 +22,13 @@
 #include "log.h"
 #include "pgcluster.h"
 #include "session.h"
+#include "signals.h"
 #include "store.h"
 #include "store_migrate.h"
 #include "worker.h"
 #include "wsdl.h"
 
 static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-}
 
 static void *worker_main(void *arg)
 {
@@ -108,7 +89,7 @@ int main(int argc, char **argv)
     app.cfg = &cfg;
     app.stop = &stop_flag;
     err_clear(&e);
-    install_signals();
+    signals_install(&stop_flag);
     xmlInitParser();
 
     app.wsdl = wsdl_new(cfg.profile, &e);
