@@ -182,14 +182,24 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
     return closed ? XMLSCAN_OK : XMLSCAN_MALFORMED;
 }
 
+static int is_quote(char c)
+{
+    return c == '"' || c == '\'';
+}
+
 /* Blanks the "p:type" attributes of the start tag t[0..n) (without '<'
- * and '>'); returns how many. */
+ * and '>'); returns how many.  Stops at a quote in a name: xmlscan_check
+ * (tag_end) took it for the start of a quoted run, and blanking it would
+ * unquote what the check skipped. */
 static size_t blank_tag_types(char *t, size_t n)
 {
     size_t i = 0, count = 0;
 
-    while (i < n && !is_space(t[i]) && t[i] != '/')
+    while (i < n && !is_space(t[i]) && t[i] != '/') {
+        if (is_quote(t[i]))
+            return 0;
         i++; /* the element name */
+    }
     while (i < n) {
         size_t as, an, end;
         const char *colon;
@@ -197,8 +207,11 @@ static size_t blank_tag_types(char *t, size_t n)
         while (i < n && (is_space(t[i]) || t[i] == '/'))
             i++;
         as = i;
-        while (i < n && t[i] != '=' && !is_space(t[i]))
+        while (i < n && t[i] != '=' && !is_space(t[i])) {
+            if (is_quote(t[i]))
+                return count;
             i++;
+        }
         an = i - as;
         while (i < n && is_space(t[i]))
             i++;

@@ -266,6 +266,21 @@ static void test_xmlscan(void)
         CHECK(strstr(b, "p:type=\"<!--\"") != NULL);
         CHECK(xmlscan_check(b, n, 2, NULL) == XMLSCAN_OK);
     }
+    {
+        /* a quote in an element or attribute name starts a quoted run for
+         * the check: such a tag is left alone, else blanking "p\"q:type"
+         * took the quote with it and unquoted a DTD the check skipped */
+        char b[] = E11 "<s:Body><c p\"q:type=\"v\" ><!DOCTYPE x [<!ENTITY e"
+                   " \"e\">]> \"/><d\" x:type=\"v\" ><!DOCTYPE y> \"/>"
+                   "<e x:type=\"v\" p\"q:type=\"w\" ><!DOCTYPE z> \"/>"
+                   "</s:Body></s:Envelope>";
+        size_t n = strlen(b);
+
+        CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
+        CHECK(xmlscan_blank_types(b, n) == 1); /* only e's x:type */
+        CHECK(strstr(b, "<e            p\"q:type") != NULL);
+        CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
+    }
     CHECK(strcmp(xmlscan_message(XMLSCAN_DTD),
                  "DTDs and entity declarations are not allowed") == 0);
 }
