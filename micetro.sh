@@ -10,6 +10,8 @@
 #                                            under valgrind
 #   ./micetro.sh build                       install build deps and build
 #   ./micetro.sh bench                       benchmarks (figures, no verdict)
+#   ./micetro.sh fuzz [SECONDS]              every fuzz target SECONDS
+#                                            (default 20), built with clang
 #
 # Installing needs root (apt-get); without root the missing packages are
 # listed and the script stops.  MICETRO_WERROR=1 makes warnings errors.
@@ -24,6 +26,7 @@ test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
   isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
+fuzz_pkgs="clang libclang-rt-14-dev"
 
 say() { printf 'micetro.sh: %s\n' "$*" >&2; }
 
@@ -110,9 +113,14 @@ bench)
     build build
     exec tests/bench/bench_login.sh "$@"
     ;;
+fuzz)
+    # shellcheck disable=SC2086
+    need $build_pkgs $fuzz_pkgs
+    exec tests/fuzz/run.sh "$@"
+    ;;
 *)
     say "unknown command \"$cmd\": run, test, test-sanitize, test-valgrind," \
-        "build or bench"
+        "build, bench or fuzz"
     exit 2
     ;;
 esac

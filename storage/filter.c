@@ -172,10 +172,16 @@ static int perr(struct parser *p, size_t at, const char *fmt, ...)
                    at + 1);
 }
 
-/* Length to quote of the source text [from, to): at most 40 bytes. */
-static int snip_len(size_t from, size_t to)
+/* How many bytes of s[0..n) a message quotes: at most 40, and never the
+ * first bytes of a UTF-8 sequence without the rest (the message goes into
+ * a SOAP fault as it is, which must stay valid UTF-8). */
+static int snip(const char *s, size_t n)
 {
-    return to - from > 40 ? 40 : (int)(to - from);
+    size_t k = n > 40 ? 40 : n;
+
+    while (k > 0 && k < n && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return (int)k;
 }
 
 static void list_fields(const struct filter_field *fields, size_t nfields,
@@ -218,7 +224,7 @@ static const struct filter_field *lookup(struct parser *p, size_t from,
     if (f == NULL) {
         list_fields(p->fields, p->nfields, 0, names, sizeof(names));
         err_set(p->e, ERR_INVALID, "unknown field \"%.*s\" in filter; "
-                "fields: %s", snip_len(from, to), p->s + from, names);
+                "fields: %s", snip(p->s + from, to - from), p->s + from, names);
     }
     return f;
 }
@@ -291,7 +297,8 @@ static int add_value(struct parser *p, const struct filter_field *f,
         x = strtoll(v, &end, 10);
         if (v[0] == '\0' || is_blank(v[0]) || *end != '\0' || errno) {
             rc = err_set(p->e, ERR_INVALID, "filter: invalid integer "
-                         "\"%.40s\" for field \"%s\"", v, f->name);
+                         "\"%.*s\" for field \"%s\"", snip(v, strlen(v)), v,
+                         f->name);
             free(v);
             return rc;
         }
@@ -304,8 +311,8 @@ static int add_value(struct parser *p, const struct filter_field *f,
     case FILTER_BOOL:
         if (strcasecmp(v, "true") != 0 && strcasecmp(v, "false") != 0) {
             rc = err_set(p->e, ERR_INVALID, "filter: invalid boolean "
-                         "\"%.40s\" for field \"%s\" (expected true or "
-                         "false)", v, f->name);
+                         "\"%.*s\" for field \"%s\" (expected true or "
+                         "false)", snip(v, strlen(v)), v, f->name);
             free(v);
             return rc;
         }
@@ -535,8 +542,8 @@ static int parse_classic(struct parser *p, struct sbuf *out)
         if (!any) {
             free(v);
             return perr(p, p->pos, "expected a %s after \"%.*s\"",
-                        f ? "value" : "term", snip_len(start, p->pos),
-                        p->s + start);
+                        f ? "value" : "term",
+                        snip(p->s + start, p->pos - start), p->s + start);
         }
         sb_add(out, out->len ? " AND " : "");
         if (f == NULL)
@@ -690,8 +697,8 @@ static int newer_cond(struct parser *p, struct sbuf *out)
     skip_blanks(p);
     if (!newer_op(p, &op))
         return perr(p, p->pos, "expected an operator (=, !=, =@, =^, =$, "
-                    "=~ or in) after \"%.*s\"", snip_len(start, id_end),
-                    p->s + start);
+                    "=~ or in) after \"%.*s\"",
+                    snip(p->s + start, id_end - start), p->s + start);
     if (f->type != FILTER_TEXT && op != OP_EQ && op != OP_NE && op != OP_IN)
         return err_set(p->e, ERR_INVALID, "filter: operator \"%s\" does "
                        "not apply to field \"%s\"", op_text[op], f->name);
@@ -702,7 +709,7 @@ static int newer_cond(struct parser *p, struct sbuf *out)
             return rc;
         if (vals[0] == NULL)
             return perr(p, p->pos, "expected a value after \"%.*s\"",
-                        snip_len(start, op_end), p->s + start);
+                        snip(p->s + start, op_end - start), p->s + start);
         return emit_cond(p, f, op, vals, 1, 0, out);
     }
     for (;;) {
@@ -962,9 +969,9 @@ int filter_order_by(const char *sort_by, const char *sort_order,
             find_field(fields, nfields, sort_by, strlen(sort_by));
         if (f == NULL || !f->sortable) {
             list_fields(fields, nfields, 1, names, sizeof(names));
-            return err_set(e, ERR_INVALID, "%s sortBy \"%.40s\"; sortable "
+            return err_set(e, ERR_INVALID, "%s sortBy \"%.*s\"; sortable "
                            "fields: %s", f ? "unsortable" : "unknown",
-                           sort_by, names);
+                           snip(sort_by, strlen(sort_by)), sort_by, names);
         }
         col = f->column;
     }
@@ -972,8 +979,9 @@ int filter_order_by(const char *sort_by, const char *sort_order,
         if (strcasecmp(sort_order, "Descending") == 0)
             dir = "DESC";
         else if (strcasecmp(sort_order, "Ascending") != 0)
-            return err_set(e, ERR_INVALID, "invalid sortOrder \"%.40s\" "
-                           "(expected Ascending or Descending)", sort_order);
+            return err_set(e, ERR_INVALID, "invalid sortOrder \"%.*s\" "
+                           "(expected Ascending or Descending)",
+                           snip(sort_order, strlen(sort_order)), sort_order);
     }
     if (col == NULL)
         return err_set(e, ERR_INTERNAL, "no default sort column");

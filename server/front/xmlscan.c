@@ -182,14 +182,24 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
     return closed ? XMLSCAN_OK : XMLSCAN_MALFORMED;
 }
 
+static int is_quote(char c)
+{
+    return c == '"' || c == '\'';
+}
+
 /* Blanks the "p:type" attributes of the start tag t[0..n) (without '<'
- * and '>'); returns how many. */
+ * and '>'); returns how many.  Stops at a quote in a name: xmlscan_check
+ * (tag_end) took it for the start of a quoted run, and blanking it would
+ * unquote what the check skipped. */
 static size_t blank_tag_types(char *t, size_t n)
 {
     size_t i = 0, count = 0;
 
-    while (i < n && !is_space(t[i]) && t[i] != '/')
+    while (i < n && !is_space(t[i]) && t[i] != '/') {
+        if (is_quote(t[i]))
+            return 0;
         i++; /* the element name */
+    }
     while (i < n) {
         size_t as, an, end;
         const char *colon;
@@ -197,8 +207,11 @@ static size_t blank_tag_types(char *t, size_t n)
         while (i < n && (is_space(t[i]) || t[i] == '/'))
             i++;
         as = i;
-        while (i < n && t[i] != '=' && !is_space(t[i]))
+        while (i < n && t[i] != '=' && !is_space(t[i])) {
+            if (is_quote(t[i]))
+                return count;
             i++;
+        }
         an = i - as;
         while (i < n && is_space(t[i]))
             i++;
@@ -228,7 +241,9 @@ static size_t blank_tag_types(char *t, size_t n)
 
 /* Calls fn on every start tag (b[i..j): the name and attributes, end 0)
  * and end tag (the name, end 1) of b[0..n), skipping declarations,
- * comments and CDATA; returns the sum of what fn returned. */
+ * comments and CDATA, each read exactly as xmlscan_check reads it (else
+ * text it took for a comment could be rewritten as a tag); returns the
+ * sum of what fn returned. */
 typedef size_t (*tag_fn)(char *tag, size_t len, int end, void *ctx);
 
 static size_t walk_tags(char *b, size_t n, tag_fn fn, void *ctx)
@@ -254,12 +269,20 @@ static size_t walk_tags(char *b, size_t n, tag_fn fn, void *ctx)
                 break; /* refused by xmlscan_check */
             if (i == 0)
                 break;
+        } else if (b[i] == '/') {
+            /* to the first '>': an end tag has no attribute values to
+             * quote anything */
+            const char *gt = memchr(b + i, '>', n - i);
+            if (gt == NULL)
+                break;
+            size_t j = (size_t)(gt - b);
+            count += fn(b + i + 1, j - i - 1, 1, ctx);
+            i = j + 1;
         } else {
-            int end = b[i] == '/';
-            size_t j = tag_end(b, n, i + (size_t)end);
+            size_t j = tag_end(b, n, i);
             if (j >= n)
                 break;
-            count += fn(b + i + end, j - i - (size_t)end, end, ctx);
+            count += fn(b + i, j - i, 0, ctx);
             i = j + 1;
         }
     }

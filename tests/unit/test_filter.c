@@ -442,6 +442,40 @@ static void test_order_by(void)
                           buf, 20, &e) == ERR_INTERNAL);
 }
 
+/* Messages quote at most 40 bytes of the caller's text and never half a
+ * UTF-8 character: they go into SOAP faults as they are. */
+static void test_utf8_messages(void)
+{
+    char v[64] = "x", q[64] = "x", f[128], want[256], buf[128];
+
+    for (int i = 0; i < 25; i++) /* "x" and 25 two-byte characters */
+        strcat(v, "\xc3\xa9");
+    for (int i = 0; i < 19; i++) /* 39 bytes: the 40th is half of one */
+        strcat(q, "\xc3\xa9");
+    snprintf(f, sizeof(f), "available:%s", v);
+    snprintf(want, sizeof(want),
+             "filter: invalid integer \"%s\" for field \"available\"", q);
+    CHECK(fails(f, ERR_INVALID, want));
+    snprintf(f, sizeof(f), "enabled=%s", v);
+    snprintf(want, sizeof(want), "filter: invalid boolean \"%s\" for field "
+             "\"enabled\" (expected true or false)", q);
+    CHECK(fails(f, ERR_INVALID, want));
+    snprintf(want, sizeof(want), "invalid sortOrder \"%s\" (expected "
+             "Ascending or Descending)", q);
+    CHECK(filter_order_by(NULL, v, scope_fields, NSCOPE, "s.name", "s.id",
+                          buf, sizeof(buf), &e) == ERR_INVALID
+          && strcmp(e.msg, want) == 0);
+    snprintf(want, sizeof(want), "unknown sortBy \"%s\";", q);
+    CHECK(filter_order_by(v, NULL, scope_fields, NSCOPE, "s.name", "s.id",
+                          buf, sizeof(buf), &e) == ERR_INVALID
+          && strncmp(e.msg, want, strlen(want)) == 0);
+    /* plain ASCII is still cut at 40 bytes */
+    CHECK(fails("available:12345678901234567890123456789012345678901x",
+                ERR_INVALID, "filter: invalid integer "
+                "\"1234567890123456789012345678901234567890\" for field "
+                "\"available\""));
+}
+
 /* ---- fuzz: no user text ever reaches the SQL ----------------------- */
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
@@ -586,6 +620,7 @@ int main(void)
     test_newer();
     test_errors();
     test_order_by();
+    test_utf8_messages();
     test_fuzz();
     filter_sql_free(&sql);
     return check_report();

@@ -104,6 +104,37 @@ static void test_xmlscan(void)
               NULL);
         CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
     }
+    {
+        /* an end tag ends at its first '>', quote or not, in the rewriting
+         * as in the check: read otherwise, the comment below held a start
+         * tag whose blanked type attribute took the "<!--" of the second
+         * comment with it, and a DTD and nesting the check never saw were
+         * left for gSOAP */
+        char b[] = E11 "<s:Body></s:Body'><!-- '><c a=\"-->\" p:type=\"<!--\"/>"
+                   "<!DOCTYPE x [<!ENTITY e \"e\">]><x><x><x></x></x></x> -->"
+                   "</s:Envelope>";
+        size_t n = strlen(b);
+
+        CHECK(xmlscan_check(b, n, 2, NULL) == XMLSCAN_OK);
+        CHECK(xmlscan_blank_types(b, n) == 0);
+        CHECK(strstr(b, "p:type=\"<!--\"") != NULL);
+        CHECK(xmlscan_check(b, n, 2, NULL) == XMLSCAN_OK);
+    }
+    {
+        /* a quote in an element or attribute name starts a quoted run for
+         * the check: such a tag is left alone, else blanking "p\"q:type"
+         * took the quote with it and unquoted a DTD the check skipped */
+        char b[] = E11 "<s:Body><c p\"q:type=\"v\" ><!DOCTYPE x [<!ENTITY e"
+                   " \"e\">]> \"/><d\" x:type=\"v\" ><!DOCTYPE y> \"/>"
+                   "<e x:type=\"v\" p\"q:type=\"w\" ><!DOCTYPE z> \"/>"
+                   "</s:Body></s:Envelope>";
+        size_t n = strlen(b);
+
+        CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
+        CHECK(xmlscan_blank_types(b, n) == 1); /* only e's x:type */
+        CHECK(strstr(b, "<e            p\"q:type") != NULL);
+        CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
+    }
     CHECK(strcmp(xmlscan_message(XMLSCAN_DTD),
                  "DTDs and entity declarations are not allowed") == 0);
 }
