@@ -10,6 +10,7 @@
 #include "ref.h"
 #include "store_pool.h"
 #include "store_remove.h"
+#include "store_fostate.h"
 #include "store_int.h"
 
 /* The columns every relationship query reads, in row_to_failover's
@@ -18,8 +19,8 @@
     "f.id, f.name, f.primary_id, f.secondary_id, p.name, s.name, "             \
     "f.failover_mode, f.mclt, f.safe_period, f.percentage, "                   \
     "f.shared_secret, f.port, f.peer_port, f.load_balance_max_seconds, "       \
-    "f.max_response_delay, f.max_unacked_updates, " STORE_FO_STATE_COLUMNS
-#define FO_NCOLUMNS (16 + STORE_FO_STATE_NCOLUMNS)
+    "f.max_response_delay, f.max_unacked_updates, " STORE_FOSTATE_COLUMNS
+#define FO_NCOLUMNS (16 + STORE_FOSTATE_NCOLUMNS)
 #define FO_FROM                                                                \
     " FROM dhcp_failover f JOIN dhcp_servers p ON p.id = f.primary_id "        \
     "JOIN dhcp_servers s ON s.id = f.secondary_id "
@@ -62,30 +63,7 @@ static int row_to_failover(const PGresult *r, int row, void *dst,
         (rc = store_copy_text(r, row, 10, f->shared_secret,
                               sizeof(f->shared_secret), e)) != 0)
         return rc;
-    return store_failover_read_state(r, row, 16, f, e);
-}
-
-int store_failover_read_state(const PGresult *r, int row, int col,
-                              struct store_failover *f, struct err *e)
-{
-    int rc;
-
-    if (PQnfields(r) < col + STORE_FO_STATE_NCOLUMNS)
-        return err_set(e, ERR_INTERNAL, "failover state: %d columns",
-                       PQnfields(r));
-    f->nscopes = col_ll(r, row, col);
-    f->pushing = PQgetvalue(r, row, col + 3)[0] == 't';
-    f->push_failed = PQgetvalue(r, row, col + 4)[0] == 't';
-    f->state_read = PQgetvalue(r, row, col + 5)[0] == 't';
-    /* the message may be longer than kept: cut, never refused */
-    snprintf(f->state_message, sizeof(f->state_message), "%s",
-             PQgetvalue(r, row, col + 6));
-    if ((rc = store_copy_text(r, row, col + 1, f->primary_state,
-                              sizeof(f->primary_state), e)) != 0 ||
-        (rc = store_copy_text(r, row, col + 2, f->secondary_state,
-                              sizeof(f->secondary_state), e)) != 0)
-        return rc;
-    return 0;
+    return store_fostate_read(r, row, 16, &f->live, e);
 }
 
 int store_failover_find(struct store_conn *c, long long server_id,
@@ -926,36 +904,6 @@ int store_failover_twin_pool(struct store_conn *c, long long pool_id,
     }
     PQclear(r);
     return rc;
-}
-
-const char *store_failover_state(const struct store_failover *f)
-{
-    const char *p = f->primary_state, *s = f->secondary_state;
-
-    if (f->nscopes == 0)
-        return "Empty";
-    if (f->push_failed)
-        return "Error";
-    if (f->pushing)
-        return "Pending";
-    if (p[0] == '\0' && s[0] == '\0')
-        /* never read: what the configuration says; else neither server
-         * could be read */
-        return f->state_read ? "Error" : "Normal";
-    if (p[0] != '\0' && strcmp(p, "Normal") != 0)
-        return p;
-    if (s[0] != '\0')
-        return s;
-    return p;
-}
-
-const char *store_failover_state_message(const struct store_failover *f)
-{
-    if (f->nscopes == 0 || f->state_message[0] == '\0')
-        return NULL;
-    if (strcmp(store_failover_state(f), "Pending") == 0)
-        return NULL; /* a push is under way: the last error is stale */
-    return f->state_message;
 }
 
 int store_failover_poll_targets(struct store_conn *c,

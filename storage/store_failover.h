@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "failover.h"
 #include "store_scope.h"
 #include "store_server.h"
 #include "store.h"
@@ -43,32 +44,13 @@ struct store_failover {
     char shared_secret[STORE_FAILOVER_SECRET_BUF];
     int port, peer_port; /* the primary's and the secondary's */
     int lb_max_seconds, max_response_delay, max_unacked_updates;
-    long long nscopes; /* member scope instances, both servers */
-    /* what the worker read from the servers ("Normal" ...; "" unread) and
-     * whether a push to either server is under way or has failed */
-    char primary_state[32], secondary_state[32];
-    int pushing, push_failed;
-    int state_read; /* the worker has read the states at least once */
-    /* why not all is well ("" when it is): the failed pushes' errors,
-     * else why a server's state could not be read (truncated) */
-    char state_message[1024];
+    /* what its state is derived from (failover_state) */
+    struct failover_live live;
     /* the member instances on the server the list was made for (see
      * store_failover_list); NULL/0 elsewhere */
     const long long *scope_ids;
     size_t nscope_ids;
 };
-
-/* The state GetDHCPFailoverRelationship(s) report: "Empty" without member
- * scopes; "Error" when a push to either server failed, or when the
- * worker read neither server's state (state_message says why); "Pending"
- * while a push is under way; else what the servers report (the primary's
- * state unless it is Normal, then the secondary's), or "Normal" when no
- * worker has read them yet. */
-const char *store_failover_state(const struct store_failover *f);
-
-/* Why the state is what it is, for stateMessage: state_message when the
- * state is Error or one server's state could not be read, else NULL. */
-const char *store_failover_state_message(const struct store_failover *f);
 
 /* The relationship of server server_id called name (any case) into *out
  * (scope_ids not set).  With lock, the row is locked FOR UPDATE.

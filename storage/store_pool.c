@@ -7,19 +7,21 @@
 
 #include <libpq-fe.h>
 
+#include "failover.h"
 #include "store_failover.h"
+#include "store_fostate.h"
 #include "store_int.h"
 
 /* The columns every query reads, in the order row_to_pool expects, and
  * the tables they come from.  After the pool's own: the failover
  * relationship of its scope instance (f, NULL when none), the partner
- * server in it, and what store_failover_state needs. */
+ * server in it, and what its state is derived from. */
 #define POOL_COLUMNS                                                           \
     "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), f.name, "       \
     "(SELECT sv.name FROM dhcp_servers sv WHERE sv.id = CASE "                 \
     "WHEN sc.server_id = f.primary_id THEN f.secondary_id "                    \
-    "ELSE f.primary_id END), " STORE_FO_STATE_COLUMNS
-#define POOL_NCOLUMNS (7 + STORE_FO_STATE_NCOLUMNS)
+    "ELSE f.primary_id END), " STORE_FOSTATE_COLUMNS
+#define POOL_NCOLUMNS (7 + STORE_FOSTATE_NCOLUMNS)
 #define POOL_FROM                                                              \
     "dhcp_pools p JOIN dhcp_scopes sc ON sc.id = p.scope_id "                  \
     "LEFT JOIN dhcp_failover f ON f.id = sc.failover_id"
@@ -55,7 +57,7 @@ const struct store_list_spec store_pool_list_spec = {
 static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_dhcp_pool *p = dst;
-    struct store_failover f;
+    struct failover_live live;
     int rc;
 
     memset(p, 0, sizeof(*p));
@@ -74,11 +76,10 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
         return rc;
     if (p->failover[0] == '\0')
         return 0;
-    memset(&f, 0, sizeof(f));
-    if ((rc = store_failover_read_state(r, row, 7, &f, e)) != 0)
+    if ((rc = store_fostate_read(r, row, 7, &live, e)) != 0)
         return rc;
     snprintf(p->failover_state, sizeof(p->failover_state), "%s",
-             store_failover_state(&f));
+             failover_state(&live).state);
     return 0;
 }
 

@@ -32,7 +32,7 @@ struct store_dhcp_pool {
     char failover[STORE_POOL_FAILOVER_BUF];
     char failover_peer[STORE_SERVER_NAME_BUF];
     /* read only, "" when none: the relationship's state, as
-     * store_failover_state gives it (GetDHCPFailoverRelationship's) */
+     * failover_state gives it (GetDHCPFailoverRelationship's) */
     char failover_state[32];
     /* for store_pool_add's messages only (not read back): the scope's
      * name */

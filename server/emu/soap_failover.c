@@ -25,11 +25,11 @@
  * peerPort the secondary's.  The 11.x elements (port ... state) are
  * answered in the 11 profile only; requests may carry them in both.
  * Absent in an Add they take ISC's defaults (647, the same port, 3, 60,
- * 10); absent in a Modify they keep their values.  state is
- * store_failover_state's: Empty, Error, Pending, or what the servers
- * report through the worker (Normal until it has read them), and
- * stateMessage why it is Error or a server's state could not be read
- * (store_failover_state_message); given in a request, it is ignored.
+ * 10); absent in a Modify they keep their values.  state and
+ * stateMessage are failover_state's (core/failover.h): Empty, Error,
+ * Pending, or what the servers report through the worker (Normal until
+ * it has read them), and why it is Error or a server's state could not
+ * be read; given in a request, they are ignored.
  *
  * Each call is one transaction with its change_log rows; the triggers of
  * migration 007 queue the configuration of every server it touched.  A
@@ -221,6 +221,7 @@ static int relationship_to_soap(struct soap *soap,
                                 struct err *e)
 {
     int profile11 = app_of(soap)->cfg->profile == PROFILE_11;
+    struct failover_state st;
     struct mm__ArrayOfObjRef *refs;
     unsigned int *u;
     int oom = 0;
@@ -267,12 +268,12 @@ static int relationship_to_soap(struct soap *soap,
         out->loadBalanceMaxSeconds = &u[2];
         out->maxResponseDelay = &u[3];
         out->maxUnackedUpdates = &u[4];
-        out->state = soap_strdup(soap, store_failover_state(f));
+        st = failover_state(&f->live);
+        out->state = soap_strdup(soap, st.state);
         if (out->state == NULL)
             oom = 1;
-        if (store_failover_state_message(f) != NULL &&
-            (out->stateMessage = soap_strdup(
-                 soap, store_failover_state_message(f))) == NULL)
+        if (st.message != NULL &&
+            (out->stateMessage = soap_strdup(soap, st.message)) == NULL)
             oom = 1;
     }
     if (oom || out->name == NULL || out->primaryServer == NULL ||
