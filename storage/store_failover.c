@@ -43,18 +43,20 @@ static int row_to_failover(const PGresult *r, int row, void *dst,
         return err_set(e, ERR_INTERNAL, "failover query: %d columns",
                        PQnfields(r));
     f->id = col_ll(r, row, 0);
-    f->primary_id = col_ll(r, row, 2);
-    f->secondary_id = col_ll(r, row, 3);
-    f->hot_standby = strcmp(PQgetvalue(r, row, 6), "HotStandby") == 0;
-    f->mclt = col_ll(r, row, 7);
-    f->safe_period = col_ll(r, row, 8);
-    f->percentage = (int)col_ll(r, row, 9);
+    f->servers.primary_id = col_ll(r, row, 2);
+    f->servers.secondary_id = col_ll(r, row, 3);
+    f->params.mode = strcmp(PQgetvalue(r, row, 6), "HotStandby") == 0
+                         ? FAILOVER_HOT_STANDBY
+                         : FAILOVER_LOAD_BALANCE;
+    f->params.mclt = col_ll(r, row, 7);
+    f->params.safe_period = col_ll(r, row, 8);
+    f->params.percentage = (int)col_ll(r, row, 9);
     f->has_secret = !PQgetisnull(r, row, 10);
-    f->port = (int)col_ll(r, row, 11);
-    f->peer_port = (int)col_ll(r, row, 12);
-    f->lb_max_seconds = (int)col_ll(r, row, 13);
-    f->max_response_delay = (int)col_ll(r, row, 14);
-    f->max_unacked_updates = (int)col_ll(r, row, 15);
+    f->params.port = (int)col_ll(r, row, 11);
+    f->params.peer_port = (int)col_ll(r, row, 12);
+    f->params.lb_max_seconds = (int)col_ll(r, row, 13);
+    f->params.max_response_delay = (int)col_ll(r, row, 14);
+    f->params.max_unacked_updates = (int)col_ll(r, row, 15);
     if ((rc = store_copy_text(r, row, 1, f->name, sizeof(f->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, f->primary_name,
                               sizeof(f->primary_name), e)) != 0 ||
@@ -288,16 +290,17 @@ static int query_pair(struct store_conn *c, const char *sql,
 static void fo_params(const struct store_failover *f,
                       char buf[FO_NPARAMS][STORE_INTBUF], const char **p)
 {
-    p[0] = f->hot_standby ? "HotStandby" : "LoadBalance";
-    p[1] = store_param_int(buf[1], f->mclt);
-    p[2] = store_param_int(buf[2], f->safe_period);
-    p[3] = store_param_int(buf[3], f->percentage);
+    p[0] = f->params.mode == FAILOVER_HOT_STANDBY ? "HotStandby"
+                                                  : "LoadBalance";
+    p[1] = store_param_int(buf[1], f->params.mclt);
+    p[2] = store_param_int(buf[2], f->params.safe_period);
+    p[3] = store_param_int(buf[3], f->params.percentage);
     p[4] = f->has_secret ? f->shared_secret : NULL;
-    p[5] = store_param_int(buf[5], f->port);
-    p[6] = store_param_int(buf[6], f->peer_port);
-    p[7] = store_param_int(buf[7], f->lb_max_seconds);
-    p[8] = store_param_int(buf[8], f->max_response_delay);
-    p[9] = store_param_int(buf[9], f->max_unacked_updates);
+    p[5] = store_param_int(buf[5], f->params.port);
+    p[6] = store_param_int(buf[6], f->params.peer_port);
+    p[7] = store_param_int(buf[7], f->params.lb_max_seconds);
+    p[8] = store_param_int(buf[8], f->params.max_response_delay);
+    p[9] = store_param_int(buf[9], f->params.max_unacked_updates);
 }
 
 int store_failover_add(struct store_conn *c, const struct store_failover *f,
@@ -311,8 +314,8 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
     /* one add at a time: the checks below stay true until the commit */
     if ((rc = lock_relationships(c, e)) != 0)
         return rc;
-    params[0] = store_param_int(pid, f->primary_id);
-    params[1] = store_param_int(sid, f->secondary_id);
+    params[0] = store_param_int(pid, f->servers.primary_id);
+    params[1] = store_param_int(sid, f->servers.secondary_id);
     params[2] = f->name;
     rc = store_query_text(
         c,
@@ -644,12 +647,12 @@ static int create_copy(struct store_conn *c, const struct store_failover *f,
 static long long partner_of(const struct store_failover *f, long long server_id,
                             const char **name)
 {
-    if (server_id == f->primary_id) {
+    if (server_id == f->servers.primary_id) {
         *name = f->secondary_name;
-        return f->secondary_id;
+        return f->servers.secondary_id;
     }
     *name = f->primary_name;
-    return f->primary_id;
+    return f->servers.primary_id;
 }
 
 /* Loads m and checks that it lives on one of f's servers. */
@@ -660,7 +663,7 @@ static int member_of_pair(struct store_conn *c, const struct store_failover *f,
 
     if (rc != 0)
         return rc;
-    if (m->server_id != f->primary_id && m->server_id != f->secondary_id)
+    if (m->server_id != f->servers.primary_id && m->server_id != f->servers.secondary_id)
         return err_set(e, ERR_INVALID,
                        "DHCP scope \"%s\" is on server \"%s\", which is not "
                        "in failover relationship \"%s\"",
@@ -709,52 +712,69 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
                        e);
 }
 
-int store_failover_leave(struct store_conn *c, const struct store_failover *f,
-                         long long scope_id, long long keep_server_id,
-                         enum store_deconfigure action, const char *login,
-                         const char *comment, struct err *e)
+/* Does act (failover_leave_action's) to scope instance id. */
+static int deconfigure(struct store_conn *c, long long id,
+                       enum failover_deconfigure act, const char *login,
+                       const char *comment, struct err *e)
 {
-    char fid[STORE_INTBUF], rid[STORE_INTBUF], kid[STORE_INTBUF];
-    const char *params[3];
-    struct member m;
-    PGresult *r = NULL;
-    long long other = 0;
+    char sid[STORE_INTBUF];
+    const char *params[1];
     int rc;
 
-    if ((rc = member_get(c, scope_id, &m, e)) != 0)
-        return rc;
-    if (m.failover_id != f->id)
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP scope \"%s\" on server \"%s\" is not in failover "
-                       "relationship \"%s\"",
-                       m.name, m.server, f->name);
-    params[0] = store_param_int(fid, f->id);
-    params[1] = store_param_int(rid, m.range_id);
-    params[2] = store_param_int(kid, keep_server_id);
-    rc = store_exec(c,
-                    "UPDATE dhcp_scopes SET failover_id = NULL, updated = "
-                    "now() WHERE failover_id = $1::bigint "
-                    "AND range_id = $2::bigint "
-                    "RETURNING id, server_id <> $3::bigint",
-                    3, params, &r, e);
-    if (rc != 0)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++) {
-        if (PQgetvalue(r, i, 1)[0] == 't')
-            other = col_ll(r, i, 0);
-    }
-    PQclear(r);
-    if (other == 0 || action == STORE_DECONFIGURE_NONE)
+    switch (act) {
+    case FAILOVER_DECONFIGURE_NONE:
         return 0;
-    if (action == STORE_DECONFIGURE_DISABLE) {
-        params[0] = store_param_int(fid, other);
+    case FAILOVER_DECONFIGURE_DISABLE:
+        params[0] = store_param_int(sid, id);
         rc = store_exec_cmd(c,
                             "UPDATE dhcp_scopes SET enabled = false, "
                             "updated = now() WHERE id = $1::bigint",
                             1, params, e);
         return rc < 0 ? rc : 0;
+    case FAILOVER_DECONFIGURE_DELETE:
+        return store_remove(c, login, REF_DHCP_SCOPE, id, 1, comment, NULL,
+                            e);
     }
-    return store_remove(c, login, REF_DHCP_SCOPE, other, 1, comment, NULL, e);
+    return err_set(e, ERR_INTERNAL, "deconfigure action %d", (int)act);
+}
+
+int store_failover_leave(struct store_conn *c, const struct store_failover *f,
+                         long long scope_id, long long keep_server_id,
+                         enum failover_deconfigure action, const char *login,
+                         const char *comment, struct err *e)
+{
+    char fid[STORE_INTBUF], rid[STORE_INTBUF];
+    const char *params[2];
+    struct member m;
+    PGresult *r = NULL;
+    long long left[2];
+    enum failover_deconfigure act[2];
+    int rc, n = 0;
+
+    if ((rc = member_get(c, scope_id, &m, e)) != 0)
+        return rc;
+    if ((rc = failover_check_member(m.failover_id, f->id, m.name, m.server,
+                                    f->name, e)) != 0)
+        return rc;
+    params[0] = store_param_int(fid, f->id);
+    params[1] = store_param_int(rid, m.range_id);
+    /* both instances (one per server: UNIQUE (server_id, range_id)) */
+    rc = store_exec(c,
+                    "UPDATE dhcp_scopes SET failover_id = NULL, updated = "
+                    "now() WHERE failover_id = $1::bigint "
+                    "AND range_id = $2::bigint RETURNING id, server_id",
+                    2, params, &r, e);
+    if (rc != 0)
+        return rc;
+    for (int i = 0; i < PQntuples(r) && n < 2; i++) {
+        left[n] = col_ll(r, i, 0);
+        act[n++] = failover_leave_action(action, col_ll(r, i, 1),
+                                         keep_server_id);
+    }
+    PQclear(r);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = deconfigure(c, left[i], act[i], login, comment, e);
+    return rc;
 }
 
 int store_failover_members(struct store_conn *c, long long failover_id,

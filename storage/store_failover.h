@@ -19,31 +19,19 @@
 #include "store_server.h"
 #include "store.h"
 
-#define STORE_FAILOVER_NAME_MAX 128 /* validate_quoted_name bytes */
-#define STORE_FAILOVER_NAME_BUF (STORE_FAILOVER_NAME_MAX + 1)
-#define STORE_FAILOVER_SECRET_MAX 255
-#define STORE_FAILOVER_SECRET_BUF (STORE_FAILOVER_SECRET_MAX + 1)
-
-/* ISC defaults of the 11.x parameters a caller may leave out. */
-#define STORE_FAILOVER_PORT 647
-#define STORE_FAILOVER_LBMAX 3
-#define STORE_FAILOVER_MRD 60
-#define STORE_FAILOVER_MAU 10
+#define STORE_FAILOVER_NAME_BUF (FAILOVER_NAME_MAX + 1)
+#define STORE_FAILOVER_SECRET_BUF (FAILOVER_SECRET_MAX + 1)
 
 /* One relationship.  The names are read back (joined), never written. */
 struct store_failover {
     long long id;
     char name[STORE_FAILOVER_NAME_BUF];
-    long long primary_id, secondary_id;
+    struct failover_servers servers;
     char primary_name[STORE_SERVER_NAME_BUF];
     char secondary_name[STORE_SERVER_NAME_BUF];
-    int hot_standby; /* failoverMode: 0 LoadBalance, 1 HotStandby */
-    long long mclt, safe_period;
-    int percentage; /* the primary's share, 0..100 */
+    struct failover_params params;
     int has_secret; /* shared_secret set (it may be "") */
     char shared_secret[STORE_FAILOVER_SECRET_BUF];
-    int port, peer_port; /* the primary's and the secondary's */
-    int lb_max_seconds, max_response_delay, max_unacked_updates;
     /* what its state is derived from (failover_state) */
     struct failover_live live;
     /* the member instances on the server the list was made for (see
@@ -129,21 +117,15 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
                         long long scope_id, int need_pools,
                         long long *created, struct err *e);
 
-/* Deconfigure actions, as DHCPFailoverDeconfigureAction numbers them. */
-enum store_deconfigure {
-    STORE_DECONFIGURE_NONE = 0,
-    STORE_DECONFIGURE_DISABLE = 1,
-    STORE_DECONFIGURE_DELETE = 2
-};
-
 /* Takes both instances of the range of member instance scope_id out of f
- * (their pools lose the relationship), then applies action to the
- * instance on the server that is not keep_server_id: Disable disables it,
- * Delete removes it and its pools (logged for login with comment), None
- * leaves it.  ERR_CONFLICT when scope_id is not a member of f. */
+ * (their pools lose the relationship), then does to each what
+ * failover_leave_action says for action and keep_server_id: Disable
+ * disables it, Delete removes it and its pools (logged for login with
+ * comment), None leaves it.  ERR_CONFLICT when scope_id is not a member
+ * of f. */
 int store_failover_leave(struct store_conn *c, const struct store_failover *f,
                          long long scope_id, long long keep_server_id,
-                         enum store_deconfigure action, const char *login,
+                         enum failover_deconfigure action, const char *login,
                          const char *comment, struct err *e);
 
 /* The member instances of f on server_id, by id (free *ids). */
