@@ -263,23 +263,88 @@ static int lock_relationships(struct store_conn *c, struct err *e)
     return rc < 0 ? rc : 0;
 }
 
-/* Runs sql (server id as $1), whose one text column is "A\nB": 1 with
- * *a and *b pointing into buf, 0 when there is no row. */
-static int query_pair(struct store_conn *c, const char *sql,
-                      const char *const *params, char *buf, size_t len,
-                      const char **a, const char **b, struct err *e)
+/* A server's address as the address rule takes it (column col of row
+ * `row`, an integer; NULL: none). */
+static void address_col(const PGresult *r, int row, int col, int *has,
+                        uint32_t *address)
 {
-    char *sep;
-    int rc = store_query_text(c, sql, 1, params, buf, len, e);
+    *has = !PQgetisnull(r, row, col);
+    *address = *has ? (uint32_t)col_ll(r, row, col) : 0;
+}
 
-    if (rc != 1)
+/* Every relationship with its servers' addresses, by id, for the address
+ * rule: *rows (free it, then PQclear *res, which its names point into). */
+static int load_pairs(struct store_conn *c, struct failover_row **rows,
+                      size_t *n, PGresult **res, struct err *e)
+{
+    PGresult *r = NULL;
+    int rc, count;
+
+    *rows = NULL;
+    *n = 0;
+    *res = NULL;
+    rc = store_exec(c,
+                    "SELECT x.id, x.name, x.primary_id, x.secondary_id, "
+                    "p.address - '0.0.0.0'::inet, "
+                    "s.address - '0.0.0.0'::inet FROM dhcp_failover x "
+                    "JOIN dhcp_servers p ON p.id = x.primary_id "
+                    "JOIN dhcp_servers s ON s.id = x.secondary_id "
+                    "ORDER BY x.id",
+                    0, NULL, &r, e);
+    if (rc != 0)
         return rc;
-    if ((sep = strchr(buf, '\n')) == NULL)
-        return err_set(e, ERR_INTERNAL, "malformed pair \"%s\"", buf);
-    *sep = '\0';
-    *a = buf;
-    *b = sep + 1;
-    return 1;
+    count = PQntuples(r);
+    if (count > 0 && (*rows = calloc((size_t)count, sizeof(**rows))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < count; i++) {
+        struct failover_row *x = &(*rows)[i];
+
+        x->id = col_ll(r, i, 0);
+        x->name = PQgetvalue(r, i, 1);
+        x->pair.primary_id = col_ll(r, i, 2);
+        x->pair.secondary_id = col_ll(r, i, 3);
+        address_col(r, i, 4, &x->pair.has_primary_address,
+                    &x->pair.primary_address);
+        address_col(r, i, 5, &x->pair.has_secondary_address,
+                    &x->pair.secondary_address);
+    }
+    *n = (size_t)count;
+    *res = r;
+    return 0;
+}
+
+/* The pair f would join: its servers and their addresses now. */
+static int new_pair(struct store_conn *c, const struct store_failover *f,
+                    struct failover_pair *p, struct err *e)
+{
+    char pid[STORE_INTBUF], sid[STORE_INTBUF];
+    const char *params[2];
+    PGresult *r = NULL;
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    p->primary_id = f->servers.primary_id;
+    p->secondary_id = f->servers.secondary_id;
+    params[0] = store_param_int(pid, f->servers.primary_id);
+    params[1] = store_param_int(sid, f->servers.secondary_id);
+    rc = store_exec(c,
+                    "SELECT a.address - '0.0.0.0'::inet, "
+                    "b.address - '0.0.0.0'::inet FROM dhcp_servers a, "
+                    "dhcp_servers b WHERE a.id = $1::bigint "
+                    "AND b.id = $2::bigint",
+                    2, params, &r, e);
+    if (rc != 0)
+        return rc;
+    /* a server gone meanwhile has no address; the insert then fails */
+    if (PQntuples(r) == 1) {
+        address_col(r, 0, 0, &p->has_primary_address, &p->primary_address);
+        address_col(r, 0, 1, &p->has_secondary_address,
+                    &p->secondary_address);
+    }
+    PQclear(r);
+    return 0;
 }
 
 /* The parameters a relationship's row holds besides its name and
@@ -309,6 +374,10 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
     char pid[STORE_INTBUF], sid[STORE_INTBUF], buf[FO_NPARAMS][STORE_INTBUF],
         text[STORE_SERVER_NAME_BUF + 64];
     const char *params[3 + FO_NPARAMS];
+    struct failover_pair pair;
+    struct failover_row *rows = NULL;
+    PGresult *res = NULL;
+    size_t n = 0;
     int rc;
 
     /* one add at a time: the checks below stay true until the commit */
@@ -331,38 +400,15 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
                        "failover relationship \"%s\" already exists on server "
                        "\"%s\"",
                        f->name, text);
-    rc = store_query_text(c,
-                          "SELECT host(a.address) FROM dhcp_servers a, "
-                          "dhcp_servers b WHERE a.id = $1::bigint "
-                          "AND b.id = $2::bigint AND a.address = b.address",
-                          2, params, text, sizeof(text), e);
-    if (rc < 0)
+    if ((rc = new_pair(c, f, &pair, e)) != 0 ||
+        (rc = load_pairs(c, &rows, &n, &res, e)) != 0)
         return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "servers \"%s\" and \"%s\" have the same address %s: "
-                       "failover partners need addresses of their own",
-                       f->primary_name, f->secondary_name, text);
-    rc = store_query_text(
-        c,
-        "SELECT x.name FROM dhcp_failover x "
-        "JOIN dhcp_servers p ON p.id = x.primary_id "
-        "JOIN dhcp_servers s ON s.id = x.secondary_id, "
-        "dhcp_servers a, dhcp_servers b "
-        "WHERE a.id = $1::bigint AND b.id = $2::bigint "
-        "AND ((x.primary_id IN (a.id, b.id) AND x.secondary_id IN (a.id, b.id)) "
-        "OR (p.address IN (a.address, b.address) "
-        "AND s.address IN (a.address, b.address))) "
-        "ORDER BY x.id LIMIT 1",
-        2, params, text, sizeof(text), e);
-    if (rc < 0)
+    rc = failover_check_new_pair(&pair, f->primary_name, f->secondary_name,
+                                 rows, n, e);
+    free(rows);
+    PQclear(res);
+    if (rc != 0)
         return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "servers \"%s\" and \"%s\" already have failover "
-                       "relationship \"%s\" between their addresses: dhcpd "
-                       "runs one relationship per pair of addresses",
-                       f->primary_name, f->secondary_name, text);
     fo_params(f, buf, params + 3);
     rc = store_insert_id(
         c,
@@ -389,51 +435,18 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
 int store_failover_check_addresses(struct store_conn *c, long long server_id,
                                    struct err *e)
 {
-    char sid[STORE_INTBUF], text[2 * STORE_FAILOVER_NAME_BUF + 8];
-    const char *params[1], *a, *b;
+    struct failover_row *rows = NULL;
+    PGresult *res = NULL;
+    size_t n = 0;
     int rc;
 
-    if ((rc = lock_relationships(c, e)) != 0)
+    if ((rc = lock_relationships(c, e)) != 0 ||
+        (rc = load_pairs(c, &rows, &n, &res, e)) != 0)
         return rc;
-    params[0] = store_param_int(sid, server_id);
-    rc = query_pair(
-        c,
-        "SELECT x.name || '\n' || host(p.address) FROM dhcp_failover x "
-        "JOIN dhcp_servers p ON p.id = x.primary_id "
-        "JOIN dhcp_servers s ON s.id = x.secondary_id "
-        "WHERE $1::bigint IN (x.primary_id, x.secondary_id) "
-        "AND p.address = s.address ORDER BY x.id LIMIT 1",
-        params, text, sizeof(text), &a, &b, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "both servers of failover relationship \"%s\" would "
-                       "have the address %s: failover partners need "
-                       "addresses of their own",
-                       a, b);
-    rc = query_pair(
-        c,
-        "SELECT x.name || '\n' || y.name FROM dhcp_failover x "
-        "JOIN dhcp_servers xp ON xp.id = x.primary_id "
-        "JOIN dhcp_servers xs ON xs.id = x.secondary_id, dhcp_failover y "
-        "JOIN dhcp_servers yp ON yp.id = y.primary_id "
-        "JOIN dhcp_servers ys ON ys.id = y.secondary_id "
-        "WHERE x.id <> y.id "
-        "AND $1::bigint IN (x.primary_id, x.secondary_id) "
-        "AND xp.address IN (yp.address, ys.address) "
-        "AND xs.address IN (yp.address, ys.address) "
-        "ORDER BY x.id, y.id LIMIT 1",
-        params, text, sizeof(text), &a, &b, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "failover relationships \"%s\" and \"%s\" would join "
-                       "the same two addresses: dhcpd runs one relationship "
-                       "per pair of addresses",
-                       a, b);
-    return 0;
+    rc = failover_check_addresses(server_id, rows, n, e);
+    free(rows);
+    PQclear(res);
+    return rc;
 }
 
 int store_failover_update(struct store_conn *c, const struct store_failover *f,
@@ -643,16 +656,15 @@ static int create_copy(struct store_conn *c, const struct store_failover *f,
     return copy_pools(c, m->id, *id, e);
 }
 
-/* The server of f that is not server_id, and its name. */
+/* The server of f that is not server_id (failover_partner), and its
+ * name. */
 static long long partner_of(const struct store_failover *f, long long server_id,
                             const char **name)
 {
-    if (server_id == f->servers.primary_id) {
-        *name = f->secondary_name;
-        return f->servers.secondary_id;
-    }
-    *name = f->primary_name;
-    return f->servers.primary_id;
+    long long id = failover_partner(&f->servers, server_id);
+
+    *name = id == f->servers.primary_id ? f->primary_name : f->secondary_name;
+    return id;
 }
 
 /* Loads m and checks that it lives on one of f's servers. */
@@ -663,12 +675,8 @@ static int member_of_pair(struct store_conn *c, const struct store_failover *f,
 
     if (rc != 0)
         return rc;
-    if (m->server_id != f->servers.primary_id && m->server_id != f->servers.secondary_id)
-        return err_set(e, ERR_INVALID,
-                       "DHCP scope \"%s\" is on server \"%s\", which is not "
-                       "in failover relationship \"%s\"",
-                       m->name, m->server, f->name);
-    return 0;
+    return failover_check_on_pair(&f->servers, m->server_id, m->name,
+                                  m->server, f->name, e);
 }
 
 int store_failover_join(struct store_conn *c, const struct store_failover *f,
@@ -677,7 +685,7 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
 {
     struct member m, p;
     const char *pname;
-    long long pid;
+    long long pid, npools = 0;
     int rc;
 
     if (created != NULL)
@@ -694,13 +702,11 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
                               1, params, n, sizeof(n), e);
         if (rc < 0)
             return rc;
-        if (strcmp(n, "0") == 0)
-            return err_set(e, ERR_CONFLICT,
-                           "DHCP scope \"%s\" on server \"%s\" has no address "
-                           "pool: a failover scope needs at least one",
-                           m.name, m.server);
+        npools = strtoll(n, NULL, 10);
     }
-    if ((rc = claim(c, f, &m, e)) != 0)
+    if ((rc = failover_check_pools(need_pools, npools, m.name, m.server,
+                                   e)) != 0 ||
+        (rc = claim(c, f, &m, e)) != 0)
         return rc;
     pid = partner_of(f, m.server_id, &pname);
     rc = member_on(c, pid, m.range_id, &p, e);
@@ -819,24 +825,19 @@ int store_failover_replicate(struct store_conn *c,
     long long pid, created;
     int rc;
 
-    if ((rc = member_of_pair(c, f, scope_id, &m, e)) != 0)
+    if ((rc = member_of_pair(c, f, scope_id, &m, e)) != 0 ||
+        (rc = failover_check_member(m.failover_id, f->id, m.name, m.server,
+                                    f->name, e)) != 0)
         return rc;
-    if (m.failover_id != f->id)
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP scope \"%s\" on server \"%s\" is not in failover "
-                       "relationship \"%s\"",
-                       m.name, m.server, f->name);
     pid = partner_of(f, m.server_id, &pname);
     rc = member_on(c, pid, m.range_id, &p, e);
     if (rc < 0)
         return rc;
     if (rc == 0)
         return create_copy(c, f, &m, pid, pname, &created, e);
-    if (p.failover_id != 0 && p.failover_id != f->id)
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP scope \"%s\" on server \"%s\" is already in "
-                       "failover relationship \"%s\"",
-                       p.name, p.server, p.failover);
+    if ((rc = failover_check_free(p.failover_id, f->id, p.name, p.server,
+                                  p.failover, e)) != 0)
+        return rc;
     params[0] = store_param_int(a, m.id);
     params[1] = store_param_int(b, p.id);
     params[2] = store_param_int(fid, f->id);

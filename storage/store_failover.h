@@ -78,16 +78,14 @@ void store_failover_set_free(struct store_failover_set *set);
 /* Inserts f (validated by the caller; names set for messages) after
  * locking the table against concurrent adds, and sets *id.
  * ERR_EXISTS `failover relationship "fo" already exists on server
- * "dhcp1."`; ERR_CONFLICT when the two servers have the same address, or
- * when a relationship already joins the two servers or their two
- * addresses (dhcpd matches a partner by address alone). */
+ * "dhcp1."`; then the address rule, failover_check_new_pair, on the
+ * servers' addresses and every relationship. */
 int store_failover_add(struct store_conn *c, const struct store_failover *f,
                        long long *id, struct err *e);
 
-/* After server server_id's address changed: refuses (ERR_CONFLICT, as
- * store_failover_add words it) when a relationship of the server now has
- * both servers on one address, or shares its pair of addresses with
- * another relationship.  Takes store_failover_add's table lock. */
+/* After server server_id's address changed: the address rule,
+ * failover_check_addresses, on every relationship.  Takes
+ * store_failover_add's table lock. */
 int store_failover_check_addresses(struct store_conn *c, long long server_id,
                                    struct err *e);
 
