@@ -862,24 +862,19 @@ int store_failover_mirror_pool(struct store_conn *c, long long scope_id,
                                long long pool_id, long long *mirror_id,
                                struct err *e)
 {
-    char sid[STORE_INTBUF], other[STORE_INTBUF];
-    const char *params[1];
+    struct failover_instance partner;
     struct store_dhcp_pool pool;
     struct member m;
     int rc;
 
     *mirror_id = 0;
-    params[0] = store_param_int(sid, scope_id);
-    rc = store_query_text(c,
-                          "SELECT o.id FROM dhcp_scopes sc JOIN dhcp_scopes o "
-                          "ON o.failover_id = sc.failover_id "
-                          "AND o.range_id = sc.range_id AND o.id <> sc.id "
-                          "WHERE sc.id = $1::bigint",
-                          1, params, other, sizeof(other), e);
-    if (rc <= 0)
+    rc = store_scope_partner(c, scope_id, &partner, e);
+    if (rc < 0)
         return rc;
+    if (failover_twin_action(FAILOVER_POOL_ADDED, rc, 0) != FAILOVER_TWIN_ADD)
+        return 0;
     if ((rc = store_pool_get(c, pool_id, &pool, e)) != 0 ||
-        (rc = member_get(c, strtoll(other, NULL, 10), &m, e)) != 0)
+        (rc = member_get(c, partner.id, &m, e)) != 0)
         return rc;
     pool.scope_id = m.id;
     snprintf(pool.scope_name, sizeof(pool.scope_name), "%s", m.name);
@@ -893,37 +888,6 @@ int store_failover_mirror_pool(struct store_conn *c, long long scope_id,
                        "pools: %s",
                        m.server, why);
     }
-    return rc;
-}
-
-int store_failover_twin_pool(struct store_conn *c, long long pool_id,
-                             long long *twin_id, long long *twin_scope,
-                             struct err *e)
-{
-    char pid[STORE_INTBUF];
-    const char *params[1];
-    PGresult *r = NULL;
-    int rc;
-
-    params[0] = store_param_int(pid, pool_id);
-    rc = store_exec(c,
-                    "SELECT t.id, t.scope_id FROM dhcp_pools p "
-                    "JOIN dhcp_scopes sc ON sc.id = p.scope_id "
-                    "JOIN dhcp_scopes o ON o.failover_id = sc.failover_id "
-                    "AND o.range_id = sc.range_id AND o.id <> sc.id "
-                    "JOIN dhcp_pools t ON t.scope_id = o.id "
-                    "AND t.from_ip = p.from_ip AND t.to_ip = p.to_ip "
-                    "WHERE p.id = $1::bigint ORDER BY t.id LIMIT 1 "
-                    "FOR UPDATE OF t",
-                    1, params, &r, e);
-    if (rc != 0)
-        return rc;
-    rc = PQntuples(r);
-    if (rc == 1) {
-        *twin_id = col_ll(r, 0, 0);
-        *twin_scope = col_ll(r, 0, 1);
-    }
-    PQclear(r);
     return rc;
 }
 

@@ -139,22 +139,14 @@ int store_failover_replicate(struct store_conn *c,
                              const struct store_failover *f,
                              long long scope_id, struct err *e);
 
-/* For a pool just added to scope instance scope_id: when the instance is
- * a failover member, adds the same pool (name, from, to) to the partner's
- * instance, checked for overlap under its scope lock, so that both
- * servers keep identical pools.  *mirror_id is the new pool's id, or 0
- * when there is no partner. */
+/* For a pool just added to scope instance scope_id: when the instance has
+ * a partner (store_scope_partner), adds the same pool (name, from, to) to
+ * it, checked for overlap under its scope lock, so that both servers keep
+ * identical pools (failover_twin_action).  *mirror_id is the new pool's
+ * id, or 0 when there is no partner. */
 int store_failover_mirror_pool(struct store_conn *c, long long scope_id,
                                long long pool_id, long long *mirror_id,
                                struct err *e);
-
-/* The twin of pool pool_id: the pool of the partner instance (when its
- * scope instance is a failover member) with the same from and to, locked.
- * 1 with *twin_id and *twin_scope set, 0 when there is none, or a
- * negative ERR_*.  SetProperties and RemoveObject keep twins alike. */
-int store_failover_twin_pool(struct store_conn *c, long long pool_id,
-                             long long *twin_id, long long *twin_scope,
-                             struct err *e);
 
 /* A relationship whose live state the worker reads: it has member
  * scopes; both servers' names (whose agents' secrets the worker looks up)
