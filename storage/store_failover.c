@@ -188,19 +188,19 @@ void store_failover_set_free(struct store_failover_set *set)
 int store_failover_list(struct store_conn *c, long long server_id,
                         struct store_failover_set *out, struct err *e)
 {
-    /* the member instances of the listed relationships on the server
-     * asked about (the primary when listing all), in the order of the
-     * relationships, so that one walk assigns them */
+    /* the member instances of the listed relationships, with their
+     * servers, in the order of the relationships, so that one walk
+     * assigns those on the server each is seen from (failover_view) */
     static const char members_sql[] =
-        "SELECT sc.failover_id, sc.id FROM dhcp_scopes sc "
+        "SELECT sc.failover_id, sc.id, sc.server_id FROM dhcp_scopes sc "
         "JOIN dhcp_failover f ON f.id = sc.failover_id "
-        "WHERE sc.server_id = CASE WHEN $1::bigint = 0 THEN f.primary_id "
-        "ELSE $1::bigint END" FO_ORDER ", sc.id";
+        "WHERE $1::bigint = 0 OR f.primary_id = $1::bigint "
+        "OR f.secondary_id = $1::bigint" FO_ORDER ", sc.id";
     char sid[STORE_INTBUF];
     const char *params[1];
     PGresult *r = NULL;
     void *items = NULL;
-    size_t n = 0, i, k;
+    size_t n = 0, i, k, m;
     int rc, rows;
 
     memset(out, 0, sizeof(*out));
@@ -229,15 +229,16 @@ int store_failover_list(struct store_conn *c, long long server_id,
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    for (k = 0; k < (size_t)rows; k++)
-        out->ids[k] = col_ll(r, (int)k, 1);
-    for (i = 0, k = 0; i < n; i++) {
+    for (i = 0, k = 0, m = 0; i < n; i++) {
         struct store_failover *f = &out->items[i];
+        long long view = failover_view(&f->servers, server_id);
 
-        f->scope_ids = out->ids != NULL ? out->ids + k : NULL;
-        while (k < (size_t)rows && col_ll(r, (int)k, 0) == f->id) {
-            f->nscope_ids++;
-            k++;
+        f->scope_ids = out->ids != NULL ? out->ids + m : NULL;
+        for (; k < (size_t)rows && col_ll(r, (int)k, 0) == f->id; k++) {
+            if (col_ll(r, (int)k, 2) == view) {
+                out->ids[m++] = col_ll(r, (int)k, 1);
+                f->nscope_ids++;
+            }
         }
     }
     PQclear(r);

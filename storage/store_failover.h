@@ -65,7 +65,8 @@ int store_failover_find_any(struct store_conn *c, const char *name,
                             struct err *e);
 
 /* Every relationship of server server_id (0: all), by name then id, with
- * scope_ids the member instances on server_id (on the primary when 0). */
+ * scope_ids the member instances on the server each is seen from
+ * (failover_view: server_id, the primary when 0). */
 struct store_failover_set {
     struct store_failover *items;
     size_t n;

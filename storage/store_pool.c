@@ -13,17 +13,19 @@
 
 /* The columns every query reads, in the order row_to_pool expects, and
  * the tables they come from.  After the pool's own: the failover
- * relationship of its scope instance (f, NULL when none), the partner
- * server in it, and what its state is derived from. */
+ * relationship of its scope instance (f, NULL when none), the server of
+ * the instance and both of f's (failover_partner picks the partner), and
+ * what f's state is derived from. */
 #define POOL_COLUMNS                                                           \
     "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), f.name, "       \
-    "(SELECT sv.name FROM dhcp_servers sv WHERE sv.id = CASE "                 \
-    "WHEN sc.server_id = f.primary_id THEN f.secondary_id "                    \
-    "ELSE f.primary_id END), " STORE_FOSTATE_COLUMNS
-#define POOL_NCOLUMNS (7 + STORE_FOSTATE_NCOLUMNS)
+    "sc.server_id, f.primary_id, f.secondary_id, fp.name, fs.name, "           \
+    STORE_FOSTATE_COLUMNS
+#define POOL_NCOLUMNS (11 + STORE_FOSTATE_NCOLUMNS)
 #define POOL_FROM                                                              \
     "dhcp_pools p JOIN dhcp_scopes sc ON sc.id = p.scope_id "                  \
-    "LEFT JOIN dhcp_failover f ON f.id = sc.failover_id"
+    "LEFT JOIN dhcp_failover f ON f.id = sc.failover_id "                      \
+    "LEFT JOIN dhcp_servers fp ON fp.id = f.primary_id "                       \
+    "LEFT JOIN dhcp_servers fs ON fs.id = f.secondary_id"
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -56,8 +58,10 @@ const struct store_list_spec store_pool_list_spec = {
 static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_dhcp_pool *p = dst;
+    struct failover_servers sv;
     struct failover_live live;
-    int rc;
+    long long server;
+    int rc, peer_col;
 
     memset(p, 0, sizeof(*p));
     if (PQnfields(r) < POOL_NCOLUMNS)
@@ -69,13 +73,18 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
         (rc = store_copy_text(r, row, 3, p->from, sizeof(p->from), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, p->to, sizeof(p->to), e)) != 0 ||
         (rc = store_copy_text(r, row, 5, p->failover, sizeof(p->failover),
-                              e)) != 0 ||
-        (rc = store_copy_text(r, row, 6, p->failover_peer,
-                              sizeof(p->failover_peer), e)) != 0)
+                              e)) != 0)
         return rc;
     if (p->failover[0] == '\0')
         return 0;
-    if ((rc = store_fostate_read(r, row, 7, &live, e)) != 0)
+    /* failoverPeer: the other server of the relationship */
+    server = strtoll(PQgetvalue(r, row, 6), NULL, 10);
+    sv.primary_id = strtoll(PQgetvalue(r, row, 7), NULL, 10);
+    sv.secondary_id = strtoll(PQgetvalue(r, row, 8), NULL, 10);
+    peer_col = failover_partner(&sv, server) == sv.primary_id ? 9 : 10;
+    if ((rc = store_copy_text(r, row, peer_col, p->failover_peer,
+                              sizeof(p->failover_peer), e)) != 0 ||
+        (rc = store_fostate_read(r, row, 11, &live, e)) != 0)
         return rc;
     snprintf(p->failover_state, sizeof(p->failover_state), "%s",
              failover_state(&live).state);
