@@ -47,8 +47,8 @@ int failover_check_view(const struct failover_servers *s, long long server_id,
                        "failoverServerType %s contradicts dhcpServerRef: "
                        "server \"%s\" is the %s of failover relationship "
                        "\"%s\"",
-                       secondary ? "PrimaryServer" : "SecondaryServer",
-                       server, secondary ? "secondary" : "primary", name);
+                       secondary ? "PrimaryServer" : "SecondaryServer", server,
+                       secondary ? "secondary" : "primary", name);
     return 0;
 }
 
@@ -89,8 +89,8 @@ static int check_timing(const unsigned int *v, const char *field,
         return 0;
     }
     if (*v < min || *v > FAILOVER_TIMING_MAX)
-        return err_set(e, ERR_INVALID, "%s %u is out of range (%u..%u)",
-                       field, *v, min, FAILOVER_TIMING_MAX);
+        return err_set(e, ERR_INVALID, "%s %u is out of range (%u..%u)", field,
+                       *v, min, FAILOVER_TIMING_MAX);
     *out = (int)*v;
     return 0;
 }
@@ -120,9 +120,8 @@ int failover_check_input(const struct failover_input *in,
                        in->safe_period);
     out->safe_period = in->safe_period;
     if (in->percentage > FAILOVER_PERCENTAGE_MAX)
-        return err_set(e, ERR_INVALID,
-                       "percentage %u is out of range (0..%u)", in->percentage,
-                       FAILOVER_PERCENTAGE_MAX);
+        return err_set(e, ERR_INVALID, "percentage %u is out of range (0..%u)",
+                       in->percentage, FAILOVER_PERCENTAGE_MAX);
     out->percentage = (int)in->percentage;
     if (in->shared_secret != NULL &&
         (rc = validate_text(in->shared_secret, "sharedSecret",
@@ -134,15 +133,18 @@ int failover_check_input(const struct failover_input *in,
         (rc = check_port(in->peer_port, "peerPort",
                          base ? base->peer_port : out->port, &out->peer_port,
                          e)) != 0 ||
-        (rc = check_timing(in->lb_max_seconds, "loadBalanceMaxSeconds", 0,
+        (rc = check_timing(in->lb_max_seconds, "loadBalanceMaxSeconds",
+                           FAILOVER_LB_MAX_SECONDS_MIN,
                            base ? base->lb_max_seconds
                                 : FAILOVER_DEFAULT_LB_MAX_SECONDS,
                            &out->lb_max_seconds, e)) != 0 ||
-        (rc = check_timing(in->max_response_delay, "maxResponseDelay", 1,
+        (rc = check_timing(in->max_response_delay, "maxResponseDelay",
+                           FAILOVER_TIMING_MIN,
                            base ? base->max_response_delay
                                 : FAILOVER_DEFAULT_MAX_RESPONSE_DELAY,
                            &out->max_response_delay, e)) != 0 ||
-        (rc = check_timing(in->max_unacked_updates, "maxUnackedUpdates", 1,
+        (rc = check_timing(in->max_unacked_updates, "maxUnackedUpdates",
+                           FAILOVER_TIMING_MIN,
                            base ? base->max_unacked_updates
                                 : FAILOVER_DEFAULT_MAX_UNACKED_UPDATES,
                            &out->max_unacked_updates, e)) != 0)
@@ -264,8 +266,8 @@ int failover_pairs_clash(const struct failover_pair *x,
            address_of(x->has_secondary_address, x->secondary_address, y);
 }
 
-int failover_check_new_pair(const struct failover_pair *p,
-                            const char *primary, const char *secondary,
+int failover_check_new_pair(const struct failover_pair *p, const char *primary,
+                            const char *secondary,
                             const struct failover_row *rows, size_t n,
                             struct err *e)
 {
@@ -411,8 +413,7 @@ int failover_partner_instance(const struct failover_instance *in,
 
 int failover_check_on_pair(const struct failover_servers *s,
                            long long server_id, const char *scope,
-                           const char *server, const char *name,
-                           struct err *e)
+                           const char *server, const char *name, struct err *e)
 {
     if (failover_role(s, server_id) == FAILOVER_NONE)
         return err_set(e, ERR_INVALID,
@@ -445,9 +446,8 @@ int failover_check_member(long long failover_id, long long id,
     return 0;
 }
 
-int failover_check_free(long long failover_id, long long id,
-                        const char *scope, const char *server,
-                        const char *failover, struct err *e)
+int failover_check_free(long long failover_id, long long id, const char *scope,
+                        const char *server, const char *failover, struct err *e)
 {
     if (failover_id != 0 && failover_id != id)
         return err_set(e, ERR_CONFLICT,
@@ -529,9 +529,9 @@ enum failover_twin_action failover_twin_action(enum failover_pool_change c,
 
 /* ---- removal -------------------------------------------------------- */
 
-enum failover_deconfigure failover_leave_action(
-    enum failover_deconfigure action, long long server_id,
-    long long keep_server_id)
+enum failover_deconfigure
+failover_leave_action(enum failover_deconfigure action, long long server_id,
+                      long long keep_server_id)
 {
     if (server_id == keep_server_id)
         return FAILOVER_DECONFIGURE_NONE;

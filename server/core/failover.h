@@ -46,9 +46,11 @@
 #define FAILOVER_SPLIT_MAX 256
 #define FAILOVER_PORT_MIN 1u
 #define FAILOVER_PORT_MAX 65535u
-/* Upper bound of the three timings (seconds, or messages for
- * maxUnackedUpdates), well inside dhcpd's own; lower bounds 0 for
- * loadBalanceMaxSeconds, 1 for the other two. */
+/* Bounds of the three timings (seconds, or messages for
+ * maxUnackedUpdates): at least 1, loadBalanceMaxSeconds at least 0 (as
+ * dhcpd wants them), and an upper bound well inside dhcpd's own. */
+#define FAILOVER_TIMING_MIN 1u
+#define FAILOVER_LB_MAX_SECONDS_MIN 0u
 #define FAILOVER_TIMING_MAX 86400u
 
 /* ISC's defaults of the 11.x parameters a caller may leave out (the peer
@@ -117,8 +119,8 @@ struct failover_input {
     int mode; /* enum failover_mode; anything else is invalid */
     unsigned int mclt, safe_period, percentage;
     const char *shared_secret;
-    const unsigned int *port, *peer_port, *lb_max_seconds,
-        *max_response_delay, *max_unacked_updates;
+    const unsigned int *port, *peer_port, *lb_max_seconds, *max_response_delay,
+        *max_unacked_updates;
 };
 
 /* Checks in, in this order: name (a quoted name), primaryServer and
@@ -205,8 +207,8 @@ struct failover_row {
 /* Adding relationship p (servers called primary and secondary) next to
  * rows[0..n): ERR_CONFLICT when p's ends share an address, else when it
  * clashes with one of rows (the lowest id is named). */
-int failover_check_new_pair(const struct failover_pair *p,
-                            const char *primary, const char *secondary,
+int failover_check_new_pair(const struct failover_pair *p, const char *primary,
+                            const char *secondary,
                             const struct failover_row *rows, size_t n,
                             struct err *e);
 
@@ -277,8 +279,7 @@ int failover_partner_instance(const struct failover_instance *in,
  * one of s's: ERR_INVALID otherwise. */
 int failover_check_on_pair(const struct failover_servers *s,
                            long long server_id, const char *scope,
-                           const char *server, const char *name,
-                           struct err *e);
+                           const char *server, const char *name, struct err *e);
 
 /* A scope instance with npools pools joins a relationship: with
  * need_pools (AddDHCPScopesToDHCPFailoverRelationship) it needs at least
@@ -295,9 +296,9 @@ int failover_check_member(long long failover_id, long long id,
 /* An instance that becomes a member of relationship id must be in none or
  * in id already; ERR_CONFLICT naming the relationship it is in
  * (called failover). */
-int failover_check_free(long long failover_id, long long id,
-                        const char *scope, const char *server,
-                        const char *failover, struct err *e);
+int failover_check_free(long long failover_id, long long id, const char *scope,
+                        const char *server, const char *failover,
+                        struct err *e);
 
 /* ReplicateDHCPFailover's dhcpScopeRef: an instance on scope_server
  * (scope_failover_id its relationship, called scope_failover) when the
@@ -364,9 +365,9 @@ enum failover_deconfigure {
  * applies to the instance on server_id unless it is on keep_server_id
  * (the server of the call): what to do with it (NONE: keep it as it is,
  * DISABLE: disable it, DELETE: remove it with its pools). */
-enum failover_deconfigure failover_leave_action(
-    enum failover_deconfigure action, long long server_id,
-    long long keep_server_id);
+enum failover_deconfigure
+failover_leave_action(enum failover_deconfigure action, long long server_id,
+                      long long keep_server_id);
 
 /* What removing an object (RemoveObject, forced or not) does to failover,
  * by ObjectType (enum ref_type). */

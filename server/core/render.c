@@ -347,7 +347,7 @@ static int check_relationship(const struct render_relationship *r,
                        "failover relationship \"%s\": port out of range "
                        "1..65535",
                        q);
-    if (r->mclt < 1)
+    if (r->mclt < (int)FAILOVER_MCLT_MIN)
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": mclt must be at least 1",
                        q);
@@ -356,8 +356,9 @@ static int check_relationship(const struct render_relationship *r,
                        "failover relationship \"%s\": percentage %d out of "
                        "range 0..100",
                        q, r->percentage);
-    if (r->max_response_delay < 1 || r->max_unacked_updates < 1 ||
-        r->load_balance_max_seconds < 0)
+    if (r->max_response_delay < (int)FAILOVER_TIMING_MIN ||
+        r->max_unacked_updates < (int)FAILOVER_TIMING_MIN ||
+        r->load_balance_max_seconds < (int)FAILOVER_LB_MAX_SECONDS_MIN)
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": max-response-delay, "
                        "max-unacked-updates must be at least 1, load "
