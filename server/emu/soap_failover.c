@@ -179,7 +179,7 @@ static int relationship_to_soap(struct soap *soap,
     out->secondaryServer = soap_strdup(soap, f->secondary_name);
     out->failoverMode = f->params.mode == FAILOVER_HOT_STANDBY
                             ? mm__DHCPFailoverMode__HotStandby
-                                       : mm__DHCPFailoverMode__LoadBalance;
+                            : mm__DHCPFailoverMode__LoadBalance;
     out->failoverServerType = failover_role(&f->servers, view_id) ==
                                       FAILOVER_SECONDARY
                                   ? mm__DHCPFailoverServerType__SecondaryServer
@@ -514,9 +514,6 @@ static int add_relationship(struct soap *soap,
 
 /* ---- ModifyDHCPFailoverRelationship ------------------------------- */
 
-/* dhcpScopeRefs of a Modify: absent, empty, or exactly the member
- * instances it has on the server of the call; anything else would be a
- * change Modify does not make. */
 /* What failover_check_same_scopes resolves refs with. */
 struct scope_refs {
     struct store_conn *c;
@@ -531,6 +528,10 @@ static int resolve_scope(void *ctx, size_t i, long long *id, struct err *e)
     return scope_ref(r->c, r->x, r->refs->ref[i], id, e);
 }
 
+/* dhcpScopeRefs of a Modify: absent, empty, or exactly the member
+ * instances it has on the server of the call
+ * (failover_check_same_scopes); anything else would be a change Modify
+ * does not make. */
 static int same_scopes(struct store_conn *c, struct call *x,
                        const struct mm__ArrayOfObjRef *refs, struct err *e)
 {
