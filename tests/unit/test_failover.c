@@ -22,7 +22,26 @@
      (uint32_t)(d))
 
 /* Cases per table, for the closing summary. */
+static struct {
+    const char *table;
+    int cases;
+} tally[32];
 static int cases;
+
+static void count_case(const char *table)
+{
+    size_t i;
+
+    for (i = 0; i < N(tally) && tally[i].table != NULL &&
+                strcmp(tally[i].table, table) != 0;
+         i++)
+        ;
+    if (i == N(tally))
+        return;
+    tally[i].table = table;
+    tally[i].cases++;
+    cases++;
+}
 
 /* 1 when the answer rc/e is the expected one (want_rc 0: no message). */
 static int answer_is(int rc, const struct err *e, int want_rc,
@@ -53,7 +72,7 @@ static void row_failed(const char *table, size_t i, int rc,
         CHECK(ok_);                                                            \
         if (!ok_)                                                              \
             row_failed(table, i, rc, e);                                       \
-        cases++;                                                               \
+        count_case(table);                                                     \
     } while (0)
 
 /* ---- roles ---------------------------------------------------------- */
@@ -1140,6 +1159,8 @@ int main(void)
     test_unique();
     test_twin();
     test_removal();
-    printf("%d cases\n", cases);
+    for (size_t i = 0; i < N(tally) && tally[i].table != NULL; i++)
+        printf("%4d  %s\n", tally[i].cases, tally[i].table);
+    printf("%4d  cases in all\n", cases);
     return check_report();
 }
