@@ -1,7 +1,6 @@
 /* micetro-emu core: the rules of ISC DHCP failover (see failover.h). */
 #include "failover.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "ref.h"
