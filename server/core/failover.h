@@ -1,6 +1,5 @@
 /* micetro-emu core: the rules of ISC DHCP failover relationships, as
- * Micetro 11.x applies them (/work/shared/MICETRO-API.md section 8) and
- * dhcpd enforces them.  Pure: plain structs in, decisions out; storage
+ * Micetro 11.x documents them for ISC servers and dhcpd enforces them.  Pure: plain structs in, decisions out; storage
  * runs the SQL and hands its rows here, the SOAP handlers convert to and
  * from these structs.
  *
