@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "failover.h"
 #include "ref.h"
 #include "store_int.h"
 
@@ -64,19 +65,17 @@ static int fetch(struct store_conn *c, struct store_config *cfg, int slot,
 static int load_relationships(struct store_conn *c, struct store_config *cfg,
                               struct err *e)
 {
-    /* this server's side of each of its relationships */
+    /* each of its relationships, both sides: failover_role picks this
+     * server's */
     static const char sql[] =
-        "SELECT f.id, f.name, f.primary_id <> $1::bigint, "
-        "me.address - '0.0.0.0'::inet, "
-        "CASE WHEN f.primary_id = $1::bigint THEN f.port ELSE f.peer_port END, "
-        "peer.address - '0.0.0.0'::inet, "
-        "CASE WHEN f.primary_id = $1::bigint THEN f.peer_port ELSE f.port END, "
+        "SELECT f.id, f.name, f.primary_id, f.secondary_id, "
+        "p.address - '0.0.0.0'::inet, s.address - '0.0.0.0'::inet, "
+        "f.port, f.peer_port, "
         "f.mclt, f.percentage, f.max_response_delay, f.max_unacked_updates, "
-        "f.load_balance_max_seconds, peer.id "
+        "f.load_balance_max_seconds "
         "FROM dhcp_failover f "
-        "JOIN dhcp_servers me ON me.id = $1::bigint "
-        "JOIN dhcp_servers peer ON peer.id = CASE WHEN f.primary_id = "
-        "$1::bigint THEN f.secondary_id ELSE f.primary_id END "
+        "JOIN dhcp_servers p ON p.id = f.primary_id "
+        "JOIN dhcp_servers s ON s.id = f.secondary_id "
         "WHERE $1::bigint IN (f.primary_id, f.secondary_id) "
         "ORDER BY (f.name COLLATE \"C\"), f.id";
     const PGresult *r;
@@ -95,22 +94,28 @@ static int load_relationships(struct store_conn *c, struct store_config *cfg,
         return err_set(e, ERR_NOMEM, "out of memory");
     for (int i = 0; i < rows; i++) {
         struct render_relationship *x = &cfg->rels[i];
-
-        cfg->failover_ids[i] = col_ll(r, i, 0);
-        cfg->partner_ids[i] = col_ll(r, i, 12);
-        x->name = PQgetvalue(r, i, 1);
-        x->role = PQgetvalue(r, i, 2)[0] == 't' ? RENDER_SECONDARY
-                                                : RENDER_PRIMARY;
+        struct failover_servers sv = {col_ll(r, i, 2), col_ll(r, i, 3)};
+        struct failover_params fp;
+        enum failover_role role = failover_role(&sv, cfg->server_id);
         /* a server without an address: 0.0.0.0, which render refuses */
-        x->address = (uint32_t)col_ll(r, i, 3);
-        x->port = (int)col_ll(r, i, 4);
-        x->peer_address = (uint32_t)col_ll(r, i, 5);
-        x->peer_port = (int)col_ll(r, i, 6);
-        x->mclt = (int)col_ll(r, i, 7);
-        x->percentage = (int)col_ll(r, i, 8);
-        x->max_response_delay = (int)col_ll(r, i, 9);
-        x->max_unacked_updates = (int)col_ll(r, i, 10);
-        x->load_balance_max_seconds = (int)col_ll(r, i, 11);
+        uint32_t pa = (uint32_t)col_ll(r, i, 4), sa = (uint32_t)col_ll(r, i, 5);
+
+        memset(&fp, 0, sizeof(fp));
+        fp.port = (int)col_ll(r, i, 6);
+        fp.peer_port = (int)col_ll(r, i, 7);
+        cfg->failover_ids[i] = col_ll(r, i, 0);
+        cfg->partner_ids[i] = failover_partner(&sv, cfg->server_id);
+        x->name = PQgetvalue(r, i, 1);
+        x->role = role == FAILOVER_SECONDARY ? RENDER_SECONDARY
+                                             : RENDER_PRIMARY;
+        x->address = role == FAILOVER_SECONDARY ? sa : pa;
+        x->peer_address = role == FAILOVER_SECONDARY ? pa : sa;
+        failover_ports(&fp, role, &x->port, &x->peer_port);
+        x->mclt = (int)col_ll(r, i, 8);
+        x->percentage = (int)col_ll(r, i, 9);
+        x->max_response_delay = (int)col_ll(r, i, 10);
+        x->max_unacked_updates = (int)col_ll(r, i, 11);
+        x->load_balance_max_seconds = (int)col_ll(r, i, 12);
     }
     cfg->model.relationships = cfg->rels;
     cfg->model.nrelationships = (size_t)rows;

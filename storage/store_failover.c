@@ -10,6 +10,7 @@
 #include "ref.h"
 #include "store_pool.h"
 #include "store_remove.h"
+#include "store_fostate.h"
 #include "store_int.h"
 
 /* The columns every relationship query reads, in row_to_failover's
@@ -18,8 +19,8 @@
     "f.id, f.name, f.primary_id, f.secondary_id, p.name, s.name, "             \
     "f.failover_mode, f.mclt, f.safe_period, f.percentage, "                   \
     "f.shared_secret, f.port, f.peer_port, f.load_balance_max_seconds, "       \
-    "f.max_response_delay, f.max_unacked_updates, " STORE_FO_STATE_COLUMNS
-#define FO_NCOLUMNS (16 + STORE_FO_STATE_NCOLUMNS)
+    "f.max_response_delay, f.max_unacked_updates, " STORE_FOSTATE_COLUMNS
+#define FO_NCOLUMNS (16 + STORE_FOSTATE_NCOLUMNS)
 #define FO_FROM                                                                \
     " FROM dhcp_failover f JOIN dhcp_servers p ON p.id = f.primary_id "        \
     "JOIN dhcp_servers s ON s.id = f.secondary_id "
@@ -42,18 +43,20 @@ static int row_to_failover(const PGresult *r, int row, void *dst,
         return err_set(e, ERR_INTERNAL, "failover query: %d columns",
                        PQnfields(r));
     f->id = col_ll(r, row, 0);
-    f->primary_id = col_ll(r, row, 2);
-    f->secondary_id = col_ll(r, row, 3);
-    f->hot_standby = strcmp(PQgetvalue(r, row, 6), "HotStandby") == 0;
-    f->mclt = col_ll(r, row, 7);
-    f->safe_period = col_ll(r, row, 8);
-    f->percentage = (int)col_ll(r, row, 9);
+    f->servers.primary_id = col_ll(r, row, 2);
+    f->servers.secondary_id = col_ll(r, row, 3);
+    f->params.mode = strcmp(PQgetvalue(r, row, 6), "HotStandby") == 0
+                         ? FAILOVER_HOT_STANDBY
+                         : FAILOVER_LOAD_BALANCE;
+    f->params.mclt = col_ll(r, row, 7);
+    f->params.safe_period = col_ll(r, row, 8);
+    f->params.percentage = (int)col_ll(r, row, 9);
     f->has_secret = !PQgetisnull(r, row, 10);
-    f->port = (int)col_ll(r, row, 11);
-    f->peer_port = (int)col_ll(r, row, 12);
-    f->lb_max_seconds = (int)col_ll(r, row, 13);
-    f->max_response_delay = (int)col_ll(r, row, 14);
-    f->max_unacked_updates = (int)col_ll(r, row, 15);
+    f->params.port = (int)col_ll(r, row, 11);
+    f->params.peer_port = (int)col_ll(r, row, 12);
+    f->params.lb_max_seconds = (int)col_ll(r, row, 13);
+    f->params.max_response_delay = (int)col_ll(r, row, 14);
+    f->params.max_unacked_updates = (int)col_ll(r, row, 15);
     if ((rc = store_copy_text(r, row, 1, f->name, sizeof(f->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, f->primary_name,
                               sizeof(f->primary_name), e)) != 0 ||
@@ -62,30 +65,7 @@ static int row_to_failover(const PGresult *r, int row, void *dst,
         (rc = store_copy_text(r, row, 10, f->shared_secret,
                               sizeof(f->shared_secret), e)) != 0)
         return rc;
-    return store_failover_read_state(r, row, 16, f, e);
-}
-
-int store_failover_read_state(const PGresult *r, int row, int col,
-                              struct store_failover *f, struct err *e)
-{
-    int rc;
-
-    if (PQnfields(r) < col + STORE_FO_STATE_NCOLUMNS)
-        return err_set(e, ERR_INTERNAL, "failover state: %d columns",
-                       PQnfields(r));
-    f->nscopes = col_ll(r, row, col);
-    f->pushing = PQgetvalue(r, row, col + 3)[0] == 't';
-    f->push_failed = PQgetvalue(r, row, col + 4)[0] == 't';
-    f->state_read = PQgetvalue(r, row, col + 5)[0] == 't';
-    /* the message may be longer than kept: cut, never refused */
-    snprintf(f->state_message, sizeof(f->state_message), "%s",
-             PQgetvalue(r, row, col + 6));
-    if ((rc = store_copy_text(r, row, col + 1, f->primary_state,
-                              sizeof(f->primary_state), e)) != 0 ||
-        (rc = store_copy_text(r, row, col + 2, f->secondary_state,
-                              sizeof(f->secondary_state), e)) != 0)
-        return rc;
-    return 0;
+    return store_fostate_read(r, row, 16, &f->live, e);
 }
 
 int store_failover_find(struct store_conn *c, long long server_id,
@@ -208,19 +188,19 @@ void store_failover_set_free(struct store_failover_set *set)
 int store_failover_list(struct store_conn *c, long long server_id,
                         struct store_failover_set *out, struct err *e)
 {
-    /* the member instances of the listed relationships on the server
-     * asked about (the primary when listing all), in the order of the
-     * relationships, so that one walk assigns them */
+    /* the member instances of the listed relationships, with their
+     * servers, in the order of the relationships, so that one walk
+     * assigns those on the server each is seen from (failover_view) */
     static const char members_sql[] =
-        "SELECT sc.failover_id, sc.id FROM dhcp_scopes sc "
+        "SELECT sc.failover_id, sc.id, sc.server_id FROM dhcp_scopes sc "
         "JOIN dhcp_failover f ON f.id = sc.failover_id "
-        "WHERE sc.server_id = CASE WHEN $1::bigint = 0 THEN f.primary_id "
-        "ELSE $1::bigint END" FO_ORDER ", sc.id";
+        "WHERE $1::bigint = 0 OR f.primary_id = $1::bigint "
+        "OR f.secondary_id = $1::bigint" FO_ORDER ", sc.id";
     char sid[STORE_INTBUF];
     const char *params[1];
     PGresult *r = NULL;
     void *items = NULL;
-    size_t n = 0, i, k;
+    size_t n = 0, i, k, m;
     int rc, rows;
 
     memset(out, 0, sizeof(*out));
@@ -249,15 +229,16 @@ int store_failover_list(struct store_conn *c, long long server_id,
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    for (k = 0; k < (size_t)rows; k++)
-        out->ids[k] = col_ll(r, (int)k, 1);
-    for (i = 0, k = 0; i < n; i++) {
+    for (i = 0, k = 0, m = 0; i < n; i++) {
         struct store_failover *f = &out->items[i];
+        long long view = failover_view(&f->servers, server_id);
 
-        f->scope_ids = out->ids != NULL ? out->ids + k : NULL;
-        while (k < (size_t)rows && col_ll(r, (int)k, 0) == f->id) {
-            f->nscope_ids++;
-            k++;
+        f->scope_ids = out->ids != NULL ? out->ids + m : NULL;
+        for (; k < (size_t)rows && col_ll(r, (int)k, 0) == f->id; k++) {
+            if (col_ll(r, (int)k, 2) == view) {
+                out->ids[m++] = col_ll(r, (int)k, 1);
+                f->nscope_ids++;
+            }
         }
     }
     PQclear(r);
@@ -283,23 +264,88 @@ static int lock_relationships(struct store_conn *c, struct err *e)
     return rc < 0 ? rc : 0;
 }
 
-/* Runs sql (server id as $1), whose one text column is "A\nB": 1 with
- * *a and *b pointing into buf, 0 when there is no row. */
-static int query_pair(struct store_conn *c, const char *sql,
-                      const char *const *params, char *buf, size_t len,
-                      const char **a, const char **b, struct err *e)
+/* A server's address as the address rule takes it (column col of row
+ * `row`, an integer; NULL: none). */
+static void address_col(const PGresult *r, int row, int col, int *has,
+                        uint32_t *address)
 {
-    char *sep;
-    int rc = store_query_text(c, sql, 1, params, buf, len, e);
+    *has = !PQgetisnull(r, row, col);
+    *address = *has ? (uint32_t)col_ll(r, row, col) : 0;
+}
 
-    if (rc != 1)
+/* Every relationship with its servers' addresses, by id, for the address
+ * rule: *rows (free it, then PQclear *res, which its names point into). */
+static int load_pairs(struct store_conn *c, struct failover_row **rows,
+                      size_t *n, PGresult **res, struct err *e)
+{
+    PGresult *r = NULL;
+    int rc, count;
+
+    *rows = NULL;
+    *n = 0;
+    *res = NULL;
+    rc = store_exec(c,
+                    "SELECT x.id, x.name, x.primary_id, x.secondary_id, "
+                    "p.address - '0.0.0.0'::inet, "
+                    "s.address - '0.0.0.0'::inet FROM dhcp_failover x "
+                    "JOIN dhcp_servers p ON p.id = x.primary_id "
+                    "JOIN dhcp_servers s ON s.id = x.secondary_id "
+                    "ORDER BY x.id",
+                    0, NULL, &r, e);
+    if (rc != 0)
         return rc;
-    if ((sep = strchr(buf, '\n')) == NULL)
-        return err_set(e, ERR_INTERNAL, "malformed pair \"%s\"", buf);
-    *sep = '\0';
-    *a = buf;
-    *b = sep + 1;
-    return 1;
+    count = PQntuples(r);
+    if (count > 0 && (*rows = calloc((size_t)count, sizeof(**rows))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < count; i++) {
+        struct failover_row *x = &(*rows)[i];
+
+        x->id = col_ll(r, i, 0);
+        x->name = PQgetvalue(r, i, 1);
+        x->pair.primary_id = col_ll(r, i, 2);
+        x->pair.secondary_id = col_ll(r, i, 3);
+        address_col(r, i, 4, &x->pair.has_primary_address,
+                    &x->pair.primary_address);
+        address_col(r, i, 5, &x->pair.has_secondary_address,
+                    &x->pair.secondary_address);
+    }
+    *n = (size_t)count;
+    *res = r;
+    return 0;
+}
+
+/* The pair f would join: its servers and their addresses now. */
+static int new_pair(struct store_conn *c, const struct store_failover *f,
+                    struct failover_pair *p, struct err *e)
+{
+    char pid[STORE_INTBUF], sid[STORE_INTBUF];
+    const char *params[2];
+    PGresult *r = NULL;
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    p->primary_id = f->servers.primary_id;
+    p->secondary_id = f->servers.secondary_id;
+    params[0] = store_param_int(pid, f->servers.primary_id);
+    params[1] = store_param_int(sid, f->servers.secondary_id);
+    rc = store_exec(c,
+                    "SELECT a.address - '0.0.0.0'::inet, "
+                    "b.address - '0.0.0.0'::inet FROM dhcp_servers a, "
+                    "dhcp_servers b WHERE a.id = $1::bigint "
+                    "AND b.id = $2::bigint",
+                    2, params, &r, e);
+    if (rc != 0)
+        return rc;
+    /* a server gone meanwhile has no address; the insert then fails */
+    if (PQntuples(r) == 1) {
+        address_col(r, 0, 0, &p->has_primary_address, &p->primary_address);
+        address_col(r, 0, 1, &p->has_secondary_address,
+                    &p->secondary_address);
+    }
+    PQclear(r);
+    return 0;
 }
 
 /* The parameters a relationship's row holds besides its name and
@@ -310,16 +356,17 @@ static int query_pair(struct store_conn *c, const char *sql,
 static void fo_params(const struct store_failover *f,
                       char buf[FO_NPARAMS][STORE_INTBUF], const char **p)
 {
-    p[0] = f->hot_standby ? "HotStandby" : "LoadBalance";
-    p[1] = store_param_int(buf[1], f->mclt);
-    p[2] = store_param_int(buf[2], f->safe_period);
-    p[3] = store_param_int(buf[3], f->percentage);
+    p[0] = f->params.mode == FAILOVER_HOT_STANDBY ? "HotStandby"
+                                                  : "LoadBalance";
+    p[1] = store_param_int(buf[1], f->params.mclt);
+    p[2] = store_param_int(buf[2], f->params.safe_period);
+    p[3] = store_param_int(buf[3], f->params.percentage);
     p[4] = f->has_secret ? f->shared_secret : NULL;
-    p[5] = store_param_int(buf[5], f->port);
-    p[6] = store_param_int(buf[6], f->peer_port);
-    p[7] = store_param_int(buf[7], f->lb_max_seconds);
-    p[8] = store_param_int(buf[8], f->max_response_delay);
-    p[9] = store_param_int(buf[9], f->max_unacked_updates);
+    p[5] = store_param_int(buf[5], f->params.port);
+    p[6] = store_param_int(buf[6], f->params.peer_port);
+    p[7] = store_param_int(buf[7], f->params.lb_max_seconds);
+    p[8] = store_param_int(buf[8], f->params.max_response_delay);
+    p[9] = store_param_int(buf[9], f->params.max_unacked_updates);
 }
 
 int store_failover_add(struct store_conn *c, const struct store_failover *f,
@@ -328,13 +375,17 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
     char pid[STORE_INTBUF], sid[STORE_INTBUF], buf[FO_NPARAMS][STORE_INTBUF],
         text[STORE_SERVER_NAME_BUF + 64];
     const char *params[3 + FO_NPARAMS];
+    struct failover_pair pair;
+    struct failover_row *rows = NULL;
+    PGresult *res = NULL;
+    size_t n = 0;
     int rc;
 
     /* one add at a time: the checks below stay true until the commit */
     if ((rc = lock_relationships(c, e)) != 0)
         return rc;
-    params[0] = store_param_int(pid, f->primary_id);
-    params[1] = store_param_int(sid, f->secondary_id);
+    params[0] = store_param_int(pid, f->servers.primary_id);
+    params[1] = store_param_int(sid, f->servers.secondary_id);
     params[2] = f->name;
     rc = store_query_text(
         c,
@@ -350,38 +401,15 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
                        "failover relationship \"%s\" already exists on server "
                        "\"%s\"",
                        f->name, text);
-    rc = store_query_text(c,
-                          "SELECT host(a.address) FROM dhcp_servers a, "
-                          "dhcp_servers b WHERE a.id = $1::bigint "
-                          "AND b.id = $2::bigint AND a.address = b.address",
-                          2, params, text, sizeof(text), e);
-    if (rc < 0)
+    if ((rc = new_pair(c, f, &pair, e)) != 0 ||
+        (rc = load_pairs(c, &rows, &n, &res, e)) != 0)
         return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "servers \"%s\" and \"%s\" have the same address %s: "
-                       "failover partners need addresses of their own",
-                       f->primary_name, f->secondary_name, text);
-    rc = store_query_text(
-        c,
-        "SELECT x.name FROM dhcp_failover x "
-        "JOIN dhcp_servers p ON p.id = x.primary_id "
-        "JOIN dhcp_servers s ON s.id = x.secondary_id, "
-        "dhcp_servers a, dhcp_servers b "
-        "WHERE a.id = $1::bigint AND b.id = $2::bigint "
-        "AND ((x.primary_id IN (a.id, b.id) AND x.secondary_id IN (a.id, b.id)) "
-        "OR (p.address IN (a.address, b.address) "
-        "AND s.address IN (a.address, b.address))) "
-        "ORDER BY x.id LIMIT 1",
-        2, params, text, sizeof(text), e);
-    if (rc < 0)
+    rc = failover_check_new_pair(&pair, f->primary_name, f->secondary_name,
+                                 rows, n, e);
+    free(rows);
+    PQclear(res);
+    if (rc != 0)
         return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "servers \"%s\" and \"%s\" already have failover "
-                       "relationship \"%s\" between their addresses: dhcpd "
-                       "runs one relationship per pair of addresses",
-                       f->primary_name, f->secondary_name, text);
     fo_params(f, buf, params + 3);
     rc = store_insert_id(
         c,
@@ -408,51 +436,18 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
 int store_failover_check_addresses(struct store_conn *c, long long server_id,
                                    struct err *e)
 {
-    char sid[STORE_INTBUF], text[2 * STORE_FAILOVER_NAME_BUF + 8];
-    const char *params[1], *a, *b;
+    struct failover_row *rows = NULL;
+    PGresult *res = NULL;
+    size_t n = 0;
     int rc;
 
-    if ((rc = lock_relationships(c, e)) != 0)
+    if ((rc = lock_relationships(c, e)) != 0 ||
+        (rc = load_pairs(c, &rows, &n, &res, e)) != 0)
         return rc;
-    params[0] = store_param_int(sid, server_id);
-    rc = query_pair(
-        c,
-        "SELECT x.name || '\n' || host(p.address) FROM dhcp_failover x "
-        "JOIN dhcp_servers p ON p.id = x.primary_id "
-        "JOIN dhcp_servers s ON s.id = x.secondary_id "
-        "WHERE $1::bigint IN (x.primary_id, x.secondary_id) "
-        "AND p.address = s.address ORDER BY x.id LIMIT 1",
-        params, text, sizeof(text), &a, &b, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "both servers of failover relationship \"%s\" would "
-                       "have the address %s: failover partners need "
-                       "addresses of their own",
-                       a, b);
-    rc = query_pair(
-        c,
-        "SELECT x.name || '\n' || y.name FROM dhcp_failover x "
-        "JOIN dhcp_servers xp ON xp.id = x.primary_id "
-        "JOIN dhcp_servers xs ON xs.id = x.secondary_id, dhcp_failover y "
-        "JOIN dhcp_servers yp ON yp.id = y.primary_id "
-        "JOIN dhcp_servers ys ON ys.id = y.secondary_id "
-        "WHERE x.id <> y.id "
-        "AND $1::bigint IN (x.primary_id, x.secondary_id) "
-        "AND xp.address IN (yp.address, ys.address) "
-        "AND xs.address IN (yp.address, ys.address) "
-        "ORDER BY x.id, y.id LIMIT 1",
-        params, text, sizeof(text), &a, &b, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        return err_set(e, ERR_CONFLICT,
-                       "failover relationships \"%s\" and \"%s\" would join "
-                       "the same two addresses: dhcpd runs one relationship "
-                       "per pair of addresses",
-                       a, b);
-    return 0;
+    rc = failover_check_addresses(server_id, rows, n, e);
+    free(rows);
+    PQclear(res);
+    return rc;
 }
 
 int store_failover_update(struct store_conn *c, const struct store_failover *f,
@@ -662,16 +657,15 @@ static int create_copy(struct store_conn *c, const struct store_failover *f,
     return copy_pools(c, m->id, *id, e);
 }
 
-/* The server of f that is not server_id, and its name. */
+/* The server of f that is not server_id (failover_partner), and its
+ * name. */
 static long long partner_of(const struct store_failover *f, long long server_id,
                             const char **name)
 {
-    if (server_id == f->primary_id) {
-        *name = f->secondary_name;
-        return f->secondary_id;
-    }
-    *name = f->primary_name;
-    return f->primary_id;
+    long long id = failover_partner(&f->servers, server_id);
+
+    *name = id == f->servers.primary_id ? f->primary_name : f->secondary_name;
+    return id;
 }
 
 /* Loads m and checks that it lives on one of f's servers. */
@@ -682,12 +676,8 @@ static int member_of_pair(struct store_conn *c, const struct store_failover *f,
 
     if (rc != 0)
         return rc;
-    if (m->server_id != f->primary_id && m->server_id != f->secondary_id)
-        return err_set(e, ERR_INVALID,
-                       "DHCP scope \"%s\" is on server \"%s\", which is not "
-                       "in failover relationship \"%s\"",
-                       m->name, m->server, f->name);
-    return 0;
+    return failover_check_on_pair(&f->servers, m->server_id, m->name,
+                                  m->server, f->name, e);
 }
 
 int store_failover_join(struct store_conn *c, const struct store_failover *f,
@@ -696,7 +686,7 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
 {
     struct member m, p;
     const char *pname;
-    long long pid;
+    long long pid, npools = 0;
     int rc;
 
     if (created != NULL)
@@ -713,13 +703,11 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
                               1, params, n, sizeof(n), e);
         if (rc < 0)
             return rc;
-        if (strcmp(n, "0") == 0)
-            return err_set(e, ERR_CONFLICT,
-                           "DHCP scope \"%s\" on server \"%s\" has no address "
-                           "pool: a failover scope needs at least one",
-                           m.name, m.server);
+        npools = strtoll(n, NULL, 10);
     }
-    if ((rc = claim(c, f, &m, e)) != 0)
+    if ((rc = failover_check_pools(need_pools, npools, m.name, m.server,
+                                   e)) != 0 ||
+        (rc = claim(c, f, &m, e)) != 0)
         return rc;
     pid = partner_of(f, m.server_id, &pname);
     rc = member_on(c, pid, m.range_id, &p, e);
@@ -731,52 +719,69 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
                        e);
 }
 
-int store_failover_leave(struct store_conn *c, const struct store_failover *f,
-                         long long scope_id, long long keep_server_id,
-                         enum store_deconfigure action, const char *login,
-                         const char *comment, struct err *e)
+/* Does act (failover_leave_action's) to scope instance id. */
+static int deconfigure(struct store_conn *c, long long id,
+                       enum failover_deconfigure act, const char *login,
+                       const char *comment, struct err *e)
 {
-    char fid[STORE_INTBUF], rid[STORE_INTBUF], kid[STORE_INTBUF];
-    const char *params[3];
-    struct member m;
-    PGresult *r = NULL;
-    long long other = 0;
+    char sid[STORE_INTBUF];
+    const char *params[1];
     int rc;
 
-    if ((rc = member_get(c, scope_id, &m, e)) != 0)
-        return rc;
-    if (m.failover_id != f->id)
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP scope \"%s\" on server \"%s\" is not in failover "
-                       "relationship \"%s\"",
-                       m.name, m.server, f->name);
-    params[0] = store_param_int(fid, f->id);
-    params[1] = store_param_int(rid, m.range_id);
-    params[2] = store_param_int(kid, keep_server_id);
-    rc = store_exec(c,
-                    "UPDATE dhcp_scopes SET failover_id = NULL, updated = "
-                    "now() WHERE failover_id = $1::bigint "
-                    "AND range_id = $2::bigint "
-                    "RETURNING id, server_id <> $3::bigint",
-                    3, params, &r, e);
-    if (rc != 0)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++) {
-        if (PQgetvalue(r, i, 1)[0] == 't')
-            other = col_ll(r, i, 0);
-    }
-    PQclear(r);
-    if (other == 0 || action == STORE_DECONFIGURE_NONE)
+    switch (act) {
+    case FAILOVER_DECONFIGURE_NONE:
         return 0;
-    if (action == STORE_DECONFIGURE_DISABLE) {
-        params[0] = store_param_int(fid, other);
+    case FAILOVER_DECONFIGURE_DISABLE:
+        params[0] = store_param_int(sid, id);
         rc = store_exec_cmd(c,
                             "UPDATE dhcp_scopes SET enabled = false, "
                             "updated = now() WHERE id = $1::bigint",
                             1, params, e);
         return rc < 0 ? rc : 0;
+    case FAILOVER_DECONFIGURE_DELETE:
+        return store_remove(c, login, REF_DHCP_SCOPE, id, 1, comment, NULL,
+                            e);
     }
-    return store_remove(c, login, REF_DHCP_SCOPE, other, 1, comment, NULL, e);
+    return err_set(e, ERR_INTERNAL, "deconfigure action %d", (int)act);
+}
+
+int store_failover_leave(struct store_conn *c, const struct store_failover *f,
+                         long long scope_id, long long keep_server_id,
+                         enum failover_deconfigure action, const char *login,
+                         const char *comment, struct err *e)
+{
+    char fid[STORE_INTBUF], rid[STORE_INTBUF];
+    const char *params[2];
+    struct member m;
+    PGresult *r = NULL;
+    long long left[2];
+    enum failover_deconfigure act[2];
+    int rc, n = 0;
+
+    if ((rc = member_get(c, scope_id, &m, e)) != 0)
+        return rc;
+    if ((rc = failover_check_member(m.failover_id, f->id, m.name, m.server,
+                                    f->name, e)) != 0)
+        return rc;
+    params[0] = store_param_int(fid, f->id);
+    params[1] = store_param_int(rid, m.range_id);
+    /* both instances (one per server: UNIQUE (server_id, range_id)) */
+    rc = store_exec(c,
+                    "UPDATE dhcp_scopes SET failover_id = NULL, updated = "
+                    "now() WHERE failover_id = $1::bigint "
+                    "AND range_id = $2::bigint RETURNING id, server_id",
+                    2, params, &r, e);
+    if (rc != 0)
+        return rc;
+    for (int i = 0; i < PQntuples(r) && n < 2; i++) {
+        left[n] = col_ll(r, i, 0);
+        act[n++] = failover_leave_action(action, col_ll(r, i, 1),
+                                         keep_server_id);
+    }
+    PQclear(r);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = deconfigure(c, left[i], act[i], login, comment, e);
+    return rc;
 }
 
 int store_failover_members(struct store_conn *c, long long failover_id,
@@ -821,24 +826,19 @@ int store_failover_replicate(struct store_conn *c,
     long long pid, created;
     int rc;
 
-    if ((rc = member_of_pair(c, f, scope_id, &m, e)) != 0)
+    if ((rc = member_of_pair(c, f, scope_id, &m, e)) != 0 ||
+        (rc = failover_check_member(m.failover_id, f->id, m.name, m.server,
+                                    f->name, e)) != 0)
         return rc;
-    if (m.failover_id != f->id)
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP scope \"%s\" on server \"%s\" is not in failover "
-                       "relationship \"%s\"",
-                       m.name, m.server, f->name);
     pid = partner_of(f, m.server_id, &pname);
     rc = member_on(c, pid, m.range_id, &p, e);
     if (rc < 0)
         return rc;
     if (rc == 0)
         return create_copy(c, f, &m, pid, pname, &created, e);
-    if (p.failover_id != 0 && p.failover_id != f->id)
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP scope \"%s\" on server \"%s\" is already in "
-                       "failover relationship \"%s\"",
-                       p.name, p.server, p.failover);
+    if ((rc = failover_check_free(p.failover_id, f->id, p.name, p.server,
+                                  p.failover, e)) != 0)
+        return rc;
     params[0] = store_param_int(a, m.id);
     params[1] = store_param_int(b, p.id);
     params[2] = store_param_int(fid, f->id);
@@ -863,24 +863,19 @@ int store_failover_mirror_pool(struct store_conn *c, long long scope_id,
                                long long pool_id, long long *mirror_id,
                                struct err *e)
 {
-    char sid[STORE_INTBUF], other[STORE_INTBUF];
-    const char *params[1];
+    struct failover_instance partner;
     struct store_dhcp_pool pool;
     struct member m;
     int rc;
 
     *mirror_id = 0;
-    params[0] = store_param_int(sid, scope_id);
-    rc = store_query_text(c,
-                          "SELECT o.id FROM dhcp_scopes sc JOIN dhcp_scopes o "
-                          "ON o.failover_id = sc.failover_id "
-                          "AND o.range_id = sc.range_id AND o.id <> sc.id "
-                          "WHERE sc.id = $1::bigint",
-                          1, params, other, sizeof(other), e);
-    if (rc <= 0)
+    rc = store_scope_partner(c, scope_id, &partner, e);
+    if (rc < 0)
         return rc;
+    if (failover_twin_action(FAILOVER_POOL_ADDED, rc, 0) != FAILOVER_TWIN_ADD)
+        return 0;
     if ((rc = store_pool_get(c, pool_id, &pool, e)) != 0 ||
-        (rc = member_get(c, strtoll(other, NULL, 10), &m, e)) != 0)
+        (rc = member_get(c, partner.id, &m, e)) != 0)
         return rc;
     pool.scope_id = m.id;
     snprintf(pool.scope_name, sizeof(pool.scope_name), "%s", m.name);
@@ -895,67 +890,6 @@ int store_failover_mirror_pool(struct store_conn *c, long long scope_id,
                        m.server, why);
     }
     return rc;
-}
-
-int store_failover_twin_pool(struct store_conn *c, long long pool_id,
-                             long long *twin_id, long long *twin_scope,
-                             struct err *e)
-{
-    char pid[STORE_INTBUF];
-    const char *params[1];
-    PGresult *r = NULL;
-    int rc;
-
-    params[0] = store_param_int(pid, pool_id);
-    rc = store_exec(c,
-                    "SELECT t.id, t.scope_id FROM dhcp_pools p "
-                    "JOIN dhcp_scopes sc ON sc.id = p.scope_id "
-                    "JOIN dhcp_scopes o ON o.failover_id = sc.failover_id "
-                    "AND o.range_id = sc.range_id AND o.id <> sc.id "
-                    "JOIN dhcp_pools t ON t.scope_id = o.id "
-                    "AND t.from_ip = p.from_ip AND t.to_ip = p.to_ip "
-                    "WHERE p.id = $1::bigint ORDER BY t.id LIMIT 1 "
-                    "FOR UPDATE OF t",
-                    1, params, &r, e);
-    if (rc != 0)
-        return rc;
-    rc = PQntuples(r);
-    if (rc == 1) {
-        *twin_id = col_ll(r, 0, 0);
-        *twin_scope = col_ll(r, 0, 1);
-    }
-    PQclear(r);
-    return rc;
-}
-
-const char *store_failover_state(const struct store_failover *f)
-{
-    const char *p = f->primary_state, *s = f->secondary_state;
-
-    if (f->nscopes == 0)
-        return "Empty";
-    if (f->push_failed)
-        return "Error";
-    if (f->pushing)
-        return "Pending";
-    if (p[0] == '\0' && s[0] == '\0')
-        /* never read: what the configuration says; else neither server
-         * could be read */
-        return f->state_read ? "Error" : "Normal";
-    if (p[0] != '\0' && strcmp(p, "Normal") != 0)
-        return p;
-    if (s[0] != '\0')
-        return s;
-    return p;
-}
-
-const char *store_failover_state_message(const struct store_failover *f)
-{
-    if (f->nscopes == 0 || f->state_message[0] == '\0')
-        return NULL;
-    if (strcmp(store_failover_state(f), "Pending") == 0)
-        return NULL; /* a push is under way: the last error is stale */
-    return f->state_message;
 }
 
 int store_failover_poll_targets(struct store_conn *c,

@@ -14,61 +14,31 @@
 
 #include <stddef.h>
 
+#include "failover.h"
 #include "store_scope.h"
 #include "store_server.h"
 #include "store.h"
 
-#define STORE_FAILOVER_NAME_MAX 128 /* validate_quoted_name bytes */
-#define STORE_FAILOVER_NAME_BUF (STORE_FAILOVER_NAME_MAX + 1)
-#define STORE_FAILOVER_SECRET_MAX 255
-#define STORE_FAILOVER_SECRET_BUF (STORE_FAILOVER_SECRET_MAX + 1)
-
-/* ISC defaults of the 11.x parameters a caller may leave out. */
-#define STORE_FAILOVER_PORT 647
-#define STORE_FAILOVER_LBMAX 3
-#define STORE_FAILOVER_MRD 60
-#define STORE_FAILOVER_MAU 10
+#define STORE_FAILOVER_NAME_BUF (FAILOVER_NAME_MAX + 1)
+#define STORE_FAILOVER_SECRET_BUF (FAILOVER_SECRET_MAX + 1)
 
 /* One relationship.  The names are read back (joined), never written. */
 struct store_failover {
     long long id;
     char name[STORE_FAILOVER_NAME_BUF];
-    long long primary_id, secondary_id;
+    struct failover_servers servers;
     char primary_name[STORE_SERVER_NAME_BUF];
     char secondary_name[STORE_SERVER_NAME_BUF];
-    int hot_standby; /* failoverMode: 0 LoadBalance, 1 HotStandby */
-    long long mclt, safe_period;
-    int percentage; /* the primary's share, 0..100 */
+    struct failover_params params;
     int has_secret; /* shared_secret set (it may be "") */
     char shared_secret[STORE_FAILOVER_SECRET_BUF];
-    int port, peer_port; /* the primary's and the secondary's */
-    int lb_max_seconds, max_response_delay, max_unacked_updates;
-    long long nscopes; /* member scope instances, both servers */
-    /* what the worker read from the servers ("Normal" ...; "" unread) and
-     * whether a push to either server is under way or has failed */
-    char primary_state[32], secondary_state[32];
-    int pushing, push_failed;
-    int state_read; /* the worker has read the states at least once */
-    /* why not all is well ("" when it is): the failed pushes' errors,
-     * else why a server's state could not be read (truncated) */
-    char state_message[1024];
+    /* what its state is derived from (failover_state) */
+    struct failover_live live;
     /* the member instances on the server the list was made for (see
      * store_failover_list); NULL/0 elsewhere */
     const long long *scope_ids;
     size_t nscope_ids;
 };
-
-/* The state GetDHCPFailoverRelationship(s) report: "Empty" without member
- * scopes; "Error" when a push to either server failed, or when the
- * worker read neither server's state (state_message says why); "Pending"
- * while a push is under way; else what the servers report (the primary's
- * state unless it is Normal, then the secondary's), or "Normal" when no
- * worker has read them yet. */
-const char *store_failover_state(const struct store_failover *f);
-
-/* Why the state is what it is, for stateMessage: state_message when the
- * state is Error or one server's state could not be read, else NULL. */
-const char *store_failover_state_message(const struct store_failover *f);
 
 /* The relationship of server server_id called name (any case) into *out
  * (scope_ids not set).  With lock, the row is locked FOR UPDATE.
@@ -95,7 +65,8 @@ int store_failover_find_any(struct store_conn *c, const char *name,
                             struct err *e);
 
 /* Every relationship of server server_id (0: all), by name then id, with
- * scope_ids the member instances on server_id (on the primary when 0). */
+ * scope_ids the member instances on the server each is seen from
+ * (failover_view: server_id, the primary when 0). */
 struct store_failover_set {
     struct store_failover *items;
     size_t n;
@@ -108,16 +79,14 @@ void store_failover_set_free(struct store_failover_set *set);
 /* Inserts f (validated by the caller; names set for messages) after
  * locking the table against concurrent adds, and sets *id.
  * ERR_EXISTS `failover relationship "fo" already exists on server
- * "dhcp1."`; ERR_CONFLICT when the two servers have the same address, or
- * when a relationship already joins the two servers or their two
- * addresses (dhcpd matches a partner by address alone). */
+ * "dhcp1."`; then the address rule, failover_check_new_pair, on the
+ * servers' addresses and every relationship. */
 int store_failover_add(struct store_conn *c, const struct store_failover *f,
                        long long *id, struct err *e);
 
-/* After server server_id's address changed: refuses (ERR_CONFLICT, as
- * store_failover_add words it) when a relationship of the server now has
- * both servers on one address, or shares its pair of addresses with
- * another relationship.  Takes store_failover_add's table lock. */
+/* After server server_id's address changed: the address rule,
+ * failover_check_addresses, on every relationship.  Takes
+ * store_failover_add's table lock. */
 int store_failover_check_addresses(struct store_conn *c, long long server_id,
                                    struct err *e);
 
@@ -147,21 +116,15 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
                         long long scope_id, int need_pools,
                         long long *created, struct err *e);
 
-/* Deconfigure actions, as DHCPFailoverDeconfigureAction numbers them. */
-enum store_deconfigure {
-    STORE_DECONFIGURE_NONE = 0,
-    STORE_DECONFIGURE_DISABLE = 1,
-    STORE_DECONFIGURE_DELETE = 2
-};
-
 /* Takes both instances of the range of member instance scope_id out of f
- * (their pools lose the relationship), then applies action to the
- * instance on the server that is not keep_server_id: Disable disables it,
- * Delete removes it and its pools (logged for login with comment), None
- * leaves it.  ERR_CONFLICT when scope_id is not a member of f. */
+ * (their pools lose the relationship), then does to each what
+ * failover_leave_action says for action and keep_server_id: Disable
+ * disables it, Delete removes it and its pools (logged for login with
+ * comment), None leaves it.  ERR_CONFLICT when scope_id is not a member
+ * of f. */
 int store_failover_leave(struct store_conn *c, const struct store_failover *f,
                          long long scope_id, long long keep_server_id,
-                         enum store_deconfigure action, const char *login,
+                         enum failover_deconfigure action, const char *login,
                          const char *comment, struct err *e);
 
 /* The member instances of f on server_id, by id (free *ids). */
@@ -177,22 +140,14 @@ int store_failover_replicate(struct store_conn *c,
                              const struct store_failover *f,
                              long long scope_id, struct err *e);
 
-/* For a pool just added to scope instance scope_id: when the instance is
- * a failover member, adds the same pool (name, from, to) to the partner's
- * instance, checked for overlap under its scope lock, so that both
- * servers keep identical pools.  *mirror_id is the new pool's id, or 0
- * when there is no partner. */
+/* For a pool just added to scope instance scope_id: when the instance has
+ * a partner (store_scope_partner), adds the same pool (name, from, to) to
+ * it, checked for overlap under its scope lock, so that both servers keep
+ * identical pools (failover_twin_action).  *mirror_id is the new pool's
+ * id, or 0 when there is no partner. */
 int store_failover_mirror_pool(struct store_conn *c, long long scope_id,
                                long long pool_id, long long *mirror_id,
                                struct err *e);
-
-/* The twin of pool pool_id: the pool of the partner instance (when its
- * scope instance is a failover member) with the same from and to, locked.
- * 1 with *twin_id and *twin_scope set, 0 when there is none, or a
- * negative ERR_*.  SetProperties and RemoveObject keep twins alike. */
-int store_failover_twin_pool(struct store_conn *c, long long pool_id,
-                             long long *twin_id, long long *twin_scope,
-                             struct err *e);
 
 /* A relationship whose live state the worker reads: it has member
  * scopes; both servers' names (whose agents' secrets the worker looks up)

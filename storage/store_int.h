@@ -198,36 +198,6 @@ int store_id_exists(struct store_conn *c, const char *sql, long long id,
 int store_insert_id(struct store_conn *c, const char *sql, int nparams,
                     const char *const *params, long long *id, struct err *e);
 
-struct store_failover;
-
-/* The columns store_failover_state needs, of the relationship row
- * aliased f (f may be NULL, from an outer join): its member count, the
- * states the worker read from the primary and the secondary, whether a
- * push to either server is under way and whether one has failed, whether
- * the worker has read the states yet, and why not all is well: the
- * failed pushes' errors ("SERVER: error; ..."), else why a state could
- * not be read. */
-#define STORE_FO_STATE_COLUMNS                                                 \
-    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = f.id), "        \
-    "f.primary_state, f.secondary_state, "                                     \
-    "(SELECT bool_or(j.claimed_until > now()) FROM config_jobs j "             \
-    "WHERE j.server_id IN (f.primary_id, f.secondary_id)), "                   \
-    "(SELECT bool_or(j.attempts > 0) FROM config_jobs j "                      \
-    "WHERE j.server_id IN (f.primary_id, f.secondary_id)), "                   \
-    "f.state_read IS NOT NULL, "                                               \
-    "coalesce((SELECT string_agg(sv.name || ': ' || "                          \
-    "coalesce(j.last_error, 'push failed'), '; ' ORDER BY sv.name) "           \
-    "FROM config_jobs j JOIN dhcp_servers sv ON sv.id = j.server_id "          \
-    "WHERE j.server_id IN (f.primary_id, f.secondary_id) "                     \
-    "AND j.attempts > 0), f.state_error)"
-#define STORE_FO_STATE_NCOLUMNS 7
-
-/* Reads the STORE_FO_STATE_COLUMNS of row `row`, from column col on, into
- * f's nscopes, primary_state, secondary_state, pushing, push_failed,
- * state_read and state_message. */
-int store_failover_read_state(const PGresult *r, int row, int col,
-                              struct store_failover *f, struct err *e);
-
 /* Runs an UPDATE of one row: 0, ERR_NOTFOUND "<what> <id> does not exist"
  * when it changed none, or the error of store_exec_cmd. */
 int store_update_one(struct store_conn *c, const char *sql, int n,

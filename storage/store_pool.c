@@ -7,22 +7,25 @@
 
 #include <libpq-fe.h>
 
-#include "store_failover.h"
+#include "failover.h"
+#include "store_fostate.h"
 #include "store_int.h"
 
 /* The columns every query reads, in the order row_to_pool expects, and
  * the tables they come from.  After the pool's own: the failover
- * relationship of its scope instance (f, NULL when none), the partner
- * server in it, and what store_failover_state needs. */
+ * relationship of its scope instance (f, NULL when none), the server of
+ * the instance and both of f's (failover_partner picks the partner), and
+ * what f's state is derived from. */
 #define POOL_COLUMNS                                                           \
     "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), f.name, "       \
-    "(SELECT sv.name FROM dhcp_servers sv WHERE sv.id = CASE "                 \
-    "WHEN sc.server_id = f.primary_id THEN f.secondary_id "                    \
-    "ELSE f.primary_id END), " STORE_FO_STATE_COLUMNS
-#define POOL_NCOLUMNS (7 + STORE_FO_STATE_NCOLUMNS)
+    "sc.server_id, f.primary_id, f.secondary_id, fp.name, fs.name, "           \
+    STORE_FOSTATE_COLUMNS
+#define POOL_NCOLUMNS (11 + STORE_FOSTATE_NCOLUMNS)
 #define POOL_FROM                                                              \
     "dhcp_pools p JOIN dhcp_scopes sc ON sc.id = p.scope_id "                  \
-    "LEFT JOIN dhcp_failover f ON f.id = sc.failover_id"
+    "LEFT JOIN dhcp_failover f ON f.id = sc.failover_id "                      \
+    "LEFT JOIN dhcp_servers fp ON fp.id = f.primary_id "                       \
+    "LEFT JOIN dhcp_servers fs ON fs.id = f.secondary_id"
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -55,8 +58,10 @@ const struct store_list_spec store_pool_list_spec = {
 static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_dhcp_pool *p = dst;
-    struct store_failover f;
-    int rc;
+    struct failover_servers sv;
+    struct failover_live live;
+    long long server;
+    int rc, peer_col;
 
     memset(p, 0, sizeof(*p));
     if (PQnfields(r) < POOL_NCOLUMNS)
@@ -68,17 +73,21 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
         (rc = store_copy_text(r, row, 3, p->from, sizeof(p->from), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, p->to, sizeof(p->to), e)) != 0 ||
         (rc = store_copy_text(r, row, 5, p->failover, sizeof(p->failover),
-                              e)) != 0 ||
-        (rc = store_copy_text(r, row, 6, p->failover_peer,
-                              sizeof(p->failover_peer), e)) != 0)
+                              e)) != 0)
         return rc;
     if (p->failover[0] == '\0')
         return 0;
-    memset(&f, 0, sizeof(f));
-    if ((rc = store_failover_read_state(r, row, 7, &f, e)) != 0)
+    /* failoverPeer: the other server of the relationship */
+    server = strtoll(PQgetvalue(r, row, 6), NULL, 10);
+    sv.primary_id = strtoll(PQgetvalue(r, row, 7), NULL, 10);
+    sv.secondary_id = strtoll(PQgetvalue(r, row, 8), NULL, 10);
+    peer_col = failover_partner(&sv, server) == sv.primary_id ? 9 : 10;
+    if ((rc = store_copy_text(r, row, peer_col, p->failover_peer,
+                              sizeof(p->failover_peer), e)) != 0 ||
+        (rc = store_fostate_read(r, row, 11, &live, e)) != 0)
         return rc;
     snprintf(p->failover_state, sizeof(p->failover_state), "%s",
-             store_failover_state(&f));
+             failover_state(&live).state);
     return 0;
 }
 
@@ -260,6 +269,110 @@ static int pool_write(struct store_conn *c, long long scope_id, long long id,
                       e);
 }
 
+/* The candidates for pool_id's twin: the pools of every instance of its
+ * range (its own too), with their instances; *self is pool_id's index
+ * (-1: gone).  Free *out. */
+static int twin_candidates(struct store_conn *c, long long pool_id,
+                           struct failover_pool **out, size_t *n, int *self,
+                           struct err *e)
+{
+    char pid[STORE_INTBUF];
+    const char *params[1];
+    PGresult *r = NULL;
+    int rc, rows;
+
+    *out = NULL;
+    *n = 0;
+    *self = -1;
+    params[0] = store_param_int(pid, pool_id);
+    rc = store_exec(c,
+                    "SELECT t.id, o.id, o.server_id, o.range_id, "
+                    "coalesce(o.failover_id, 0), "
+                    "t.from_ip - '0.0.0.0'::inet, t.to_ip - '0.0.0.0'::inet "
+                    "FROM dhcp_pools p "
+                    "JOIN dhcp_scopes sc ON sc.id = p.scope_id "
+                    "JOIN dhcp_scopes o ON o.range_id = sc.range_id "
+                    "JOIN dhcp_pools t ON t.scope_id = o.id "
+                    "WHERE p.id = $1::bigint ORDER BY t.id",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    rows = PQntuples(r);
+    if (rows > 0 && (*out = calloc((size_t)rows, sizeof(**out))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < rows; i++) {
+        struct failover_pool *t = &(*out)[i];
+
+        t->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        t->scope.id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        t->scope.server_id = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+        t->scope.range_id = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+        t->scope.failover_id = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+        t->from = (uint32_t)strtoll(PQgetvalue(r, i, 5), NULL, 10);
+        t->to = (uint32_t)strtoll(PQgetvalue(r, i, 6), NULL, 10);
+        if (t->id == pool_id)
+            *self = i;
+    }
+    *n = (size_t)rows;
+    PQclear(r);
+    return 0;
+}
+
+/* Locks pool t and tells whether it is still as read: 1, or 0 when it
+ * changed or went meanwhile. */
+static int lock_twin(struct store_conn *c, const struct failover_pool *t,
+                     struct err *e)
+{
+    char tid[STORE_INTBUF];
+    const char *params[1];
+    PGresult *r = NULL;
+    int rc;
+
+    params[0] = store_param_int(tid, t->id);
+    rc = store_exec(c,
+                    "SELECT scope_id, from_ip - '0.0.0.0'::inet, "
+                    "to_ip - '0.0.0.0'::inet FROM dhcp_pools "
+                    "WHERE id = $1::bigint FOR UPDATE",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    rc = PQntuples(r) == 1 &&
+         strtoll(PQgetvalue(r, 0, 0), NULL, 10) == t->scope.id &&
+         (uint32_t)strtoll(PQgetvalue(r, 0, 1), NULL, 10) == t->from &&
+         (uint32_t)strtoll(PQgetvalue(r, 0, 2), NULL, 10) == t->to;
+    PQclear(r);
+    return rc;
+}
+
+/* Tries to find and lock a twin this often before taking it that there
+ * is none (each try after the one read changed meanwhile). */
+#define TWIN_TRIES 3
+
+int store_pool_twin(struct store_conn *c, long long pool_id,
+                    long long *twin_id, long long *twin_scope, struct err *e)
+{
+    for (int try = 0; try < TWIN_TRIES; try++) {
+        struct failover_pool *all;
+        size_t n;
+        int self, k, rc;
+
+        if ((rc = twin_candidates(c, pool_id, &all, &n, &self, e)) != 0)
+            return rc;
+        k = self >= 0 ? failover_twin(&all[self], all, n) : -1;
+        rc = k >= 0 ? lock_twin(c, &all[k], e) : 0;
+        if (rc == 1) {
+            *twin_id = all[k].id;
+            *twin_scope = all[k].scope.id;
+        }
+        free(all);
+        if (rc < 0 || k < 0 || rc == 1)
+            return rc;
+    }
+    return 0;
+}
+
 int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
                       struct err *e)
 {
@@ -271,11 +384,13 @@ int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
         return rc;
     /* a failover scope's pool: its twin on the partner changes alike */
     twin = *p;
-    rc = store_failover_twin_pool(c, p->id, &twin.id, &twin.scope_id, e);
+    rc = store_pool_twin(c, p->id, &twin.id, &twin.scope_id, e);
     if (rc < 0)
         return rc;
-    if (rc == 1 && ((rc = store_pool_check_free(c, &twin, twin.id, e)) != 0 ||
-                    (rc = pool_write(c, twin.scope_id, twin.id, p, e)) != 0))
+    if (failover_twin_action(FAILOVER_POOL_CHANGED, rc, rc) ==
+            FAILOVER_TWIN_UPDATE &&
+        ((rc = store_pool_check_free(c, &twin, twin.id, e)) != 0 ||
+         (rc = pool_write(c, twin.scope_id, twin.id, p, e)) != 0))
         return rc;
     return pool_write(c, p->scope_id, p->id, p, e);
 }

@@ -32,7 +32,7 @@ struct store_dhcp_pool {
     char failover[STORE_POOL_FAILOVER_BUF];
     char failover_peer[STORE_SERVER_NAME_BUF];
     /* read only, "" when none: the relationship's state, as
-     * store_failover_state gives it (GetDHCPFailoverRelationship's) */
+     * failover_state gives it (GetDHCPFailoverRelationship's) */
     char failover_state[32];
     /* for store_pool_add's messages only (not read back): the scope's
      * name */
@@ -83,10 +83,18 @@ int store_pool_list(struct store_conn *c, const struct filter_sql *f,
                     struct store_dhcp_pool **out, size_t *count,
                     long long *total, struct err *e);
 
+/* The twin of pool pool_id (failover_twin: the pool of its scope
+ * instance's partner with the same from and to), locked: 1 with *twin_id
+ * and *twin_scope set, 0 when there is none, or a negative ERR_*.
+ * SetProperties and RemoveObject keep twins alike. */
+int store_pool_twin(struct store_conn *c, long long pool_id,
+                    long long *twin_id, long long *twin_scope, struct err *e);
+
 /* name (NULL when ""), from, to.  Locks the scope row first, as
  * store_pool_add does, and refuses (ERR_CONFLICT, the message of
  * store_pool_add, from p->scope_name) a from..to overlapping another pool
- * of the scope. */
+ * of the scope.  The pool's twin (store_pool_twin) takes the same values,
+ * checked alike (failover_twin_action). */
 int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
                       struct err *e);
 

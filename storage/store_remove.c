@@ -6,10 +6,12 @@
 
 #include <libpq-fe.h>
 
+#include "failover.h"
 #include "ref.h"
 #include "store_changelog.h"
-#include "store_failover.h"
 #include "store_int.h"
+#include "store_pool.h"
+#include "store_scope.h"
 
 /* Longest object name of any type (a server's FQDN). */
 #define NAME_BUF 256
@@ -60,8 +62,9 @@ static const struct kind *kind_of(int type)
 }
 
 /* The failover relationships of server id (called name): refused unless
- * force; forced, every relationship leaves with its scopes' memberships
- * (the server's own instances are gone by now) and is logged. */
+ * force (failover_check_children); forced, every relationship goes with
+ * its scopes' memberships (the server's own instances are gone by now)
+ * and is logged. */
 static int remove_relationships(struct store_conn *c, const char *login,
                                 long long id, const char *name, int force,
                                 const char *comment, long long *below,
@@ -81,12 +84,9 @@ static int remove_relationships(struct store_conn *c, const char *login,
     if (rc != 0)
         return rc;
     n = PQntuples(r);
-    if (n > 0 && !force) {
+    if ((rc = failover_check_children(n, force, name, e)) != 0) {
         PQclear(r);
-        return err_set(e, ERR_CONFLICT,
-                       "DHCP server \"%s\" still has %d failover "
-                       "relationship%s: remove %s first or use forceRemoval",
-                       name, n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+        return rc;
     }
     for (int i = 0; i < n && rc == 0; i++) {
         const char *one[1] = {PQgetvalue(r, i, 0)};
@@ -122,10 +122,13 @@ static int remove_twin(struct store_conn *c, const char *login, long long id,
     char tid[STORE_INTBUF], name[NAME_BUF];
     long long twin, scope;
     const char *params[1];
-    int rc = store_failover_twin_pool(c, id, &twin, &scope, e);
+    int rc = store_pool_twin(c, id, &twin, &scope, e);
 
-    if (rc <= 0)
+    if (rc < 0)
         return rc;
+    if (failover_twin_action(FAILOVER_POOL_REMOVED, rc, rc) !=
+        FAILOVER_TWIN_REMOVE)
+        return 0;
     params[0] = store_param_int(tid, twin);
     rc = store_query_text(c,
                           "DELETE FROM dhcp_pools WHERE id = $1::bigint "
@@ -139,11 +142,33 @@ static int remove_twin(struct store_conn *c, const char *login, long long id,
                                REF_DHCP_ADDRESS_POOL, twin, name, comment, e);
 }
 
+/* The partner instance of scope instance id leaves their relationship
+ * (Micetro's "Manage scope instances"). */
+static int partner_leaves(struct store_conn *c, long long id, struct err *e)
+{
+    char pid[STORE_INTBUF], fid[STORE_INTBUF];
+    const char *params[2];
+    struct failover_instance partner;
+    int rc = store_scope_partner(c, id, &partner, e);
+
+    if (rc <= 0)
+        return rc;
+    params[0] = store_param_int(pid, partner.id);
+    params[1] = store_param_int(fid, partner.failover_id);
+    rc = store_exec_cmd(c,
+                        "UPDATE dhcp_scopes SET failover_id = NULL, "
+                        "updated = now() WHERE id = $1::bigint "
+                        "AND failover_id = $2::bigint",
+                        2, params, e);
+    return rc < 0 ? rc : 0;
+}
+
 int store_remove(struct store_conn *c, const char *login, int ref_type,
                  long long id, int force, const char *comment,
                  long long *children, struct err *e)
 {
     const struct kind *k = kind_of(ref_type);
+    struct failover_removal fo = failover_removal(ref_type);
     char sid[STORE_INTBUF], name[NAME_BUF];
     const char *params[1];
     long long *ids = NULL, below = 0, n = 0;
@@ -161,21 +186,11 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
         return rc;
     if (rc == 0)
         return err_set(e, ERR_NOTFOUND, "%s %lld does not exist", k->what, id);
-    if (ref_type == REF_DHCP_SCOPE) {
-        /* a failover scope's partner instance leaves the relationship
-         * with it (Micetro's "Manage scope instances"), before the pools
-         * go, so that their twins on the partner stay */
-        rc = store_exec_cmd(c,
-                            "UPDATE dhcp_scopes o SET failover_id = NULL, "
-                            "updated = now() FROM dhcp_scopes sc "
-                            "WHERE sc.id = $1::bigint "
-                            "AND o.failover_id = sc.failover_id "
-                            "AND o.range_id = sc.range_id AND o.id <> sc.id",
-                            1, params, e);
-        if (rc < 0)
-            return rc;
-    }
-    if (ref_type == REF_DHCP_ADDRESS_POOL &&
+    /* a failover scope's partner instance leaves the relationship with
+     * it, before the pools go, so that their twins on the partner stay */
+    if (fo.partner_leaves && (rc = partner_leaves(c, id, e)) != 0)
+        return rc;
+    if (fo.twin_goes &&
         (rc = remove_twin(c, login, id, comment, &below, e)) != 0)
         return rc;
     if (k->child_type != 0) {
@@ -212,7 +227,7 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
         }
         free(ids);
     }
-    if (ref_type == REF_DHCP_SERVER &&
+    if (fo.relationships_go &&
         (rc = remove_relationships(c, login, id, name, force, comment,
                                    &below, e)) != 0)
         return rc;

@@ -172,6 +172,48 @@ out:
     return rc;
 }
 
+int store_scope_partner(struct store_conn *c, long long scope_id,
+                        struct failover_instance *partner, struct err *e)
+{
+    char sid[STORE_INTBUF];
+    const char *params[1];
+    struct failover_instance *all = NULL, self;
+    PGresult *r = NULL;
+    int rc, n, k, found = 0;
+
+    params[0] = store_param_int(sid, scope_id);
+    /* the instances of its range, itself too: one per server */
+    rc = store_exec(c,
+                    "SELECT o.id, o.server_id, o.range_id, "
+                    "coalesce(o.failover_id, 0) FROM dhcp_scopes sc "
+                    "JOIN dhcp_scopes o ON o.range_id = sc.range_id "
+                    "WHERE sc.id = $1::bigint ORDER BY o.id",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    n = PQntuples(r);
+    if (n > 0 && (all = calloc((size_t)n, sizeof(*all))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        all[i].id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        all[i].server_id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        all[i].range_id = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+        all[i].failover_id = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+        if (all[i].id == scope_id) {
+            self = all[i];
+            found = 1;
+        }
+    }
+    PQclear(r);
+    k = found ? failover_partner_instance(&self, all, (size_t)n) : -1;
+    if (k >= 0)
+        *partner = all[k];
+    free(all);
+    return k >= 0 ? 1 : 0;
+}
+
 int store_scope_exists(struct store_conn *c, long long id, struct err *e)
 {
     return store_id_exists(c, "SELECT 1 FROM dhcp_scopes WHERE id = $1::bigint",

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "failover.h"
 #include "store_server.h"
 #include "store_list.h"
 #include "store_range.h"
@@ -48,6 +49,13 @@ struct store_dhcp_scope {
  * 10.0.0.0/24 < 10.0.1.0/24 < 10.10.0.0/24), description, superscope,
  * enabled, ref (creation order); default name; ties by id. */
 extern const struct store_list_spec store_scope_list_spec;
+
+/* The partner instance of scope instance scope_id, as
+ * failover_partner_instance finds it among the instances of its range:
+ * 1 and *partner, 0 when it has none (or has gone), or a negative
+ * ERR_*.  Nothing is locked. */
+int store_scope_partner(struct store_conn *c, long long scope_id,
+                        struct failover_instance *partner, struct err *e);
 
 /* Inserts s (range_id, server_id and name, which the caller validated
  * and resolved; enabled; superscope and description when not "") and

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conflex.h"
+#include "failover.h"
 #include "validate.h"
 
 #define KEY_NAME_MAX 64
@@ -59,16 +60,12 @@ int render_check_statements(const char *text, struct err *e)
 
 int render_split(int percentage)
 {
-    if (percentage < 0 || percentage > 100)
-        return -1;
-    return (percentage * 256 + 50) / 100;
+    return failover_split(percentage);
 }
 
 int render_percentage(int split)
 {
-    if (split < 0 || split > 256)
-        return -1;
-    return (split * 100 + 128) / 256;
+    return failover_percentage(split);
 }
 
 /* ---- output buffer --------------------------------------------------- */
@@ -235,10 +232,19 @@ bad:
     return err_set(e, ERR_INVALID, "invalid OMAPI secret: base64 expected");
 }
 
+/* r's two ends for the address rule (servers unknown: 0). */
+static struct failover_pair pair_of(const struct render_relationship *r)
+{
+    struct failover_pair p = {0, 0, 1, 1, r->address, r->peer_address};
+
+    return p;
+}
+
 static int check_relationship(const struct render_relationship *r,
                               uint32_t server_ip, struct err *e)
 {
     char q[VALIDATE_QUOTE_BUF], a[VALIDATE_IPV4_BUF], b[VALIDATE_IPV4_BUF];
+    struct failover_pair pair = pair_of(r);
     int rc;
 
     rc = check_name("failover relationship", r->name, e);
@@ -254,28 +260,30 @@ static int check_relationship(const struct render_relationship *r,
                        "the server's address %s",
                        q, validate_ipv4_format(r->address, a),
                        validate_ipv4_format(server_ip, b));
-    if (r->peer_address == r->address)
+    if (failover_pair_shares_address(&pair))
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": both servers have "
                        "address %s",
                        q, validate_ipv4_format(r->address, a));
-    if (r->port < 1 || r->port > 65535 || r->peer_port < 1 ||
-        r->peer_port > 65535)
+    if (r->port < (int)FAILOVER_PORT_MIN || r->port > (int)FAILOVER_PORT_MAX ||
+        r->peer_port < (int)FAILOVER_PORT_MIN ||
+        r->peer_port > (int)FAILOVER_PORT_MAX)
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": port out of range "
                        "1..65535",
                        q);
-    if (r->mclt < 1)
+    if (r->mclt < (int)FAILOVER_MCLT_MIN)
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": mclt must be at least 1",
                        q);
-    if (render_split(r->percentage) < 0)
+    if (failover_split(r->percentage) < 0)
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": percentage %d out of "
                        "range 0..100",
                        q, r->percentage);
-    if (r->max_response_delay < 1 || r->max_unacked_updates < 1 ||
-        r->load_balance_max_seconds < 0)
+    if (r->max_response_delay < (int)FAILOVER_TIMING_MIN ||
+        r->max_unacked_updates < (int)FAILOVER_TIMING_MIN ||
+        r->load_balance_max_seconds < (int)FAILOVER_LB_MAX_SECONDS_MIN)
         return err_set(e, ERR_INVALID,
                        "failover relationship \"%s\": max-response-delay, "
                        "max-unacked-updates must be at least 1, load "
@@ -372,7 +380,7 @@ static void put_relationship(struct buf *b, const struct render_relationship *r)
                r->max_response_delay, r->max_unacked_updates);
     if (r->role == RENDER_PRIMARY)
         buf_printf(b, "  mclt %d;\n  split %d;\n", r->mclt,
-                   render_split(r->percentage));
+                   failover_split(r->percentage));
     buf_printf(b, "  load balance max seconds %d;\n}\n\n",
                r->load_balance_max_seconds);
 }
@@ -497,10 +505,13 @@ int render_config(const struct render_server *s, char **out, size_t *len,
             goto out;
         }
     }
-    /* dhcpd tells partners apart by address only */
+    /* dhcpd tells partners apart by address only; every relationship
+     * here has the server's address at one end */
     for (i = 0; i < nrels; i++) {
         for (j = i + 1; j < nrels; j++) {
-            if (rels[i]->peer_address == rels[j]->peer_address) {
+            struct failover_pair x = pair_of(rels[i]), y = pair_of(rels[j]);
+
+            if (failover_pairs_clash(&x, &y)) {
                 rc = err_set(e, ERR_CONFLICT,
                              "failover relationships \"%s\" and \"%s\" both "
                              "join %s and %s",

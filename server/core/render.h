@@ -116,13 +116,9 @@ int render_check_statements(const char *text, struct err *e);
 /* The same on text[0..len), which may hold NUL bytes (refused). */
 int render_check_statements_len(const char *text, size_t len, struct err *e);
 
-/* dhcpd's split (0..256) of a percentage 0..100: round(p * 256 / 100) in
- * integer arithmetic (50 -> 128, 33 -> 84); -1 outside 0..100. */
+/* The split the file gets for a percentage, and back: failover_split and
+ * failover_percentage (failover.h), which define them. */
 int render_split(int percentage);
-
-/* The inverse, for reading a file back: round(split * 100 / 256), so that
- * render_percentage(render_split(p)) == p for every p in 0..100; -1
- * outside 0..256. */
 int render_percentage(int split);
 
 #endif

@@ -25,11 +25,11 @@
  * peerPort the secondary's.  The 11.x elements (port ... state) are
  * answered in the 11 profile only; requests may carry them in both.
  * Absent in an Add they take ISC's defaults (647, the same port, 3, 60,
- * 10); absent in a Modify they keep their values.  state is
- * store_failover_state's: Empty, Error, Pending, or what the servers
- * report through the worker (Normal until it has read them), and
- * stateMessage why it is Error or a server's state could not be read
- * (store_failover_state_message); given in a request, it is ignored.
+ * 10); absent in a Modify they keep their values.  state and
+ * stateMessage are failover_state's (core/failover.h): Empty, Error,
+ * Pending, or what the servers report through the worker (Normal until
+ * it has read them), and why it is Error or a server's state could not
+ * be read; given in a request, they are ignored.
  *
  * Each call is one transaction with its change_log rows; the triggers of
  * migration 007 queue the configuration of every server it touched.  A
@@ -48,8 +48,8 @@
 #include "app.h"
 #include "store_changelog.h"
 #include "config.h"
+#include "failover.h"
 #include "ref.h"
-#include "validate.h"
 #include "store_scope.h"
 #include "store_server.h"
 #include "store_failover.h"
@@ -59,11 +59,6 @@
 #include "session.h"
 #include "convert.h"
 #include "store.h"
-
-/* Upper bounds of the ISC timing parameters (seconds, or messages for
- * maxUnackedUpdates), well inside dhcpd's own. */
-#define TIMING_MAX 86400u
-#define MCLT_MAX 2147483647u
 
 /* What every call works with. */
 struct call {
@@ -118,40 +113,14 @@ static int scope_ref(struct store_conn *c, const struct call *x,
     return refs_resolve(c, REF_DHCP_SCOPE, ref, id, e);
 }
 
-static int check_port(const unsigned int *v, const char *field, int dflt,
-                      int *out, struct err *e)
-{
-    if (v == NULL) {
-        *out = dflt;
-        return 0;
-    }
-    if (*v < 1 || *v > 65535)
-        return err_set(e, ERR_INVALID, "%s %u is not a port (1..65535)",
-                       field, *v);
-    *out = (int)*v;
-    return 0;
-}
-
-static int check_timing(const unsigned int *v, const char *field,
-                        unsigned int min, int dflt, int *out, struct err *e)
-{
-    if (v == NULL) {
-        *out = dflt;
-        return 0;
-    }
-    if (*v < min || *v > TIMING_MAX)
-        return err_set(e, ERR_INVALID, "%s %u is out of range (%u..%u)",
-                       field, *v, min, TIMING_MAX);
-    *out = (int)*v;
-    return 0;
-}
-
-/* The caller's relationship into *f: validated; optional 11.x fields
- * absent take base's values (Modify) or the ISC defaults (base NULL). */
+/* The caller's relationship into *f, checked by failover_check_input:
+ * optional 11.x fields absent take base's values (Modify) or the ISC
+ * defaults (base NULL). */
 static int relationship_from_soap(const struct mm__DHCPFailoverRelationship *in,
                                   const struct store_failover *base,
                                   struct store_failover *f, struct err *e)
 {
+    struct failover_input fi;
     int rc;
 
     if (in == NULL)
@@ -160,56 +129,34 @@ static int relationship_from_soap(const struct mm__DHCPFailoverRelationship *in,
         *f = *base;
     else
         memset(f, 0, sizeof(*f));
-    if ((rc = validate_quoted_name(in->name, "name", STORE_FAILOVER_NAME_MAX,
-                                   e)) != 0)
+    memset(&fi, 0, sizeof(fi));
+    fi.name = in->name;
+    fi.primary = in->primaryServer;
+    fi.secondary = in->secondaryServer;
+    fi.mode = in->failoverMode == mm__DHCPFailoverMode__LoadBalance
+                  ? FAILOVER_LOAD_BALANCE
+              : in->failoverMode == mm__DHCPFailoverMode__HotStandby
+                  ? FAILOVER_HOT_STANDBY
+                  : -1;
+    fi.mclt = in->mclt;
+    fi.safe_period = in->safePeriod;
+    fi.percentage = in->percentage;
+    fi.shared_secret = in->sharedSecret;
+    fi.port = in->port;
+    fi.peer_port = in->peerPort;
+    fi.lb_max_seconds = in->loadBalanceMaxSeconds;
+    fi.max_response_delay = in->maxResponseDelay;
+    fi.max_unacked_updates = in->maxUnackedUpdates;
+    if ((rc = failover_check_input(&fi, base ? &base->params : NULL,
+                                   &f->params, e)) != 0)
         return rc;
     if (base == NULL)
         snprintf(f->name, sizeof(f->name), "%s", in->name);
-    if (in->primaryServer == NULL || in->primaryServer[0] == '\0')
-        return err_set(e, ERR_INVALID, "missing primaryServer");
-    if (in->secondaryServer == NULL || in->secondaryServer[0] == '\0')
-        return err_set(e, ERR_INVALID, "missing secondaryServer");
-    if (in->failoverMode != mm__DHCPFailoverMode__LoadBalance &&
-        in->failoverMode != mm__DHCPFailoverMode__HotStandby)
-        return err_set(e, ERR_INVALID, "invalid failoverMode");
-    f->hot_standby = in->failoverMode == mm__DHCPFailoverMode__HotStandby;
-    if (in->mclt < 1 || in->mclt > MCLT_MAX)
-        return err_set(e, ERR_INVALID,
-                       "mclt %u is out of range: at least 1 second", in->mclt);
-    f->mclt = in->mclt;
-    if (in->safePeriod > MCLT_MAX)
-        return err_set(e, ERR_INVALID, "safePeriod %u is out of range",
-                       in->safePeriod);
-    f->safe_period = in->safePeriod;
-    if (in->percentage > 100)
-        return err_set(e, ERR_INVALID,
-                       "percentage %u is out of range (0..100)",
-                       in->percentage);
-    f->percentage = (int)in->percentage;
     if (in->sharedSecret != NULL) {
-        if ((rc = validate_text(in->sharedSecret, "sharedSecret",
-                                STORE_FAILOVER_SECRET_MAX, e)) != 0)
-            return rc;
         f->has_secret = 1;
         snprintf(f->shared_secret, sizeof(f->shared_secret), "%s",
                  in->sharedSecret);
     }
-    if ((rc = check_port(in->port, "port",
-                         base ? base->port : STORE_FAILOVER_PORT, &f->port,
-                         e)) != 0 ||
-        (rc = check_port(in->peerPort, "peerPort",
-                         base ? base->peer_port : f->port, &f->peer_port,
-                         e)) != 0 ||
-        (rc = check_timing(in->loadBalanceMaxSeconds, "loadBalanceMaxSeconds",
-                           0, base ? base->lb_max_seconds : STORE_FAILOVER_LBMAX,
-                           &f->lb_max_seconds, e)) != 0 ||
-        (rc = check_timing(in->maxResponseDelay, "maxResponseDelay", 1,
-                           base ? base->max_response_delay : STORE_FAILOVER_MRD,
-                           &f->max_response_delay, e)) != 0 ||
-        (rc = check_timing(in->maxUnackedUpdates, "maxUnackedUpdates", 1,
-                           base ? base->max_unacked_updates : STORE_FAILOVER_MAU,
-                           &f->max_unacked_updates, e)) != 0)
-        return rc;
     return 0;
 }
 
@@ -221,6 +168,7 @@ static int relationship_to_soap(struct soap *soap,
                                 struct err *e)
 {
     int profile11 = app_of(soap)->cfg->profile == PROFILE_11;
+    struct failover_state st;
     struct mm__ArrayOfObjRef *refs;
     unsigned int *u;
     int oom = 0;
@@ -229,14 +177,16 @@ static int relationship_to_soap(struct soap *soap,
     out->name = soap_strdup(soap, f->name);
     out->primaryServer = soap_strdup(soap, f->primary_name);
     out->secondaryServer = soap_strdup(soap, f->secondary_name);
-    out->failoverMode = f->hot_standby ? mm__DHCPFailoverMode__HotStandby
-                                       : mm__DHCPFailoverMode__LoadBalance;
-    out->failoverServerType = view_id == f->secondary_id
+    out->failoverMode = f->params.mode == FAILOVER_HOT_STANDBY
+                            ? mm__DHCPFailoverMode__HotStandby
+                            : mm__DHCPFailoverMode__LoadBalance;
+    out->failoverServerType = failover_role(&f->servers, view_id) ==
+                                      FAILOVER_SECONDARY
                                   ? mm__DHCPFailoverServerType__SecondaryServer
                                   : mm__DHCPFailoverServerType__PrimaryServer;
-    out->mclt = (unsigned int)f->mclt;
-    out->safePeriod = (unsigned int)f->safe_period;
-    out->percentage = (unsigned int)f->percentage;
+    out->mclt = (unsigned int)f->params.mclt;
+    out->safePeriod = (unsigned int)f->params.safe_period;
+    out->percentage = (unsigned int)f->params.percentage;
     refs = soap_malloc(soap, sizeof(*refs));
     if (refs == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
@@ -257,22 +207,22 @@ static int relationship_to_soap(struct soap *soap,
     if (profile11) {
         if ((u = soap_malloc(soap, 5 * sizeof(*u))) == NULL)
             return err_set(e, ERR_NOMEM, "out of memory");
-        u[0] = (unsigned int)f->port;
-        u[1] = (unsigned int)f->peer_port;
-        u[2] = (unsigned int)f->lb_max_seconds;
-        u[3] = (unsigned int)f->max_response_delay;
-        u[4] = (unsigned int)f->max_unacked_updates;
+        u[0] = (unsigned int)f->params.port;
+        u[1] = (unsigned int)f->params.peer_port;
+        u[2] = (unsigned int)f->params.lb_max_seconds;
+        u[3] = (unsigned int)f->params.max_response_delay;
+        u[4] = (unsigned int)f->params.max_unacked_updates;
         out->port = &u[0];
         out->peerPort = &u[1];
         out->loadBalanceMaxSeconds = &u[2];
         out->maxResponseDelay = &u[3];
         out->maxUnackedUpdates = &u[4];
-        out->state = soap_strdup(soap, store_failover_state(f));
+        st = failover_state(&f->live);
+        out->state = soap_strdup(soap, st.state);
         if (out->state == NULL)
             oom = 1;
-        if (store_failover_state_message(f) != NULL &&
-            (out->stateMessage = soap_strdup(
-                 soap, store_failover_state_message(f))) == NULL)
+        if (st.message != NULL &&
+            (out->stateMessage = soap_strdup(soap, st.message)) == NULL)
             oom = 1;
     }
     if (oom || out->name == NULL || out->primaryServer == NULL ||
@@ -405,7 +355,7 @@ static int get_relationships(struct soap *soap,
         const struct store_failover *f = &g.set.items[i];
 
         rc = relationship_to_soap(
-            soap, f, g.x.server_id ? g.x.server_id : f->primary_id,
+            soap, f, failover_view(&f->servers, g.x.server_id),
             f->scope_ids, f->nscope_ids, &arr->dhcpFailoverRelationship[i],
             &e);
         if (rc == 0)
@@ -492,31 +442,20 @@ static int view_of(struct store_conn *c, struct call *x,
                    struct err *e)
 {
     const struct store_failover *f = &x->fo;
-    int rc, secondary;
+    int rc;
 
     if (in->dhcpServerRef == NULL || in->dhcpServerRef[0] == '\0') {
-        x->server_id = f->primary_id;
+        x->server_id = failover_view(&f->servers, 0);
         snprintf(x->server, sizeof(x->server), "%s", f->primary_name);
         return 0;
     }
     if ((rc = server_ref(c, in->dhcpServerRef, "dhcpServerRef", &x->server_id,
                          x->server, sizeof(x->server), e)) != 0)
         return rc;
-    if (x->server_id != f->primary_id && x->server_id != f->secondary_id)
-        return err_set(e, ERR_INVALID,
-                       "dhcpServerRef \"%s\" is neither the primary nor the "
-                       "secondary server of failover relationship \"%s\"",
-                       x->server, f->name);
-    secondary = x->server_id == f->secondary_id;
-    if (secondary != (in->failoverServerType ==
-                      mm__DHCPFailoverServerType__SecondaryServer))
-        return err_set(e, ERR_INVALID,
-                       "failoverServerType %s contradicts dhcpServerRef: "
-                       "server \"%s\" is the %s of failover relationship "
-                       "\"%s\"",
-                       secondary ? "PrimaryServer" : "SecondaryServer",
-                       x->server, secondary ? "secondary" : "primary", f->name);
-    return 0;
+    return failover_check_view(&f->servers, x->server_id,
+                               in->failoverServerType ==
+                                   mm__DHCPFailoverServerType__SecondaryServer,
+                               x->server, f->name, e);
 }
 
 static int add_tx(struct store_conn *c, void *ctx, struct err *e)
@@ -526,18 +465,16 @@ static int add_tx(struct store_conn *c, void *ctx, struct err *e)
     int rc;
 
     if ((rc = server_ref(c, a->in->primaryServer, "primaryServer",
-                         &f->primary_id, f->primary_name,
+                         &f->servers.primary_id, f->primary_name,
                          sizeof(f->primary_name), e)) != 0 ||
         (rc = server_ref(c, a->in->secondaryServer, "secondaryServer",
-                         &f->secondary_id, f->secondary_name,
+                         &f->servers.secondary_id, f->secondary_name,
                          sizeof(f->secondary_name), e)) != 0)
         return rc;
-    if (f->primary_id == f->secondary_id)
-        return err_set(e, ERR_INVALID,
-                       "primaryServer and secondaryServer are both server "
-                       "\"%s\": a failover relationship needs two servers",
-                       f->primary_name);
-    if ((rc = view_of(c, &a->x, a->in, e)) != 0 ||
+    if ((rc = failover_check_servers(f->servers.primary_id,
+                                     f->servers.secondary_id, f->primary_name,
+                                     e)) != 0 ||
+        (rc = view_of(c, &a->x, a->in, e)) != 0 ||
         (rc = store_failover_add(c, f, &f->id, e)) != 0 ||
         (rc = log_relationship(c, &a->x, CHANGELOG_ADD, e)) != 0)
         return rc;
@@ -577,43 +514,42 @@ static int add_relationship(struct soap *soap,
 
 /* ---- ModifyDHCPFailoverRelationship ------------------------------- */
 
+/* What failover_check_same_scopes resolves refs with. */
+struct scope_refs {
+    struct store_conn *c;
+    struct call *x;
+    const struct mm__ArrayOfObjRef *refs;
+};
+
+static int resolve_scope(void *ctx, size_t i, long long *id, struct err *e)
+{
+    struct scope_refs *r = ctx;
+
+    return scope_ref(r->c, r->x, r->refs->ref[i], id, e);
+}
+
 /* dhcpScopeRefs of a Modify: absent, empty, or exactly the member
- * instances it has on the server of the call; anything else would be a
- * change Modify does not make. */
+ * instances it has on the server of the call
+ * (failover_check_same_scopes); anything else would be a change Modify
+ * does not make. */
 static int same_scopes(struct store_conn *c, struct call *x,
                        const struct mm__ArrayOfObjRef *refs, struct err *e)
 {
+    struct scope_refs r = {c, x, refs};
     long long *ids = NULL;
     size_t n = 0;
-    int rc, same = 1;
+    int rc;
 
+    /* nothing given: nothing to compare, nothing to read */
     if (refs == NULL || refs->__sizeref == 0)
         return 0;
     if ((rc = store_failover_members(c, x->fo.id, x->server_id, &ids, &n,
                                      e)) != 0)
         return rc;
-    same = (size_t)refs->__sizeref == n;
-    for (int i = 0; same && i < refs->__sizeref; i++) {
-        long long id;
-        size_t k;
-
-        if ((rc = scope_ref(c, x, refs->ref[i], &id, e)) != 0)
-            break;
-        for (k = 0; k < n && ids[k] != id; k++)
-            ;
-        same = k < n;
-    }
+    rc = failover_check_same_scopes(ids, n, (size_t)refs->__sizeref,
+                                    resolve_scope, &r, x->fo.name, e);
     free(ids);
-    if (rc != 0)
-        return rc;
-    if (!same)
-        return err_set(e, ERR_INVALID,
-                       "ModifyDHCPFailoverRelationship does not change the "
-                       "scopes of failover relationship \"%s\": use "
-                       "AddDHCPScopesToDHCPFailoverRelationship or "
-                       "RemoveDHCPScopesFromDHCPFailoverRelationship",
-                       x->fo.name);
-    return 0;
+    return rc;
 }
 
 static int modify_tx(struct store_conn *c, void *ctx, struct err *e)
@@ -621,6 +557,7 @@ static int modify_tx(struct store_conn *c, void *ctx, struct err *e)
     struct add *a = ctx;
     const struct mm__DHCPFailoverRelationship *in = a->in;
     struct store_failover now;
+    struct failover_modify m;
     long long pid, sid;
     char pname[STORE_SERVER_NAME_BUF], sname[STORE_SERVER_NAME_BUF];
     int rc;
@@ -637,29 +574,18 @@ static int modify_tx(struct store_conn *c, void *ctx, struct err *e)
                       in->name, 1, e)) != 0)
         return rc;
     now = a->x.fo;
-    if (strcmp(in->name, now.name) != 0)
-        return err_set(e, ERR_INVALID,
-                       "failover relationship \"%s\" cannot be renamed to "
-                       "\"%s\"",
-                       now.name, in->name);
-    if (pid == now.secondary_id && sid == now.primary_id)
-        return err_set(e, ERR_INVALID,
-                       "the servers of failover relationship \"%s\" cannot be "
-                       "swapped: \"%s\" is its primary; remove the "
-                       "relationship and add it again",
-                       now.name, now.primary_name);
-    if (pid != now.primary_id || sid != now.secondary_id)
-        return err_set(e, ERR_INVALID,
-                       "the servers of failover relationship \"%s\" (\"%s\", "
-                       "\"%s\") cannot be changed",
-                       now.name, now.primary_name, now.secondary_name);
-    if (in->percentage != (unsigned int)now.percentage)
-        return err_set(e, ERR_INVALID,
-                       "the percentage of failover relationship \"%s\" (%d) "
-                       "cannot be modified: remove the relationship and add "
-                       "it again",
-                       now.name, now.percentage);
-    if ((rc = view_of(c, &a->x, in, e)) != 0 ||
+    memset(&m, 0, sizeof(m));
+    m.name = now.name;
+    m.servers = now.servers;
+    m.primary = now.primary_name;
+    m.secondary = now.secondary_name;
+    m.percentage = now.params.percentage;
+    m.new_name = in->name;
+    m.new_servers.primary_id = pid;
+    m.new_servers.secondary_id = sid;
+    m.new_percentage = in->percentage;
+    if ((rc = failover_check_modify(&m, e)) != 0 ||
+        (rc = view_of(c, &a->x, in, e)) != 0 ||
         (rc = same_scopes(c, &a->x, in->dhcpScopeRefs, e)) != 0 ||
         (rc = relationship_from_soap(in, &now, &a->x.fo, e)) != 0)
         return rc;
@@ -682,19 +608,18 @@ static int modify_relationship(
 struct remove {
     struct call x;
     const struct mm__ArrayOfDHCPRefAndFailoverRelationshipName *items;
-    enum store_deconfigure action;
+    enum failover_deconfigure action;
 };
 
 /* Every member scope of x->fo leaves it; action applies to the instances
  * on the server that is not x's. */
 static int leave_all(struct store_conn *c, struct call *x,
-                     enum store_deconfigure action, struct err *e)
+                     enum failover_deconfigure action, struct err *e)
 {
     long long server[2] = {x->server_id, 0};
     int rc = 0;
 
-    server[1] = x->server_id == x->fo.primary_id ? x->fo.secondary_id
-                                                 : x->fo.primary_id;
+    server[1] = failover_partner(&x->fo.servers, x->server_id);
     for (int s = 0; s < 2 && rc == 0; s++) {
         long long *ids = NULL;
         size_t n = 0;
@@ -730,16 +655,9 @@ static int remove_tx(struct store_conn *c, void *ctx, struct err *e)
                 return err_set(e, ERR_INVALID,
                                "missing dhcpFailoverRelationshipName");
             rc = store_failover_find_any(c, name, &r->x.fo, &count, e);
-            if (rc == 0 && count == 0)
-                rc = err_set(e, ERR_NOTFOUND,
-                             "failover relationship \"%s\" does not exist",
-                             name);
-            if (rc == 0 && count > 1)
-                rc = err_set(e, ERR_CONFLICT,
-                             "failover relationship \"%s\" exists on several "
-                             "servers: give its dhcpServerRef",
-                             name);
-            r->x.server_id = r->x.fo.primary_id;
+            if (rc == 0)
+                rc = failover_check_unique(count, name, e);
+            r->x.server_id = failover_view(&r->x.fo.servers, 0);
         }
         if (rc == 0)
             rc = leave_all(c, &r->x, r->action, e);
@@ -753,18 +671,18 @@ static int remove_tx(struct store_conn *c, void *ctx, struct err *e)
     return 0;
 }
 
-static enum store_deconfigure
+static enum failover_deconfigure
 deconfigure_of(const enum mm__DHCPFailoverDeconfigureAction *a)
 {
     if (a == NULL)
-        return STORE_DECONFIGURE_NONE;
+        return FAILOVER_DECONFIGURE_NONE;
     switch (*a) {
     case mm__DHCPFailoverDeconfigureAction__Disable:
-        return STORE_DECONFIGURE_DISABLE;
+        return FAILOVER_DECONFIGURE_DISABLE;
     case mm__DHCPFailoverDeconfigureAction__Delete:
-        return STORE_DECONFIGURE_DELETE;
+        return FAILOVER_DECONFIGURE_DELETE;
     default:
-        return STORE_DECONFIGURE_NONE;
+        return FAILOVER_DECONFIGURE_NONE;
     }
 }
 
@@ -793,7 +711,7 @@ struct scopes {
     struct call x;
     const char *ref, *name;
     const struct mm__ArrayOfObjRef *refs;
-    enum store_deconfigure action;
+    enum failover_deconfigure action;
 };
 
 static int add_scopes_tx(struct store_conn *c, void *ctx, struct err *e)
@@ -834,8 +752,9 @@ static int scopes_call(struct soap *soap, const char *session,
 
     err_clear(&e);
     rc = call_begin(soap, session, comment, 1, &s->x, &e);
-    if (rc == 0 && (s->refs == NULL || s->refs->__sizeref == 0))
-        rc = err_set(&e, ERR_INVALID, "dhcpScopeRefs is empty");
+    if (rc == 0)
+        rc = failover_check_scope_refs(
+            s->refs != NULL ? (size_t)s->refs->__sizeref : 0, &e);
     if (rc == 0)
         rc = mutate_tx(app_of(soap), fn, s, &e);
     return call_end(soap, rc, &e);
@@ -915,21 +834,11 @@ static int replicate_tx(struct store_conn *c, void *ctx, struct err *e)
         if ((sc = malloc(sizeof(*sc))) == NULL)
             return err_set(e, ERR_NOMEM, "out of memory");
         if ((rc = scope_ref(c, &r->x, r->scope, &scope_id, e)) == 0 &&
-            (rc = store_scope_get(c, scope_id, sc, e)) == 0) {
-            if (sc->server_id != r->x.server_id)
-                rc = err_set(e, ERR_INVALID,
-                             "DHCP scope \"%s\" is not on server \"%s\": "
-                             "replication copies the instances of the server "
-                             "named",
-                             sc->name, r->x.server);
-            else if (sc->failover_id == 0 ||
-                     (r->x.fo.id != 0 && sc->failover_id != r->x.fo.id))
-                rc = err_set(e, ERR_CONFLICT,
-                             "DHCP scope \"%s\" on server \"%s\" is not in "
-                             "failover relationship \"%s\"",
-                             sc->name, r->x.server,
-                             r->x.fo.id != 0 ? r->x.fo.name : sc->failover);
-        }
+            (rc = store_scope_get(c, scope_id, sc, e)) == 0)
+            rc = failover_check_replicate(sc->server_id, r->x.server_id,
+                                          sc->failover_id, r->x.fo.id,
+                                          sc->name, r->x.server, r->x.fo.name,
+                                          sc->failover, e);
         if (rc == 0 && r->x.fo.id == 0)
             rc = store_failover_find(c, r->x.server_id, r->x.server,
                                      sc->failover, 1, &r->x.fo, e);

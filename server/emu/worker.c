@@ -11,6 +11,7 @@
 #include "agent_rpc.h"
 #include "app.h"
 #include "config.h"
+#include "failover.h"
 #include "secrets.h"
 #include "store_config.h"
 #include "store_failover.h"
@@ -448,8 +449,8 @@ static void poll_states(struct worker *w)
         if ((c = store_acquire(w->app->store, &e)) == NULL)
             break;
         if (store_failover_set_live(c, p->id,
-                                    prc == 0 ? (pf ? pl : "Empty") : NULL,
-                                    src == 0 ? (sf ? sl : "Empty") : NULL,
+                                    failover_reported(prc == 0, pf, pl),
+                                    failover_reported(src == 0, sf, sl),
                                     why[0] ? why : NULL, &e) != 0)
             log_msg("worker: %s", e.msg);
         store_release(w->app->store, c);
