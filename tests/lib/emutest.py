@@ -11,6 +11,9 @@ Environment:
   MICETRO_EMU_WRAPPER  a command the server runs under, e.g.
                     "valgrind -q --error-exitcode=99" (its exit status then
                     fails stop()); start-up and request waits grow
+  MICETRO_RECORD=DIR   put a recording proxy (wirerec.py) in front of
+                    every server started here: .url/.host/.port/.base
+                    name the proxy; the traffic goes to DIR/<script>/
 
 Only the Python standard library is used here.
 """
@@ -33,6 +36,8 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
+import wirerec
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("MICETRO_EMU_BIN") or os.path.join(REPO, "build", "bin", "micetro-emu")
 REMOTE_URL = os.environ.get("MICETRO_URL") or None
@@ -40,6 +45,7 @@ USER = os.environ.get("MICETRO_USER", "administrator")
 PASSWORD = os.environ.get("MICETRO_PASSWORD", "administrator")
 KEEP = os.environ.get("KEEP") == "1"
 WRAPPER = shlex.split(os.environ.get("MICETRO_EMU_WRAPPER", ""))
+RECORD = os.environ.get("MICETRO_RECORD") or None
 
 SOAP_PATH = "/_mmwebext/mmwebext.dll?Soap"
 WSDL_PATH = "/_mmwebext/mmwebext.dll?wsdl"
@@ -89,7 +95,9 @@ class Emu:
 
     Emu(args) starts it; .url/.base/.wsdl_url/.host/.port describe it.
     With MICETRO_URL set, Emu() only describes that server (.remote is True)
-    and the control methods raise unittest.SkipTest.
+    and the control methods raise unittest.SkipTest.  With MICETRO_RECORD
+    set, the addresses are those of a recording proxy (.proxy) in front of
+    the server, the same across restarts.
     """
 
     def __init__(self, args=(), env=None, start=True, data_dir=None, ready_timeout=60):
@@ -102,6 +110,7 @@ class Emu:
         self.remote = remote()
         self.tmp = None
         self.data_dir = data_dir
+        self.proxy = None
         if self.remote:
             self._set_url(REMOTE_URL)
             return
@@ -178,6 +187,11 @@ class Emu:
         self._set_url(found[0])
         if self.host != "127.0.0.1" or self.port == 0:
             raise EmuError("unexpected listening line: %s" % found[0])
+        if RECORD:
+            if self.proxy is None:
+                self.proxy = wirerec.Proxy(RECORD)
+            self.proxy.target = (self.host, self.port)
+            self._set_url(self.proxy.front_url(found[0]))
         return self
 
     def log(self):
@@ -260,6 +274,9 @@ class Emu:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        if self.proxy:
+            self.proxy.close()
+            self.proxy = None
         if self.data_dir:
             stop_stray_cluster(os.path.join(self.data_dir, "pg"))
         if self.tmp and not KEEP:
