@@ -13,13 +13,17 @@ Environment:
                     fails stop()); start-up and request waits grow
   MICETRO_RECORD=DIR   put a recording proxy (wirerec.py) in front of
                     every server started here: .url/.host/.port/.base
-                    name the proxy; the traffic goes to DIR/<script>/
+                    name the proxy; the traffic goes to DIR/<script>/;
+                    MICETRO_SEED defaults to 1
+  MICETRO_SEED      seeds the tests' random data (octets, name tags), so
+                    that two runs send the same requests
 
 Only the Python standard library is used here.
 """
 
 import http.client
 import os
+import random
 import re
 import select
 import shlex
@@ -46,6 +50,10 @@ PASSWORD = os.environ.get("MICETRO_PASSWORD", "administrator")
 KEEP = os.environ.get("KEEP") == "1"
 WRAPPER = shlex.split(os.environ.get("MICETRO_EMU_WRAPPER", ""))
 RECORD = os.environ.get("MICETRO_RECORD") or None
+if RECORD:
+    os.environ.setdefault("MICETRO_SEED", "1")  # also for the Perl test
+if os.environ.get("MICETRO_SEED"):
+    random.seed(os.environ["MICETRO_SEED"])
 
 SOAP_PATH = "/_mmwebext/mmwebext.dll?Soap"
 WSDL_PATH = "/_mmwebext/mmwebext.dll?wsdl"
