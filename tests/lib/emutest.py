@@ -52,6 +52,17 @@ WRAPPER = shlex.split(os.environ.get("MICETRO_EMU_WRAPPER", ""))
 RECORD = os.environ.get("MICETRO_RECORD") or None
 if RECORD:
     os.environ.setdefault("MICETRO_SEED", "1")  # also for the Perl test
+    # the recording notes the test each request began in
+    _unnoted_run = unittest.TestCase.run
+
+    def _run_noted(self, result=None):
+        wirerec.current_test = self.id().replace("__main__.", "", 1)
+        try:
+            return _unnoted_run(self, result)
+        finally:
+            wirerec.current_test = "-"
+
+    unittest.TestCase.run = _run_noted
 if os.environ.get("MICETRO_SEED"):
     random.seed(os.environ["MICETRO_SEED"])
 

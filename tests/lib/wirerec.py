@@ -10,8 +10,9 @@ ROOT/<script>/ (script: the running test file's name without extension):
 
   NNNN-XX.req, NNNN-XX.resp   request and response bytes of exchange XX
                               of connection NNNN (numbered in accept order)
-  NNNN.conn                   the addresses, byte counts and how each
-                              direction ended
+  NNNN.conn                   the addresses, byte counts, how each
+                              direction ended, and for each exchange the
+                              test (current_test) its request began in
 
 The .req files of a connection, in order, are exactly what the client
 sent; the .resp files exactly what the server sent.  Requests and
@@ -35,6 +36,9 @@ _lock = threading.Lock()
 _next_conn = [1]
 _ready_dirs = set()
 _live = set()  # connections not written yet, for the exit hook
+
+# The id of the test running, set by the harness; "-" outside tests.
+current_test = "-"
 
 
 def script_name():
@@ -108,6 +112,8 @@ class Conn:
         self.ssock = None
         self.data = {"c": [], "s": []}  # c: client -> server, s: server -> client
         self.ends = []  # ("c" or "s", "eof" / "reset"), in the order seen
+        self.tests = []  # (offset in the client's bytes, current_test)
+        self.sent = 0  # the client's bytes so far
         self.lock = threading.Lock()
         self.wlock = threading.Lock()  # one writer of the files at a time
         self.abort = set()  # sockets to close with a reset
@@ -147,6 +153,10 @@ class Conn:
                 break
             with self.lock:
                 self.data[tag].append(data)
+                if tag == "c":
+                    if not self.tests or self.tests[-1][1] != current_test:
+                        self.tests.append((self.sent, current_test))
+                    self.sent += len(data)
             try:
                 dst.sendall(data)
             except OSError:
@@ -202,11 +212,17 @@ class Conn:
             creq = b"".join(self.data["c"])
             sresp = b"".join(self.data["s"])
             ends = list(self.ends)
+            tests = list(self.tests)
         base = os.path.join(self.proxy.dir, "%04d" % self.n)
+        labels = []
+        offset = 0
         for i, (req, resp) in enumerate(split_exchanges(creq, sresp), 1):
             for ext, data in ((".req", req), (".resp", resp)):
                 with open("%s-%02d%s" % (base, i, ext), "wb") as f:
                     f.write(data)
+            label = [t for at, t in tests if at <= offset][-1:] or ["-"]
+            labels.append("exchange %02d %s\n" % (i, label[0]))
+            offset += len(req)
         with open(base + ".conn", "w") as f:
             f.write("proxy 127.0.0.1:%d\n" % self.proxy.port)
             f.write("server %s:%d\n" % self.target)
@@ -215,6 +231,7 @@ class Conn:
                 f.write("%s %s\n" % ("client" if tag == "c" else "server", how))
             if len(ends) < 2 and self.running:
                 f.write("open at exit\n")
+            f.writelines(labels)
 
 
 def _reset(sock):
