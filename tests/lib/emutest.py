@@ -21,6 +21,7 @@ Environment:
 Only the Python standard library is used here.
 """
 
+import contextlib
 import http.client
 import os
 import random
@@ -789,6 +790,34 @@ def http_request_bytes(target, body, path=None, extra_headers=(), content_type=C
              "Content-Length: %d" % (len(body) if content_length is None else content_length)]
     lines += list(extra_headers)
     return ("\r\n".join(lines) + "\r\n\r\n").encode("iso-8859-1") + body
+
+
+class Race:
+    """The start of n threads racing with one request each (thread i in
+    `with race.go(i):`): all go at once.  With MICETRO_RECORD they go one
+    after the other in the order of i instead, each when the one before
+    has its answer: the winner of a real race varies from run to run, and
+    with it the answers of this and of later tests."""
+
+    def __init__(self, n):
+        self.barrier = threading.Barrier(n)
+        self.cond = threading.Condition()
+        self.turn = 0
+
+    @contextlib.contextmanager
+    def go(self, i):
+        if not RECORD:
+            self.barrier.wait()
+            yield
+            return
+        with self.cond:
+            self.cond.wait_for(lambda: self.turn == i)
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.turn += 1
+                self.cond.notify_all()
 
 
 class EmuTestCase(unittest.TestCase):
