@@ -112,7 +112,9 @@ class Conn:
         self.ssock = None
         self.data = {"c": [], "s": []}  # c: client -> server, s: server -> client
         self.ends = []  # ("c" or "s", "eof" / "reset"), in the order seen
-        self.tests = []  # (offset in the client's bytes, current_test)
+        # (offset in the client's bytes, current_test); at the accept for
+        # exchanges without a request
+        self.tests = [(0, current_test)]
         self.sent = 0  # the client's bytes so far
         self.lock = threading.Lock()
         self.wlock = threading.Lock()  # one writer of the files at a time
@@ -154,7 +156,7 @@ class Conn:
             with self.lock:
                 self.data[tag].append(data)
                 if tag == "c":
-                    if not self.tests or self.tests[-1][1] != current_test:
+                    if self.tests[-1][1] != current_test:
                         self.tests.append((self.sent, current_test))
                     self.sent += len(data)
             try:
@@ -177,8 +179,8 @@ class Conn:
     def _end(self, tag, how, src, dst):
         """src ended (how); pass it on to dst."""
         with self.lock:
-            if any(t == tag for t, _ in self.ends) or self.abort:
-                return  # already passed on, or the connection is being reset
+            if self.abort or (tag, how) in self.ends:
+                return  # the connection is being reset, or passed on already
             self.ends.append((tag, how))
             if how == "reset":
                 self.abort.add(dst)
@@ -220,8 +222,8 @@ class Conn:
             for ext, data in ((".req", req), (".resp", resp)):
                 with open("%s-%02d%s" % (base, i, ext), "wb") as f:
                     f.write(data)
-            label = [t for at, t in tests if at <= offset][-1:] or ["-"]
-            labels.append("exchange %02d %s\n" % (i, label[0]))
+            label = [t for at, t in tests if at <= offset][-1]
+            labels.append("exchange %02d %s\n" % (i, label))
             offset += len(req)
         with open(base + ".conn", "w") as f:
             f.write("proxy 127.0.0.1:%d\n" % self.proxy.port)
