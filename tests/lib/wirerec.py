@@ -129,6 +129,9 @@ class Conn:
         try:
             self.ssock = socket.create_connection(self.target, timeout=10)
             self.ssock.settimeout(None)
+            for s in (self.csock, self.ssock):
+                # each piece is passed on as it comes: no Nagle delay
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError as e:
             # nothing listens: the client sees a reset
             self.ends.append(("s", "connect failed: %s" % e.strerror))
