@@ -22,6 +22,9 @@ my $password = $ENV{MICETRO_PASSWORD} // 'administrator';
 (my $wsdl = $url) =~ s/\?Soap$/?wsdl/i;
 my $NS = 'http://menandmice.com/webservices/';
 my $SESSION_RE = qr/\A[A-Za-z0-9]{20}\z/;
+# This run's own names and octets come from the process id and the time,
+# or from MICETRO_SEED (the same in every run).
+my ($PID, $TIME) = defined $ENV{MICETRO_SEED} ? (0, $ENV{MICETRO_SEED}) : ($$, time);
 
 # ------------------------------------------------------------ service(WSDL)
 
@@ -77,7 +80,7 @@ my $SESSION_RE = qr/\A[A-Za-z0-9]{20}\z/;
 # call of a real Perl script: GetDHCPServers($session, $filter, $offset,
 # $limit, $sortBy, $sortOrder), limit 0 meaning all.
 {
-    my $tag = sprintf 'pl%d%d', $$, time % 100000;
+    my $tag = sprintf 'pl%d%d', $PID, $TIME % 100000;
     my $soap = SOAP::Lite->uri($NS)->proxy($url, timeout => 30);
     $soap->on_action(sub { join '', @_ });
     $soap->on_fault(sub { my ($s, $res) = @_; return ref $res ? $res : die $s->transport->status });
@@ -199,7 +202,7 @@ for my $style ('default action', 'plain action') {
 # Perl script: GetRanges($session, $filter, $folderRef, $adSiteRef,
 # $cloudNetworkRef, $offset, $limit, $sortBy, $sortOrder).
 {
-    my $o = 20 + ($$ + time) % 200; # a first octet of this run's own
+    my $o = 20 + ($PID + $TIME) % 200; # a first octet of this run's own
     my $soap = SOAP::Lite->uri($NS)->proxy($url, timeout => 30);
     $soap->on_action(sub { join '', @_ });
     $soap->on_fault(sub { my ($s, $res) = @_; return ref $res ? $res : die $s->transport->status });
@@ -238,7 +241,7 @@ for my $style ('default action', 'plain action') {
 # positional call of the issue: GetDHCPScopes($session, 'name:^o\.', 0, 0,
 # 'name', 'Ascending').
 {
-    my $o = 20 + ($$ + time + 7) % 200;
+    my $o = 20 + ($PID + $TIME + 7) % 200;
     my $soap = SOAP::Lite->uri($NS)->proxy($url, timeout => 30);
     $soap->on_action(sub { join '', @_ });
     $soap->on_fault(sub { my ($s, $res) = @_; return ref $res ? $res : die $s->transport->status });

@@ -653,17 +653,17 @@ class RaceTest(FailoverCase):
         self.add("two", sa, sc_)
         for rnd in range(RACE_ROUNDS):
             _, _, scope = self.scope(ra)
-            barrier = threading.Barrier(2)
+            race = et.Race(2)
             results = [None, None]
 
             def run(i):
                 body = self.xml(ra, ("one", "two")[i], scope)
-                barrier.wait()
-                try:
-                    results[i] = et.post(EMU.url, et.envelope(11, body),
-                                         "AddDHCPScopesToDHCPFailoverRelationship")
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    results[i] = exc
+                with race.go(i):
+                    try:
+                        results[i] = et.post(EMU.url, et.envelope(11, body),
+                                             "AddDHCPScopesToDHCPFailoverRelationship")
+                    except Exception as exc:  # noqa: BLE001 - reported below
+                        results[i] = exc
 
             threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
             for t in threads:

@@ -304,17 +304,17 @@ class RaceTest(PoolsCase):
         scope = self.svc.AddDHCPScope(session=self.session, dhcpScope=dict(
             name="race-%d" % o, rangeRef=rng, dhcpServerRef=self.srv1))
         for rnd in range(RACE_ROUNDS):
-            barrier = threading.Barrier(RACE_THREADS)
+            race = et.Race(RACE_THREADS)
             results = [None] * RACE_THREADS
 
             def run(i):
                 # every pair overlaps: [10+i, 100+i] all contain 17..100
                 frm, to = "%d.128.%d.%d" % (o, rnd, 10 + i), "%d.128.%d.%d" % (o, rnd, 100 + i)
-                barrier.wait()
-                try:
-                    results[i] = self.add_raw(scope, frm, to)
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    results[i] = exc
+                with race.go(i):
+                    try:
+                        results[i] = self.add_raw(scope, frm, to)
+                    except Exception as exc:  # noqa: BLE001 - reported below
+                        results[i] = exc
 
             threads = [threading.Thread(target=run, args=(i,)) for i in range(RACE_THREADS)]
             for t in threads:

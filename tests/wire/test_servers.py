@@ -261,12 +261,13 @@ class AddGetTest(ServersCase):
         name = "race.a.%s.example" % TOKEN
         results = []
         lock = threading.Lock()
-        start = threading.Barrier(8)
+        race = et.Race(8)
 
         def worker(i):
-            start.wait()
-            r = et.post(self.emu, et.envelope11(add_xml(self.session, name, "10.10.7.%d" % (i + 1))),
-                        "AddDHCPServer")
+            with race.go(i):
+                r = et.post(self.emu, et.envelope11(add_xml(self.session, name,
+                                                            "10.10.7.%d" % (i + 1))),
+                            "AddDHCPServer")
             with lock:
                 results.append(r)
 
