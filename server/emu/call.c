@@ -33,12 +33,19 @@ int call_begin(struct call *k, struct soap *soap, const char *sid)
         return err_set(&k->e, ERR_SESSION, SESSION_FAULT);
     if (call_open(k) != 0)
         return k->e.code;
-    return store_session_touch(k->c, sid, k->app->cfg->session_timeout_s,
+    return store_session_defer(k->c, sid, k->app->cfg->session_timeout_s,
                                k->login, sizeof(k->login), &k->e);
 }
 
 int call_end(struct call *k, int rc)
 {
+    struct err e;
+
+    /* the session check decides first, whatever came after it */
+    if (k->c != NULL && store_settle(k->c, &e) != 0) {
+        k->e = e;
+        rc = e.code;
+    }
     if (k->c != NULL) {
         store_release(k->app->store, k->c);
         k->c = NULL;

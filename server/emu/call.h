@@ -42,15 +42,21 @@ void call_init(struct call *k, struct soap *soap);
 int call_open(struct call *k);
 
 /* call_init, then for session sid: checks its form, takes the call's
- * connection and checks on it that the session is live, marking it used
- * and copying its login into k->login.  0, or a negative ERR_* with k->e
- * filled (ERR_SESSION "Invalid or expired session", ERR_DB ...).  k is
- * ready for call_end either way. */
+ * connection and has the session checked on it (live, then marked used,
+ * its login copied into k->login).  The check rides with the call's
+ * first statement (store_session_defer: one round trip for a read) and
+ * its failure wins over whatever that statement or the call did; a call
+ * that runs no statement has it run by call_end.  So k->login is set
+ * once a statement has run.  0, or a negative ERR_* with k->e filled
+ * (ERR_SESSION "Invalid or expired session", ERR_DB ...).  k is ready
+ * for call_end either way. */
 int call_begin(struct call *k, struct soap *soap, const char *sid);
 
-/* Ends a call: gives the connection back (what is left open of a
- * transaction is rolled back) and returns SOAP_OK when rc is 0, else
- * sets the fault of k->e and returns the gSOAP error. */
+/* Ends a call: runs the session check if no statement did (when it
+ * fails, its error replaces rc and k->e), gives the connection back
+ * (what is left open of a transaction is rolled back) and returns SOAP_OK
+ * when rc is 0, else sets the fault of k->e and returns the gSOAP
+ * error. */
 int call_end(struct call *k, int rc);
 
 /* The end of an Add: on rc 0, the new object's ref "{#<type>-#<id>}"

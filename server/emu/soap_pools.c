@@ -105,6 +105,12 @@ static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
     return call_end_ref(&k, rc, REF_DHCP_ADDRESS_POOL, id, &rs->ref);
 }
 
+/* store_pool_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_pool_get(c, id, obj, e);
+}
+
 static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,
                     struct _mm__GetDHCPAddressPoolResponse *rs)
 {
@@ -118,10 +124,8 @@ static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,
                         soap, sizeof(*rs->dhcpAddressPool))) == NULL)
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
-        rc = refs_resolve(k.c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef,
-                          &id, &k.e);
-    if (rc == 0)
-        rc = store_pool_get(k.c, id, &p, &k.e);
+        rc = refs_load(k.c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef, get,
+                       &p, &id, &k.e);
     if (rc == 0)
         rc = convert_pool_to_soap(soap, &p, rs->dhcpAddressPool, &k.e);
     return call_end(&k, rc);

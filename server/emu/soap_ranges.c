@@ -61,6 +61,12 @@ static int add_range(struct soap *soap, struct _mm__AddRange *rq,
     return call_end_ref(&k, rc, REF_RANGE, id, &rs->ref);
 }
 
+/* store_range_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_range_get(c, id, obj, e);
+}
+
 static int get_range(struct soap *soap, struct _mm__GetRange *rq,
                      struct _mm__GetRangeResponse *rs)
 {
@@ -74,9 +80,7 @@ static int get_range(struct soap *soap, struct _mm__GetRange *rq,
 
     rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = refs_resolve(k.c, REF_RANGE, rq->rangeRef, &id, &k.e);
-    if (rc == 0)
-        rc = store_range_get(k.c, id, &g, &k.e);
+        rc = refs_load(k.c, REF_RANGE, rq->rangeRef, get, &g, &id, &k.e);
     if (rc == 0)
         rc = store_range_scopes(k.c, &id, 1, &scopes, &nscopes, &k.e);
     if (rc == 0)

@@ -14,11 +14,9 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
 #include "call.h"
 #include "store_changelog.h"
 #include "ref.h"
-#include "sessid.h"
 #include "validate.h"
 #include "store_scope.h"
 #include "store_failover.h"
@@ -119,40 +117,28 @@ static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
     return call_end_ref(&k, rc, REF_DHCP_SCOPE, id, &rs->ref);
 }
 
+/* store_scope_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_scope_get(c, id, obj, e);
+}
+
 static int get_scope(struct soap *soap, struct _mm__GetDHCPScope *rq,
                      struct _mm__GetDHCPScopeResponse *rs)
 {
     struct store_dhcp_scope *s;
     long long id = 0;
     struct call k;
-    int rc, by_id;
+    int rc;
 
-    /* by id ({#7-#n}, dhcpScopes/n), the common case: the session check
-     * and the scope in one statement, with the faults of the general path
-     * (the session decides first) */
-    by_id = refs_id_of(REF_DHCP_SCOPE, rq->dhcpScopeRef, &id) &&
-            sessid_valid(rq->session);
-    if (by_id) {
-        call_init(&k, soap);
-        rc = call_open(&k);
-    } else {
-        rc = call_begin(&k, soap, rq->session);
-    }
+    rc = call_begin(&k, soap, rq->session);
     s = soap_malloc(soap, sizeof(*s));
     rs->dhcpScope = soap_malloc(soap, sizeof(*rs->dhcpScope));
     if (rc == 0 && (s == NULL || rs->dhcpScope == NULL))
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-    if (rc == 0 && by_id) {
-        rc = store_scope_get_session(k.c, rq->session,
-                                     k.app->cfg->session_timeout_s, id, s,
-                                     &k.e);
-        if (rc == ERR_NOTFOUND)
-            rc = refs_not_found(REF_DHCP_SCOPE, rq->dhcpScopeRef, &k.e);
-    } else if (rc == 0) {
-        rc = refs_resolve(k.c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &id, &k.e);
-        if (rc == 0)
-            rc = store_scope_get(k.c, id, s, &k.e);
-    }
+    if (rc == 0)
+        rc = refs_load(k.c, REF_DHCP_SCOPE, rq->dhcpScopeRef, get, s, &id,
+                       &k.e);
     if (rc == 0)
         rc = convert_scope_to_soap(soap, s, rs->dhcpScope, &k.e);
     return call_end(&k, rc);

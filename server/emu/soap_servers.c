@@ -73,6 +73,12 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
     return call_end_ref(&k, rc, REF_DHCP_SERVER, id, &rs->ref);
 }
 
+/* store_server_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_server_get(c, id, obj, e);
+}
+
 static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
                       struct _mm__GetDHCPServerResponse *rs)
 {
@@ -84,9 +90,8 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
 
     rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = refs_resolve(k.c, REF_DHCP_SERVER, rq->dhcpServerRef, &id, &k.e);
-    if (rc == 0)
-        rc = store_server_get(k.c, id, &s, &k.e);
+        rc = refs_load(k.c, REF_DHCP_SERVER, rq->dhcpServerRef, get, &s, &id,
+                       &k.e);
     if (rc == 0)
         rc = custom_list_load(k.c, REF_DHCP_SERVER, &id, 1, &cl, &k.e);
     if (rc == 0) {
