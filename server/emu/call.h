@@ -10,10 +10,10 @@
  *     return call_end(&k, rc);
  *
  * call_end turns k.e into the fault (fault.c) when rc is not 0: no
- * handler sets a fault itself.  The caller's mistakes that need no
- * database are found after the session check, as Micetro does: an
- * invalid session wins over invalid input.  Login and Logout, which have
- * no live session to check, start with call_init and call_open instead.
+ * handler sets a fault itself.  An invalid session wins over the
+ * caller's other mistakes, as Micetro has it, even those found before
+ * the check has run (see call_begin).  Login and Logout, which have no
+ * live session to check, start with call_init and call_open instead.
  */
 #ifndef MICETRO_CALL_H
 #define MICETRO_CALL_H

@@ -31,7 +31,7 @@
  * stateMessage why it is Error or a server's state could not be read
  * (store_failover_state_message); given in a request, it is ignored.
  *
- * Each call is one transaction with its change_log rows; the triggers of
+ * Each change is one transaction with its change_log rows; the triggers of
  * migration 007 queue the configuration of every server it touched.  A
  * scope ref given as a CIDR or scope name means the instance on the
  * server of the call when it has one ("server:CIDR" is built for it).
