@@ -67,6 +67,32 @@ class ExpiryTest(et.EmuTestCase):
         r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
         self.assertFault11(r, "Client", et.BAD_SESSION)
 
+    def test_get_by_id_checks_session_every_type(self):
+        """A read by id ref of any type carries the session check with its
+        first statement: the session decides first, over a missing object
+        and over a malformed ref."""
+        s = et.login(self.emu)
+        reads = [("GetDHCPServer", "dhcpServerRef", "{#3-#999999999}", "DHCP server"),
+                 ("GetRange", "rangeRef", "{#6-#999999999}", "range"),
+                 ("GetDHCPScope", "dhcpScopeRef", "{#7-#999999999}", "DHCP scope"),
+                 ("GetDHCPAddressPool", "dhcpAddressPoolRef", "{#10-#999999999}",
+                  "DHCP address pool")]
+        dead = et.login(self.emu)
+        et.result_of(et.logout(self.emu, dead), "Logout")
+        for op, field, ref, what in reads:
+            with self.subTest(op=op):
+                r = et.call(self.emu, op, s, extra=[(field, ref)])
+                self.assertFault11(r, "Client", '%s "%s" does not exist' % (what, ref))
+                for bad in ("Z" * 20, dead):
+                    r = et.call(self.emu, op, bad, extra=[(field, ref)])
+                    self.assertFault11(r, "Client", et.BAD_SESSION)
+                    r = et.call(self.emu, op, bad, extra=[(field, "{#x-#1}")])
+                    self.assertFault11(r, "Client", et.BAD_SESSION)
+        # a mutation's input is checked before any statement: still second
+        r = et.post(self.emu, et.envelope11(et.op_xml("AddRange", [("session", dead)])),
+                    "AddRange")
+        self.assertFault11(r, "Client", et.BAD_SESSION)
+
     def test_use_keeps_alive(self):
         """The timeout counts idle time: a session used every 0.7 s outlives it."""
         s = et.login(self.emu)
