@@ -42,8 +42,8 @@ class ExpiryTest(et.EmuTestCase):
         self.assertEqual(et.session_state(self.emu, s2), "valid")
 
     def test_get_scope_by_id_checks_session(self):
-        """GetDHCPScope by {#7-#n} checks the session in the same statement
-        as the fetch: the session decides first, whatever the ref."""
+        """GetDHCPScope by {#7-#n} checks the session in the same round
+        trip as the fetch: the session decides first, whatever the ref."""
         s = et.login(self.emu)
         missing = [("dhcpScopeRef", "{#7-#999999999}")]
         r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
