@@ -1096,6 +1096,8 @@ struct store_conn *store_acquire(struct store *st, struct err *e)
         return NULL;
     }
 
+    /* nothing deferred by an earlier call (store_release clears it too) */
+    memset(&c->deferred, 0, sizeof(c->deferred));
     /* (re)connecting happens outside the lock: other threads go on */
     if (!conn_alive(c) && conn_open(st, c, e) != 0) {
         give_back(st, c);
@@ -1103,7 +1105,6 @@ struct store_conn *store_acquire(struct store *st, struct err *e)
     }
     c->sqlstate[0] = '\0';
     c->constraint[0] = '\0';
-    memset(&c->deferred, 0, sizeof(c->deferred));
     return c;
 }
 
