@@ -358,6 +358,45 @@ enum run_how {
     RUN_PREPARED  /* execute the prepared statement `name` */
 };
 
+/* Queues sql as run() sends it (how, name); 0 when libpq could not. */
+static int send_how(struct store_conn *c, const char *sql, int nparams,
+                    const char *const *params, enum run_how how,
+                    const char *name)
+{
+    switch (how) {
+    case RUN_SCRIPT:
+        return PQsendQuery(c->pg, sql);
+    case RUN_PREPARE:
+        return PQsendPrepare(c->pg, name, sql, nparams, NULL);
+    case RUN_PREPARED:
+        return PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL,
+                                   0);
+    default:
+        return PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL,
+                                 NULL, 0);
+    }
+}
+
+/* Gives up on a server that did not answer within wait_ms: the
+ * connection is closed (c->pg NULL, c->lost set) and *late set. */
+static int given_up(struct store_conn *c, int wait_ms, int *late,
+                    struct err *e)
+{
+    char msg[64];
+
+    /* No PQcancel: it opens a new connection to the same server and waits
+     * for its answer with no time limit, so it would hang just the same.
+     * Closing the socket is enough: the server's own statement_timeout
+     * ends the statement once it runs again. */
+    PQfinish(c->pg);
+    c->pg = NULL;
+    c->lost = 1;
+    *late = 1;
+    snprintf(msg, sizeof(msg), "did not answer within %d ms", wait_ms);
+    note_down(c->st, DOWN_SILENT, "database ", msg);
+    return err_set(e, ERR_DB, "database %s", msg);
+}
+
 /* Sends sql (with $n parameters, or as a script of several statements, or
  * prepares it, or executes a prepared statement: how) on
  * the nonblocking connection and collects every result until libpq has
@@ -375,28 +414,11 @@ static int run(struct store_conn *c, const char *sql, int nparams,
     long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
     PGresult *keep = NULL, *r;
     ExecStatusType s;
-    char msg[64];
-    int rc, sent;
+    int rc;
 
     *res = NULL;
     *late = 0;
-    switch (how) {
-    case RUN_SCRIPT:
-        sent = PQsendQuery(c->pg, sql);
-        break;
-    case RUN_PREPARE:
-        sent = PQsendPrepare(c->pg, name, sql, nparams, NULL);
-        break;
-    case RUN_PREPARED:
-        sent = PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL,
-                                   0);
-        break;
-    default:
-        sent = PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL,
-                                 NULL, 0);
-        break;
-    }
-    if (!sent)
+    if (!send_how(c, sql, nparams, params, how, name))
         return conn_lost(c, NULL, e);
     for (;;) {
         rc = wait_ready(c->pg, deadline);
@@ -426,17 +448,205 @@ fail:
     PQclear(keep);
     if (rc < 0)
         return conn_lost(c, NULL, e);
-    /* No PQcancel: it opens a new connection to the same server and waits
-     * for its answer with no time limit, so it would hang just the same.
-     * Closing the socket is enough: the server's own statement_timeout
-     * ends the statement once it runs again. */
-    PQfinish(c->pg);
-    c->pg = NULL;
-    c->lost = 1;
-    *late = 1;
-    snprintf(msg, sizeof(msg), "did not answer within %d ms", wait_ms);
-    note_down(c->st, DOWN_SILENT, "database ", msg);
-    return err_set(e, ERR_DB, "database %s", msg);
+    return given_up(c, wait_ms, late, e);
+}
+
+/* The name of sql's prepared statement: a hash of the text (FNV-1a), so
+ * that a name always stands for the same text, on any connection. */
+static void stmt_name(const char *sql, char *name, size_t len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+
+    for (; *sql != '\0'; sql++)
+        h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+    snprintf(name, len, "mce_%016llx", h);
+}
+
+/* Whether sql is prepared on c. */
+static int is_prepared(const struct store_conn *c, const char *sql)
+{
+    for (int i = 0; i < c->nprepared; i++) {
+        if (c->prepared[i] == sql)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether store_exec_prepared would run sql unprepared on c, now and
+ * later (so a deferred check need not wait to be prepared). */
+static int never_prepared(const struct store_conn *c)
+{
+    return c->noprepare || atomic_load(&c->st->noprepare) ||
+           c->nprepared == STORE_PREPARED_MAX;
+}
+
+/* Ends the deferred check of c as failed with e: every later statement
+ * fails so. */
+static int deferred_fail(struct store_conn *c, const struct err *e)
+{
+    c->deferred.sql = NULL;
+    c->deferred.failed = 1;
+    c->deferred.err = *e;
+    return e->code;
+}
+
+/* The pipeline of a deferred check: sends the check (as prepared
+ * statement cname, or with its text when cname is NULL) and the statement
+ * (as run() does) with one sync, flushed together, then reads the
+ * check's result into *chk and the statement's into *res (the first
+ * failed result of each, else its last; PGRES_PIPELINE_ABORTED for a
+ * statement skipped after a failed check) up to the sync.  Returns 0,
+ * or ERR_DB when the connection failed or the server did not answer
+ * within wait_ms (*late set, as run()). */
+static int run_riding(struct store_conn *c, const char *cname,
+                      const char *sql, int nparams, const char *const *params,
+                      enum run_how how, const char *name, int wait_ms,
+                      PGresult **chk, PGresult **res, int *late,
+                      struct err *e)
+{
+    const struct store_deferred *d = &c->deferred;
+    long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
+    const PGresult *why;
+    PGresult *r, **slot;
+    ExecStatusType s;
+    int rc = -1, ends = 0;
+
+    *chk = NULL;
+    *res = NULL;
+    *late = 0;
+    if (!PQenterPipelineMode(c->pg))
+        return conn_lost(c, NULL, e);
+    if (!(cname != NULL
+              ? PQsendQueryPrepared(c->pg, cname, d->nparams, d->params, NULL,
+                                    NULL, 0)
+              : PQsendQueryParams(c->pg, d->sql, d->nparams, NULL, d->params,
+                                  NULL, NULL, 0)) ||
+        !send_how(c, sql, nparams, params, how, name) ||
+        !PQpipelineSync(c->pg))
+        goto out;
+    for (;;) {
+        rc = wait_ready(c->pg, deadline);
+        if (rc != 0)
+            break;
+        r = PQgetResult(c->pg);
+        if (r == NULL) {
+            /* the end of the check's results, then of the statement's;
+             * anything more means the connection is gone */
+            if (++ends > 2 || PQstatus(c->pg) == CONNECTION_BAD) {
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        s = PQresultStatus(r);
+        if (s == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        slot = ends == 0 ? chk : res;
+        if (s == PGRES_COPY_IN || s == PGRES_COPY_OUT ||
+            s == PGRES_COPY_BOTH || ends > 1) {
+            /* we never COPY: give the connection up rather than drain it */
+            PQclear(r);
+            rc = -1;
+            break;
+        }
+        if (*slot != NULL && result_failed(*slot)) {
+            PQclear(r);
+            continue;
+        }
+        PQclear(*slot);
+        *slot = r;
+    }
+    if (rc == 0 && !PQexitPipelineMode(c->pg))
+        rc = -1;
+out:
+    if (rc == 0)
+        return 0;
+    if (rc == 1)
+        rc = given_up(c, wait_ms, late, e);
+    else {
+        /* libpq's reason, as run() reports it through check_result */
+        why = *chk != NULL && result_failed(*chk) ? *chk
+              : *res != NULL && result_failed(*res) ? *res
+                                                    : NULL;
+        rc = conn_lost(c, why, e);
+    }
+    PQclear(*chk);
+    PQclear(*res);
+    *chk = NULL;
+    *res = NULL;
+    return rc;
+}
+
+static int exec_timed(struct store_conn *c, const char *sql, int nparams,
+                      const char *const *params, enum run_how how,
+                      const char *name, int wait_ms, PGresult **res,
+                      int *late, struct err *e);
+
+/* exec_timed of a statement that may ride with the deferred check of c
+ * (checked prepared when cname is not NULL): one round trip.  The
+ * check's outcome comes first and decides when it fails. */
+static int exec_riding(struct store_conn *c, const char *cname,
+                       const char *sql, int nparams,
+                       const char *const *params, enum run_how how,
+                       const char *name, int wait_ms, PGresult **res,
+                       int *late, struct err *e)
+{
+    struct store_deferred *d = &c->deferred;
+    PGresult *chk = NULL, *r = NULL;
+    int rc;
+
+    rc = run_riding(c, cname, sql, nparams, params, how, name, wait_ms, &chk,
+                    &r, late, e);
+    if (rc != 0)
+        return deferred_fail(c, e); /* the check failed with it */
+    rc = check_result(c, chk, e);
+    if (rc != 0 && cname != NULL && !c->lost && c->pg != NULL &&
+        (strcmp(c->sqlstate, "26000") == 0 ||
+         strcmp(c->sqlstate, "0A000") == 0)) {
+        /* the check's prepared statement is gone (store_exec_prepared):
+         * nothing ran, so both run again, alone and unprepared */
+        c->noprepare = 1;
+        if (strcmp(c->sqlstate, "26000") == 0)
+            atomic_store(&c->st->noprepare, 1);
+        PQclear(chk);
+        PQclear(r);
+        if ((rc = store_settle(c, e)) != 0)
+            return rc;
+        return exec_timed(c, sql, nparams, params, how, name, wait_ms, res,
+                          late, e);
+    }
+    d->sql = NULL; /* ran: fn may run statements */
+    if (rc == 0)
+        rc = d->fn(c, chk, d, e);
+    PQclear(chk);
+    if (rc != 0) {
+        PQclear(r);
+        return deferred_fail(c, e);
+    }
+    if (exec_prepare(c, e) == 0) /* fn's statements leave no trace */
+        rc = check_result(c, r, e);
+    else
+        rc = e->code;
+    if (rc == 0 && res != NULL) {
+        *res = r;
+        return 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* Whether sql (how) may ride with a deferred check: nothing it does may
+ * outlive a check that fails, so a SELECT outside a transaction, or the
+ * preparing of a statement; a script never (a pipeline has no simple
+ * queries). */
+static int may_ride(const struct store_conn *c, const char *sql,
+                    enum run_how how)
+{
+    if (how == RUN_SCRIPT || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return 0;
+    return how == RUN_PREPARE || strncmp(sql, "SELECT ", 7) == 0;
 }
 
 /* store_exec with run()'s how and name, a time limit and *late. */
@@ -445,6 +655,8 @@ static int exec_timed(struct store_conn *c, const char *sql, int nparams,
                       const char *name, int wait_ms, PGresult **res,
                       int *late, struct err *e)
 {
+    struct store_deferred *d = &c->deferred;
+    char cname[32];
     PGresult *r = NULL;
     int rc, dummy;
 
@@ -453,9 +665,28 @@ static int exec_timed(struct store_conn *c, const char *sql, int nparams,
     if (late == NULL)
         late = &dummy;
     *late = 0;
+    if (d->failed) {
+        *e = d->err;
+        return e->code;
+    }
     rc = exec_prepare(c, e);
     if (rc != 0)
-        return rc;
+        return d->sql != NULL ? deferred_fail(c, e) : rc;
+    if (d->sql != NULL) {
+        if (may_ride(c, sql, how) && is_prepared(c, d->sql)) {
+            stmt_name(d->sql, cname, sizeof(cname));
+            return exec_riding(c, cname, sql, nparams, params, how, name,
+                               wait_ms, res, late, e);
+        }
+        if (may_ride(c, sql, how) && never_prepared(c))
+            return exec_riding(c, NULL, sql, nparams, params, how, name,
+                               wait_ms, res, late, e);
+        /* alone first (and prepared, for the next call) */
+        if ((rc = store_settle(c, e)) != 0)
+            return rc;
+        if ((rc = exec_prepare(c, e)) != 0)
+            return rc;
+    }
     rc = run(c, sql, nparams, params, how, name, wait_ms, &r, late, e);
     if (rc != 0)
         return rc;
@@ -473,17 +704,6 @@ int store_exec(struct store_conn *c, const char *sql, int nparams,
 {
     return exec_timed(c, sql, nparams, params, RUN_PARAMS, NULL,
                       answer_ms(c->st), res, NULL, e);
-}
-
-/* The name of sql's prepared statement: a hash of the text (FNV-1a), so
- * that a name always stands for the same text, on any connection. */
-static void stmt_name(const char *sql, char *name, size_t len)
-{
-    unsigned long long h = 1469598103934665603ULL;
-
-    for (; *sql != '\0'; sql++)
-        h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
-    snprintf(name, len, "mce_%016llx", h);
 }
 
 int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
@@ -531,6 +751,58 @@ int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
         return store_exec(c, sql, nparams, params, res, e);
     }
     return rc;
+}
+
+int store_defer(struct store_conn *c, const char *sql, int nparams,
+                const char *const *params, store_check_fn fn, char *out,
+                size_t outlen, struct err *e)
+{
+    struct store_deferred *d = &c->deferred;
+
+    if (nparams < 0 || nparams > STORE_DEFER_PARAMS)
+        return err_set(e, ERR_INTERNAL, "deferred check: %d parameters",
+                       nparams);
+    for (int i = 0; i < nparams; i++) {
+        if (params[i] == NULL || strlen(params[i]) >= sizeof(d->vals[i]))
+            return err_set(e, ERR_INTERNAL,
+                           "deferred check: parameter %d does not fit", i + 1);
+    }
+    memset(d, 0, sizeof(*d));
+    for (int i = 0; i < nparams; i++) {
+        memcpy(d->vals[i], params[i], strlen(params[i]) + 1);
+        d->params[i] = d->vals[i];
+    }
+    d->nparams = nparams;
+    d->fn = fn;
+    d->out = out;
+    d->outlen = outlen;
+    d->sql = sql;
+    return 0;
+}
+
+int store_settle(struct store_conn *c, struct err *e)
+{
+    struct store_deferred *d;
+    PGresult *r = NULL;
+    const char *sql;
+    int rc;
+
+    if (c == NULL)
+        return 0;
+    d = &c->deferred;
+    if (d->failed) {
+        *e = d->err;
+        return e->code;
+    }
+    if (d->sql == NULL)
+        return 0;
+    sql = d->sql;
+    d->sql = NULL; /* it runs now, alone */
+    rc = store_exec_prepared(c, sql, d->nparams, d->params, &r, e);
+    if (rc == 0)
+        rc = d->fn(c, r, d, e);
+    PQclear(r);
+    return rc != 0 ? deferred_fail(c, e) : 0;
 }
 
 /* Rows affected by a finished command ("" for those that count none). */
@@ -824,6 +1096,8 @@ struct store_conn *store_acquire(struct store *st, struct err *e)
         return NULL;
     }
 
+    /* nothing deferred by an earlier call (store_release clears it too) */
+    memset(&c->deferred, 0, sizeof(c->deferred));
     /* (re)connecting happens outside the lock: other threads go on */
     if (!conn_alive(c) && conn_open(st, c, e) != 0) {
         give_back(st, c);
@@ -840,6 +1114,7 @@ void store_release(struct store *st, struct store_conn *c)
         return;
     if (st == NULL)
         st = c->st;
+    memset(&c->deferred, 0, sizeof(c->deferred)); /* the call is over */
     if (c->pg != NULL && !c->lost && PQstatus(c->pg) == CONNECTION_OK) {
         switch (PQtransactionStatus(c->pg)) {
         case PQTRANS_IDLE:

@@ -47,6 +47,11 @@ struct store_conn *store_acquire(struct store *st, struct err *e);
 /* Gives it back (rolls back an open transaction first). */
 void store_release(struct store *st, struct store_conn *c);
 
+/* Runs the check deferred on c (store_session_defer) if it has not run
+ * yet: 0 when there is none or it passed, else its error (also when it
+ * had run and failed), with e filled. */
+int store_settle(struct store_conn *c, struct err *e);
+
 /* Transactions: one per API call. */
 int store_begin(struct store_conn *c, struct err *e);
 /* A transaction whose every statement sees one snapshot (REPEATABLE

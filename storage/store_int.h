@@ -32,6 +32,32 @@ struct filter_sql;
 /* Statements store_exec_prepared prepares per connection, at most. */
 #define STORE_PREPARED_MAX 32
 
+/* Parameters of a deferred check (store_defer), and bytes of each. */
+#define STORE_DEFER_PARAMS 2
+#define STORE_DEFER_PARAM_BUF 64
+
+struct store_deferred;
+
+/* What a deferred check's result r means: 0, or a negative ERR_* with e
+ * filled.  It may run statements on c (the check is no longer pending
+ * then). */
+typedef int (*store_check_fn)(struct store_conn *c, const PGresult *r,
+                              const struct store_deferred *d, struct err *e);
+
+/* A check that rides with the next statement of its connection (see
+ * store_defer). */
+struct store_deferred {
+    const char *sql; /* the check, a constant; NULL: none pending */
+    int nparams;
+    char vals[STORE_DEFER_PARAMS][STORE_DEFER_PARAM_BUF];
+    const char *params[STORE_DEFER_PARAMS]; /* into vals */
+    store_check_fn fn;
+    char *out;       /* where fn copies what it reads, or NULL */
+    size_t outlen;
+    int failed;      /* it ran and failed: so does every statement after */
+    struct err err;  /* how */
+};
+
 struct store_conn {
     PGconn *pg;          /* nonblocking; NULL until connected (the pool
                             is lazy) and after a statement ran out of
@@ -46,6 +72,7 @@ struct store_conn {
     const char *prepared[STORE_PREPARED_MAX];
     int nprepared;
     int noprepare; /* a prepared statement went missing: none on pg */
+    struct store_deferred deferred; /* store_defer's, until released */
 };
 
 /* A session check in one SELECT: FROM STORE_SESSION_FROM WHERE
@@ -73,6 +100,21 @@ int store_session_mark_used(struct store_conn *c, const char *sid,
  * a session check accepts when its caller wants no copy of it. */
 #define STORE_SESSION_INVALID "Invalid or expired session"
 #define STORE_SESSION_LOGIN_BUF 256
+
+/* Defers the check sql (a constant query without effects, run
+ * prepared when it can be) with params[0..nparams) (copied; at most
+ * STORE_DEFER_PARAMS of fewer than STORE_DEFER_PARAM_BUF bytes each) to
+ * the next statement on c, and fn to when its result is in.  A SELECT
+ * run outside a transaction, or the preparing of a statement, is sent
+ * with the check in one pipeline (one round trip): the check's result is
+ * read first and, when the check fails, decides; the statement's is then
+ * discarded.  Any other statement (it might change something) waits for
+ * the check, which runs alone first; so does store_settle.  A failed
+ * check fails every later statement on c the same way, until
+ * store_release.  0, or ERR_INTERNAL when the parameters do not fit. */
+int store_defer(struct store_conn *c, const char *sql, int nparams,
+                const char *const *params, store_check_fn fn, char *out,
+                size_t outlen, struct err *e);
 
 /* Buffer size for store_param_int (fits any long long). */
 #define STORE_INTBUF 24

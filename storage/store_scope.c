@@ -118,60 +118,6 @@ int store_scope_get(struct store_conn *c, long long id,
                            e);
 }
 
-int store_scope_get_session(struct store_conn *c, const char *sid,
-                            int idle_s, long long id,
-                            struct store_dhcp_scope *out, struct err *e)
-{
-    /* No row: no live session.  A row with sc.id NULL: no such scope.
-     * The login is not needed, only its length: store_session_touch
-     * refuses a login its caller's buffer cannot hold. */
-    static const char sql[] =
-        "SELECT " SCOPE_COLUMNS ", octet_length(u.login), "
-        STORE_SESSION_STALE " FROM " STORE_SESSION_FROM
-        " LEFT JOIN dhcp_scopes sc ON sc.id = $3::bigint"
-        " WHERE " STORE_SESSION_LIVE;
-    char idle[STORE_INTBUF], buf[STORE_INTBUF];
-    const char *params[3];
-    PGresult *r = NULL;
-    long long loginlen;
-    struct err me;
-    int rc, stale;
-
-    if (idle_s < 0)
-        return err_set(e, ERR_INVALID, "invalid idle timeout %d", idle_s);
-    if (sid == NULL || sid[0] == '\0')
-        return err_set(e, ERR_SESSION, STORE_SESSION_INVALID);
-    params[0] = sid;
-    params[1] = store_param_int(idle, idle_s);
-    params[2] = store_param_int(buf, id);
-    rc = store_exec_prepared(c, sql, STORE_NPARAMS(params), params, &r, e);
-    if (rc != 0)
-        return rc;
-    if (PQntuples(r) == 0) {
-        rc = err_set(e, ERR_SESSION, STORE_SESSION_INVALID);
-        goto out;
-    }
-    loginlen = strtoll(PQgetvalue(r, 0, SCOPE_NCOLUMNS), NULL, 10);
-    stale = PQgetvalue(r, 0, SCOPE_NCOLUMNS + 1)[0] == 't';
-    if (loginlen >= STORE_SESSION_LOGIN_BUF)
-        rc = err_set(e, ERR_INTERNAL,
-                     "value of column \"login\" too long (%lld bytes)",
-                     loginlen);
-    else if (PQgetisnull(r, 0, 0))
-        rc = err_set(e, ERR_NOTFOUND, "DHCP scope %lld does not exist", id);
-    else
-        rc = row_to_scope(r, 0, out, e);
-    /* the session was live: its use is written whatever the scope, and a
-     * failure to write it decides, as in store_session_touch */
-    if (stale && store_session_mark_used(c, sid, idle_s, &me) != 0) {
-        *e = me;
-        rc = me.code;
-    }
-out:
-    PQclear(r);
-    return rc;
-}
-
 int store_scope_partner(struct store_conn *c, long long scope_id,
                         struct failover_instance *partner, struct err *e)
 {

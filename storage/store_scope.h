@@ -70,15 +70,6 @@ int store_scope_add(struct store_conn *c, const struct store_dhcp_scope *s,
 int store_scope_get(struct store_conn *c, long long id,
                     struct store_dhcp_scope *out, struct err *e);
 
-/* store_session_touch (auth.h: session sid, idle timeout idle_s, marked
- * used) and store_scope_get in one statement, for GetDHCPScope by id:
- * ERR_SESSION "Invalid or expired session" when the session is not live
- * (that decides first), else ERR_NOTFOUND when scope id does not exist,
- * else 0 and *out. */
-int store_scope_get_session(struct store_conn *c, const char *sid,
-                            int idle_s, long long id,
-                            struct store_dhcp_scope *out, struct err *e);
-
 /* 0 when scope id exists, ERR_NOTFOUND when not. */
 int store_scope_exists(struct store_conn *c, long long id, struct err *e);
 

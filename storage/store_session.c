@@ -2,6 +2,7 @@
 #include "store_session.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
@@ -43,49 +44,99 @@ int store_session_create(struct store_conn *c, const char *sid,
     return 0;
 }
 
-int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
-                        char *login, size_t loginlen, struct err *e)
+/* The session check: every request runs it, so it is prepared. */
+static const char touch_sql[] = "SELECT u.login, " STORE_SESSION_STALE
+                                " FROM " STORE_SESSION_FROM
+                                " WHERE " STORE_SESSION_LIVE;
+
+/* What touch_sql's result r says of session sid: ERR_SESSION when it is
+ * not live, else its login into login[loginlen] (when not NULL) and its
+ * use written when stale. */
+static int touched(struct store_conn *c, const PGresult *r, const char *sid,
+                   int idle_s, char *login, size_t loginlen, struct err *e)
 {
-    /* every request checks its session: the statement is prepared */
-    static const char sql[] = "SELECT u.login, " STORE_SESSION_STALE
-                              " FROM " STORE_SESSION_FROM
-                              " WHERE " STORE_SESSION_LIVE;
-    char idle[STORE_INTBUF], name[STORE_SESSION_LOGIN_BUF];
-    const char *params[2], *v;
-    PGresult *r = NULL;
+    char name[STORE_SESSION_LOGIN_BUF];
+    const char *v;
     size_t len, room;
     char *dst;
-    int rc, stale;
 
-    if (login != NULL && loginlen > 0)
-        login[0] = '\0';
-    rc = check_idle(idle_s, e);
-    if (rc != 0)
-        return rc;
-    if (sid == NULL || sid[0] == '\0')
+    if (PQntuples(r) == 0)
         return err_set(e, ERR_SESSION, SESSION_INVALID);
-    params[0] = sid;
-    params[1] = store_param_int(idle, idle_s);
-    /* the session of a user disabled meanwhile is no longer live */
-    rc = store_exec_prepared(c, sql, STORE_NPARAMS(params), params, &r, e);
-    if (rc != 0)
-        return rc;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return err_set(e, ERR_SESSION, SESSION_INVALID);
-    }
     dst = login != NULL ? login : name;
     room = login != NULL ? loginlen : sizeof(name);
     v = PQgetvalue(r, 0, 0);
     len = strlen(v);
-    stale = PQgetvalue(r, 0, 1)[0] == 't';
-    if (len < room)
-        memcpy(dst, v, len + 1);
-    PQclear(r); /* v pointed into r */
     if (len >= room)
         return err_set(e, ERR_INTERNAL,
                        "value of column \"login\" too long (%zu bytes)", len);
-    return stale ? store_session_mark_used(c, sid, idle_s, e) : 0;
+    memcpy(dst, v, len + 1);
+    if (PQgetvalue(r, 0, 1)[0] == 't')
+        return store_session_mark_used(c, sid, idle_s, e);
+    return 0;
+}
+
+/* touched as a store_check_fn: the session and timeout are the check's
+ * parameters. */
+static int touched_deferred(struct store_conn *c, const PGresult *r,
+                            const struct store_deferred *d, struct err *e)
+{
+    return touched(c, r, d->params[0], atoi(d->params[1]), d->out,
+                   d->outlen, e);
+}
+
+/* The checks both ways share: login cleared, idle_s and sid refused as
+ * store_session_touch refuses them. */
+static int touch_args(const char *sid, int idle_s, char *login,
+                      size_t loginlen, struct err *e)
+{
+    int rc;
+
+    if (login != NULL && loginlen > 0)
+        login[0] = '\0';
+    if ((rc = check_idle(idle_s, e)) != 0)
+        return rc;
+    if (sid == NULL || sid[0] == '\0')
+        return err_set(e, ERR_SESSION, SESSION_INVALID);
+    return 0;
+}
+
+int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
+                        char *login, size_t loginlen, struct err *e)
+{
+    char idle[STORE_INTBUF];
+    const char *params[2];
+    PGresult *r = NULL;
+    int rc;
+
+    if ((rc = touch_args(sid, idle_s, login, loginlen, e)) != 0)
+        return rc;
+    params[0] = sid;
+    params[1] = store_param_int(idle, idle_s);
+    /* the session of a user disabled meanwhile is no longer live */
+    rc = store_exec_prepared(c, touch_sql, STORE_NPARAMS(params), params, &r,
+                             e);
+    if (rc != 0)
+        return rc;
+    rc = touched(c, r, sid, idle_s, login, loginlen, e);
+    PQclear(r);
+    return rc;
+}
+
+int store_session_defer(struct store_conn *c, const char *sid, int idle_s,
+                        char *login, size_t loginlen, struct err *e)
+{
+    char idle[STORE_INTBUF];
+    const char *params[2];
+    int rc;
+
+    if ((rc = touch_args(sid, idle_s, login, loginlen, e)) != 0)
+        return rc;
+    if (strlen(sid) >= STORE_DEFER_PARAM_BUF) /* no session id is as long */
+        return store_session_touch(c, sid, idle_s, login, loginlen, e);
+    params[0] = sid;
+    params[1] = store_param_int(idle, idle_s);
+    return store_defer(c, touch_sql, STORE_NPARAMS(params), params,
+                       touched_deferred, login, loginlen, e);
 }
 
 int store_session_mark_used(struct store_conn *c, const char *sid,

@@ -24,6 +24,14 @@ int store_session_create(struct store_conn *c, const char *sid,
 int store_session_touch(struct store_conn *c, const char *sid, int idle_s,
                         char *login, size_t loginlen, struct err *e);
 
+/* store_session_touch, deferred to the next statement on c (store_int.h
+ * store_defer: a SELECT rides with it in one round trip, and its outcome
+ * decides first) or to store_settle; login is filled then, so it must
+ * outlive the connection's use.  0, or the errors of store_session_touch
+ * that need no database. */
+int store_session_defer(struct store_conn *c, const char *sid, int idle_s,
+                        char *login, size_t loginlen, struct err *e);
+
 /* Ends session sid.  ERR_SESSION when it was not live. */
 int store_session_end(struct store_conn *c, const char *sid, int idle_s,
                       struct err *e);

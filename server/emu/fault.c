@@ -6,7 +6,6 @@
 
 #include "stdsoap2.h"
 
-#include "convert.h"
 #include "soapfault.h"
 
 static const struct soapfault_style mm_faults = {
@@ -41,14 +40,4 @@ size_t fault_envelope(char *buf, size_t size, int v12, int code,
                       const char *msg)
 {
     return soapfault_envelope(buf, size, &mm_faults, v12, code, msg);
-}
-
-int fault_or_ref(struct soap *soap, int rc, struct err *e, int type,
-                 long long id, char **ref)
-{
-    if (rc == 0 && (*ref = convert_ref(soap, type, id)) == NULL)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    if (rc != 0)
-        return fault_from_err(soap, e);
-    return SOAP_OK;
 }

@@ -23,12 +23,6 @@ int fault_code(int code);
  * service operation. */
 int fault_from_err(struct soap *soap, const struct err *e);
 
-/* The end of an Add handler: on rc 0, the new object's ref
- * "{#<type>-#<id>}" into *ref and SOAP_OK; else (or out of memory) the
- * fault of e. */
-int fault_or_ref(struct soap *soap, int rc, struct err *e, int type,
-                 long long id, char **ref);
-
 /* Same with a code and a formatted message. */
 int fault_set(struct soap *soap, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -31,7 +31,7 @@ static char *render_wsdl(void *user, const char *base, size_t *len)
     return wsdl_render(app->wsdl, base, len);
 }
 
-/* gSOAP's errors as faults: through fault_set, as every handler's. */
+/* gSOAP's errors as faults: through fault.c, as every handler's. */
 static int soap_error_fault(struct soap *soap, int code, const char *msg)
 {
     return fault_set(soap, code, "%s", msg);

@@ -1,15 +1,15 @@
 /* micetro-emu: the transaction shape every mutation shares.
  *
- * A handler validates and converts the caller's values first (nothing
- * touches the database before that), then lets mutate_add run the change
- * and its change_log row in one transaction on a connection of its own.
+ * A handler checks and converts the caller's values first (nothing is
+ * written before that), then lets mutate_add run the change and its
+ * change_log row in one transaction on the call's connection (call.h).
  */
 #ifndef MICETRO_MUTATE_H
 #define MICETRO_MUTATE_H
 
 #include "err.h"
 
-struct app;
+struct call;
 struct store_conn;
 
 /* Longest saveComment a mutation takes. */
@@ -24,18 +24,18 @@ int mutate_check_comment(const char *comment, struct err *e);
 typedef int (*mutate_insert_fn)(struct store_conn *c, const void *obj,
                                 long long *id, struct err *e);
 
-/* Runs insert(obj) and the change_log row (who: login, what: an add of
- * the ref_type object called name, why: comment) in one transaction.
- * Returns 0 with *id set, or a negative ERR_* code with e filled and
- * nothing changed. */
-int mutate_add(struct app *app, const char *login, int ref_type,
-               const char *name, const char *comment, mutate_insert_fn insert,
-               const void *obj, long long *id, struct err *e);
+/* Runs insert(obj) and the change_log row (who: the call's login, what:
+ * an add of the ref_type object called name, why: comment) in one
+ * transaction on k->c.  Returns 0 with *id set, or a negative ERR_* code
+ * with k->e filled and nothing changed. */
+int mutate_add(struct call *k, int ref_type, const char *name,
+               const char *comment, mutate_insert_fn insert, const void *obj,
+               long long *id);
 
-/* Runs fn(c, ctx) in one transaction on a connection of its own and
- * commits when it returns 0; on an error nothing it did stays.  For calls
- * that change several objects (the failover commands). */
+/* Runs fn(k->c, ctx, &k->e) in one transaction and commits when it
+ * returns 0; on an error nothing it did stays.  For calls that change
+ * several objects (the failover commands, SetProperties, removals). */
 typedef int (*mutate_fn)(struct store_conn *c, void *ctx, struct err *e);
-int mutate_tx(struct app *app, mutate_fn fn, void *ctx, struct err *e);
+int mutate_tx(struct call *k, mutate_fn fn, void *ctx);
 
 #endif

@@ -49,7 +49,7 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
+#include "call.h"
 #include "store_changelog.h"
 #include "ref.h"
 #include "render.h"
@@ -57,12 +57,10 @@
 #include "store_pool.h"
 #include "store_scope.h"
 #include "store_server.h"
-#include "fault.h"
 #include "store_prop.h"
 #include "store_range.h"
 #include "mutate.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "custom.h"
 #include "store.h"
@@ -306,35 +304,28 @@ static int list_props(struct soap *soap, const struct obj *o,
 static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
                           struct _mm__GetPropertiesResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct mm__ArrayOfProperty *arr, *custom = NULL;
     struct custom_list cl = {0};
     char *statements = NULL;
     int omapi_port = 0;
-    struct store_conn *c;
+    struct call k;
     struct obj o;
-    struct err e;
     int obj_type = 0, rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    if (read_obj_type(soap, rq->objType, &obj_type, &e) != 0)
-        return fault_from_err(soap, &e);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = load(c, obj_type, rq->ref, &o, &e);
+    if ((rc = call_begin(&k, soap, rq->session)) != 0 ||
+        (rc = read_obj_type(soap, rq->objType, &obj_type, &k.e)) != 0)
+        return call_end(&k, rc);
+    rc = load(k.c, obj_type, rq->ref, &o, &k.e);
     if (rc == 0)
-        rc = store_prop_object(c, o.type, obj_id(&o), &cl.defs, &cl.ndefs,
-                               &e);
+        rc = store_prop_object(k.c, o.type, obj_id(&o), &cl.defs, &cl.ndefs,
+                               &k.e);
     if (rc == 0 && (o.type == REF_DHCP_SERVER || o.type == REF_DHCP_SCOPE))
-        rc = store_config_statements_get(c, o.type, obj_id(&o), &statements, &e);
+        rc = store_config_statements_get(k.c, o.type, obj_id(&o), &statements,
+                                         &k.e);
     if (rc == 0 && o.type == REF_DHCP_SERVER)
-        rc = store_server_omapi_port_get(c, obj_id(&o), &omapi_port, &e);
-    store_release(app->store, c);
+        rc = store_server_omapi_port_get(k.c, obj_id(&o), &omapi_port, &k.e);
     if (rc == 0)
-        rc = custom_list_soap(soap, &cl, obj_id(&o), &custom, &e);
+        rc = custom_list_soap(soap, &cl, obj_id(&o), &custom, &k.e);
     /* an empty list is an empty element, never xsi:nil */
     arr = soap_malloc(soap, sizeof(*arr));
     rs->properties = arr;
@@ -343,20 +334,20 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
          (arr->property = soap_malloc(soap, (PROPS_MAX + cl.ndefs) *
                                                 sizeof(*arr->property))) ==
              NULL))
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0) {
         arr->__sizeproperty = 0;
         if (!(rq->onlyCustom != NULL &&
               *rq->onlyCustom == xsd__boolean__true_) &&
-            (rc = list_props(soap, &o, arr, &e)) == 0 && statements != NULL)
-            rc = put(soap, arr, STATEMENTS, statements, &e);
+            (rc = list_props(soap, &o, arr, &k.e)) == 0 && statements != NULL)
+            rc = put(soap, arr, STATEMENTS, statements, &k.e);
         if (rc == 0 && omapi_port > 0 &&
             !(rq->onlyCustom != NULL &&
               *rq->onlyCustom == xsd__boolean__true_)) {
             char port[16];
 
             snprintf(port, sizeof(port), "%d", omapi_port);
-            rc = put(soap, arr, OMAPI_PORT, port, &e);
+            rc = put(soap, arr, OMAPI_PORT, port, &k.e);
         }
     }
     free(statements);
@@ -366,9 +357,7 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
         arr->__sizeproperty += custom->__sizeproperty;
     }
     custom_list_free(&cl);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* A port 1..65535 into *out; "" or absent: 0 (the default). */
@@ -706,32 +695,19 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
 static int set_properties(struct soap *soap, struct _mm__SetProperties *rq,
                           struct _mm__SetPropertiesResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
-    struct store_conn *c;
-    struct obj *o;
-    struct err e;
+    struct obj *o = NULL;
+    struct call k;
     int obj_type = 0, rc;
 
     (void)rs;
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    if (read_obj_type(soap, rq->objType, &obj_type, &e) != 0 ||
-        mutate_check_comment(rq->saveComment, &e) != 0)
-        return fault_from_err(soap, &e);
-    o = soap_malloc(soap, sizeof(*o));
-    if (o == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = set_all(c, login, obj_type, rq, o, &e);
-    store_release(app->store, c);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    if ((rc = call_begin(&k, soap, rq->session)) == 0 &&
+        (rc = read_obj_type(soap, rq->objType, &obj_type, &k.e)) == 0 &&
+        (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0 &&
+        (o = soap_malloc(soap, sizeof(*o))) == NULL)
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
+    if (rc == 0)
+        rc = set_all(k.c, k.login, obj_type, rq, o, &k.e);
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

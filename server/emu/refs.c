@@ -211,6 +211,20 @@ int refs_id_of(int want, const char *s, long long *id)
     return 1;
 }
 
+int refs_load(struct store_conn *c, int want, const char *s, refs_get_fn get,
+              void *obj, long long *id, struct err *e)
+{
+    int rc;
+
+    if (refs_id_of(want, s, id)) {
+        rc = get(c, *id, obj, e);
+        return rc == ERR_NOTFOUND ? refs_not_found(want, s, e) : rc;
+    }
+    if ((rc = refs_resolve(c, want, s, id, e)) != 0)
+        return rc;
+    return get(c, *id, obj, e);
+}
+
 int refs_not_found(int type, const char *s, struct err *e)
 {
     char q[VALIDATE_QUOTE_BUF];

@@ -55,6 +55,16 @@ int refs_id_of(int want, const char *s, long long *id);
  * (`DHCP scope "{#7-#9}" does not exist`) and returns ERR_NOTFOUND. */
 int refs_not_found(int type, const char *s, struct err *e);
 
+/* Loads the object of ObjectType want that s refers to into obj with
+ * get(c, id, obj, e) (a storage getter behind a one-line adapter) and
+ * sets *id.  An id ref is not looked up first: get's ERR_NOTFOUND is
+ * then refs_resolve's, so the common read is one statement.  Errors are
+ * refs_resolve's and get's. */
+typedef int (*refs_get_fn)(struct store_conn *c, long long id, void *obj,
+                           struct err *e);
+int refs_load(struct store_conn *c, int want, const char *s, refs_get_fn get,
+              void *obj, long long *id, struct err *e);
+
 /* Context of refs_filter_resolve: the connection, and the ObjectType of
  * the objects being listed (what the field "ref" refers to). */
 struct refs_filter_ctx {

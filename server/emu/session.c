@@ -1,5 +1,5 @@
-/* micetro-emu: Login and Logout, and the session check every other
- * operation starts with. */
+/* micetro-emu: Login and Logout (the session check every other operation
+ * starts with is call_begin's, call.c). */
 #include "session.h"
 
 #include <stdatomic.h>
@@ -11,11 +11,11 @@
 #include "soap_entry.h"
 
 #include "app.h"
+#include "call.h"
 #include "store_session.h"
 #include "store_user.h"
 #include "passwd.h"
 #include "sessid.h"
-#include "fault.h"
 #include "log.h"
 #include "store.h"
 
@@ -72,92 +72,52 @@ out:
     return rc;
 }
 
-int session_require(struct soap *soap, const char *sid)
-{
-    return session_require_login(soap, sid, NULL, 0);
-}
-
-int session_require_login(struct soap *soap, const char *sid, char *login,
-                          size_t len)
-{
-    struct app *app = app_of(soap);
-    struct store_conn *c;
-    struct err e;
-    int rc;
-
-    err_clear(&e);
-    if (!sessid_valid(sid))
-        return fault_set(soap, ERR_SESSION, SESSION_FAULT);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = store_session_touch(c, sid, app->cfg->session_timeout_s, login, len,
-                             &e);
-    store_release(app->store, c);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
-}
-
 static int login(struct soap *soap, struct _mm__Login *rq,
                  struct _mm__LoginResponse *rs)
 {
-    struct app *app = app_of(soap);
     char hash[PASSWD_HASH_MAX] = "";
     char sid[SESSID_LEN + 1];
-    struct store_conn *c;
-    struct err e;
+    struct call k;
     int rc, ok;
 
-    err_clear(&e);
+    call_init(&k, soap);
     if (rq->loginName == NULL || rq->password == NULL)
-        return fault_set(soap, ERR_AUTH, CREDENTIALS_FAULT);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = store_user_hash(c, rq->loginName, hash, sizeof(hash), &e);
+        return call_end(&k, err_set(&k.e, ERR_AUTH, CREDENTIALS_FAULT));
+    if ((rc = call_open(&k)) != 0)
+        return call_end(&k, rc);
+    rc = store_user_hash(k.c, rq->loginName, hash, sizeof(hash), &k.e);
     if (rc != 0 && rc != ERR_NOTFOUND)
-        goto out;
+        return call_end(&k, rc);
     /* always run the slow check, so unknown names cost the same time */
     ok = passwd_verify(rq->password, rc == 0 ? hash : NULL);
-    if (!ok) {
-        rc = err_set(&e, ERR_AUTH, CREDENTIALS_FAULT);
-        goto out;
-    }
-    rc = sessid_generate(sid, &e);
+    if (!ok)
+        return call_end(&k, err_set(&k.e, ERR_AUTH, CREDENTIALS_FAULT));
+    rc = sessid_generate(sid, &k.e);
     if (rc == 0)
-        rc = store_session_create(c, sid, rq->loginName, &e);
+        rc = store_session_create(k.c, sid, rq->loginName, &k.e);
     if (rc == 0) {
         rs->session = soap_strdup(soap, sid);
-        purge_expired(app, c);
+        purge_expired(k.app, k.c);
     }
-out:
-    store_release(app->store, c);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 static int logout(struct soap *soap, struct _mm__Logout *rq,
                   struct _mm__LogoutResponse *rs)
 {
-    struct app *app = app_of(soap);
-    struct store_conn *c;
-    struct err e;
+    struct call k;
     int rc;
 
     (void)rs;
-    err_clear(&e);
+    call_init(&k, soap);
+    /* the id's form before the connection, as every call checks it */
     if (!sessid_valid(rq->session))
-        return fault_set(soap, ERR_SESSION, SESSION_FAULT);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = store_session_end(c, rq->session, app->cfg->session_timeout_s, &e);
-    store_release(app->store, c);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+        return call_end(&k, err_set(&k.e, ERR_SESSION, SESSION_FAULT));
+    rc = call_open(&k);
+    if (rc == 0)
+        rc = store_session_end(k.c, rq->session,
+                               k.app->cfg->session_timeout_s, &k.e);
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

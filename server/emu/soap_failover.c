@@ -31,7 +31,7 @@
  * it has read them), and why it is Error or a server's state could not
  * be read; given in a request, they are ignored.
  *
- * Each call is one transaction with its change_log rows; the triggers of
+ * Each change is one transaction with its change_log rows; the triggers of
  * migration 007 queue the configuration of every server it touched.  A
  * scope ref given as a CIDR or scope name means the instance on the
  * server of the call when it has one ("server:CIDR" is built for it).
@@ -46,6 +46,7 @@
 #include "soap_entry.h"
 
 #include "app.h"
+#include "call.h"
 #include "store_changelog.h"
 #include "config.h"
 #include "failover.h"
@@ -53,17 +54,14 @@
 #include "store_scope.h"
 #include "store_server.h"
 #include "store_failover.h"
-#include "fault.h"
 #include "mutate.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "store.h"
 
-/* What every call works with. */
-struct call {
-    struct soap *soap;
-    char login[SESSION_LOGIN_BUF];
+/* What every command works with, beside its call (call.h). */
+struct fo_call {
+    const char *login; /* the call's */
     const char *comment;
     /* the server the call names, and its name */
     long long server_id;
@@ -93,7 +91,7 @@ static int server_ref(struct store_conn *c, const char *ref, const char *field,
 
 /* Resolves a scope ref given in a call about server x->server: a CIDR (or
  * a scope name that is one) means x's instance when it has one. */
-static int scope_ref(struct store_conn *c, const struct call *x,
+static int scope_ref(struct store_conn *c, const struct fo_call *x,
                      const char *ref, long long *id, struct err *e)
 {
     char local[STORE_SERVER_NAME_BUF + 64];
@@ -231,41 +229,21 @@ static int relationship_to_soap(struct soap *soap,
     return 0;
 }
 
-/* call_begin's answer when the session check set its fault (ERR_* codes
- * are negative). */
-#define CALL_SESSION_FAULT 1
-
-/* Starts a call: the session (with its login for the change log when
- * login is set) and the comment. */
-static int call_begin(struct soap *soap, const char *session,
-                      const char *comment, int login, struct call *x,
-                      struct err *e)
+/* Starts call k (call.h) and x: the session, then the comment. */
+static int fo_begin(struct call *k, struct soap *soap, const char *session,
+                    const char *comment, struct fo_call *x)
 {
+    int rc;
+
     memset(x, 0, sizeof(*x));
-    x->soap = soap;
+    x->login = k->login;
     x->comment = comment;
-    if (login) {
-        if (session_require_login(soap, session, x->login,
-                                  sizeof(x->login)) != SOAP_OK)
-            return CALL_SESSION_FAULT;
-    } else if (session_require(soap, session) != SOAP_OK) {
-        return CALL_SESSION_FAULT;
-    }
-    return mutate_check_comment(comment, e);
-}
-
-/* Ends a handler: SOAP_OK, the fault of e, or the session's fault. */
-static int call_end(struct soap *soap, int rc, struct err *e)
-{
-    if (rc == CALL_SESSION_FAULT)
-        return soap->error;
-    if (rc != 0)
-        return fault_from_err(soap, e);
-    return SOAP_OK;
+    rc = call_begin(k, soap, session);
+    return rc != 0 ? rc : mutate_check_comment(comment, &k->e);
 }
 
 /* Finds the relationship x->fo named name on the server of ref. */
-static int find_on(struct store_conn *c, struct call *x, const char *ref,
+static int find_on(struct store_conn *c, struct fo_call *x, const char *ref,
                    const char *name, int lock, struct err *e)
 {
     int rc = server_ref(c, ref, "dhcpServerRef", &x->server_id, x->server,
@@ -279,7 +257,7 @@ static int find_on(struct store_conn *c, struct call *x, const char *ref,
                                e);
 }
 
-static int log_relationship(struct store_conn *c, const struct call *x,
+static int log_relationship(struct store_conn *c, const struct fo_call *x,
                             const char *action, struct err *e)
 {
     return store_changelog_add(c, x->login, action, REF_DHCP_FAILOVER,
@@ -287,7 +265,7 @@ static int log_relationship(struct store_conn *c, const struct call *x,
 }
 
 /* Scopes join x->fo (need_pools: each must have a pool), each logged. */
-static int join_all(struct store_conn *c, struct call *x,
+static int join_all(struct store_conn *c, struct fo_call *x,
                     const struct mm__ArrayOfObjRef *refs, struct err *e)
 {
     for (int i = 0; refs != NULL && i < refs->__sizeref; i++) {
@@ -309,21 +287,28 @@ static int join_all(struct store_conn *c, struct call *x,
 /* ---- GetDHCPFailoverRelationships --------------------------------- */
 
 struct get_all {
-    struct call x;
+    struct fo_call x;
     const char *ref;
     struct store_failover_set set;
 };
 
-static int get_all_tx(struct store_conn *c, void *ctx, struct err *e)
+/* The relationships and their members are two statements whose rows
+ * must agree (store_failover_list): one snapshot, with nothing to
+ * commit. */
+static int get_all_read(struct store_conn *c, struct get_all *g,
+                        struct err *e)
 {
-    struct get_all *g = ctx;
     int rc;
 
     if (g->ref != NULL && g->ref[0] != '\0' &&
         (rc = server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id,
                          g->x.server, sizeof(g->x.server), e)) != 0)
         return rc;
-    return store_failover_list(c, g->x.server_id, &g->set, e);
+    if ((rc = store_begin_snapshot(c, e)) != 0)
+        return rc;
+    rc = store_failover_list(c, g->x.server_id, &g->set, e);
+    store_rollback(c);
+    return rc;
 }
 
 static int get_relationships(struct soap *soap,
@@ -333,21 +318,21 @@ static int get_relationships(struct soap *soap,
     struct mm__ArrayOfDHCPFailoverRelationship *arr = NULL;
     struct get_all g;
     void *items = NULL;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
     memset(&g, 0, sizeof(g));
-    rc = call_begin(soap, rq->session, NULL, 0, &g.x, &e);
+    rc = fo_begin(&k, soap, rq->session, NULL, &g.x);
     g.ref = rq->dhcpServerRef;
     if (rc == 0)
-        rc = mutate_tx(app_of(soap), get_all_tx, &g, &e);
+        rc = get_all_read(k.c, &g, &k.e);
     if (rc == 0) {
         arr = convert_list(soap, sizeof(*arr), g.set.n,
-                           sizeof(*arr->dhcpFailoverRelationship), &items, &e);
+                           sizeof(*arr->dhcpFailoverRelationship), &items,
+                           &k.e);
         rs->dhcpFailoverRelationships = arr;
         if (arr == NULL)
-            rc = e.code;
+            rc = k.e.code;
         else
             arr->dhcpFailoverRelationship = items;
     }
@@ -357,18 +342,18 @@ static int get_relationships(struct soap *soap,
         rc = relationship_to_soap(
             soap, f, failover_view(&f->servers, g.x.server_id),
             f->scope_ids, f->nscope_ids, &arr->dhcpFailoverRelationship[i],
-            &e);
+            &k.e);
         if (rc == 0)
             arr->__sizedhcpFailoverRelationship = (int)i + 1;
     }
     store_failover_set_free(&g.set);
-    return call_end(soap, rc, &e);
+    return call_end(&k, rc);
 }
 
 /* ---- GetDHCPFailoverRelationship ---------------------------------- */
 
 struct get_one {
-    struct call x;
+    struct fo_call x;
     const char *ref, *name;
     long long *ids;
     size_t n;
@@ -376,17 +361,15 @@ struct get_one {
 
 /* A read on the hot path: no transaction, so that its statements run
  * prepared; the relationship and its members come in one statement. */
-static int get_one_read(struct app *app, struct get_one *g, struct err *e)
+static int get_one_read(struct store_conn *c, struct get_one *g,
+                        struct err *e)
 {
-    struct store_conn *c;
     int rc;
 
     if (g->ref == NULL || g->ref[0] == '\0')
         return err_set(e, ERR_INVALID, "missing dhcpServerRef");
     if (g->name == NULL || g->name[0] == '\0')
         return err_set(e, ERR_INVALID, "missing dhcpFailoverRelationshipName");
-    if ((c = store_acquire(app->store, e)) == NULL)
-        return e->code;
     rc = refs_resolve(c, REF_DHCP_SERVER, g->ref, &g->x.server_id, e);
     if (rc == 0)
         rc = store_failover_view(c, g->x.server_id, g->name, &g->x.fo,
@@ -398,7 +381,6 @@ static int get_one_read(struct app *app, struct get_one *g, struct err *e)
                      "failover relationship \"%s\" does not exist on server "
                      "\"%s\"",
                      g->name, g->x.server);
-    store_release(app->store, c);
     return rc;
 }
 
@@ -407,37 +389,36 @@ static int get_relationship(struct soap *soap,
                             struct _mm__GetDHCPFailoverRelationshipResponse *rs)
 {
     struct get_one g;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
     memset(&g, 0, sizeof(g));
-    rc = call_begin(soap, rq->session, NULL, 0, &g.x, &e);
+    rc = fo_begin(&k, soap, rq->session, NULL, &g.x);
     g.ref = rq->dhcpServerRef;
     g.name = rq->dhcpFailoverRelationshipName;
     if (rc == 0)
-        rc = get_one_read(app_of(soap), &g, &e);
+        rc = get_one_read(k.c, &g, &k.e);
     if (rc == 0 && (rs->dhcpFailoverRelationship = soap_malloc(
                         soap, sizeof(*rs->dhcpFailoverRelationship))) == NULL)
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
         rc = relationship_to_soap(soap, &g.x.fo, g.x.server_id, g.ids, g.n,
-                                  rs->dhcpFailoverRelationship, &e);
+                                  rs->dhcpFailoverRelationship, &k.e);
     free(g.ids);
-    return call_end(soap, rc, &e);
+    return call_end(&k, rc);
 }
 
 /* ---- AddDHCPFailoverRelationship ---------------------------------- */
 
 struct add {
-    struct call x;
+    struct fo_call x;
     const struct mm__DHCPFailoverRelationship *in;
 };
 
 /* The server a request's dhcpServerRef names must be one of f's, in the
  * role failoverServerType says; sets x's server (the primary when no
  * dhcpServerRef is given). */
-static int view_of(struct store_conn *c, struct call *x,
+static int view_of(struct store_conn *c, struct fo_call *x,
                    const struct mm__DHCPFailoverRelationship *in,
                    struct err *e)
 {
@@ -489,18 +470,17 @@ static int relationship_call(struct soap *soap, const char *session,
                              mutate_fn fn)
 {
     struct add a;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
     memset(&a, 0, sizeof(a));
-    rc = call_begin(soap, session, comment, 1, &a.x, &e);
+    rc = fo_begin(&k, soap, session, comment, &a.x);
     a.in = in;
     if (rc == 0)
-        rc = relationship_from_soap(in, NULL, &a.x.fo, &e);
+        rc = relationship_from_soap(in, NULL, &a.x.fo, &k.e);
     if (rc == 0)
-        rc = mutate_tx(app_of(soap), fn, &a, &e);
-    return call_end(soap, rc, &e);
+        rc = mutate_tx(&k, fn, &a);
+    return call_end(&k, rc);
 }
 
 static int add_relationship(struct soap *soap,
@@ -517,7 +497,7 @@ static int add_relationship(struct soap *soap,
 /* What failover_check_same_scopes resolves refs with. */
 struct scope_refs {
     struct store_conn *c;
-    struct call *x;
+    struct fo_call *x;
     const struct mm__ArrayOfObjRef *refs;
 };
 
@@ -532,7 +512,7 @@ static int resolve_scope(void *ctx, size_t i, long long *id, struct err *e)
  * instances it has on the server of the call
  * (failover_check_same_scopes); anything else would be a change Modify
  * does not make. */
-static int same_scopes(struct store_conn *c, struct call *x,
+static int same_scopes(struct store_conn *c, struct fo_call *x,
                        const struct mm__ArrayOfObjRef *refs, struct err *e)
 {
     struct scope_refs r = {c, x, refs};
@@ -606,14 +586,14 @@ static int modify_relationship(
 /* ---- RemoveDHCPFailoverRelationships ------------------------------ */
 
 struct remove {
-    struct call x;
+    struct fo_call x;
     const struct mm__ArrayOfDHCPRefAndFailoverRelationshipName *items;
     enum failover_deconfigure action;
 };
 
 /* Every member scope of x->fo leaves it; action applies to the instances
  * on the server that is not x's. */
-static int leave_all(struct store_conn *c, struct call *x,
+static int leave_all(struct store_conn *c, struct fo_call *x,
                      enum failover_deconfigure action, struct err *e)
 {
     long long server[2] = {x->server_id, 0};
@@ -691,24 +671,23 @@ static int remove_relationships(
     struct _mm__RemoveDHCPFailoverRelationshipsResponse *rs)
 {
     struct remove r;
-    struct err e;
+    struct call k;
     int rc;
 
     (void)rs;
-    err_clear(&e);
     memset(&r, 0, sizeof(r));
-    rc = call_begin(soap, rq->session, rq->saveComment, 1, &r.x, &e);
+    rc = fo_begin(&k, soap, rq->session, rq->saveComment, &r.x);
     r.items = rq->dhcpRefAndFailoverRelationshipNames;
     r.action = deconfigure_of(rq->dhcpFailoverRelationshipDeconfigureAction);
     if (rc == 0)
-        rc = mutate_tx(app_of(soap), remove_tx, &r, &e);
-    return call_end(soap, rc, &e);
+        rc = mutate_tx(&k, remove_tx, &r);
+    return call_end(&k, rc);
 }
 
 /* ---- Add/RemoveDHCPScopes(To|From)DHCPFailoverRelationship -------- */
 
 struct scopes {
-    struct call x;
+    struct fo_call x;
     const char *ref, *name;
     const struct mm__ArrayOfObjRef *refs;
     enum failover_deconfigure action;
@@ -747,17 +726,16 @@ static int remove_scopes_tx(struct store_conn *c, void *ctx, struct err *e)
 static int scopes_call(struct soap *soap, const char *session,
                        const char *comment, struct scopes *s, mutate_fn fn)
 {
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    rc = call_begin(soap, session, comment, 1, &s->x, &e);
+    rc = fo_begin(&k, soap, session, comment, &s->x);
     if (rc == 0)
         rc = failover_check_scope_refs(
-            s->refs != NULL ? (size_t)s->refs->__sizeref : 0, &e);
+            s->refs != NULL ? (size_t)s->refs->__sizeref : 0, &k.e);
     if (rc == 0)
-        rc = mutate_tx(app_of(soap), fn, s, &e);
-    return call_end(soap, rc, &e);
+        rc = mutate_tx(&k, fn, s);
+    return call_end(&k, rc);
 }
 
 static int add_scopes(struct soap *soap,
@@ -795,13 +773,13 @@ static int remove_scopes(
 /* ---- ReplicateDHCPFailover ----------------------------------------- */
 
 struct replicate {
-    struct call x;
+    struct fo_call x;
     const char *ref, *name, *scope;
 };
 
 /* Replicates the member instances of x->fo on x's server (only scope_id
  * when it is not 0). */
-static int replicate_one(struct store_conn *c, struct call *x,
+static int replicate_one(struct store_conn *c, struct fo_call *x,
                          long long scope_id, struct err *e)
 {
     long long *ids = NULL;
@@ -868,19 +846,18 @@ static int replicate(struct soap *soap, struct _mm__ReplicateDHCPFailover *rq,
                      struct _mm__ReplicateDHCPFailoverResponse *rs)
 {
     struct replicate r;
-    struct err e;
+    struct call k;
     int rc;
 
     (void)rs;
-    err_clear(&e);
     memset(&r, 0, sizeof(r));
-    rc = call_begin(soap, rq->session, rq->saveComment, 1, &r.x, &e);
+    rc = fo_begin(&k, soap, rq->session, rq->saveComment, &r.x);
     r.ref = rq->dhcpServerRef;
     r.name = rq->dhcpFailoverRelationshipName;
     r.scope = rq->dhcpScopeRef;
     if (rc == 0)
-        rc = mutate_tx(app_of(soap), replicate_tx, &r, &e);
-    return call_end(soap, rc, &e);
+        rc = mutate_tx(&k, replicate_tx, &r);
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

@@ -3,18 +3,20 @@
  * Client fault "<Op> is not implemented yet".  ops.def lists them. */
 #include "soapH.h"
 
-#include "fault.h"
-#include "session.h"
+#include "call.h"
 
 #define NOTIMPL_0(name)                                                     \
     int __mm__##name(struct soap *soap, struct _mm__##name *rq,            \
                      struct _mm__##name##Response *rs)                     \
     {                                                                       \
+        struct call k;                                                      \
+        int rc = call_begin(&k, soap, rq->session);                         \
+                                                                            \
         (void)rs;                                                           \
-        if (session_require(soap, rq->session) != SOAP_OK)                  \
-            return soap->error;                                             \
-        return fault_set(soap, ERR_NOTIMPL, "%s is not implemented yet",   \
+        if (rc == 0)                                                        \
+            rc = err_set(&k.e, ERR_NOTIMPL, "%s is not implemented yet",   \
                          #name);                                            \
+        return call_end(&k, rc);                                            \
     }                                                                       \
     int __mm__##name##_(struct soap *soap, struct _mm__##name *rq,         \
                         struct _mm__##name##Response *rs)                  \

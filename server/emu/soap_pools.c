@@ -19,18 +19,16 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
+#include "call.h"
 #include "ref.h"
 #include "validate.h"
 #include "store_pool.h"
 #include "store_scope.h"
 #include "store_failover.h"
-#include "fault.h"
 #include "listing.h"
 #include "mutate.h"
 #include "store_range.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "store.h"
 
@@ -51,25 +49,19 @@ static int insert(struct store_conn *c, const void *obj, long long *id,
 }
 
 /* Resolves the pool's dhcpScopeRef into p (scope_id, scope_name) and
- * checks from..to against the scope's range. */
-static int resolve_scope(struct app *app, const char *scope_ref,
+ * checks from..to against the scope's range, on c. */
+static int resolve_scope(struct store_conn *c, const char *scope_ref,
                          struct store_dhcp_pool *p, uint32_t from, uint32_t to,
                          struct err *e)
 {
     struct store_dhcp_scope *s;
     struct store_range rng;
-    struct store_conn *c;
     uint32_t net = 0;
     int prefix = 0, rc;
 
     s = malloc(sizeof(*s));
     if (s == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
-    c = store_acquire(app->store, e);
-    if (c == NULL) {
-        free(s);
-        return e->code;
-    }
     if ((rc = refs_resolve(c, REF_DHCP_SCOPE, scope_ref, &p->scope_id, e)) ==
             0 &&
         (rc = store_scope_get(c, p->scope_id, s, e)) == 0 &&
@@ -80,7 +72,6 @@ static int resolve_scope(struct app *app, const char *scope_ref,
             rc = validate_range_in_cidr(from, to, net, prefix,
                                         VALIDATE_RANGE_POOL, e);
     }
-    store_release(app->store, c);
     free(s);
     return rc;
 }
@@ -88,62 +79,56 @@ static int resolve_scope(struct app *app, const char *scope_ref,
 static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
                     struct _mm__AddDHCPAddressPoolResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF], label[2 * VALIDATE_IPV4_BUF + 2];
+    char label[2 * VALIDATE_IPV4_BUF + 2];
     struct store_dhcp_pool p;
     uint32_t from = 0, to = 0;
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to, &e);
+    rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &e);
+        rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to,
+                                    &k.e);
     if (rc == 0)
-        rc = resolve_scope(app, rq->dhcpAddressPool->dhcpScopeRef, &p, from,
-                           to, &e);
-    /* the change log names the pool by its name, else by its addresses */
-    snprintf(label, sizeof(label), "%s-%s", p.from, p.to);
+        rc = mutate_check_comment(rq->saveComment, &k.e);
     if (rc == 0)
-        rc = mutate_add(app, login, REF_DHCP_ADDRESS_POOL,
-                        p.name[0] ? p.name : label, rq->saveComment, insert,
-                        &p, &id, &e);
-    return fault_or_ref(soap, rc, &e, REF_DHCP_ADDRESS_POOL, id, &rs->ref);
+        rc = resolve_scope(k.c, rq->dhcpAddressPool->dhcpScopeRef, &p, from,
+                           to, &k.e);
+    if (rc == 0) {
+        /* the change log names the pool by its name, else by its
+         * addresses */
+        snprintf(label, sizeof(label), "%s-%s", p.from, p.to);
+        rc = mutate_add(&k, REF_DHCP_ADDRESS_POOL, p.name[0] ? p.name : label,
+                        rq->saveComment, insert, &p, &id);
+    }
+    return call_end_ref(&k, rc, REF_DHCP_ADDRESS_POOL, id, &rs->ref);
+}
+
+/* store_pool_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_pool_get(c, id, obj, e);
 }
 
 static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,
                     struct _mm__GetDHCPAddressPoolResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_dhcp_pool p;
-    struct store_conn *c;
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    rs->dhcpAddressPool = soap_malloc(soap, sizeof(*rs->dhcpAddressPool));
-    if (rs->dhcpAddressPool == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = refs_resolve(c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef, &id,
-                      &e);
+    rc = call_begin(&k, soap, rq->session);
+    if (rc == 0 && (rs->dhcpAddressPool = soap_malloc(
+                        soap, sizeof(*rs->dhcpAddressPool))) == NULL)
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
-        rc = store_pool_get(c, id, &p, &e);
-    store_release(app->store, c);
+        rc = refs_load(k.c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef, get,
+                       &p, &id, &k.e);
     if (rc == 0)
-        rc = convert_pool_to_soap(soap, &p, rs->dhcpAddressPool, &e);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+        rc = convert_pool_to_soap(soap, &p, rs->dhcpAddressPool, &k.e);
+    return call_end(&k, rc);
 }
 
 /* The page of pools rq asks for, on c: the scope restriction (dhcpScopeRef,
@@ -182,47 +167,39 @@ static int list_pools(struct store_conn *c,
 static int get_pools(struct soap *soap, struct _mm__GetDHCPAddressPools *rq,
                      struct _mm__GetDHCPAddressPoolsResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_dhcp_pool *list = NULL;
     struct mm__ArrayOfDHCPAddressPool *arr;
     const char *sort_order = NULL;
-    struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
     void *items;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
+    rc = call_begin(&k, soap, rq->session);
+    if (rc != 0)
+        goto out;
     if (rq->sortOrder != NULL)
         sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = list_pools(c, rq, sort_order, &list, &n, &total, &e);
-    store_release(app->store, c);
+    rc = list_pools(k.c, rq, sort_order, &list, &n, &total, &k.e);
     if (rc != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpAddressPool),
-                       &items, &e);
+                       &items, &k.e);
     rs->dhcpAddressPools = arr;
     if (arr == NULL) {
-        rc = e.code;
+        rc = k.e.code;
         goto out;
     }
     arr->dhcpAddressPool = items;
     for (i = 0; i < n && rc == 0; i++)
         rc = convert_pool_to_soap(soap, &list[i], &arr->dhcpAddressPool[i],
-                                  &e);
+                                  &k.e);
     arr->__sizedhcpAddressPool = rc == 0 ? (int)n : 0;
     rs->totalResults = convert_total(total);
 out:
     free(list);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

@@ -38,16 +38,14 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
+#include "call.h"
 #include "store_changelog.h"
 #include "propval.h"
 #include "ref.h"
 #include "validate.h"
-#include "fault.h"
 #include "store_prop.h"
 #include "mutate.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "custom.h"
 #include "properties.h"
@@ -246,112 +244,80 @@ static int def_to_soap(struct soap *soap, const struct store_prop_def *d,
 static int add_def(struct soap *soap, struct _mm__AddPropertyDefinition *rq,
                    struct _mm__AddPropertyDefinitionResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
-    struct store_prop_def *d;
-    struct store_conn *c;
+    struct store_prop_def *d = NULL;
     long long id = 0;
-    struct err e;
+    struct call k;
     int type = (int)rq->objType, rc;
 
     (void)rs;
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    d = soap_malloc(soap, sizeof(*d));
-    if (d == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = mutate_check_comment(rq->saveComment, &e)) != 0 ||
-        (rc = def_from_soap(soap, type, rq->propertyDefinition, d, &e)) != 0)
-        return fault_from_err(soap, &e);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    if ((rc = store_begin(c, &e)) == 0 &&
-        (rc = store_prop_def_add(c, d, custom_what(type), &id, &e)) == 0 &&
-        (rc = store_changelog_add(c, login, CHANGELOG_ADD_PROPDEF, type, 0,
-                                  d->name, rq->saveComment, &e)) == 0)
-        rc = store_commit(c, &e);
-    store_release(app->store, c); /* rolls back what is left open */
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    rc = call_begin(&k, soap, rq->session);
+    if (rc == 0 && (d = soap_malloc(soap, sizeof(*d))) == NULL)
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
+    if (rc == 0 && (rc = read_type(soap, rq->objType, &k.e)) == 0 &&
+        (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0)
+        rc = def_from_soap(soap, type, rq->propertyDefinition, d, &k.e);
+    if (rc == 0 && (rc = store_begin(k.c, &k.e)) == 0 &&
+        (rc = store_prop_def_add(k.c, d, custom_what(type), &id, &k.e)) ==
+            0 &&
+        (rc = store_changelog_add(k.c, k.login, CHANGELOG_ADD_PROPDEF, type, 0,
+                                  d->name, rq->saveComment, &k.e)) == 0)
+        rc = store_commit(k.c, &k.e);
+    return call_end(&k, rc); /* rolls back what is left open */
 }
 
 static int get_defs(struct soap *soap, struct _mm__GetPropertyDefinitions *rq,
                     struct _mm__GetPropertyDefinitionsResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct mm__ArrayOfPropertyDefinition *arr;
     struct store_prop_def *defs = NULL;
-    struct store_conn *c;
     size_t n = 0;
     void *items;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    if (read_type(soap, rq->objType, &e) != 0)
-        return fault_from_err(soap, &e);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = store_prop_defs(c, (int)rq->objType, &defs, &n, &e);
-    store_release(app->store, c);
-    if (rc != 0)
+    if ((rc = call_begin(&k, soap, rq->session)) != 0 ||
+        (rc = read_type(soap, rq->objType, &k.e)) != 0 ||
+        (rc = store_prop_defs(k.c, (int)rq->objType, &defs, &n, &k.e)) != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->propertyDefinition),
-                       &items, &e);
+                       &items, &k.e);
     if (arr == NULL) {
-        rc = e.code;
+        rc = k.e.code;
         goto out;
     }
     arr->propertyDefinition = items;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = def_to_soap(soap, &defs[i], &arr->propertyDefinition[i], &e);
+        rc = def_to_soap(soap, &defs[i], &arr->propertyDefinition[i], &k.e);
     arr->__sizepropertyDefinition = (int)n;
     rs->propertyDefinitions = arr;
 out:
     free(defs);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 static int get_def(struct soap *soap, struct _mm__GetPropertyDefinition *rq,
                    struct _mm__GetPropertyDefinitionResponse *rs)
 {
-    struct app *app = app_of(soap);
-    struct store_prop_def *d;
-    struct store_conn *c;
-    struct err e;
+    struct store_prop_def *d = NULL;
+    struct call k;
     int type = (int)rq->objType, rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    if (read_type(soap, rq->objType, &e) != 0)
-        return fault_from_err(soap, &e);
-    d = soap_malloc(soap, sizeof(*d));
-    rs->propertyDefinition = soap_malloc(soap,
-                                         sizeof(*rs->propertyDefinition));
-    if (d == NULL || rs->propertyDefinition == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = store_prop_def_get(c, type, rq->property != NULL ? rq->property : "",
-                            custom_what(type), d, &e);
-    store_release(app->store, c);
+    if ((rc = call_begin(&k, soap, rq->session)) == 0)
+        rc = read_type(soap, rq->objType, &k.e);
+    if (rc == 0) {
+        d = soap_malloc(soap, sizeof(*d));
+        rs->propertyDefinition = soap_malloc(
+            soap, sizeof(*rs->propertyDefinition));
+        if (d == NULL || rs->propertyDefinition == NULL)
+            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
+    }
     if (rc == 0)
-        rc = def_to_soap(soap, d, rs->propertyDefinition, &e);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+        rc = store_prop_def_get(k.c, type,
+                                rq->property != NULL ? rq->property : "",
+                                custom_what(type), d, &k.e);
+    if (rc == 0)
+        rc = def_to_soap(soap, d, rs->propertyDefinition, &k.e);
+    return call_end(&k, rc);
 }
 
 /* Checks (and canonicalises) every object's value of old under the new
@@ -401,86 +367,61 @@ static int modify_def(struct soap *soap,
                       struct _mm__ModifyPropertyDefinition *rq,
                       struct _mm__ModifyPropertyDefinitionResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
-    struct store_prop_def *d, *old;
-    struct store_conn *c;
-    struct err e;
+    struct store_prop_def *d = NULL, *old = NULL;
+    struct call k;
     int type = (int)rq->objType, update = is_true(rq->updateExisting), rc;
 
     (void)rs;
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    d = soap_malloc(soap, sizeof(*d));
-    old = soap_malloc(soap, sizeof(*old));
-    if (d == NULL || old == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = mutate_check_comment(rq->saveComment, &e)) != 0 ||
-        (rc = def_from_soap(soap, type, rq->propertyDefinition, d, &e)) != 0)
-        return fault_from_err(soap, &e);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    if ((rc = store_begin(c, &e)) != 0 ||
-        (rc = store_prop_def_get(c, type,
+    rc = call_begin(&k, soap, rq->session);
+    if (rc == 0) {
+        d = soap_malloc(soap, sizeof(*d));
+        old = soap_malloc(soap, sizeof(*old));
+        if (d == NULL || old == NULL)
+            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
+    }
+    if (rc == 0 && (rc = read_type(soap, rq->objType, &k.e)) == 0 &&
+        (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0)
+        rc = def_from_soap(soap, type, rq->propertyDefinition, d, &k.e);
+    if (rc != 0 || (rc = store_begin(k.c, &k.e)) != 0 ||
+        (rc = store_prop_def_get(k.c, type,
                                  rq->property != NULL ? rq->property : "",
-                                 custom_what(type), old, &e)) != 0)
+                                 custom_what(type), old, &k.e)) != 0)
         goto out;
     d->id = old->id;
-    if (!update && (rc = revalidate(c, old, d, &e)) != 0)
+    if (!update && (rc = revalidate(k.c, old, d, &k.e)) != 0)
         goto out;
-    if ((rc = store_prop_def_update(c, d, custom_what(type), update, &e)) ==
-            0 &&
-        (rc = store_changelog_add(c, login, CHANGELOG_MODIFY_PROPDEF, type, 0,
-                                  d->name, rq->saveComment, &e)) == 0)
-        rc = store_commit(c, &e);
+    if ((rc = store_prop_def_update(k.c, d, custom_what(type), update,
+                                    &k.e)) == 0 &&
+        (rc = store_changelog_add(k.c, k.login, CHANGELOG_MODIFY_PROPDEF, type,
+                                  0, d->name, rq->saveComment, &k.e)) == 0)
+        rc = store_commit(k.c, &k.e);
 out:
-    store_release(app->store, c); /* rolls back what is left open */
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc); /* rolls back what is left open */
 }
 
 static int remove_def(struct soap *soap,
                       struct _mm__RemovePropertyDefinition *rq,
                       struct _mm__RemovePropertyDefinitionResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
-    struct store_prop_def *d;
-    struct store_conn *c;
-    struct err e;
+    struct store_prop_def *d = NULL;
+    struct call k;
     int type = (int)rq->objType, rc;
 
     (void)rs;
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = mutate_check_comment(rq->saveComment, &e)) != 0)
-        return fault_from_err(soap, &e);
-    d = soap_malloc(soap, sizeof(*d));
-    if (d == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    if ((rc = store_begin(c, &e)) == 0 &&
-        (rc = store_prop_def_get(c, type,
+    if ((rc = call_begin(&k, soap, rq->session)) == 0 &&
+        (rc = read_type(soap, rq->objType, &k.e)) == 0 &&
+        (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0 &&
+        (d = soap_malloc(soap, sizeof(*d))) == NULL)
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
+    if (rc == 0 && (rc = store_begin(k.c, &k.e)) == 0 &&
+        (rc = store_prop_def_get(k.c, type,
                                  rq->property != NULL ? rq->property : "",
-                                 custom_what(type), d, &e)) == 0 &&
-        (rc = store_prop_def_remove(c, d->id, &e)) == 0 &&
-        (rc = store_changelog_add(c, login, CHANGELOG_REMOVE_PROPDEF, type, 0,
-                                  d->name, rq->saveComment, &e)) == 0)
-        rc = store_commit(c, &e);
-    store_release(app->store, c); /* rolls back what is left open */
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+                                 custom_what(type), d, &k.e)) == 0 &&
+        (rc = store_prop_def_remove(k.c, d->id, &k.e)) == 0 &&
+        (rc = store_changelog_add(k.c, k.login, CHANGELOG_REMOVE_PROPDEF, type,
+                                  0, d->name, rq->saveComment, &k.e)) == 0)
+        rc = store_commit(k.c, &k.e);
+    return call_end(&k, rc); /* rolls back what is left open */
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

@@ -10,15 +10,13 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
+#include "call.h"
 #include "ref.h"
 #include "validate.h"
-#include "fault.h"
 #include "listing.h"
 #include "mutate.h"
 #include "store_range.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "custom.h"
 #include "store.h"
@@ -43,72 +41,64 @@ static int insert(struct store_conn *c, const void *obj, long long *id,
 static int add_range(struct soap *soap, struct _mm__AddRange *rq,
                      struct _mm__AddRangeResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
     struct store_range g;
     struct add a = {&g, NULL};
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
+    rc = call_begin(&k, soap, rq->session);
     /* discovery: micetro-emu scans no networks; the schedule is ignored */
-    rc = convert_range_from_soap(soap, rq->range, &g, &e);
     if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &e);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    a.custom = rq->range->customProperties;
-    rc = mutate_add(app, login, REF_RANGE, g.name, rq->saveComment, insert,
-                    &a, &id, &e);
-    return fault_or_ref(soap, rc, &e, REF_RANGE, id, &rs->ref);
+        rc = convert_range_from_soap(soap, rq->range, &g, &k.e);
+    if (rc == 0)
+        rc = mutate_check_comment(rq->saveComment, &k.e);
+    if (rc == 0) {
+        a.custom = rq->range->customProperties;
+        rc = mutate_add(&k, REF_RANGE, g.name, rq->saveComment, insert, &a,
+                        &id);
+    }
+    return call_end_ref(&k, rc, REF_RANGE, id, &rs->ref);
+}
+
+/* store_range_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_range_get(c, id, obj, e);
 }
 
 static int get_range(struct soap *soap, struct _mm__GetRange *rq,
                      struct _mm__GetRangeResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_range_scope *scopes = NULL;
     struct custom_list cl = {0};
     struct store_range g;
-    struct store_conn *c;
     size_t nscopes = 0;
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = refs_resolve(c, REF_RANGE, rq->rangeRef, &id, &e);
+    rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = store_range_get(c, id, &g, &e);
+        rc = refs_load(k.c, REF_RANGE, rq->rangeRef, get, &g, &id, &k.e);
     if (rc == 0)
-        rc = store_range_scopes(c, &id, 1, &scopes, &nscopes, &e);
+        rc = store_range_scopes(k.c, &id, 1, &scopes, &nscopes, &k.e);
     if (rc == 0)
-        rc = custom_list_load(c, REF_RANGE, &id, 1, &cl, &e);
-    store_release(app->store, c);
+        rc = custom_list_load(k.c, REF_RANGE, &id, 1, &cl, &k.e);
     if (rc == 0) {
         rs->range = soap_malloc(soap, sizeof(*rs->range));
         if (rs->range == NULL)
-            rc = err_set(&e, ERR_NOMEM, "out of memory");
+            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     }
     if (rc == 0)
-        rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range, &e);
+        rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range,
+                                   &k.e);
     if (rc == 0)
         rc = custom_list_soap(soap, &cl, id, &rs->range->customProperties,
-                              &e);
+                              &k.e);
     custom_list_free(&cl);
     free(scopes);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* GetRanges' container parameters: none exists in micetro-emu. */
@@ -173,66 +163,57 @@ static int fetch(struct store_conn *c, const struct filter_sql *f,
 static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
                       struct _mm__GetRangesResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_range *list = NULL;
     struct store_range_scope *scopes = NULL;
     struct custom_list cl = {0};
     long long *ids = NULL;
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
-    struct store_conn *c = NULL;
     long long total = 0;
     size_t n = 0, nscopes = 0, i;
     void *rows = NULL;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    if ((rc = refuse_container(rq->folderRef, "folderRef", &e)) != 0 ||
-        (rc = refuse_container(rq->adSiteRef, "adSiteRef", &e)) != 0 ||
-        (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef", &e)) !=
-            0)
-        return fault_from_err(soap, &e);
+    if ((rc = call_begin(&k, soap, rq->session)) != 0 ||
+        (rc = refuse_container(rq->folderRef, "folderRef", &k.e)) != 0 ||
+        (rc = refuse_container(rq->adSiteRef, "adSiteRef", &k.e)) != 0 ||
+        (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef",
+                               &k.e)) != 0)
+        goto out;
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = listing_run(c, &store_range_list_spec, REF_RANGE, &page, fetch,
-                     &rows, &n, &total, &e);
+    rc = listing_run(k.c, &store_range_list_spec, REF_RANGE, &page, fetch,
+                     &rows, &n, &total, &k.e);
     list = rows;
     if (rc == 0 && n > 0) {
         ids = malloc(n * sizeof(*ids));
         if (ids == NULL)
-            rc = err_set(&e, ERR_NOMEM, "out of memory");
+            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
         for (i = 0; rc == 0 && i < n; i++)
             ids[i] = list[i].id;
         if (rc == 0)
-            rc = store_range_scopes(c, ids, n, &scopes, &nscopes, &e);
+            rc = store_range_scopes(k.c, ids, n, &scopes, &nscopes, &k.e);
         if (rc == 0)
-            rc = custom_list_load(c, REF_RANGE, ids, n, &cl, &e);
+            rc = custom_list_load(k.c, REF_RANGE, ids, n, &cl, &k.e);
     }
-    store_release(app->store, c);
     if (rc != 0)
         goto out;
     /* an empty list is an empty element, never xsi:nil */
     rs->ranges = soap_malloc(soap, sizeof(*rs->ranges));
     if (rs->ranges == NULL) {
-        rc = err_set(&e, ERR_NOMEM, "out of memory");
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = ranges_to_soap(soap, list, n, scopes, nscopes, &cl, rs->ranges, &e);
+    rc = ranges_to_soap(soap, list, n, scopes, nscopes, &cl, rs->ranges,
+                        &k.e);
     rs->totalResults = convert_total(total);
 out:
     custom_list_free(&cl);
     free(ids);
     free(scopes);
     store_range_list_free(list);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

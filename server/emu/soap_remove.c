@@ -17,14 +17,12 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
+#include "call.h"
 #include "ref.h"
 #include "validate.h"
-#include "fault.h"
 #include "mutate.h"
 #include "refs.h"
 #include "store_remove.h"
-#include "session.h"
 #include "store.h"
 
 
@@ -80,52 +78,36 @@ static int remove_one(struct store_conn *c, const struct opts *o,
 static int remove_object(struct soap *soap, struct _mm__RemoveObject *rq,
                          struct _mm__RemoveObjectResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
-    struct store_conn *c;
+    struct call k;
     struct opts o;
-    struct err e;
     int rc;
 
     (void)rs;
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    o.login = login;
-    rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
-                   &e);
-    if (rc == 0) {
-        c = store_acquire(app->store, &e);
-        if (c == NULL)
-            return fault_from_err(soap, &e);
-        rc = remove_one(c, &o, rq->ref, &e);
-        store_release(app->store, c);
-    }
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    rc = call_begin(&k, soap, rq->session);
+    o.login = k.login;
+    if (rc == 0)
+        rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment,
+                       &o, &k.e);
+    if (rc == 0)
+        rc = remove_one(k.c, &o, rq->ref, &k.e);
+    return call_end(&k, rc);
 }
 
 static int remove_objects(struct soap *soap, struct _mm__RemoveObjects *rq,
                           struct _mm__RemoveObjectsResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
     struct mm__ArrayOfObjectError *errs;
-    struct store_conn *c;
+    struct call k;
     struct opts o;
-    struct err e;
     int n = 0, rc;
 
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    o.login = login;
-    if (read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
-                  &e) != 0)
-        return fault_from_err(soap, &e);
+    rc = call_begin(&k, soap, rq->session);
+    o.login = k.login;
+    if (rc == 0)
+        rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment,
+                       &o, &k.e);
+    if (rc != 0)
+        return call_end(&k, rc);
     if (rq->objRefs != NULL && rq->objRefs->__sizeref > 0)
         n = rq->objRefs->__sizeref;
     /* an empty list is an empty element, never xsi:nil */
@@ -135,35 +117,27 @@ static int remove_objects(struct soap *soap, struct _mm__RemoveObjects *rq,
                                        soap, (size_t)n *
                                                  sizeof(*errs->objectError))) ==
                                       NULL))
-        return fault_set(soap, ERR_NOMEM, "out of memory");
+        return call_end(&k, err_set(&k.e, ERR_NOMEM, "out of memory"));
     if (n == 0)
         errs->objectError = NULL;
     errs->__sizeobjectError = 0;
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
     for (int i = 0; i < n; i++) {
         const char *s = rq->objRefs->ref[i];
         struct mm__ObjectError *oe;
 
-        err_clear(&e);
-        rc = remove_one(c, &o, s, &e);
+        err_clear(&k.e);
+        rc = remove_one(k.c, &o, s, &k.e);
         if (rc == 0)
             continue;
-        if (!err_is_client(rc)) {
-            store_release(app->store, c);
-            return fault_from_err(soap, &e);
-        }
+        if (!err_is_client(rc))
+            return call_end(&k, rc);
         oe = &errs->objectError[errs->__sizeobjectError++];
         oe->ref = soap_strdup(soap, s != NULL ? s : "");
-        oe->error = soap_strdup(soap, e.msg);
-        if (oe->ref == NULL || oe->error == NULL) {
-            store_release(app->store, c);
-            return fault_set(soap, ERR_NOMEM, "out of memory");
-        }
+        oe->error = soap_strdup(soap, k.e.msg);
+        if (oe->ref == NULL || oe->error == NULL)
+            return call_end(&k, err_set(&k.e, ERR_NOMEM, "out of memory"));
     }
-    store_release(app->store, c);
-    return SOAP_OK;
+    return call_end(&k, 0);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

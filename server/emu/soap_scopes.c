@@ -14,18 +14,15 @@
 
 #include "soap_entry.h"
 
-#include "app.h"
+#include "call.h"
 #include "store_changelog.h"
 #include "ref.h"
-#include "sessid.h"
 #include "validate.h"
 #include "store_scope.h"
 #include "store_failover.h"
-#include "fault.h"
 #include "listing.h"
 #include "mutate.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "store.h"
 
@@ -38,18 +35,14 @@ static int insert(struct store_conn *c, const void *obj, long long *id,
 }
 
 /* Resolves the scope's rangeRef and dhcpServerRef into s, with the names
- * store_scope_add's messages use. */
-static int resolve_parents(struct app *app, const struct mm__DHCPScope *in,
+ * store_scope_add's messages use, on c. */
+static int resolve_parents(struct store_conn *c, const struct mm__DHCPScope *in,
                            struct store_dhcp_scope *s, struct err *e)
 {
     struct store_dhcp_server srv;
     struct store_range rng;
-    struct store_conn *c;
     int rc;
 
-    c = store_acquire(app->store, e);
-    if (c == NULL)
-        return e->code;
     if ((rc = refs_resolve(c, REF_RANGE, in->rangeRef, &s->range_id, e)) ==
             0 &&
         (rc = refs_resolve(c, REF_DHCP_SERVER, in->dhcpServerRef,
@@ -59,7 +52,6 @@ static int resolve_parents(struct app *app, const struct mm__DHCPScope *in,
         memcpy(s->range_name, rng.name, sizeof(s->range_name));
         memcpy(s->server_name, srv.name, sizeof(s->server_name));
     }
-    store_release(app->store, c);
     return rc;
 }
 
@@ -96,95 +88,60 @@ static int add_failover_tx(struct store_conn *c, void *ctx, struct err *e)
 static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
                      struct _mm__AddDHCPScopeResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
-    struct store_dhcp_scope *s;
+    struct store_dhcp_scope *s = NULL;
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
+    rc = call_begin(&k, soap, rq->session);
     /* about 4.5 kB: not on a worker's stack */
-    s = soap_malloc(soap, sizeof(*s));
-    if (s == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    rc = convert_scope_from_soap(rq->dhcpScope, s, &e);
+    if (rc == 0 && (s = soap_malloc(soap, sizeof(*s))) == NULL)
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &e);
+        rc = convert_scope_from_soap(rq->dhcpScope, s, &k.e);
     if (rc == 0)
-        rc = resolve_parents(app, rq->dhcpScope, s, &e);
+        rc = mutate_check_comment(rq->saveComment, &k.e);
+    if (rc == 0)
+        rc = resolve_parents(k.c, rq->dhcpScope, s, &k.e);
     if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&
         rq->dhcpFailoverRelationshipName[0] != '\0') {
-        struct add_failover a = {login, rq->saveComment,
+        struct add_failover a = {k.login, rq->saveComment,
                                  rq->dhcpFailoverRelationshipName, s, 0};
 
-        rc = mutate_tx(app, add_failover_tx, &a, &e);
+        rc = mutate_tx(&k, add_failover_tx, &a);
         id = a.id;
     } else if (rc == 0) {
-        rc = mutate_add(app, login, REF_DHCP_SCOPE, s->name, rq->saveComment,
-                        insert, s, &id, &e);
+        rc = mutate_add(&k, REF_DHCP_SCOPE, s->name, rq->saveComment, insert,
+                        s, &id);
     }
-    return fault_or_ref(soap, rc, &e, REF_DHCP_SCOPE, id, &rs->ref);
+    return call_end_ref(&k, rc, REF_DHCP_SCOPE, id, &rs->ref);
 }
 
-/* GetDHCPScope by id ({#7-#n}, dhcpScopes/n), the common case: the
- * session check and the scope in one statement, with the faults of the
- * general path (the session decides first). */
-static int get_by_id(struct app *app, const char *sid, const char *ref,
-                     long long id, struct store_dhcp_scope *s, struct err *e)
+/* store_scope_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
 {
-    struct store_conn *c;
-    int rc;
-
-    c = store_acquire(app->store, e);
-    if (c == NULL)
-        return e->code;
-    rc = store_scope_get_session(c, sid, app->cfg->session_timeout_s, id, s,
-                                 e);
-    store_release(app->store, c);
-    if (rc == ERR_NOTFOUND)
-        rc = refs_not_found(REF_DHCP_SCOPE, ref, e);
-    return rc;
+    return store_scope_get(c, id, obj, e);
 }
 
 static int get_scope(struct soap *soap, struct _mm__GetDHCPScope *rq,
                      struct _mm__GetDHCPScopeResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_dhcp_scope *s;
-    struct store_conn *c;
     long long id = 0;
-    struct err e;
-    int rc, by_id;
+    struct call k;
+    int rc;
 
-    err_clear(&e);
-    by_id = refs_id_of(REF_DHCP_SCOPE, rq->dhcpScopeRef, &id) &&
-            sessid_valid(rq->session);
-    if (!by_id && session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
+    rc = call_begin(&k, soap, rq->session);
     s = soap_malloc(soap, sizeof(*s));
     rs->dhcpScope = soap_malloc(soap, sizeof(*rs->dhcpScope));
-    if (s == NULL || rs->dhcpScope == NULL)
-        return fault_set(soap, ERR_NOMEM, "out of memory");
-    if (by_id) {
-        rc = get_by_id(app, rq->session, rq->dhcpScopeRef, id, s, &e);
-    } else {
-        c = store_acquire(app->store, &e);
-        if (c == NULL)
-            return fault_from_err(soap, &e);
-        rc = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &id, &e);
-        if (rc == 0)
-            rc = store_scope_get(c, id, s, &e);
-        store_release(app->store, c);
-    }
+    if (rc == 0 && (s == NULL || rs->dhcpScope == NULL))
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
-        rc = convert_scope_to_soap(soap, s, rs->dhcpScope, &e);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+        rc = refs_load(k.c, REF_DHCP_SCOPE, rq->dhcpScopeRef, get, s, &id,
+                       &k.e);
+    if (rc == 0)
+        rc = convert_scope_to_soap(soap, s, rs->dhcpScope, &k.e);
+    return call_end(&k, rc);
 }
 
 /* store_scope_list as a listing_fetch_fn. */
@@ -203,49 +160,41 @@ static int fetch(struct store_conn *c, const struct filter_sql *f,
 static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
                       struct _mm__GetDHCPScopesResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
     struct store_dhcp_scope *list = NULL;
     struct mm__ArrayOfDHCPScope *arr;
-    struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
     void *rows = NULL, *items;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
+    rc = call_begin(&k, soap, rq->session);
+    if (rc != 0)
+        goto out;
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = listing_run(c, &store_scope_list_spec, REF_DHCP_SCOPE, &page, fetch,
-                     &rows, &n, &total, &e);
-    store_release(app->store, c);
+    rc = listing_run(k.c, &store_scope_list_spec, REF_DHCP_SCOPE, &page, fetch,
+                     &rows, &n, &total, &k.e);
     list = rows;
     if (rc != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpScope),
-                       &items, &e);
+                       &items, &k.e);
     rs->dhcpScopes = arr;
     if (arr == NULL) {
-        rc = e.code;
+        rc = k.e.code;
         goto out;
     }
     arr->dhcpScope = items;
     for (i = 0; i < n && rc == 0; i++)
-        rc = convert_scope_to_soap(soap, &list[i], &arr->dhcpScope[i], &e);
+        rc = convert_scope_to_soap(soap, &list[i], &arr->dhcpScope[i], &k.e);
     arr->__sizedhcpScope = rc == 0 ? (int)n : 0;
     rs->totalResults = convert_total(total);
 out:
     free(list);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

@@ -1,15 +1,14 @@
 /* micetro-emu: AddDHCPServer, GetDHCPServers, GetDHCPServer.
  *
- * The pattern of every object handler:
- *   1. check the session (session_require, or session_require_login for a
- *      mutation, whose change log names the login);
+ * The pattern of every object handler (call.h):
+ *   1. call_begin: the call's one connection, the session checked on it;
  *   2. check and convert the caller's values (convert.c): any mistake
- *      is a Client fault before the database is touched;
- *   3. one connection, and for a mutation one transaction holding the
- *      change and its change_log row;
+ *      is a Client fault before anything is written;
+ *   3. the work on the call's connection, a mutation in one transaction
+ *      holding the change and its change_log row (mutate.h);
  *   4. convert the answer into the request's memory;
- *   5. every error through fault_from_err (Client for the caller's
- *      mistakes, Server for ours).
+ *   5. call_end: the connection back, every error a fault (fault.c:
+ *      Client for the caller's mistakes, Server for ours).
  */
 
 #include <stdlib.h>
@@ -19,14 +18,13 @@
 #include "soap_entry.h"
 
 #include "app.h"
+#include "call.h"
 #include "ref.h"
 #include "validate.h"
 #include "store_server.h"
-#include "fault.h"
 #include "listing.h"
 #include "mutate.h"
 #include "refs.h"
-#include "session.h"
 #include "convert.h"
 #include "custom.h"
 #include "store.h"
@@ -56,67 +54,59 @@ static int insert(struct store_conn *c, const void *obj, long long *id,
 static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
                       struct _mm__AddDHCPServerResponse *rs)
 {
-    struct app *app = app_of(soap);
-    char login[SESSION_LOGIN_BUF];
     struct store_dhcp_server s;
     struct add a = {&s, NULL};
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require_login(soap, rq->session, login, sizeof(login)) !=
-        SOAP_OK)
-        return soap->error;
-    rc = convert_server_from_soap(soap, rq->dhcpServer, &s, &e);
+    rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &e);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    a.custom = rq->dhcpServer->customProperties;
-    rc = mutate_add(app, login, REF_DHCP_SERVER, s.name, rq->saveComment, insert,
-                    &a, &id, &e);
-    return fault_or_ref(soap, rc, &e, REF_DHCP_SERVER, id, &rs->ref);
+        rc = convert_server_from_soap(soap, rq->dhcpServer, &s, &k.e);
+    if (rc == 0)
+        rc = mutate_check_comment(rq->saveComment, &k.e);
+    if (rc == 0) {
+        a.custom = rq->dhcpServer->customProperties;
+        rc = mutate_add(&k, REF_DHCP_SERVER, s.name, rq->saveComment, insert,
+                        &a, &id);
+    }
+    return call_end_ref(&k, rc, REF_DHCP_SERVER, id, &rs->ref);
+}
+
+/* store_server_get as a refs_get_fn. */
+static int get(struct store_conn *c, long long id, void *obj, struct err *e)
+{
+    return store_server_get(c, id, obj, e);
 }
 
 static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
                       struct _mm__GetDHCPServerResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_dhcp_server s;
     struct custom_list cl = {0};
-    struct store_conn *c;
     long long id = 0;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = refs_resolve(c, REF_DHCP_SERVER, rq->dhcpServerRef, &id, &e);
+    rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = store_server_get(c, id, &s, &e);
+        rc = refs_load(k.c, REF_DHCP_SERVER, rq->dhcpServerRef, get, &s, &id,
+                       &k.e);
     if (rc == 0)
-        rc = custom_list_load(c, REF_DHCP_SERVER, &id, 1, &cl, &e);
-    store_release(app->store, c);
+        rc = custom_list_load(k.c, REF_DHCP_SERVER, &id, 1, &cl, &k.e);
     if (rc == 0) {
         rs->dhcpServer = soap_malloc(soap, sizeof(*rs->dhcpServer));
         if (rs->dhcpServer == NULL)
-            rc = err_set(&e, ERR_NOMEM, "out of memory");
+            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     }
     if (rc == 0)
         rc = convert_server_to_soap(soap, &s, profile11(soap), rs->dhcpServer,
-                                    &e);
+                                    &k.e);
     if (rc == 0)
         rc = custom_list_soap(soap, &cl, id,
-                              &rs->dhcpServer->customProperties, &e);
+                              &rs->dhcpServer->customProperties, &k.e);
     custom_list_free(&cl);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* store_server_list as a listing_fetch_fn. */
@@ -135,57 +125,51 @@ static int fetch(struct store_conn *c, const struct filter_sql *f,
 static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
                        struct _mm__GetDHCPServersResponse *rs)
 {
-    struct app *app = app_of(soap);
     struct store_dhcp_server *list = NULL;
     struct mm__ArrayOfDHCPServer *arr;
     struct custom_list cl = {0};
     long long *ids = NULL;
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
-    struct store_conn *c;
     long long total = 0;
     size_t n = 0, i;
     void *rows = NULL, *items;
-    struct err e;
+    struct call k;
     int rc;
 
-    err_clear(&e);
-    if (session_require(soap, rq->session) != SOAP_OK)
-        return soap->error;
+    rc = call_begin(&k, soap, rq->session);
+    if (rc != 0)
+        goto out;
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
-    c = store_acquire(app->store, &e);
-    if (c == NULL)
-        return fault_from_err(soap, &e);
-    rc = listing_run(c, &store_server_list_spec, REF_DHCP_SERVER, &page,
-                     fetch, &rows, &n, &total, &e);
+    rc = listing_run(k.c, &store_server_list_spec, REF_DHCP_SERVER, &page,
+                     fetch, &rows, &n, &total, &k.e);
     list = rows;
     if (rc == 0 && n > 0) {
         ids = malloc(n * sizeof(*ids));
         if (ids == NULL)
-            rc = err_set(&e, ERR_NOMEM, "out of memory");
+            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
         for (i = 0; rc == 0 && i < n; i++)
             ids[i] = list[i].id;
         if (rc == 0)
-            rc = custom_list_load(c, REF_DHCP_SERVER, ids, n, &cl, &e);
+            rc = custom_list_load(k.c, REF_DHCP_SERVER, ids, n, &cl, &k.e);
     }
-    store_release(app->store, c);
     if (rc != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpServer),
-                       &items, &e);
+                       &items, &k.e);
     rs->dhcpServers = arr;
     if (arr == NULL) {
-        rc = e.code;
+        rc = k.e.code;
         goto out;
     }
     arr->dhcpServer = items;
     for (i = 0; i < n; i++) {
         rc = convert_server_to_soap(soap, &list[i], profile11(soap),
-                                    &arr->dhcpServer[i], &e);
+                                    &arr->dhcpServer[i], &k.e);
         if (rc == 0)
             rc = custom_list_soap(soap, &cl, list[i].id,
-                                  &arr->dhcpServer[i].customProperties, &e);
+                                  &arr->dhcpServer[i].customProperties, &k.e);
         if (rc != 0)
             goto out;
     }
@@ -195,9 +179,7 @@ out:
     custom_list_free(&cl);
     free(ids);
     store_server_list_free(list);
-    if (rc != 0)
-        return fault_from_err(soap, &e);
-    return SOAP_OK;
+    return call_end(&k, rc);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

@@ -8,7 +8,9 @@ usage: bench_objects.py SOAP-URL DATA-DIR OUT-DIR
 env:   SERVERS (100), RANGES (10000; scopes = 2 x ranges), PSQL_AS (a user
        to run psql as, e.g. postgres when root)
 Writes OUT-DIR/get.xml (a GetDHCPScope envelope), OUT-DIR/get-answer.xml
-(its answer) and OUT-DIR/figures.txt (lines for the final block).
+(its answer), OUT-DIR/get-server.xml and get-range.xml (GetDHCPServer and
+GetRange envelopes, by ref) and OUT-DIR/figures.txt (lines for the final
+block).
 """
 import http.client
 import os
@@ -180,6 +182,19 @@ with open(os.path.join(OUT, "get.xml"), "w") as f:
     f.write(get)
 with open(os.path.join(OUT, "get-answer.xml"), "w") as f:
     f.write(a)
+
+# -- GetDHCPServer and GetRange by ref, the other reads wrk repeats ----------
+_, a = call("GetDHCPServers", S + el("filter", "name=dhcp%d.bench.example." % (SERVERS // 2))
+            + el("limit", 1))
+server_ref = first("ref", a)
+_, a = call("GetRanges", S + el("filter", "name=%s" % cidr(RANGES // 2)) + el("limit", 1))
+range_ref = first("ref", a)
+for name, op, field, r in (("get-server.xml", "GetDHCPServer", "dhcpServerRef", server_ref),
+                           ("get-range.xml", "GetRange", "rangeRef", range_ref)):
+    call(op, S + el(field, r))
+    with open(os.path.join(OUT, name), "w") as f:
+        f.write(envelope(op, S + el(field, r)))
+print("== GetDHCPServer %s, GetRange %s" % (server_ref, range_ref))
 with open(os.path.join(OUT, "figures.txt"), "w") as f:
     f.write("".join("  %s\n" % line for line in figures))
 print("== GetDHCPScope %s (%s)" % (ref, cidr(RANGES // 2)))

@@ -4,7 +4,8 @@
 # times GetDHCPScopes with a filter matching 50 scopes, paging through every
 # scope 100 at a time, one AddDHCPScope (raw POSTs on keep-alive, from
 # bench_objects.py), then GetDHCPScope by ref under wrk next to nginx
-# serving the same answer as a static file, in the same run.  Prints
+# serving the same answer as a static file, in the same run, and
+# GetDHCPServer and GetRange by ref under the same wrk.  Prints
 # figures; asserts nothing about speed (read the ratio, not the numbers).
 # One server, range and scope go through SOAP; the rest are inserted with
 # psql straight into the embedded cluster.
@@ -27,12 +28,16 @@ bench_start_emu "$bin"
 # -- load, then (1) filter, (2) paging, (3) AddDHCPScope -------------------
 /usr/bin/python3 tests/bench/bench_objects.py "$url" "$d/var" "$d"
 
-# -- (4) GetDHCPScope by ref on keep-alive ---------------------------------
-bench_post_lua "$d/get.lua" "$(cat "$d/get.xml")"
-echo "== GetDHCPScope, wrk -t2 -c8 -d${secs}s on keep-alive (${url})"
-wrk -t2 -c8 -d"${secs}s" -s "$d/get.lua" "$url" >"$d/wrk-get.txt"
+# -- (4) GetDHCPScope, GetDHCPServer, GetRange by ref on keep-alive --------
+for get in get:GetDHCPScope get-server:GetDHCPServer get-range:GetRange; do
+    bench_post_lua "$d/${get%%:*}.lua" "$(cat "$d/${get%%:*}.xml")"
+    echo "== ${get#*:}, wrk -t2 -c8 -d${secs}s on keep-alive (${url})"
+    wrk -t2 -c8 -d"${secs}s" -s "$d/${get%%:*}.lua" "$url" >"$d/wrk-${get%%:*}.txt"
+    grep -E 'Latency|Non-2xx|Socket errors' "$d/wrk-${get%%:*}.txt" || true
+done
 emu_rps=$(rps <"$d/wrk-get.txt")
-grep -E 'Latency|Non-2xx|Socket errors' "$d/wrk-get.txt" || true
+server_rps=$(rps <"$d/wrk-get-server.txt")
+range_rps=$(rps <"$d/wrk-get-range.txt")
 
 # -- nginx, the same bytes as a static file --------------------------------
 bench_wrk_nginx "$d/get-answer.xml" "$secs"
@@ -42,5 +47,7 @@ echo "figures:"
 printf '  loaded: %s servers, %s ranges, %s scopes\n' "$SERVERS" "$RANGES" "$((2 * RANGES))"
 cat "$d/figures.txt"
 printf '  GetDHCPScope req/s (keep-alive, 8 conns): %s\n' "$emu_rps"
+printf '  GetDHCPServer req/s (same):               %s\n' "$server_rps"
+printf '  GetRange req/s (same):                    %s\n' "$range_rps"
 printf '  nginx static req/s (same bytes):          %s\n' "$ngx_rps"
 awk -v a="$emu_rps" -v b="$ngx_rps" 'BEGIN { if (b > 0 && a > 0) printf "  ratio GetDHCPScope/nginx:                 %.4f (1 : %.0f)\n", a / b, b / a }'

@@ -42,8 +42,8 @@ class ExpiryTest(et.EmuTestCase):
         self.assertEqual(et.session_state(self.emu, s2), "valid")
 
     def test_get_scope_by_id_checks_session(self):
-        """GetDHCPScope by {#7-#n} checks the session in the same statement
-        as the fetch: the session decides first, whatever the ref."""
+        """GetDHCPScope by {#7-#n} checks the session in the same round
+        trip as the fetch: the session decides first, whatever the ref."""
         s = et.login(self.emu)
         missing = [("dhcpScopeRef", "{#7-#999999999}")]
         r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
@@ -65,6 +65,32 @@ class ExpiryTest(et.EmuTestCase):
             self.assertFault11(r, "Client", "does not exist")
         time.sleep(4.0)
         r = et.call(self.emu, "GetDHCPScope", s, extra=missing)
+        self.assertFault11(r, "Client", et.BAD_SESSION)
+
+    def test_get_by_id_checks_session_every_type(self):
+        """A read by id ref of any type carries the session check with its
+        first statement: the session decides first, over a missing object
+        and over a malformed ref."""
+        s = et.login(self.emu)
+        reads = [("GetDHCPServer", "dhcpServerRef", "{#3-#999999999}", "DHCP server"),
+                 ("GetRange", "rangeRef", "{#6-#999999999}", "range"),
+                 ("GetDHCPScope", "dhcpScopeRef", "{#7-#999999999}", "DHCP scope"),
+                 ("GetDHCPAddressPool", "dhcpAddressPoolRef", "{#10-#999999999}",
+                  "DHCP address pool")]
+        dead = et.login(self.emu)
+        et.result_of(et.logout(self.emu, dead), "Logout")
+        for op, field, ref, what in reads:
+            with self.subTest(op=op):
+                r = et.call(self.emu, op, s, extra=[(field, ref)])
+                self.assertFault11(r, "Client", '%s "%s" does not exist' % (what, ref))
+                for bad in ("Z" * 20, dead):
+                    r = et.call(self.emu, op, bad, extra=[(field, ref)])
+                    self.assertFault11(r, "Client", et.BAD_SESSION)
+                    r = et.call(self.emu, op, bad, extra=[(field, "{#x-#1}")])
+                    self.assertFault11(r, "Client", et.BAD_SESSION)
+        # a mutation's input is checked before any statement: still second
+        r = et.post(self.emu, et.envelope11(et.op_xml("AddRange", [("session", dead)])),
+                    "AddRange")
         self.assertFault11(r, "Client", et.BAD_SESSION)
 
     def test_use_keeps_alive(self):

@@ -1,0 +1,63 @@
+/* micetro-emu: the one way into a handler (see call.h). */
+#include "call.h"
+
+#include <string.h>
+
+#include "app.h"
+#include "convert.h"
+#include "fault.h"
+#include "sessid.h"
+#include "store.h"
+#include "store_session.h"
+
+#define SESSION_FAULT "Invalid or expired session"
+
+void call_init(struct call *k, struct soap *soap)
+{
+    memset(k, 0, sizeof(*k));
+    k->soap = soap;
+    k->app = app_of(soap);
+    err_clear(&k->e);
+}
+
+int call_open(struct call *k)
+{
+    k->c = store_acquire(k->app->store, &k->e);
+    return k->c != NULL ? 0 : k->e.code;
+}
+
+int call_begin(struct call *k, struct soap *soap, const char *sid)
+{
+    call_init(k, soap);
+    if (!sessid_valid(sid))
+        return err_set(&k->e, ERR_SESSION, SESSION_FAULT);
+    if (call_open(k) != 0)
+        return k->e.code;
+    return store_session_defer(k->c, sid, k->app->cfg->session_timeout_s,
+                               k->login, sizeof(k->login), &k->e);
+}
+
+int call_end(struct call *k, int rc)
+{
+    struct err e;
+
+    /* the session check decides first, whatever came after it */
+    if (k->c != NULL && store_settle(k->c, &e) != 0) {
+        k->e = e;
+        rc = e.code;
+    }
+    if (k->c != NULL) {
+        store_release(k->app->store, k->c);
+        k->c = NULL;
+    }
+    if (rc != 0)
+        return fault_from_err(k->soap, &k->e);
+    return 0; /* SOAP_OK */
+}
+
+int call_end_ref(struct call *k, int rc, int type, long long id, char **ref)
+{
+    if (rc == 0 && (*ref = convert_ref(k->soap, type, id)) == NULL)
+        rc = err_set(&k->e, ERR_NOMEM, "out of memory");
+    return call_end(k, rc);
+}
