@@ -397,7 +397,7 @@ static int get_relationships(struct soap *soap,
                            sizeof(*arr->dhcpFailoverRelationship), &items, &e);
         rs->dhcpFailoverRelationships = arr;
         if (arr == NULL)
-            rc = e.code;
+            rc = ERR_NOMEM; /* convert_list's only failure */
         else
             arr->dhcpFailoverRelationship = items;
     }

@@ -233,7 +233,7 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
                        &items, &e);
     rs->dhcpScopes = arr;
     if (arr == NULL) {
-        rc = e.code;
+        rc = ERR_NOMEM; /* convert_list's only failure */
         goto out;
     }
     arr->dhcpScope = items;
