@@ -277,9 +277,9 @@ static int add_def(struct soap *soap, struct _mm__AddPropertyDefinition *rq,
     d = soap_malloc(soap, sizeof(*d));
     if (d == NULL)
         return fault_set(soap, ERR_NOMEM, "out of memory");
-    if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = mutate_check_comment(rq->saveComment, &e)) != 0 ||
-        (rc = def_from_soap(soap, type, rq->propertyDefinition, d, &e)) != 0)
+    if (read_type(soap, rq->objType, &e) != 0 ||
+        mutate_check_comment(rq->saveComment, &e) != 0 ||
+        def_from_soap(soap, type, rq->propertyDefinition, d, &e) != 0)
         return fault_from_err(soap, &e);
     c = store_acquire(app->store, &e);
     if (c == NULL)
@@ -432,9 +432,9 @@ static int modify_def(struct soap *soap,
     old = soap_malloc(soap, sizeof(*old));
     if (d == NULL || old == NULL)
         return fault_set(soap, ERR_NOMEM, "out of memory");
-    if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = mutate_check_comment(rq->saveComment, &e)) != 0 ||
-        (rc = def_from_soap(soap, type, rq->propertyDefinition, d, &e)) != 0)
+    if (read_type(soap, rq->objType, &e) != 0 ||
+        mutate_check_comment(rq->saveComment, &e) != 0 ||
+        def_from_soap(soap, type, rq->propertyDefinition, d, &e) != 0)
         return fault_from_err(soap, &e);
     c = store_acquire(app->store, &e);
     if (c == NULL)
@@ -475,8 +475,8 @@ static int remove_def(struct soap *soap,
     if (session_require_login(soap, rq->session, login, sizeof(login)) !=
         SOAP_OK)
         return soap->error;
-    if ((rc = read_type(soap, rq->objType, &e)) != 0 ||
-        (rc = mutate_check_comment(rq->saveComment, &e)) != 0)
+    if (read_type(soap, rq->objType, &e) != 0 ||
+        mutate_check_comment(rq->saveComment, &e) != 0)
         return fault_from_err(soap, &e);
     d = soap_malloc(soap, sizeof(*d));
     if (d == NULL)

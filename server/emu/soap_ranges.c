@@ -190,10 +190,9 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
     err_clear(&e);
     if (session_require(soap, rq->session) != SOAP_OK)
         return soap->error;
-    if ((rc = refuse_container(rq->folderRef, "folderRef", &e)) != 0 ||
-        (rc = refuse_container(rq->adSiteRef, "adSiteRef", &e)) != 0 ||
-        (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef", &e)) !=
-            0)
+    if (refuse_container(rq->folderRef, "folderRef", &e) != 0 ||
+        refuse_container(rq->adSiteRef, "adSiteRef", &e) != 0 ||
+        refuse_container(rq->cloudNetworkRef, "cloudNetworkRef", &e) != 0)
         return fault_from_err(soap, &e);
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
