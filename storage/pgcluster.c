@@ -48,8 +48,6 @@
 #define MAX_GROUPS 256
 #define STATUS_UNKNOWN (-1) /* child reaped by someone else */
 
-extern char **environ;
-
 /* The user tools run as (root only: postgres). */
 struct runas {
     int active;
