@@ -232,13 +232,16 @@ static void test_exec_mapping(struct store *st)
     CHECK(rc == ERR_NOTFOUND, "rolled back: %d", rc);
 
     rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_exec_cmd(c, "SELEC 1", 0, NULL, &e);
+    CHECK(rc < 0, "a syntax error fails: %d", rc);
     rc = store_commit(c, &e);
     CHECK(rc == ERR_INTERNAL, "commit of a failed transaction: %d %s", rc,
           e.msg);
     CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE, "idle after it");
 
     rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_user_upsert(c, "txuser", HASH1, &e);
     CHECK(rc == 0, "upsert in transaction: %s", e.msg);
     store_release(st, c);
@@ -252,7 +255,9 @@ static void test_exec_mapping(struct store *st)
     CHECK(rc == ERR_NOTFOUND, "uncommitted upsert gone: %d", rc);
 
     rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_user_upsert(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
     rc = store_commit(c, &e);
     CHECK(rc == 0, "commit: %s", e.msg);
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
@@ -412,6 +417,7 @@ static void test_config(struct store *st)
                           "SELECT id FROM dhcp_servers WHERE name = "
                           "'cfg2.example.'",
                           0, NULL, id, sizeof(id), &e);
+    CHECK(rc == 1, "secondary's id: %s", e.msg);
     rc = store_config_load(c, atoll(id), 7911, &cfg2, &e);
     CHECK(rc == 0, "load secondary: %s", e.msg);
     if (rc == 0) {
