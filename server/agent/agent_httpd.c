@@ -64,6 +64,7 @@ static char *render_wsdl(void *user, const char *base, size_t *len)
     } else {
         memcpy(text, agent_wsdl_text, *len);
     }
+    text[*len] = '\0';
     return text;
 }
 
