@@ -70,7 +70,7 @@ static char *render_wsdl(void *user, const char *base, size_t *len)
 
 struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
                                   struct agent_service *svc,
-                                  volatile sig_atomic_t *stop,
+                                  const volatile sig_atomic_t *stop,
                                   struct err *e)
 {
     struct soaphttpd_opts o = {
