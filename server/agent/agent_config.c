@@ -370,8 +370,8 @@ static int read_config_file(struct agent_config *c, const char *path,
         while (val && (*val == ' ' || *val == '\t'))
             val++;
         if (o->kind == OPT_FLAG) {
-            if (val && strcmp(val, "1") && strcmp(val, "yes")
-                && strcmp(val, "true"))
+            if (val && strcmp(val, "1") != 0 && strcmp(val, "yes") != 0
+                && strcmp(val, "true") != 0)
                 continue; /* verbose=0 */
         } else if (val == NULL) {
             fprintf(stderr, "micetro-dhcp-agent: %s:%d: \"%s\" needs a "
