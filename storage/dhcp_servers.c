@@ -59,7 +59,9 @@ static int row_to_server(const PGresult *r, int row, void *dst,
         return err_set(e, ERR_INTERNAL, "DHCP server query: %d columns",
                        PQnfields(r));
     s->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-    s->agent_port = PQgetisnull(r, row, 3) ? 0 : atoi(PQgetvalue(r, row, 3));
+    s->agent_port = PQgetisnull(r, row, 3)
+                        ? 0
+                        : (int)strtol(PQgetvalue(r, row, 3), NULL, 10);
     s->enabled = PQgetvalue(r, row, 5)[0] == 't';
     if ((rc = store_copy_text(r, row, 1, s->name, sizeof(s->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 2, s->address, sizeof(s->address), e)) !=

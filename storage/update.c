@@ -196,7 +196,7 @@ int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
     if (rc == 0)
         return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
                        id);
-    *port = v[0] != '\0' ? atoi(v) : 0;
+    *port = v[0] != '\0' ? (int)strtol(v, NULL, 10) : 0;
     return 0;
 }
 
