@@ -83,7 +83,7 @@ static long count_rows(struct store_conn *c, const char *sql)
         printf("  query failed: %s\n", e.msg);
         return -1;
     }
-    return atol(v);
+    return strtol(v, NULL, 10);
 }
 
 static void test_users_sessions(struct store *st)
@@ -386,7 +386,7 @@ static void test_config(struct store *st)
                           "'cfg1.example.'",
                           0, NULL, id, sizeof(id), &e);
     CHECK(rc == 1, "server id: %s", e.msg);
-    rc = store_config_load(c, atoll(id), 7911, &cfg, &e);
+    rc = store_config_load(c, strtoll(id, NULL, 10), 7911, &cfg, &e);
     CHECK(rc == 0, "load: %s", e.msg);
     if (rc == 0) {
         CHECK(cfg->model.nrelationships == 1 &&
@@ -418,7 +418,7 @@ static void test_config(struct store *st)
                           "'cfg2.example.'",
                           0, NULL, id, sizeof(id), &e);
     CHECK(rc == 1, "secondary's id: %s", e.msg);
-    rc = store_config_load(c, atoll(id), 7911, &cfg2, &e);
+    rc = store_config_load(c, strtoll(id, NULL, 10), 7911, &cfg2, &e);
     CHECK(rc == 0, "load secondary: %s", e.msg);
     if (rc == 0) {
         CHECK(cfg2->rels[0].role == RENDER_SECONDARY &&
@@ -700,7 +700,7 @@ static long parent_of(const char *pid)
  * Returns 0 or -1. */
 static int freeze_cluster(void)
 {
-    char path[4300];
+    char path[4300], line[32];
     struct dirent *d;
     pid_t parent = getpid();
     long master = -1;
@@ -710,7 +710,8 @@ static int freeze_cluster(void)
 
     snprintf(path, sizeof(path), "%s/pg/postmaster.pid", data_dir);
     f = fopen(path, "r");
-    if (f == NULL || fscanf(f, "%ld", &master) != 1 || master <= 1) {
+    if (f == NULL || fgets(line, sizeof(line), f) == NULL ||
+        (master = strtol(line, NULL, 10)) <= 1) {
         if (f != NULL)
             fclose(f);
         printf("  no postmaster pid in %s\n", path);
@@ -729,8 +730,10 @@ static int freeze_cluster(void)
             if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
                 parent_of(d->d_name) != master)
                 continue;
-            if (kill((pid_t)atol(d->d_name), SIGSTOP) == 0)
-                frozen[nfrozen++] = (pid_t)atol(d->d_name);
+            pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
+
+            if (kill(pid, SIGSTOP) == 0)
+                frozen[nfrozen++] = pid;
         }
         closedir(dir);
     }
