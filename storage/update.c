@@ -1,4 +1,6 @@
 /* micetro-emu storage: SetProperties' writes (update.h). */
+#include "update.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +9,6 @@
 #include "ref.h"
 #include "failover.h"
 #include "store_int.h"
-#include "update.h"
 
 /* Runs an UPDATE of one row: 0, ERR_NOTFOUND (what) or the error. */
 static int update_one(struct store_conn *c, const char *sql, int n,
