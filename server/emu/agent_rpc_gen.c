@@ -10,8 +10,9 @@
 
 #include "agcH.h"
 
-#include "agcC.c"
-#include "agcClient.c"
+/* the generated client, compiled here with every serializer static */
+#include "agcC.c"      /* NOLINT(bugprone-suspicious-include) */
+#include "agcClient.c" /* NOLINT(bugprone-suspicious-include) */
 #include "agc.nsmap"
 
 int agent_rpc_gen_put(struct soap *soap, const char *endpoint,

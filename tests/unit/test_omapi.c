@@ -305,6 +305,8 @@ static void raw_entry(unsigned char *b, size_t *p, uint16_t nlen,
 {
     b[(*p)++] = (unsigned char)(nlen >> 8);
     b[(*p)++] = (unsigned char)nlen;
+    /* OMAPI names are counted, not NUL-terminated */
+    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
     memcpy(b + *p, name, strlen(name));
     *p += strlen(name);
     b[(*p)++] = (unsigned char)(vlen >> 24);
