@@ -10,6 +10,9 @@
 #                                            under valgrind
 #   ./micetro.sh build                       install build deps and build
 #   ./micetro.sh bench                       benchmarks (figures, no verdict)
+#   ./micetro.sh check                       the conventions: .editorconfig,
+#                                            the layers, the format (see
+#                                            below), clang-tidy
 #
 # Installing needs root (apt-get); without root the missing packages are
 # listed and the script stops.  MICETRO_WERROR=1 makes warnings errors.
@@ -24,6 +27,7 @@ test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
   isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
+style_pkgs="clang-tidy-16 clang-format-16 editorconfig python3 git"
 
 say() { printf 'micetro.sh: %s\n' "$*" >&2; }
 
@@ -110,9 +114,37 @@ bench)
     build build
     exec tests/bench/bench_login.sh "$@"
     ;;
+check)
+    # shellcheck disable=SC2086
+    need $build_pkgs $style_pkgs
+    build build # clang-tidy reads its compile database and generated headers
+    failed=""
+    tests/style/check_editorconfig.py || failed="$failed editorconfig"
+    tests/style/check_layers.py || failed="$failed layers"
+    # The tree is formatted with clang-format in one commit of its own,
+    # which .git-blame-ignore-revs then lists: from that file on, the
+    # format is checked.  MICETRO_FORMAT_CHECK=1 checks it before that,
+    # MICETRO_FORMAT_CHECK=0 skips it.
+    format=${MICETRO_FORMAT_CHECK:-auto}
+    if [ "$format" = auto ]; then
+        format=0
+        [ -f .git-blame-ignore-revs ] && format=1
+    fi
+    if [ "$format" = 1 ]; then
+        tests/style/check_format.sh || failed="$failed format"
+    else
+        say "format: not checked (no .git-blame-ignore-revs yet;" \
+            "MICETRO_FORMAT_CHECK=1 checks it)"
+    fi
+    tests/style/run_tidy.py build || failed="$failed clang-tidy"
+    if [ -n "$failed" ]; then
+        say "check failed:$failed"
+        exit 1
+    fi
+    ;;
 *)
     say "unknown command \"$cmd\": run, test, test-sanitize, test-valgrind," \
-        "build or bench"
+        "build, bench or check"
     exit 2
     ;;
 esac
