@@ -203,6 +203,7 @@ def cmake_links(problems):
 
 def main(argv):
     sources = tracked("*.c", "*.h")
+    source_set = set(sources)
     headers = {}
     problems = []
     for h in sources:
@@ -261,12 +262,15 @@ def main(argv):
                            ">" if quote == "<" else '"',
                            "server/core" if in_core else "a codec",
                            "" if in_core else " (and the codecs' own)"))
+            # a quoted include finds the including file's folder first
+            found = os.path.join(os.path.dirname(path), name)
+            if found not in source_set:
+                found = headers.get(name, "")
             if in_storage and (part or (quote == '"' and
-                               headers.get(name, "").startswith(
-                                   BELOW_STORAGE))):
+                               found.startswith(BELOW_STORAGE))):
                 problems.append(
                     "%s: storage-below: %s (%s) is above storage/"
-                    % (where, name, "gSOAP" if part else headers[name]))
+                    % (where, name, "gSOAP" if part else found))
         if path.endswith(".c") and os.path.exists(
                 os.path.join(TOP, path[:-2] + ".h")):
             own = os.path.basename(path[:-2] + ".h")
