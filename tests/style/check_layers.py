@@ -72,8 +72,7 @@ GSOAP_PARTS = [
     ("runtime", re.compile(r"^stdsoap2\.h$")),
     ("emu", re.compile(r"^(soap(H|Stub|C|Server|Client)\.[ch]"
                        r"|ServiceSoap\.nsmap)$")),
-    ("agent-client", re.compile(r"^(agc(H|Stub|C|Client)\.[ch]"
-                                r"|agc\.nsmap)$")),
+    ("agent-client", re.compile(r"^(agc(H|Stub)\.h|agc\w*\.c|agc\.nsmap)$")),
     ("agent", re.compile(r"^(ag(H|Stub|C|Server)\.[ch]|AgentSoap\.nsmap)$")),
     ("unknown", re.compile(r"\.nsmap$")),
 ]
