@@ -27,7 +27,7 @@ test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
   isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
-style_pkgs="clang-tidy-16 clang-format-16 editorconfig python3 git"
+style_pkgs="clang-tidy-19 clang-format-19 editorconfig python3 git"
 
 say() { printf 'micetro.sh: %s\n' "$*" >&2; }
 

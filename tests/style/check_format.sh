@@ -2,15 +2,15 @@
 # Holds C files to .clang-format: check_format.sh [FILE...]
 #
 # Without FILE, every .c and .h file git tracks (generated gSOAP code is
-# never committed).  CLANG_FORMAT names the binary: clang-format-16, the
+# never committed).  CLANG_FORMAT names the binary: clang-format-19, the
 # version .clang-format is written for (another version lays out a few
 # constructs differently).  Prints file:line:col for each place that would
 # change and exits 1, or prints one summary line and exits 0.  To see the
-# change: clang-format-16 FILE | diff -u FILE -; to make it: clang-format-16
+# change: clang-format-19 FILE | diff -u FILE -; to make it: clang-format-19
 # -i FILE.
 set -eu
 cd "$(dirname "$0")/../.."
-cf=${CLANG_FORMAT:-clang-format-16}
+cf=${CLANG_FORMAT:-clang-format-19}
 if [ $# -eq 0 ]; then
     # shellcheck disable=SC2046 # file names without blanks (git ls-files)
     set -- $(git ls-files '*.c' '*.h')

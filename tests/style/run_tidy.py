@@ -5,7 +5,7 @@ BUILD_DIR is a configured and built tree (its compile_commands.json and the
 generated gSOAP headers).  Without FILE, every .c file git tracks; each
 must be in the compile database, so that no source escapes the check.
 The checks are those of .clang-tidy; headers are checked through the .c
-files that include them.  CLANG_TIDY names the binary (clang-tidy-16).
+files that include them.  CLANG_TIDY names the binary (clang-tidy-19).
 
 Prints the findings and exits 1, or prints one summary line and exits 0.
 """
@@ -17,7 +17,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-TIDY = os.environ.get("CLANG_TIDY", "clang-tidy-16")
+TIDY = os.environ.get("CLANG_TIDY", "clang-tidy-19")
 
 
 def tracked_c_files():
