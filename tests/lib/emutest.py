@@ -667,11 +667,11 @@ _SESSION_ONLY_OPS = ("GetRanges", "GetDHCPScopes", "GetDHCPAddressPools",
 
 
 def unserved_op():
-    """An operation of server/ops.def that is not served yet and needs
+    """An operation of server/emu/ops.def that is not served yet and needs
     only a session, for the "not implemented" tests; None when all are
     served (those tests then skip)."""
     served = {}
-    with open(os.path.join(REPO, "server", "ops.def")) as f:
+    with open(os.path.join(REPO, "server", "emu", "ops.def")) as f:
         for m in re.finditer(r"^OP\((\w+), ([01])\)", f.read(), re.M):
             served[m.group(1)] = m.group(2) == "1"
     for op in _SESSION_ONLY_OPS:
