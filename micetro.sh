@@ -12,6 +12,9 @@
 #   ./micetro.sh bench                       benchmarks (figures, no verdict)
 #   ./micetro.sh fuzz [SECONDS]              every fuzz target SECONDS
 #                                            (default 20), built with clang
+#   ./micetro.sh check                       the conventions: .editorconfig,
+#                                            the layers, the format (see
+#                                            below), clang-tidy
 #
 # Installing needs root (apt-get); without root the missing packages are
 # listed and the script stops.  MICETRO_WERROR=1 makes warnings errors.
@@ -27,6 +30,7 @@ test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
 fuzz_pkgs="clang libclang-rt-14-dev"
+style_pkgs="clang-tidy-19 clang-format-19 editorconfig python3 git"
 
 say() { printf 'micetro.sh: %s\n' "$*" >&2; }
 
@@ -118,9 +122,37 @@ fuzz)
     need $build_pkgs $fuzz_pkgs
     exec tests/fuzz/run.sh "$@"
     ;;
+check)
+    # shellcheck disable=SC2086
+    need $build_pkgs $style_pkgs
+    build build # clang-tidy reads its compile database and generated headers
+    failed=""
+    tests/style/check_editorconfig.py || failed="$failed editorconfig"
+    tests/style/check_layers.py || failed="$failed layers"
+    # The tree is formatted with clang-format in one commit of its own,
+    # which .git-blame-ignore-revs then lists: from that file on, the
+    # format is checked.  MICETRO_FORMAT_CHECK=1 checks it before that,
+    # MICETRO_FORMAT_CHECK=0 skips it.
+    format=${MICETRO_FORMAT_CHECK:-auto}
+    if [ "$format" = auto ]; then
+        format=0
+        [ -f .git-blame-ignore-revs ] && format=1
+    fi
+    if [ "$format" = 1 ]; then
+        tests/style/check_format.sh || failed="$failed format"
+    else
+        say "format: not checked (no .git-blame-ignore-revs yet;" \
+            "MICETRO_FORMAT_CHECK=1 checks it)"
+    fi
+    tests/style/run_tidy.py build || failed="$failed clang-tidy"
+    if [ -n "$failed" ]; then
+        say "check failed:$failed"
+        exit 1
+    fi
+    ;;
 *)
     say "unknown command \"$cmd\": run, test, test-sanitize, test-valgrind," \
-        "build, bench or fuzz"
+        "build, bench, fuzz or check"
     exit 2
     ;;
 esac

@@ -156,11 +156,15 @@ static size_t ident_end(const char *s, size_t len, size_t i)
     return i;
 }
 
-/* Syntax error at byte offset at: "filter: <what> at position <at+1>". */
-static int perr(struct parser *p, size_t at, const char *fmt, ...)
+/* Syntax error at byte offset at: "filter: <what> at position <at+1>".
+ * perr() is ERR_INVALID, written where it is returned so that a reader
+ * and the static analyzer (which does not follow variadic calls) see
+ * that it is never 0. */
+static void perr_set(struct parser *p, size_t at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#define perr(p, at, ...) (perr_set((p), (at), __VA_ARGS__), ERR_INVALID)
 
-static int perr(struct parser *p, size_t at, const char *fmt, ...)
+static void perr_set(struct parser *p, size_t at, const char *fmt, ...)
 {
     char what[200];
     va_list ap;
@@ -168,8 +172,7 @@ static int perr(struct parser *p, size_t at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    return err_set(p->e, ERR_INVALID, "filter: %s at position %zu", what,
-                   at + 1);
+    err_set(p->e, ERR_INVALID, "filter: %s at position %zu", what, at + 1);
 }
 
 /* How many bytes of s[0..n) a message quotes: at most 40, and never the

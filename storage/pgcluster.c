@@ -48,8 +48,6 @@
 #define MAX_GROUPS 256
 #define STATUS_UNKNOWN (-1) /* child reaped by someone else */
 
-extern char **environ;
-
 /* The user tools run as (root only: postgres). */
 struct runas {
     int active;
@@ -291,11 +289,13 @@ static void env_free(char **env)
 
 __attribute__((noreturn)) static void child_fail(const char *what)
 {
-    ssize_t r;
+    ssize_t r = write(2, "micetro-emu: ", 13);
 
-    r = write(2, "micetro-emu: ", 13);
-    r = write(2, what, strlen(what));
-    r = write(2, "\n", 1);
+    /* once stderr fails, the next writes would fail the same way */
+    if (r > 0)
+        r = write(2, what, strlen(what));
+    if (r >= 0)
+        r = write(2, "\n", 1);
     (void)r;
     _exit(127);
 }

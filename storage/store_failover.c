@@ -540,7 +540,8 @@ static int member_get(struct store_conn *c, long long id, struct member *m,
                            store_param_int(buf, id), row_to_member, m, msg, e);
 }
 
-/* The instance of m's range on server_id, locked: 1 and *out, or 0. */
+/* The instance of m's range on server_id, locked: 1 and *out, or 0.  *out
+ * is cleared first, so that it is defined whatever comes back. */
 static int member_on(struct store_conn *c, long long server_id,
                      long long range_id, struct member *out, struct err *e)
 {
@@ -549,6 +550,7 @@ static int member_on(struct store_conn *c, long long server_id,
     PGresult *r = NULL;
     int rc;
 
+    memset(out, 0, sizeof(*out));
     params[0] = store_param_int(sid, server_id);
     params[1] = store_param_int(rid, range_id);
     rc = store_exec(c,

@@ -48,7 +48,7 @@ static int load_applied(struct store_conn *c, char *done, struct err *e)
         return rc;
     n = PQntuples(r);
     for (i = 0; i < n; i++) {
-        int v = atoi(PQgetvalue(r, i, 0));
+        int v = (int)strtol(PQgetvalue(r, i, 0), NULL, 10);
         const char *name = PQgetvalue(r, i, 1);
 
         if (v < 1 || v > store_migration_count) {

@@ -27,7 +27,7 @@ static int row_to_def(const PGresult *r, int row, void *dst, struct err *e)
         return err_set(e, ERR_INTERNAL, "property definition query: %d "
                        "columns", PQnfields(r));
     d->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-    d->object_type = atoi(PQgetvalue(r, row, 1));
+    d->object_type = (int)strtol(PQgetvalue(r, row, 1), NULL, 10);
     d->mandatory = PQgetvalue(r, row, 4)[0] == 't';
     d->read_only = PQgetvalue(r, row, 5)[0] == 't';
     d->multi_line = PQgetvalue(r, row, 6)[0] == 't';

@@ -93,26 +93,26 @@ static int query_one(struct store_conn *c, const char *sql, const char *param,
     return rc;
 }
 
-int store_range_add(struct store_conn *c, const struct store_range *g,
+int store_range_add(struct store_conn *c, const struct store_range *r,
                     long long *id, struct err *e)
 {
     const char *params[5];
     int rc;
 
-    if (g == NULL || g->name[0] == '\0')
+    if (r == NULL || r->name[0] == '\0')
         return err_set(e, ERR_INVALID, "missing range name");
-    params[0] = g->name;
-    params[1] = g->title[0] ? g->title : NULL;
-    params[2] = g->description[0] ? g->description : NULL;
-    params[3] = g->locked ? "true" : "false";
-    params[4] = g->auto_assign ? "true" : "false";
+    params[0] = r->name;
+    params[1] = r->title[0] ? r->title : NULL;
+    params[2] = r->description[0] ? r->description : NULL;
+    params[3] = r->locked ? "true" : "false";
+    params[4] = r->auto_assign ? "true" : "false";
     rc = store_insert_id(c,
                           "INSERT INTO ranges (cidr, title, description, "
                           "locked, auto_assign) VALUES ($1::cidr, $2, $3, "
                           "$4::boolean, $5::boolean) RETURNING id",
                           STORE_NPARAMS(params), params, id, e);
     if (rc == ERR_EXISTS)
-        return err_set(e, ERR_EXISTS, "range \"%s\" already exists", g->name);
+        return err_set(e, ERR_EXISTS, "range \"%s\" already exists", r->name);
     return rc;
 }
 

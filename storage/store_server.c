@@ -60,7 +60,9 @@ static int row_to_server(const PGresult *r, int row, void *dst,
         return err_set(e, ERR_INTERNAL, "DHCP server query: %d columns",
                        PQnfields(r));
     s->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-    s->agent_port = PQgetisnull(r, row, 3) ? 0 : atoi(PQgetvalue(r, row, 3));
+    s->agent_port = PQgetisnull(r, row, 3)
+                        ? 0
+                        : (int)strtol(PQgetvalue(r, row, 3), NULL, 10);
     s->enabled = PQgetvalue(r, row, 5)[0] == 't';
     if ((rc = store_copy_text(r, row, 1, s->name, sizeof(s->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 2, s->address, sizeof(s->address), e)) !=
@@ -227,7 +229,7 @@ int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
     if (rc == 0)
         return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
                        id);
-    *port = v[0] != '\0' ? atoi(v) : 0;
+    *port = v[0] != '\0' ? (int)strtol(v, NULL, 10) : 0;
     return 0;
 }
 

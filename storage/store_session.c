@@ -80,7 +80,7 @@ static int touched(struct store_conn *c, const PGresult *r, const char *sid,
 static int touched_deferred(struct store_conn *c, const PGresult *r,
                             const struct store_deferred *d, struct err *e)
 {
-    return touched(c, r, d->params[0], atoi(d->params[1]), d->out,
+    return touched(c, r, d->params[0], (int)strtol(d->params[1], NULL, 10), d->out,
                    d->outlen, e);
 }
 

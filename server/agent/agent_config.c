@@ -198,8 +198,8 @@ static int read_config_file(void *cfg, const struct opts_opt *opt,
         while (val && (*val == ' ' || *val == '\t'))
             val++;
         if (o->kind == OPTS_FLAG) {
-            if (val && strcmp(val, "1") && strcmp(val, "yes")
-                && strcmp(val, "true"))
+            if (val && strcmp(val, "1") != 0 && strcmp(val, "yes") != 0
+                && strcmp(val, "true") != 0)
                 continue; /* verbose=0 */
         } else if (val == NULL) {
             fprintf(stderr, "micetro-dhcp-agent: %s:%d: \"%s\" needs a "
@@ -262,12 +262,12 @@ static void complain(const struct opts_prog *p, enum opts_fault f,
 
 /* A text option: name, field, default, value's name, help. */
 #define STR(n, m, d, a, h)                                                  \
-    {.name = n, .kind = OPTS_STRBUF, OPTS_AT(struct agent_config, m),      \
-     .def_str = d, .arg = a, .help = h}
+    {.name = (n), .kind = OPTS_STRBUF, OPTS_AT(struct agent_config, m),      \
+     .def_str = (d), .arg = (a), .help = (h)}
 /* An integer option: name, field, bounds, default, help. */
 #define NUM(n, m, lo, hi, d, h)                                             \
-    {.name = n, .kind = OPTS_INT, OPTS_AT(struct agent_config, m),         \
-     .min = lo, .max = hi, .def = d, .arg = "N", .help = h}
+    {.name = (n), .kind = OPTS_INT, OPTS_AT(struct agent_config, m),         \
+     .min = (lo), .max = (hi), .def = (d), .arg = "N", .help = (h)}
 
 static const struct opts_opt options[] = {
     {.name = "config", .kind = OPTS_CUSTOM, .set = read_config_file,

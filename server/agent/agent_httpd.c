@@ -64,12 +64,13 @@ static char *render_wsdl(void *user, const char *base, size_t *len)
     } else {
         memcpy(text, agent_wsdl_text, *len);
     }
+    text[*len] = '\0';
     return text;
 }
 
 struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
                                   struct agent_service *svc,
-                                  volatile sig_atomic_t *stop,
+                                  const volatile sig_atomic_t *stop,
                                   struct err *e)
 {
     struct soaphttpd_opts o = {

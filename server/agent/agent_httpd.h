@@ -28,7 +28,7 @@ struct soaphttpd;
  * the caller runs and frees the server with the soaphttpd_ functions. */
 struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
                                   struct agent_service *svc,
-                                  volatile sig_atomic_t *stop,
+                                  const volatile sig_atomic_t *stop,
                                   struct err *e);
 
 /* The service behind a gSOAP context of one of our connections. */

@@ -39,6 +39,19 @@ struct err {
 int err_set(struct err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+#ifdef __clang_analyzer__
+/* The static analyzer does not follow calls to variadic functions, so it
+ * cannot see that err_set returns code and takes "rc = err_set(...)" as
+ * maybe 0.  For it alone, err_set is a call whose value is code. */
+static inline int err_set_code(int code, int set)
+{
+    (void)set;
+    return code;
+}
+#define err_set(e, code, ...) \
+    err_set_code((code), (err_set)((e), (code), __VA_ARGS__))
+#endif
+
 /* Resets e to ERR_OK with an empty message. */
 void err_clear(struct err *e);
 

@@ -1,6 +1,8 @@
 /* micetro-emu: the agent's gSOAP client code, all of it static but the
  * calls of agent_rpc_gen.h (see there why).  Compiled without warnings:
  * it includes generated code. */
+#include "agent_rpc_gen.h"
+
 #define WITH_NOGLOBAL
 #define SOAP_FMAC3 static
 #define SOAP_FMAC5 static
@@ -8,11 +10,10 @@
 
 #include "agcH.h"
 
-#include "agcC.c"
-#include "agcClient.c"
+/* the generated client, compiled here with every serializer static */
+#include "agcC.c"      /* NOLINT(bugprone-suspicious-include) */
+#include "agcClient.c" /* NOLINT(bugprone-suspicious-include) */
 #include "agc.nsmap"
-
-#include "agent_rpc_gen.h"
 
 int agent_rpc_gen_put(struct soap *soap, const char *endpoint,
                       const char *secret, const char *config,

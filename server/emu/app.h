@@ -18,7 +18,7 @@ struct app {
     const struct config *cfg;
     struct store *store;
     struct wsdl *wsdl;
-    volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
+    const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
 };
 
 /* The app behind a gSOAP context of the daemon (app.c). */

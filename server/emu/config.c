@@ -201,8 +201,8 @@ static const char *const profiles[] = {"11", "2017", NULL};
 
 /* An integer option: name, field, bounds, default, value's name, help. */
 #define NUM(n, m, lo, hi, d, a, h)                                          \
-    {.name = n, .kind = OPTS_INT, OPTS_AT(struct config, m), .min = lo,    \
-     .max = hi, .def = d, .arg = a, .help = h}
+    {.name = (n), .kind = OPTS_INT, OPTS_AT(struct config, m), .min = (lo),    \
+     .max = (hi), .def = (d), .arg = (a), .help = (h)}
 
 static const struct opts_opt options[] = {
     {.kind = OPTS_HEADING, .help = "options:"},

@@ -79,7 +79,7 @@ int custom_add(struct store_conn *c, int type, long long id,
         const struct mm__Property *p = &in->property[i];
         const struct store_prop_def *d = custom_find(defs, ndefs, p->name);
 
-        if (d == NULL) {
+        if (d == NULL || vals == NULL) { /* no vals: no definitions */
             rc = err_set(e, ERR_INVALID, "unknown property \"%s\" for a %s",
                          validate_quote(p->name, q, sizeof(q)),
                          refs_what(type));

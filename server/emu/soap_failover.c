@@ -332,7 +332,7 @@ static int get_relationships(struct soap *soap,
                            &k.e);
         rs->dhcpFailoverRelationships = arr;
         if (arr == NULL)
-            rc = k.e.code;
+            rc = ERR_NOMEM; /* convert_list's only failure */
         else
             arr->dhcpFailoverRelationship = items;
     }
@@ -735,6 +735,7 @@ static int scopes_call(struct soap *soap, const char *session,
             s->refs != NULL ? (size_t)s->refs->__sizeref : 0, &k.e);
     if (rc == 0)
         rc = mutate_tx(&k, fn, s);
+    s->x.login = NULL; /* k's: it goes with this frame */
     return call_end(&k, rc);
 }
 

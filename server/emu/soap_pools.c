@@ -188,7 +188,7 @@ static int get_pools(struct soap *soap, struct _mm__GetDHCPAddressPools *rq,
                        &items, &k.e);
     rs->dhcpAddressPools = arr;
     if (arr == NULL) {
-        rc = k.e.code;
+        rc = ERR_NOMEM; /* convert_list's only failure */
         goto out;
     }
     arr->dhcpAddressPool = items;

@@ -282,7 +282,7 @@ static int get_defs(struct soap *soap, struct _mm__GetPropertyDefinitions *rq,
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->propertyDefinition),
                        &items, &k.e);
     if (arr == NULL) {
-        rc = k.e.code;
+        rc = ERR_NOMEM; /* convert_list's only failure */
         goto out;
     }
     arr->propertyDefinition = items;

@@ -184,7 +184,7 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
                        &items, &k.e);
     rs->dhcpScopes = arr;
     if (arr == NULL) {
-        rc = k.e.code;
+        rc = ERR_NOMEM; /* convert_list's only failure */
         goto out;
     }
     arr->dhcpScope = items;

@@ -160,7 +160,7 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
                        &items, &k.e);
     rs->dhcpServers = arr;
     if (arr == NULL) {
-        rc = k.e.code;
+        rc = ERR_NOMEM; /* convert_list's only failure */
         goto out;
     }
     arr->dhcpServer = items;

@@ -345,9 +345,9 @@ void omapi_status(const struct omapi_msg *m, uint32_t *result, char *text,
 
         /* keep it printable: it goes into error messages */
         for (size_t i = 0; i < n; i++)
-            text[i] = (v->value[i] >= 0x20 && v->value[i] < 0x7f)
-                          ? (char)v->value[i]
-                          : '?';
+            text[i] = (char)(v->value[i] >= 0x20 && v->value[i] < 0x7f
+                                 ? v->value[i]
+                                 : '?');
         text[n] = '\0';
     }
 }

@@ -438,7 +438,7 @@ static enum rd read_chunked(struct conn *c, size_t start, double deadline,
  * port ("[v6]:port"). */
 static void local_host(struct conn *c, char *host, size_t size)
 {
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     socklen_t sl = sizeof(ss);
     char addr[INET6_ADDRSTRLEN] = "localhost";
 
@@ -857,7 +857,7 @@ struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o,
     struct soaphttpd *h = NULL;
     char port[16];
     int fd = -1, one = 1, rc;
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     socklen_t sl = sizeof(ss);
 
     hints.ai_family = AF_UNSPEC;
@@ -949,7 +949,7 @@ int soaphttpd_run(struct soaphttpd *h)
     pthread_attr_setstacksize(&attr, THREAD_STACK);
     while (!*h->o.stop) {
         struct pollfd p = {.fd = h->fd, .events = POLLIN};
-        struct sockaddr_storage ss;
+        struct sockaddr_storage ss = {0};
         socklen_t sl = sizeof(ss);
         int r = poll(&p, 1, SLICE_MS), fd, one = 1;
 

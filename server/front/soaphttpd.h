@@ -67,7 +67,7 @@ struct soaphttpd_opts {
     struct soaphttpd_limits lim;
     struct soaphttpd_tls tls;
     int verbose;             /* one log line per request */
-    volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
+    const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     void *user;              /* soaphttpd_user(soap) */
 
     /* the dialect */

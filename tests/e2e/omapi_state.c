@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 {
     struct omapi_failover_state st;
     struct err e;
-    int rc;
+    int port, timeout_ms, rc;
 
     if (argc < 6 || argc > 7) {
         fprintf(stderr, "usage: omapi-state HOST PORT KEYNAME SECRET_B64 "
@@ -23,9 +23,10 @@ int main(int argc, char **argv)
         return 2;
     }
     err_clear(&e);
-    rc = omapi_client_failover_state(argv[1], atoi(argv[2]), argv[3], argv[4],
-                                     argv[5], argc > 6 ? atoi(argv[6]) : 3000,
-                                     &st, &e);
+    port = (int)strtol(argv[2], NULL, 10);
+    timeout_ms = argc > 6 ? (int)strtol(argv[6], NULL, 10) : 3000;
+    rc = omapi_client_failover_state(argv[1], port, argv[3], argv[4], argv[5],
+                                     timeout_ms, &st, &e);
     if (rc < 0) {
         printf("error=%d %s\n", rc, e.msg);
         return 1;

@@ -52,12 +52,12 @@ static char *dump(const char *text, size_t len, unsigned flags)
     conflex_init(&lx, text, len, flags);
     for (;;) {
         if (conflex_next(&lx, &t, &e) < 0) {
-            n += (size_t)snprintf(out + n, cap - n, "error %d:%d %s", e.line,
-                                  e.col, e.what);
+            snprintf(out + n, cap - n, "error %d:%d %s", e.line, e.col,
+                     e.what);
             break;
         }
         if (t.kind == CONFLEX_END) {
-            n += (size_t)snprintf(out + n, cap - n, "end");
+            snprintf(out + n, cap - n, "end");
             break;
         }
         n += (size_t)snprintf(out + n, cap - n, "%d:%d %s ", t.line, t.col,

@@ -22,6 +22,19 @@
      (uint32_t)(d))
 
 /* Cases per table, for the closing summary. */
+/* 1 when a and b hold the same parameters, field by field. */
+static int params_equal(const struct failover_params *a,
+                        const struct failover_params *b)
+{
+    return a->mode == b->mode && a->mclt == b->mclt &&
+           a->safe_period == b->safe_period &&
+           a->percentage == b->percentage && a->port == b->port &&
+           a->peer_port == b->peer_port &&
+           a->lb_max_seconds == b->lb_max_seconds &&
+           a->max_response_delay == b->max_response_delay &&
+           a->max_unacked_updates == b->max_unacked_updates;
+}
+
 static struct {
     const char *table;
     int cases;
@@ -373,7 +386,7 @@ static void test_input(void)
                                   &e);
         ok = answer_is(rc, &e, input_cases[i].rc, input_cases[i].msg);
         if (ok && rc == 0)
-            ok = memcmp(&out, &input_cases[i].out, sizeof(out)) == 0;
+            ok = params_equal(&out, &input_cases[i].out);
         if (!ok)
             fprintf(stderr, "input \"%s\":\n", input_cases[i].what);
         ROW("input", i, ok, rc, &e);

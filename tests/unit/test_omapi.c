@@ -97,10 +97,9 @@ static unsigned char *unhex(const char *hex, size_t *len)
     unsigned char *b = malloc(n ? n : 1);
 
     for (size_t i = 0; i < n; i++) {
-        unsigned v;
+        char two[3] = {hex[2 * i], hex[2 * i + 1], '\0'};
 
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[i] = (unsigned char)v;
+        b[i] = (unsigned char)strtoul(two, NULL, 16);
     }
     *len = n;
     return b;
@@ -274,6 +273,11 @@ static void test_framing(void)
     int ok = 1;
 
     cap = unhex(cap_fs_reply, &n);
+    CHECK(n > 0);
+    if (n == 0) {
+        free(cap);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char *p = malloc(i ? i : 1); /* exact size for ASan */
 
@@ -301,6 +305,8 @@ static void raw_entry(unsigned char *b, size_t *p, uint16_t nlen,
 {
     b[(*p)++] = (unsigned char)(nlen >> 8);
     b[(*p)++] = (unsigned char)nlen;
+    /* OMAPI names are counted, not NUL-terminated */
+    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
     memcpy(b + *p, name, strlen(name));
     *p += strlen(name);
     b[(*p)++] = (unsigned char)(vlen >> 24);

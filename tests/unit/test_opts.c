@@ -3,6 +3,7 @@
  * operands, every refusal and the element it names, the two programs'
  * ways (abbreviations and operands, or names in full and "=VALUE" on a
  * flag), --help and --version, and a broken table. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +54,8 @@ static int set_pair(void *cfg, const struct opts_opt *o, const char *v)
 
     if (comma == NULL)
         return -1;
-    c->pair_a = atoi(v);
-    c->pair_b = atoi(comma + 1);
+    c->pair_a = (int)strtol(v, NULL, 10);
+    c->pair_b = (int)strtol(comma + 1, NULL, 10);
     return 0;
 }
 
@@ -149,15 +150,24 @@ static int parse(const struct opts_prog *p, const char *const *args,
     argv[argc] = NULL;
     memset(c, 0, sizeof(*c));
     c->kept = 7;
+    if (tmp == NULL)
+        return -99;
     memset(&said, 0, sizeof(said));
     fflush(stdout);
     saved = dup(1);
-    dup2(fileno(tmp), 1);
+    if (saved < 0 || dup2(fileno(tmp), 1) < 0) {
+        fclose(tmp);
+        return -99;
+    }
     rc = opts_parse(p, c, argc, argv);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
-    rewind(tmp);
+    if (fseek(tmp, 0, SEEK_SET) != 0) {
+        fclose(tmp);
+        return -99;
+    }
+    errno = 0;
     n = fread(out, 1, out_size - 1, tmp);
     out[n] = '\0';
     fclose(tmp);

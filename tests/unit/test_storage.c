@@ -85,7 +85,7 @@ static long count_rows(struct store_conn *c, const char *sql)
         printf("  query failed: %s\n", e.msg);
         return -1;
     }
-    return atol(v);
+    return strtol(v, NULL, 10);
 }
 
 static void test_users_sessions(struct store *st)
@@ -214,7 +214,7 @@ static void test_deferred(void)
         goto out;
 
     /* a live session: its login comes with the statement's answer */
-    rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     CHECK(rc == 0 && login[0] == '\0', "defer: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 7", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "7") == 0 && strcmp(login, "admin") == 0,
@@ -222,14 +222,14 @@ static void test_deferred(void)
     rc = store_settle(c, &e);
     CHECK(rc == 0, "settled: %d %s", rc, e.msg);
     /* now prepared on c: the next check rides with the SELECT */
-    rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 8", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "8") == 0 && strcmp(login, "admin") == 0,
           "riding statement after a live session: %d %s %s", rc, v, e.msg);
 
     /* an invalid session wins over the statement, and over every later
      * one, until released */
-    rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     CHECK(rc == 0, "defer invalid: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 7", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == ERR_SESSION &&
@@ -248,7 +248,7 @@ static void test_deferred(void)
     CHECK(rc == 1 && strcmp(v, "9") == 0, "released: %d %s", rc, e.msg);
 
     /* also over a statement that fails */
-    rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 1/0", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == ERR_SESSION, "over a failing statement: %d %s", rc, e.msg);
     store_release(st, c);
@@ -258,7 +258,7 @@ static void test_deferred(void)
 
     /* a statement that changes something waits: it never runs */
     n = count_rows(c, "SELECT count(*) FROM sessions");
-    rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_session_create(c, SID1, "admin", &e);
     CHECK(rc == ERR_SESSION, "insert after an invalid session: %d %s", rc,
           e.msg);
@@ -270,14 +270,14 @@ static void test_deferred(void)
           "nothing inserted");
 
     /* no statement: store_settle runs the check */
-    rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_settle(c, &e);
     CHECK(rc == ERR_SESSION, "settle alone, invalid: %d %s", rc, e.msg);
     store_release(st, c);
     c = store_acquire(st, &e);
     if (c == NULL)
         goto out;
-    rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_settle(c, &e);
     CHECK(rc == 0 && strcmp(login, "admin") == 0, "settle alone, live: %d %s",
           rc, e.msg);
@@ -290,7 +290,7 @@ static void test_deferred(void)
                         "interval '5 s' WHERE id = '" SID1 "'",
                         0, NULL, &e);
     CHECK(rc == 1, "made stale: %d %s", rc, e.msg);
-    rc = store_session_defer(c, SID1, 20, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, SID1, 20, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 1", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1, "statement after a stale session: %d %s", rc, e.msg);
     rc = store_query_text(c,
@@ -302,15 +302,15 @@ static void test_deferred(void)
 
     /* one round trip: once the check is prepared, the SELECT runs in its
      * pipeline (and its implicit transaction); before, after it */
-    rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e);
+    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, probe, 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && v[0] == '\0', "first check alone: %d \"%s\" %s", rc, v,
           e.msg);
-    rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e);
+    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, probe, 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "x") == 0, "then in one pipeline: %d \"%s\" %s",
           rc, v, e.msg);
-    rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e);
+    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin after a check: %d %s", rc, e.msg);
     rc = store_query_text(c, probe, 0, NULL, v, sizeof(v), &e);
@@ -321,12 +321,12 @@ static void test_deferred(void)
     /* the check's prepared statement lost: both run again, plain */
     rc = store_exec_cmd(c, "DEALLOCATE ALL", 0, NULL, &e);
     CHECK(rc == 0, "deallocate: %d %s", rc, e.msg);
-    rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 5", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "5") == 0 && strcmp(login, "admin") == 0 &&
               c->noprepare,
           "lost prepared check: %d %s %s", rc, v, e.msg);
-    rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 5", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == ERR_SESSION, "plain check rides too: %d %s", rc, e.msg);
     store_release(st, c);
@@ -395,13 +395,16 @@ static void test_exec_mapping(struct store *st)
     CHECK(rc == ERR_NOTFOUND, "rolled back: %d", rc);
 
     rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_exec_cmd(c, "SELEC 1", 0, NULL, &e);
+    CHECK(rc < 0, "a syntax error fails: %d", rc);
     rc = store_commit(c, &e);
     CHECK(rc == ERR_INTERNAL, "commit of a failed transaction: %d %s", rc,
           e.msg);
     CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE, "idle after it");
 
     rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_user_upsert(c, "txuser", HASH1, &e);
     CHECK(rc == 0, "upsert in transaction: %s", e.msg);
     store_release(st, c);
@@ -415,7 +418,9 @@ static void test_exec_mapping(struct store *st)
     CHECK(rc == ERR_NOTFOUND, "uncommitted upsert gone: %d", rc);
 
     rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_user_upsert(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
     rc = store_commit(c, &e);
     CHECK(rc == 0, "commit: %s", e.msg);
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
@@ -544,7 +549,7 @@ static void test_config(struct store *st)
                           "'cfg1.example.'",
                           0, NULL, id, sizeof(id), &e);
     CHECK(rc == 1, "server id: %s", e.msg);
-    rc = store_config_load(c, atoll(id), 7911, &cfg, &e);
+    rc = store_config_load(c, strtoll(id, NULL, 10), 7911, &cfg, &e);
     CHECK(rc == 0, "load: %s", e.msg);
     if (rc == 0) {
         CHECK(cfg->model.nrelationships == 1 &&
@@ -575,7 +580,8 @@ static void test_config(struct store *st)
                           "SELECT id FROM dhcp_servers WHERE name = "
                           "'cfg2.example.'",
                           0, NULL, id, sizeof(id), &e);
-    rc = store_config_load(c, atoll(id), 7911, &cfg2, &e);
+    CHECK(rc == 1, "secondary's id: %s", e.msg);
+    rc = store_config_load(c, strtoll(id, NULL, 10), 7911, &cfg2, &e);
     CHECK(rc == 0, "load secondary: %s", e.msg);
     if (rc == 0) {
         CHECK(cfg2->rels[0].role == RENDER_SECONDARY &&
@@ -857,7 +863,7 @@ static long parent_of(const char *pid)
  * Returns 0 or -1. */
 static int freeze_cluster(void)
 {
-    char path[4300];
+    char path[4300], line[32];
     struct dirent *d;
     pid_t parent = getpid();
     long master = -1;
@@ -867,7 +873,8 @@ static int freeze_cluster(void)
 
     snprintf(path, sizeof(path), "%s/pg/postmaster.pid", data_dir);
     f = fopen(path, "r");
-    if (f == NULL || fscanf(f, "%ld", &master) != 1 || master <= 1) {
+    if (f == NULL || fgets(line, sizeof(line), f) == NULL ||
+        (master = strtol(line, NULL, 10)) <= 1) {
         if (f != NULL)
             fclose(f);
         printf("  no postmaster pid in %s\n", path);
@@ -886,8 +893,10 @@ static int freeze_cluster(void)
             if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
                 parent_of(d->d_name) != master)
                 continue;
-            if (kill((pid_t)atol(d->d_name), SIGSTOP) == 0)
-                frozen[nfrozen++] = (pid_t)atol(d->d_name);
+            pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
+
+            if (kill(pid, SIGSTOP) == 0)
+                frozen[nfrozen++] = pid;
         }
         closedir(dir);
     }
