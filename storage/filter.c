@@ -209,8 +209,8 @@ static const struct filter_field *find_field(const struct filter_field *fields,
                                              size_t nlen)
 {
     for (size_t i = 0; i < nfields; i++) {
-        if (strlen(fields[i].name) == nlen
-            && strncasecmp(fields[i].name, name, nlen) == 0)
+        if (strlen(fields[i].name) == nlen &&
+            strncasecmp(fields[i].name, name, nlen) == 0)
             return &fields[i];
     }
     return NULL;
@@ -226,8 +226,10 @@ static const struct filter_field *lookup(struct parser *p, size_t from,
     f = find_field(p->fields, p->nfields, p->s + from, to - from);
     if (f == NULL) {
         list_fields(p->fields, p->nfields, 0, names, sizeof(names));
-        err_set(p->e, ERR_INVALID, "unknown field \"%.*s\" in filter; "
-                "fields: %s", snip(p->s + from, to - from), p->s + from, names);
+        err_set(p->e, ERR_INVALID,
+                "unknown field \"%.*s\" in filter; "
+                "fields: %s",
+                snip(p->s + from, to - from), p->s + from, names);
     }
     return f;
 }
@@ -279,8 +281,8 @@ static const char *cast_of(enum filter_type t)
 
 /* Checks and converts value v (consumed) for field f and appends its
  * placeholder "$n::type" to out; regex: v is a regular expression. */
-static int add_value(struct parser *p, const struct filter_field *f,
-                     char *v, int regex, struct sbuf *out)
+static int add_value(struct parser *p, const struct filter_field *f, char *v,
+                     int regex, struct sbuf *out)
 {
     char num[32];
     int rc, n = 0;
@@ -289,8 +291,10 @@ static int add_value(struct parser *p, const struct filter_field *f,
     case FILTER_TEXT:
         if (regex && v[0] == '\0') {
             free(v);
-            return err_set(p->e, ERR_INVALID, "filter: empty regular "
-                           "expression for field \"%s\"", f->name);
+            return err_set(p->e, ERR_INVALID,
+                           "filter: empty regular "
+                           "expression for field \"%s\"",
+                           f->name);
         }
         break;
     case FILTER_INT: {
@@ -299,9 +303,10 @@ static int add_value(struct parser *p, const struct filter_field *f,
         errno = 0;
         x = strtoll(v, &end, 10);
         if (v[0] == '\0' || is_blank(v[0]) || *end != '\0' || errno) {
-            rc = err_set(p->e, ERR_INVALID, "filter: invalid integer "
-                         "\"%.*s\" for field \"%s\"", snip(v, strlen(v)), v,
-                         f->name);
+            rc = err_set(p->e, ERR_INVALID,
+                         "filter: invalid integer "
+                         "\"%.*s\" for field \"%s\"",
+                         snip(v, strlen(v)), v, f->name);
             free(v);
             return rc;
         }
@@ -313,9 +318,11 @@ static int add_value(struct parser *p, const struct filter_field *f,
     }
     case FILTER_BOOL:
         if (strcasecmp(v, "true") != 0 && strcasecmp(v, "false") != 0) {
-            rc = err_set(p->e, ERR_INVALID, "filter: invalid boolean "
+            rc = err_set(p->e, ERR_INVALID,
+                         "filter: invalid boolean "
                          "\"%.*s\" for field \"%s\" (expected true or "
-                         "false)", snip(v, strlen(v)), v, f->name);
+                         "false)",
+                         snip(v, strlen(v)), v, f->name);
             free(v);
             return rc;
         }
@@ -326,8 +333,10 @@ static int add_value(struct parser *p, const struct filter_field *f,
         long long id = 0;
         if (p->resolve == NULL) {
             free(v);
-            return err_set(p->e, ERR_INTERNAL, "filter: no resolver for "
-                           "field \"%s\"", f->name);
+            return err_set(p->e, ERR_INTERNAL,
+                           "filter: no resolver for "
+                           "field \"%s\"",
+                           f->name);
         }
         rc = p->resolve(p->ctx, f, v, &id, p->e);
         free(v);
@@ -347,9 +356,8 @@ static int add_value(struct parser *p, const struct filter_field *f,
 
 /* Emits one condition on f: op with values vals[0..nvals) (consumed),
  * negated when neg (classic !, TEXT only; others use OP_NE). */
-static int emit_cond(struct parser *p, const struct filter_field *f,
-                     enum op op, char **vals, int nvals, int neg,
-                     struct sbuf *out)
+static int emit_cond(struct parser *p, const struct filter_field *f, enum op op,
+                     char **vals, int nvals, int neg, struct sbuf *out)
 {
     int text = f->type == FILTER_TEXT, rc = 0, i = 0;
     const char *c = f->column;
@@ -455,8 +463,8 @@ static int classic_word(struct parser *p, char **out, int *any)
             qstart = p->pos++;
             continue;
         }
-        if (inq && ch == '\\' && p->pos + 1 < p->len
-            && p->s[p->pos + 1] == '"') {
+        if (inq && ch == '\\' && p->pos + 1 < p->len &&
+            p->s[p->pos + 1] == '"') {
             sb_addn(&b, "\"", 1);
             p->pos += 2;
             continue;
@@ -570,8 +578,8 @@ static int keyword(struct parser *p, const char *kw)
 {
     size_t n = strlen(kw);
 
-    if (p->len - p->pos < n || strncasecmp(p->s + p->pos, kw, n) != 0
-        || (p->pos + n < p->len && is_ident(p->s[p->pos + n])))
+    if (p->len - p->pos < n || strncasecmp(p->s + p->pos, kw, n) != 0 ||
+        (p->pos + n < p->len && is_ident(p->s[p->pos + n])))
         return 0;
     p->pos += n;
     return 1;
@@ -603,18 +611,19 @@ static int newer_value(struct parser *p, int in_list, char **out)
                 p->pos++;
                 break;
             }
-            if ((ch == '\\' || ch == q) && p->pos + 1 < p->len
-                && p->s[p->pos + 1] == q) {
+            if ((ch == '\\' || ch == q) && p->pos + 1 < p->len &&
+                p->s[p->pos + 1] == q) {
                 ch = q;
                 p->pos++;
             }
             sb_addn(&b, &ch, 1);
             p->pos++;
         }
-        if (p->pos < p->len && !is_blank(p->s[p->pos])
-            && p->s[p->pos] != ')' && !(in_list && p->s[p->pos] == ',')) {
+        if (p->pos < p->len && !is_blank(p->s[p->pos]) && p->s[p->pos] != ')' &&
+            !(in_list && p->s[p->pos] == ',')) {
             sb_free(&b);
-            return perr(p, p->pos, "expected a blank or \")\" after the "
+            return perr(p, p->pos,
+                        "expected a blank or \")\" after the "
                         "quoted value");
         }
         sb_addn(&b, "", 0);
@@ -699,12 +708,15 @@ static int newer_cond(struct parser *p, struct sbuf *out)
     p->pos = id_end;
     skip_blanks(p);
     if (!newer_op(p, &op))
-        return perr(p, p->pos, "expected an operator (=, !=, =@, =^, =$, "
+        return perr(p, p->pos,
+                    "expected an operator (=, !=, =@, =^, =$, "
                     "=~ or in) after \"%.*s\"",
                     snip(p->s + start, id_end - start), p->s + start);
     if (f->type != FILTER_TEXT && op != OP_EQ && op != OP_NE && op != OP_IN)
-        return err_set(p->e, ERR_INVALID, "filter: operator \"%s\" does "
-                       "not apply to field \"%s\"", op_text[op], f->name);
+        return err_set(p->e, ERR_INVALID,
+                       "filter: operator \"%s\" does "
+                       "not apply to field \"%s\"",
+                       op_text[op], f->name);
     if (op != OP_IN) {
         size_t op_end = p->pos;
         skip_blanks(p);
@@ -834,8 +846,8 @@ static int is_newer(const char *s, size_t len)
         return 0;
     while (j < len && is_blank(s[j]))
         j++;
-    if (j < len && (s[j] == '=' || (s[j] == '!' && j + 1 < len
-                                    && s[j + 1] == '=')))
+    if (j < len &&
+        (s[j] == '=' || (s[j] == '!' && j + 1 < len && s[j + 1] == '=')))
         return 1;
     if (len - j >= 2 && strncasecmp(s + j, "in", 2) == 0) {
         j += 2;
@@ -921,8 +933,10 @@ int filter_compile(const char *filter, const struct filter_field *fields,
     p.ctx = ctx;
     p.e = e;
     if (p.len > FILTER_MAX_LEN) {
-        rc = err_set(e, ERR_INVALID, "filter too long (%zu bytes, at most "
-                     "%d)", p.len, FILTER_MAX_LEN);
+        rc = err_set(e, ERR_INVALID,
+                     "filter too long (%zu bytes, at most "
+                     "%d)",
+                     p.len, FILTER_MAX_LEN);
         goto out;
     }
     if ((bad = utf8_check((const unsigned char *)p.s, p.len)) < p.len) {
@@ -968,12 +982,14 @@ int filter_order_by(const char *sort_by, const char *sort_order,
     int n;
 
     if (sort_by != NULL && sort_by[0] != '\0') {
-        const struct filter_field *f =
-            find_field(fields, nfields, sort_by, strlen(sort_by));
+        const struct filter_field *f = find_field(fields, nfields, sort_by,
+                                                  strlen(sort_by));
         if (f == NULL || !f->sortable) {
             list_fields(fields, nfields, 1, names, sizeof(names));
-            return err_set(e, ERR_INVALID, "%s sortBy \"%.*s\"; sortable "
-                           "fields: %s", f ? "unsortable" : "unknown",
+            return err_set(e, ERR_INVALID,
+                           "%s sortBy \"%.*s\"; sortable "
+                           "fields: %s",
+                           f ? "unsortable" : "unknown",
                            snip(sort_by, strlen(sort_by)), sort_by, names);
         }
         col = f->column;
@@ -982,7 +998,8 @@ int filter_order_by(const char *sort_by, const char *sort_order,
         if (strcasecmp(sort_order, "Descending") == 0)
             dir = "DESC";
         else if (strcasecmp(sort_order, "Ascending") != 0)
-            return err_set(e, ERR_INVALID, "invalid sortOrder \"%.*s\" "
+            return err_set(e, ERR_INVALID,
+                           "invalid sortOrder \"%.*s\" "
                            "(expected Ascending or Descending)",
                            snip(sort_order, strlen(sort_order)), sort_order);
     }

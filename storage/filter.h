@@ -40,10 +40,10 @@
 
 #include "err.h"
 
-#define FILTER_MAX_LEN 4096     /* bytes of filter text */
-#define FILTER_MAX_CONDS 64     /* conditions (terms) in one filter */
-#define FILTER_MAX_PARAMS 256   /* values, counting each in(...) item */
-#define FILTER_MAX_DEPTH 16     /* nested parentheses (newer syntax) */
+#define FILTER_MAX_LEN 4096   /* bytes of filter text */
+#define FILTER_MAX_CONDS 64   /* conditions (terms) in one filter */
+#define FILTER_MAX_PARAMS 256 /* values, counting each in(...) item */
+#define FILTER_MAX_DEPTH 16   /* nested parentheses (newer syntax) */
 
 enum filter_type {
     FILTER_TEXT, /* compared as text; params cast ::text */
@@ -57,8 +57,8 @@ struct filter_field {
     const char *name;   /* API name, matched case-insensitively */
     const char *column; /* SQL expression, trusted: "s.name" */
     enum filter_type type;
-    int free_text;      /* a classic term without field: searches it */
-    int sortable;       /* may be named in sortBy */
+    int free_text; /* a classic term without field: searches it */
+    int sortable;  /* may be named in sortBy */
 };
 
 /* Resolves the reference value given for the FILTER_REF field f to a

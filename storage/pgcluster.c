@@ -71,7 +71,7 @@ struct pgcluster {
 
 /* What a forked child does, all prepared before fork. */
 struct child {
-    char *const *argv;      /* program (absolute path) and arguments */
+    char *const *argv; /* program (absolute path) and arguments */
     char *const *envp;
     const char *check_path; /* argv NULL: exit 0 when this is searchable */
     int infd, outfd;        /* stdin; stdout and stderr */
@@ -165,8 +165,8 @@ static void log_note(const struct pgcluster *pc, const char *line)
 static void log_tail(const struct pgcluster *pc, off_t from, char *out,
                      size_t len)
 {
-    static const char *const sev[] = {"PANIC:", "FATAL:", "ERROR:",
-                                      "error:", NULL};
+    static const char *const sev[] = {
+        "PANIC:", "FATAL:", "ERROR:", "error:", NULL};
     char buf[8192];
     char *line, *save = NULL, *best = NULL, *last = NULL;
     struct stat sb;
@@ -227,9 +227,8 @@ static off_t log_size(const struct pgcluster *pc)
  * user's HOME/USER/LOGNAME.  NULL when out of memory; free with env_free. */
 static char **env_make(const struct runas *ra)
 {
-    static const char *const drop[] = {"PG",     "LANG=",  "LANGUAGE=",
-                                       "LC_",    "HOME=",  "USER=",
-                                       "LOGNAME=", NULL};
+    static const char *const drop[] = {"PG",    "LANG=", "LANGUAGE=", "LC_",
+                                       "HOME=", "USER=", "LOGNAME=",  NULL};
     char **env, **p;
     size_t n = 0, i, k = 0;
     int j, skip;
@@ -338,8 +337,7 @@ __attribute__((noreturn)) static void child_run(const struct child *ch)
 /* Runs a child as described by ch (envp, fds and maxfd filled here) and
  * waits for it.  *status is its exit code, 128 + signal when killed, or
  * STATUS_UNKNOWN when it was reaped by someone else. */
-static int run_child(struct child *ch, int outfd, int *status,
-                     struct err *e)
+static int run_child(struct child *ch, int outfd, int *status, struct err *e)
 {
     sigset_t all, old;
     char **env;
@@ -382,8 +380,7 @@ static int run_child(struct child *ch, int outfd, int *status,
         else if (WIFSIGNALED(ws))
             *status = 128 + WTERMSIG(ws);
     } else if (errno != ECHILD) {
-        rc = err_set(e, ERR_SYS, "cannot wait for child: %s",
-                     strerror(errno));
+        rc = err_set(e, ERR_SYS, "cannot wait for child: %s", strerror(errno));
     }
 out:
     close(devnull);
@@ -392,8 +389,8 @@ out:
 }
 
 /* Runs a PostgreSQL tool with its output appended to the server log. */
-static int run_tool(const struct pgcluster *pc, char *const *argv,
-                    int *status, struct err *e)
+static int run_tool(const struct pgcluster *pc, char *const *argv, int *status,
+                    struct err *e)
 {
     struct child ch;
     int fd, rc;
@@ -445,8 +442,7 @@ static int capture_line(const char *prog, const char *arg, char *out,
     close(fds[0]);
     buf[n] = '\0';
     buf[strcspn(buf, "\r\n")] = '\0';
-    if (rc != 0 || status != 0 || buf[0] == '\0' ||
-        strlen(buf) >= len)
+    if (rc != 0 || status != 0 || buf[0] == '\0' || strlen(buf) >= len)
         return -1;
     memcpy(out, buf, strlen(buf) + 1);
     return 0;
@@ -501,8 +497,7 @@ static int find_in_path(const char *prog, char *out, size_t len)
 /* Finds initdb, pg_ctl and postgres: the version the cluster was made
  * with (major, when known), pg_config --bindir, the newest
  * /usr/lib/postgresql/N/bin, then PATH. */
-static int find_bindir(struct pgcluster *pc, const char *major,
-                       struct err *e)
+static int find_bindir(struct pgcluster *pc, const char *major, struct err *e)
 {
     char cand[PATH_MAX], best[64] = "", cfg[PATH_MAX];
     struct dirent *de;
@@ -541,8 +536,9 @@ static int find_bindir(struct pgcluster *pc, const char *major,
     if (find_in_path("pg_ctl", cand, sizeof(cand)) == 0 &&
         has_server_bins(cand))
         goto found;
-    return err_set(e, ERR_SYS, "PostgreSQL server binaries not found: "
-                               "apt-get install postgresql");
+    return err_set(e, ERR_SYS,
+                   "PostgreSQL server binaries not found: "
+                   "apt-get install postgresql");
 found:
     snprintf(pc->bindir, sizeof(pc->bindir), "%s", cand);
     return 0;
@@ -559,8 +555,7 @@ static int mkdir_p(const char *path, mode_t mode, int exact, struct err *e)
     size_t i, n = strlen(path);
 
     if (n == 0 || n >= sizeof(buf))
-        return err_set(e, ERR_INVALID, "invalid data directory \"%s\"",
-                       path);
+        return err_set(e, ERR_INVALID, "invalid data directory \"%s\"", path);
     memcpy(buf, path, n + 1);
     for (i = 1; i <= n; i++) {
         if (buf[i] != '/' && buf[i] != '\0')
@@ -582,18 +577,17 @@ static int mkdir_p(const char *path, mode_t mode, int exact, struct err *e)
 }
 
 /* A directory owned by the tools' user, mode 0700. */
-static int own_dir(const struct pgcluster *pc, const char *path,
-                   struct err *e)
+static int own_dir(const struct pgcluster *pc, const char *path, struct err *e)
 {
     struct stat sb;
 
     if (mkdir(path, 0700) != 0 && errno != EEXIST)
-        return err_set(e, ERR_SYS, "cannot create directory \"%s\": %s",
-                       path, strerror(errno));
+        return err_set(e, ERR_SYS, "cannot create directory \"%s\": %s", path,
+                       strerror(errno));
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return err_set(e, ERR_SYS, "\"%s\" is not a directory", path);
-    if (pc->ra.active && (sb.st_uid != pc->ra.uid || sb.st_gid != pc->ra.gid)
-        && chown(path, pc->ra.uid, pc->ra.gid) != 0)
+    if (pc->ra.active && (sb.st_uid != pc->ra.uid || sb.st_gid != pc->ra.gid) &&
+        chown(path, pc->ra.uid, pc->ra.gid) != 0)
         return err_set(e, ERR_SYS, "cannot chown \"%s\" to %s: %s", path,
                        pc->ra.name, strerror(errno));
     return 0;
@@ -609,8 +603,8 @@ static int prepare_log(const struct pgcluster *pc, struct err *e)
                        strerror(errno));
     if (pc->ra.active && fchown(fd, pc->ra.uid, pc->ra.gid) != 0) {
         close(fd);
-        return err_set(e, ERR_SYS, "cannot chown \"%s\" to %s: %s",
-                       pc->logpath, pc->ra.name, strerror(errno));
+        return err_set(e, ERR_SYS, "cannot chown \"%s\" to %s: %s", pc->logpath,
+                       pc->ra.name, strerror(errno));
     }
     close(fd);
     return 0;
@@ -622,8 +616,7 @@ static int lookup_postgres(struct runas *ra, struct err *e)
     char buf[4096];
     int n = MAX_GROUPS;
 
-    if (getpwnam_r("postgres", &pw, buf, sizeof(buf), &res) != 0 ||
-        res == NULL)
+    if (getpwnam_r("postgres", &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
         return err_set(e, ERR_SYS,
                        "user \"postgres\" does not exist: apt-get install "
                        "postgresql, or run micetro-emu as another user");
@@ -781,10 +774,17 @@ static int check_running(const struct pgcluster *pc, struct err *e)
 static int cluster_initdb(const struct pgcluster *pc, struct err *e)
 {
     char prog[PATH_MAX + 16], locale[32], tail[200], ver[PATH_MAX + 16];
-    char *argv[] = {prog,   "-D",           (char *)pc->pgdata,
-                    "-U",   PG_USER,        "--auth=trust",
-                    "-E",   "UTF8",         locale,
-                    "--no-instructions",    NULL};
+    char *argv[] = {prog,
+                    "-D",
+                    (char *)pc->pgdata,
+                    "-U",
+                    PG_USER,
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    locale,
+                    "--no-instructions",
+                    NULL};
     locale_t loc;
     off_t from = log_size(pc);
     int status, rc;
@@ -812,9 +812,18 @@ static int cluster_initdb(const struct pgcluster *pc, struct err *e)
 static int cluster_start(const struct pgcluster *pc, struct err *e)
 {
     char prog[PATH_MAX + 16], opts[PATH_MAX + 256], tail[200];
-    char *argv[] = {prog, "-D", (char *)pc->pgdata, "-l",
-                    (char *)pc->logpath, "-w", "-t", "30", "-o", opts,
-                    "start", NULL};
+    char *argv[] = {prog,
+                    "-D",
+                    (char *)pc->pgdata,
+                    "-l",
+                    (char *)pc->logpath,
+                    "-w",
+                    "-t",
+                    "30",
+                    "-o",
+                    opts,
+                    "start",
+                    NULL};
     off_t from = log_size(pc);
     int status, rc;
 
@@ -842,8 +851,9 @@ static int cluster_start(const struct pgcluster *pc, struct err *e)
 static int cluster_stop(const struct pgcluster *pc, struct err *e)
 {
     char prog[PATH_MAX + 16], tail[200];
-    char *argv[] = {prog, "-D", (char *)pc->pgdata, "-m", "fast", "-w",
-                    "-t", "60", "stop", NULL};
+    char *argv[] = {
+        prog,   "-D", (char *)pc->pgdata, "-m", "fast", "-w", "-t", "60",
+        "stop", NULL};
     off_t from = log_size(pc);
     long pid = postmaster_pid(pc);
     double end;
@@ -855,8 +865,7 @@ static int cluster_stop(const struct pgcluster *pc, struct err *e)
         return rc;
     if (status == STATUS_UNKNOWN) { /* reaped elsewhere: look */
         end = now_s() + 3;
-        while (pid_alive(pid) && postmaster_pid(pc) == pid &&
-               now_s() < end)
+        while (pid_alive(pid) && postmaster_pid(pc) == pid && now_s() < end)
             sleep_ms(100);
     }
     if (status != 0 && (!pid_alive(pid) || postmaster_pid(pc) != pid))
@@ -867,8 +876,8 @@ static int cluster_stop(const struct pgcluster *pc, struct err *e)
             ;
     if (status != 0) {
         log_tail(pc, from, tail, sizeof(tail));
-        return err_set(e, ERR_DB, "PostgreSQL did not stop: %s (log: %s)",
-                       tail, pc->logpath);
+        return err_set(e, ERR_DB, "PostgreSQL did not stop: %s (log: %s)", tail,
+                       pc->logpath);
     }
     return 0;
 }
@@ -889,8 +898,10 @@ static int ensure_db(const struct pgcluster *pc, struct err *e)
     if (PQstatus(pg) != CONNECTION_OK) {
         snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg));
         msg[strcspn(msg, "\n")] = '\0';
-        rc = err_set(e, ERR_DB, "cannot connect to the embedded "
-                                "PostgreSQL: %s", msg);
+        rc = err_set(e, ERR_DB,
+                     "cannot connect to the embedded "
+                     "PostgreSQL: %s",
+                     msg);
         goto out;
     }
     r = PQexecParams(pg, "SELECT 1 FROM pg_database WHERE datname = $1", 1,
@@ -900,8 +911,8 @@ static int ensure_db(const struct pgcluster *pc, struct err *e)
     if (PQntuples(r) > 0)
         goto out;
     PQclear(r);
-    r = PQexecParams(pg, "CREATE DATABASE " PG_DB, 0, NULL, NULL, NULL,
-                     NULL, 0);
+    r = PQexecParams(pg, "CREATE DATABASE " PG_DB, 0, NULL, NULL, NULL, NULL,
+                     0);
     state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     if (PQresultStatus(r) == PGRES_COMMAND_OK ||
         (state != NULL && strcmp(state, "42P04") == 0))
@@ -909,8 +920,7 @@ static int ensure_db(const struct pgcluster *pc, struct err *e)
 fail:
     snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg));
     msg[strcspn(msg, "\n")] = '\0';
-    rc = err_set(e, ERR_DB, "cannot create database \"%s\": %s", PG_DB,
-                 msg);
+    rc = err_set(e, ERR_DB, "cannot create database \"%s\": %s", PG_DB, msg);
 out:
     PQclear(r);
     PQfinish(pg);
@@ -935,8 +945,7 @@ static int check_chars(const char *dir, struct err *e)
 }
 
 /* Reads DIR/pg/PG_VERSION into major ("" when there is no cluster). */
-static void cluster_version(const struct pgcluster *pc, char *major,
-                            size_t len)
+static void cluster_version(const struct pgcluster *pc, char *major, size_t len)
 {
     char path[PATH_MAX + 16], buf[32];
 
@@ -969,8 +978,7 @@ static int setup_paths(struct pgcluster *pc, const char *data_dir,
     if (rc == 0)
         rc = path_join(pc->rundir, sizeof(pc->rundir), pc->dir, "/run", e);
     if (rc == 0)
-        rc = path_join(pc->logpath, sizeof(pc->logpath), pc->dir, "/pg.log",
-                       e);
+        rc = path_join(pc->logpath, sizeof(pc->logpath), pc->dir, "/pg.log", e);
     if (rc != 0)
         return rc;
     if (strlen(pc->rundir) + strlen(SOCKET_NAME) > SUN_PATH_MAX)
@@ -978,11 +986,9 @@ static int setup_paths(struct pgcluster *pc, const char *data_dir,
                        "unix socket path \"%s%s\" is too long (%zu bytes, "
                        "at most %d): use a shorter --data-dir",
                        pc->rundir, SOCKET_NAME,
-                       strlen(pc->rundir) + strlen(SOCKET_NAME),
-                       SUN_PATH_MAX);
+                       strlen(pc->rundir) + strlen(SOCKET_NAME), SUN_PATH_MAX);
     if (ci_quote(q, sizeof(q), pc->rundir) != 0)
-        return err_set(e, ERR_INVALID, "path \"%s\" is too long",
-                       pc->rundir);
+        return err_set(e, ERR_INVALID, "path \"%s\" is too long", pc->rundir);
     snprintf(pc->admin_ci, sizeof(pc->admin_ci),
              "host=%s port=" PG_PORT " dbname=postgres user=" PG_USER
              " connect_timeout=10",
@@ -1072,11 +1078,12 @@ struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
 
     ci_quote(q, sizeof(q), pc->rundir);
     n = snprintf(conninfo, conninfolen,
-                 "host=%s port=" PG_PORT " dbname=" PG_DB " user=" PG_USER,
-                 q);
+                 "host=%s port=" PG_PORT " dbname=" PG_DB " user=" PG_USER, q);
     if (n < 0 || (size_t)n >= conninfolen)
-        rc = err_set(e, ERR_INVALID, "conninfo buffer too small (%d bytes "
-                                     "needed)", n + 1);
+        rc = err_set(e, ERR_INVALID,
+                     "conninfo buffer too small (%d bytes "
+                     "needed)",
+                     n + 1);
 out:
     if (rc != 0 && started)
         cluster_stop(pc, NULL);

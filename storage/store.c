@@ -32,10 +32,10 @@ struct store {
     int connect_timeout_s;
     int statement_timeout_ms;
     int migrations_applied;
-    int serving;   /* store_open succeeded: failures reach clients */
-    int down;      /* DOWN_* reported by note_down since the last
-                      connection was made (mu) */
-    int sync_init; /* mu and cv are initialised */
+    int serving;          /* store_open succeeded: failures reach clients */
+    int down;             /* DOWN_* reported by note_down since the last
+                             connection was made (mu) */
+    int sync_init;        /* mu and cv are initialised */
     atomic_int noprepare; /* the database lost a prepared statement (a
                              pooler in transaction mode): prepare no more */
     pthread_mutex_t mu;
@@ -218,8 +218,7 @@ static int conn_lost(struct store_conn *c, const PGresult *r, struct err *e)
 
 /* Maps a statement's result (NULL when libpq could not even send it) to
  * 0 or an ERR_* code; does not clear r. */
-static int check_result(struct store_conn *c, const PGresult *r,
-                        struct err *e)
+static int check_result(struct store_conn *c, const PGresult *r, struct err *e)
 {
     const char *state, *primary, *cons;
     char msg[200];
@@ -352,10 +351,10 @@ static int result_failed(const PGresult *r)
 
 /* How run() sends its statement. */
 enum run_how {
-    RUN_PARAMS,   /* sql with $n parameters (PQsendQueryParams) */
-    RUN_SCRIPT,   /* sql as a script of several statements (PQsendQuery) */
-    RUN_PREPARE,  /* prepare sql as statement `name` (PQsendPrepare) */
-    RUN_PREPARED  /* execute the prepared statement `name` */
+    RUN_PARAMS,  /* sql with $n parameters (PQsendQueryParams) */
+    RUN_SCRIPT,  /* sql as a script of several statements (PQsendQuery) */
+    RUN_PREPARE, /* prepare sql as statement `name` (PQsendPrepare) */
+    RUN_PREPARED /* execute the prepared statement `name` */
 };
 
 /* Queues sql as run() sends it (how, name); 0 when libpq could not. */
@@ -369,18 +368,16 @@ static int send_how(struct store_conn *c, const char *sql, int nparams,
     case RUN_PREPARE:
         return PQsendPrepare(c->pg, name, sql, nparams, NULL);
     case RUN_PREPARED:
-        return PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL,
-                                   0);
+        return PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
     default:
-        return PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL,
-                                 NULL, 0);
+        return PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL,
+                                 0);
     }
 }
 
 /* Gives up on a server that did not answer within wait_ms: the
  * connection is closed (c->pg NULL, c->lost set) and *late set. */
-static int given_up(struct store_conn *c, int wait_ms, int *late,
-                    struct err *e)
+static int given_up(struct store_conn *c, int wait_ms, int *late, struct err *e)
 {
     char msg[64];
 
@@ -407,9 +404,8 @@ static int given_up(struct store_conn *c, int wait_ms, int *late,
  * Returns 0 (the result may still be an SQL error: check_result) or ERR_DB
  * when the connection failed or timed out. */
 static int run(struct store_conn *c, const char *sql, int nparams,
-               const char *const *params, enum run_how how,
-               const char *name, int wait_ms, PGresult **res, int *late,
-               struct err *e)
+               const char *const *params, enum run_how how, const char *name,
+               int wait_ms, PGresult **res, int *late, struct err *e)
 {
     long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
     PGresult *keep = NULL, *r;
@@ -434,8 +430,7 @@ static int run(struct store_conn *c, const char *sql, int nparams,
         PQclear(keep);
         keep = r;
         s = PQresultStatus(r);
-        if (s == PGRES_COPY_IN || s == PGRES_COPY_OUT ||
-            s == PGRES_COPY_BOTH) {
+        if (s == PGRES_COPY_IN || s == PGRES_COPY_OUT || s == PGRES_COPY_BOTH) {
             /* we never COPY: give the connection up rather than drain it */
             c->lost = 1;
             break;
@@ -498,11 +493,10 @@ static int deferred_fail(struct store_conn *c, const struct err *e)
  * statement skipped after a failed check) up to the sync.  Returns 0,
  * or ERR_DB when the connection failed or the server did not answer
  * within wait_ms (*late set, as run()). */
-static int run_riding(struct store_conn *c, const char *cname,
-                      const char *sql, int nparams, const char *const *params,
-                      enum run_how how, const char *name, int wait_ms,
-                      PGresult **chk, PGresult **res, int *late,
-                      struct err *e)
+static int run_riding(struct store_conn *c, const char *cname, const char *sql,
+                      int nparams, const char *const *params, enum run_how how,
+                      const char *name, int wait_ms, PGresult **chk,
+                      PGresult **res, int *late, struct err *e)
 {
     const struct store_deferred *d = &c->deferred;
     long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
@@ -516,13 +510,11 @@ static int run_riding(struct store_conn *c, const char *cname,
     *late = 0;
     if (!PQenterPipelineMode(c->pg))
         return conn_lost(c, NULL, e);
-    if (!(cname != NULL
-              ? PQsendQueryPrepared(c->pg, cname, d->nparams, d->params, NULL,
-                                    NULL, 0)
-              : PQsendQueryParams(c->pg, d->sql, d->nparams, NULL, d->params,
-                                  NULL, NULL, 0)) ||
-        !send_how(c, sql, nparams, params, how, name) ||
-        !PQpipelineSync(c->pg))
+    if (!(cname != NULL ? PQsendQueryPrepared(c->pg, cname, d->nparams,
+                                              d->params, NULL, NULL, 0)
+                        : PQsendQueryParams(c->pg, d->sql, d->nparams, NULL,
+                                            d->params, NULL, NULL, 0)) ||
+        !send_how(c, sql, nparams, params, how, name) || !PQpipelineSync(c->pg))
         goto out;
     for (;;) {
         rc = wait_ready(c->pg, deadline);
@@ -544,8 +536,8 @@ static int run_riding(struct store_conn *c, const char *cname,
             break;
         }
         slot = ends == 0 ? chk : res;
-        if (s == PGRES_COPY_IN || s == PGRES_COPY_OUT ||
-            s == PGRES_COPY_BOTH || ends > 1) {
+        if (s == PGRES_COPY_IN || s == PGRES_COPY_OUT || s == PGRES_COPY_BOTH ||
+            ends > 1) {
             /* we never COPY: give the connection up rather than drain it */
             PQclear(r);
             rc = -1;
@@ -567,7 +559,7 @@ out:
         rc = given_up(c, wait_ms, late, e);
     else {
         /* libpq's reason, as run() reports it through check_result */
-        why = *chk != NULL && result_failed(*chk) ? *chk
+        why = *chk != NULL && result_failed(*chk)   ? *chk
               : *res != NULL && result_failed(*res) ? *res
                                                     : NULL;
         rc = conn_lost(c, why, e);
@@ -581,17 +573,16 @@ out:
 
 static int exec_timed(struct store_conn *c, const char *sql, int nparams,
                       const char *const *params, enum run_how how,
-                      const char *name, int wait_ms, PGresult **res,
-                      int *late, struct err *e);
+                      const char *name, int wait_ms, PGresult **res, int *late,
+                      struct err *e);
 
 /* exec_timed of a statement that may ride with the deferred check of c
  * (checked prepared when cname is not NULL): one round trip.  The
  * check's outcome comes first and decides when it fails. */
-static int exec_riding(struct store_conn *c, const char *cname,
-                       const char *sql, int nparams,
-                       const char *const *params, enum run_how how,
-                       const char *name, int wait_ms, PGresult **res,
-                       int *late, struct err *e)
+static int exec_riding(struct store_conn *c, const char *cname, const char *sql,
+                       int nparams, const char *const *params, enum run_how how,
+                       const char *name, int wait_ms, PGresult **res, int *late,
+                       struct err *e)
 {
     struct store_deferred *d = &c->deferred;
     PGresult *chk = NULL, *r = NULL;
@@ -652,8 +643,8 @@ static int may_ride(const struct store_conn *c, const char *sql,
 /* store_exec with run()'s how and name, a time limit and *late. */
 static int exec_timed(struct store_conn *c, const char *sql, int nparams,
                       const char *const *params, enum run_how how,
-                      const char *name, int wait_ms, PGresult **res,
-                      int *late, struct err *e)
+                      const char *name, int wait_ms, PGresult **res, int *late,
+                      struct err *e)
 {
     struct store_deferred *d = &c->deferred;
     char cname[32];
@@ -890,8 +881,8 @@ int store_query_text(struct store_conn *c, const char *sql, int nparams,
 }
 
 int store_query_text_prepared(struct store_conn *c, const char *sql,
-                              int nparams, const char *const *params,
-                              char *out, size_t outlen, struct err *e)
+                              int nparams, const char *const *params, char *out,
+                              size_t outlen, struct err *e)
 {
     return query_text(c, sql, nparams, params, 1, out, outlen, e);
 }
@@ -899,8 +890,8 @@ int store_query_text_prepared(struct store_conn *c, const char *sql,
 /* Fails a connection attempt: "database unavailable: " and the short
  * reason for clients, the full text for the operator (once per outage);
  * store_open's caller is the operator and gets the full text. */
-static int unavailable(struct store *st, const char *full,
-                       const char *reason, struct err *e)
+static int unavailable(struct store *st, const char *full, const char *reason,
+                       struct err *e)
 {
     if (!st->serving)
         return err_set(e, ERR_DB, "database unavailable: %s", full);
@@ -981,10 +972,11 @@ static int conn_open(struct store *st, struct store_conn *c, struct err *e)
     left = deadline - mono_ms();
     params[0] = store_param_int(stimeout, st->statement_timeout_ms);
     /* no JIT: it compiles for tens of ms what runs in one */
-    rc = exec_timed(c, "SELECT set_config('statement_timeout', $1, false), "
+    rc = exec_timed(c,
+                    "SELECT set_config('statement_timeout', $1, false), "
                     "set_config('jit', 'off', false)",
-                    1, params, RUN_PARAMS, NULL, left < 1 ? 1 : (int)left,
-                    NULL, &late, &le);
+                    1, params, RUN_PARAMS, NULL, left < 1 ? 1 : (int)left, NULL,
+                    &late, &le);
     if (rc != 0) {
         if (c->pg != NULL)
             PQfinish(c->pg);
@@ -1082,8 +1074,7 @@ struct store_conn *store_acquire(struct store *st, struct err *e)
         c = pick_free(st);
         if (c != NULL)
             break;
-        if (pthread_cond_timedwait(&st->cv, &st->mu, &deadline) ==
-            ETIMEDOUT) {
+        if (pthread_cond_timedwait(&st->cv, &st->mu, &deadline) == ETIMEDOUT) {
             c = pick_free(st);
             break;
         }
@@ -1140,8 +1131,8 @@ int store_begin(struct store_conn *c, struct err *e)
 
 int store_begin_snapshot(struct store_conn *c, struct err *e)
 {
-    int rc = store_exec_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0,
-                            NULL, e);
+    int rc = store_exec_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL,
+                            e);
 
     return rc < 0 ? rc : 0;
 }
@@ -1231,8 +1222,9 @@ struct store *store_open(const struct store_opts *opts, struct err *e)
     st->connect_timeout_s = opts->connect_timeout_s > 0
                                 ? opts->connect_timeout_s
                                 : DEFAULT_CONNECT_TIMEOUT_S;
-    st->statement_timeout_ms =
-        opts->statement_timeout_ms > 0 ? opts->statement_timeout_ms : 0;
+    st->statement_timeout_ms = opts->statement_timeout_ms > 0
+                                   ? opts->statement_timeout_ms
+                                   : 0;
     st->conninfo = strdup(opts->conninfo);
     st->conns = calloc((size_t)st->pool_size, sizeof(*st->conns));
     if (st->conninfo == NULL || st->conns == NULL)
@@ -1272,8 +1264,8 @@ int store_migrations_applied(const struct store *st)
     return st != NULL ? st->migrations_applied : 0;
 }
 
-int store_copy_text(const PGresult *r, int row, int col, char *buf,
-                    size_t len, struct err *e)
+int store_copy_text(const PGresult *r, int row, int col, char *buf, size_t len,
+                    struct err *e)
 {
     const char *v = PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
     size_t n = strlen(v);
@@ -1287,8 +1279,8 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf,
 
 /* Runs an UPDATE of one row: 0, ERR_NOTFOUND (what) or the error. */
 int store_update_one(struct store_conn *c, const char *sql, int n,
-                      const char *const *params, const char *what,
-                      long long id, struct err *e)
+                     const char *const *params, const char *what, long long id,
+                     struct err *e)
 {
     int rc = store_exec_cmd(c, sql, n, params, e);
 

@@ -20,13 +20,13 @@ typedef int (*store_prepare_fn)(struct store_conn *c, int *applied,
                                 struct err *e);
 
 struct store_opts {
-    const char *conninfo;      /* libpq conninfo string or URI */
-    int pool_size;             /* connections at most (>= 1) */
-    int acquire_timeout_ms;    /* wait for a free connection at most */
-    int connect_timeout_s;     /* connect deadline, enforced by the client */
-    int statement_timeout_ms;  /* SET statement_timeout on every connection */
-    store_prepare_fn prepare;  /* run once on the first connection: NULL,
-                                * or store_migrate */
+    const char *conninfo;     /* libpq conninfo string or URI */
+    int pool_size;            /* connections at most (>= 1) */
+    int acquire_timeout_ms;   /* wait for a free connection at most */
+    int connect_timeout_s;    /* connect deadline, enforced by the client */
+    int statement_timeout_ms; /* SET statement_timeout on every connection */
+    store_prepare_fn prepare; /* run once on the first connection: NULL,
+                               * or store_migrate */
 };
 
 /* Opens the pool: connects once to check the database and runs

@@ -31,8 +31,7 @@ void store_config_free(struct store_config *cfg)
 {
     if (cfg == NULL)
         return;
-    for (size_t i = 0; i < sizeof(cfg->results) / sizeof(cfg->results[0]);
-         i++)
+    for (size_t i = 0; i < sizeof(cfg->results) / sizeof(cfg->results[0]); i++)
         PQclear(cfg->results[i]);
     free(cfg->rels);
     free(cfg->scopes);
@@ -192,9 +191,8 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
     return 0;
 }
 
-int store_config_load(struct store_conn *c, long long server_id,
-                      int omapi_port, struct store_config **out,
-                      struct err *e)
+int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
+                      struct store_config **out, struct err *e)
 {
     static const char server_sql[] =
         "SELECT name, host(address), agent_port, enabled, "
@@ -239,7 +237,7 @@ fail:
 }
 
 int store_config_statements_get(struct store_conn *c, int type, long long id,
-                         char **text, struct err *e)
+                                char **text, struct err *e)
 {
     char sid[STORE_INTBUF];
     const char *params[1];
@@ -248,8 +246,10 @@ int store_config_statements_get(struct store_conn *c, int type, long long id,
 
     *text = NULL;
     if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
-        return err_set(e, ERR_INVALID, "objects of type %d have no "
-                                       "unmanaged statements", type);
+        return err_set(e, ERR_INVALID,
+                       "objects of type %d have no "
+                       "unmanaged statements",
+                       type);
     params[0] = store_param_int(sid, id);
     rc = store_exec(c,
                     type == REF_DHCP_SERVER
@@ -270,23 +270,25 @@ int store_config_statements_get(struct store_conn *c, int type, long long id,
 }
 
 int store_config_statements_set(struct store_conn *c, int type, long long id,
-                         const char *text, struct err *e)
+                                const char *text, struct err *e)
 {
     char sid[STORE_INTBUF];
     const char *params[2];
 
     if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
-        return err_set(e, ERR_INVALID, "objects of type %d have no "
-                                       "unmanaged statements", type);
+        return err_set(e, ERR_INVALID,
+                       "objects of type %d have no "
+                       "unmanaged statements",
+                       type);
     params[0] = store_param_int(sid, id);
     params[1] = text != NULL && text[0] != '\0' ? text : NULL;
-    return store_update_one(c,
-                      type == REF_DHCP_SERVER
-                          ? "UPDATE dhcp_servers SET unmanaged_statements = "
-                            "$2, updated = now() WHERE id = $1::bigint"
-                          : "UPDATE dhcp_scopes SET unmanaged_statements = "
-                            "$2, updated = now() WHERE id = $1::bigint",
-                      2, params,
-                      type == REF_DHCP_SERVER ? "DHCP server" : "DHCP scope",
-                      id, e);
+    return store_update_one(
+        c,
+        type == REF_DHCP_SERVER
+            ? "UPDATE dhcp_servers SET unmanaged_statements = "
+              "$2, updated = now() WHERE id = $1::bigint"
+            : "UPDATE dhcp_scopes SET unmanaged_statements = "
+              "$2, updated = now() WHERE id = $1::bigint",
+        2, params, type == REF_DHCP_SERVER ? "DHCP server" : "DHCP scope", id,
+        e);
 }

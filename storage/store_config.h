@@ -35,9 +35,8 @@ struct store_config {
  * omapi_key (key name "micetro-omapi"); without a stored key, omapi_port
  * is 0 in the model.
  * ERR_NOTFOUND when the server has gone. */
-int store_config_load(struct store_conn *c, long long server_id,
-                      int omapi_port, struct store_config **out,
-                      struct err *e);
+int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
+                      struct store_config **out, struct err *e);
 
 void store_config_free(struct store_config *cfg);
 
@@ -45,12 +44,12 @@ void store_config_free(struct store_config *cfg);
  * or REF_DHCP_SCOPE): *text a malloc'd copy (the caller frees it), NULL
  * when there are none.  ERR_NOTFOUND when the object has gone. */
 int store_config_statements_get(struct store_conn *c, int type, long long id,
-                         char **text, struct err *e);
+                                char **text, struct err *e);
 
 /* Sets them (NULL or "": none), in the caller's transaction; the caller
  * checked them (render_check_statements).  The trigger of migration 008
  * queues the server's configuration. */
 int store_config_statements_set(struct store_conn *c, int type, long long id,
-                         const char *text, struct err *e);
+                                const char *text, struct err *e);
 
 #endif

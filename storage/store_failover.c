@@ -32,8 +32,7 @@ static long long col_ll(const PGresult *r, int row, int col)
     return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static int row_to_failover(const PGresult *r, int row, void *dst,
-                           struct err *e)
+static int row_to_failover(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_failover *f = dst;
     int rc;
@@ -125,8 +124,10 @@ int store_failover_view(struct store_conn *c, long long server_id,
     if (rc != 0)
         return rc;
     if (PQntuples(r) == 0) {
-        rc = err_set(e, ERR_NOTFOUND, "failover relationship \"%s\" does "
-                                      "not exist", name);
+        rc = err_set(e, ERR_NOTFOUND,
+                     "failover relationship \"%s\" does "
+                     "not exist",
+                     name);
         goto out;
     }
     if ((rc = row_to_failover(r, 0, out, e)) != 0)
@@ -257,8 +258,9 @@ fail:
  * addresses re-checked: one at a time, the checks true until commit. */
 static int lock_relationships(struct store_conn *c, struct err *e)
 {
-    int rc = store_exec_cmd(c, "LOCK TABLE dhcp_failover IN SHARE ROW "
-                               "EXCLUSIVE MODE",
+    int rc = store_exec_cmd(c,
+                            "LOCK TABLE dhcp_failover IN SHARE ROW "
+                            "EXCLUSIVE MODE",
                             0, NULL, e);
 
     return rc < 0 ? rc : 0;
@@ -341,8 +343,7 @@ static int new_pair(struct store_conn *c, const struct store_failover *f,
     /* a server gone meanwhile has no address; the insert then fails */
     if (PQntuples(r) == 1) {
         address_col(r, 0, 0, &p->has_primary_address, &p->primary_address);
-        address_col(r, 0, 1, &p->has_secondary_address,
-                    &p->secondary_address);
+        address_col(r, 0, 1, &p->has_secondary_address, &p->secondary_address);
     }
     PQclear(r);
     return 0;
@@ -483,8 +484,8 @@ int store_failover_delete(struct store_conn *c, long long id, struct err *e)
     int rc;
 
     params[0] = store_param_int(sid, id);
-    rc = store_exec_cmd(c, "DELETE FROM dhcp_failover WHERE id = $1::bigint",
-                        1, params, e);
+    rc = store_exec_cmd(c, "DELETE FROM dhcp_failover WHERE id = $1::bigint", 1,
+                        params, e);
     if (rc == ERR_CONFLICT)
         return err_set(e, ERR_CONFLICT,
                        "failover relationship %lld still has scopes", id);
@@ -678,13 +679,13 @@ static int member_of_pair(struct store_conn *c, const struct store_failover *f,
 
     if (rc != 0)
         return rc;
-    return failover_check_on_pair(&f->servers, m->server_id, m->name,
-                                  m->server, f->name, e);
+    return failover_check_on_pair(&f->servers, m->server_id, m->name, m->server,
+                                  f->name, e);
 }
 
 int store_failover_join(struct store_conn *c, const struct store_failover *f,
-                        long long scope_id, int need_pools,
-                        long long *created, struct err *e)
+                        long long scope_id, int need_pools, long long *created,
+                        struct err *e)
 {
     struct member m, p;
     const char *pname;
@@ -707,8 +708,8 @@ int store_failover_join(struct store_conn *c, const struct store_failover *f,
             return rc;
         npools = strtoll(n, NULL, 10);
     }
-    if ((rc = failover_check_pools(need_pools, npools, m.name, m.server,
-                                   e)) != 0 ||
+    if ((rc = failover_check_pools(need_pools, npools, m.name, m.server, e)) !=
+            0 ||
         (rc = claim(c, f, &m, e)) != 0)
         return rc;
     pid = partner_of(f, m.server_id, &pname);
@@ -741,8 +742,7 @@ static int deconfigure(struct store_conn *c, long long id,
                             1, params, e);
         return rc < 0 ? rc : 0;
     case FAILOVER_DECONFIGURE_DELETE:
-        return store_remove(c, login, REF_DHCP_SCOPE, id, 1, comment, NULL,
-                            e);
+        return store_remove(c, login, REF_DHCP_SCOPE, id, 1, comment, NULL, e);
     }
     return err_set(e, ERR_INTERNAL, "deconfigure action %d", (int)act);
 }
@@ -818,8 +818,8 @@ int store_failover_members(struct store_conn *c, long long failover_id,
 }
 
 int store_failover_replicate(struct store_conn *c,
-                             const struct store_failover *f,
-                             long long scope_id, struct err *e)
+                             const struct store_failover *f, long long scope_id,
+                             struct err *e)
 {
     char a[STORE_INTBUF], b[STORE_INTBUF], fid[STORE_INTBUF];
     const char *params[3];

@@ -113,8 +113,8 @@ int store_failover_instance(struct store_conn *c, long long server_id,
  * relationship "y"` for the others.  *created (may be NULL) is set to the
  * id of a partner instance created, else 0. */
 int store_failover_join(struct store_conn *c, const struct store_failover *f,
-                        long long scope_id, int need_pools,
-                        long long *created, struct err *e);
+                        long long scope_id, int need_pools, long long *created,
+                        struct err *e);
 
 /* Takes both instances of the range of member instance scope_id out of f
  * (their pools lose the relationship), then does to each what
@@ -137,8 +137,8 @@ int store_failover_members(struct store_conn *c, long long failover_id,
  * superscope and enabled state set and its pools replaced by copies of
  * scope_id's. */
 int store_failover_replicate(struct store_conn *c,
-                             const struct store_failover *f,
-                             long long scope_id, struct err *e);
+                             const struct store_failover *f, long long scope_id,
+                             struct err *e);
 
 /* For a pool just added to scope instance scope_id: when the instance has
  * a partner (store_scope_partner), adds the same pool (name, from, to) to

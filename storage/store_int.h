@@ -52,10 +52,10 @@ struct store_deferred {
     char vals[STORE_DEFER_PARAMS][STORE_DEFER_PARAM_BUF];
     const char *params[STORE_DEFER_PARAMS]; /* into vals */
     store_check_fn fn;
-    char *out;       /* where fn copies what it reads, or NULL */
+    char *out; /* where fn copies what it reads, or NULL */
     size_t outlen;
-    int failed;      /* it ran and failed: so does every statement after */
-    struct err err;  /* how */
+    int failed;     /* it ran and failed: so does every statement after */
+    struct err err; /* how */
 };
 
 struct store_conn {
@@ -93,8 +93,8 @@ struct store_conn {
 
 /* Writes the last use of session sid (idle timeout idle_s) after a check
  * found it stale; a session ended meanwhile stays ended.  0 or ERR_*. */
-int store_session_mark_used(struct store_conn *c, const char *sid,
-                            int idle_s, struct err *e);
+int store_session_mark_used(struct store_conn *c, const char *sid, int idle_s,
+                            struct err *e);
 
 /* The message of a session that is not live, and the longest login (+1)
  * a session check accepts when its caller wants no copy of it. */
@@ -147,8 +147,8 @@ int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
 
 /* store_query_text through store_exec_prepared (sql a constant). */
 int store_query_text_prepared(struct store_conn *c, const char *sql,
-                              int nparams, const char *const *params,
-                              char *out, size_t outlen, struct err *e);
+                              int nparams, const char *const *params, char *out,
+                              size_t outlen, struct err *e);
 
 /* Runs a statement for its effect; returns the number of rows it affected
  * (INSERT/UPDATE/DELETE, >= 0) or a negative ERR_* code. */
@@ -175,8 +175,8 @@ const char *store_param_int(char *buf, long long v);
 
 /* Copies text column col of row into buf[len] ("" for NULL); ERR_INTERNAL
  * naming the column when it does not fit. */
-int store_copy_text(const PGresult *r, int row, int col, char *buf,
-                    size_t len, struct err *e);
+int store_copy_text(const PGresult *r, int row, int col, char *buf, size_t len,
+                    struct err *e);
 
 /* One page of a list getter (implemented in list.c):
  *
@@ -194,9 +194,8 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf,
  * *total the number of matching rows before paging: read from the last
  * column, or, when the page is empty past the end, by a second
  * SELECT count(*).  On failure returns a negative ERR_* code, *res NULL. */
-int store_list_exec(struct store_conn *c, const char *columns,
-                    const char *from, const char *key,
-                    const struct filter_sql *f,
+int store_list_exec(struct store_conn *c, const char *columns, const char *from,
+                    const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
                     PGresult **res, long long *total, struct err *e);
 
@@ -213,12 +212,11 @@ int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
 /* store_list_exec, then each row through row_fn into a calloc'd array of
  * *count elements of elem bytes (NULL when 0) handed over in *out, which
  * the caller frees with free().  On failure *out is NULL, *count 0. */
-int store_list_rows(struct store_conn *c, const char *columns,
-                    const char *from, const char *key,
-                    const struct filter_sql *f,
+int store_list_rows(struct store_conn *c, const char *columns, const char *from,
+                    const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out,
-                    size_t *count, long long *total, struct err *e);
+                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
+                    long long *total, struct err *e);
 
 /* Runs sql with the one parameter param for at most one row, read
  * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row.
@@ -243,7 +241,7 @@ int store_insert_id(struct store_conn *c, const char *sql, int nparams,
 /* Runs an UPDATE of one row: 0, ERR_NOTFOUND "<what> <id> does not exist"
  * when it changed none, or the error of store_exec_cmd. */
 int store_update_one(struct store_conn *c, const char *sql, int n,
-                     const char *const *params, const char *what,
-                     long long id, struct err *e);
+                     const char *const *params, const char *what, long long id,
+                     struct err *e);
 
 #endif

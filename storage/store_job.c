@@ -125,8 +125,8 @@ int store_job_done(struct store_conn *c, const char *worker,
 }
 
 int store_job_failed(struct store_conn *c, const char *worker,
-                     const struct store_job *job, const char *error,
-                     int base_s, int cap_s, struct err *e)
+                     const struct store_job *job, const char *error, int base_s,
+                     int cap_s, struct err *e)
 {
     char sid[STORE_INTBUF], base[STORE_INTBUF], cap[STORE_INTBUF],
         msg[STORE_JOB_ERROR_MAX + 1];
@@ -163,8 +163,7 @@ int store_job_release_all(struct store_conn *c, const char *worker,
     return rc < 0 ? rc : 0;
 }
 
-int store_job_retry_failed(struct store_conn *c, long long *n,
-                           struct err *e)
+int store_job_retry_failed(struct store_conn *c, long long *n, struct err *e)
 {
     int rc = store_exec_cmd(c,
                             "UPDATE config_jobs SET next_attempt = now() "

@@ -51,8 +51,8 @@ int store_job_done(struct store_conn *c, const char *worker,
 /* The push failed: released with attempts + 1 and next_attempt in
  * min(base_s * 2^attempts, cap_s) seconds, the error kept. */
 int store_job_failed(struct store_conn *c, const char *worker,
-                     const struct store_job *job, const char *error,
-                     int base_s, int cap_s, struct err *e);
+                     const struct store_job *job, const char *error, int base_s,
+                     int cap_s, struct err *e);
 
 /* Gives back every claim worker still holds (it stops: jobs it claimed
  * but did not push go to the next worker at once, not when the lease
@@ -63,8 +63,7 @@ int store_job_release_all(struct store_conn *c, const char *worker,
 /* Makes every failed job that waits for its backoff due now (a worker
  * that starts may have what the failures lacked: a secret, a fixed
  * agent); *n (may be NULL) the number of jobs. */
-int store_job_retry_failed(struct store_conn *c, long long *n,
-                           struct err *e);
+int store_job_retry_failed(struct store_conn *c, long long *n, struct err *e);
 
 /* The seconds until the next job is due (0: one is due now), or -1 when
  * there is none. */

@@ -56,11 +56,10 @@ static int count_rows(struct store_conn *c, const char *from,
     return 0;
 }
 
-int store_list_exec(struct store_conn *c, const char *columns,
-                    const char *from, const char *key,
-                    const struct filter_sql *f, const char *order_by,
-                    long long offset, long long limit, PGresult **res,
-                    long long *total, struct err *e)
+int store_list_exec(struct store_conn *c, const char *columns, const char *from,
+                    const char *key, const struct filter_sql *f,
+                    const char *order_by, long long offset, long long limit,
+                    PGresult **res, long long *total, struct err *e)
 {
     char lim[STORE_INTBUF], off[STORE_INTBUF];
     const char **params = NULL;
@@ -127,20 +126,19 @@ out:
     return rc;
 }
 
-int store_list_rows(struct store_conn *c, const char *columns,
-                    const char *from, const char *key,
-                    const struct filter_sql *f,
+int store_list_rows(struct store_conn *c, const char *columns, const char *from,
+                    const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out,
-                    size_t *count, long long *total, struct err *e)
+                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
+                    long long *total, struct err *e)
 {
     PGresult *r = NULL;
     int rc;
 
     *out = NULL;
     *count = 0;
-    rc = store_list_exec(c, columns, from, key, f, order_by, offset, limit,
-                         &r, total, e);
+    rc = store_list_exec(c, columns, from, key, f, order_by, offset, limit, &r,
+                         total, e);
     if (rc == 0)
         rc = store_rows_read(r, elem, row_fn, out, count, e);
     PQclear(r);

@@ -55,8 +55,7 @@ static int connect_listen(struct store_listener *l, struct err *e)
 
 struct store_listener *store_listen_open(const char *conninfo,
                                          const char *channel,
-                                         int connect_timeout_s,
-                                         struct err *e)
+                                         int connect_timeout_s, struct err *e)
 {
     struct store_listener *l;
     size_t i;
@@ -101,8 +100,7 @@ static int drain(struct store_listener *l)
     return got;
 }
 
-int store_listen_wait(struct store_listener *l, int timeout_ms,
-                      struct err *e)
+int store_listen_wait(struct store_listener *l, int timeout_ms, struct err *e)
 {
     struct pollfd p;
     int rc;

@@ -17,14 +17,12 @@ struct store_listener;
  * identifier.  Returns NULL with e filled when it cannot. */
 struct store_listener *store_listen_open(const char *conninfo,
                                          const char *channel,
-                                         int connect_timeout_s,
-                                         struct err *e);
+                                         int connect_timeout_s, struct err *e);
 
 /* Waits up to timeout_ms for a notification: 1 when one (or more) came,
  * 0 on timeout, a negative ERR_* when the connection failed (the next
  * call reconnects). */
-int store_listen_wait(struct store_listener *l, int timeout_ms,
-                      struct err *e);
+int store_listen_wait(struct store_listener *l, int timeout_ms, struct err *e);
 
 void store_listen_close(struct store_listener *l);
 

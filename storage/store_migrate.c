@@ -41,8 +41,9 @@ static int load_applied(struct store_conn *c, char *done, struct err *e)
     rc = table_exists(c, &exists, e);
     if (rc != 0 || !exists)
         return rc;
-    rc = store_exec(c, "SELECT version, name FROM schema_migrations "
-                       "ORDER BY version",
+    rc = store_exec(c,
+                    "SELECT version, name FROM schema_migrations "
+                    "ORDER BY version",
                     0, NULL, &r, e);
     if (rc != 0)
         return rc;
@@ -88,13 +89,13 @@ static int apply_one(struct store_conn *c, const struct store_migration *m,
     rc = store_begin(c, e);
     if (rc != 0)
         return rc;
-    rc = store_exec(c, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")",
-                    0, NULL, NULL, e);
+    rc = store_exec(c, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", 0,
+                    NULL, NULL, e);
     if (rc != 0)
         goto out;
     /* migrations may take longer than a request is allowed to */
-    rc = store_exec(c, "SELECT set_config('statement_timeout', '0', true)",
-                    0, NULL, NULL, e);
+    rc = store_exec(c, "SELECT set_config('statement_timeout', '0', true)", 0,
+                    NULL, NULL, e);
     if (rc != 0)
         goto out;
     rc = table_exists(c, &exists, e);
@@ -120,8 +121,7 @@ static int apply_one(struct store_conn *c, const struct store_migration *m,
         else
             msg[0] = '\0';
         rc = err_set(e, rc == ERR_DB ? ERR_DB : ERR_INTERNAL,
-                     "migration %03d_%s failed: %s", m->version, m->name,
-                     msg);
+                     "migration %03d_%s failed: %s", m->version, m->name, msg);
         goto out;
     }
     rc = store_exec_cmd(c,

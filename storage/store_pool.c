@@ -18,8 +18,8 @@
  * what f's state is derived from. */
 #define POOL_COLUMNS                                                           \
     "p.id, p.scope_id, p.name, host(p.from_ip), host(p.to_ip), f.name, "       \
-    "sc.server_id, f.primary_id, f.secondary_id, fp.name, fs.name, "           \
-    STORE_FOSTATE_COLUMNS
+    "sc.server_id, f.primary_id, f.secondary_id, fp.name, "                    \
+    "fs.name, " STORE_FOSTATE_COLUMNS
 #define POOL_NCOLUMNS (11 + STORE_FOSTATE_NCOLUMNS)
 #define POOL_FROM                                                              \
     "dhcp_pools p JOIN dhcp_scopes sc ON sc.id = p.scope_id "                  \
@@ -91,9 +91,8 @@ static int row_to_pool(const PGresult *r, int row, void *dst, struct err *e)
     return 0;
 }
 
-int store_pool_check_free(struct store_conn *c,
-                          const struct store_dhcp_pool *p, long long self_id,
-                          struct err *e)
+int store_pool_check_free(struct store_conn *c, const struct store_dhcp_pool *p,
+                          long long self_id, struct err *e)
 {
     char sid[STORE_INTBUF], self[STORE_INTBUF];
     char other[2 * STORE_POOL_ADDR_BUF + 2];
@@ -114,10 +113,10 @@ int store_pool_check_free(struct store_conn *c,
                     1, params, &r, e);
     if (rc != 0)
         return rc;
-    rc = PQntuples(r) == 1 ? 0
-                           : err_set(e, ERR_CONFLICT,
-                                     "DHCP scope \"%s\" no longer exists",
-                                     p->scope_name);
+    rc = PQntuples(r) == 1
+             ? 0
+             : err_set(e, ERR_CONFLICT, "DHCP scope \"%s\" no longer exists",
+                       p->scope_name);
     PQclear(r);
     if (rc != 0)
         return rc;
@@ -206,10 +205,9 @@ int store_pool_find_by_name(struct store_conn *c, const char *name,
 }
 
 int store_pool_list(struct store_conn *c, const struct filter_sql *f,
-                    long long scope_id, const char *order_by,
-                    long long offset, long long limit,
-                    struct store_dhcp_pool **out, size_t *count,
-                    long long *total, struct err *e)
+                    long long scope_id, const char *order_by, long long offset,
+                    long long limit, struct store_dhcp_pool **out,
+                    size_t *count, long long *total, struct err *e)
 {
     struct filter_sql g = *f;
     char sid[STORE_INTBUF];
@@ -238,10 +236,9 @@ int store_pool_list(struct store_conn *c, const struct filter_sql *f,
         g.params = params;
         g.nparams = f->nparams + 1;
     }
-    rc = store_list_rows(c, POOL_COLUMNS, POOL_FROM,
-                         store_pool_list_spec.tiebreak, &g, order_by, offset,
-                         limit, sizeof(**out), row_to_pool, &list, count,
-                         total, e);
+    rc = store_list_rows(
+        c, POOL_COLUMNS, POOL_FROM, store_pool_list_spec.tiebreak, &g, order_by,
+        offset, limit, sizeof(**out), row_to_pool, &list, count, total, e);
     *out = list;
 out:
     free(where);
@@ -262,11 +259,11 @@ static int pool_write(struct store_conn *c, long long scope_id, long long id,
     params[3] = store_param_int(pid, id);
     params[4] = p->name[0] ? p->name : NULL;
     return store_update_one(c,
-                      "UPDATE dhcp_pools SET from_ip = $2::inet, "
-                      "to_ip = $3::inet, name = $5, updated = now() "
-                      "WHERE id = $4::bigint AND scope_id = $1::bigint",
-                      STORE_NPARAMS(params), params, "DHCP address pool", id,
-                      e);
+                            "UPDATE dhcp_pools SET from_ip = $2::inet, "
+                            "to_ip = $3::inet, name = $5, updated = now() "
+                            "WHERE id = $4::bigint AND scope_id = $1::bigint",
+                            STORE_NPARAMS(params), params, "DHCP address pool",
+                            id, e);
 }
 
 /* The candidates for pool_id's twin: the pools of every instance of its
@@ -350,8 +347,8 @@ static int lock_twin(struct store_conn *c, const struct failover_pool *t,
  * is none (each try after the one read changed meanwhile). */
 #define TWIN_TRIES 3
 
-int store_pool_twin(struct store_conn *c, long long pool_id,
-                    long long *twin_id, long long *twin_scope, struct err *e)
+int store_pool_twin(struct store_conn *c, long long pool_id, long long *twin_id,
+                    long long *twin_scope, struct err *e)
 {
     for (int try = 0; try < TWIN_TRIES; try++) {
         struct failover_pool *all;

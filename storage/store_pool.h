@@ -17,7 +17,7 @@
 
 #define STORE_POOL_NAME_MAX 128 /* name: validate_name-safe bytes */
 #define STORE_POOL_NAME_BUF (STORE_POOL_NAME_MAX + 1)
-#define STORE_POOL_ADDR_BUF 16 /* dotted quad and NUL */
+#define STORE_POOL_ADDR_BUF 16      /* dotted quad and NUL */
 #define STORE_POOL_FAILOVER_BUF 129 /* a relationship name and NUL */
 
 /* One address pool.  Strings are "" when absent (SQL NULL). */
@@ -56,9 +56,8 @@ extern const struct store_list_spec store_pool_list_spec;
  * updates of its pools take turns) and checks that p->from..p->to overlaps
  * no pool of the scope other than self_id (0: none).  ERR_CONFLICT naming
  * the pool it overlaps. */
-int store_pool_check_free(struct store_conn *c,
-                          const struct store_dhcp_pool *p, long long self_id,
-                          struct err *e);
+int store_pool_check_free(struct store_conn *c, const struct store_dhcp_pool *p,
+                          long long self_id, struct err *e);
 
 int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
                    long long *id, struct err *e);
@@ -78,17 +77,16 @@ int store_pool_find_by_name(struct store_conn *c, const char *name,
 /* One page of pools, as store_scope_list does it for scopes, restricted
  * to scope scope_id when it is > 0; free *out with free(). */
 int store_pool_list(struct store_conn *c, const struct filter_sql *f,
-                    long long scope_id, const char *order_by,
-                    long long offset, long long limit,
-                    struct store_dhcp_pool **out, size_t *count,
-                    long long *total, struct err *e);
+                    long long scope_id, const char *order_by, long long offset,
+                    long long limit, struct store_dhcp_pool **out,
+                    size_t *count, long long *total, struct err *e);
 
 /* The twin of pool pool_id (failover_twin: the pool of its scope
  * instance's partner with the same from and to), locked: 1 with *twin_id
  * and *twin_scope set, 0 when there is none, or a negative ERR_*.
  * SetProperties and RemoveObject keep twins alike. */
-int store_pool_twin(struct store_conn *c, long long pool_id,
-                    long long *twin_id, long long *twin_scope, struct err *e);
+int store_pool_twin(struct store_conn *c, long long pool_id, long long *twin_id,
+                    long long *twin_scope, struct err *e);
 
 /* name (NULL when ""), from, to.  Locks the scope row first, as
  * store_pool_add does, and refuses (ERR_CONFLICT, the message of

@@ -12,8 +12,8 @@
 
 /* The columns definition queries read, in the order row_to_def expects;
  * store_prop_object adds the object's value. */
-#define DEF_COLUMNS                                                          \
-    "d.id, d.object_type, d.name, d.type, d.mandatory, d.read_only, "       \
+#define DEF_COLUMNS                                                            \
+    "d.id, d.object_type, d.name, d.type, d.mandatory, d.read_only, "          \
     "d.multi_line, d.default_value, array_to_string(d.list_items, E'\\n')"
 #define DEF_NCOLUMNS 9
 
@@ -24,8 +24,10 @@ static int row_to_def(const PGresult *r, int row, void *dst, struct err *e)
 
     memset(d, 0, sizeof(*d));
     if (PQnfields(r) < DEF_NCOLUMNS)
-        return err_set(e, ERR_INTERNAL, "property definition query: %d "
-                       "columns", PQnfields(r));
+        return err_set(e, ERR_INTERNAL,
+                       "property definition query: %d "
+                       "columns",
+                       PQnfields(r));
     d->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
     d->object_type = (int)strtol(PQgetvalue(r, row, 1), NULL, 10);
     d->mandatory = PQgetvalue(r, row, 4)[0] == 't';
@@ -66,8 +68,7 @@ static int read_defs(struct store_conn *c, const char *sql, int nparams,
 }
 
 int store_prop_defs(struct store_conn *c, int object_type,
-                    struct store_prop_def **out, size_t *count,
-                    struct err *e)
+                    struct store_prop_def **out, size_t *count, struct err *e)
 {
     char t[STORE_INTBUF];
     const char *params[1];
@@ -100,9 +101,9 @@ int store_prop_object(struct store_conn *c, int object_type,
                      2, params, out, count, e);
 }
 
-int store_prop_def_get(struct store_conn *c, int object_type,
-                       const char *name, const char *what,
-                       struct store_prop_def *out, struct err *e)
+int store_prop_def_get(struct store_conn *c, int object_type, const char *name,
+                       const char *what, struct store_prop_def *out,
+                       struct err *e)
 {
     struct store_prop_def *list = NULL;
     char t[STORE_INTBUF];
@@ -118,8 +119,10 @@ int store_prop_def_get(struct store_conn *c, int object_type,
                    "AND d.name_key = lower($2)",
                    2, params, &list, &n, e);
     if (rc == 0 && n == 0)
-        rc = err_set(e, ERR_NOTFOUND, "property \"%.128s\" is not defined "
-                     "for %s", name, what);
+        rc = err_set(e, ERR_NOTFOUND,
+                     "property \"%.128s\" is not defined "
+                     "for %s",
+                     name, what);
     if (rc == 0)
         *out = list[0];
     free(list);
@@ -186,8 +189,10 @@ int store_prop_def_update(struct store_conn *c, const struct store_prop_def *d,
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "property \"%s\" is not defined "
-                       "for %s", d->name, what);
+        return err_set(e, ERR_NOTFOUND,
+                       "property \"%s\" is not defined "
+                       "for %s",
+                       d->name, what);
     if (clear_values) {
         rc = store_exec_cmd(c,
                             "DELETE FROM property_values "
@@ -213,8 +218,10 @@ int store_prop_def_remove(struct store_conn *c, long long id, struct err *e)
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "property definition %lld does not "
-                       "exist", id);
+        return err_set(e, ERR_NOTFOUND,
+                       "property definition %lld does not "
+                       "exist",
+                       id);
     return 0;
 }
 
@@ -250,9 +257,8 @@ int store_prop_set(struct store_conn *c, int object_type, long long object_id,
 
 /* Reads (object_id, definition_id, value) rows into *out. */
 static int read_values(struct store_conn *c, const char *sql, int nparams,
-                       const char *const *params,
-                       struct store_prop_value **out, size_t *count,
-                       struct err *e)
+                       const char *const *params, struct store_prop_value **out,
+                       size_t *count, struct err *e)
 {
     struct store_prop_value *v = NULL;
     PGresult *r = NULL;
@@ -344,10 +350,10 @@ void store_prop_values_free(struct store_prop_value *v, size_t count)
 }
 
 /* The SQL of one custom property's filter column. */
-#define FILTER_SQL                                                           \
-    "coalesce((SELECT pv.value FROM property_values pv "                     \
-    "WHERE pv.definition_id = %lld AND pv.object_type = %d "                 \
-    "AND pv.object_id = %s), (SELECT pd.default_value "                      \
+#define FILTER_SQL                                                             \
+    "coalesce((SELECT pv.value FROM property_values pv "                       \
+    "WHERE pv.definition_id = %lld AND pv.object_type = %d "                   \
+    "AND pv.object_id = %s), (SELECT pd.default_value "                        \
     "FROM property_definitions pd WHERE pd.id = %lld))"
 
 int store_prop_filter_fields(struct store_conn *c, int object_type,

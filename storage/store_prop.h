@@ -44,8 +44,7 @@ struct store_prop_value {
 /* The definitions of object_type, by name (case-insensitively), into a
  * malloc'd array *out of *count (NULL when 0); free() it. */
 int store_prop_defs(struct store_conn *c, int object_type,
-                    struct store_prop_def **out, size_t *count,
-                    struct err *e);
+                    struct store_prop_def **out, size_t *count, struct err *e);
 
 /* The definitions of object_type as store_prop_defs, each with the value
  * of object object_id (has_value 0 when it has none). */
@@ -55,9 +54,9 @@ int store_prop_object(struct store_conn *c, int object_type,
 
 /* The definition of object_type called name (any case) into *out;
  * ERR_NOTFOUND `property "x" is not defined for <what>` when none. */
-int store_prop_def_get(struct store_conn *c, int object_type,
-                       const char *name, const char *what,
-                       struct store_prop_def *out, struct err *e);
+int store_prop_def_get(struct store_conn *c, int object_type, const char *name,
+                       const char *what, struct store_prop_def *out,
+                       struct err *e);
 
 /* Inserts d (id ignored) and sets *id; ERR_EXISTS `property "x" already
  * exists for <what>` when the type has it (any case). */

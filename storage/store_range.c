@@ -53,8 +53,7 @@ const struct store_list_spec store_range_list_spec = {
 };
 
 /* Reads row `row` of a RANGE_COLUMNS result into the range at dst. */
-static int row_to_range(const PGresult *r, int row, void *dst,
-                        struct err *e)
+static int row_to_range(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_range *g = dst;
     int rc;
@@ -107,10 +106,10 @@ int store_range_add(struct store_conn *c, const struct store_range *r,
     params[3] = r->locked ? "true" : "false";
     params[4] = r->auto_assign ? "true" : "false";
     rc = store_insert_id(c,
-                          "INSERT INTO ranges (cidr, title, description, "
-                          "locked, auto_assign) VALUES ($1::cidr, $2, $3, "
-                          "$4::boolean, $5::boolean) RETURNING id",
-                          STORE_NPARAMS(params), params, id, e);
+                         "INSERT INTO ranges (cidr, title, description, "
+                         "locked, auto_assign) VALUES ($1::cidr, $2, $3, "
+                         "$4::boolean, $5::boolean) RETURNING id",
+                         STORE_NPARAMS(params), params, id, e);
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "range \"%s\" already exists", r->name);
     return rc;
@@ -233,8 +232,8 @@ int store_range_update(struct store_conn *c, const struct store_range *r,
     params[3] = r->locked ? "true" : "false";
     params[4] = r->auto_assign ? "true" : "false";
     return store_update_one(c,
-                      "UPDATE ranges SET title = $2, description = $3, "
-                      "locked = $4::boolean, auto_assign = $5::boolean, "
-                      "updated = now() WHERE id = $1::bigint",
-                      STORE_NPARAMS(params), params, "range", r->id, e);
+                            "UPDATE ranges SET title = $2, description = $3, "
+                            "locked = $4::boolean, auto_assign = $5::boolean, "
+                            "updated = now() WHERE id = $1::bigint",
+                            STORE_NPARAMS(params), params, "range", r->id, e);
 }

@@ -21,10 +21,10 @@
 struct kind {
     int type;
     const char *what;
-    const char *lock_sql;   /* $1 id -> one row: the object's name */
-    const char *delete_sql; /* $1 id */
-    int child_type;         /* 0: no children */
-    const char *child_what; /* "address pool" */
+    const char *lock_sql;     /* $1 id -> one row: the object's name */
+    const char *delete_sql;   /* $1 id */
+    int child_type;           /* 0: no children */
+    const char *child_what;   /* "address pool" */
     const char *children_sql; /* $1 id -> child ids, locked */
 };
 
@@ -101,10 +101,9 @@ static int remove_relationships(struct store_conn *c, const char *login,
                                 "$1::bigint",
                                 1, one, e);
         if (rc >= 0)
-            rc = store_changelog_add(c, login, CHANGELOG_REMOVE,
-                                     REF_DHCP_FAILOVER,
-                                     strtoll(one[0], NULL, 10),
-                                     PQgetvalue(r, i, 1), comment, e);
+            rc = store_changelog_add(
+                c, login, CHANGELOG_REMOVE, REF_DHCP_FAILOVER,
+                strtoll(one[0], NULL, 10), PQgetvalue(r, i, 1), comment, e);
         if (rc >= 0) {
             rc = 0;
             *below += 1;
@@ -228,8 +227,8 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
         free(ids);
     }
     if (fo.relationships_go &&
-        (rc = remove_relationships(c, login, id, name, force, comment,
-                                   &below, e)) != 0)
+        (rc = remove_relationships(c, login, id, name, force, comment, &below,
+                                   e)) != 0)
         return rc;
     rc = store_exec_cmd(c, k->delete_sql, 1, params, e);
     if (rc < 0)

@@ -12,7 +12,7 @@
 /* The columns every query reads, in the order row_to_scope expects. */
 #define SCOPE_COLUMNS                                                          \
     "sc.id, sc.range_id, sc.server_id, sc.name, sc.superscope, "               \
-    "sc.description, sc.enabled, sc.failover_id, "                            \
+    "sc.description, sc.enabled, sc.failover_id, "                             \
     "(SELECT x.name FROM dhcp_failover x WHERE x.id = sc.failover_id)"
 #define SCOPE_NCOLUMNS 9
 
@@ -64,8 +64,8 @@ static int row_to_scope(const PGresult *r, int row, void *dst, struct err *e)
     if ((rc = store_copy_text(r, row, 3, s->name, sizeof(s->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 4, s->superscope, sizeof(s->superscope),
                               e)) != 0 ||
-        (rc = store_copy_text(r, row, 5, s->description,
-                              sizeof(s->description), e)) != 0 ||
+        (rc = store_copy_text(r, row, 5, s->description, sizeof(s->description),
+                              e)) != 0 ||
         (rc = store_copy_text(r, row, 8, s->failover, sizeof(s->failover),
                               e)) != 0)
         return rc;
@@ -114,8 +114,7 @@ int store_scope_get(struct store_conn *c, long long id,
     return store_query_one(c,
                            "SELECT " SCOPE_COLUMNS " FROM dhcp_scopes sc "
                            "WHERE sc.id = $1::bigint",
-                           store_param_int(buf, id), row_to_scope, out, msg,
-                           e);
+                           store_param_int(buf, id), row_to_scope, out, msg, e);
 }
 
 int store_scope_partner(struct store_conn *c, long long scope_id,
@@ -168,8 +167,8 @@ int store_scope_exists(struct store_conn *c, long long id, struct err *e)
 
 int store_scope_find(struct store_conn *c, enum store_scope_by how,
                      const char *key, const char *server,
-                     struct store_scope_match *match, size_t max,
-                     size_t *total, struct err *e)
+                     struct store_scope_match *match, size_t max, size_t *total,
+                     struct err *e)
 {
     static const char by_name[] =
         "SELECT sc.id, s.name, count(*) OVER () FROM dhcp_scopes sc "
@@ -236,9 +235,10 @@ int store_scope_update(struct store_conn *c, const struct store_dhcp_scope *s,
     params[2] = s->superscope[0] ? s->superscope : NULL;
     params[3] = s->description[0] ? s->description : NULL;
     params[4] = s->enabled ? "true" : "false";
-    return store_update_one(c,
-                      "UPDATE dhcp_scopes SET name = $2, superscope = $3, "
-                      "description = $4, enabled = $5::boolean, "
-                      "updated = now() WHERE id = $1::bigint",
-                      STORE_NPARAMS(params), params, "DHCP scope", s->id, e);
+    return store_update_one(
+        c,
+        "UPDATE dhcp_scopes SET name = $2, superscope = $3, "
+        "description = $4, enabled = $5::boolean, "
+        "updated = now() WHERE id = $1::bigint",
+        STORE_NPARAMS(params), params, "DHCP scope", s->id, e);
 }

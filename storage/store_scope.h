@@ -18,8 +18,8 @@
 
 #define STORE_SCOPE_NAME_MAX 128 /* name: validate_name-safe bytes */
 #define STORE_SCOPE_NAME_BUF (STORE_SCOPE_NAME_MAX + 1)
-#define STORE_SCOPE_SUPER_BUF 256 /* superscope: 255 bytes */
-#define STORE_SCOPE_DESC_BUF 4097 /* description: 4096 bytes */
+#define STORE_SCOPE_SUPER_BUF 256    /* superscope: 255 bytes */
+#define STORE_SCOPE_DESC_BUF 4097    /* description: 4096 bytes */
 #define STORE_SCOPE_FAILOVER_BUF 129 /* a relationship name and NUL */
 
 /* One scope instance.  Strings are "" when absent (SQL NULL). */
@@ -89,8 +89,8 @@ struct store_scope_match {
 enum store_scope_by { STORE_SCOPE_BY_NAME, STORE_SCOPE_BY_RANGE };
 int store_scope_find(struct store_conn *c, enum store_scope_by how,
                      const char *key, const char *server,
-                     struct store_scope_match *match, size_t max,
-                     size_t *total, struct err *e);
+                     struct store_scope_match *match, size_t max, size_t *total,
+                     struct err *e);
 
 /* One page of scopes, as store_server_list (dhcp_servers.h) does it for
  * servers; free *out with free(). */

@@ -49,8 +49,7 @@ const struct store_list_spec store_server_list_spec = {
 };
 
 /* Reads row `row` of a SERVER_COLUMNS result into the server at dst. */
-static int row_to_server(const PGresult *r, int row, void *dst,
-                          struct err *e)
+static int row_to_server(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_dhcp_server *s = dst;
     int rc;
@@ -110,11 +109,11 @@ int store_server_add(struct store_conn *c, const struct store_dhcp_server *s,
     params[5] = s->proxy[0] ? s->proxy : NULL;
     params[6] = s->username[0] ? s->username : NULL;
     rc = store_insert_id(c,
-                          "INSERT INTO dhcp_servers (name, address, "
-                          "agent_port, type, enabled, proxy, username) "
-                          "VALUES ($1, $2::inet, $3::integer, $4, "
-                          "$5::boolean, $6, $7) RETURNING id",
-                          STORE_NPARAMS(params), params, id, e);
+                         "INSERT INTO dhcp_servers (name, address, "
+                         "agent_port, type, enabled, proxy, username) "
+                         "VALUES ($1, $2::inet, $3::integer, $4, "
+                         "$5::boolean, $6, $7) RETURNING id",
+                         STORE_NPARAMS(params), params, id, e);
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
                        s->name);
@@ -135,8 +134,9 @@ int store_server_get(struct store_conn *c, long long id,
 
 int store_server_exists(struct store_conn *c, long long id, struct err *e)
 {
-    return store_id_exists(c, "SELECT 1 FROM dhcp_servers WHERE id = $1::bigint", id,
-                           "DHCP server", e);
+    return store_id_exists(c,
+                           "SELECT 1 FROM dhcp_servers WHERE id = $1::bigint",
+                           id, "DHCP server", e);
 }
 
 int store_server_find_by_name(struct store_conn *c, const char *name,
@@ -173,8 +173,8 @@ int store_server_list(struct store_conn *c, const struct filter_sql *f,
     void *list = NULL;
     int rc = store_list_rows(c, SERVER_COLUMNS, "dhcp_servers s",
                              store_server_list_spec.tiebreak, f, order_by,
-                             offset, limit, sizeof(**out), row_to_server,
-                             &list, count, total, e);
+                             offset, limit, sizeof(**out), row_to_server, &list,
+                             count, total, e);
 
     *out = list;
     return rc;
@@ -185,8 +185,8 @@ void store_server_list_free(struct store_dhcp_server *list)
     free(list);
 }
 
-int store_server_update(struct store_conn *c,
-                        const struct store_dhcp_server *s, struct err *e)
+int store_server_update(struct store_conn *c, const struct store_dhcp_server *s,
+                        struct err *e)
 {
     char id[STORE_INTBUF], port[STORE_INTBUF];
     const char *params[5];
@@ -197,11 +197,12 @@ int store_server_update(struct store_conn *c,
     params[2] = s->address[0] ? s->address : NULL;
     params[3] = s->agent_port > 0 ? store_param_int(port, s->agent_port) : NULL;
     params[4] = s->enabled ? "true" : "false";
-    rc = store_update_one(c,
-                    "UPDATE dhcp_servers SET name = $2, address = $3::inet, "
-                    "agent_port = $4::integer, enabled = $5::boolean, "
-                    "updated = now() WHERE id = $1::bigint",
-                    STORE_NPARAMS(params), params, "DHCP server", s->id, e);
+    rc = store_update_one(
+        c,
+        "UPDATE dhcp_servers SET name = $2, address = $3::inet, "
+        "agent_port = $4::integer, enabled = $5::boolean, "
+        "updated = now() WHERE id = $1::bigint",
+        STORE_NPARAMS(params), params, "DHCP server", s->id, e);
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
                        s->name);
@@ -227,8 +228,7 @@ int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
-                       id);
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist", id);
     *port = v[0] != '\0' ? (int)strtol(v, NULL, 10) : 0;
     return 0;
 }
@@ -242,14 +242,13 @@ int store_server_omapi_port_set(struct store_conn *c, long long id, int port,
     params[0] = store_param_int(sid, id);
     params[1] = port > 0 ? store_param_int(p, port) : NULL;
     return store_update_one(c,
-                      "UPDATE dhcp_servers SET omapi_port = $2::integer, "
-                      "updated = now() WHERE id = $1::bigint",
-                      2, params, "DHCP server", id, e);
+                            "UPDATE dhcp_servers SET omapi_port = $2::integer, "
+                            "updated = now() WHERE id = $1::bigint",
+                            2, params, "DHCP server", id, e);
 }
 
-int store_server_omapi_key(struct store_conn *c, long long id,
-                           const char *key, char *out, size_t len,
-                           struct err *e)
+int store_server_omapi_key(struct store_conn *c, long long id, const char *key,
+                           char *out, size_t len, struct err *e)
 {
     char sid[STORE_INTBUF];
     const char *params[2];
@@ -263,8 +262,7 @@ int store_server_omapi_key(struct store_conn *c, long long id,
                           "RETURNING omapi_key",
                           2, params, out, len, e);
     if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist",
-                       id);
+        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist", id);
     return rc < 0 ? rc : 0;
 }
 

@@ -79,8 +79,8 @@ void store_server_list_free(struct store_dhcp_server *list);
 
 /* name, address, agent_port, enabled.  ERR_EXISTS `DHCP server "x"
  * already exists` when another server has the name. */
-int store_server_update(struct store_conn *c,
-                        const struct store_dhcp_server *s, struct err *e);
+int store_server_update(struct store_conn *c, const struct store_dhcp_server *s,
+                        struct err *e);
 
 /* A DHCP server's own OMAPI port (migration 009): *port 0 when it has
  * none (the worker's default applies); set 0 to remove it. */
@@ -92,9 +92,8 @@ int store_server_omapi_port_set(struct store_conn *c, long long id, int port,
 
 /* The OMAPI key of server id: its stored one, or key (base64) stored now
  * when it has none; copied into out[len]. */
-int store_server_omapi_key(struct store_conn *c, long long id,
-                           const char *key, char *out, size_t len,
-                           struct err *e);
+int store_server_omapi_key(struct store_conn *c, long long id, const char *key,
+                           char *out, size_t len, struct err *e);
 
 /* Server id's state (a DHCPServerState name) and why (message, NULL:
  * none); with hash (not NULL), also the file installed and the job

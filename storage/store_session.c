@@ -80,14 +80,14 @@ static int touched(struct store_conn *c, const PGresult *r, const char *sid,
 static int touched_deferred(struct store_conn *c, const PGresult *r,
                             const struct store_deferred *d, struct err *e)
 {
-    return touched(c, r, d->params[0], (int)strtol(d->params[1], NULL, 10), d->out,
-                   d->outlen, e);
+    return touched(c, r, d->params[0], (int)strtol(d->params[1], NULL, 10),
+                   d->out, d->outlen, e);
 }
 
 /* The checks both ways share: login cleared, idle_s and sid refused as
  * store_session_touch refuses them. */
-static int touch_args(const char *sid, int idle_s, char *login,
-                      size_t loginlen, struct err *e)
+static int touch_args(const char *sid, int idle_s, char *login, size_t loginlen,
+                      struct err *e)
 {
     int rc;
 
@@ -139,8 +139,8 @@ int store_session_defer(struct store_conn *c, const char *sid, int idle_s,
                        touched_deferred, login, loginlen, e);
 }
 
-int store_session_mark_used(struct store_conn *c, const char *sid,
-                            int idle_s, struct err *e)
+int store_session_mark_used(struct store_conn *c, const char *sid, int idle_s,
+                            struct err *e)
 {
     char idle[STORE_INTBUF];
     const char *params[2];

@@ -27,8 +27,8 @@ int store_user_hash(struct store_conn *c, const char *login, char *hash,
     return 0;
 }
 
-int store_user_upsert(struct store_conn *c, const char *login,
-                      const char *hash, struct err *e)
+int store_user_upsert(struct store_conn *c, const char *login, const char *hash,
+                      struct err *e)
 {
     const char *params[2];
     int rc;

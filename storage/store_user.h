@@ -16,7 +16,7 @@ int store_user_hash(struct store_conn *c, const char *login, char *hash,
                     size_t hashlen, struct err *e);
 
 /* Creates user `login` with `hash`, or replaces its hash when it exists. */
-int store_user_upsert(struct store_conn *c, const char *login,
-                      const char *hash, struct err *e);
+int store_user_upsert(struct store_conn *c, const char *login, const char *hash,
+                      struct err *e);
 
 #endif

@@ -47,26 +47,27 @@ static int set_listen(void *cfg, const struct opts_opt *o, const char *v)
 {
     if (parse_listen(cfg, v)) {
         fprintf(stderr, "micetro-dhcp-agent: --listen: expected "
-                "ADDR:PORT\n");
+                        "ADDR:PORT\n");
         return -1;
     }
     return 0;
 }
 
-static int add_interface(void *cfg, const struct opts_opt *o,
-                         const char *value)
+static int add_interface(void *cfg, const struct opts_opt *o, const char *value)
 {
     struct agent_config *c = cfg;
 
-    if (c->n_interfaces >= AGENT_MAX_INTERFACES
-        || strlen(value) >= sizeof(c->interfaces[0]) || value[0] == '\0'
-        || value[0] == '-') {
-        fprintf(stderr, "micetro-dhcp-agent: --interface: too many or "
-                "invalid (at most %d)\n", AGENT_MAX_INTERFACES);
+    if (c->n_interfaces >= AGENT_MAX_INTERFACES ||
+        strlen(value) >= sizeof(c->interfaces[0]) || value[0] == '\0' ||
+        value[0] == '-') {
+        fprintf(stderr,
+                "micetro-dhcp-agent: --interface: too many or "
+                "invalid (at most %d)\n",
+                AGENT_MAX_INTERFACES);
         return -1;
     }
-    snprintf(c->interfaces[c->n_interfaces++], sizeof(c->interfaces[0]),
-             "%s", value);
+    snprintf(c->interfaces[c->n_interfaces++], sizeof(c->interfaces[0]), "%s",
+             value);
     return 0;
 }
 
@@ -74,8 +75,8 @@ static int add_interface(void *cfg, const struct opts_opt *o,
 static int set_secret(struct agent_config *c, const char *s, size_t n,
                       const char *from)
 {
-    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '
-                     || s[n - 1] == '\t'))
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
+                     s[n - 1] == '\t'))
         n--;
     if (n == 0) {
         fprintf(stderr, "micetro-dhcp-agent: the secret from %s is empty\n",
@@ -83,8 +84,10 @@ static int set_secret(struct agent_config *c, const char *s, size_t n,
         return -1;
     }
     if (n > AGENT_MAX_SECRET) {
-        fprintf(stderr, "micetro-dhcp-agent: the secret from %s is longer "
-                "than %d bytes\n", from, AGENT_MAX_SECRET);
+        fprintf(stderr,
+                "micetro-dhcp-agent: the secret from %s is longer "
+                "than %d bytes\n",
+                from, AGENT_MAX_SECRET);
         return -1;
     }
     memcpy(c->secret, s, n);
@@ -103,17 +106,23 @@ static int read_secret_file(void *cfg, const struct opts_opt *o,
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
 
     if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, "micetro-dhcp-agent: cannot read secret file "
-                "\"%s\": %s\n", path, strerror(errno));
+        fprintf(stderr,
+                "micetro-dhcp-agent: cannot read secret file "
+                "\"%s\": %s\n",
+                path, strerror(errno));
         goto out;
     }
     if (st.st_mode & (S_IROTH | S_IWOTH))
-        fprintf(stderr, "micetro-dhcp-agent: warning: secret file \"%s\" "
-                "is accessible to other users\n", path);
+        fprintf(stderr,
+                "micetro-dhcp-agent: warning: secret file \"%s\" "
+                "is accessible to other users\n",
+                path);
     n = read(fd, buf, sizeof(buf));
     if (n < 0) {
-        fprintf(stderr, "micetro-dhcp-agent: cannot read secret file "
-                "\"%s\": %s\n", path, strerror(errno));
+        fprintf(stderr,
+                "micetro-dhcp-agent: cannot read secret file "
+                "\"%s\": %s\n",
+                path, strerror(errno));
         goto out;
     }
     rc = set_secret(c, buf, (size_t)n, path);
@@ -134,14 +143,16 @@ static int check_tls(const struct agent_config *c)
 
     if ((c->tls_cert[0] != '\0') != (c->tls_key[0] != '\0')) {
         fprintf(stderr, "micetro-dhcp-agent: --tls-cert and --tls-key go "
-                "together\n");
+                        "together\n");
         return -1;
     }
     for (size_t i = 0; c->tls_cert[0] && i < 2; i++) {
         int fd = open(files[i][1], O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            fprintf(stderr, "micetro-dhcp-agent: --%s: cannot read \"%s\": "
-                    "%s\n", files[i][0], files[i][1], strerror(errno));
+            fprintf(stderr,
+                    "micetro-dhcp-agent: --%s: cannot read \"%s\": "
+                    "%s\n",
+                    files[i][0], files[i][1], strerror(errno));
             return -1;
         }
         close(fd);
@@ -171,14 +182,16 @@ static int read_config_file(void *cfg, const struct opts_opt *opt,
 
         lineno++;
         total += (long)n;
-        if (total > CONFIG_MAX_FILE || (n == sizeof(line) - 1
-                                        && line[n - 1] != '\n')) {
-            fprintf(stderr, "micetro-dhcp-agent: %s:%d: line or file too "
-                    "long\n", path, lineno);
+        if (total > CONFIG_MAX_FILE ||
+            (n == sizeof(line) - 1 && line[n - 1] != '\n')) {
+            fprintf(stderr,
+                    "micetro-dhcp-agent: %s:%d: line or file too "
+                    "long\n",
+                    path, lineno);
             goto out;
         }
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'
-                         || line[n - 1] == ' ' || line[n - 1] == '\t'))
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+                         line[n - 1] == ' ' || line[n - 1] == '\t'))
             line[--n] = '\0';
         while (*p == ' ' || *p == '\t')
             p++;
@@ -198,17 +211,21 @@ static int read_config_file(void *cfg, const struct opts_opt *opt,
         while (val && (*val == ' ' || *val == '\t'))
             val++;
         if (o->kind == OPTS_FLAG) {
-            if (val && strcmp(val, "1") != 0 && strcmp(val, "yes") != 0
-                && strcmp(val, "true") != 0)
+            if (val && strcmp(val, "1") != 0 && strcmp(val, "yes") != 0 &&
+                strcmp(val, "true") != 0)
                 continue; /* verbose=0 */
         } else if (val == NULL) {
-            fprintf(stderr, "micetro-dhcp-agent: %s:%d: \"%s\" needs a "
-                    "value\n", path, lineno, o->name);
+            fprintf(stderr,
+                    "micetro-dhcp-agent: %s:%d: \"%s\" needs a "
+                    "value\n",
+                    path, lineno, o->name);
             goto out;
         }
         if (o->set == read_config_file) {
-            fprintf(stderr, "micetro-dhcp-agent: %s: \"config\" may not be "
-                    "nested\n", val);
+            fprintf(stderr,
+                    "micetro-dhcp-agent: %s: \"config\" may not be "
+                    "nested\n",
+                    val);
             goto out;
         }
         if (opts_set(&prog, o, cfg, val))
@@ -227,8 +244,10 @@ static void complain(const struct opts_prog *p, enum opts_fault f,
     switch (f) {
     case OPTS_UNKNOWN:
         if (strncmp(arg, "--", 2) != 0) {
-            fprintf(stderr, "micetro-dhcp-agent: unexpected argument "
-                    "\"%s\"\n", arg);
+            fprintf(stderr,
+                    "micetro-dhcp-agent: unexpected argument "
+                    "\"%s\"\n",
+                    arg);
             return;
         }
         fprintf(stderr, "micetro-dhcp-agent: unknown option \"%s\"\n", arg);
@@ -242,38 +261,59 @@ static void complain(const struct opts_prog *p, enum opts_fault f,
         fprintf(stderr, "micetro-dhcp-agent: --%s needs a value\n", o->name);
         return;
     case OPTS_BAD_INT:
-        fprintf(stderr, "micetro-dhcp-agent: --%s: expected an integer "
-                "in %lld..%lld\n", o->name, o->min, o->max);
+        fprintf(stderr,
+                "micetro-dhcp-agent: --%s: expected an integer "
+                "in %lld..%lld\n",
+                o->name, o->min, o->max);
         return;
     case OPTS_TOO_LONG:
-        fprintf(stderr, "micetro-dhcp-agent: --%s: value too long\n",
-                o->name);
+        fprintf(stderr, "micetro-dhcp-agent: --%s: value too long\n", o->name);
         return;
     case OPTS_BAD_WORD:
-        fprintf(stderr, "micetro-dhcp-agent: --%s: unexpected value "
-                "\"%s\"\n", o->name, arg);
+        fprintf(stderr,
+                "micetro-dhcp-agent: --%s: unexpected value "
+                "\"%s\"\n",
+                o->name, arg);
         return;
     case OPTS_NO_FILE:
-        fprintf(stderr, "micetro-dhcp-agent: --%s: cannot read \"%s\": "
-                "%s\n", o->name, arg, strerror(errno));
+        fprintf(stderr,
+                "micetro-dhcp-agent: --%s: cannot read \"%s\": "
+                "%s\n",
+                o->name, arg, strerror(errno));
         return;
     }
 }
 
 /* A text option: name, field, default, value's name, help. */
-#define STR(n, m, d, a, h)                                                  \
-    {.name = (n), .kind = OPTS_STRBUF, OPTS_AT(struct agent_config, m),      \
-     .def_str = (d), .arg = (a), .help = (h)}
+#define STR(n, m, d, a, h)                                                     \
+    {.name = (n),                                                              \
+     .kind = OPTS_STRBUF,                                                      \
+     OPTS_AT(struct agent_config, m),                                          \
+     .def_str = (d),                                                           \
+     .arg = (a),                                                               \
+     .help = (h)}
 /* An integer option: name, field, bounds, default, help. */
-#define NUM(n, m, lo, hi, d, h)                                             \
-    {.name = (n), .kind = OPTS_INT, OPTS_AT(struct agent_config, m),         \
-     .min = (lo), .max = (hi), .def = (d), .arg = "N", .help = (h)}
+#define NUM(n, m, lo, hi, d, h)                                                \
+    {.name = (n),                                                              \
+     .kind = OPTS_INT,                                                         \
+     OPTS_AT(struct agent_config, m),                                          \
+     .min = (lo),                                                              \
+     .max = (hi),                                                              \
+     .def = (d),                                                               \
+     .arg = "N",                                                               \
+     .help = (h)}
 
 static const struct opts_opt options[] = {
-    {.name = "config", .kind = OPTS_CUSTOM, .set = read_config_file,
-     .arg = "FILE", .help = "key=value settings"},
-    {.name = "listen", .kind = OPTS_CUSTOM, .set = set_listen,
-     .def_str = "127.0.0.1:8647", .arg = "ADDR:PORT",
+    {.name = "config",
+     .kind = OPTS_CUSTOM,
+     .set = read_config_file,
+     .arg = "FILE",
+     .help = "key=value settings"},
+    {.name = "listen",
+     .kind = OPTS_CUSTOM,
+     .set = set_listen,
+     .def_str = "127.0.0.1:8647",
+     .arg = "ADDR:PORT",
      .help = "SOAP listener (default 127.0.0.1:8647)"},
     STR("dhcpd-conf", dhcpd_conf, NULL, "PATH",
         "the live dhcpd.conf (required)"),
@@ -281,12 +321,18 @@ static const struct opts_opt options[] = {
         "dhcpd's lease file (required when supervising)"),
     STR("pid-file", pid_file, "/run/dhcpd.pid", "PATH",
         "dhcpd's pid file (default /run/dhcpd.pid)"),
-    {.name = "interface", .kind = OPTS_CUSTOM, .set = add_interface,
-     .arg = "IFACE", .help = "dhcpd interface (repeat)"},
+    {.name = "interface",
+     .kind = OPTS_CUSTOM,
+     .set = add_interface,
+     .arg = "IFACE",
+     .help = "dhcpd interface (repeat)"},
     STR("dhcpd", dhcpd, "/usr/sbin/dhcpd", "PATH",
         "dhcpd binary (default /usr/sbin/dhcpd)"),
-    {.name = "secret-file", .kind = OPTS_CUSTOM, .set = read_secret_file,
-     .arg = "PATH", .help = "the agent secret (else env MICETRO_AGENT_SECRET)"},
+    {.name = "secret-file",
+     .kind = OPTS_CUSTOM,
+     .set = read_secret_file,
+     .arg = "PATH",
+     .help = "the agent secret (else env MICETRO_AGENT_SECRET)"},
     STR("tls-cert", tls_cert, NULL, "PATH",
         "PEM certificate (then its chain): serve HTTPS only (with "
         "--tls-key)"),
@@ -329,16 +375,18 @@ static const struct opts_opt options[] = {
         "whole request (default 60)"),
     NUM("keepalive-timeout-s", wire.keepalive_timeout_s, 1, 3600, 15,
         "between requests (default 15)"),
-    NUM("max-keepalive-requests", wire.max_keepalive_requests, 1, 100000,
-        100, "requests per connection (default 100)"),
+    NUM("max-keepalive-requests", wire.max_keepalive_requests, 1, 100000, 100,
+        "requests per connection (default 100)"),
     NUM("max-connections", wire.max_connections, 1, 10000, 8,
         "concurrent connections (default 8)"),
     NUM("listen-backlog", wire.listen_backlog, 1, 65535, 16, "(default 16)"),
     NUM("shutdown-grace-s", wire.shutdown_grace_s, 0, 3600, 30,
         "in-flight requests at exit (default 30)"),
     /* .arg "": "--verbose " and its text two spaces on, as ever */
-    {.name = "verbose", .kind = OPTS_FLAG,
-     OPTS_AT(struct agent_config, verbose), .arg = "",
+    {.name = "verbose",
+     .kind = OPTS_FLAG,
+     OPTS_AT(struct agent_config, verbose),
+     .arg = "",
      .help = "log every request"},
     {.name = "help", .kind = OPTS_HELP, .short_name = 'h'}, /* not listed */
 };
@@ -374,7 +422,7 @@ int agent_config_parse(struct agent_config *c, int argc, char **argv)
         env = getenv("MICETRO_AGENT_SECRET");
         if (env == NULL || env[0] == '\0') {
             fprintf(stderr, "micetro-dhcp-agent: no secret: use "
-                    "--secret-file or MICETRO_AGENT_SECRET\n");
+                            "--secret-file or MICETRO_AGENT_SECRET\n");
             return -1;
         }
         if (set_secret(c, env, strlen(env), "MICETRO_AGENT_SECRET"))
@@ -382,17 +430,17 @@ int agent_config_parse(struct agent_config *c, int argc, char **argv)
     }
     if (c->dhcpd_conf[0] != '/') {
         fprintf(stderr, "micetro-dhcp-agent: --dhcpd-conf must be an "
-                "absolute path\n");
+                        "absolute path\n");
         return -1;
     }
     if ((c->start_cmd[0] != '\0') != (c->stop_cmd[0] != '\0')) {
         fprintf(stderr, "micetro-dhcp-agent: --start-cmd and --stop-cmd go "
-                "together\n");
+                        "together\n");
         return -1;
     }
     if (c->start_cmd[0] == '\0' && c->lease_file[0] == '\0') {
         fprintf(stderr, "micetro-dhcp-agent: --lease-file is required when "
-                "the agent supervises dhcpd\n");
+                        "the agent supervises dhcpd\n");
         return -1;
     }
     return check_tls(c);

@@ -22,25 +22,25 @@
 struct agent_config {
     char listen_host[256];
     int listen_port;
-    char dhcpd_conf[AGENT_MAX_PATH];   /* the live dhcpd.conf */
+    char dhcpd_conf[AGENT_MAX_PATH]; /* the live dhcpd.conf */
     char lease_file[AGENT_MAX_PATH];
     char pid_file[AGENT_MAX_PATH];
-    char dhcpd[AGENT_MAX_PATH];        /* the dhcpd binary */
+    char dhcpd[AGENT_MAX_PATH]; /* the dhcpd binary */
     char interfaces[AGENT_MAX_INTERFACES][64];
     int n_interfaces;
-    char start_cmd[AGENT_MAX_PATH];    /* "" = supervise dhcpd as a child */
+    char start_cmd[AGENT_MAX_PATH]; /* "" = supervise dhcpd as a child */
     char stop_cmd[AGENT_MAX_PATH];
     char secret[AGENT_MAX_SECRET + 1];
     size_t secret_len;
-    char tls_cert[AGENT_MAX_PATH];     /* "" = plain HTTP */
+    char tls_cert[AGENT_MAX_PATH]; /* "" = plain HTTP */
     char tls_key[AGENT_MAX_PATH];
     int tls_handshake_timeout_s;
     /* dhcpd handling */
-    int settle_ms;         /* dhcpd must stay alive this long after start */
-    int omapi_wait_ms;     /* with a peer: OMAPI must answer within this */
-    int stop_timeout_ms;   /* SIGTERM, then SIGKILL after this */
-    int test_timeout_ms;   /* dhcpd -t / start / stop commands */
-    int omapi_timeout_ms;  /* one GetFailoverState OMAPI call */
+    int settle_ms;           /* dhcpd must stay alive this long after start */
+    int omapi_wait_ms;       /* with a peer: OMAPI must answer within this */
+    int stop_timeout_ms;     /* SIGTERM, then SIGKILL after this */
+    int test_timeout_ms;     /* dhcpd -t / start / stop commands */
+    int omapi_timeout_ms;    /* one GetFailoverState OMAPI call */
     size_t max_output_bytes; /* dhcpd output kept per run */
     struct soaphttpd_limits wire; /* every limit of the wire; the
                                      configuration is one string */

@@ -16,11 +16,11 @@
 #include <stddef.h>
 
 struct agent_confscan {
-    int omapi_port;          /* 0 when absent */
-    int has_peer;            /* a failover peer is declared */
-    char key_name[128];      /* the omapi-key, "" when none */
-    char key_algorithm[64];  /* of that key */
-    char key_secret[512];    /* base64, of that key ("" when not found) */
+    int omapi_port;         /* 0 when absent */
+    int has_peer;           /* a failover peer is declared */
+    char key_name[128];     /* the omapi-key, "" when none */
+    char key_algorithm[64]; /* of that key */
+    char key_secret[512];   /* base64, of that key ("" when not found) */
 };
 
 /* Scans text[0..len).  Always succeeds; what it cannot read stays empty. */

@@ -19,18 +19,18 @@
 #include "log.h"
 
 #define POLL_STEP_MS 10
-#define TAIL_BYTES 2048           /* dhcpd output kept for error messages */
+#define TAIL_BYTES 2048 /* dhcpd output kept for error messages */
 #define MAX_ARGS (16 + AGENT_MAX_INTERFACES)
 
 struct agent_dhcpd {
     const struct agent_config *cfg;
-    pid_t pid;            /* supervised child, 0 when none */
-    int exit_status;      /* of the last child, as from waitpid */
+    pid_t pid;       /* supervised child, 0 when none */
+    int exit_status; /* of the last child, as from waitpid */
     int exited;
     pthread_t logger;
     int logger_running;
-    int logger_fd;        /* read end of the child's output pipe */
-    pthread_mutex_t mu;   /* guards tail */
+    int logger_fd;      /* read end of the child's output pipe */
+    pthread_mutex_t mu; /* guards tail */
     char tail[TAIL_BYTES];
     size_t tail_len;
 };
@@ -146,8 +146,8 @@ static int run_capture(char *const argv[], int timeout_ms, size_t max,
     buf[len] = '\0';
     *out = buf;
     if (timed_out)
-        rc = err_set(e, ERR_SYS, "\"%s\" did not finish within %d ms",
-                     argv[0], timeout_ms);
+        rc = err_set(e, ERR_SYS, "\"%s\" did not finish within %d ms", argv[0],
+                     timeout_ms);
     else if (WIFEXITED(*status) && WEXITSTATUS(*status) == 127)
         rc = err_set(e, ERR_SYS, "cannot run \"%s\"", argv[0]);
     return rc;
@@ -181,7 +181,8 @@ char *agent_dhcpd_error_lines(const char *output)
         "than a configuration issue please read the section on submitting",
         "bugs on either our web page at www.isc.org or in the README file",
         "before submitting a bug.  These pages explain the proper",
-        "process and the information we find helpful for debugging.", NULL};
+        "process and the information we find helpful for debugging.",
+        NULL};
     size_t n = strlen(output), o = 0;
     char *res = malloc(n + 1);
     const char *p = output;
@@ -273,9 +274,16 @@ static void *logger_main(void *arg)
 static int progress_line(const char *line, size_t l)
 {
     static const char *const progress[] = {
-        "Config file: ", "Database file: ", "PID file: ", "Wrote ",
-        "Listening on ", "Sending on ", "Server starting service.",
-        "Multiple interfaces match the same ", "exiting.", NULL};
+        "Config file: ",
+        "Database file: ",
+        "PID file: ",
+        "Wrote ",
+        "Listening on ",
+        "Sending on ",
+        "Server starting service.",
+        "Multiple interfaces match the same ",
+        "exiting.",
+        NULL};
 
     for (int i = 0; progress[i]; i++)
         if (l >= strlen(progress[i]) &&
@@ -537,23 +545,23 @@ static int port_answers(int port, int ms)
         ok = 1;
     } else if (errno == EINPROGRESS) {
         struct pollfd p = {.fd = fd, .events = POLLOUT};
-        if (poll(&p, 1, ms) == 1
-            && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0
-            && soerr == 0)
+        if (poll(&p, 1, ms) == 1 &&
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
+            soerr == 0)
             ok = 1;
     }
     close(fd);
     return ok;
 }
 
-int agent_dhcpd_wait_ready(struct agent_dhcpd *d, int omapi_port,
-                           struct err *e)
+int agent_dhcpd_wait_ready(struct agent_dhcpd *d, int omapi_port, struct err *e)
 {
     const struct agent_config *cfg = d->cfg;
     long long start = now_ms(), settled = start + cfg->settle_ms;
-    long long deadline = start + (omapi_port > 0 && cfg->omapi_wait_ms
-                                  > cfg->settle_ms ? cfg->omapi_wait_ms
-                                                   : cfg->settle_ms);
+    long long deadline = start +
+                         (omapi_port > 0 && cfg->omapi_wait_ms > cfg->settle_ms
+                              ? cfg->omapi_wait_ms
+                              : cfg->settle_ms);
     int omapi_ok = omapi_port <= 0;
     char tail[120];
 
@@ -566,10 +574,12 @@ int agent_dhcpd_wait_ready(struct agent_dhcpd *d, int omapi_port,
             }
             tail_lines(d, tail, sizeof(tail));
             if (cfg->start_cmd[0])
-                return err_set(e, ERR_SYS, "dhcpd is not running after "
+                return err_set(e, ERR_SYS,
+                               "dhcpd is not running after "
                                "\"%s\" (no live pid in \"%s\")",
                                cfg->start_cmd, cfg->pid_file);
-            return err_set(e, ERR_SYS, "dhcpd exited (%s %d) %lld ms after "
+            return err_set(e, ERR_SYS,
+                           "dhcpd exited (%s %d) %lld ms after "
                            "start: %s",
                            WIFSIGNALED(d->exit_status) ? "signal" : "status",
                            WIFSIGNALED(d->exit_status)
@@ -582,15 +592,15 @@ int agent_dhcpd_wait_ready(struct agent_dhcpd *d, int omapi_port,
         if (omapi_ok && t >= settled)
             return 0;
         if (t >= deadline)
-            return err_set(e, ERR_SYS, "dhcpd runs but OMAPI port %d did not "
-                           "answer within %d ms", omapi_port,
-                           cfg->omapi_wait_ms);
+            return err_set(e, ERR_SYS,
+                           "dhcpd runs but OMAPI port %d did not "
+                           "answer within %d ms",
+                           omapi_port, cfg->omapi_wait_ms);
         sleep_ms(POLL_STEP_MS);
     }
 }
 
-int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped,
-                            struct err *e)
+int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped, struct err *e)
 {
     char path[64], cmd[8192];
     int pid, fd, match = 0;
@@ -613,8 +623,8 @@ int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped,
     cmd[n] = '\0';
     /* NUL-separated arguments: "-cf" followed by our file */
     for (char *p = cmd; p < cmd + n; p += strlen(p) + 1) {
-        if (strcmp(p, "-cf") == 0 && p + 4 < cmd + n
-            && strcmp(p + 4, d->cfg->dhcpd_conf) == 0)
+        if (strcmp(p, "-cf") == 0 && p + 4 < cmd + n &&
+            strcmp(p + 4, d->cfg->dhcpd_conf) == 0)
             match = 1;
     }
     if (!match)

@@ -54,7 +54,6 @@ int agent_dhcpd_pid(struct agent_dhcpd *d);
 /* Supervised mode, at start: stops a dhcpd a previous agent left running
  * on the same configuration (found through the pid file).  *stopped gets
  * its pid or 0. */
-int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped,
-                            struct err *e);
+int agent_dhcpd_stop_orphan(struct agent_dhcpd *d, int *stopped, struct err *e);
 
 #endif

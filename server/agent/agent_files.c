@@ -23,8 +23,7 @@ static int split(const char *target, char *dir, size_t dsize, char *base,
     size_t dl;
 
     if (slash == NULL || slash[1] == '\0')
-        return err_set(e, ERR_INVALID, "path \"%s\" is not absolute",
-                       target);
+        return err_set(e, ERR_INVALID, "path \"%s\" is not absolute", target);
     dl = slash == target ? 1 : (size_t)(slash - target);
     if (dl >= dsize || strlen(slash + 1) >= bsize)
         return err_set(e, ERR_INVALID, "path \"%s\" is too long", target);
@@ -46,8 +45,7 @@ int agent_files_read(const char *path, size_t max, char **buf, size_t *len,
     *len = 0;
     if (fd < 0) {
         if (errno == ENOENT)
-            return err_set(e, ERR_NOTFOUND, "file \"%s\" does not exist",
-                           path);
+            return err_set(e, ERR_NOTFOUND, "file \"%s\" does not exist", path);
         return err_set(e, ERR_SYS, "cannot open \"%s\": %s", path,
                        strerror(errno));
     }
@@ -57,8 +55,8 @@ int agent_files_read(const char *path, size_t max, char **buf, size_t *len,
         goto out;
     }
     if ((size_t)st.st_size > max) {
-        rc = err_set(e, ERR_SYS, "file \"%s\" is larger than %zu bytes",
-                     path, max);
+        rc = err_set(e, ERR_SYS, "file \"%s\" is larger than %zu bytes", path,
+                     max);
         goto out;
     }
     b = malloc((size_t)st.st_size + 1);
@@ -122,8 +120,7 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 int agent_files_write_temp(const char *target, const void *data, size_t len,
-                           mode_t mode, char *tmp, size_t size,
-                           struct err *e)
+                           mode_t mode, char *tmp, size_t size, struct err *e)
 {
     char dir[1024], base[256];
     int fd = -1, rc;
@@ -138,8 +135,8 @@ int agent_files_write_temp(const char *target, const void *data, size_t len,
     if (fd < 0)
         return err_set(e, ERR_SYS, "cannot create a temp file in \"%s\": %s",
                        dir, strerror(errno));
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0
-        || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 ||
+        fsync(fd) != 0) {
         rc = err_set(e, ERR_SYS, "cannot write \"%s\": %s", tmp,
                      strerror(errno));
         close(fd);
@@ -182,8 +179,8 @@ int agent_files_install(const char *target, const void *data, size_t len,
                         mode_t mode, struct err *e)
 {
     char tmp[1400];
-    int rc = agent_files_write_temp(target, data, len, mode, tmp,
-                                    sizeof(tmp), e);
+    int rc = agent_files_write_temp(target, data, len, mode, tmp, sizeof(tmp),
+                                    e);
 
     if (rc)
         return rc;
@@ -210,8 +207,8 @@ int agent_files_clean_stale(const char *target, int *removed, struct err *e)
         return err_set(e, ERR_SYS, "cannot open directory \"%s\": %s", dir,
                        strerror(errno));
     while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0
-            || strlen(de->d_name) != strlen(prefix) + 6)
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
+            strlen(de->d_name) != strlen(prefix) + 6)
             continue;
         snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
                  de->d_name);

@@ -28,8 +28,7 @@ void agent_files_sha256_hex(const void *data, size_t len,
 /* Writes data to a new temp file next to target (fsync'ed, mode set);
  * its path goes to tmp (size bytes).  On failure nothing is left. */
 int agent_files_write_temp(const char *target, const void *data, size_t len,
-                           mode_t mode, char *tmp, size_t size,
-                           struct err *e);
+                           mode_t mode, char *tmp, size_t size, struct err *e);
 
 /* rename(2)s tmp over target and fsyncs the directory. */
 int agent_files_commit(const char *tmp, const char *target, struct err *e);
@@ -40,7 +39,6 @@ int agent_files_install(const char *target, const void *data, size_t len,
 
 /* Removes the temp files a killed agent may have left next to target;
  * *removed gets how many. */
-int agent_files_clean_stale(const char *target, int *removed,
-                            struct err *e);
+int agent_files_clean_stale(const char *target, int *removed, struct err *e);
 
 #endif

@@ -26,8 +26,8 @@ static int target_is(const char *target, const char *query)
     const char *q = strchr(target, '?');
     size_t pl = q ? (size_t)(q - target) : strlen(target);
 
-    if (!((pl == 6 && strncmp(target, "/agent", 6) == 0)
-          || (pl == 1 && target[0] == '/')))
+    if (!((pl == 6 && strncmp(target, "/agent", 6) == 0) ||
+          (pl == 1 && target[0] == '/')))
         return 0;
     if (query == NULL)
         return q == NULL || strcasecmp(q + 1, "wsdl") != 0;
@@ -59,8 +59,7 @@ static char *render_wsdl(void *user, const char *base, size_t *len)
         size_t pre = (size_t)(hit - agent_wsdl_text);
         memcpy(text, agent_wsdl_text, pre);
         memcpy(text + pre, base, blen);
-        memcpy(text + pre + blen, hit + plen,
-               agent_wsdl_text_len - pre - plen);
+        memcpy(text + pre + blen, hit + plen, agent_wsdl_text_len - pre - plen);
     } else {
         memcpy(text, agent_wsdl_text, *len);
     }
@@ -78,11 +77,12 @@ struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
         .listen_host = cfg->listen_host,
         .listen_port = cfg->listen_port,
         .lim = cfg->wire,
-        .tls = {
-            .cert_file = cfg->tls_cert[0] ? cfg->tls_cert : NULL,
-            .key_file = cfg->tls_key,
-            .handshake_timeout_s = cfg->tls_handshake_timeout_s,
-        },
+        .tls =
+            {
+                .cert_file = cfg->tls_cert[0] ? cfg->tls_cert : NULL,
+                .key_file = cfg->tls_key,
+                .handshake_timeout_s = cfg->tls_handshake_timeout_s,
+            },
         .verbose = cfg->verbose,
         .stop = stop,
         .user = svc,

@@ -44,7 +44,8 @@ int main(int argc, char **argv)
     }
     soaphttpd_set_user(h, svc);
     log_msg("listening on %s:%d (%s; SOAP at /agent, WSDL at /agent?wsdl); "
-            "dhcpd.conf \"%s\", %s", cfg.listen_host, soaphttpd_port(h),
+            "dhcpd.conf \"%s\", %s",
+            cfg.listen_host, soaphttpd_port(h),
             cfg.tls_cert[0] ? "HTTPS only" : "HTTP", cfg.dhcpd_conf,
             cfg.start_cmd[0] ? "dhcpd run by --start-cmd/--stop-cmd"
                              : "dhcpd supervised as a child");

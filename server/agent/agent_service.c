@@ -94,8 +94,7 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
     s->cfg = cfg;
     pthread_mutex_init(&s->mu, NULL);
     sha256(cfg->secret, cfg->secret_len, s->secret_md);
-    snprintf(s->backup, sizeof(s->backup), "%s" BACKUP_SUFFIX,
-             cfg->dhcpd_conf);
+    snprintf(s->backup, sizeof(s->backup), "%s" BACKUP_SUFFIX, cfg->dhcpd_conf);
     s->dhcpd = agent_dhcpd_new(cfg, e);
     if (s->dhcpd == NULL)
         goto fail;
@@ -115,9 +114,8 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
         set_last_error(s, e2.msg);
     } else if (cfg->start_cmd[0] && agent_dhcpd_pid(s->dhcpd) > 0) {
         log_msg("dhcpd already runs (pid %d)", agent_dhcpd_pid(s->dhcpd));
-    } else if (agent_dhcpd_start(s->dhcpd, &e2)
-               || agent_dhcpd_wait_ready(s->dhcpd, ready_port(text, len),
-                                         &e2)) {
+    } else if (agent_dhcpd_start(s->dhcpd, &e2) ||
+               agent_dhcpd_wait_ready(s->dhcpd, ready_port(text, len), &e2)) {
         set_last_error(s, e2.msg);
     }
     free(text);
@@ -140,8 +138,8 @@ void agent_service_free(struct agent_service *s)
     free(s);
 }
 
-int agent_service_secret_ok(const struct agent_service *s,
-                            const char *secret, size_t len)
+int agent_service_secret_ok(const struct agent_service *s, const char *secret,
+                            size_t len)
 {
     unsigned char md[32];
 
@@ -150,10 +148,9 @@ int agent_service_secret_ok(const struct agent_service *s,
     return CRYPTO_memcmp(md, s->secret_md, sizeof(md)) == 0;
 }
 
-int agent_service_put(struct agent_service *s, const char *config,
-                      size_t len, const char *replaces_hash,
-                      int validate_only, struct agent_put_result *r,
-                      struct err *e)
+int agent_service_put(struct agent_service *s, const char *config, size_t len,
+                      const char *replaces_hash, int validate_only,
+                      struct agent_put_result *r, struct err *e)
 {
     const struct agent_config *cfg = s->cfg;
     long long t0 = now_ms();
@@ -175,18 +172,20 @@ int agent_service_put(struct agent_service *s, const char *config,
     rc = 0;
     if (have_old)
         agent_files_sha256_hex(old, old_len, old_hash);
-    if (replaces_hash != NULL && replaces_hash[0] != '\0'
-        && strcasecmp(replaces_hash, old_hash) != 0) {
-        rc = have_old
-                 ? err_set(e, ERR_CONFLICT, "the live configuration has "
-                           "changed: its hash is \"%s\", not \"%.64s\"",
-                           old_hash, replaces_hash)
-                 : err_set(e, ERR_CONFLICT, "there is no live configuration "
-                           "to replace (\"%.64s\")", replaces_hash);
+    if (replaces_hash != NULL && replaces_hash[0] != '\0' &&
+        strcasecmp(replaces_hash, old_hash) != 0) {
+        rc = have_old ? err_set(e, ERR_CONFLICT,
+                                "the live configuration has "
+                                "changed: its hash is \"%s\", not \"%.64s\"",
+                                old_hash, replaces_hash)
+                      : err_set(e, ERR_CONFLICT,
+                                "there is no live configuration "
+                                "to replace (\"%.64s\")",
+                                replaces_hash);
         goto out;
     }
-    if (!validate_only && have_old && strcmp(old_hash, r->hash) == 0
-        && agent_dhcpd_pid(s->dhcpd) > 0) {
+    if (!validate_only && have_old && strcmp(old_hash, r->hash) == 0 &&
+        agent_dhcpd_pid(s->dhcpd) > 0) {
         r->output = strdup("");
         log_msg("PutConfig: configuration unchanged, dhcpd not "
                 "restarted");
@@ -220,7 +219,8 @@ int agent_service_put(struct agent_service *s, const char *config,
         r->ms = now_ms() - t0;
         set_last_error(s, "");
         log_msg("PutConfig: installed %.12s..., dhcpd pid %d running "
-                "after %lld ms", r->hash, agent_dhcpd_pid(s->dhcpd), r->ms);
+                "after %lld ms",
+                r->hash, agent_dhcpd_pid(s->dhcpd), r->ms);
         goto out;
     }
     /* roll back: the previous file, and dhcpd on it */
@@ -232,21 +232,25 @@ int agent_service_put(struct agent_service *s, const char *config,
             back = agent_files_install(cfg->dhcpd_conf, old, old_len, mode,
                                        &e3);
         else
-            back = unlink(cfg->dhcpd_conf) == 0 ? 0
-                   : err_set(&e3, ERR_SYS, "cannot remove \"%s\": %s",
-                             cfg->dhcpd_conf, strerror(errno));
+            back = unlink(cfg->dhcpd_conf) == 0
+                       ? 0
+                       : err_set(&e3, ERR_SYS, "cannot remove \"%s\": %s",
+                                 cfg->dhcpd_conf, strerror(errno));
         if (back == 0 && have_old)
             back = restart(s, old, old_len, &e3);
         else if (back == 0)
             back = agent_dhcpd_stop(s->dhcpd, &e3);
         if (back == 0)
-            rc = err_set(e, ERR_SYS, "dhcpd did not run on the new "
+            rc = err_set(e, ERR_SYS,
+                         "dhcpd did not run on the new "
                          "configuration (%.170s); the previous one is back%s",
                          e2.msg, have_old ? " and running" : "");
         else
-            rc = err_set(e, ERR_SYS, "dhcpd did not run on the new "
+            rc = err_set(e, ERR_SYS,
+                         "dhcpd did not run on the new "
                          "configuration (%.100s); restoring the previous "
-                         "one failed too (%.100s)", e2.msg, e3.msg);
+                         "one failed too (%.100s)",
+                         e2.msg, e3.msg);
     }
     set_last_error(s, e->msg);
 out:
@@ -317,26 +321,28 @@ int agent_service_failover_state(struct agent_service *s, const char *name,
         goto out;
     agent_confscan(text, len, cs);
     alg = cs->key_algorithm;
-    if (cs->omapi_port == 0 || cs->key_name[0] == '\0'
-        || cs->key_secret[0] == '\0') {
-        rc = err_set(e, ERR_CONFLICT, "the live configuration has no "
+    if (cs->omapi_port == 0 || cs->key_name[0] == '\0' ||
+        cs->key_secret[0] == '\0') {
+        rc = err_set(e, ERR_CONFLICT,
+                     "the live configuration has no "
                      "omapi-port and omapi-key with a key secret");
         goto out;
     }
-    if (strncasecmp(alg, "hmac-md5", 8) != 0
-        || (alg[8] != '\0' && strcasecmp(alg + 8, ".SIG-ALG.REG.INT") != 0
-            && strcasecmp(alg + 8, ".SIG-ALG.REG.INT.") != 0)) {
-        rc = err_set(e, ERR_CONFLICT, "OMAPI key \"%.64s\" uses algorithm "
-                     "\"%.32s\"; only hmac-md5 is supported", cs->key_name,
-                     alg);
+    if (strncasecmp(alg, "hmac-md5", 8) != 0 ||
+        (alg[8] != '\0' && strcasecmp(alg + 8, ".SIG-ALG.REG.INT") != 0 &&
+         strcasecmp(alg + 8, ".SIG-ALG.REG.INT.") != 0)) {
+        rc = err_set(e, ERR_CONFLICT,
+                     "OMAPI key \"%.64s\" uses algorithm "
+                     "\"%.32s\"; only hmac-md5 is supported",
+                     cs->key_name, alg);
         goto out;
     }
     if (pid == 0) {
         rc = err_set(e, ERR_SYS, "dhcpd is not running");
         goto out;
     }
-    rc = omapi_client_failover_state("127.0.0.1", cs->omapi_port,
-                                     cs->key_name, cs->key_secret, name,
+    rc = omapi_client_failover_state("127.0.0.1", cs->omapi_port, cs->key_name,
+                                     cs->key_secret, name,
                                      s->cfg->omapi_timeout_ms, out, e);
     if (rc && err_is_client(rc)) /* OMAPI trouble is never the caller's */
         e->code = rc = rc == ERR_INVALID ? ERR_INTERNAL : ERR_SYS;

@@ -33,8 +33,8 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
 void agent_service_free(struct agent_service *s);
 
 /* 1 when secret[0..len) is the agent secret (constant time). */
-int agent_service_secret_ok(const struct agent_service *s,
-                            const char *secret, size_t len);
+int agent_service_secret_ok(const struct agent_service *s, const char *secret,
+                            size_t len);
 
 struct agent_put_result {
     char hash[AGENT_HASH_HEX];
@@ -50,10 +50,9 @@ struct agent_put_result {
  * dhcpd did not run on it (the previous file is back).  With
  * validate_only, only dhcpd -t runs (on a temp file, removed): nothing is
  * installed or restarted. */
-int agent_service_put(struct agent_service *s, const char *config,
-                      size_t len, const char *replaces_hash,
-                      int validate_only, struct agent_put_result *r,
-                      struct err *e);
+int agent_service_put(struct agent_service *s, const char *config, size_t len,
+                      const char *replaces_hash, int validate_only,
+                      struct agent_put_result *r, struct err *e);
 
 /* The live file (malloc'd, caller frees) and its hash; ERR_NOTFOUND when
  * there is none. */

@@ -40,9 +40,8 @@ static int from_err(struct soap *soap, const struct err *e)
 /* Checks the secret every request starts with; 0 or the fault. */
 static int check_secret(struct soap *soap, const char *secret)
 {
-    if (secret == NULL
-        || !agent_service_secret_ok(agent_httpd_service(soap), secret,
-                                    strlen(secret)))
+    if (secret == NULL || !agent_service_secret_ok(agent_httpd_service(soap),
+                                                   secret, strlen(secret)))
         return agent_soap_fault(soap, ERR_AUTH, "invalid agent secret");
     return SOAP_OK;
 }
@@ -108,8 +107,7 @@ int __ag__GetConfig(struct soap *soap, struct _ag__GetConfig *in,
     return SOAP_OK;
 }
 
-int __ag__GetFailoverState(struct soap *soap,
-                           struct _ag__GetFailoverState *in,
+int __ag__GetFailoverState(struct soap *soap, struct _ag__GetFailoverState *in,
                            struct _ag__GetFailoverStateResponse *out)
 {
     struct omapi_failover_state st;
@@ -121,15 +119,17 @@ int __ag__GetFailoverState(struct soap *soap,
         return rc;
     n = in->name ? strlen(in->name) : 0;
     if (n == 0 || n > MAX_NAME)
-        return agent_soap_fault(soap, ERR_INVALID, "name must be 1 to 64 "
+        return agent_soap_fault(soap, ERR_INVALID,
+                                "name must be 1 to 64 "
                                 "bytes long");
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)in->name[i] < 0x20 || in->name[i] == 0x7f)
-            return agent_soap_fault(soap, ERR_INVALID, "name contains a "
+            return agent_soap_fault(soap, ERR_INVALID,
+                                    "name contains a "
                                     "control character");
     memset(&st, 0, sizeof(st));
-    rc = agent_service_failover_state(agent_httpd_service(soap), in->name,
-                                      &st, &e);
+    rc = agent_service_failover_state(agent_httpd_service(soap), in->name, &st,
+                                      &e);
     if (rc)
         return from_err(soap, &e);
     out->found = st.found ? xsd__boolean__true_ : xsd__boolean__false_;

@@ -14,19 +14,19 @@
 enum err_code {
     ERR_OK = 0,
     /* the caller's mistakes: Client / Sender faults */
-    ERR_INVALID = -1,   /* malformed or out-of-range input */
-    ERR_NOTFOUND = -2,  /* unknown object or reference */
-    ERR_EXISTS = -3,    /* unique name or rule already taken */
-    ERR_AUTH = -4,      /* wrong user name or password */
-    ERR_SESSION = -5,   /* invalid, expired or ended session */
-    ERR_CONFLICT = -6,  /* rule of the data model violated */
-    ERR_NOTIMPL = -7,   /* operation declared but not served yet */
+    ERR_INVALID = -1,  /* malformed or out-of-range input */
+    ERR_NOTFOUND = -2, /* unknown object or reference */
+    ERR_EXISTS = -3,   /* unique name or rule already taken */
+    ERR_AUTH = -4,     /* wrong user name or password */
+    ERR_SESSION = -5,  /* invalid, expired or ended session */
+    ERR_CONFLICT = -6, /* rule of the data model violated */
+    ERR_NOTIMPL = -7,  /* operation declared but not served yet */
     /* our failures: Server / Receiver faults */
     ERR_SERVER_BASE = -100,
     ERR_DB = -101,       /* database unreachable or failing */
     ERR_INTERNAL = -102, /* bug or unexpected system failure */
     ERR_NOMEM = -103,
-    ERR_SYS = -104       /* system call failed (see message) */
+    ERR_SYS = -104 /* system call failed (see message) */
 };
 
 struct err {
@@ -48,7 +48,7 @@ static inline int err_set_code(int code, int set)
     (void)set;
     return code;
 }
-#define err_set(e, code, ...) \
+#define err_set(e, code, ...)                                                  \
     err_set_code((code), (err_set)((e), (code), __VA_ARGS__))
 #endif
 

@@ -1,7 +1,7 @@
 /* micetro-emu core: the rules of ISC DHCP failover relationships, as
- * Micetro 11.x documents them for ISC servers and dhcpd enforces them.  Pure: plain structs in, decisions out; storage
- * runs the SQL and hands its rows here, the SOAP handlers convert to and
- * from these structs.
+ * Micetro 11.x documents them for ISC servers and dhcpd enforces them.  Pure:
+ * plain structs in, decisions out; storage runs the SQL and hands its rows
+ * here, the SOAP handlers convert to and from these structs.
  *
  *   roles        a relationship joins a primary and a secondary server;
  *                an answer is seen from one of them (the primary when

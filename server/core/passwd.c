@@ -14,15 +14,14 @@ static const char *dummy_hash(void)
 
     if (!ready) {
         /* Benign race: every thread computes an equivalent value. */
-        if (passwd_hash("micetro-emu-no-such-user", hash, sizeof(hash),
-                        NULL) == 0)
+        if (passwd_hash("micetro-emu-no-such-user", hash, sizeof(hash), NULL) ==
+            0)
             ready = 1;
     }
     return ready ? hash : NULL;
 }
 
-int passwd_hash(const char *password, char *out, size_t outlen,
-                struct err *e)
+int passwd_hash(const char *password, char *out, size_t outlen, struct err *e)
 {
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
     struct crypt_data *cd = NULL;
@@ -64,8 +63,8 @@ int passwd_verify(const char *password, const char *hash)
     cd = calloc(1, sizeof(*cd));
     if (cd == NULL)
         return 0;
-    if (password != NULL && crypt_r(password, h, cd) != NULL
-        && cd->output[0] != '*') {
+    if (password != NULL && crypt_r(password, h, cd) != NULL &&
+        cd->output[0] != '*') {
         n = strlen(h);
         if (strlen(cd->output) == n) {
             unsigned char diff = 0;

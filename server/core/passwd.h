@@ -13,8 +13,7 @@
 /* Longest hash string passwd_hash writes, with its NUL. */
 #define PASSWD_HASH_MAX 256
 
-int passwd_hash(const char *password, char *out, size_t outlen,
-                struct err *e);
+int passwd_hash(const char *password, char *out, size_t outlen, struct err *e);
 
 /* 1 when password matches hash, 0 otherwise (also for a NULL or malformed
  * hash).  Takes about as long either way. */

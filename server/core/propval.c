@@ -98,8 +98,7 @@ static int put(const char *prop, const char *s, char *out, size_t len,
                struct err *e)
 {
     if (strlen(s) >= len)
-        return err_set(e, ERR_INVALID, "property \"%s\": value too long",
-                       prop);
+        return err_set(e, ERR_INVALID, "property \"%s\": value too long", prop);
     memcpy(out, s, strlen(s) + 1);
     return 0;
 }
@@ -177,8 +176,7 @@ static int check_type(const char *prop, int t, int multi_line, const char *v,
         long long n;
 
         if (!(isdigit((unsigned char)v[0]) ||
-              ((v[0] == '-' || v[0] == '+') &&
-               isdigit((unsigned char)v[1]))))
+              ((v[0] == '-' || v[0] == '+') && isdigit((unsigned char)v[1]))))
             return err_set(e, ERR_INVALID,
                            "property \"%s\": expected an integer, not \"%s\"",
                            prop, q);
@@ -190,14 +188,13 @@ static int check_type(const char *prop, int t, int multi_line, const char *v,
                            prop, q);
         if (errno == ERANGE)
             return err_set(e, ERR_INVALID,
-                           "property \"%s\": integer \"%s\" out of range",
-                           prop, q);
+                           "property \"%s\": integer \"%s\" out of range", prop,
+                           q);
         snprintf(buf, sizeof(buf), "%lld", n);
         return put(prop, buf, out, len, e);
     }
     default:
-        return err_set(e, ERR_INTERNAL, "property \"%s\" has type %d", prop,
-                       t);
+        return err_set(e, ERR_INTERNAL, "property \"%s\" has type %d", prop, t);
     }
 }
 

@@ -352,10 +352,10 @@ static int cmp_pool(const void *x, const void *y)
 
 static int cmp_rel(const void *x, const void *y)
 {
-    const struct render_relationship *a =
-        *(const struct render_relationship *const *)x;
-    const struct render_relationship *b =
-        *(const struct render_relationship *const *)y;
+    const struct render_relationship *a = *(
+        const struct render_relationship *const *)x;
+    const struct render_relationship *b = *(
+        const struct render_relationship *const *)y;
 
     return strcmp(a->name, b->name);
 }

@@ -8,13 +8,13 @@
 
 /* One entry: pointers into the secrets' text. */
 struct entry {
-    const char *key;    /* the server's name in lower case, no dot */
+    const char *key; /* the server's name in lower case, no dot */
     const char *secret;
     int line;
 };
 
 struct secrets {
-    char *text;      /* a copy of the file, cut into strings in place */
+    char *text; /* a copy of the file, cut into strings in place */
     size_t len;
     struct entry *v; /* sorted by key */
     size_t n, cap;
@@ -79,12 +79,15 @@ static int parse_line(char *s, size_t l, int line, struct entry *ent,
     if (validate_hostname(name, NULL, &ve) != 0)
         return err_set(e, ERR_INVALID, "line %d: %s", line, ve.msg);
     if (*secret == '\0')
-        return err_set(e, ERR_INVALID, "line %d: no secret for server "
-                       "\"%s\"", line, validate_quote(name, q, sizeof(q)));
+        return err_set(e, ERR_INVALID,
+                       "line %d: no secret for server "
+                       "\"%s\"",
+                       line, validate_quote(name, q, sizeof(q)));
     if (strlen(secret) > SECRETS_SECRET_MAX)
-        return err_set(e, ERR_INVALID, "line %d: the secret for server "
-                       "\"%s\" is longer than %d bytes", line,
-                       validate_quote(name, q, sizeof(q)),
+        return err_set(e, ERR_INVALID,
+                       "line %d: the secret for server "
+                       "\"%s\" is longer than %d bytes",
+                       line, validate_quote(name, q, sizeof(q)),
                        SECRETS_SECRET_MAX);
     fold(name);
     ent->key = name;
@@ -127,9 +130,10 @@ static int sort_unique(struct secrets *s, struct err *e)
             dup = &s->v[i];
     if (dup == NULL)
         return 0;
-    return err_set(e, ERR_INVALID, "line %d: server \"%s\" is already on "
-                   "line %d", dup->line, validate_quote(dup->key, q,
-                                                        sizeof(q)),
+    return err_set(e, ERR_INVALID,
+                   "line %d: server \"%s\" is already on "
+                   "line %d",
+                   dup->line, validate_quote(dup->key, q, sizeof(q)),
                    dup[-1].line);
 }
 

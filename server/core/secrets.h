@@ -26,9 +26,9 @@
 
 #include "err.h"
 
-#define SECRETS_SECRET_MAX 255      /* bytes of one secret */
-#define SECRETS_MAX_ENTRIES 10000   /* entries in one file */
-#define SECRETS_MAX_BYTES 1048576   /* bytes of one file */
+#define SECRETS_SECRET_MAX 255    /* bytes of one secret */
+#define SECRETS_MAX_ENTRIES 10000 /* entries in one file */
+#define SECRETS_MAX_BYTES 1048576 /* bytes of one file */
 
 struct secrets;
 

@@ -18,8 +18,7 @@ int sessid_generate(char *out, struct err *e)
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            return err_set(e, ERR_SYS, "getrandom failed: %s",
-                           strerror(errno));
+            return err_set(e, ERR_SYS, "getrandom failed: %s", strerror(errno));
         }
         /* Rejection sampling: 248 = 4 * 62 keeps the draw uniform. */
         for (ssize_t i = 0; i < got && n < SESSID_LEN; i++) {

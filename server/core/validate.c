@@ -505,8 +505,7 @@ int validate_quoted_name(const char *s, const char *field, size_t maxlen,
         if (s[i] == '\t') {
             bad[0] = '\\';
             bad[1] = 't';
-        } else if (s[i] != '"' && s[i] != '\\' && s[i] != '{' &&
-                   s[i] != '}') {
+        } else if (s[i] != '"' && s[i] != '\\' && s[i] != '{' && s[i] != '}') {
             continue;
         }
         return err_set(e, ERR_INVALID,
@@ -516,8 +515,7 @@ int validate_quoted_name(const char *s, const char *field, size_t maxlen,
                        for_field(field, f, sizeof(f)));
     }
     if (s[0] == ' ' || s[n - 1] == ' ')
-        return err_set(e, ERR_INVALID,
-                       "\"%s\"%s starts or ends with a space",
+        return err_set(e, ERR_INVALID, "\"%s\"%s starts or ends with a space",
                        validate_quote(s, q, sizeof(q)),
                        for_field(field, f, sizeof(f)));
     return 0;

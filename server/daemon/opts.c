@@ -253,9 +253,8 @@ static int set_defaults(const struct opts_prog *p, void *cfg)
         return -1;
     for (size_t i = 0; i < p->n_opts; i++) {
         const struct opts_opt *o = &p->opts[i];
-        if (sets_field(o) && o->env != NULL &&
-            (env = getenv(o->env)) != NULL && *env &&
-            opts_set(p, o, cfg, env))
+        if (sets_field(o) && o->env != NULL && (env = getenv(o->env)) != NULL &&
+            *env && opts_set(p, o, cfg, env))
             return -1;
     }
     return 0;
@@ -376,8 +375,8 @@ int opts_parse(const struct opts_prog *p, void *cfg, int argc, char **argv)
             continue;
         }
         o = entry_of(p, code == ':' ? optopt : code);
-        if (o != NULL && !spelled_out(p, o, code == ':' ? optopt : code,
-                                      argv[at]))
+        if (o != NULL &&
+            !spelled_out(p, o, code == ':' ? optopt : code, argv[at]))
             o = NULL;
         if (code == ':' && o != NULL) {
             p->complain(p, OPTS_NO_VALUE, o, argv[at]);

@@ -35,32 +35,31 @@ enum opts_kind {
 struct opts_opt;
 
 /* An OPTS_CUSTOM entry's setter: 0, or -1 with the refusal printed. */
-typedef int opts_set_fn(void *cfg, const struct opts_opt *o,
-                        const char *value);
+typedef int opts_set_fn(void *cfg, const struct opts_opt *o, const char *value);
 
 struct opts_opt {
-    const char *name;          /* --NAME */
+    const char *name; /* --NAME */
     enum opts_kind kind;
-    char short_name;           /* also -C, standing alone; 0: none */
-    size_t off, size;          /* the field: OPTS_AT(type, member) */
-    long long min, max;        /* OPTS_INT */
-    long long def;             /* default of OPTS_INT, OPTS_FLAG, OPTS_ENUM */
-    const char *def_str;       /* default of OPTS_STR, OPTS_STRBUF, OPTS_PATH
-                                  (not opened); OPTS_CUSTOM: handed to set();
-                                  NULL: none ("" for OPTS_STRBUF) */
-    const char *const *words;  /* OPTS_ENUM, NULL-terminated */
-    opts_set_fn *set;          /* OPTS_CUSTOM */
-    const char *env;           /* taken from this environment variable when
-                                  it is set and not empty, before the
-                                  command line */
-    const char *arg;           /* --help: "--NAME ARG"; NULL: "--NAME" */
-    const char *label;         /* --help: the left column, instead */
-    const char *help;          /* --help: the text; "\n" goes on under it;
-                                  NULL: the option is not shown */
+    char short_name;          /* also -C, standing alone; 0: none */
+    size_t off, size;         /* the field: OPTS_AT(type, member) */
+    long long min, max;       /* OPTS_INT */
+    long long def;            /* default of OPTS_INT, OPTS_FLAG, OPTS_ENUM */
+    const char *def_str;      /* default of OPTS_STR, OPTS_STRBUF, OPTS_PATH
+                                 (not opened); OPTS_CUSTOM: handed to set();
+                                 NULL: none ("" for OPTS_STRBUF) */
+    const char *const *words; /* OPTS_ENUM, NULL-terminated */
+    opts_set_fn *set;         /* OPTS_CUSTOM */
+    const char *env;          /* taken from this environment variable when
+                                 it is set and not empty, before the
+                                 command line */
+    const char *arg;          /* --help: "--NAME ARG"; NULL: "--NAME" */
+    const char *label;        /* --help: the left column, instead */
+    const char *help;         /* --help: the text; "\n" goes on under it;
+                                 NULL: the option is not shown */
 };
 
 /* The field of an entry: OPTS_AT(struct config, listen_port). */
-#define OPTS_AT(type, member) \
+#define OPTS_AT(type, member)                                                  \
     .off = offsetof(type, member), .size = sizeof(((type *)0)->member)
 
 /* What is wrong, for opts_prog.complain. */
@@ -83,7 +82,7 @@ enum opts_fault {
 #define OPTS_FLAG_VALUES 2u /* a flag also as --NAME=VALUE, VALUE ignored */
 
 struct opts_prog {
-    const char *name;          /* the program, for OPTS_VERSION */
+    const char *name; /* the program, for OPTS_VERSION */
     const char *version;
     const struct opts_opt *opts; /* the table, in the order of --help */
     size_t n_opts;
@@ -92,11 +91,11 @@ struct opts_prog {
      * the first one refused where it stands */
     const struct opts_opt *operands;
     unsigned flags;
-    const char *usage;         /* --help: before the table */
-    const char *epilog;        /* --help: after it; NULL: nothing */
-    int help_column;           /* --help: where the texts start (at least
-                                  two spaces after the option); 0: two
-                                  spaces after it */
+    const char *usage;  /* --help: before the table */
+    const char *epilog; /* --help: after it; NULL: nothing */
+    int help_column;    /* --help: where the texts start (at least
+                           two spaces after the option); 0: two
+                           spaces after it */
     /* Prints the refusal f (o: the option at fault, when there is one). */
     void (*complain)(const struct opts_prog *p, enum opts_fault f,
                      const struct opts_opt *o, const char *arg);
@@ -125,7 +124,6 @@ void opts_help(const struct opts_prog *p, FILE *f);
 
 /* s as a decimal integer from min to max into *out: 0, or -1 (*out
  * untouched). */
-int opts_number(const char *s, long long min, long long max,
-                long long *out);
+int opts_number(const char *s, long long min, long long max, long long *out);
 
 #endif

@@ -13,9 +13,9 @@
 
 /* gSOAP's TLS client settings: TLS 1.2 or 1.3, the server's certificate
  * verified against the given bundle only. */
-#define RPC_TLS_FLAGS                                                      \
-    (SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION | SOAP_SSL_NO_DEFAULT_CA_PATH \
-     | SOAP_TLSv1_2 | SOAP_TLSv1_3)
+#define RPC_TLS_FLAGS                                                          \
+    (SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION | SOAP_SSL_NO_DEFAULT_CA_PATH |    \
+     SOAP_TLSv1_2 | SOAP_TLSv1_3)
 
 /* Frees a context and what gSOAP allocated in it (a fault's text too). */
 static void rpc_free(struct soap *soap)
@@ -45,8 +45,10 @@ int agent_rpc_tls_check(const char *path, struct err *e)
     ERR_clear_error();
     if (soap_ssl_client_context(soap, RPC_TLS_FLAGS, NULL, NULL, path, NULL,
                                 NULL) != SOAP_OK)
-        rc = err_set(e, ERR_INVALID, "--agent-tls-ca \"%s\": not a CA "
-                     "bundle: %s", path, tls_reason());
+        rc = err_set(e, ERR_INVALID,
+                     "--agent-tls-ca \"%s\": not a CA "
+                     "bundle: %s",
+                     path, tls_reason());
     rpc_free(soap);
     return rc;
 }
@@ -61,13 +63,16 @@ static int rpc_tls(struct soap *soap, const struct agent_rpc_target *t,
     ERR_clear_error();
     if (soap_ssl_client_context(soap, RPC_TLS_FLAGS, NULL, NULL, t->tls_ca,
                                 NULL, NULL) != SOAP_OK)
-        return err_set(e, ERR_SYS, "agent %s:%d unreachable: CA bundle "
-                       "\"%s\": %s", t->host, t->port, t->tls_ca,
-                       tls_reason());
-    if (X509_VERIFY_PARAM_set1_ip_asc(SSL_CTX_get0_param(soap->ctx),
-                                      t->host) != 1)
-        return err_set(e, ERR_SYS, "agent %s:%d unreachable: TLS needs an IP "
-                       "address", t->host, t->port);
+        return err_set(e, ERR_SYS,
+                       "agent %s:%d unreachable: CA bundle "
+                       "\"%s\": %s",
+                       t->host, t->port, t->tls_ca, tls_reason());
+    if (X509_VERIFY_PARAM_set1_ip_asc(SSL_CTX_get0_param(soap->ctx), t->host) !=
+        1)
+        return err_set(e, ERR_SYS,
+                       "agent %s:%d unreachable: TLS needs an IP "
+                       "address",
+                       t->host, t->port);
     return 0;
 }
 
@@ -127,13 +132,13 @@ static void tls_failure(const char *text, char *buf, size_t size)
     }
     snprintf(buf, size, "%s: %.*s",
              refused ? "TLS: the agent's certificate was refused"
-                     : "TLS handshake failed", (int)n, last);
+                     : "TLS handshake failed",
+             (int)n, last);
 }
 
 /* Classifies a failed call (agent_rpc.h). */
 static int rpc_error(struct soap *soap, const struct agent_rpc_target *t,
-                     const char *what, char *detail, size_t len,
-                     struct err *e)
+                     const char *what, char *detail, size_t len, struct err *e)
 {
     const char *code = NULL, *text = NULL;
     char why[160];
@@ -143,8 +148,8 @@ static int rpc_error(struct soap *soap, const struct agent_rpc_target *t,
     if (soap->error == SOAP_SSL_ERROR) {
         agent_rpc_gen_fault(soap, &code, &text);
         tls_failure(text != NULL ? text : "", why, sizeof(why));
-        return err_set(e, ERR_SYS, "agent %s:%d unreachable (%s): %s",
-                       t->host, t->port, what, why);
+        return err_set(e, ERR_SYS, "agent %s:%d unreachable (%s): %s", t->host,
+                       t->port, what, why);
     }
     /* a fault received: gSOAP says which side's (1, 2) or just that */
     if (soap->error == SOAP_FAULT || soap->error == SOAP_CLI_FAULT ||
@@ -167,8 +172,10 @@ static int rpc_error(struct soap *soap, const struct agent_rpc_target *t,
         snprintf(why, sizeof(why), "the connection closed without an answer");
     else
         snprintf(why, sizeof(why), "no answer");
-    return err_set(e, ERR_SYS, "agent %s:%d unreachable (%s): %s (gSOAP "
-                   "error %d)", t->host, t->port, what, why, soap->error);
+    return err_set(e, ERR_SYS,
+                   "agent %s:%d unreachable (%s): %s (gSOAP "
+                   "error %d)",
+                   t->host, t->port, what, why, soap->error);
 }
 
 static void endpoint(const struct agent_rpc_target *t, char *buf, size_t len)
@@ -192,12 +199,12 @@ static int put(const struct agent_rpc_target *t, const char *config,
     if ((soap = rpc_new(t, t->put_timeout_s, e)) == NULL)
         return e->code;
     endpoint(t, ep, sizeof(ep));
-    if (agent_rpc_gen_put(soap, ep, t->secret, config, replaces,
-                          validate_only, &h, &out) != SOAP_OK)
+    if (agent_rpc_gen_put(soap, ep, t->secret, config, replaces, validate_only,
+                          &h, &out) != SOAP_OK)
         rc = rpc_error(soap, t, "the configuration", detail, len, e);
     else if (h == NULL || strlen(h) != 64)
-        rc = err_set(e, ERR_INTERNAL, "agent %s:%d answered no hash",
-                     t->host, t->port);
+        rc = err_set(e, ERR_INTERNAL, "agent %s:%d answered no hash", t->host,
+                     t->port);
     else {
         memcpy(hash, h, 65);
         if (detail != NULL && len > 0)
@@ -224,9 +231,9 @@ int agent_rpc_validate_config(const struct agent_rpc_target *t,
     return put(t, config, NULL, 1, hash, detail, len, e);
 }
 
-int agent_rpc_failover_state(const struct agent_rpc_target *t,
-                             const char *name, int *found, char *local,
-                             char *partner, size_t len, struct err *e)
+int agent_rpc_failover_state(const struct agent_rpc_target *t, const char *name,
+                             int *found, char *local, char *partner, size_t len,
+                             struct err *e)
 {
     const char *l = NULL, *p = NULL;
     char ep[128];

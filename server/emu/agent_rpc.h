@@ -58,8 +58,8 @@ int agent_rpc_validate_config(const struct agent_rpc_target *t,
 /* The failover state of relationship name as the agent's dhcpd reports
  * it: *found 0 when dhcpd has no such relationship, else local[len] and
  * partner[len] hold the state names ("Normal" ...). */
-int agent_rpc_failover_state(const struct agent_rpc_target *t,
-                             const char *name, int *found, char *local,
-                             char *partner, size_t len, struct err *e);
+int agent_rpc_failover_state(const struct agent_rpc_target *t, const char *name,
+                             int *found, char *local, char *partner, size_t len,
+                             struct err *e);
 
 #endif

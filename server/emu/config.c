@@ -14,13 +14,15 @@
 static void bad_number(const char *what, long long lo, long long hi,
                        const char *s)
 {
-    fprintf(stderr, "micetro-emu: %s wants a number from %lld to %lld, "
-            "not \"%s\"\n", what, lo, hi, s);
+    fprintf(stderr,
+            "micetro-emu: %s wants a number from %lld to %lld, "
+            "not \"%s\"\n",
+            what, lo, hi, s);
 }
 
 /* s as a decimal integer in [lo, hi]; -1 (message printed) if not. */
-static int number(const char *what, const char *s, long long lo,
-                  long long hi, long long *out)
+static int number(const char *what, const char *s, long long lo, long long hi,
+                  long long *out)
 {
     if (opts_number(s, lo, hi, out) == 0)
         return 0;
@@ -77,15 +79,16 @@ static int read_secret(void *cfg, const struct opts_opt *o, const char *path)
     c->agent_secret[n] = '\0';
     if (!feof(f) && n == sizeof(c->agent_secret) - 1) {
         fclose(f);
-        fprintf(stderr, "micetro-emu: --agent-secret-file %s: longer than "
-                "%zu bytes\n", path, sizeof(c->agent_secret) - 1);
+        fprintf(stderr,
+                "micetro-emu: --agent-secret-file %s: longer than "
+                "%zu bytes\n",
+                path, sizeof(c->agent_secret) - 1);
         return -1;
     }
     fclose(f);
-    while (n > 0 && (c->agent_secret[n - 1] == ' ' ||
-                     c->agent_secret[n - 1] == '\t' ||
-                     c->agent_secret[n - 1] == '\r' ||
-                     c->agent_secret[n - 1] == '\n'))
+    while (n > 0 &&
+           (c->agent_secret[n - 1] == ' ' || c->agent_secret[n - 1] == '\t' ||
+            c->agent_secret[n - 1] == '\r' || c->agent_secret[n - 1] == '\n'))
         c->agent_secret[--n] = '\0';
     if (n == 0) {
         fprintf(stderr, "micetro-emu: --agent-secret-file %s: empty\n", path);
@@ -123,8 +126,7 @@ static int read_secrets(void *cfg, const struct opts_opt *o, const char *path)
     }
     secrets_free(c->agent_secrets);
     if (secrets_parse(buf, n, &c->agent_secrets, &e) != 0) {
-        fprintf(stderr, "micetro-emu: --agent-secrets %s: %s\n", path,
-                e.msg);
+        fprintf(stderr, "micetro-emu: --agent-secrets %s: %s\n", path, e.msg);
         goto out;
     }
     c->agent_secrets_file = path;
@@ -184,8 +186,10 @@ static void complain(const struct opts_prog *p, enum opts_fault f,
     case OPTS_BAD_WORD:
         fprintf(stderr, "micetro-emu: --%s is ", o->name);
         for (size_t i = 0; o->words[i] != NULL; i++)
-            fprintf(stderr, "%s%s", i == 0 ? "" : o->words[i + 1] ? ", "
-                                                                  : " or ",
+            fprintf(stderr, "%s%s",
+                    i == 0            ? ""
+                    : o->words[i + 1] ? ", "
+                                      : " or ",
                     o->words[i]);
         fprintf(stderr, ", not \"%s\"\n", arg);
         return;
@@ -200,33 +204,52 @@ static const char *const commands[] = {"run", "serve", "worker", NULL};
 static const char *const profiles[] = {"11", "2017", NULL};
 
 /* An integer option: name, field, bounds, default, value's name, help. */
-#define NUM(n, m, lo, hi, d, a, h)                                          \
-    {.name = (n), .kind = OPTS_INT, OPTS_AT(struct config, m), .min = (lo),    \
-     .max = (hi), .def = (d), .arg = (a), .help = (h)}
+#define NUM(n, m, lo, hi, d, a, h)                                             \
+    {.name = (n),                                                              \
+     .kind = OPTS_INT,                                                         \
+     OPTS_AT(struct config, m),                                                \
+     .min = (lo),                                                              \
+     .max = (hi),                                                              \
+     .def = (d),                                                               \
+     .arg = (a),                                                               \
+     .help = (h)}
 
 static const struct opts_opt options[] = {
     {.kind = OPTS_HEADING, .help = "options:"},
-    {.name = "listen", .kind = OPTS_CUSTOM, .set = parse_listen,
-     .def_str = "127.0.0.1:8080", .arg = "ADDR:PORT",
+    {.name = "listen",
+     .kind = OPTS_CUSTOM,
+     .set = parse_listen,
+     .def_str = "127.0.0.1:8080",
+     .arg = "ADDR:PORT",
      .help = "address to serve (default 127.0.0.1:8080;\n"
              "port 0 picks a free port)"},
-    {.name = "db", .kind = OPTS_STR, OPTS_AT(struct config, db),
-     .env = "MICETRO_DB", .arg = "DSN",
+    {.name = "db",
+     .kind = OPTS_STR,
+     OPTS_AT(struct config, db),
+     .env = "MICETRO_DB",
+     .arg = "DSN",
      .help = "PostgreSQL conninfo or URI (env MICETRO_DB);\n"
              "without it a private cluster is kept in the\n"
              "data directory"},
-    {.name = "data-dir", .kind = OPTS_STR, OPTS_AT(struct config, data_dir),
-     .def_str = "./var", .arg = "DIR",
+    {.name = "data-dir",
+     .kind = OPTS_STR,
+     OPTS_AT(struct config, data_dir),
+     .def_str = "./var",
+     .arg = "DIR",
      .help = "data directory (default ./var)"},
-    {.name = "api-profile", .kind = OPTS_ENUM, OPTS_AT(struct config, profile),
-     .words = profiles, .def = PROFILE_11, .arg = "11|2017",
+    {.name = "api-profile",
+     .kind = OPTS_ENUM,
+     OPTS_AT(struct config, profile),
+     .words = profiles,
+     .def = PROFILE_11,
+     .arg = "11|2017",
      .help = "API shape to serve (default 11)"},
     NUM("session-timeout", session_timeout_s, 1, 31536000, 1800, "SEC",
         "idle session lifetime (default 1800)"),
-    NUM("max-message-bytes", wire.max_message_bytes, 1024, 1073741824,
-        1048576, "N", "largest request body (default 1048576)"),
-    NUM("max-string-bytes", wire.max_string_bytes, 64, 1073741824, 65536,
-        "N", "longest string value (default 65536)"),
+    NUM("max-message-bytes", wire.max_message_bytes, 1024, 1073741824, 1048576,
+        "N", "largest request body (default 1048576)"),
+    NUM("max-string-bytes", wire.max_string_bytes, 64, 1073741824, 65536, "N",
+        "longest string value (default 65536)"),
     NUM("max-depth", wire.max_depth, 8, 10000, 32, "N",
         "deepest XML nesting (default 32)"),
     NUM("max-elements", wire.max_elements, 1, 100000000, 10000, "N",
@@ -253,22 +276,30 @@ static const struct opts_opt options[] = {
     NUM("db-timeout", db_acquire_timeout_ms, 100, 3600000, 5000, "MS",
         "longest wait for a database connection and\n"
         "longest statement (default 5000)"),
-    {.name = "verbose", .kind = OPTS_FLAG, OPTS_AT(struct config, verbose),
+    {.name = "verbose",
+     .kind = OPTS_FLAG,
+     OPTS_AT(struct config, verbose),
      .help = "log every request"},
 
     {.kind = OPTS_HEADING, .help = "worker (run, worker):"},
-    {.name = "agent-secret-file", .kind = OPTS_CUSTOM, .set = read_secret,
+    {.name = "agent-secret-file",
+     .kind = OPTS_CUSTOM,
+     .set = read_secret,
      .arg = "FILE",
      .help = "one secret for every agent (env\nMICETRO_AGENT_SECRET)"},
-    {.name = "agent-secrets", .kind = OPTS_CUSTOM, .set = read_secrets,
+    {.name = "agent-secrets",
+     .kind = OPTS_CUSTOM,
+     .set = read_secrets,
      .arg = "FILE",
      .help = "a secret per DHCP server, \"SERVER SECRET\"\n"
              "lines; a server not in it gets the one above;\n"
              "with neither, changes are queued, not pushed"},
     /* readable now; whether it holds certificates is checked at start
      * (agent_rpc_tls_check) */
-    {.name = "agent-tls-ca", .kind = OPTS_PATH,
-     OPTS_AT(struct config, agent_tls_ca), .arg = "FILE",
+    {.name = "agent-tls-ca",
+     .kind = OPTS_PATH,
+     OPTS_AT(struct config, agent_tls_ca),
+     .arg = "FILE",
      .help = "call the agents over https: each agent's\n"
              "certificate must be signed by a CA of this\n"
              "PEM bundle and name its IP address\n"
@@ -287,11 +318,16 @@ static const struct opts_opt options[] = {
         "read failover states this often (default 5)"),
     NUM("worker-lease", worker_lease_s, 10, 86400, 300, "SEC",
         "a claimed push's lease (default 300)"),
-    {.name = "backoff", .kind = OPTS_CUSTOM, .set = parse_backoff,
-     .def_str = "2,300", .arg = "SEC,SEC",
+    {.name = "backoff",
+     .kind = OPTS_CUSTOM,
+     .set = parse_backoff,
+     .def_str = "2,300",
+     .arg = "SEC,SEC",
      .help = "retry a failed push after base * 2^n seconds,\n"
              "at most cap (default 2,300)"},
-    {.name = "help", .kind = OPTS_HELP, .label = "--help, --version",
+    {.name = "help",
+     .kind = OPTS_HELP,
+     .label = "--help, --version",
      .help = ""},
     {.name = "version", .kind = OPTS_VERSION},
 };
@@ -299,7 +335,9 @@ static const struct opts_opt options[] = {
 #undef NUM
 
 static const struct opts_opt command = {
-    .kind = OPTS_ENUM, OPTS_AT(struct config, mode), .words = commands,
+    .kind = OPTS_ENUM,
+    OPTS_AT(struct config, mode),
+    .words = commands,
     .def = MODE_RUN,
 };
 
@@ -309,19 +347,19 @@ static const struct opts_prog prog = {
     .opts = options,
     .n_opts = sizeof(options) / sizeof(options[0]),
     .operands = &command,
-    .usage =
-"usage: micetro-emu [run|serve|worker] [options]\n"
-"\n"
-"  run       server and worker together (default)\n"
-"  serve     the SOAP server only\n"
-"  worker    the configuration worker only\n",
+    .usage = "usage: micetro-emu [run|serve|worker] [options]\n"
+             "\n"
+             "  run       server and worker together (default)\n"
+             "  serve     the SOAP server only\n"
+             "  worker    the configuration worker only\n",
     .epilog =
-"\n"
-"environment:\n"
-"  MICETRO_ADMIN_PASSWORD    password of the built-in administrator\n"
-"                            (default \"administrator\", allowed only while\n"
-"                            listening on a loopback address)\n"
-"  MICETRO_DB                as --db\n",
+        "\n"
+        "environment:\n"
+        "  MICETRO_ADMIN_PASSWORD    password of the built-in administrator\n"
+        "                            (default \"administrator\", allowed only "
+        "while\n"
+        "                            listening on a loopback address)\n"
+        "  MICETRO_DB                as --db\n",
     .help_column = 28,
     .complain = complain,
 };
@@ -346,8 +384,10 @@ static int check(struct config *c)
     env = getenv("MICETRO_AGENT_SECRET");
     if (c->agent_secret_file == NULL && env != NULL && *env) {
         if (strlen(env) >= sizeof(c->agent_secret)) {
-            fprintf(stderr, "micetro-emu: MICETRO_AGENT_SECRET is longer "
-                    "than %zu bytes\n", sizeof(c->agent_secret) - 1);
+            fprintf(stderr,
+                    "micetro-emu: MICETRO_AGENT_SECRET is longer "
+                    "than %zu bytes\n",
+                    sizeof(c->agent_secret) - 1);
             return -1;
         }
         snprintf(c->agent_secret, sizeof(c->agent_secret), "%s", env);

@@ -19,8 +19,8 @@ struct config {
     enum config_mode mode;
     char listen_host[256];
     int listen_port;
-    const char *db;            /* --db / MICETRO_DB; NULL: embedded */
-    const char *data_dir;      /* --data-dir, default ./var */
+    const char *db;       /* --db / MICETRO_DB; NULL: embedded */
+    const char *data_dir; /* --data-dir, default ./var */
     const char *admin_password;
     int admin_password_default; /* 1 when MICETRO_ADMIN_PASSWORD unset */
     enum config_profile profile;
@@ -33,24 +33,24 @@ struct config {
     int db_statement_timeout_ms;
     int verbose;
     /* the configuration worker and the agents it talks to */
-    const char *agent_secret_file; /* --agent-secret-file */
-    char agent_secret[256];        /* from it, or MICETRO_AGENT_SECRET:
-                                      one for all; "": none */
+    const char *agent_secret_file;  /* --agent-secret-file */
+    char agent_secret[256];         /* from it, or MICETRO_AGENT_SECRET:
+                                       one for all; "": none */
     const char *agent_secrets_file; /* --agent-secrets */
     struct secrets *agent_secrets;  /* from it, per server (owned);
                                        NULL: none */
-    const char *agent_tls_ca; /* --agent-tls-ca: the CA bundle of the
-                                 agents' certificates, https; NULL: http */
+    const char *agent_tls_ca;       /* --agent-tls-ca: the CA bundle of the
+                                       agents' certificates, https; NULL: http */
     int agent_port;      /* a server's agent when its address has none */
     int agent_timeout_s; /* connect, send, receive of one agent call */
     int push_timeout_s;  /* a whole PutConfig (dhcpd restarts) */
     size_t agent_max_answer;
-    int omapi_port;      /* the OMAPI port rendered files declare */
-    int worker_poll_s;   /* look at the queue at least this often */
-    int state_poll_s;    /* read failover states this often */
-    int worker_lease_s;  /* a claimed job's lease */
+    int omapi_port;     /* the OMAPI port rendered files declare */
+    int worker_poll_s;  /* look at the queue at least this often */
+    int state_poll_s;   /* read failover states this often */
+    int worker_lease_s; /* a claimed job's lease */
     int backoff_base_s, backoff_cap_s; /* retries of a failed push */
-    int worker_batch;    /* jobs claimed at once */
+    int worker_batch;                  /* jobs claimed at once */
 };
 
 /* Fills c from argv and the environment.  Returns 0 to go on, 1 when the

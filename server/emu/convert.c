@@ -242,8 +242,8 @@ int convert_range_from_soap(struct soap *soap, const struct mm__Range *in,
                        "container ranges are not supported yet");
     /* customProperties: the handler's, in the add's transaction */
     out->locked = in->locked != NULL && *in->locked == xsd__boolean__true_;
-    out->auto_assign =
-        in->autoAssign != NULL && *in->autoAssign == xsd__boolean__true_;
+    out->auto_assign = in->autoAssign != NULL &&
+                       *in->autoAssign == xsd__boolean__true_;
     return 0;
 }
 
@@ -304,8 +304,8 @@ int convert_range_to_soap(struct soap *soap, const struct store_range *in,
     out->hasMonitor = new_bool(soap, 0, &oom);
     out->inheritAccess = new_bool(soap, 1, &oom);
     out->isContainer = new_bool(soap, 0, &oom);
-    out->utilizationPercentage =
-        soap_malloc(soap, sizeof(*out->utilizationPercentage));
+    out->utilizationPercentage = soap_malloc(
+        soap, sizeof(*out->utilizationPercentage));
     if (out->utilizationPercentage == NULL)
         oom = 1;
     else
@@ -360,9 +360,8 @@ int convert_scope_to_soap(struct soap *soap, const struct store_dhcp_scope *in,
     /* 11.x only: the failover relationship the instance is in */
     if (app_of(soap)->cfg->profile == PROFILE_11)
         out->failoverRelationship = opt_strdup(soap, in->failover, &oom);
-    if (oom || out->ref == NULL || out->name == NULL ||
-        out->rangeRef == NULL || out->dhcpServerRef == NULL ||
-        out->available == NULL)
+    if (oom || out->ref == NULL || out->name == NULL || out->rangeRef == NULL ||
+        out->dhcpServerRef == NULL || out->available == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     *out->available = 0;
     return 0;
@@ -389,8 +388,7 @@ int convert_pool_from_soap(const struct mm__DHCPAddressPool *in,
              validate_ipv4_format(*from, buf));
     snprintf(out->to, sizeof(out->to), "%s", validate_ipv4_format(*to, buf));
     if (in->name != NULL && in->name[0] != '\0') {
-        if ((rc = validate_name(in->name, "name", STORE_POOL_NAME_MAX, e)) !=
-            0)
+        if ((rc = validate_name(in->name, "name", STORE_POOL_NAME_MAX, e)) != 0)
             return rc;
         snprintf(out->name, sizeof(out->name), "%s", in->name);
     }

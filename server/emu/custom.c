@@ -70,8 +70,7 @@ int custom_add(struct store_conn *c, int type, long long id,
         return rc;
     if (ndefs == 0 && n == 0)
         goto out;
-    if (ndefs > 0 &&
-        (vals = calloc(ndefs, STORE_PROP_VALUE_BUF)) == NULL) {
+    if (ndefs > 0 && (vals = calloc(ndefs, STORE_PROP_VALUE_BUF)) == NULL) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -91,8 +90,7 @@ int custom_add(struct store_conn *c, int type, long long id,
             goto out;
         }
         if ((rc = custom_value(d, p->value,
-                               vals + (size_t)(d - defs) *
-                                          STORE_PROP_VALUE_BUF,
+                               vals + (size_t)(d - defs) * STORE_PROP_VALUE_BUF,
                                STORE_PROP_VALUE_BUF, e)) != 0)
             goto out;
     }

@@ -19,7 +19,8 @@ struct httpd {
 static const struct xmlscan_fold old_spellings[] = {
     {"DHCPRefAndFailoverRelationshipNames",
      "dhcpRefAndFailoverRelationshipNames"},
-    {"DHCPRefAndFailoverRelationshipName", "dhcpRefAndFailoverRelationshipName"},
+    {"DHCPRefAndFailoverRelationshipName",
+     "dhcpRefAndFailoverRelationshipName"},
     {NULL, NULL},
 };
 

@@ -68,8 +68,8 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     if (cfg.mode == MODE_WORKER && !config_has_agent_secrets(&cfg)) {
         fprintf(stderr, "micetro-emu: the worker needs the agents' secrets: "
-                "--agent-secrets, --agent-secret-file or "
-                "MICETRO_AGENT_SECRET\n");
+                        "--agent-secrets, --agent-secret-file or "
+                        "MICETRO_AGENT_SECRET\n");
         return 2;
     }
     if (cfg.mode != MODE_SERVE && cfg.agent_tls_ca != NULL &&
@@ -79,9 +79,11 @@ int main(int argc, char **argv)
     }
     if (cfg.mode != MODE_WORKER && cfg.admin_password_default &&
         !is_loopback(cfg.listen_host)) {
-        fprintf(stderr, "micetro-emu: refusing to listen on %s with the "
+        fprintf(stderr,
+                "micetro-emu: refusing to listen on %s with the "
                 "default administrator password: set "
-                "MICETRO_ADMIN_PASSWORD\n", cfg.listen_host);
+                "MICETRO_ADMIN_PASSWORD\n",
+                cfg.listen_host);
         config_free(&cfg);
         return 2;
     }
@@ -143,7 +145,8 @@ int main(int argc, char **argv)
         wt_started = 1;
     }
     /* the line tests and scripts wait for, on its own */
-    fprintf(stderr, "micetro-emu: listening on http://%s%s%s:%d"
+    fprintf(stderr,
+            "micetro-emu: listening on http://%s%s%s:%d"
             "/_mmwebext/mmwebext.dll?Soap\n",
             strchr(cfg.listen_host, ':') ? "[" : "", cfg.listen_host,
             strchr(cfg.listen_host, ':') ? "]" : "", httpd_port(h));

@@ -176,8 +176,8 @@ static int load(struct store_conn *c, int obj_type, const char *s,
     long long id = 0;
     int rc;
 
-    rc = refs_resolve_object(c, obj_type, s, "given properties", &o->type,
-                             &id, e);
+    rc = refs_resolve_object(c, obj_type, s, "given properties", &o->type, &id,
+                             e);
     if (rc != 0)
         return rc;
     switch (o->type) {
@@ -293,8 +293,7 @@ static int list_props(struct soap *soap, const struct obj *o,
             (rc = put(soap, arr, "to", p->to, e)) == 0 &&
             (rc = put(soap, arr, "dhcpScopeRef", sc, e)) == 0 &&
             (rc = put(soap, arr, "failoverPeer", p->failover_peer, e)) == 0 &&
-            (rc = put(soap, arr, "failoverRelationship", p->failover, e)) ==
-                0)
+            (rc = put(soap, arr, "failoverRelationship", p->failover, e)) == 0)
             rc = put(soap, arr, "failoverState", p->failover_state, e);
         return rc;
     }
@@ -331,9 +330,8 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     rs->properties = arr;
     if (rc == 0 &&
         (arr == NULL ||
-         (arr->property = soap_malloc(soap, (PROPS_MAX + cl.ndefs) *
-                                                sizeof(*arr->property))) ==
-             NULL))
+         (arr->property = soap_malloc(
+              soap, (PROPS_MAX + cl.ndefs) * sizeof(*arr->property))) == NULL))
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0) {
         arr->__sizeproperty = 0;
@@ -361,8 +359,7 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
 }
 
 /* A port 1..65535 into *out; "" or absent: 0 (the default). */
-static int parse_port(const char *name, const char *v, int *out,
-                      struct err *e)
+static int parse_port(const char *name, const char *v, int *out, struct err *e)
 {
     char *end;
     long n;
@@ -383,8 +380,7 @@ static int parse_port(const char *name, const char *v, int *out,
 }
 
 /* xsd:boolean text into *out. */
-static int parse_bool(const char *name, const char *v, int *out,
-                      struct err *e)
+static int parse_bool(const char *name, const char *v, int *out, struct err *e)
 {
     char q[VALIDATE_QUOTE_BUF];
 
@@ -414,8 +410,8 @@ static int set_text(const char *name, const char *v, size_t max, char *buf,
 
 /* A validate_name name of at most max bytes into buf[len]; "" clears it
  * when optional. */
-static int set_name(const char *name, const char *v, int optional,
-                    size_t max, char *buf, size_t len, struct err *e)
+static int set_name(const char *name, const char *v, int optional, size_t max,
+                    char *buf, size_t len, struct err *e)
 {
     int rc;
 
@@ -429,8 +425,7 @@ static int set_name(const char *name, const char *v, int optional,
 }
 
 /* An IPv4 address into buf (dotted quad). */
-static int set_ipv4(const char *name, const char *v, char *buf,
-                    struct err *e)
+static int set_ipv4(const char *name, const char *v, char *buf, struct err *e)
 {
     uint32_t ip = 0;
     int rc = validate_ipv4(v, &ip, name, e);
@@ -450,8 +445,8 @@ static int apply(struct obj *o, const char *n, const char *v, struct err *e)
         if (strcmp(n, "name") == 0) {
             int rc = validate_hostname(v, "name", e);
 
-            if (rc == 0 && validate_hostname_canonical(v, s->name,
-                                                       sizeof(s->name)) != 0)
+            if (rc == 0 &&
+                validate_hostname_canonical(v, s->name, sizeof(s->name)) != 0)
                 rc = err_set(e, ERR_INVALID, "invalid DHCP server name");
             return rc;
         }
@@ -611,8 +606,7 @@ static int set_custom(struct custom_set *cs, const struct obj *o,
     if (d == NULL)
         return check_prop(o->type, name, e); /* the refusal */
     if (d->read_only)
-        return err_set(e, ERR_INVALID, "property \"%s\" is read-only",
-                       d->name);
+        return err_set(e, ERR_INVALID, "property \"%s\" is read-only", d->name);
     i = (size_t)(d - cs->defs);
     cs->given[i] = 1;
     return custom_value(d, v, cs->vals + i * STORE_PROP_VALUE_BUF,

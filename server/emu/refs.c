@@ -204,8 +204,7 @@ int refs_id_of(int want, const char *s, long long *id)
     struct err ignored;
     struct ref r;
 
-    if (ref_parse(s, &r, &ignored) != 0 || r.kind == REF_NAME ||
-        r.type != want)
+    if (ref_parse(s, &r, &ignored) != 0 || r.kind == REF_NAME || r.type != want)
         return 0;
     *id = r.id;
     return 1;
@@ -229,8 +228,8 @@ int refs_not_found(int type, const char *s, struct err *e)
 {
     char q[VALIDATE_QUOTE_BUF];
 
-    return err_set(e, ERR_NOTFOUND, "%s \"%s\" does not exist",
-                   refs_what(type), validate_quote(s, q, sizeof(q)));
+    return err_set(e, ERR_NOTFOUND, "%s \"%s\" does not exist", refs_what(type),
+                   validate_quote(s, q, sizeof(q)));
 }
 
 int refs_filter_resolve(void *ctx, const struct filter_field *f,

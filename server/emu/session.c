@@ -115,8 +115,8 @@ static int logout(struct soap *soap, struct _mm__Logout *rq,
         return call_end(&k, err_set(&k.e, ERR_SESSION, SESSION_FAULT));
     rc = call_open(&k);
     if (rc == 0)
-        rc = store_session_end(k.c, rq->session,
-                               k.app->cfg->session_timeout_s, &k.e);
+        rc = store_session_end(k.c, rq->session, k.app->cfg->session_timeout_s,
+                               &k.e);
     return call_end(&k, rc);
 }
 

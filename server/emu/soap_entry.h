@@ -7,16 +7,16 @@
 #ifndef MICETRO_SOAP_ENTRY_H
 #define MICETRO_SOAP_ENTRY_H
 
-#define SOAP_ENTRY(op, handler)                                             \
-    int __mm__##op(struct soap *soap, struct _mm__##op *rq,                \
-                   struct _mm__##op##Response *rs)                         \
-    {                                                                       \
-        return handler(soap, rq, rs);                                       \
-    }                                                                       \
-    int __mm__##op##_(struct soap *soap, struct _mm__##op *rq,             \
-                      struct _mm__##op##Response *rs)                      \
-    {                                                                       \
-        return handler(soap, rq, rs);                                       \
+#define SOAP_ENTRY(op, handler)                                                \
+    int __mm__##op(struct soap *soap, struct _mm__##op *rq,                    \
+                   struct _mm__##op##Response *rs)                             \
+    {                                                                          \
+        return handler(soap, rq, rs);                                          \
+    }                                                                          \
+    int __mm__##op##_(struct soap *soap, struct _mm__##op *rq,                 \
+                      struct _mm__##op##Response *rs)                          \
+    {                                                                          \
+        return handler(soap, rq, rs);                                          \
     }
 
 #endif

@@ -145,8 +145,8 @@ static int relationship_from_soap(const struct mm__DHCPFailoverRelationship *in,
     fi.lb_max_seconds = in->loadBalanceMaxSeconds;
     fi.max_response_delay = in->maxResponseDelay;
     fi.max_unacked_updates = in->maxUnackedUpdates;
-    if ((rc = failover_check_input(&fi, base ? &base->params : NULL,
-                                   &f->params, e)) != 0)
+    if ((rc = failover_check_input(&fi, base ? &base->params : NULL, &f->params,
+                                   e)) != 0)
         return rc;
     if (base == NULL)
         snprintf(f->name, sizeof(f->name), "%s", in->name);
@@ -159,11 +159,10 @@ static int relationship_from_soap(const struct mm__DHCPFailoverRelationship *in,
 }
 
 /* f as the server view_id sees it, with its member instances there. */
-static int relationship_to_soap(struct soap *soap,
-                                const struct store_failover *f,
-                                long long view_id, const long long *ids,
-                                size_t n, struct mm__DHCPFailoverRelationship *out,
-                                struct err *e)
+static int
+relationship_to_soap(struct soap *soap, const struct store_failover *f,
+                     long long view_id, const long long *ids, size_t n,
+                     struct mm__DHCPFailoverRelationship *out, struct err *e)
 {
     int profile11 = app_of(soap)->cfg->profile == PROFILE_11;
     struct failover_state st;
@@ -189,8 +188,8 @@ static int relationship_to_soap(struct soap *soap,
     if (refs == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     memset(refs, 0, sizeof(*refs));
-    if (n > 0 && (refs->ref = soap_malloc(soap, n * sizeof(*refs->ref))) ==
-                     NULL)
+    if (n > 0 &&
+        (refs->ref = soap_malloc(soap, n * sizeof(*refs->ref))) == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         if ((refs->ref[i] = convert_ref(soap, REF_DHCP_SCOPE, ids[i])) == NULL)
@@ -198,8 +197,8 @@ static int relationship_to_soap(struct soap *soap,
     }
     refs->__sizeref = (int)n;
     out->dhcpScopeRefs = refs;
-    if (f->has_secret && (out->sharedSecret = soap_strdup(
-                              soap, f->shared_secret)) == NULL)
+    if (f->has_secret &&
+        (out->sharedSecret = soap_strdup(soap, f->shared_secret)) == NULL)
         oom = 1;
     out->dhcpServerRef = convert_ref(soap, REF_DHCP_SERVER, view_id);
     if (profile11) {
@@ -260,8 +259,8 @@ static int find_on(struct store_conn *c, struct fo_call *x, const char *ref,
 static int log_relationship(struct store_conn *c, const struct fo_call *x,
                             const char *action, struct err *e)
 {
-    return store_changelog_add(c, x->login, action, REF_DHCP_FAILOVER,
-                               x->fo.id, x->fo.name, x->comment, e);
+    return store_changelog_add(c, x->login, action, REF_DHCP_FAILOVER, x->fo.id,
+                               x->fo.name, x->comment, e);
 }
 
 /* Scopes join x->fo (need_pools: each must have a pool), each logged. */
@@ -275,10 +274,9 @@ static int join_all(struct store_conn *c, struct fo_call *x,
         if ((rc = scope_ref(c, x, refs->ref[i], &sid, e)) != 0 ||
             (rc = store_failover_join(c, &x->fo, sid, 1, &created, e)) != 0)
             return rc;
-        if (created != 0 &&
-            (rc = store_changelog_add(c, x->login, CHANGELOG_ADD,
-                                      REF_DHCP_SCOPE, created, NULL,
-                                      x->comment, e)) != 0)
+        if (created != 0 && (rc = store_changelog_add(
+                                 c, x->login, CHANGELOG_ADD, REF_DHCP_SCOPE,
+                                 created, NULL, x->comment, e)) != 0)
             return rc;
     }
     return 0;
@@ -295,8 +293,7 @@ struct get_all {
 /* The relationships and their members are two statements whose rows
  * must agree (store_failover_list): one snapshot, with nothing to
  * commit. */
-static int get_all_read(struct store_conn *c, struct get_all *g,
-                        struct err *e)
+static int get_all_read(struct store_conn *c, struct get_all *g, struct err *e)
 {
     int rc;
 
@@ -311,9 +308,10 @@ static int get_all_read(struct store_conn *c, struct get_all *g,
     return rc;
 }
 
-static int get_relationships(struct soap *soap,
-                             struct _mm__GetDHCPFailoverRelationships *rq,
-                             struct _mm__GetDHCPFailoverRelationshipsResponse *rs)
+static int
+get_relationships(struct soap *soap,
+                  struct _mm__GetDHCPFailoverRelationships *rq,
+                  struct _mm__GetDHCPFailoverRelationshipsResponse *rs)
 {
     struct mm__ArrayOfDHCPFailoverRelationship *arr = NULL;
     struct get_all g;
@@ -340,9 +338,8 @@ static int get_relationships(struct soap *soap,
         const struct store_failover *f = &g.set.items[i];
 
         rc = relationship_to_soap(
-            soap, f, failover_view(&f->servers, g.x.server_id),
-            f->scope_ids, f->nscope_ids, &arr->dhcpFailoverRelationship[i],
-            &k.e);
+            soap, f, failover_view(&f->servers, g.x.server_id), f->scope_ids,
+            f->nscope_ids, &arr->dhcpFailoverRelationship[i], &k.e);
         if (rc == 0)
             arr->__sizedhcpFailoverRelationship = (int)i + 1;
     }
@@ -361,8 +358,7 @@ struct get_one {
 
 /* A read on the hot path: no transaction, so that its statements run
  * prepared; the relationship and its members come in one statement. */
-static int get_one_read(struct store_conn *c, struct get_one *g,
-                        struct err *e)
+static int get_one_read(struct store_conn *c, struct get_one *g, struct err *e)
 {
     int rc;
 
@@ -372,8 +368,8 @@ static int get_one_read(struct store_conn *c, struct get_one *g,
         return err_set(e, ERR_INVALID, "missing dhcpFailoverRelationshipName");
     rc = refs_resolve(c, REF_DHCP_SERVER, g->ref, &g->x.server_id, e);
     if (rc == 0)
-        rc = store_failover_view(c, g->x.server_id, g->name, &g->x.fo,
-                                 &g->ids, &g->n, e);
+        rc = store_failover_view(c, g->x.server_id, g->name, &g->x.fo, &g->ids,
+                                 &g->n, e);
     if (rc == ERR_NOTFOUND && g->x.server_id != 0 &&
         server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id, g->x.server,
                    sizeof(g->x.server), e) == 0)
@@ -419,8 +415,7 @@ struct add {
  * role failoverServerType says; sets x's server (the primary when no
  * dhcpServerRef is given). */
 static int view_of(struct store_conn *c, struct fo_call *x,
-                   const struct mm__DHCPFailoverRelationship *in,
-                   struct err *e)
+                   const struct mm__DHCPFailoverRelationship *in, struct err *e)
 {
     const struct store_failover *f = &x->fo;
     int rc;
@@ -523,8 +518,8 @@ static int same_scopes(struct store_conn *c, struct fo_call *x,
     /* nothing given: nothing to compare, nothing to read */
     if (refs == NULL || refs->__sizeref == 0)
         return 0;
-    if ((rc = store_failover_members(c, x->fo.id, x->server_id, &ids, &n,
-                                     e)) != 0)
+    if ((rc = store_failover_members(c, x->fo.id, x->server_id, &ids, &n, e)) !=
+        0)
         return rc;
     rc = failover_check_same_scopes(ids, n, (size_t)refs->__sizeref,
                                     resolve_scope, &r, x->fo.name, e);
@@ -544,8 +539,8 @@ static int modify_tx(struct store_conn *c, void *ctx, struct err *e)
 
     if ((rc = server_ref(c, in->primaryServer, "primaryServer", &pid, pname,
                          sizeof(pname), e)) != 0 ||
-        (rc = server_ref(c, in->secondaryServer, "secondaryServer", &sid,
-                         sname, sizeof(sname), e)) != 0)
+        (rc = server_ref(c, in->secondaryServer, "secondaryServer", &sid, sname,
+                         sizeof(sname), e)) != 0)
         return rc;
     if ((rc = find_on(c, &a->x,
                       in->dhcpServerRef != NULL && in->dhcpServerRef[0]
@@ -574,9 +569,10 @@ static int modify_tx(struct store_conn *c, void *ctx, struct err *e)
     return log_relationship(c, &a->x, CHANGELOG_MODIFY, e);
 }
 
-static int modify_relationship(
-    struct soap *soap, struct _mm__ModifyDHCPFailoverRelationship *rq,
-    struct _mm__ModifyDHCPFailoverRelationshipResponse *rs)
+static int
+modify_relationship(struct soap *soap,
+                    struct _mm__ModifyDHCPFailoverRelationship *rq,
+                    struct _mm__ModifyDHCPFailoverRelationshipResponse *rs)
 {
     (void)rs;
     return relationship_call(soap, rq->session, rq->saveComment,
@@ -616,12 +612,13 @@ static int leave_all(struct store_conn *c, struct fo_call *x,
 static int remove_tx(struct store_conn *c, void *ctx, struct err *e)
 {
     struct remove *r = ctx;
-    int n = r->items != NULL ? r->items->__sizedhcpRefAndFailoverRelationshipName
-                             : 0;
+    int n = r->items != NULL
+                ? r->items->__sizedhcpRefAndFailoverRelationshipName
+                : 0;
 
     for (int i = 0; i < n; i++) {
-        const struct mm__DHCPRefAndFailoverRelationshipName *it =
-            &r->items->dhcpRefAndFailoverRelationshipName[i];
+        const struct mm__DHCPRefAndFailoverRelationshipName
+            *it = &r->items->dhcpRefAndFailoverRelationshipName[i];
         int rc;
 
         if (it->dhcpServerRef != NULL && it->dhcpServerRef[0] != '\0') {
@@ -666,9 +663,10 @@ deconfigure_of(const enum mm__DHCPFailoverDeconfigureAction *a)
     }
 }
 
-static int remove_relationships(
-    struct soap *soap, struct _mm__RemoveDHCPFailoverRelationships *rq,
-    struct _mm__RemoveDHCPFailoverRelationshipsResponse *rs)
+static int
+remove_relationships(struct soap *soap,
+                     struct _mm__RemoveDHCPFailoverRelationships *rq,
+                     struct _mm__RemoveDHCPFailoverRelationshipsResponse *rs)
 {
     struct remove r;
     struct call k;
@@ -739,10 +737,10 @@ static int scopes_call(struct soap *soap, const char *session,
     return call_end(&k, rc);
 }
 
-static int add_scopes(struct soap *soap,
-                      struct _mm__AddDHCPScopesToDHCPFailoverRelationship *rq,
-                      struct _mm__AddDHCPScopesToDHCPFailoverRelationshipResponse
-                          *rs)
+static int
+add_scopes(struct soap *soap,
+           struct _mm__AddDHCPScopesToDHCPFailoverRelationship *rq,
+           struct _mm__AddDHCPScopesToDHCPFailoverRelationshipResponse *rs)
 {
     struct scopes s;
 
@@ -814,10 +812,9 @@ static int replicate_tx(struct store_conn *c, void *ctx, struct err *e)
             return err_set(e, ERR_NOMEM, "out of memory");
         if ((rc = scope_ref(c, &r->x, r->scope, &scope_id, e)) == 0 &&
             (rc = store_scope_get(c, scope_id, sc, e)) == 0)
-            rc = failover_check_replicate(sc->server_id, r->x.server_id,
-                                          sc->failover_id, r->x.fo.id,
-                                          sc->name, r->x.server, r->x.fo.name,
-                                          sc->failover, e);
+            rc = failover_check_replicate(
+                sc->server_id, r->x.server_id, sc->failover_id, r->x.fo.id,
+                sc->name, r->x.server, r->x.fo.name, sc->failover, e);
         if (rc == 0 && r->x.fo.id == 0)
             rc = store_failover_find(c, r->x.server_id, r->x.server,
                                      sc->failover, 1, &r->x.fo, e);

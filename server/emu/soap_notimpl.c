@@ -5,23 +5,23 @@
 
 #include "call.h"
 
-#define NOTIMPL_0(name)                                                     \
-    int __mm__##name(struct soap *soap, struct _mm__##name *rq,            \
-                     struct _mm__##name##Response *rs)                     \
-    {                                                                       \
-        struct call k;                                                      \
-        int rc = call_begin(&k, soap, rq->session);                         \
-                                                                            \
-        (void)rs;                                                           \
-        if (rc == 0)                                                        \
-            rc = err_set(&k.e, ERR_NOTIMPL, "%s is not implemented yet",   \
-                         #name);                                            \
-        return call_end(&k, rc);                                            \
-    }                                                                       \
-    int __mm__##name##_(struct soap *soap, struct _mm__##name *rq,         \
-                        struct _mm__##name##Response *rs)                  \
-    {                                                                       \
-        return __mm__##name(soap, rq, rs);                                  \
+#define NOTIMPL_0(name)                                                        \
+    int __mm__##name(struct soap *soap, struct _mm__##name *rq,                \
+                     struct _mm__##name##Response *rs)                         \
+    {                                                                          \
+        struct call k;                                                         \
+        int rc = call_begin(&k, soap, rq->session);                            \
+                                                                               \
+        (void)rs;                                                              \
+        if (rc == 0)                                                           \
+            rc = err_set(&k.e, ERR_NOTIMPL, "%s is not implemented yet",       \
+                         #name);                                               \
+        return call_end(&k, rc);                                               \
+    }                                                                          \
+    int __mm__##name##_(struct soap *soap, struct _mm__##name *rq,             \
+                        struct _mm__##name##Response *rs)                      \
+    {                                                                          \
+        return __mm__##name(soap, rq, rs);                                     \
     }
 #define NOTIMPL_1(name)
 #define OP(name, served) NOTIMPL_##served(name)

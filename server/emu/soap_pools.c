@@ -32,7 +32,6 @@
 #include "convert.h"
 #include "store.h"
 
-
 /* store_pool_add (scope lock, overlap check, insert) as a
  * mutate_insert_fn: it runs inside mutate_add's transaction. */
 static int insert(struct store_conn *c, const void *obj, long long *id,
@@ -88,13 +87,12 @@ static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
 
     rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to,
-                                    &k.e);
+        rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to, &k.e);
     if (rc == 0)
         rc = mutate_check_comment(rq->saveComment, &k.e);
     if (rc == 0)
-        rc = resolve_scope(k.c, rq->dhcpAddressPool->dhcpScopeRef, &p, from,
-                           to, &k.e);
+        rc = resolve_scope(k.c, rq->dhcpAddressPool->dhcpScopeRef, &p, from, to,
+                           &k.e);
     if (rc == 0) {
         /* the change log names the pool by its name, else by its
          * addresses */
@@ -150,10 +148,9 @@ static int list_pools(struct store_conn *c,
                              rq->filter, rq->sortBy, sort_order, &f, order_by,
                              sizeof(order_by), e);
     if (rc == 0) {
-        rc = store_pool_list(c, &f, scope_id, order_by,
-                             rq->offset != NULL ? *rq->offset : 0,
-                             rq->limit != NULL ? *rq->limit : 0, list, n,
-                             total, e);
+        rc = store_pool_list(
+            c, &f, scope_id, order_by, rq->offset != NULL ? *rq->offset : 0,
+            rq->limit != NULL ? *rq->limit : 0, list, n, total, e);
         if (rc == ERR_INVALID) {
             /* PostgreSQL refused a regular expression of the filter */
             struct err pg = *e;

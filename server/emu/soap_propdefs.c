@@ -51,7 +51,6 @@
 #include "properties.h"
 #include "store.h"
 
-
 /* objType, checked: a served type. */
 static int read_type(struct soap *soap, enum mm__ObjectType t, struct err *e)
 {
@@ -86,8 +85,8 @@ static int take_items(const struct mm__ArrayOfString *in,
         size_t n;
 
         if (s == NULL || s[0] == '\0')
-            return err_set(e, ERR_INVALID,
-                           "property \"%s\": empty list item", d->name);
+            return err_set(e, ERR_INVALID, "property \"%s\": empty list item",
+                           d->name);
         if (strlen(s) > PROPVAL_ITEM_MAX)
             return err_set(e, ERR_INVALID,
                            "property \"%s\": list item \"%s\" is longer than "
@@ -132,10 +131,9 @@ static int def_from_soap(struct soap *soap, int type,
     if ((rc = propval_check_name(in->name, e)) != 0)
         return rc;
     if (properties_builtin(type, in->name))
-        return err_set(e, ERR_INVALID,
-                       "property \"%s\" is a built-in property of %s",
-                       validate_quote(in->name, q, sizeof(q)),
-                       custom_what(type));
+        return err_set(
+            e, ERR_INVALID, "property \"%s\" is a built-in property of %s",
+            validate_quote(in->name, q, sizeof(q)), custom_what(type));
     snprintf(d->name, sizeof(d->name), "%s", in->name);
     d->object_type = type;
     tn = soap_mm__PropertyType2s(soap, in->type);
@@ -188,8 +186,8 @@ static int def_to_soap(struct soap *soap, const struct store_prop_def *d,
                        struct mm__PropertyDefinition *out, struct err *e)
 {
     static const enum mm__PropertyType types[] = {
-        mm__PropertyType__String,    mm__PropertyType__HexStr,
-        mm__PropertyType__Boolean,   mm__PropertyType__IPAddress,
+        mm__PropertyType__String,       mm__PropertyType__HexStr,
+        mm__PropertyType__Boolean,      mm__PropertyType__IPAddress,
         mm__PropertyType__IPOrHostname, mm__PropertyType__Integer,
     };
     int found = 0;
@@ -224,8 +222,7 @@ static int def_to_soap(struct soap *soap, const struct store_prop_def *d,
             return err_set(e, ERR_NOMEM, "out of memory");
         for (const char *p = all; *p != '\0'; p++)
             n += *p == '\n';
-        if ((a->string = soap_malloc(soap, (size_t)n * sizeof(char *))) ==
-            NULL)
+        if ((a->string = soap_malloc(soap, (size_t)n * sizeof(char *))) == NULL)
             return err_set(e, ERR_NOMEM, "out of memory");
         a->__sizestring = 0;
         for (char *p = all; p != NULL;) {
@@ -257,8 +254,7 @@ static int add_def(struct soap *soap, struct _mm__AddPropertyDefinition *rq,
         (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0)
         rc = def_from_soap(soap, type, rq->propertyDefinition, d, &k.e);
     if (rc == 0 && (rc = store_begin(k.c, &k.e)) == 0 &&
-        (rc = store_prop_def_add(k.c, d, custom_what(type), &id, &k.e)) ==
-            0 &&
+        (rc = store_prop_def_add(k.c, d, custom_what(type), &id, &k.e)) == 0 &&
         (rc = store_changelog_add(k.c, k.login, CHANGELOG_ADD_PROPDEF, type, 0,
                                   d->name, rq->saveComment, &k.e)) == 0)
         rc = store_commit(k.c, &k.e);
@@ -306,8 +302,8 @@ static int get_def(struct soap *soap, struct _mm__GetPropertyDefinition *rq,
         rc = read_type(soap, rq->objType, &k.e);
     if (rc == 0) {
         d = soap_malloc(soap, sizeof(*d));
-        rs->propertyDefinition = soap_malloc(
-            soap, sizeof(*rs->propertyDefinition));
+        rs->propertyDefinition = soap_malloc(soap,
+                                             sizeof(*rs->propertyDefinition));
         if (d == NULL || rs->propertyDefinition == NULL)
             rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     }
@@ -390,8 +386,8 @@ static int modify_def(struct soap *soap,
     d->id = old->id;
     if (!update && (rc = revalidate(k.c, old, d, &k.e)) != 0)
         goto out;
-    if ((rc = store_prop_def_update(k.c, d, custom_what(type), update,
-                                    &k.e)) == 0 &&
+    if ((rc = store_prop_def_update(k.c, d, custom_what(type), update, &k.e)) ==
+            0 &&
         (rc = store_changelog_add(k.c, k.login, CHANGELOG_MODIFY_PROPDEF, type,
                                   0, d->name, rq->saveComment, &k.e)) == 0)
         rc = store_commit(k.c, &k.e);

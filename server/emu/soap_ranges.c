@@ -21,7 +21,6 @@
 #include "custom.h"
 #include "store.h"
 
-
 /* What an add inserts: the range and its customProperties. */
 struct add {
     const struct store_range *range;
@@ -91,8 +90,7 @@ static int get_range(struct soap *soap, struct _mm__GetRange *rq,
             rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     }
     if (rc == 0)
-        rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range,
-                                   &k.e);
+        rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range, &k.e);
     if (rc == 0)
         rc = custom_list_soap(soap, &cl, id, &rs->range->customProperties,
                               &k.e);
@@ -178,8 +176,8 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
     if ((rc = call_begin(&k, soap, rq->session)) != 0 ||
         (rc = refuse_container(rq->folderRef, "folderRef", &k.e)) != 0 ||
         (rc = refuse_container(rq->adSiteRef, "adSiteRef", &k.e)) != 0 ||
-        (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef",
-                               &k.e)) != 0)
+        (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef", &k.e)) !=
+            0)
         goto out;
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
@@ -205,8 +203,7 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = ranges_to_soap(soap, list, n, scopes, nscopes, &cl, rs->ranges,
-                        &k.e);
+    rc = ranges_to_soap(soap, list, n, scopes, nscopes, &cl, rs->ranges, &k.e);
     rs->totalResults = convert_total(total);
 out:
     custom_list_free(&cl);

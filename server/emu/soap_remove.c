@@ -25,7 +25,6 @@
 #include "store_remove.h"
 #include "store.h"
 
-
 /* The options shared by both operations. */
 struct opts {
     const char *login;
@@ -57,8 +56,8 @@ static int read_opts(struct soap *soap, const enum mm__ObjectType *obj_type,
 }
 
 /* Removes the object s names in one transaction on c. */
-static int remove_one(struct store_conn *c, const struct opts *o,
-                      const char *s, struct err *e)
+static int remove_one(struct store_conn *c, const struct opts *o, const char *s,
+                      struct err *e)
 {
     long long id = 0;
     int type = 0, rc;
@@ -66,7 +65,7 @@ static int remove_one(struct store_conn *c, const struct opts *o,
     if ((rc = store_begin(c, e)) != 0)
         return rc;
     if ((rc = refs_resolve_object(c, o->obj_type, s, "removed", &type, &id,
-                                   e)) == 0 &&
+                                  e)) == 0 &&
         (rc = store_remove(c, o->login, type, id, o->force, o->comment, NULL,
                            e)) == 0 &&
         (rc = store_commit(c, e)) == 0)
@@ -86,8 +85,8 @@ static int remove_object(struct soap *soap, struct _mm__RemoveObject *rq,
     rc = call_begin(&k, soap, rq->session);
     o.login = k.login;
     if (rc == 0)
-        rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment,
-                       &o, &k.e);
+        rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
+                       &k.e);
     if (rc == 0)
         rc = remove_one(k.c, &o, rq->ref, &k.e);
     return call_end(&k, rc);
@@ -104,8 +103,8 @@ static int remove_objects(struct soap *soap, struct _mm__RemoveObjects *rq,
     rc = call_begin(&k, soap, rq->session);
     o.login = k.login;
     if (rc == 0)
-        rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment,
-                       &o, &k.e);
+        rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
+                       &k.e);
     if (rc != 0)
         return call_end(&k, rc);
     if (rq->objRefs != NULL && rq->objRefs->__sizeref > 0)
@@ -113,10 +112,9 @@ static int remove_objects(struct soap *soap, struct _mm__RemoveObjects *rq,
     /* an empty list is an empty element, never xsi:nil */
     errs = soap_malloc(soap, sizeof(*errs));
     rs->errors = errs;
-    if (errs == NULL || (n > 0 && (errs->objectError = soap_malloc(
-                                       soap, (size_t)n *
-                                                 sizeof(*errs->objectError))) ==
-                                      NULL))
+    if (errs == NULL ||
+        (n > 0 && (errs->objectError = soap_malloc(
+                       soap, (size_t)n * sizeof(*errs->objectError))) == NULL))
         return call_end(&k, err_set(&k.e, ERR_NOMEM, "out of memory"));
     if (n == 0)
         errs->objectError = NULL;

@@ -26,7 +26,6 @@
 #include "convert.h"
 #include "store.h"
 
-
 /* store_scope_add as a mutate_insert_fn. */
 static int insert(struct store_conn *c, const void *obj, long long *id,
                   struct err *e)
@@ -43,10 +42,9 @@ static int resolve_parents(struct store_conn *c, const struct mm__DHCPScope *in,
     struct store_range rng;
     int rc;
 
-    if ((rc = refs_resolve(c, REF_RANGE, in->rangeRef, &s->range_id, e)) ==
-            0 &&
-        (rc = refs_resolve(c, REF_DHCP_SERVER, in->dhcpServerRef,
-                           &s->server_id, e)) == 0 &&
+    if ((rc = refs_resolve(c, REF_RANGE, in->rangeRef, &s->range_id, e)) == 0 &&
+        (rc = refs_resolve(c, REF_DHCP_SERVER, in->dhcpServerRef, &s->server_id,
+                           e)) == 0 &&
         (rc = store_range_get(c, s->range_id, &rng, e)) == 0 &&
         (rc = store_server_get(c, s->server_id, &srv, e)) == 0) {
         memcpy(s->range_name, rng.name, sizeof(s->range_name));
@@ -111,8 +109,8 @@ static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
         rc = mutate_tx(&k, add_failover_tx, &a);
         id = a.id;
     } else if (rc == 0) {
-        rc = mutate_add(&k, REF_DHCP_SCOPE, s->name, rq->saveComment, insert,
-                        s, &id);
+        rc = mutate_add(&k, REF_DHCP_SCOPE, s->name, rq->saveComment, insert, s,
+                        &id);
     }
     return call_end_ref(&k, rc, REF_DHCP_SCOPE, id, &rs->ref);
 }
@@ -180,8 +178,8 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
     list = rows;
     if (rc != 0)
         goto out;
-    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpScope),
-                       &items, &k.e);
+    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpScope), &items,
+                       &k.e);
     rs->dhcpScopes = arr;
     if (arr == NULL) {
         rc = ERR_NOMEM; /* convert_list's only failure */

@@ -29,7 +29,6 @@
 #include "custom.h"
 #include "store.h"
 
-
 static int profile11(struct soap *soap)
 {
     return app_of(soap)->cfg->profile == PROFILE_11;
@@ -103,8 +102,8 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
         rc = convert_server_to_soap(soap, &s, profile11(soap), rs->dhcpServer,
                                     &k.e);
     if (rc == 0)
-        rc = custom_list_soap(soap, &cl, id,
-                              &rs->dhcpServer->customProperties, &k.e);
+        rc = custom_list_soap(soap, &cl, id, &rs->dhcpServer->customProperties,
+                              &k.e);
     custom_list_free(&cl);
     return call_end(&k, rc);
 }
@@ -156,8 +155,8 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     }
     if (rc != 0)
         goto out;
-    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpServer),
-                       &items, &k.e);
+    arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpServer), &items,
+                       &k.e);
     rs->dhcpServers = arr;
     if (arr == NULL) {
         rc = ERR_NOMEM; /* convert_list's only failure */

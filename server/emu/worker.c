@@ -67,8 +67,7 @@ static int new_key(char out[32], struct err *e)
     return 0;
 }
 
-struct worker *worker_new(struct app *app, const char *conninfo,
-                          struct err *e)
+struct worker *worker_new(struct app *app, const char *conninfo, struct err *e)
 {
     struct worker *w = calloc(1, sizeof(*w));
     char host[64];
@@ -102,9 +101,8 @@ void worker_free(struct worker *w)
 
 /* The agent of server name at host (port 0: the default); its secret
  * NULL when there is none for that server. */
-static struct agent_rpc_target target(const struct worker *w,
-                                      const char *name, const char *host,
-                                      int port)
+static struct agent_rpc_target target(const struct worker *w, const char *name,
+                                      const char *host, int port)
 {
     struct agent_rpc_target t;
 
@@ -122,21 +120,22 @@ static struct agent_rpc_target target(const struct worker *w,
 /* Why server name's agent is not called. */
 static int no_secret(const char *name, struct err *e)
 {
-    return err_set(e, ERR_INVALID, "no agent secret for DHCP server \"%s\" "
-                   "(--agent-secrets or --agent-secret-file)", name);
+    return err_set(e, ERR_INVALID,
+                   "no agent secret for DHCP server \"%s\" "
+                   "(--agent-secrets or --agent-secret-file)",
+                   name);
 }
 
 /* Records a server's state on a connection of its own. */
 static void record(struct worker *w, long long id, const char *state,
-                   const char *message, const char *hash,
-                   long long generation)
+                   const char *message, const char *hash, long long generation)
 {
     struct store_conn *c;
     struct err e;
 
     if ((c = store_acquire(w->app->store, &e)) == NULL ||
-        store_server_set_state(c, id, state, message, hash, generation,
-                               &e) != 0)
+        store_server_set_state(c, id, state, message, hash, generation, &e) !=
+            0)
         log_msg("worker: cannot record server %lld as %s: %s", id, state,
                 e.msg);
     if (c != NULL)
@@ -180,8 +179,8 @@ static int load(struct worker *w, long long id, struct store_config **cfg,
         return rc;
     if ((c = store_acquire(w->app->store, e)) == NULL)
         return e->code;
-    if ((rc = store_server_omapi_key(c, id, key, stored, sizeof(stored),
-                                     e)) == 0 &&
+    if ((rc = store_server_omapi_key(c, id, key, stored, sizeof(stored), e)) ==
+            0 &&
         (rc = store_begin_snapshot(c, e)) == 0 &&
         (rc = store_config_load(c, id, w->cfg->omapi_port, cfg, e)) == 0)
         rc = store_commit(c, e);
@@ -279,11 +278,11 @@ static void install(struct worker *w, const struct prepared *p)
         record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
         settle(w, &p->job, NULL);
         log_msg("worker: %s: configuration %.12s installed (generation "
-                "%lld)", p->cfg->model.name, hash, p->job.generation);
+                "%lld)",
+                p->cfg->model.name, hash, p->job.generation);
         return;
     }
-    snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "",
-             detail);
+    snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "", detail);
     failed(w, p, rc, msg);
 }
 
@@ -312,8 +311,8 @@ static void add_partners(struct worker *w, struct prepared *g, size_t *n,
             continue;
         if ((c = store_acquire(w->app->store, &e)) == NULL)
             return;
-        rc = store_job_claim_server(c, w->id, w->cfg->worker_lease_s, pid,
-                                    &job, &e);
+        rc = store_job_claim_server(c, w->id, w->cfg->worker_lease_s, pid, &job,
+                                    &e);
         store_release(w->app->store, c);
         if (rc == 1 && prepare(w, &job, &g[*n]) == 0)
             (*n)++;
@@ -343,8 +342,8 @@ static void push(struct worker *w, const struct store_job *job,
         rc[i] = agent_rpc_validate_config(&g[i].agent, g[i].text, detail,
                                           sizeof(detail), &e);
         if (rc[i] != 0) {
-            snprintf(msg, sizeof(msg), "%s%s%s", e.msg,
-                     detail[0] ? ": " : "", detail);
+            snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "",
+                     detail);
             failed(w, &g[i], rc[i], msg);
             bad++;
         }
@@ -355,7 +354,8 @@ static void push(struct worker *w, const struct store_job *job,
         } else if (rc[i] == 0) {
             snprintf(msg, sizeof(msg),
                      "not installed: the failover partner's file was "
-                     "refused (%zu of %zu files)", bad, n);
+                     "refused (%zu of %zu files)",
+                     bad, n);
             failed(w, &g[i], ERR_INVALID, msg);
         }
         prepared_free(&g[i]);
@@ -436,9 +436,8 @@ static void poll_states(struct worker *w)
         int pf = 0, sf = 0, prc, src;
         struct err pe, se;
 
-        prc = read_state(w, p->primary_server, p->primary_host,
-                         p->primary_port, p->name, &pf, pl, pp, sizeof(pl),
-                         &pe);
+        prc = read_state(w, p->primary_server, p->primary_host, p->primary_port,
+                         p->name, &pf, pl, pp, sizeof(pl), &pe);
         src = read_state(w, p->secondary_server, p->secondary_host,
                          p->secondary_port, p->name, &sf, sl, sp, sizeof(sl),
                          &se);
@@ -486,7 +485,8 @@ static void release_claims(struct worker *w)
     if ((c = store_acquire(w->app->store, &e)) == NULL ||
         store_job_release_all(c, w->id, &e) != 0)
         log_msg("worker: claims not given back (they expire with their "
-                "lease): %s", e.msg);
+                "lease): %s",
+                e.msg);
     if (c != NULL)
         store_release(w->app->store, c);
 }
@@ -497,12 +497,13 @@ void worker_run(struct worker *w)
     struct err e;
 
     log_msg("worker %s: pushing configurations to agents (%s, default port "
-            "%d)", w->id, w->cfg->agent_tls_ca ? "https" : "http",
-            w->cfg->agent_port);
+            "%d)",
+            w->id, w->cfg->agent_tls_ca ? "https" : "http", w->cfg->agent_port);
     retry_failed(w);
     if (w->cfg->agent_secrets != NULL)
         log_msg("worker: %zu agent secrets from %s, %s for the other "
-                "servers", secrets_count(w->cfg->agent_secrets),
+                "servers",
+                secrets_count(w->cfg->agent_secrets),
                 w->cfg->agent_secrets_file,
                 w->cfg->agent_secret[0] ? "the one for all" : "none");
     while (!*w->app->stop) {

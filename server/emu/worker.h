@@ -33,8 +33,7 @@ struct worker;
 
 /* A worker on app's store and cfg, listening on conninfo.  NULL with e
  * filled when the listener cannot connect. */
-struct worker *worker_new(struct app *app, const char *conninfo,
-                          struct err *e);
+struct worker *worker_new(struct app *app, const char *conninfo, struct err *e);
 
 /* Works until *app->stop is set. */
 void worker_run(struct worker *w);

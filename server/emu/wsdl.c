@@ -30,8 +30,8 @@ static int apply_profile(xmlDocPtr doc, int strip, struct err *e)
     int rc = 0;
 
     ctx = xmlXPathNewContext(doc);
-    if (ctx == NULL
-        || xmlXPathRegisterNs(ctx, BAD_CAST "emu", BAD_CAST PROFILE_NS)) {
+    if (ctx == NULL ||
+        xmlXPathRegisterNs(ctx, BAD_CAST "emu", BAD_CAST PROFILE_NS)) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }

@@ -81,8 +81,7 @@ static int parse_header(struct httpreq *r, const char *name, size_t nlen,
         r->content_length = v;
     } else if (IS("Transfer-Encoding")) {
         if (!has_token(val, vlen, "chunked"))
-            return err_set(e, ERR_INVALID,
-                           "unsupported Transfer-Encoding");
+            return err_set(e, ERR_INVALID, "unsupported Transfer-Encoding");
         r->chunked = 1;
     } else if (IS("Connection")) {
         if (has_token(val, vlen, "close"))
@@ -96,8 +95,8 @@ static int parse_header(struct httpreq *r, const char *name, size_t nlen,
             return err_set(e, ERR_INVALID, "unsupported Expect header");
     } else if (IS("Host")) {
         char host[256];
-        if (copy_field(host, sizeof(host), val, vlen) == 0
-            && httpreq_host_safe(host))
+        if (copy_field(host, sizeof(host), val, vlen) == 0 &&
+            httpreq_host_safe(host))
             strcpy(r->host, host);
     } else if (IS("Content-Type")) {
         if (copy_field(r->content_type, sizeof(r->content_type), val, vlen))
@@ -124,9 +123,9 @@ int httpreq_parse(const char *head, size_t len,
     sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
     if (sp1 == NULL || sp2 == NULL || sp1 == p)
         return err_set(e, ERR_INVALID, "malformed request line");
-    if (copy_field(r->method, sizeof(r->method), p, (size_t)(sp1 - p))
-        || copy_field(r->target, sizeof(r->target), sp1 + 1,
-                      (size_t)(sp2 - sp1 - 1)))
+    if (copy_field(r->method, sizeof(r->method), p, (size_t)(sp1 - p)) ||
+        copy_field(r->target, sizeof(r->target), sp1 + 1,
+                   (size_t)(sp2 - sp1 - 1)))
         return err_set(e, ERR_INVALID, "request line too long");
     for (const char *c = r->method; *c; c++) {
         if (!isupper((unsigned char)*c))
@@ -139,8 +138,8 @@ int httpreq_parse(const char *head, size_t len,
         const char *v = sp2 + 1;
         if (vlen > 0 && v[vlen - 1] == '\r')
             vlen--;
-        if (vlen != 8 || strncmp(v, "HTTP/1.", 7) != 0
-            || (v[7] != '0' && v[7] != '1'))
+        if (vlen != 8 || strncmp(v, "HTTP/1.", 7) != 0 ||
+            (v[7] != '0' && v[7] != '1'))
             return err_set(e, ERR_INVALID, "unsupported HTTP version");
         r->minor = v[7] - '0';
     }
@@ -165,11 +164,11 @@ int httpreq_parse(const char *head, size_t len,
         vend = eol;
         while (val < vend && (*val == ' ' || *val == '\t'))
             val++;
-        while (vend > val && (vend[-1] == '\r' || vend[-1] == ' '
-                              || vend[-1] == '\t'))
+        while (vend > val &&
+               (vend[-1] == '\r' || vend[-1] == ' ' || vend[-1] == '\t'))
             vend--;
-        if (parse_header(r, p, (size_t)(colon - p), val,
-                         (size_t)(vend - val), &conn_close, &conn_keep, e))
+        if (parse_header(r, p, (size_t)(colon - p), val, (size_t)(vend - val),
+                         &conn_close, &conn_keep, e))
             return e ? e->code : ERR_INVALID;
         p = eol + 1;
     }
@@ -195,8 +194,8 @@ enum httpreq_route httpreq_route(const char *target)
         return HTTPREQ_OTHER;
     q++;
     /* "?verb" then "?key=value" (or "&key=value") pieces */
-    if (strncasecmp(q, "wsdl", 4) == 0
-        && (q[4] == '\0' || q[4] == '?' || q[4] == '&'))
+    if (strncasecmp(q, "wsdl", 4) == 0 &&
+        (q[4] == '\0' || q[4] == '?' || q[4] == '&'))
         return HTTPREQ_WSDL;
     return HTTPREQ_SOAP;
 }

@@ -19,15 +19,15 @@ enum httpreq_route {
 
 struct httpreq {
     char method[16];
-    char target[2048];       /* path and query as sent */
-    int minor;               /* HTTP/1.minor */
-    int has_length;          /* Content-Length present */
+    char target[2048]; /* path and query as sent */
+    int minor;         /* HTTP/1.minor */
+    int has_length;    /* Content-Length present */
     unsigned long long content_length;
-    int chunked;             /* Transfer-Encoding: chunked */
-    int keep_alive;          /* per version and Connection header */
-    int expect_continue;     /* Expect: 100-continue */
+    int chunked;         /* Transfer-Encoding: chunked */
+    int keep_alive;      /* per version and Connection header */
+    int expect_continue; /* Expect: 100-continue */
     int nheaders;
-    char host[256];          /* Host header ("" when absent or unsafe) */
+    char host[256]; /* Host header ("" when absent or unsafe) */
     char content_type[256];
 };
 

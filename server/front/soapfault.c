@@ -23,11 +23,20 @@ static void xml_escape(char *dst, size_t size, const char *s)
     for (; *s && o + 7 < size; s++) {
         const char *rep = NULL;
         switch (*s) {
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '&': rep = "&amp;"; break;
-        case '"': rep = "&quot;"; break;
-        default: break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        default:
+            break;
         }
         if (rep) {
             memcpy(dst + o, rep, strlen(rep));
@@ -40,16 +49,16 @@ static void xml_escape(char *dst, size_t size, const char *s)
 }
 
 /* The <detail> content: <PREFIX:errorCode xmlns:PREFIX="NS">N</...>. */
-static void error_code(char *buf, size_t size,
-                       const struct soapfault_style *st, int code)
+static void error_code(char *buf, size_t size, const struct soapfault_style *st,
+                       int code)
 {
     snprintf(buf, size, "<%s:errorCode xmlns:%s=\"%s\">%d</%s:errorCode>",
              st->prefix, st->prefix, st->ns, soapfault_code(st, code),
              st->prefix);
 }
 
-int soapfault_set(struct soap *soap, const struct soapfault_style *st,
-                  int code, const char *msg)
+int soapfault_set(struct soap *soap, const struct soapfault_style *st, int code,
+                  const char *msg)
 {
     char detail[256];
     const char *m, *d;
@@ -64,8 +73,8 @@ int soapfault_set(struct soap *soap, const struct soapfault_style *st,
 }
 
 size_t soapfault_envelope(char *buf, size_t size,
-                          const struct soapfault_style *st, int v12,
-                          int code, const char *msg)
+                          const struct soapfault_style *st, int v12, int code,
+                          const char *msg)
 {
     char esc[600], detail[256];
     int client = err_is_client(code), n;
@@ -73,7 +82,8 @@ size_t soapfault_envelope(char *buf, size_t size,
     xml_escape(esc, sizeof(esc), msg);
     error_code(detail, sizeof(detail), st, code);
     if (v12)
-        n = snprintf(buf, size,
+        n = snprintf(
+            buf, size,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<SOAP-ENV:Envelope xmlns:SOAP-ENV="
             "\"http://www.w3.org/2003/05/soap-envelope\">"
@@ -86,14 +96,14 @@ size_t soapfault_envelope(char *buf, size_t size,
             client ? "Sender" : "Receiver", esc, detail);
     else
         n = snprintf(buf, size,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<SOAP-ENV:Envelope xmlns:SOAP-ENV="
-            "\"http://schemas.xmlsoap.org/soap/envelope/\">"
-            "<SOAP-ENV:Body><SOAP-ENV:Fault>"
-            "<faultcode>SOAP-ENV:%s</faultcode>"
-            "<faultstring>%s</faultstring><detail>%s</detail>"
-            "</SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>\n",
-            client ? "Client" : "Server", esc, detail);
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<SOAP-ENV:Envelope xmlns:SOAP-ENV="
+                     "\"http://schemas.xmlsoap.org/soap/envelope/\">"
+                     "<SOAP-ENV:Body><SOAP-ENV:Fault>"
+                     "<faultcode>SOAP-ENV:%s</faultcode>"
+                     "<faultstring>%s</faultstring><detail>%s</detail>"
+                     "</SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>\n",
+                     client ? "Client" : "Server", esc, detail);
     if (n < 0)
         return 0;
     return (size_t)n < size ? (size_t)n : size - 1;

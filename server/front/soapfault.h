@@ -16,9 +16,9 @@ struct soap;
 
 /* How a daemon's faults name their errorCode. */
 struct soapfault_style {
-    const char *prefix;  /* "mm" */
-    const char *ns;      /* its namespace URI */
-    int auth_code;       /* errorCode of ERR_AUTH; 0: the code negated */
+    const char *prefix; /* "mm" */
+    const char *ns;     /* its namespace URI */
+    int auth_code;      /* errorCode of ERR_AUTH; 0: the code negated */
 };
 
 /* The errorCode a fault carries for ERR_* code. */
@@ -27,13 +27,13 @@ int soapfault_code(const struct soapfault_style *st, int code);
 /* Sets the gSOAP fault for code and msg (copied into the request's memory;
  * NULL or "" is "internal error"); returns the gSOAP error to return from
  * a service operation. */
-int soapfault_set(struct soap *soap, const struct soapfault_style *st,
-                  int code, const char *msg);
+int soapfault_set(struct soap *soap, const struct soapfault_style *st, int code,
+                  const char *msg);
 
 /* Writes a whole fault envelope (SOAP 1.2 when v12) for a request gSOAP
  * never saw into buf; returns its length (truncated to fit). */
 size_t soapfault_envelope(char *buf, size_t size,
-                          const struct soapfault_style *st, int v12,
-                          int code, const char *msg);
+                          const struct soapfault_style *st, int v12, int code,
+                          const char *msg);
 
 #endif

@@ -24,7 +24,7 @@
 
 #include "log.h"
 
-#define SLICE_MS 200            /* how often idle waits look at the stop flag */
+#define SLICE_MS 200 /* how often idle waits look at the stop flag */
 #define THREAD_STACK (512 * 1024)
 #define CHUNK_OVERHEAD (64 * 1024) /* chunk-size lines allowed on top */
 
@@ -44,20 +44,20 @@ struct conn {
     const struct soaphttpd_limits *lim;
     int fd;
     struct soap *soap;
-    char *buf;          /* received bytes not consumed yet */
+    char *buf; /* received bytes not consumed yet */
     size_t len, cap;
-    char *feed;         /* the request as gSOAP reads it */
+    char *feed; /* the request as gSOAP reads it */
     size_t feed_len, feed_off, feed_cap;
     char peer[64];
     int requests;
-    SSL *ssl;           /* after the TLS handshake (gSOAP's soap->ssl) */
+    SSL *ssl; /* after the TLS handshake (gSOAP's soap->ssl) */
 };
 
 /* What one request read produced. */
 enum rd {
-    RD_OK,       /* a whole request is in c->buf */
-    RD_CLOSE,    /* peer closed, idle timeout or stop: close quietly */
-    RD_ANSWERED  /* an error answer was sent: close */
+    RD_OK,      /* a whole request is in c->buf */
+    RD_CLOSE,   /* peer closed, idle timeout or stop: close quietly */
+    RD_ANSWERED /* an error answer was sent: close */
 };
 
 void *soaphttpd_user(struct soap *soap)
@@ -94,8 +94,7 @@ static ssize_t tls_wait(struct conn *c, int r, short *ev)
 
 /* Sends what the socket takes of buf[0..len) without blocking: bytes sent
  * (> 0), -2 when it must wait for *ev first, -1 on an error. */
-static ssize_t conn_send(struct conn *c, const char *buf, size_t len,
-                         short *ev)
+static ssize_t conn_send(struct conn *c, const char *buf, size_t len, short *ev)
 {
     ssize_t n;
 
@@ -182,8 +181,8 @@ static void send_plain(struct conn *c, int status, const char *reason,
 }
 
 /* Sends a SOAP fault made here (before gSOAP saw the request). */
-static void send_fault(struct conn *c, int v12, int status,
-                       const char *reason, int code, const char *msg)
+static void send_fault(struct conn *c, int v12, int status, const char *reason,
+                       int code, const char *msg)
 {
     char body[2048], head[512];
     size_t blen = c->o->fault_envelope(body, sizeof(body), v12, code, msg);
@@ -348,8 +347,7 @@ static int soap_send_cb(struct soap *soap, const char *s, size_t n)
 
 /* Reads more of a chunked body; RD_OK, or RD_ANSWERED after a 413 when
  * the buffer is full, or RD_CLOSE. */
-static enum rd fill_body(struct conn *c, double deadline, size_t limit,
-                         int v12)
+static enum rd fill_body(struct conn *c, double deadline, size_t limit, int v12)
 {
     ssize_t r = fill(c, deadline, 0, limit);
 
@@ -387,8 +385,8 @@ static enum rd read_chunked(struct conn *c, size_t start, double deadline,
         }
         errno = 0;
         sz = strtoull(c->buf + in, &stop, 16);
-        if (stop == c->buf + in || errno
-            || (*stop != '\r' && *stop != '\n' && *stop != ';')) {
+        if (stop == c->buf + in || errno ||
+            (*stop != '\r' && *stop != '\n' && *stop != ';')) {
             send_plain(c, 400, "Bad Request", "malformed chunk size", 0);
             return RD_ANSWERED;
         }
@@ -469,8 +467,7 @@ static void send_wsdl(struct conn *c, const struct httpreq *rq, int head_only)
         snprintf(host, sizeof(host), "%s:%d", c->o->self_host, c->h->port);
     else
         local_host(c, host, sizeof(host));
-    snprintf(base, sizeof(base), "%s://%s", c->ssl ? "https" : "http",
-             host);
+    snprintf(base, sizeof(base), "%s://%s", c->ssl ? "https" : "http", host);
     text = c->o->wsdl(c->o->user, base, &len);
     if (text == NULL) {
         send_plain(c, 500, "Internal Server Error", "out of memory", 0);
@@ -504,10 +501,11 @@ static void answer_error(struct conn *c, int v12)
         soap_set_fault(soap);
         msg = *soap_faultstring(soap);
         code = *soap_faultcode(soap);
-        int client = code != NULL
-                     && (strstr(code, "Client") || strstr(code, "Sender"));
-        c->o->fault(soap, client || err == SOAP_OK || err >= SOAP_STOP
-                              ? ERR_INVALID : ERR_INTERNAL,
+        int client = code != NULL &&
+                     (strstr(code, "Client") || strstr(code, "Sender"));
+        c->o->fault(soap,
+                    client || err == SOAP_OK || err >= SOAP_STOP ? ERR_INVALID
+                                                                 : ERR_INTERNAL,
                     msg != NULL ? msg : "malformed SOAP request");
     }
     soap_send_fault(soap);
@@ -524,9 +522,9 @@ static int serve_soap(struct conn *c, int keep, int v12)
     soap->keep_alive = keep ? -1 : 0;
     soap->buflen = soap->bufidx = 0;
     soap_begin(soap);
-    if (soap_begin_recv(soap) || soap_envelope_begin_in(soap)
-        || soap_recv_header(soap) || soap_body_begin_in(soap)
-        || soap_serve_request(soap))
+    if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) ||
+        soap_recv_header(soap) || soap_body_begin_in(soap) ||
+        soap_serve_request(soap))
         answer_error(c, v12);
     if (c->o->verbose)
         log_msg("%s POST soap error=%d", c->peer, soap->error);
@@ -572,8 +570,8 @@ static int handle_one(struct conn *c)
     struct httpreq_limits hl = {lim->max_head_bytes, lim->max_headers};
     struct err e;
     double deadline;
-    size_t limit = lim->max_head_bytes + lim->max_message_bytes
-                   + (o->chunked ? CHUNK_OVERHEAD : 0);
+    size_t limit = lim->max_head_bytes + lim->max_message_bytes +
+                   (o->chunked ? CHUNK_OVERHEAD : 0);
     char msg[160];
     int v12;
 
@@ -587,8 +585,8 @@ static int handle_one(struct conn *c)
     deadline = now_s() + lim->message_timeout_s;
     /* the head */
     while ((hlen = httpreq_head_len(c->buf, c->len)) == 0) {
-        if (c->len > lim->max_head_bytes
-            || fill(c, deadline, 0, lim->max_head_bytes + 1) <= 0) {
+        if (c->len > lim->max_head_bytes ||
+            fill(c, deadline, 0, lim->max_head_bytes + 1) <= 0) {
             if (c->len > lim->max_head_bytes)
                 send_plain(c, 431, "Request Header Fields Too Large",
                            "request head too large", 0);
@@ -603,8 +601,8 @@ static int handle_one(struct conn *c)
     /* the last request the connection may carry is answered "close" */
     if (c->requests >= lim->max_keepalive_requests)
         rq.keep_alive = 0;
-    v12 = o->soap12
-          && strncasecmp(rq.content_type, "application/soap+xml", 20) == 0;
+    v12 = o->soap12 &&
+          strncasecmp(rq.content_type, "application/soap+xml", 20) == 0;
     enum httpreq_route route = o->route(rq.target);
 
     if (strcmp(rq.method, "GET") == 0 || strcmp(rq.method, "HEAD") == 0) {
@@ -636,9 +634,10 @@ static int handle_one(struct conn *c)
         return 0;
     }
     if (rq.has_length && rq.content_length > lim->max_message_bytes) {
-        snprintf(msg, sizeof(msg), "request body of %llu bytes exceeds the "
-                 "limit of %zu bytes", rq.content_length,
-                 lim->max_message_bytes);
+        snprintf(msg, sizeof(msg),
+                 "request body of %llu bytes exceeds the "
+                 "limit of %zu bytes",
+                 rq.content_length, lim->max_message_bytes);
         send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID, msg);
         return 0;
     }
@@ -655,8 +654,7 @@ static int handle_one(struct conn *c)
         }
         blen = (size_t)rq.content_length;
     } else {
-        enum rd r = read_chunked(c, hlen, deadline, limit, &blen, &total,
-                                 v12);
+        enum rd r = read_chunked(c, hlen, deadline, limit, &blen, &total, v12);
         if (r != RD_OK)
             return 0;
     }
@@ -761,8 +759,8 @@ static void *conn_main(void *arg)
     c->soap = soap_for_conn(c);
     if (c->soap != NULL) {
         if (h->tls == NULL || tls_accept(c) == 0) {
-            while (c->requests < c->lim->max_keepalive_requests
-                   && handle_one(c) && !*c->o->stop)
+            while (c->requests < c->lim->max_keepalive_requests &&
+                   handle_one(c) && !*c->o->stop)
                 ;
         }
         if (c->ssl != NULL)
@@ -814,9 +812,10 @@ static struct soap *tls_new(const struct soaphttpd_tls *t, struct err *e)
         err_set(e, ERR_NOMEM, "out of memory");
         return NULL;
     }
-    if (soap_ssl_server_context(soap, SOAP_SSL_NO_AUTHENTICATION
-                                          | SOAP_SSL_NO_DEFAULT_CA_PATH
-                                          | SOAP_TLSv1_2 | SOAP_TLSv1_3,
+    if (soap_ssl_server_context(soap,
+                                SOAP_SSL_NO_AUTHENTICATION |
+                                    SOAP_SSL_NO_DEFAULT_CA_PATH | SOAP_TLSv1_2 |
+                                    SOAP_TLSv1_3,
                                 NULL, NULL, NULL, NULL, NULL, NULL, NULL)) {
         tls_reason(why, sizeof(why));
         err_set(e, ERR_SYS, "cannot set up TLS: %s", why);
@@ -830,17 +829,21 @@ static struct soap *tls_new(const struct soaphttpd_tls *t, struct err *e)
                 t->cert_file, why);
         goto fail;
     }
-    if (SSL_CTX_use_PrivateKey_file(soap->ctx, t->key_file,
-                                    SSL_FILETYPE_PEM) != 1) {
+    if (SSL_CTX_use_PrivateKey_file(soap->ctx, t->key_file, SSL_FILETYPE_PEM) !=
+        1) {
         tls_reason(why, sizeof(why));
-        err_set(e, ERR_INVALID, "cannot use TLS key \"%s\" with "
-                "certificate \"%s\": %s", t->key_file, t->cert_file, why);
+        err_set(e, ERR_INVALID,
+                "cannot use TLS key \"%s\" with "
+                "certificate \"%s\": %s",
+                t->key_file, t->cert_file, why);
         goto fail;
     }
     if (SSL_CTX_check_private_key(soap->ctx) != 1) { /* another type */
         tls_reason(why, sizeof(why));
-        err_set(e, ERR_INVALID, "cannot use TLS key \"%s\" with "
-                "certificate \"%s\": %s", t->key_file, t->cert_file, why);
+        err_set(e, ERR_INVALID,
+                "cannot use TLS key \"%s\" with "
+                "certificate \"%s\": %s",
+                t->key_file, t->cert_file, why);
         goto fail;
     }
     return soap;
@@ -850,8 +853,7 @@ fail:
     return NULL;
 }
 
-struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o,
-                                struct err *e)
+struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o, struct err *e)
 {
     struct addrinfo hints = {0}, *ai = NULL;
     struct soaphttpd *h = NULL;
@@ -870,13 +872,11 @@ struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o,
                 o->listen_host, gai_strerror(rc));
         goto fail;
     }
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                ai->ai_protocol);
-    if (fd < 0
-        || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
-        || bind(fd, ai->ai_addr, ai->ai_addrlen)
-        || listen(fd, o->lim.listen_backlog)
-        || getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) ||
+        listen(fd, o->lim.listen_backlog) ||
+        getsockname(fd, (struct sockaddr *)&ss, &sl)) {
         err_set(e, ERR_SYS, "cannot listen on %s:%d: %s", o->listen_host,
                 o->listen_port, strerror(errno));
         goto fail;
@@ -930,7 +930,8 @@ static void refuse(const struct soaphttpd *h, int fd)
                      "HTTP/1.1 503 Service Unavailable\r\nServer: %s\r\n"
                      "Content-Type: text/plain\r\nContent-Length: 21\r\n"
                      "Retry-After: 1\r\nConnection: close\r\n\r\n"
-                     "too many connections\n", h->o.name);
+                     "too many connections\n",
+                     h->o.name);
     if (n > 0 && (size_t)n < sizeof(msg)) {
         ssize_t s = send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
         (void)s;
@@ -1006,8 +1007,8 @@ int soaphttpd_run(struct soaphttpd *h)
     int left = h->active;
     pthread_mutex_unlock(&h->mu);
     if (left > 0) {
-        log_msg("%d connection(s) still busy after %d s; exiting anyway",
-                left, lim->shutdown_grace_s);
+        log_msg("%d connection(s) still busy after %d s; exiting anyway", left,
+                lim->shutdown_grace_s);
         return -1;
     }
     return 0;

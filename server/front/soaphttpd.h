@@ -43,14 +43,14 @@ struct soaphttpd_limits {
     size_t max_elements;      /* items of one array */
     size_t max_head_bytes;    /* HTTP request head; larger: 431 */
     int max_headers;
-    int recv_timeout_s;       /* longest wait for request bytes */
-    int send_timeout_s;       /* longest wait to send an answer */
-    int message_timeout_s;    /* a whole request */
-    int keepalive_timeout_s;  /* idle between requests */
+    int recv_timeout_s;         /* longest wait for request bytes */
+    int send_timeout_s;         /* longest wait to send an answer */
+    int message_timeout_s;      /* a whole request */
+    int keepalive_timeout_s;    /* idle between requests */
     int max_keepalive_requests; /* the last one is answered "close" */
     int max_connections;
     int listen_backlog;
-    int shutdown_grace_s;     /* requests in flight when stopping */
+    int shutdown_grace_s; /* requests in flight when stopping */
 };
 
 /* HTTPS.  cert_file NULL: plain HTTP. */
@@ -61,20 +61,20 @@ struct soaphttpd_tls {
 };
 
 struct soaphttpd_opts {
-    const char *name;        /* the Server header and nothing else */
+    const char *name; /* the Server header and nothing else */
     const char *listen_host;
-    int listen_port;         /* 0: any free port */
+    int listen_port; /* 0: any free port */
     struct soaphttpd_limits lim;
     struct soaphttpd_tls tls;
-    int verbose;             /* one log line per request */
+    int verbose;                       /* one log line per request */
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
-    void *user;              /* soaphttpd_user(soap) */
+    void *user;                        /* soaphttpd_user(soap) */
 
     /* the dialect */
-    int chunked;             /* chunked bodies decoded (else 411) */
-    int soap12;              /* SOAP 1.2 served too (else refused) */
-    int soap_mode;           /* added to gSOAP's in and out modes */
-    int blank_types;         /* xmlscan_blank_types before gSOAP parses */
+    int chunked;     /* chunked bodies decoded (else 411) */
+    int soap12;      /* SOAP 1.2 served too (else refused) */
+    int soap_mode;   /* added to gSOAP's in and out modes */
+    int blank_types; /* xmlscan_blank_types before gSOAP parses */
     const struct xmlscan_fold *fold_names; /* renamed before; or NULL */
 
     /* where things are: the target's route, the paths a 404 names */
@@ -99,8 +99,7 @@ struct soaphttpd_opts {
  * strings and callbacks it points to must outlive the server).  With TLS
  * the certificate and key are loaded here: a file that cannot be read or
  * used, or a key that is not the certificate's, is an error. */
-struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o,
-                                struct err *e);
+struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o, struct err *e);
 
 /* The port actually bound (useful with port 0). */
 int soaphttpd_port(const struct soaphttpd *h);

@@ -56,8 +56,8 @@ static int envelope_version(const char *t, size_t n)
     colon = memchr(t, ':', nl);
     if (colon != NULL)
         pl = (size_t)(colon - t);
-    if (nl - (colon ? pl + 1 : 0) != 8
-        || memcmp(t + nl - 8, "Envelope", 8) != 0)
+    if (nl - (colon ? pl + 1 : 0) != 8 ||
+        memcmp(t + nl - 8, "Envelope", 8) != 0)
         return 0;
     /* attributes: name = "value" | 'value' */
     while (i < n) {
@@ -86,24 +86,24 @@ static int envelope_version(const char *t, size_t n)
             return 0;
         ve = i++;
         /* the declaration of the Envelope's own prefix */
-        int match = colon ? (an == 6 + pl && memcmp(t + as, "xmlns:", 6) == 0
-                             && memcmp(t + as + 6, t, pl) == 0)
+        int match = colon ? (an == 6 + pl && memcmp(t + as, "xmlns:", 6) == 0 &&
+                             memcmp(t + as + 6, t, pl) == 0)
                           : (an == 5 && memcmp(t + as, "xmlns", 5) == 0);
         if (!match)
             continue;
-        if (ve - vs == sizeof(SOAP11_NS) - 1
-            && memcmp(t + vs, SOAP11_NS, ve - vs) == 0)
+        if (ve - vs == sizeof(SOAP11_NS) - 1 &&
+            memcmp(t + vs, SOAP11_NS, ve - vs) == 0)
             return 1;
-        if (ve - vs == sizeof(SOAP12_NS) - 1
-            && memcmp(t + vs, SOAP12_NS, ve - vs) == 0)
+        if (ve - vs == sizeof(SOAP12_NS) - 1 &&
+            memcmp(t + vs, SOAP12_NS, ve - vs) == 0)
             return 2;
         return 0;
     }
     return 0;
 }
 
-enum xmlscan_result xmlscan_check(const char *b, size_t n,
-                                  unsigned max_depth, int *soap_version)
+enum xmlscan_result xmlscan_check(const char *b, size_t n, unsigned max_depth,
+                                  int *soap_version)
 {
     size_t i = 0;
     unsigned depth = 0;
@@ -111,11 +111,11 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n,
 
     if (soap_version != NULL)
         *soap_version = 0;
-    if (n >= 3 && (unsigned char)b[0] == 0xEF && (unsigned char)b[1] == 0xBB
-        && (unsigned char)b[2] == 0xBF)
+    if (n >= 3 && (unsigned char)b[0] == 0xEF && (unsigned char)b[1] == 0xBB &&
+        (unsigned char)b[2] == 0xBF)
         i = 3;
-    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r'
-                     || b[i] == '\n'))
+    while (i < n &&
+           (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
         i++;
     if (i >= n || b[i] != '<')
         return XMLSCAN_NOT_XML;
@@ -229,9 +229,9 @@ static size_t blank_tag_types(char *t, size_t n)
             return count;
         end = ++i;
         colon = memchr(t + as, ':', an);
-        if (colon != NULL && an - (size_t)(colon - (t + as)) == 5
-            && memcmp(colon + 1, "type", 4) == 0
-            && !(colon - (t + as) == 5 && memcmp(t + as, "xmlns", 5) == 0)) {
+        if (colon != NULL && an - (size_t)(colon - (t + as)) == 5 &&
+            memcmp(colon + 1, "type", 4) == 0 &&
+            !(colon - (t + as) == 5 && memcmp(t + as, "xmlns", 5) == 0)) {
             memset(t + as, ' ', end - as);
             count++;
         }
@@ -333,12 +333,16 @@ size_t xmlscan_fold_names(char *b, size_t n, const struct xmlscan_fold *table)
 const char *xmlscan_message(enum xmlscan_result r)
 {
     switch (r) {
-    case XMLSCAN_OK: return "ok";
+    case XMLSCAN_OK:
+        return "ok";
     case XMLSCAN_NOT_XML:
         return "request body is not a SOAP envelope (not XML)";
-    case XMLSCAN_DTD: return "DTDs and entity declarations are not allowed";
-    case XMLSCAN_TOO_DEEP: return "XML nesting exceeds the depth limit";
-    case XMLSCAN_MALFORMED: return "malformed XML";
+    case XMLSCAN_DTD:
+        return "DTDs and entity declarations are not allowed";
+    case XMLSCAN_TOO_DEEP:
+        return "XML nesting exceeds the depth limit";
+    case XMLSCAN_MALFORMED:
+        return "malformed XML";
     case XMLSCAN_NOT_ENVELOPE:
         return "request body is not a SOAP 1.1 or 1.2 Envelope";
     case XMLSCAN_TRAILING:

@@ -12,19 +12,19 @@
 
 enum xmlscan_result {
     XMLSCAN_OK = 0,
-    XMLSCAN_NOT_XML,   /* does not start with '<' (after a BOM and blanks) */
-    XMLSCAN_DTD,       /* <!DOCTYPE or <!ENTITY */
-    XMLSCAN_TOO_DEEP,  /* nesting deeper than max_depth */
-    XMLSCAN_MALFORMED, /* unterminated tag, comment, CDATA or PI */
+    XMLSCAN_NOT_XML,      /* does not start with '<' (after a BOM and blanks) */
+    XMLSCAN_DTD,          /* <!DOCTYPE or <!ENTITY */
+    XMLSCAN_TOO_DEEP,     /* nesting deeper than max_depth */
+    XMLSCAN_MALFORMED,    /* unterminated tag, comment, CDATA or PI */
     XMLSCAN_NOT_ENVELOPE, /* root is not a SOAP 1.1 or 1.2 Envelope */
-    XMLSCAN_TRAILING   /* content after the root element */
+    XMLSCAN_TRAILING      /* content after the root element */
 };
 
 /* Checks body b[0..n).  *soap_version (may be NULL) gets 1 or 2 when the
  * root element is a SOAP 1.1 or 1.2 Envelope (its namespace declared on
  * the root, as it must be), else 0. */
-enum xmlscan_result xmlscan_check(const char *b, size_t n,
-                                  unsigned max_depth, int *soap_version);
+enum xmlscan_result xmlscan_check(const char *b, size_t n, unsigned max_depth,
+                                  int *soap_version);
 
 /* Blanks (overwrites with spaces) every prefixed attribute named "type"
  * in the start tags of b[0..n), a body xmlscan_check() accepted: the

@@ -38,13 +38,13 @@ static inline int fuzz_printable(const char *s)
     return 1;
 }
 
-#define FUZZ_CHECK(cond)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__,       \
-                    __LINE__, #cond);                                      \
-            abort();                                                       \
-        }                                                                  \
+#define FUZZ_CHECK(cond)                                                       \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                    \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 #endif

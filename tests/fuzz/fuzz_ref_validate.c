@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     default:
         validate_quote(s, buf, (size_t)(data[0] % 80));
-        FUZZ_CHECK(data[0] % 80 == 0 || (strlen(buf) < data[0] % 80 &&
-                                         fuzz_printable(buf)));
+        FUZZ_CHECK(data[0] % 80 == 0 ||
+                   (strlen(buf) < data[0] % 80 && fuzz_printable(buf)));
     }
     FUZZ_CHECK(rc == 0 || (rc == ERR_INVALID && fuzz_printable(e.msg)));
     free(s);

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(sec != NULL);
     if (sec != NULL)
         FUZZ_CHECK(sec[0] != '\0' && strlen(sec) <= SECRETS_SECRET_MAX &&
-                   !strchr(sec, '\n') && !strchr(" \t\r", sec[strlen(sec) - 1]));
+                   !strchr(sec, '\n') &&
+                   !strchr(" \t\r", sec[strlen(sec) - 1]));
     secrets_free(s);
     return 0;
 }

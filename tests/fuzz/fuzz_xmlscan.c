@@ -9,7 +9,8 @@
 static const struct xmlscan_fold folds[] = {
     {"DHCPRefAndFailoverRelationshipNames",
      "dhcpRefAndFailoverRelationshipNames"},
-    {"DHCPRefAndFailoverRelationshipName", "dhcpRefAndFailoverRelationshipName"},
+    {"DHCPRefAndFailoverRelationshipName",
+     "dhcpRefAndFailoverRelationshipName"},
     {NULL, NULL},
 };
 

@@ -6,15 +6,15 @@
 
 static int check_passed, check_failed;
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) {                                                         \
-            check_passed++;                                                 \
-        } else {                                                            \
-            check_failed++;                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-                    __LINE__, #cond);                                       \
-        }                                                                   \
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (cond) {                                                            \
+            check_passed++;                                                    \
+        } else {                                                               \
+            check_failed++;                                                    \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
+                    #cond);                                                    \
+        }                                                                      \
     } while (0)
 
 /* Prints the closing line and gives main's exit status. */

@@ -48,8 +48,8 @@ static void test_confscan(void)
 
     /* omapi-key naming a key that is not declared; bad ports */
     scan("omapi-port 70000; omapi-key k;", &cs);
-    CHECK(cs.omapi_port == 0 && strcmp(cs.key_name, "k") == 0
-          && cs.key_secret[0] == '\0');
+    CHECK(cs.omapi_port == 0 && strcmp(cs.key_name, "k") == 0 &&
+          cs.key_secret[0] == '\0');
     scan("omapi-port x;", &cs);
     CHECK(cs.omapi_port == 0);
     /* unterminated input stops cleanly */
@@ -59,7 +59,8 @@ static void test_confscan(void)
     CHECK(cs.omapi_port == 0 && cs.has_peer == 0);
     /* unquoted secret, declaration after omapi-key */
     scan("omapi-key k; omapi-port 7912; key k { algorithm hmac-md5; "
-         "secret YWJj+/=; }", &cs);
+         "secret YWJj+/=; }",
+         &cs);
     CHECK(cs.omapi_port == 7912 && strcmp(cs.key_secret, "YWJj+/=") == 0);
 
     /* read as dhcpd reads it: keywords in any case, dotted names with
@@ -92,8 +93,8 @@ static void test_confscan(void)
     CHECK(cs.omapi_port == 7911 && cs.has_peer == 0);
     /* a '}' after the keyword does not end the scan of the key block */
     scan("key k { algorithm } omapi-key k; omapi-port 7911;", &cs);
-    CHECK(strcmp(cs.key_name, "k") == 0 && cs.key_algorithm[0] == '\0'
-          && cs.omapi_port == 7911);
+    CHECK(strcmp(cs.key_name, "k") == 0 && cs.key_algorithm[0] == '\0' &&
+          cs.omapi_port == 7911);
 }
 
 static void test_error_lines(void)
@@ -147,19 +148,17 @@ static void test_files(void)
         return;
     }
     snprintf(target, sizeof(target), "%s/dhcpd.conf", dir);
-    CHECK(agent_files_read(target, 100, &buf, &len, &mode, &e)
-          == ERR_NOTFOUND);
+    CHECK(agent_files_read(target, 100, &buf, &len, &mode, &e) == ERR_NOTFOUND);
     CHECK(agent_files_install(target, "one\n", 4, 0640, &e) == 0);
-    CHECK(agent_files_read(target, 100, &buf, &len, &mode, &e) == 0
-          && len == 4 && memcmp(buf, "one\n", 4) == 0 && mode == 0640);
+    CHECK(agent_files_read(target, 100, &buf, &len, &mode, &e) == 0 &&
+          len == 4 && memcmp(buf, "one\n", 4) == 0 && mode == 0640);
     free(buf);
     CHECK(agent_files_read(target, 3, &buf, &len, NULL, &e) == ERR_SYS);
     /* a temp file left behind is found and removed; others are kept */
     CHECK(agent_files_write_temp(target, "two\n", 4, 0644, tmp, sizeof(tmp),
                                  &e) == 0);
     CHECK(strstr(tmp, "/.dhcpd.conf.agent-tmp.") != NULL);
-    CHECK(agent_files_clean_stale(target, &removed, &e) == 0
-          && removed == 1);
+    CHECK(agent_files_clean_stale(target, &removed, &e) == 0 && removed == 1);
     CHECK(stat(tmp, &st) != 0);
     CHECK(stat(target, &st) == 0);
     CHECK(agent_files_install("relative", "x", 1, 0644, &e) == ERR_INVALID);

@@ -52,8 +52,7 @@ static char *dump(const char *text, size_t len, unsigned flags)
     conflex_init(&lx, text, len, flags);
     for (;;) {
         if (conflex_next(&lx, &t, &e) < 0) {
-            snprintf(out + n, cap - n, "error %d:%d %s", e.line, e.col,
-                     e.what);
+            snprintf(out + n, cap - n, "error %d:%d %s", e.line, e.col, e.what);
             break;
         }
         if (t.kind == CONFLEX_END) {

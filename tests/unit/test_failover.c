@@ -27,9 +27,8 @@ static int params_equal(const struct failover_params *a,
                         const struct failover_params *b)
 {
     return a->mode == b->mode && a->mclt == b->mclt &&
-           a->safe_period == b->safe_period &&
-           a->percentage == b->percentage && a->port == b->port &&
-           a->peer_port == b->peer_port &&
+           a->safe_period == b->safe_period && a->percentage == b->percentage &&
+           a->port == b->port && a->peer_port == b->peer_port &&
            a->lb_max_seconds == b->lb_max_seconds &&
            a->max_response_delay == b->max_response_delay &&
            a->max_unacked_updates == b->max_unacked_updates;
@@ -72,8 +71,7 @@ static int answer_is(int rc, const struct err *e, int want_rc,
 }
 
 /* Reports a row that failed, by table and row number. */
-static void row_failed(const char *table, size_t i, int rc,
-                       const struct err *e)
+static void row_failed(const char *table, size_t i, int rc, const struct err *e)
 {
     fprintf(stderr, "%s row %zu: rc %d: %s\n", table, i, rc,
             rc != 0 ? e->msg : "");
@@ -150,8 +148,8 @@ static void test_view(void)
         rc = failover_check_view(&pair12, view_cases[i].server_id,
                                  view_cases[i].claims_secondary, "a.", "fo",
                                  &e);
-        ROW("view", i,
-            answer_is(rc, &e, view_cases[i].rc, view_cases[i].msg), rc, &e);
+        ROW("view", i, answer_is(rc, &e, view_cases[i].rc, view_cases[i].msg),
+            rc, &e);
     }
 }
 
@@ -222,22 +220,41 @@ static const unsigned int u0 = 0, u1 = 1, u5 = 5, u647 = 647, u700 = 700,
 
 /* A valid Add: name fo, a. and b., LoadBalance, mclt 3600, 50%. */
 #define IN(...)                                                                \
-    {.name = "fo", .primary = "a.", .secondary = "b.", .mclt = 3600,          \
-     .percentage = 50, __VA_ARGS__}
+    {.name = "fo",                                                             \
+     .primary = "a.",                                                          \
+     .secondary = "b.",                                                        \
+     .mclt = 3600,                                                             \
+     .percentage = 50,                                                         \
+     __VA_ARGS__}
 /* What it gives with ISC's defaults, and base's values (Modify). */
 #define DEFAULTS(...)                                                          \
-    {.mclt = 3600, .percentage = 50, .port = 647, .peer_port = 647,          \
-     .lb_max_seconds = 3, .max_response_delay = 60,                            \
-     .max_unacked_updates = 10, __VA_ARGS__}
+    {.mclt = 3600,                                                             \
+     .percentage = 50,                                                         \
+     .port = 647,                                                              \
+     .peer_port = 647,                                                         \
+     .lb_max_seconds = 3,                                                      \
+     .max_response_delay = 60,                                                 \
+     .max_unacked_updates = 10,                                                \
+     __VA_ARGS__}
 #define KEPT(...)                                                              \
-    {.mclt = 3600, .percentage = 50, .port = 700, .peer_port = 701,          \
-     .lb_max_seconds = 5, .max_response_delay = 15,                            \
-     .max_unacked_updates = 20, __VA_ARGS__}
+    {.mclt = 3600,                                                             \
+     .percentage = 50,                                                         \
+     .port = 700,                                                              \
+     .peer_port = 701,                                                         \
+     .lb_max_seconds = 5,                                                      \
+     .max_response_delay = 15,                                                 \
+     .max_unacked_updates = 20,                                                \
+     __VA_ARGS__}
 
-static const struct failover_params base = {
-    .mode = FAILOVER_HOT_STANDBY, .mclt = 60, .safe_period = 9,
-    .percentage = 70, .port = 700, .peer_port = 701, .lb_max_seconds = 5,
-    .max_response_delay = 15, .max_unacked_updates = 20};
+static const struct failover_params base = {.mode = FAILOVER_HOT_STANDBY,
+                                            .mclt = 60,
+                                            .safe_period = 9,
+                                            .percentage = 70,
+                                            .port = 700,
+                                            .peer_port = 701,
+                                            .lb_max_seconds = 5,
+                                            .max_response_delay = 15,
+                                            .max_unacked_updates = 20};
 
 static const struct {
     const char *what;
@@ -253,123 +270,235 @@ static const struct {
     {"name missing", IN(.name = NULL), 0, ERR_INVALID, "missing name", {0}},
     {"name empty", IN(.name = ""), 0, ERR_INVALID, "missing name", {0}},
     {"name 128 bytes", IN(.name = S128), 0, 0, NULL, DEFAULTS()},
-    {"name 129 bytes", IN(.name = S128 "x"), 0, ERR_INVALID,
-     "*is too long (129 bytes, at most 128)", {0}},
-    {"name quote", IN(.name = "f\"o"), 0, ERR_INVALID,
-     "*character '\"' at byte 1", {0}},
+    {"name 129 bytes",
+     IN(.name = S128 "x"),
+     0,
+     ERR_INVALID,
+     "*is too long (129 bytes, at most 128)",
+     {0}},
+    {"name quote",
+     IN(.name = "f\"o"),
+     0,
+     ERR_INVALID,
+     "*character '\"' at byte 1",
+     {0}},
     {"name brace", IN(.name = "f{o"), 0, ERR_INVALID, "*character '{'", {0}},
-    {"name space", IN(.name = " fo"), 0, ERR_INVALID,
-     "*starts or ends with a space", {0}},
+    {"name space",
+     IN(.name = " fo"),
+     0,
+     ERR_INVALID,
+     "*starts or ends with a space",
+     {0}},
     /* servers */
-    {"primary missing", IN(.primary = NULL), 0, ERR_INVALID,
-     "missing primaryServer", {0}},
-    {"primary empty", IN(.primary = ""), 0, ERR_INVALID,
-     "missing primaryServer", {0}},
-    {"secondary missing", IN(.secondary = NULL), 0, ERR_INVALID,
-     "missing secondaryServer", {0}},
+    {"primary missing",
+     IN(.primary = NULL),
+     0,
+     ERR_INVALID,
+     "missing primaryServer",
+     {0}},
+    {"primary empty",
+     IN(.primary = ""),
+     0,
+     ERR_INVALID,
+     "missing primaryServer",
+     {0}},
+    {"secondary missing",
+     IN(.secondary = NULL),
+     0,
+     ERR_INVALID,
+     "missing secondaryServer",
+     {0}},
     /* mode */
     {"hot standby", IN(.mode = FAILOVER_HOT_STANDBY), 0, 0, NULL,
      DEFAULTS(.mode = FAILOVER_HOT_STANDBY)},
     {"mode 2", IN(.mode = 2), 0, ERR_INVALID, "invalid failoverMode", {0}},
     {"mode -1", IN(.mode = -1), 0, ERR_INVALID, "invalid failoverMode", {0}},
     /* mclt */
-    {"mclt 0", IN(.mclt = 0), 0, ERR_INVALID,
-     "mclt 0 is out of range: at least 1 second", {0}},
+    {"mclt 0",
+     IN(.mclt = 0),
+     0,
+     ERR_INVALID,
+     "mclt 0 is out of range: at least 1 second",
+     {0}},
     {"mclt 1", IN(.mclt = 1), 0, 0, NULL, DEFAULTS(.mclt = 1)},
     {"mclt max", IN(.mclt = 2147483647u), 0, 0, NULL,
      DEFAULTS(.mclt = 2147483647)},
-    {"mclt max+1", IN(.mclt = 2147483648u), 0, ERR_INVALID,
-     "mclt 2147483648 is out of range: at least 1 second", {0}},
+    {"mclt max+1",
+     IN(.mclt = 2147483648u),
+     0,
+     ERR_INVALID,
+     "mclt 2147483648 is out of range: at least 1 second",
+     {0}},
     /* safePeriod */
     {"safePeriod 0", IN(.safe_period = 0), 0, 0, NULL, DEFAULTS()},
     {"safePeriod max", IN(.safe_period = 2147483647u), 0, 0, NULL,
      DEFAULTS(.safe_period = 2147483647)},
-    {"safePeriod max+1", IN(.safe_period = 2147483648u), 0, ERR_INVALID,
-     "safePeriod 2147483648 is out of range", {0}},
+    {"safePeriod max+1",
+     IN(.safe_period = 2147483648u),
+     0,
+     ERR_INVALID,
+     "safePeriod 2147483648 is out of range",
+     {0}},
     /* percentage */
     {"percentage 0", IN(.percentage = 0), 0, 0, NULL,
      DEFAULTS(.percentage = 0)},
     {"percentage 100", IN(.percentage = 100), 0, 0, NULL,
      DEFAULTS(.percentage = 100)},
-    {"percentage 101", IN(.percentage = 101), 0, ERR_INVALID,
-     "percentage 101 is out of range (0..100)", {0}},
+    {"percentage 101",
+     IN(.percentage = 101),
+     0,
+     ERR_INVALID,
+     "percentage 101 is out of range (0..100)",
+     {0}},
     /* sharedSecret */
     {"secret 255 bytes", IN(.shared_secret = S255), 0, 0, NULL, DEFAULTS()},
     {"secret empty", IN(.shared_secret = ""), 0, 0, NULL, DEFAULTS()},
-    {"secret 256 bytes", IN(.shared_secret = S255 "x"), 0, ERR_INVALID,
-     "*is too long (256 bytes, at most 255)", {0}},
-    {"secret control", IN(.shared_secret = "a\nb"), 0, ERR_INVALID,
-     "*control character U+000A", {0}},
+    {"secret 256 bytes",
+     IN(.shared_secret = S255 "x"),
+     0,
+     ERR_INVALID,
+     "*is too long (256 bytes, at most 255)",
+     {0}},
+    {"secret control",
+     IN(.shared_secret = "a\nb"),
+     0,
+     ERR_INVALID,
+     "*control character U+000A",
+     {0}},
     /* port */
-    {"port 0", IN(.port = &u0), 0, ERR_INVALID,
-     "port 0 is not a port (1..65535)", {0}},
+    {"port 0",
+     IN(.port = &u0),
+     0,
+     ERR_INVALID,
+     "port 0 is not a port (1..65535)",
+     {0}},
     {"port 1", IN(.port = &u1), 0, 0, NULL,
      DEFAULTS(.port = 1, .peer_port = 1)},
     {"port 65535", IN(.port = &u65535), 0, 0, NULL,
      DEFAULTS(.port = 65535, .peer_port = 65535)},
-    {"port 65536", IN(.port = &u65536), 0, ERR_INVALID,
-     "port 65536 is not a port (1..65535)", {0}},
+    {"port 65536",
+     IN(.port = &u65536),
+     0,
+     ERR_INVALID,
+     "port 65536 is not a port (1..65535)",
+     {0}},
     /* peerPort */
     {"peerPort is the port", IN(.port = &u700), 0, 0, NULL,
      DEFAULTS(.port = 700, .peer_port = 700)},
     {"peerPort kept in modify", IN(.port = &u647), 1, 0, NULL,
      KEPT(.port = 647, .peer_port = 701)},
-    {"peerPort 0", IN(.peer_port = &u0), 0, ERR_INVALID,
-     "peerPort 0 is not a port (1..65535)", {0}},
+    {"peerPort 0",
+     IN(.peer_port = &u0),
+     0,
+     ERR_INVALID,
+     "peerPort 0 is not a port (1..65535)",
+     {0}},
     {"peerPort 1", IN(.peer_port = &u1), 0, 0, NULL, DEFAULTS(.peer_port = 1)},
     {"peerPort 65535", IN(.peer_port = &u65535), 0, 0, NULL,
      DEFAULTS(.peer_port = 65535)},
-    {"peerPort 65536", IN(.peer_port = &u65536), 0, ERR_INVALID,
-     "peerPort 65536 is not a port (1..65535)", {0}},
+    {"peerPort 65536",
+     IN(.peer_port = &u65536),
+     0,
+     ERR_INVALID,
+     "peerPort 65536 is not a port (1..65535)",
+     {0}},
     /* loadBalanceMaxSeconds */
     {"lbmax 0", IN(.lb_max_seconds = &u0), 0, 0, NULL,
      DEFAULTS(.lb_max_seconds = 0)},
     {"lbmax 86400", IN(.lb_max_seconds = &u86400), 0, 0, NULL,
      DEFAULTS(.lb_max_seconds = 86400)},
-    {"lbmax 86401", IN(.lb_max_seconds = &u86401), 0, ERR_INVALID,
-     "loadBalanceMaxSeconds 86401 is out of range (0..86400)", {0}},
+    {"lbmax 86401",
+     IN(.lb_max_seconds = &u86401),
+     0,
+     ERR_INVALID,
+     "loadBalanceMaxSeconds 86401 is out of range (0..86400)",
+     {0}},
     /* maxResponseDelay */
-    {"mrd 0", IN(.max_response_delay = &u0), 0, ERR_INVALID,
-     "maxResponseDelay 0 is out of range (1..86400)", {0}},
+    {"mrd 0",
+     IN(.max_response_delay = &u0),
+     0,
+     ERR_INVALID,
+     "maxResponseDelay 0 is out of range (1..86400)",
+     {0}},
     {"mrd 1", IN(.max_response_delay = &u1), 0, 0, NULL,
      DEFAULTS(.max_response_delay = 1)},
     {"mrd 86400", IN(.max_response_delay = &u86400), 0, 0, NULL,
      DEFAULTS(.max_response_delay = 86400)},
-    {"mrd 86401", IN(.max_response_delay = &u86401), 0, ERR_INVALID,
-     "maxResponseDelay 86401 is out of range (1..86400)", {0}},
+    {"mrd 86401",
+     IN(.max_response_delay = &u86401),
+     0,
+     ERR_INVALID,
+     "maxResponseDelay 86401 is out of range (1..86400)",
+     {0}},
     /* maxUnackedUpdates */
-    {"mau 0", IN(.max_unacked_updates = &u0), 0, ERR_INVALID,
-     "maxUnackedUpdates 0 is out of range (1..86400)", {0}},
+    {"mau 0",
+     IN(.max_unacked_updates = &u0),
+     0,
+     ERR_INVALID,
+     "maxUnackedUpdates 0 is out of range (1..86400)",
+     {0}},
     {"mau 1", IN(.max_unacked_updates = &u1), 0, 0, NULL,
      DEFAULTS(.max_unacked_updates = 1)},
     {"mau 86400", IN(.max_unacked_updates = &u86400), 0, 0, NULL,
      DEFAULTS(.max_unacked_updates = 86400)},
-    {"mau 86401", IN(.max_unacked_updates = &u86401), 0, ERR_INVALID,
-     "maxUnackedUpdates 86401 is out of range (1..86400)", {0}},
+    {"mau 86401",
+     IN(.max_unacked_updates = &u86401),
+     0,
+     ERR_INVALID,
+     "maxUnackedUpdates 86401 is out of range (1..86400)",
+     {0}},
     /* given in a modify: the caller's values win */
     {"modify given", IN(.lb_max_seconds = &u0, .max_unacked_updates = &u5), 1,
      0, NULL, KEPT(.lb_max_seconds = 0, .max_unacked_updates = 5)},
     /* when two are wrong, the first in the order above */
-    {"name before primary", IN(.name = NULL, .primary = NULL), 0, ERR_INVALID,
-     "missing name", {0}},
-    {"mode before mclt", IN(.mode = 3, .mclt = 0), 0, ERR_INVALID,
-     "invalid failoverMode", {0}},
-    {"mclt before percentage", IN(.mclt = 0, .percentage = 101), 0,
-     ERR_INVALID, "mclt 0 is out of range: at least 1 second", {0}},
+    {"name before primary",
+     IN(.name = NULL, .primary = NULL),
+     0,
+     ERR_INVALID,
+     "missing name",
+     {0}},
+    {"mode before mclt",
+     IN(.mode = 3, .mclt = 0),
+     0,
+     ERR_INVALID,
+     "invalid failoverMode",
+     {0}},
+    {"mclt before percentage",
+     IN(.mclt = 0, .percentage = 101),
+     0,
+     ERR_INVALID,
+     "mclt 0 is out of range: at least 1 second",
+     {0}},
     {"percentage before secret",
-     IN(.percentage = 101, .shared_secret = S255 "x"), 0, ERR_INVALID,
-     "percentage 101 is out of range (0..100)", {0}},
-    {"secret before port", IN(.shared_secret = "\x01", .port = &u0), 0,
-     ERR_INVALID, "*control character U+0001", {0}},
-    {"port before peerPort", IN(.port = &u0, .peer_port = &u0), 0,
-     ERR_INVALID, "port 0 is not a port (1..65535)", {0}},
+     IN(.percentage = 101, .shared_secret = S255 "x"),
+     0,
+     ERR_INVALID,
+     "percentage 101 is out of range (0..100)",
+     {0}},
+    {"secret before port",
+     IN(.shared_secret = "\x01", .port = &u0),
+     0,
+     ERR_INVALID,
+     "*control character U+0001",
+     {0}},
+    {"port before peerPort",
+     IN(.port = &u0, .peer_port = &u0),
+     0,
+     ERR_INVALID,
+     "port 0 is not a port (1..65535)",
+     {0}},
     {"timings in order",
-     IN(.lb_max_seconds = &u86401, .max_response_delay = &u0), 0,
-     ERR_INVALID, "loadBalanceMaxSeconds 86401 is out of range (0..86400)",
+     IN(.lb_max_seconds = &u86401, .max_response_delay = &u0),
+     0,
+     ERR_INVALID,
+     "loadBalanceMaxSeconds 86401 is out of range (0..86400)",
      {0}},
     {"mrd before mau",
-     IN(.max_response_delay = &u0, .max_unacked_updates = &u0), 0,
-     ERR_INVALID, "maxResponseDelay 0 is out of range (1..86400)", {0}},
+     IN(.max_response_delay = &u0, .max_unacked_updates = &u0),
+     0,
+     ERR_INVALID,
+     "maxResponseDelay 0 is out of range (1..86400)",
+     {0}},
 };
 
 static void test_input(void)
@@ -381,9 +510,8 @@ static void test_input(void)
 
         err_clear(&e);
         memset(&out, 0, sizeof(out));
-        rc = failover_check_input(&input_cases[i].in,
-                                  input_cases[i].modify ? &base : NULL, &out,
-                                  &e);
+        rc = failover_check_input(
+            &input_cases[i].in, input_cases[i].modify ? &base : NULL, &out, &e);
         ok = answer_is(rc, &e, input_cases[i].rc, input_cases[i].msg);
         if (ok && rc == 0)
             ok = params_equal(&out, &input_cases[i].out);
@@ -396,14 +524,14 @@ static void test_input(void)
 static const struct {
     int percentage, split;
 } split_cases[] = {
-    {-1, -1}, {0, 0},     {1, 3},     {33, 84},  {50, 128},
+    {-1, -1},  {0, 0},    {1, 3},     {33, 84},  {50, 128},
     {70, 179}, {99, 253}, {100, 256}, {101, -1},
 };
 
 static const struct {
     int split, percentage;
 } percentage_cases[] = {
-    {-1, -1}, {0, 0}, {1, 0}, {2, 1}, {3, 1}, {84, 33},
+    {-1, -1},  {0, 0},    {1, 0},     {2, 1},     {3, 1},    {84, 33},
     {128, 50}, {179, 70}, {255, 100}, {256, 100}, {257, -1},
 };
 
@@ -430,9 +558,15 @@ static void test_split(void)
 
 /* The stored relationship: fo between a. (1) and b. (2), 50%. */
 #define MOD(...)                                                               \
-    {.name = "fo", .servers = {1, 2}, .primary = "a.", .secondary = "b.",      \
-     .percentage = 50, .new_name = "fo", .new_servers = {1, 2},               \
-     .new_percentage = 50, __VA_ARGS__}
+    {.name = "fo",                                                             \
+     .servers = {1, 2},                                                        \
+     .primary = "a.",                                                          \
+     .secondary = "b.",                                                        \
+     .percentage = 50,                                                         \
+     .new_name = "fo",                                                         \
+     .new_servers = {1, 2},                                                    \
+     .new_percentage = 50,                                                     \
+     __VA_ARGS__}
 
 static const struct {
     struct failover_modify m;
@@ -476,8 +610,7 @@ static void test_modify(void)
         err_clear(&e);
         rc = failover_check_modify(&modify_cases[i].m, &e);
         ROW("modify", i,
-            answer_is(rc, &e, modify_cases[i].rc, modify_cases[i].msg), rc,
-            &e);
+            answer_is(rc, &e, modify_cases[i].rc, modify_cases[i].msg), rc, &e);
     }
 }
 
@@ -500,7 +633,7 @@ static int resolve(void *ctx, size_t i, long long *id, struct err *e)
 }
 
 #define SAME_MSG                                                               \
-    "ModifyDHCPFailoverRelationship does not change the scopes of failover "  \
+    "ModifyDHCPFailoverRelationship does not change the scopes of failover "   \
     "relationship \"fo\": use AddDHCPScopesToDHCPFailoverRelationship or "     \
     "RemoveDHCPScopesFromDHCPFailoverRelationship"
 
@@ -535,8 +668,7 @@ static void test_same_scopes(void)
 
         err_clear(&e);
         rc = failover_check_same_scopes(members56, N(members56),
-                                        same_cases[i].n, resolve, &r, "fo",
-                                        &e);
+                                        same_cases[i].n, resolve, &r, "fo", &e);
         ROW("same scopes", i,
             answer_is(rc, &e, same_cases[i].rc, same_cases[i].msg) &&
                 r.calls == same_cases[i].calls,
@@ -547,8 +679,7 @@ static void test_same_scopes(void)
 /* ---- addresses ------------------------------------------------------ */
 
 /* A pair of servers p, s with addresses a, b (0: none). */
-#define PAIR(p, s, a, b)                                                       \
-    {(p), (s), (a) != 0, (b) != 0, (a), (b)}
+#define PAIR(p, s, a, b) {(p), (s), (a) != 0, (b) != 0, (a), (b)}
 
 #define A1 IP(10, 0, 0, 1)
 #define A2 IP(10, 0, 0, 2)
@@ -559,11 +690,8 @@ static const struct {
     struct failover_pair p;
     int shares;
 } shares_cases[] = {
-    {PAIR(1, 2, A1, A2), 0},
-    {PAIR(1, 2, A1, A1), 1},
-    {PAIR(1, 2, A1, 0), 0},
-    {PAIR(1, 2, 0, A1), 0},
-    {PAIR(1, 2, 0, 0), 0}, /* no address shares none */
+    {PAIR(1, 2, A1, A2), 0}, {PAIR(1, 2, A1, A1), 1}, {PAIR(1, 2, A1, 0), 0},
+    {PAIR(1, 2, 0, A1), 0},  {PAIR(1, 2, 0, 0), 0}, /* no address shares none */
 };
 
 static const struct {
@@ -571,16 +699,16 @@ static const struct {
     int clash;
 } clash_cases[] = {
     {PAIR(1, 2, A1, A2), PAIR(1, 2, A1, A2), 1},
-    {PAIR(1, 2, A1, A2), PAIR(2, 1, A2, A1), 1},  /* roles swapped */
-    {PAIR(1, 2, 0, 0), PAIR(2, 1, 0, 0), 1},      /* same servers */
-    {PAIR(1, 2, A1, A2), PAIR(3, 4, A1, A2), 1},  /* same addresses */
+    {PAIR(1, 2, A1, A2), PAIR(2, 1, A2, A1), 1}, /* roles swapped */
+    {PAIR(1, 2, 0, 0), PAIR(2, 1, 0, 0), 1},     /* same servers */
+    {PAIR(1, 2, A1, A2), PAIR(3, 4, A1, A2), 1}, /* same addresses */
     {PAIR(1, 2, A1, A2), PAIR(3, 4, A2, A1), 1},
-    {PAIR(1, 2, A1, A2), PAIR(1, 3, A1, A3), 0},  /* one end shared */
+    {PAIR(1, 2, A1, A2), PAIR(1, 3, A1, A3), 0}, /* one end shared */
     {PAIR(1, 2, A1, A2), PAIR(3, 4, A3, A4), 0},
-    {PAIR(1, 2, A1, 0), PAIR(3, 4, A1, 0), 0},    /* no address: no clash */
+    {PAIR(1, 2, A1, 0), PAIR(3, 4, A1, 0), 0}, /* no address: no clash */
     {PAIR(1, 2, 0, A2), PAIR(3, 4, A1, A2), 0},
     {PAIR(1, 2, A1, A2), PAIR(3, 4, A1, 0), 0},
-    {PAIR(0, 0, A1, A2), PAIR(0, 0, A1, A2), 1},  /* ids unknown */
+    {PAIR(0, 0, A1, A2), PAIR(0, 0, A1, A2), 1}, /* ids unknown */
     {PAIR(0, 0, A1, A2), PAIR(0, 0, A1, A3), 0},
     {PAIR(0, 0, 0, 0), PAIR(0, 0, 0, 0), 0},
     {PAIR(1, 0, 0, 0), PAIR(1, 0, 0, 0), 0},
@@ -643,8 +771,8 @@ static void test_new_pair(void)
         rc = failover_check_new_pair(&new_pair_cases[i].p, "p.", "s.", rows,
                                      N(rows), &e);
         ROW("new pair", i,
-            answer_is(rc, &e, new_pair_cases[i].rc, new_pair_cases[i].msg),
-            rc, &e);
+            answer_is(rc, &e, new_pair_cases[i].rc, new_pair_cases[i].msg), rc,
+            &e);
     }
 }
 
@@ -656,40 +784,69 @@ static const struct {
     int rc;
     const char *msg;
 } addresses_cases[] = {
-    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A3, A4)}}, 2, 1, 0,
+    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A3, A4)}},
+     2,
+     1,
+     0,
      NULL},
-    {{{1, "x", PAIR(1, 2, A1, A1)}}, 1, 1, ERR_CONFLICT,
+    {{{1, "x", PAIR(1, 2, A1, A1)}},
+     1,
+     1,
+     ERR_CONFLICT,
      "both servers of failover relationship \"x\" would have the address "
      "10.0.0.1: failover partners need addresses of their own"},
-    {{{1, "x", PAIR(1, 2, A1, A1)}}, 1, 2, ERR_CONFLICT,
+    {{{1, "x", PAIR(1, 2, A1, A1)}},
+     1,
+     2,
+     ERR_CONFLICT,
      "*relationship \"x\" would have"},
     /* another server's relationships are not this change's */
     {{{1, "x", PAIR(1, 2, A1, A1)}}, 1, 3, 0, NULL},
-    {{{9, "x", PAIR(1, 2, A1, A1)}, {4, "y", PAIR(1, 3, A3, A3)}}, 2, 1,
-     ERR_CONFLICT, "*relationship \"y\" would have the address 10.0.0.3"},
-    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A2, A1)}}, 2, 1,
+    {{{9, "x", PAIR(1, 2, A1, A1)}, {4, "y", PAIR(1, 3, A3, A3)}},
+     2,
+     1,
+     ERR_CONFLICT,
+     "*relationship \"y\" would have the address 10.0.0.3"},
+    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A2, A1)}},
+     2,
+     1,
      ERR_CONFLICT,
      "failover relationships \"x\" and \"y\" would join the same two "
      "addresses: dhcpd runs one relationship per pair of addresses"},
-    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A2, A1)}}, 2, 4,
-     ERR_CONFLICT, "*relationships \"y\" and \"x\" would join"},
-    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A2, A1)}}, 2, 5, 0,
+    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A2, A1)}},
+     2,
+     4,
+     ERR_CONFLICT,
+     "*relationships \"y\" and \"x\" would join"},
+    {{{1, "x", PAIR(1, 2, A1, A2)}, {2, "y", PAIR(3, 4, A2, A1)}},
+     2,
+     5,
+     0,
      NULL},
     /* the lowest pair of ids */
     {{{8, "x", PAIR(1, 2, A1, A2)},
       {6, "y", PAIR(3, 4, A2, A1)},
       {5, "z", PAIR(5, 6, A1, A2)},
       {2, "w", PAIR(1, 7, A3, A4)}},
-     4, 1, ERR_CONFLICT, "*relationships \"x\" and \"z\" would join"},
+     4,
+     1,
+     ERR_CONFLICT,
+     "*relationships \"x\" and \"z\" would join"},
     {{{8, "x", PAIR(1, 2, A1, A2)},
       {6, "y", PAIR(3, 1, A2, A1)},
       {5, "z", PAIR(5, 6, A1, A2)}},
-     3, 1, ERR_CONFLICT, "*relationships \"y\" and \"z\" would join"},
+     3,
+     1,
+     ERR_CONFLICT,
+     "*relationships \"y\" and \"z\" would join"},
     /* a shared address before a clash */
     {{{1, "x", PAIR(1, 2, A1, A2)},
       {2, "y", PAIR(3, 4, A2, A1)},
       {3, "z", PAIR(1, 5, A3, A3)}},
-     3, 1, ERR_CONFLICT, "*relationship \"z\" would have"},
+     3,
+     1,
+     ERR_CONFLICT,
+     "*relationship \"z\" would have"},
 };
 
 static void test_addresses(void)
@@ -716,62 +873,106 @@ static const struct {
 } state_cases[] = {
     /* no member scopes: Empty, whatever else */
     {{.nscopes = 0}, "Empty", NULL},
-    {{.nscopes = 0, .push_failed = 1, .push_errors = "a.: down",
-      .primary_state = "Normal", .state_error = "x"},
-     "Empty", NULL},
+    {{.nscopes = 0,
+      .push_failed = 1,
+      .push_errors = "a.: down",
+      .primary_state = "Normal",
+      .state_error = "x"},
+     "Empty",
+     NULL},
     /* a failed push */
-    {{.nscopes = 2, .push_failed = 1, .push_errors = "a.: down"}, "Error",
+    {{.nscopes = 2, .push_failed = 1, .push_errors = "a.: down"},
+     "Error",
      "a.: down"},
-    {{.nscopes = 2, .push_failed = 1, .pushing = 1, .push_errors = "a.: down",
+    {{.nscopes = 2,
+      .push_failed = 1,
+      .pushing = 1,
+      .push_errors = "a.: down",
       .state_error = "unread"},
-     "Error", "a.: down"},
-    {{.nscopes = 2, .push_failed = 1, .primary_state = "Normal",
-      .secondary_state = "Normal", .push_errors = "a.: x; b.: y"},
-     "Error", "a.: x; b.: y"},
+     "Error",
+     "a.: down"},
+    {{.nscopes = 2,
+      .push_failed = 1,
+      .primary_state = "Normal",
+      .secondary_state = "Normal",
+      .push_errors = "a.: x; b.: y"},
+     "Error",
+     "a.: x; b.: y"},
     {{.nscopes = 2, .push_failed = 1}, "Error", NULL},
     /* a push under way: Pending, the last error stale */
     {{.nscopes = 2, .pushing = 1}, "Pending", NULL},
-    {{.nscopes = 2, .pushing = 1, .state_error = "unreachable",
+    {{.nscopes = 2,
+      .pushing = 1,
+      .state_error = "unreachable",
       .primary_state = "PartnerDown"},
-     "Pending", NULL},
+     "Pending",
+     NULL},
     /* never read: what the configuration says */
     {{.nscopes = 1}, "Normal", NULL},
     /* read, but neither server could be */
-    {{.nscopes = 1, .state_read = 1, .state_error = "a.: no agent"}, "Error",
+    {{.nscopes = 1, .state_read = 1, .state_error = "a.: no agent"},
+     "Error",
      "a.: no agent"},
     {{.nscopes = 1, .state_read = 1}, "Error", NULL},
     /* what the servers report */
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Normal",
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Normal",
       .secondary_state = "Normal"},
-     "Normal", NULL},
-    {{.nscopes = 1, .state_read = 1,
+     "Normal",
+     NULL},
+    {{.nscopes = 1,
+      .state_read = 1,
       .primary_state = "CommunicationsInterrupted",
       .secondary_state = "Normal"},
-     "CommunicationsInterrupted", NULL},
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Recover",
+     "CommunicationsInterrupted",
+     NULL},
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Recover",
       .secondary_state = "PartnerDown"},
-     "Recover", NULL},
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Normal",
+     "Recover",
+     NULL},
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Normal",
       .secondary_state = "PartnerDown"},
-     "PartnerDown", NULL},
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Normal",
+     "PartnerDown",
+     NULL},
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Normal",
       .secondary_state = "Empty"},
-     "Empty", NULL},
+     "Empty",
+     NULL},
     /* one side unread: the other's, and why */
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Normal",
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Normal",
       .state_error = "b.: timeout"},
-     "Normal", "b.: timeout"},
-    {{.nscopes = 1, .state_read = 1, .secondary_state = "PartnerDown",
+     "Normal",
+     "b.: timeout"},
+    {{.nscopes = 1,
+      .state_read = 1,
+      .secondary_state = "PartnerDown",
       .state_error = "a.: timeout"},
-     "PartnerDown", "a.: timeout"},
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Recover",
+     "PartnerDown",
+     "a.: timeout"},
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Recover",
       .state_error = "b.: timeout"},
-     "Recover", "b.: timeout"},
+     "Recover",
+     "b.: timeout"},
     /* the push errors win over the read error only when a push failed */
-    {{.nscopes = 1, .state_read = 1, .primary_state = "Normal",
-      .secondary_state = "Normal", .push_errors = "stale",
+    {{.nscopes = 1,
+      .state_read = 1,
+      .primary_state = "Normal",
+      .secondary_state = "Normal",
+      .push_errors = "stale",
       .state_error = "b.: slow"},
-     "Normal", "b.: slow"},
+     "Normal",
+     "b.: slow"},
 };
 
 static const struct {
@@ -832,8 +1033,7 @@ static const struct {
     struct failover_instance in;
     int want;
 } partner_cases[] = {
-    {{41, 1, 10, 100}, 1},
-    {{42, 2, 10, 100}, 0},
+    {{41, 1, 10, 100}, 1},  {{42, 2, 10, 100}, 0},
     {{43, 1, 11, 100}, -1}, /* range 11's other instance is in 200 */
     {{45, 2, 12, 0}, -1},   /* in no relationship */
     {{47, 4, 13, 100}, -1}, /* no other instance of its range */
@@ -879,7 +1079,10 @@ static const struct {
     long long npools;
     int rc;
 } pools_cases[] = {
-    {1, 0, ERR_CONFLICT}, {1, 1, 0}, {0, 0, 0}, {0, 2, 0},
+    {1, 0, ERR_CONFLICT},
+    {1, 1, 0},
+    {0, 0, 0},
+    {0, 2, 0},
 };
 
 static void test_member(void)
@@ -902,8 +1105,7 @@ static void test_member(void)
             break;
         }
         ROW("member", i,
-            answer_is(rc, &e, member_cases[i].rc, member_cases[i].msg), rc,
-            &e);
+            answer_is(rc, &e, member_cases[i].rc, member_cases[i].msg), rc, &e);
     }
     for (size_t i = 0; i < N(pools_cases); i++) {
         struct err e;
@@ -984,8 +1186,7 @@ static void test_unique(void)
         err_clear(&e);
         rc = failover_check_unique(unique_cases[i].count, "fo", &e);
         ROW("unique", i,
-            answer_is(rc, &e, unique_cases[i].rc, unique_cases[i].msg), rc,
-            &e);
+            answer_is(rc, &e, unique_cases[i].rc, unique_cases[i].msg), rc, &e);
     }
     for (size_t i = 0; i < N(refs_cases); i++) {
         struct err e;
@@ -1001,8 +1202,7 @@ static void test_unique(void)
 
 /* ---- twins ---------------------------------------------------------- */
 
-#define POOL(id, inst, a, b)                                                   \
-    {(id), inst, IP(10, 0, 0, a), IP(10, 0, 0, b)}
+#define POOL(id, inst, a, b) {(id), inst, IP(10, 0, 0, a), IP(10, 0, 0, b)}
 #define I41 {41, 1, 10, 100}
 #define I42 {42, 2, 10, 100}
 #define I43 {43, 1, 11, 100}
@@ -1068,10 +1268,9 @@ static void test_twin(void)
     }
     for (size_t i = 0; i < N(twin_action_cases); i++)
         ROW("twin action", i,
-            failover_twin_action(twin_action_cases[i].change,
-                                 twin_action_cases[i].has_partner,
-                                 twin_action_cases[i].has_twin) ==
-                twin_action_cases[i].want,
+            failover_twin_action(
+                twin_action_cases[i].change, twin_action_cases[i].has_partner,
+                twin_action_cases[i].has_twin) == twin_action_cases[i].want,
             0, &e);
 }
 
@@ -1094,12 +1293,9 @@ static const struct {
     int ref_type;
     struct failover_removal want;
 } removal_cases[] = {
-    {REF_DHCP_SERVER, {0, 0, 1}},
-    {REF_RANGE, {0, 0, 0}},
-    {REF_DHCP_SCOPE, {1, 0, 0}},
-    {REF_DHCP_ADDRESS_POOL, {0, 1, 0}},
-    {REF_DHCP_EXCLUSION, {0, 0, 0}},
-    {REF_DHCP_FAILOVER, {0, 0, 0}},
+    {REF_DHCP_SERVER, {0, 0, 1}},    {REF_RANGE, {0, 0, 0}},
+    {REF_DHCP_SCOPE, {1, 0, 0}},     {REF_DHCP_ADDRESS_POOL, {0, 1, 0}},
+    {REF_DHCP_EXCLUSION, {0, 0, 0}}, {REF_DHCP_FAILOVER, {0, 0, 0}},
 };
 
 static const struct {
@@ -1147,8 +1343,8 @@ static void test_removal(void)
         rc = failover_check_children(children_cases[i].n,
                                      children_cases[i].force, "a.", &e);
         ROW("children", i,
-            answer_is(rc, &e, children_cases[i].rc, children_cases[i].msg),
-            rc, &e);
+            answer_is(rc, &e, children_cases[i].rc, children_cases[i].msg), rc,
+            &e);
     }
 }
 

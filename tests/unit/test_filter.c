@@ -84,8 +84,8 @@ static int vsame(int rc, const char *f, const char *where, va_list ap)
     }
     ok = ok && i == sql.nparams;
     if (!ok) {
-        fprintf(stderr, "filter <%s>: rc %d <%s> (%s)\n  want <%s>\n", f,
-                rc, sql.where ? sql.where : "(null)", e.msg, where);
+        fprintf(stderr, "filter <%s>: rc %d <%s> (%s)\n  want <%s>\n", f, rc,
+                sql.where ? sql.where : "(null)", e.msg, where);
         for (i = 0; i < sql.nparams; i++)
             fprintf(stderr, "  param %d <%s>\n", i + 1, sql.params[i]);
     }
@@ -118,12 +118,12 @@ static int same_server(const char *f, const char *where, ...)
 static int fails(const char *f, int code, const char *msg)
 {
     int rc = compile(f);
-    int ok = rc == code && e.code == code && strcmp(e.msg, msg) == 0
-             && sql.where == NULL && sql.params == NULL && sql.nparams == 0;
+    int ok = rc == code && e.code == code && strcmp(e.msg, msg) == 0 &&
+             sql.where == NULL && sql.params == NULL && sql.nparams == 0;
 
     if (!ok)
-        fprintf(stderr, "filter <%.60s>: rc %d <%s>\n  want %d <%s>\n", f,
-                rc, e.msg, code, msg);
+        fprintf(stderr, "filter <%.60s>: rc %d <%s>\n  want %d <%s>\n", f, rc,
+                e.msg, code, msg);
     return ok;
 }
 
@@ -134,8 +134,7 @@ static void test_examples(void)
     CHECK(same_server("name:^x$ type:Master",
                       "v.name ~* $1::text AND v.type ~* $2::text", "^x$",
                       "Master", NULL));
-    CHECK(same("dhcpServerRef:{#3-#1}", "s.server_id = $1::bigint", "1",
-               NULL));
+    CHECK(same("dhcpServerRef:{#3-#1}", "s.server_id = $1::bigint", "1", NULL));
     CHECK(same("name=^foo and dhcpServerRef=dhcpServers/2",
                "starts_with(lower(s.name), lower($1::text))"
                " AND s.server_id = $2::bigint",
@@ -160,15 +159,15 @@ static void test_classic(void)
                " AND s.range_id = $3::bigint",
                "x", "1", "5", NULL));
     /* negation, both spellings, and both at once */
-    CHECK(same("!name:foo", "(s.name ~* $1::text) IS NOT TRUE", "foo",
-               NULL));
-    CHECK(same("name:!foo", "(s.name ~* $1::text) IS NOT TRUE", "foo",
-               NULL));
+    CHECK(same("!name:foo", "(s.name ~* $1::text) IS NOT TRUE", "foo", NULL));
+    CHECK(same("name:!foo", "(s.name ~* $1::text) IS NOT TRUE", "foo", NULL));
     CHECK(same("!name:!foo", "s.name ~* $1::text", "foo", NULL));
-    CHECK(same("!dhcpServerRef:dhcp1", "s.server_id IS DISTINCT FROM "
-               "$1::bigint", "1", NULL));
-    CHECK(same("available:!7", "s.available IS DISTINCT FROM $1::bigint",
-               "7", NULL));
+    CHECK(same("!dhcpServerRef:dhcp1",
+               "s.server_id IS DISTINCT FROM "
+               "$1::bigint",
+               "1", NULL));
+    CHECK(same("available:!7", "s.available IS DISTINCT FROM $1::bigint", "7",
+               NULL));
     /* int and bool */
     CHECK(same("available:-3 enabled:FALSE",
                "s.available = $1::bigint AND s.enabled = $2::boolean", "-3",
@@ -177,29 +176,33 @@ static void test_classic(void)
     /* free text: every free_text column, one parameter */
     CHECK(same("foo", "(s.name ~* $1::text OR s.description ~* $1::text)",
                "foo", NULL));
-    CHECK(same("!foo", "(s.name ~* $1::text OR s.description ~* $1::text)"
-               " IS NOT TRUE", "foo", NULL));
+    CHECK(same("!foo",
+               "(s.name ~* $1::text OR s.description ~* $1::text)"
+               " IS NOT TRUE",
+               "foo", NULL));
     CHECK(same_server("foo", "v.name ~* $1::text", "foo", NULL));
-    CHECK(same_server("!foo", "(v.name ~* $1::text) IS NOT TRUE", "foo",
-                      NULL));
-    CHECK(same("(foo|bar) 10:30", "(s.name ~* $1::text OR s.description "
+    CHECK(same_server("!foo", "(v.name ~* $1::text) IS NOT TRUE", "foo", NULL));
+    CHECK(same("(foo|bar) 10:30",
+               "(s.name ~* $1::text OR s.description "
                "~* $1::text) AND (s.name ~* $2::text OR s.description ~* "
-               "$2::text)", "(foo|bar)", "10:30", NULL));
+               "$2::text)",
+               "(foo|bar)", "10:30", NULL));
     /* quoting */
     CHECK(same("name:\"a b\"", "s.name ~* $1::text", "a b", NULL));
     CHECK(same("\"a  b\"  name:x",
                "(s.name ~* $1::text OR s.description ~* $1::text)"
-               " AND s.name ~* $2::text", "a  b", "x", NULL));
-    CHECK(same("name:\"say \\\"hi\\\"\"", "s.name ~* $1::text",
-               "say \"hi\"", NULL));
-    CHECK(same("name:a\"b c\"d", "s.name ~* $1::text", "ab cd", NULL));
-    CHECK(same("name:!\"x y\"", "(s.name ~* $1::text) IS NOT TRUE", "x y",
+               " AND s.name ~* $2::text",
+               "a  b", "x", NULL));
+    CHECK(same("name:\"say \\\"hi\\\"\"", "s.name ~* $1::text", "say \"hi\"",
                NULL));
+    CHECK(same("name:a\"b c\"d", "s.name ~* $1::text", "ab cd", NULL));
+    CHECK(
+        same("name:!\"x y\"", "(s.name ~* $1::text) IS NOT TRUE", "x y", NULL));
     CHECK(same("name:it's", "s.name ~* $1::text", "it's", NULL));
     /* a value may hold colons, equal signs and the like */
     CHECK(same("name:x=y:z", "s.name ~* $1::text", "x=y:z", NULL));
-    CHECK(same("description:'%_\\;$1", "s.description ~* $1::text",
-               "'%_\\;$1", NULL));
+    CHECK(same("description:'%_\\;$1", "s.description ~* $1::text", "'%_\\;$1",
+               NULL));
 }
 
 static void test_newer(void)
@@ -208,70 +211,84 @@ static void test_newer(void)
     CHECK(same("name=foo", "lower(s.name) = lower($1::text)", "foo", NULL));
     CHECK(same("name!=foo", "lower(s.name) IS DISTINCT FROM lower($1::text)",
                "foo", NULL));
-    CHECK(same("name=@foo", "strpos(lower(s.name), lower($1::text)) > 0",
-               "foo", NULL));
+    CHECK(same("name=@foo", "strpos(lower(s.name), lower($1::text)) > 0", "foo",
+               NULL));
     CHECK(same("name=^foo", "starts_with(lower(s.name), lower($1::text))",
                "foo", NULL));
-    CHECK(same("name=$foo", "right(lower(s.name), length($1::text))"
-               " = lower($1::text)", "foo", NULL));
+    CHECK(same("name=$foo",
+               "right(lower(s.name), length($1::text))"
+               " = lower($1::text)",
+               "foo", NULL));
     CHECK(same("name=~^f.o$", "s.name ~* $1::text", "^f.o$", NULL));
-    CHECK(same("name in(a, b,c)", "lower(s.name) IN (lower($1::text), "
-               "lower($2::text), lower($3::text))", "a", "b", "c", NULL));
-    CHECK(same("Name IN ( \"a b\" , 'c,d' )", "lower(s.name) IN "
-               "(lower($1::text), lower($2::text))", "a b", "c,d", NULL));
+    CHECK(same("name in(a, b,c)",
+               "lower(s.name) IN (lower($1::text), "
+               "lower($2::text), lower($3::text))",
+               "a", "b", "c", NULL));
+    CHECK(same("Name IN ( \"a b\" , 'c,d' )",
+               "lower(s.name) IN "
+               "(lower($1::text), lower($2::text))",
+               "a b", "c,d", NULL));
     /* blanks around operators; quotes; greedy operators */
-    CHECK(same("name = \"a b\"", "lower(s.name) = lower($1::text)", "a b",
-               NULL));
-    CHECK(same("name='it\\'s'", "lower(s.name) = lower($1::text)", "it's",
-               NULL));
-    CHECK(same("name='it''s'", "lower(s.name) = lower($1::text)", "it's",
-               NULL));
+    CHECK(
+        same("name = \"a b\"", "lower(s.name) = lower($1::text)", "a b", NULL));
+    CHECK(
+        same("name='it\\'s'", "lower(s.name) = lower($1::text)", "it's", NULL));
+    CHECK(
+        same("name='it''s'", "lower(s.name) = lower($1::text)", "it's", NULL));
     CHECK(same("name in('a''b', \"x\"\"y\", '''', 'c\\d')",
                "lower(s.name) IN (lower($1::text), lower($2::text), "
-               "lower($3::text), lower($4::text))", "a'b", "x\"y", "'",
-               "c\\d", NULL));
+               "lower($3::text), lower($4::text))",
+               "a'b", "x\"y", "'", "c\\d", NULL));
     CHECK(same("name=''", "lower(s.name) = lower($1::text)", "", NULL));
-    CHECK(same("name=\"^x\"", "lower(s.name) = lower($1::text)", "^x",
-               NULL));
+    CHECK(same("name=\"^x\"", "lower(s.name) = lower($1::text)", "^x", NULL));
     CHECK(same("name=\"\"", "lower(s.name) = lower($1::text)", "", NULL));
-    CHECK(same("name=a%_\\'", "lower(s.name) = lower($1::text)", "a%_\\'",
-               NULL));
+    CHECK(
+        same("name=a%_\\'", "lower(s.name) = lower($1::text)", "a%_\\'", NULL));
     /* other types */
     CHECK(same("enabled=TRUE", "s.enabled = $1::boolean", "true", NULL));
-    CHECK(same("available != 5", "s.available IS DISTINCT FROM $1::bigint",
-               "5", NULL));
-    CHECK(same("available in(1,2)", "s.available IN ($1::bigint, "
-               "$2::bigint)", "1", "2", NULL));
-    CHECK(same("dhcpServerRef in (dhcp1, 'dhcpServers/2')", "s.server_id "
-               "IN ($1::bigint, $2::bigint)", "1", "2", NULL));
-    CHECK(same("dhcpServerRef!={#3-#1}", "s.server_id IS DISTINCT FROM "
-               "$1::bigint", "1", NULL));
+    CHECK(same("available != 5", "s.available IS DISTINCT FROM $1::bigint", "5",
+               NULL));
+    CHECK(same("available in(1,2)",
+               "s.available IN ($1::bigint, "
+               "$2::bigint)",
+               "1", "2", NULL));
+    CHECK(same("dhcpServerRef in (dhcp1, 'dhcpServers/2')",
+               "s.server_id "
+               "IN ($1::bigint, $2::bigint)",
+               "1", "2", NULL));
+    CHECK(same("dhcpServerRef!={#3-#1}",
+               "s.server_id IS DISTINCT FROM "
+               "$1::bigint",
+               "1", NULL));
     /* and / or / parentheses */
     CHECK(same("name=a or name=b and available=1",
                "(lower(s.name) = lower($1::text) OR (lower(s.name) = "
-               "lower($2::text) AND s.available = $3::bigint))", "a", "b",
-               "1", NULL));
+               "lower($2::text) AND s.available = $3::bigint))",
+               "a", "b", "1", NULL));
     CHECK(same("(name=a OR name=b) AND available=1",
                "(lower(s.name) = lower($1::text) OR lower(s.name) = "
-               "lower($2::text)) AND s.available = $3::bigint", "a", "b",
-               "1", NULL));
+               "lower($2::text)) AND s.available = $3::bigint",
+               "a", "b", "1", NULL));
     CHECK(same("((name=a))", "lower(s.name) = lower($1::text)", "a", NULL));
     CHECK(same("(name=a and enabled=true) and available=1",
                "lower(s.name) = lower($1::text) AND s.enabled = $2::boolean"
-               " AND s.available = $3::bigint", "a", "true", "1", NULL));
+               " AND s.available = $3::bigint",
+               "a", "true", "1", NULL));
     CHECK(same("name=a and(enabled=true or available=1)or name=b",
                "((lower(s.name) = lower($1::text) AND (s.enabled = "
                "$2::boolean OR s.available = $3::bigint)) OR lower(s.name) "
-               "= lower($4::text))", "a", "true", "1", "b", NULL));
+               "= lower($4::text))",
+               "a", "true", "1", "b", NULL));
     /* a regex with parentheses, inside parentheses or not */
     CHECK(same("name=~(a|b)", "s.name ~* $1::text", "(a|b)", NULL));
     CHECK(same("(name=~(a|b))", "s.name ~* $1::text", "(a|b)", NULL));
     /* "and" inside a value is data */
-    CHECK(same("name='x and y'", "lower(s.name) = lower($1::text)",
-               "x and y", NULL));
+    CHECK(same("name='x and y'", "lower(s.name) = lower($1::text)", "x and y",
+               NULL));
     CHECK(same("name=andy and name=organ",
                "lower(s.name) = lower($1::text) AND lower(s.name) = "
-               "lower($2::text)", "andy", "organ", NULL));
+               "lower($2::text)",
+               "andy", "organ", NULL));
 }
 
 static void test_errors(void)
@@ -279,10 +296,12 @@ static void test_errors(void)
     char big[FILTER_MAX_LEN + 2], many[1024], msg[128];
     size_t o = 0;
 
-    CHECK(fails("type:Master", ERR_INVALID, "unknown field \"type\" in "
+    CHECK(fails("type:Master", ERR_INVALID,
+                "unknown field \"type\" in "
                 "filter; fields: name, description, enabled, "
                 "dhcpServerRef, rangeRef, available"));
-    CHECK(fails("name=a and foo=1", ERR_INVALID, "unknown field \"foo\" in "
+    CHECK(fails("name=a and foo=1", ERR_INVALID,
+                "unknown field \"foo\" in "
                 "filter; fields: name, description, enabled, "
                 "dhcpServerRef, rangeRef, available"));
     /* missing value */
@@ -306,9 +325,11 @@ static void test_errors(void)
     CHECK(fails("name=a and available>5", ERR_INVALID,
                 "filter: expected an operator (=, !=, =@, =^, =$, =~ or in)"
                 " after \"available\" at position 21"));
-    CHECK(fails("available=@5", ERR_INVALID, "filter: operator \"=@\" does "
+    CHECK(fails("available=@5", ERR_INVALID,
+                "filter: operator \"=@\" does "
                 "not apply to field \"available\""));
-    CHECK(fails("enabled=~t", ERR_INVALID, "filter: operator \"=~\" does "
+    CHECK(fails("enabled=~t", ERR_INVALID,
+                "filter: operator \"=~\" does "
                 "not apply to field \"enabled\""));
     CHECK(fails("name=a b", ERR_INVALID,
                 "filter: expected \"and\", \"or\" or the end at position 8"));
@@ -320,16 +341,17 @@ static void test_errors(void)
                 "filter: expected a field name at position 11"));
     CHECK(fails("(name=a", ERR_INVALID,
                 "filter: expected \"and\", \"or\" or \")\" at position 8"));
-    CHECK(fails("name=\"a\"b", ERR_INVALID, "filter: expected a blank or "
+    CHECK(fails("name=\"a\"b", ERR_INVALID,
+                "filter: expected a blank or "
                 "\")\" after the quoted value at position 9"));
     memset(many, '(', FILTER_MAX_DEPTH + 1);
     strcpy(many + FILTER_MAX_DEPTH + 1, "name=a");
     CHECK(fails(many, ERR_INVALID,
                 "filter: more than 16 nested parentheses at position 17"));
     many[0] = ' ';
-    CHECK(compile(many) == ERR_INVALID
-          && strcmp(e.msg, "filter: expected \"and\", \"or\" or \")\" "
-                    "at position 24") == 0);
+    CHECK(compile(many) == ERR_INVALID &&
+          strcmp(e.msg, "filter: expected \"and\", \"or\" or \")\" "
+                        "at position 24") == 0);
     /* unterminated quotes */
     CHECK(fails("name:\"abc", ERR_INVALID,
                 "filter: unterminated quote at position 6"));
@@ -349,7 +371,8 @@ static void test_errors(void)
                 " \"available\""));
     CHECK(fails("available in(1, \" 2\")", ERR_INVALID,
                 "filter: invalid integer \" 2\" for field \"available\""));
-    CHECK(fails("enabled:yes", ERR_INVALID, "filter: invalid boolean "
+    CHECK(fails("enabled:yes", ERR_INVALID,
+                "filter: invalid boolean "
                 "\"yes\" for field \"enabled\" (expected true or false)"));
     CHECK(fails("name:\"\"", ERR_INVALID,
                 "filter: empty regular expression for field \"name\""));
@@ -357,8 +380,8 @@ static void test_errors(void)
                 "filter: empty regular expression for field \"name\""));
     CHECK(fails("x \"\"", ERR_INVALID,
                 "filter: empty regular expression at position 3"));
-    CHECK(compile_with("name:x \"\" y", server_fields, NSERVER, 1)
-          == ERR_INVALID);
+    CHECK(compile_with("name:x \"\" y", server_fields, NSERVER, 1) ==
+          ERR_INVALID);
     /* unknown refs: the resolver's word */
     CHECK(fails("dhcpServerRef:dhcp9", ERR_NOTFOUND,
                 "DHCP server \"dhcp9\" does not exist"));
@@ -367,37 +390,38 @@ static void test_errors(void)
     CHECK(fails("dhcpServerRef in(dhcp1, dhcp7)", ERR_NOTFOUND,
                 "DHCP server \"dhcp7\" does not exist"));
     filter_sql_free(&sql);
-    CHECK(filter_compile("dhcpServerRef:dhcp1", scope_fields, NSCOPE, 1,
-                         NULL, NULL, &sql, &e) == ERR_INTERNAL);
-    CHECK(fails("name:\xff", ERR_INVALID,
-                "filter: invalid UTF-8 at position 6"));
+    CHECK(filter_compile("dhcpServerRef:dhcp1", scope_fields, NSCOPE, 1, NULL,
+                         NULL, &sql, &e) == ERR_INTERNAL);
+    CHECK(
+        fails("name:\xff", ERR_INVALID, "filter: invalid UTF-8 at position 6"));
     CHECK(fails("name:\xc0\xaf", ERR_INVALID,
                 "filter: invalid UTF-8 at position 6"));
-    CHECK(same("name:caf\xc3\xa9", "s.name ~* $1::text", "caf\xc3\xa9",
-               NULL));
+    CHECK(same("name:caf\xc3\xa9", "s.name ~* $1::text", "caf\xc3\xa9", NULL));
     /* length */
     memcpy(big, "name:", 5);
     memset(big + 5, 'a', FILTER_MAX_LEN - 5);
     big[FILTER_MAX_LEN] = '\0';
-    CHECK(compile(big) == 0 && sql.nparams == 1
-          && strlen(sql.params[0]) == FILTER_MAX_LEN - 5);
+    CHECK(compile(big) == 0 && sql.nparams == 1 &&
+          strlen(sql.params[0]) == FILTER_MAX_LEN - 5);
     big[FILTER_MAX_LEN] = 'a';
     big[FILTER_MAX_LEN + 1] = '\0';
-    CHECK(fails(big, ERR_INVALID,
-                "filter too long (4097 bytes, at most 4096)"));
+    CHECK(
+        fails(big, ERR_INVALID, "filter too long (4097 bytes, at most 4096)"));
     /* conditions */
     for (int i = 0; i < FILTER_MAX_CONDS; i++)
         o += (size_t)sprintf(many + o, "%sname:%d", i ? " " : "", i);
     CHECK(compile(many) == 0 && sql.nparams == FILTER_MAX_CONDS);
     strcpy(many + o, " name:x");
-    snprintf(msg, sizeof(msg), "filter: more than 64 conditions at "
-             "position %zu", o + 2);
+    snprintf(msg, sizeof(msg),
+             "filter: more than 64 conditions at "
+             "position %zu",
+             o + 2);
     CHECK(fails(many, ERR_INVALID, msg));
     o = 0;
     for (int i = 0; i <= FILTER_MAX_CONDS; i++)
         o += (size_t)sprintf(many + o, "%sname=%d", i ? " or " : "", i);
-    CHECK(compile(many) == ERR_INVALID
-          && strncmp(e.msg, "filter: more than 64 conditions", 31) == 0);
+    CHECK(compile(many) == ERR_INVALID &&
+          strncmp(e.msg, "filter: more than 64 conditions", 31) == 0);
     o = (size_t)sprintf(many, "name in(0");
     for (int i = 1; i <= FILTER_MAX_PARAMS; i++)
         o += (size_t)sprintf(many + o, ",%d", i % 10);
@@ -409,35 +433,35 @@ static void test_order_by(void)
 {
     char buf[128];
 
-#define ORDER(by, ord) \
-    filter_order_by(by, ord, scope_fields, NSCOPE, "s.name", "s.id", buf, \
+#define ORDER(by, ord)                                                         \
+    filter_order_by(by, ord, scope_fields, NSCOPE, "s.name", "s.id", buf,      \
                     sizeof(buf), &e)
-    CHECK(ORDER(NULL, NULL) == 0
-          && strcmp(buf, "ORDER BY s.name ASC, s.id ASC") == 0);
-    CHECK(ORDER("", "") == 0
-          && strcmp(buf, "ORDER BY s.name ASC, s.id ASC") == 0);
-    CHECK(ORDER("available", "Descending") == 0
-          && strcmp(buf, "ORDER BY s.available DESC, s.id ASC") == 0);
-    CHECK(ORDER("NAME", "ascending") == 0
-          && strcmp(buf, "ORDER BY s.name ASC, s.id ASC") == 0);
-    CHECK(ORDER(NULL, "Descending") == 0
-          && strcmp(buf, "ORDER BY s.name DESC, s.id ASC") == 0);
-    CHECK(ORDER("foo", NULL) == ERR_INVALID && e.code == ERR_INVALID
-          && strcmp(e.msg, "unknown sortBy \"foo\"; sortable fields: name, "
-                    "description, enabled, dhcpServerRef, available") == 0);
-    CHECK(ORDER("rangeRef", NULL) == ERR_INVALID
-          && strncmp(e.msg, "unsortable sortBy \"rangeRef\";", 29) == 0);
+    CHECK(ORDER(NULL, NULL) == 0 &&
+          strcmp(buf, "ORDER BY s.name ASC, s.id ASC") == 0);
+    CHECK(ORDER("", "") == 0 &&
+          strcmp(buf, "ORDER BY s.name ASC, s.id ASC") == 0);
+    CHECK(ORDER("available", "Descending") == 0 &&
+          strcmp(buf, "ORDER BY s.available DESC, s.id ASC") == 0);
+    CHECK(ORDER("NAME", "ascending") == 0 &&
+          strcmp(buf, "ORDER BY s.name ASC, s.id ASC") == 0);
+    CHECK(ORDER(NULL, "Descending") == 0 &&
+          strcmp(buf, "ORDER BY s.name DESC, s.id ASC") == 0);
+    CHECK(ORDER("foo", NULL) == ERR_INVALID && e.code == ERR_INVALID &&
+          strcmp(e.msg, "unknown sortBy \"foo\"; sortable fields: name, "
+                        "description, enabled, dhcpServerRef, available") == 0);
+    CHECK(ORDER("rangeRef", NULL) == ERR_INVALID &&
+          strncmp(e.msg, "unsortable sortBy \"rangeRef\";", 29) == 0);
     CHECK(ORDER("s.name", NULL) == ERR_INVALID); /* columns are not names */
-    CHECK(ORDER(NULL, "Up") == ERR_INVALID
-          && strcmp(e.msg, "invalid sortOrder \"Up\" (expected Ascending "
-                    "or Descending)") == 0);
+    CHECK(ORDER(NULL, "Up") == ERR_INVALID &&
+          strcmp(e.msg, "invalid sortOrder \"Up\" (expected Ascending "
+                        "or Descending)") == 0);
 #undef ORDER
-    CHECK(filter_order_by(NULL, NULL, scope_fields, NSCOPE, "s.id", "s.id",
-                          buf, sizeof(buf), &e) == 0
-          && strcmp(buf, "ORDER BY s.id ASC") == 0);
+    CHECK(filter_order_by(NULL, NULL, scope_fields, NSCOPE, "s.id", "s.id", buf,
+                          sizeof(buf), &e) == 0 &&
+          strcmp(buf, "ORDER BY s.id ASC") == 0);
     CHECK(filter_order_by("name", "Descending", scope_fields, NSCOPE, "s.id",
-                          NULL, buf, sizeof(buf), &e) == 0
-          && strcmp(buf, "ORDER BY s.name DESC") == 0);
+                          NULL, buf, sizeof(buf), &e) == 0 &&
+          strcmp(buf, "ORDER BY s.name DESC") == 0);
     CHECK(filter_order_by(NULL, NULL, scope_fields, NSCOPE, "s.name", "s.id",
                           buf, 20, &e) == ERR_INTERNAL);
 }
@@ -457,21 +481,26 @@ static void test_utf8_messages(void)
              "filter: invalid integer \"%s\" for field \"available\"", q);
     CHECK(fails(f, ERR_INVALID, want));
     snprintf(f, sizeof(f), "enabled=%s", v);
-    snprintf(want, sizeof(want), "filter: invalid boolean \"%s\" for field "
-             "\"enabled\" (expected true or false)", q);
+    snprintf(want, sizeof(want),
+             "filter: invalid boolean \"%s\" for field "
+             "\"enabled\" (expected true or false)",
+             q);
     CHECK(fails(f, ERR_INVALID, want));
-    snprintf(want, sizeof(want), "invalid sortOrder \"%s\" (expected "
-             "Ascending or Descending)", q);
-    CHECK(filter_order_by(NULL, v, scope_fields, NSCOPE, "s.name", "s.id",
-                          buf, sizeof(buf), &e) == ERR_INVALID
-          && strcmp(e.msg, want) == 0);
+    snprintf(want, sizeof(want),
+             "invalid sortOrder \"%s\" (expected "
+             "Ascending or Descending)",
+             q);
+    CHECK(filter_order_by(NULL, v, scope_fields, NSCOPE, "s.name", "s.id", buf,
+                          sizeof(buf), &e) == ERR_INVALID &&
+          strcmp(e.msg, want) == 0);
     snprintf(want, sizeof(want), "unknown sortBy \"%s\";", q);
-    CHECK(filter_order_by(v, NULL, scope_fields, NSCOPE, "s.name", "s.id",
-                          buf, sizeof(buf), &e) == ERR_INVALID
-          && strncmp(e.msg, want, strlen(want)) == 0);
+    CHECK(filter_order_by(v, NULL, scope_fields, NSCOPE, "s.name", "s.id", buf,
+                          sizeof(buf), &e) == ERR_INVALID &&
+          strncmp(e.msg, want, strlen(want)) == 0);
     /* plain ASCII is still cut at 40 bytes */
     CHECK(fails("available:12345678901234567890123456789012345678901x",
-                ERR_INVALID, "filter: invalid integer "
+                ERR_INVALID,
+                "filter: invalid integer "
                 "\"1234567890123456789012345678901234567890\" for field "
                 "\"available\""));
 }
@@ -488,13 +517,56 @@ static unsigned rnd(unsigned n)
 
 /* Pieces a filter is made of; values come after VALUES_FROM. */
 static const char *const pieces[] = {
-    "name", "description", "enabled", "available", "dhcpServerRef",
-    "rangeRef", ":", "=", "!=", "=@", "=^", "=$", "=~", " in(", "in (",
-    ",", "(", ")", " and ", " or ", " AND ", " ", " ", "!", "\"", "'",
+    "name",
+    "description",
+    "enabled",
+    "available",
+    "dhcpServerRef",
+    "rangeRef",
+    ":",
+    "=",
+    "!=",
+    "=@",
+    "=^",
+    "=$",
+    "=~",
+    " in(",
+    "in (",
+    ",",
+    "(",
+    ")",
+    " and ",
+    " or ",
+    " AND ",
+    " ",
+    " ",
+    "!",
+    "\"",
+    "'",
     /* VALUES_FROM */
-    "zqx", "x%_", "a\\b", "';--", "$1$", "q\"q", "; DROP TABLE s", "1",
-    "true", "dhcp1", "{#3-#1}", "%", "_", "\\", ";", "$", "$$", "/*",
-    "e'\\x27", "--", "\\'", "7", "t",
+    "zqx",
+    "x%_",
+    "a\\b",
+    "';--",
+    "$1$",
+    "q\"q",
+    "; DROP TABLE s",
+    "1",
+    "true",
+    "dhcp1",
+    "{#3-#1}",
+    "%",
+    "_",
+    "\\",
+    ";",
+    "$",
+    "$$",
+    "/*",
+    "e'\\x27",
+    "--",
+    "\\'",
+    "7",
+    "t",
 };
 #define VALUES_FROM 26
 #define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
@@ -503,10 +575,20 @@ static const char *const pieces[] = {
 static int where_clean(const char *w, int first, int nparams, char *used)
 {
     static const char *const words[] = {
-        "s.name", "s.description", "s.enabled", "s.server_id",
-        "s.range_id", "s.available", "starts_with", "strpos", "lower",
-        "right", "length", "DISTINCT", "FROM", "TRUE", "AND", "NOT", "OR",
-        "IN", "IS", "~*", "(", ")", ",", "=", ">", "0", " ",
+        "s.name",      "s.description",
+        "s.enabled",   "s.server_id",
+        "s.range_id",  "s.available",
+        "starts_with", "strpos",
+        "lower",       "right",
+        "length",      "DISTINCT",
+        "FROM",        "TRUE",
+        "AND",         "NOT",
+        "OR",          "IN",
+        "IS",          "~*",
+        "(",           ")",
+        ",",           "=",
+        ">",           "0",
+        " ",
     };
     static const char *const casts[] = {"::text", "::bigint", "::boolean"};
 
@@ -560,23 +642,22 @@ static void test_fuzz(void)
                 const char *fld = pieces[rnd(6)];
                 const char *op = pieces[6 + rnd(9)];
                 o += (size_t)snprintf(f + o, sizeof(f) - o, "%s%s%s%s",
-                                      i ? (rnd(2) ? " " : " and ") : "",
-                                      fld, op, pieces[k]);
+                                      i ? (rnd(2) ? " " : " and ") : "", fld,
+                                      op, pieces[k]);
             } else {
-                o += (size_t)snprintf(f + o, sizeof(f) - o, "%s",
-                                      pieces[k]);
+                o += (size_t)snprintf(f + o, sizeof(f) - o, "%s", pieces[k]);
             }
             if (k >= VALUES_FROM && nv < 32)
                 vals[nv++] = pieces[k];
         }
         filter_sql_free(&sql);
         err_clear(&e);
-        rc = filter_compile(f, scope_fields, NSCOPE, first, fake_resolve,
-                            &rng, &sql, &e);
+        rc = filter_compile(f, scope_fields, NSCOPE, first, fake_resolve, &rng,
+                            &sql, &e);
         if (rc < 0) {
             bad++;
-            if (e.code != rc || e.msg[0] == '\0' || sql.where != NULL
-                || sql.params != NULL || sql.nparams != 0) {
+            if (e.code != rc || e.msg[0] == '\0' || sql.where != NULL ||
+                sql.params != NULL || sql.nparams != 0) {
                 errs_clean = 0;
                 fprintf(stderr, "unclean failure for <%s>\n", f);
             }

@@ -36,16 +36,17 @@ static void test_httpreq(void)
     CHECK(strncmp(r.content_type, "text/xml", 8) == 0);
 
     CHECK(parse("GET / HTTP/1.0\r\n\r\n", &r) == 0 && !r.keep_alive);
-    CHECK(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &r) == 0
-          && r.keep_alive);
-    CHECK(parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", &r) == 0
-          && !r.keep_alive);
+    CHECK(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &r) == 0 &&
+          r.keep_alive);
+    CHECK(parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", &r) == 0 &&
+          !r.keep_alive);
     CHECK(parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
-                "Expect: 100-continue\r\n\r\n", &r) == 0
-          && r.chunked && r.expect_continue);
+                "Expect: 100-continue\r\n\r\n",
+                &r) == 0 &&
+          r.chunked && r.expect_continue);
     /* unsafe Host values are not kept (they would go into the WSDL) */
-    CHECK(parse("GET / HTTP/1.1\r\nHost: a\"><x\r\n\r\n", &r) == 0
-          && r.host[0] == '\0');
+    CHECK(parse("GET / HTTP/1.1\r\nHost: a\"><x\r\n\r\n", &r) == 0 &&
+          r.host[0] == '\0');
 
     /* malformed heads */
     CHECK(parse("GARBAGE\r\n\r\n", &r) == ERR_INVALID);
@@ -53,16 +54,19 @@ static void test_httpreq(void)
     CHECK(parse("GET / HTTP/2.0\r\n\r\n", &r) == ERR_INVALID);
     CHECK(parse("GET x HTTP/1.1\r\n\r\n", &r) == ERR_INVALID);
     CHECK(parse("GET / HTTP/1.1\r\nNoColon\r\n\r\n", &r) == ERR_INVALID);
-    CHECK(parse("POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n", &r)
-          == ERR_INVALID);
+    CHECK(parse("POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n", &r) ==
+          ERR_INVALID);
     CHECK(parse("POST / HTTP/1.1\r\nContent-Length: 1\r\n"
-                "Content-Length: 2\r\n\r\n", &r) == ERR_INVALID);
+                "Content-Length: 2\r\n\r\n",
+                &r) == ERR_INVALID);
     CHECK(parse("POST / HTTP/1.1\r\nContent-Length: 1\r\n"
-                "Transfer-Encoding: chunked\r\n\r\n", &r) == ERR_INVALID);
-    CHECK(parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", &r)
-          == ERR_INVALID);
+                "Transfer-Encoding: chunked\r\n\r\n",
+                &r) == ERR_INVALID);
+    CHECK(parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", &r) ==
+          ERR_INVALID);
     CHECK(parse("POST / HTTP/1.1\r\nContent-Length: 99999999999999999\r\n"
-                "\r\n", &r) == ERR_INVALID);
+                "\r\n",
+                &r) == ERR_INVALID);
     {
         char many[4096] = "GET / HTTP/1.1\r\n";
         for (int i = 0; i < 70; i++)
@@ -74,10 +78,10 @@ static void test_httpreq(void)
     /* routes: every spelling real clients use */
     CHECK(httpreq_route("/_mmwebext/mmwebext.dll?wsdl") == HTTPREQ_WSDL);
     CHECK(httpreq_route("/_mmwebext/mmwebext.dll?WSDL") == HTTPREQ_WSDL);
-    CHECK(httpreq_route("/_mmwebext/mmwebext.dll?wsdl?server=localhost")
-          == HTTPREQ_WSDL);
-    CHECK(httpreq_route("/_mmwebext/mmwebext.dll?WSDL?server=x?ns=y")
-          == HTTPREQ_WSDL);
+    CHECK(httpreq_route("/_mmwebext/mmwebext.dll?wsdl?server=localhost") ==
+          HTTPREQ_WSDL);
+    CHECK(httpreq_route("/_mmwebext/mmwebext.dll?WSDL?server=x?ns=y") ==
+          HTTPREQ_WSDL);
     CHECK(httpreq_route("/_MMWEBEXT/MMWebExt.dll?Wsdl") == HTTPREQ_WSDL);
     CHECK(httpreq_route("/_mmwebext/mmwebext.dll?Soap") == HTTPREQ_SOAP);
     CHECK(httpreq_route("/_mmwebext/mmwebext.dll") == HTTPREQ_SOAP);

@@ -64,40 +64,92 @@ static const char *const verbs[] = {"run", "stop", NULL};
 
 static const struct opts_opt table[] = {
     {.kind = OPTS_HEADING, .help = "options:"},
-    {.name = "port", .kind = OPTS_INT, OPTS_AT(struct tcfg, port), .min = 1,
-     .max = 65535, .def = 80, .arg = "N", .help = "port (default 80)"},
-    {.name = "big", .kind = OPTS_INT, OPTS_AT(struct tcfg, big), .min = 0,
-     .max = 1LL << 40, .def = 5, .arg = "N",
+    {.name = "port",
+     .kind = OPTS_INT,
+     OPTS_AT(struct tcfg, port),
+     .min = 1,
+     .max = 65535,
+     .def = 80,
+     .arg = "N",
+     .help = "port (default 80)"},
+    {.name = "big",
+     .kind = OPTS_INT,
+     OPTS_AT(struct tcfg, big),
+     .min = 0,
+     .max = 1LL << 40,
+     .def = 5,
+     .arg = "N",
      .help = "a large number\n(default 5)"},
-    {.name = "depth", .kind = OPTS_INT, OPTS_AT(struct tcfg, depth),
-     .min = 4, .max = 1000, .def = 16, .arg = "N", .help = "depth"},
-    {.name = "bytes", .kind = OPTS_INT, OPTS_AT(struct tcfg, bytes),
-     .min = 1024, .max = 1 << 30, .def = 4096, .arg = "N", .help = "bytes"},
-    {.name = "name", .kind = OPTS_STR, OPTS_AT(struct tcfg, name),
-     .def_str = "anon", .env = "OPTS_TEST_NAME", .arg = "TEXT",
+    {.name = "depth",
+     .kind = OPTS_INT,
+     OPTS_AT(struct tcfg, depth),
+     .min = 4,
+     .max = 1000,
+     .def = 16,
+     .arg = "N",
+     .help = "depth"},
+    {.name = "bytes",
+     .kind = OPTS_INT,
+     OPTS_AT(struct tcfg, bytes),
+     .min = 1024,
+     .max = 1 << 30,
+     .def = 4096,
+     .arg = "N",
+     .help = "bytes"},
+    {.name = "name",
+     .kind = OPTS_STR,
+     OPTS_AT(struct tcfg, name),
+     .def_str = "anon",
+     .env = "OPTS_TEST_NAME",
+     .arg = "TEXT",
      .help = "a name (env OPTS_TEST_NAME)"},
-    {.name = "dir", .kind = OPTS_STRBUF, OPTS_AT(struct tcfg, dir),
-     .def_str = "/tmp", .arg = "DIR", .help = "at most 7 bytes"},
-    {.name = "ca", .kind = OPTS_PATH, OPTS_AT(struct tcfg, ca),
-     .arg = "FILE", .help = "a readable file"},
-    {.name = "verbose", .kind = OPTS_FLAG, OPTS_AT(struct tcfg, verbose),
+    {.name = "dir",
+     .kind = OPTS_STRBUF,
+     OPTS_AT(struct tcfg, dir),
+     .def_str = "/tmp",
+     .arg = "DIR",
+     .help = "at most 7 bytes"},
+    {.name = "ca",
+     .kind = OPTS_PATH,
+     OPTS_AT(struct tcfg, ca),
+     .arg = "FILE",
+     .help = "a readable file"},
+    {.name = "verbose",
+     .kind = OPTS_FLAG,
+     OPTS_AT(struct tcfg, verbose),
      .help = "say more"},
     {.kind = OPTS_HEADING, .help = "more:"},
-    {.name = "color", .kind = OPTS_ENUM, OPTS_AT(struct tcfg, color),
-     .words = colors, .def = 1, .arg = "red|green|blue",
+    {.name = "color",
+     .kind = OPTS_ENUM,
+     OPTS_AT(struct tcfg, color),
+     .words = colors,
+     .def = 1,
+     .arg = "red|green|blue",
      .help = "a color (default green)"},
-    {.name = "pair", .kind = OPTS_CUSTOM, .set = set_pair, .def_str = "1,2",
-     .arg = "A,B", .help = "two numbers"},
-    {.name = "a-rather-long-option-name", .kind = OPTS_FLAG,
-     OPTS_AT(struct tcfg, other), .help = "beyond the column"},
+    {.name = "pair",
+     .kind = OPTS_CUSTOM,
+     .set = set_pair,
+     .def_str = "1,2",
+     .arg = "A,B",
+     .help = "two numbers"},
+    {.name = "a-rather-long-option-name",
+     .kind = OPTS_FLAG,
+     OPTS_AT(struct tcfg, other),
+     .help = "beyond the column"},
     {.name = "hidden", .kind = OPTS_FLAG, OPTS_AT(struct tcfg, other)},
-    {.name = "help", .kind = OPTS_HELP, .short_name = 'h',
-     .label = "--help, --version", .help = ""},
+    {.name = "help",
+     .kind = OPTS_HELP,
+     .short_name = 'h',
+     .label = "--help, --version",
+     .help = ""},
     {.name = "version", .kind = OPTS_VERSION},
 };
 
 static const struct opts_opt verb = {
-    .kind = OPTS_ENUM, OPTS_AT(struct tcfg, verb), .words = verbs, .def = 0,
+    .kind = OPTS_ENUM,
+    OPTS_AT(struct tcfg, verb),
+    .words = verbs,
+    .def = 0,
 };
 
 /* getopt_long's ways: abbreviations, operands anywhere */
@@ -181,9 +233,9 @@ struct tcase {
     const struct opts_prog *p;
     const char *const *argv;
     int rc;
-    int fault;          /* NONE: no complaint */
-    const char *arg;    /* the element or value named */
-    const char *want;   /* "key=value;..." of the result (rc 0) */
+    int fault;        /* NONE: no complaint */
+    const char *arg;  /* the element or value named */
+    const char *want; /* "key=value;..." of the result (rc 0) */
 };
 
 static const struct tcase cases[] = {
@@ -203,8 +255,7 @@ static const struct tcase cases[] = {
     {&loose, A("--port="), -1, OPTS_BAD_INT, "", NULL},
     {&loose, A("--port", "99999999999999999999"), -1, OPTS_BAD_INT,
      "99999999999999999999", NULL},
-    {&loose, A("--big", "1099511627776"), 0, NONE, NULL,
-     "big=1099511627776"},
+    {&loose, A("--big", "1099511627776"), 0, NONE, NULL, "big=1099511627776"},
     {&loose, A("--big", "1099511627777"), -1, OPTS_BAD_INT, "1099511627777",
      NULL},
     {&loose, A("--depth=1000", "--bytes", "1073741824"), 0, NONE, NULL,
@@ -239,8 +290,7 @@ static const struct tcase cases[] = {
     {&loose, A("--verbose=1"), -1, OPTS_UNKNOWN, "--verbose=1", NULL},
     /* unknown options: the element named */
     {&loose, A("--nope"), -1, OPTS_UNKNOWN, "--nope", NULL},
-    {&loose, A("--port", "81", "--nope=1"), -1, OPTS_UNKNOWN, "--nope=1",
-     NULL},
+    {&loose, A("--port", "81", "--nope=1"), -1, OPTS_UNKNOWN, "--nope=1", NULL},
     {&loose, A("-x"), -1, OPTS_UNKNOWN, "-x", NULL},
     {&loose, A("-hx"), -1, OPTS_UNKNOWN, "-hx", NULL},
     {&loose, A("-xh"), -1, OPTS_UNKNOWN, "-xh", NULL},
@@ -308,9 +358,10 @@ static void test_cases(void)
         }
         CHECK(ok);
         if (!ok)
-            fprintf(stderr, "  case %zu (%s ...): rc %d, %d complaint(s), "
-                    "fault %d on \"%s\"; got%s\n", i,
-                    t->argv[0] ? t->argv[0] : "", rc, said.n, (int)said.f,
+            fprintf(stderr,
+                    "  case %zu (%s ...): rc %d, %d complaint(s), "
+                    "fault %d on \"%s\"; got%s\n",
+                    i, t->argv[0] ? t->argv[0] : "", rc, said.n, (int)said.f,
                     said.arg, got);
     }
 }
@@ -334,15 +385,12 @@ static void test_env(void)
     /* POSIXLY_CORRECT: as getopt_long itself, the options end at the
      * first operand */
     setenv("POSIXLY_CORRECT", "1", 1);
-    CHECK(parse(&loose, A("--port", "81", "stop"), &c, out, sizeof(out)) ==
-          0);
+    CHECK(parse(&loose, A("--port", "81", "stop"), &c, out, sizeof(out)) == 0);
     CHECK(c.port == 81 && c.verb == 1);
-    CHECK(parse(&loose, A("stop", "--port", "81"), &c, out, sizeof(out)) ==
-          -1);
+    CHECK(parse(&loose, A("stop", "--port", "81"), &c, out, sizeof(out)) == -1);
     CHECK(said.f == OPTS_OPERAND && strcmp(said.arg, "--port") == 0);
     /* names in full take no operands at all, POSIXLY_CORRECT or not */
-    CHECK(parse(&strict, A("--port", "81", "x"), &c, out, sizeof(out)) ==
-          -1);
+    CHECK(parse(&strict, A("--port", "81", "x"), &c, out, sizeof(out)) == -1);
     CHECK(said.f == OPTS_OPERAND && strcmp(said.arg, "x") == 0);
     unsetenv("POSIXLY_CORRECT");
 }
@@ -434,7 +482,7 @@ static void test_find_set(void)
     CHECK(said.n == 1 && said.f == OPTS_BAD_INT &&
           strcmp(said.opt, "port") == 0);
     CHECK(opts_find(&strict, "po", 2) == NULL);
-    CHECK(opts_find(&strict, "help", 4) == NULL);    /* sets nothing */
+    CHECK(opts_find(&strict, "help", 4) == NULL); /* sets nothing */
     CHECK(opts_find(&strict, "version", 7) == NULL);
     CHECK((o = opts_find(&strict, "verbose", 7)) != NULL);
     CHECK(o != NULL && opts_set(&strict, o, &c, NULL) == 0 && c.verbose);
@@ -471,24 +519,37 @@ static int aborts_on(const struct opts_opt *t, size_t n)
 
 static void test_broken_tables(void)
 {
-    static const struct opts_opt bad_default[] = {
-        {.name = "port", .kind = OPTS_INT, OPTS_AT(struct tcfg, port),
-         .min = 1, .max = 10, .def = 11}};
-    static const struct opts_opt too_wide[] = {
-        {.name = "port", .kind = OPTS_INT, OPTS_AT(struct tcfg, port),
-         .min = 0, .max = 1LL << 40}};
+    static const struct opts_opt bad_default[] = {{.name = "port",
+                                                   .kind = OPTS_INT,
+                                                   OPTS_AT(struct tcfg, port),
+                                                   .min = 1,
+                                                   .max = 10,
+                                                   .def = 11}};
+    static const struct opts_opt too_wide[] = {{.name = "port",
+                                                .kind = OPTS_INT,
+                                                OPTS_AT(struct tcfg, port),
+                                                .min = 0,
+                                                .max = 1LL << 40}};
     static const struct opts_opt twice[] = {
         {.name = "x", .kind = OPTS_FLAG, OPTS_AT(struct tcfg, verbose)},
         {.name = "x", .kind = OPTS_FLAG, OPTS_AT(struct tcfg, other)}};
     static const struct opts_opt short_with_value[] = {
-        {.name = "port", .kind = OPTS_INT, OPTS_AT(struct tcfg, port),
-         .short_name = 'p', .min = 0, .max = 9}};
-    static const struct opts_opt buf_default[] = {
-        {.name = "dir", .kind = OPTS_STRBUF, OPTS_AT(struct tcfg, dir),
-         .def_str = "12345678"}};
-    static const struct opts_opt fine[] = {
-        {.name = "port", .kind = OPTS_INT, OPTS_AT(struct tcfg, port),
-         .min = 1, .max = 10, .def = 10}};
+        {.name = "port",
+         .kind = OPTS_INT,
+         OPTS_AT(struct tcfg, port),
+         .short_name = 'p',
+         .min = 0,
+         .max = 9}};
+    static const struct opts_opt buf_default[] = {{.name = "dir",
+                                                   .kind = OPTS_STRBUF,
+                                                   OPTS_AT(struct tcfg, dir),
+                                                   .def_str = "12345678"}};
+    static const struct opts_opt fine[] = {{.name = "port",
+                                            .kind = OPTS_INT,
+                                            OPTS_AT(struct tcfg, port),
+                                            .min = 1,
+                                            .max = 10,
+                                            .def = 10}};
 
     CHECK(aborts_on(bad_default, 1));
     CHECK(aborts_on(too_wide, 1));

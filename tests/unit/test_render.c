@@ -115,8 +115,8 @@ static struct render_relationship pair_a(enum render_role role)
         .role = role,
         .address = role == RENDER_PRIMARY ? IP(127, 0, 0, 2) : IP(127, 0, 0, 3),
         .port = role == RENDER_PRIMARY ? 647 : 648,
-        .peer_address =
-            role == RENDER_PRIMARY ? IP(127, 0, 0, 3) : IP(127, 0, 0, 2),
+        .peer_address = role == RENDER_PRIMARY ? IP(127, 0, 0, 3)
+                                               : IP(127, 0, 0, 2),
         .peer_port = role == RENDER_PRIMARY ? 648 : 647,
         .mclt = 3600,
         .percentage = 50,
@@ -561,14 +561,14 @@ static void test_invalid(void)
     /* two rendered relationships: same name, same pair of addresses */
     RESET();
     sc[1].npools = 1;
-    sc[1].pools =
-        (const struct render_pool[]){{IP(10, 1, 0, 10), IP(10, 1, 0, 20)}};
+    sc[1].pools = (const struct render_pool[]){
+        {IP(10, 1, 0, 10), IP(10, 1, 0, 20)}};
     r[1].name = "pair A";
     CHECK(render_fails(&s, ERR_INVALID, "given twice"));
     RESET();
     sc[1].npools = 1;
-    sc[1].pools =
-        (const struct render_pool[]){{IP(10, 1, 0, 10), IP(10, 1, 0, 20)}};
+    sc[1].pools = (const struct render_pool[]){
+        {IP(10, 1, 0, 10), IP(10, 1, 0, 20)}};
     r[1].peer_address = r[0].peer_address;
     r[1].port = 700;
     CHECK(render_fails(&s, ERR_CONFLICT, "both join"));

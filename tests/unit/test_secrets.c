@@ -31,8 +31,8 @@ static int refused(const char *text, size_t len, const char *msg)
 
     if (rc == ERR_INVALID && s == NULL && strcmp(e.msg, msg) == 0)
         return 1;
-    fprintf(stderr, "  got %d \"%s\", wanted \"%s\"\n", rc,
-            rc ? e.msg : "", msg);
+    fprintf(stderr, "  got %d \"%s\", wanted \"%s\"\n", rc, rc ? e.msg : "",
+            msg);
     secrets_free(rc == 0 ? s : NULL);
     return 0;
 }
@@ -55,7 +55,8 @@ static void test_syntax(void)
               "DHCP2.Example\t \tpass phrase with  inner spaces\r\n"
               "dhcp3 trailing blanks go  \t \r\n"
               "\tdhcp4.example #not a comment\n"
-              "dhcp5 \"quoted\" = is fine\\", &e);
+              "dhcp5 \"quoted\" = is fine\\",
+              &e);
     CHECK(s != NULL);
     CHECK(secrets_count(s) == 5);
     CHECK(is(secrets_lookup(s, "dhcp1.example.", NULL), "s3cret"));
@@ -85,7 +86,8 @@ static void test_lookup(void)
 
     s = parse("dhcp1.example. one\n"
               "DHCP2.EXAMPLE two\n"
-              "a-b.c three\n", &e);
+              "a-b.c three\n",
+              &e);
     CHECK(s != NULL);
     /* case and the trailing dot, on either side */
     CHECK(is(secrets_lookup(s, "dhcp1.example", NULL), "one"));
@@ -118,9 +120,9 @@ static void test_refusals(void)
     size_t n;
 
     CHECK(refused(T("# x\ndhcp1\n"), "line 2: no secret for server "
-                  "\"dhcp1\""));
+                                     "\"dhcp1\""));
     CHECK(refused(T("dhcp1 a\ndhcp2  \t\r\n"), "line 2: no secret for "
-                  "server \"dhcp2\""));
+                                               "server \"dhcp2\""));
     CHECK(refused(T("a b\n\n\nDHCP1. x\nc d\ndhcp1 y\n"),
                   "line 6: server \"dhcp1\" is already on line 4"));
     /* the first repeat in file order, before a later bad line */
@@ -130,10 +132,11 @@ static void test_refusals(void)
     CHECK(refused(T("a 1\nbad_name 2\na 3\n"),
                   "line 2: invalid host name \"bad_name\": labels may use "
                   "letters, digits and '-' only"));
-    CHECK(refused(T("dhcp1 a\n-dhcp2 b\n"), "line 2: invalid host name "
+    CHECK(refused(T("dhcp1 a\n-dhcp2 b\n"),
+                  "line 2: invalid host name "
                   "\"-dhcp2\": label starts or ends with '-'"));
     CHECK(refused(T("x..y z\n"), "line 1: invalid host name \"x..y\": "
-                  "empty label"));
+                                 "empty label"));
     CHECK(refused(T("a\0b c\n"), "line 1: NUL byte"));
     CHECK(refused(T("a b\nc d\0\n"), "line 2: NUL byte"));
     CHECK(refused(T("a b\n#\0\n"), "line 2: NUL byte"));
@@ -149,7 +152,8 @@ static void test_refusals(void)
     secret[SECRETS_SECRET_MAX] = 'x';
     secret[SECRETS_SECRET_MAX + 1] = '\0';
     snprintf(text, 2 * sizeof(secret) + 32, "ok a\nlong %s\n", secret);
-    CHECK(refused(text, strlen(text), "line 2: the secret for server "
+    CHECK(refused(text, strlen(text),
+                  "line 2: the secret for server "
                   "\"long\" is longer than 255 bytes"));
     free(text);
 
@@ -164,8 +168,10 @@ static void test_refusals(void)
     secrets_free(s);
     snprintf(text, sizeof(name) + 32, "%sa s\n", name);
     /* the message quotes the name's first 60 bytes */
-    snprintf(want, sizeof(want), "line 1: invalid host name \"%.60s...\": "
-             "longer than 253 characters", name);
+    snprintf(want, sizeof(want),
+             "line 1: invalid host name \"%.60s...\": "
+             "longer than 253 characters",
+             name);
     CHECK(refused(text, strlen(text), want));
     free(text);
 }

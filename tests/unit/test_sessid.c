@@ -28,8 +28,8 @@ static void test_sessid(void)
     CHECK(!sessid_valid(NULL));
     CHECK(!sessid_valid(""));
     CHECK(!sessid_valid("abc"));
-    CHECK(!sessid_valid("aaaaaaaaaaaaaaaaaaaaa"));  /* 21 */
-    CHECK(!sessid_valid("aaaaaaaaaaaaaaaaaaa-"));   /* 20, bad char */
+    CHECK(!sessid_valid("aaaaaaaaaaaaaaaaaaaaa")); /* 21 */
+    CHECK(!sessid_valid("aaaaaaaaaaaaaaaaaaa-"));  /* 20, bad char */
     CHECK(sessid_valid("aaaaaaaaaaaaaaaaaaaZ"));
 }
 

@@ -33,16 +33,16 @@
 
 static int passed, failed;
 
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (cond) {                                                         \
-            passed++;                                                       \
-        } else {                                                            \
-            failed++;                                                       \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                     \
-            printf(__VA_ARGS__);                                            \
-            printf("\n");                                                   \
-        }                                                                   \
+#define CHECK(cond, ...)                                                       \
+    do {                                                                       \
+        if (cond) {                                                            \
+            passed++;                                                          \
+        } else {                                                               \
+            failed++;                                                          \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                        \
+            printf(__VA_ARGS__);                                               \
+            printf("\n");                                                      \
+        }                                                                      \
     } while (0)
 
 #define SID1 "ABCDEFGHIJ0123456789"
@@ -104,15 +104,14 @@ static void test_users_sessions(struct store *st)
     rc = store_user_upsert(c, "admin", HASH1, &e);
     CHECK(rc == 0, "user upsert: %s", e.msg);
     rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
-    CHECK(rc == 0 && strcmp(hash, HASH1) == 0, "user hash: %d %s", rc,
-          hash);
+    CHECK(rc == 0 && strcmp(hash, HASH1) == 0, "user hash: %d %s", rc, hash);
     rc = store_user_upsert(c, "admin", HASH2, &e);
     CHECK(rc == 0, "user upsert (replace): %s", e.msg);
     rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
     CHECK(rc == 0 && strcmp(hash, HASH2) == 0, "replaced hash: %s", hash);
     rc = store_user_hash(c, "nobody", hash, sizeof(hash), &e);
-    CHECK(rc == ERR_NOTFOUND && e.code == ERR_NOTFOUND,
-          "unknown user: %d %s", rc, e.msg);
+    CHECK(rc == ERR_NOTFOUND && e.code == ERR_NOTFOUND, "unknown user: %d %s",
+          rc, e.msg);
     rc = store_user_hash(c, "admin", hash, 4, &e);
     CHECK(rc == ERR_INTERNAL, "hash buffer too small: %d", rc);
 
@@ -124,8 +123,7 @@ static void test_users_sessions(struct store *st)
     CHECK(rc == ERR_NOTFOUND, "session of unknown user: %d %s", rc, e.msg);
 
     rc = store_session_touch(c, SID1, 1800, login, sizeof(login), &e);
-    CHECK(rc == 0 && strcmp(login, "admin") == 0, "touch: %d %s", rc,
-          e.msg);
+    CHECK(rc == 0 && strcmp(login, "admin") == 0, "touch: %d %s", rc, e.msg);
     rc = store_session_touch(c, SID1, 1800, NULL, 0, &e);
     CHECK(rc == 0, "touch without login buffer: %d %s", rc, e.msg);
     rc = store_session_touch(c, "XXXXXXXXXXXXXXXXXXXX", 1800, login,
@@ -136,12 +134,10 @@ static void test_users_sessions(struct store *st)
     rc = store_session_end(c, SID1, 1800, &e);
     CHECK(rc == 0, "session end: %d %s", rc, e.msg);
     rc = store_session_touch(c, SID1, 1800, login, sizeof(login), &e);
-    CHECK(rc == ERR_SESSION &&
-              strcmp(e.msg, "Invalid or expired session") == 0,
+    CHECK(rc == ERR_SESSION && strcmp(e.msg, "Invalid or expired session") == 0,
           "touch ended session: %d %s", rc, e.msg);
     rc = store_session_end(c, SID1, 1800, &e);
-    CHECK(rc == ERR_SESSION &&
-              strcmp(e.msg, "Invalid or expired session") == 0,
+    CHECK(rc == ERR_SESSION && strcmp(e.msg, "Invalid or expired session") == 0,
           "end ended session: %d %s", rc, e.msg);
 
     /* expiry by PostgreSQL's clock */
@@ -193,8 +189,7 @@ static void test_deferred(void)
     /* set for the transaction only: seen by a statement in the check's
      * pipeline, gone for one that runs after it */
     static const char mark[] = "SELECT set_config('micetro.probe', 'x', true)";
-    static const char probe[] =
-        "SELECT current_setting('micetro.probe', true)";
+    static const char probe[] = "SELECT current_setting('micetro.probe', true)";
     static const char bad[] = "XXXXXXXXXXXXXXXXXXXX";
     struct store_conn *c;
     struct store *st;
@@ -214,7 +209,9 @@ static void test_deferred(void)
         goto out;
 
     /* a live session: its login comes with the statement's answer */
-    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     CHECK(rc == 0 && login[0] == '\0', "defer: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 7", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "7") == 0 && strcmp(login, "admin") == 0,
@@ -222,18 +219,21 @@ static void test_deferred(void)
     rc = store_settle(c, &e);
     CHECK(rc == 0, "settled: %d %s", rc, e.msg);
     /* now prepared on c: the next check rides with the SELECT */
-    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 8", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "8") == 0 && strcmp(login, "admin") == 0,
           "riding statement after a live session: %d %s %s", rc, v, e.msg);
 
     /* an invalid session wins over the statement, and over every later
      * one, until released */
-    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     CHECK(rc == 0, "defer invalid: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 7", 0, NULL, v, sizeof(v), &e);
-    CHECK(rc == ERR_SESSION &&
-              strcmp(e.msg, "Invalid or expired session") == 0,
+    CHECK(rc == ERR_SESSION && strcmp(e.msg, "Invalid or expired session") == 0,
           "invalid session decides: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 8", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == ERR_SESSION, "and keeps deciding: %d %s", rc, e.msg);
@@ -248,7 +248,9 @@ static void test_deferred(void)
     CHECK(rc == 1 && strcmp(v, "9") == 0, "released: %d %s", rc, e.msg);
 
     /* also over a statement that fails */
-    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 1/0", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == ERR_SESSION, "over a failing statement: %d %s", rc, e.msg);
     store_release(st, c);
@@ -258,7 +260,9 @@ static void test_deferred(void)
 
     /* a statement that changes something waits: it never runs */
     n = count_rows(c, "SELECT count(*) FROM sessions");
-    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_session_create(c, SID1, "admin", &e);
     CHECK(rc == ERR_SESSION, "insert after an invalid session: %d %s", rc,
           e.msg);
@@ -270,14 +274,18 @@ static void test_deferred(void)
           "nothing inserted");
 
     /* no statement: store_settle runs the check */
-    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_settle(c, &e);
     CHECK(rc == ERR_SESSION, "settle alone, invalid: %d %s", rc, e.msg);
     store_release(st, c);
     c = store_acquire(st, &e);
     if (c == NULL)
         goto out;
-    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_settle(c, &e);
     CHECK(rc == 0 && strcmp(login, "admin") == 0, "settle alone, live: %d %s",
           rc, e.msg);
@@ -290,7 +298,9 @@ static void test_deferred(void)
                         "interval '5 s' WHERE id = '" SID1 "'",
                         0, NULL, &e);
     CHECK(rc == 1, "made stale: %d %s", rc, e.msg);
-    CHECK((rc = store_session_defer(c, SID1, 20, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, SID1, 20, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 1", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1, "statement after a stale session: %d %s", rc, e.msg);
     rc = store_query_text(c,
@@ -302,15 +312,18 @@ static void test_deferred(void)
 
     /* one round trip: once the check is prepared, the SELECT runs in its
      * pipeline (and its implicit transaction); before, after it */
-    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, probe, 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && v[0] == '\0', "first check alone: %d \"%s\" %s", rc, v,
           e.msg);
-    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, probe, 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "x") == 0, "then in one pipeline: %d \"%s\" %s",
           rc, v, e.msg);
-    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_defer(c, mark, 0, NULL, probe_ok, NULL, 0, &e)) == 0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin after a check: %d %s", rc, e.msg);
     rc = store_query_text(c, probe, 0, NULL, v, sizeof(v), &e);
@@ -321,12 +334,16 @@ static void test_deferred(void)
     /* the check's prepared statement lost: both run again, plain */
     rc = store_exec_cmd(c, "DEALLOCATE ALL", 0, NULL, &e);
     CHECK(rc == 0, "deallocate: %d %s", rc, e.msg);
-    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, SID3, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 5", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && strcmp(v, "5") == 0 && strcmp(login, "admin") == 0 &&
               c->noprepare,
           "lost prepared check: %d %s %s", rc, v, e.msg);
-    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) == 0, "deferred: %d %s", rc, e.msg);
+    CHECK((rc = store_session_defer(c, bad, 1800, login, sizeof(login), &e)) ==
+              0,
+          "deferred: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT 5", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == ERR_SESSION, "plain check rides too: %d %s", rc, e.msg);
     store_release(st, c);
@@ -348,24 +365,27 @@ static void test_exec_mapping(struct store *st)
         return;
     p[0] = "admin";
     p[1] = "x";
-    rc = store_exec_cmd(c, "INSERT INTO users (login, password_hash) "
-                           "VALUES ($1, $2)",
+    rc = store_exec_cmd(c,
+                        "INSERT INTO users (login, password_hash) "
+                        "VALUES ($1, $2)",
                         2, p, &e);
     CHECK(rc == ERR_EXISTS && strcmp(c->sqlstate, "23505") == 0 &&
               strcmp(c->constraint, "users_login_key") == 0,
           "unique violation: %d %s [%s %s]", rc, e.msg, c->sqlstate,
           c->constraint);
     p[0] = "ZZZZZZZZZZZZZZZZZZZZ";
-    rc = store_exec_cmd(c, "INSERT INTO sessions (id, user_id) "
-                           "VALUES ($1, -1)",
+    rc = store_exec_cmd(c,
+                        "INSERT INTO sessions (id, user_id) "
+                        "VALUES ($1, -1)",
                         1, p, &e);
     CHECK(rc == ERR_CONFLICT, "foreign key violation: %d %s", rc, e.msg);
     p[0] = "abc";
     rc = store_query_text(c, "SELECT $1::int", 1, p, v, sizeof(v), &e);
     CHECK(rc == ERR_INVALID, "bad input: %d %s", rc, e.msg);
     p[0] = "";
-    rc = store_exec_cmd(c, "INSERT INTO users (login, password_hash) "
-                           "VALUES ($1, 'x')",
+    rc = store_exec_cmd(c,
+                        "INSERT INTO users (login, password_hash) "
+                        "VALUES ($1, 'x')",
                         1, p, &e);
     CHECK(rc == ERR_INVALID, "check violation: %d %s", rc, e.msg);
     rc = store_exec_cmd(c, "SELEC 1", 0, NULL, &e);
@@ -373,16 +393,14 @@ static void test_exec_mapping(struct store *st)
           "syntax error: %d %s", rc, e.msg);
     rc = store_query_text(c, "SELECT NULL", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 1 && v[0] == '\0', "NULL value: %d", rc);
-    rc = store_query_text(c, "SELECT 1 WHERE false", 0, NULL, v, sizeof(v),
-                          &e);
+    rc = store_query_text(c, "SELECT 1 WHERE false", 0, NULL, v, sizeof(v), &e);
     CHECK(rc == 0, "no row: %d", rc);
-    rc = store_query_text(c, "SHOW statement_timeout", 0, NULL, v,
-                          sizeof(v), &e);
+    rc = store_query_text(c, "SHOW statement_timeout", 0, NULL, v, sizeof(v),
+                          &e);
     CHECK(rc == 1 && strcmp(v, "10s") == 0, "statement_timeout: %s", v);
-    rc = store_query_text(c, "SELECT current_setting('application_name')",
-                          0, NULL, v, sizeof(v), &e);
-    CHECK(rc == 1 && strcmp(v, "micetro-emu") == 0, "application_name: %s",
-          v);
+    rc = store_query_text(c, "SELECT current_setting('application_name')", 0,
+                          NULL, v, sizeof(v), &e);
+    CHECK(rc == 1 && strcmp(v, "micetro-emu") == 0, "application_name: %s", v);
 
     /* transactions */
     p[0] = "txuser";
@@ -412,8 +430,7 @@ static void test_exec_mapping(struct store *st)
     CHECK(c != NULL, "acquire: %s", e.msg);
     if (c == NULL)
         return;
-    CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE,
-          "release rolled back");
+    CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE, "release rolled back");
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
     CHECK(rc == ERR_NOTFOUND, "uncommitted upsert gone: %d", rc);
 
@@ -466,15 +483,15 @@ static void test_prepared(void)
         goto out;
     for (i = 0; i < 3; i++) {
         rc = store_query_text_prepared(c, sql, 1, p, v, sizeof(v), &e);
-        CHECK(rc == 1 && strcmp(v, "42") == 0, "prepared run %d: %d %s", i,
-              rc, e.msg);
+        CHECK(rc == 1 && strcmp(v, "42") == 0, "prepared run %d: %d %s", i, rc,
+              e.msg);
     }
-    CHECK(c->nprepared == 1 && c->prepared[0] == sql,
-          "prepared once: %d", c->nprepared);
+    CHECK(c->nprepared == 1 && c->prepared[0] == sql, "prepared once: %d",
+          c->nprepared);
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_query_text_prepared(c, "SELECT $1::int - 1", 1, p, v,
-                                   sizeof(v), &e);
+    rc = store_query_text_prepared(c, "SELECT $1::int - 1", 1, p, v, sizeof(v),
+                                   &e);
     CHECK(rc == 1 && strcmp(v, "40") == 0 && c->nprepared == 1,
           "inside a transaction, not prepared: %d %s", rc, e.msg);
     store_rollback(c);
@@ -621,8 +638,7 @@ static void test_jobs(struct store *st)
     if (c == NULL)
         return;
     rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
-    CHECK(rc == 0 && n == 2, "claim both queued servers: %s (%zu)", e.msg,
-          n);
+    CHECK(rc == 0 && n == 2, "claim both queued servers: %s (%zu)", e.msg, n);
     rc = store_job_claim(c, "worker-b", 60, other, 8, &m, &e);
     CHECK(rc == 0 && m == 0, "a second worker gets nothing (%zu)", m);
     if (n != 2)
@@ -648,8 +664,8 @@ static void test_jobs(struct store *st)
     CHECK(rc == 0 && m == 1 && other[0].server_id == jobs[1].server_id &&
               other[0].generation > jobs[1].generation,
           "the next round carries the change (%zu)", m);
-    rc = store_job_failed(c, "worker-b", &other[0], "agent unreachable", 2,
-                          300, &e);
+    rc = store_job_failed(c, "worker-b", &other[0], "agent unreachable", 2, 300,
+                          &e);
     CHECK(rc == 0, "failed: %s", e.msg);
     rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
     CHECK(rc == 0 && n == 0, "not due during its backoff (%zu)", n);
@@ -660,8 +676,8 @@ static void test_jobs(struct store *st)
           "attempts and error kept");
     /* a worker that starts tries failed pushes at once */
     rc = store_job_retry_failed(c, &left, &e);
-    CHECK(rc == 0 && left == 1, "retry the failed job now: %s (%lld)",
-          e.msg, left);
+    CHECK(rc == 0 && left == 1, "retry the failed job now: %s (%lld)", e.msg,
+          left);
     rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
     CHECK(rc == 0 && n == 1 && jobs[0].attempts == 1,
           "due at once, its attempts kept (%zu)", n);
@@ -678,8 +694,8 @@ static void test_jobs(struct store *st)
     CHECK(rc == 0 && count_rows(c, "SELECT count(*) FROM config_jobs WHERE "
                                    "claimed_by = 'worker-b'") == 1,
           "nor another worker's claims: %s", e.msg);
-    rc = store_job_failed(c, "worker-b", &jobs[0], "agent unreachable", 2,
-                          300, &e);
+    rc = store_job_failed(c, "worker-b", &jobs[0], "agent unreachable", 2, 300,
+                          &e);
     CHECK(rc == 0, "failed again: %s", e.msg);
     /* a new change: worth a try at once */
     store_exec_cmd(c,
@@ -717,8 +733,7 @@ static void test_pool(void)
     t0 = now_s();
     c = store_acquire(st, &e);
     CHECK(c == NULL && e.code == ERR_DB &&
-              strcmp(e.msg, "no database connection free within 500 ms") ==
-                  0,
+              strcmp(e.msg, "no database connection free within 500 ms") == 0,
           "pool exhausted: %s", e.msg);
     CHECK(now_s() - t0 >= 0.45 && now_s() - t0 < 3.0, "waited %.2f s",
           now_s() - t0);
@@ -754,8 +769,7 @@ static void test_outage(struct store *st, struct pgcluster **pc)
 
     t0 = now_s();
     rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
-    CHECK(rc == ERR_DB && strncmp(e.msg, "database connection lost", 24) ==
-                              0,
+    CHECK(rc == ERR_DB && strncmp(e.msg, "database connection lost", 24) == 0,
           "query during outage: %d %s", rc, e.msg);
     store_release(st, c);
     c = store_acquire(st, &e);
@@ -811,8 +825,7 @@ static void test_outage(struct store *st, struct pgcluster **pc)
     }
     if (d != NULL) {
         rc = store_user_hash(d, "admin", hash, sizeof(hash), &e);
-        CHECK(rc == 0, "first query after idle restart (2): %d %s", rc,
-              e.msg);
+        CHECK(rc == 0, "first query after idle restart (2): %d %s", rc, e.msg);
         store_release(st, d);
     }
 }
@@ -908,8 +921,7 @@ static int freeze_cluster(void)
             kill(frozen[i], SIGCONT);
         _exit(0);
     }
-    printf("  froze the postmaster %ld and %d children\n", master,
-           nfrozen - 1);
+    printf("  froze the postmaster %ld and %d children\n", master, nfrozen - 1);
     return 0;
 }
 
@@ -945,8 +957,8 @@ static void test_frozen(void)
         goto out;
     rc = store_query_text(b, "SHOW statement_timeout", 0, NULL, v, sizeof(v),
                           &e);
-    CHECK(rc == 1 && strcmp(v, "1s") == 0, "statement_timeout 1s: %d %s",
-          rc, rc == 1 ? v : e.msg);
+    CHECK(rc == 1 && strcmp(v, "1s") == 0, "statement_timeout 1s: %d %s", rc,
+          rc == 1 ? v : e.msg);
     store_release(st, b); /* stays connected, idle */
     b = NULL;
     rc = store_begin(a, &e);
@@ -967,8 +979,7 @@ static void test_frozen(void)
           "query on a frozen server took %.2f s", t_query);
     t0 = now_s();
     rc = store_query_text(a, "SELECT 1", 0, NULL, v, sizeof(v), &e);
-    CHECK(rc == ERR_DB && strncmp(e.msg, "database connection lost", 24) ==
-                              0,
+    CHECK(rc == ERR_DB && strncmp(e.msg, "database connection lost", 24) == 0,
           "the timed-out connection fails at once: %d %s", rc, e.msg);
     store_rollback(a);
     store_release(st, a);
@@ -980,8 +991,7 @@ static void test_frozen(void)
      * statement gives up */
     t0 = now_s();
     c = store_acquire(st, &e);
-    rc = c != NULL ? store_query_text(c, "SELECT 1", 0, NULL, v, sizeof(v),
-                                      &e)
+    rc = c != NULL ? store_query_text(c, "SELECT 1", 0, NULL, v, sizeof(v), &e)
                    : e.code;
     t_idle = now_s() - t0;
     CHECK(rc == ERR_DB &&
@@ -1005,8 +1015,8 @@ static void test_frozen(void)
     t0 = now_s();
     while (now_s() - t0 < 10.0) {
         c = store_acquire(st, &e);
-        rc = c != NULL ? store_query_text(c, "SHOW statement_timeout", 0,
-                                          NULL, v, sizeof(v), &e)
+        rc = c != NULL ? store_query_text(c, "SHOW statement_timeout", 0, NULL,
+                                          v, sizeof(v), &e)
                        : e.code;
         store_release(st, c);
         if (rc == 1 && strcmp(v, "1s") == 0) {

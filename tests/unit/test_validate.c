@@ -267,11 +267,11 @@ static void test_name(void)
 
 static void test_quoted_name(void)
 {
-    static const char *good[] = {"fo1", "dhcp1-dhcp2", "Failover 1",
+    static const char *good[] = {"fo1",        "dhcp1-dhcp2", "Failover 1",
                                  "fo:a/b;c#d", "caf\xc3\xa9", "x'y"};
-    static const char *bad[] = {"", "a\"b", "a\\b", "a{b", "a}b", "a\tb",
-                                "a\nb", "a\177b", " lead", "trail ",
-                                "bad\xc3(utf8"};
+    static const char *bad[] = {"",      "a\"b",   "a\\b",        "a{b",
+                                "a}b",   "a\tb",   "a\nb",        "a\177b",
+                                " lead", "trail ", "bad\xc3(utf8"};
     char big[200];
     struct err e;
 

@@ -29,34 +29,37 @@ static void test_xmlscan(void)
     CHECK(scan(ok11, 2) == XMLSCAN_TOO_DEEP); /* Envelope, Body, c */
     CHECK(scan(E11 "<s:Body><c/></s:Body></s:Envelope>", 2) == XMLSCAN_OK);
     CHECK(scan("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/"
-               "envelope/\"/>", 2) == XMLSCAN_OK);
+               "envelope/\"/>",
+               2) == XMLSCAN_OK);
     /* not SOAP */
     CHECK(scan("hello", 32) == XMLSCAN_NOT_XML);
     CHECK(scan("", 32) == XMLSCAN_NOT_XML);
     CHECK(scan("<?xml version=\"1.0\"?>", 32) == XMLSCAN_NOT_XML);
     CHECK(scan("{\"jsonrpc\":\"2.0\"}", 32) == XMLSCAN_NOT_XML);
     CHECK(scan("<foo/>", 32) == XMLSCAN_NOT_ENVELOPE);
-    CHECK(scan("<Envelope xmlns=\"urn:not-soap\"><Body/></Envelope>", 32)
-          == XMLSCAN_NOT_ENVELOPE);
-    CHECK(scan("<soap-env:Envelope><soap-env:Body/></soap-env:Envelope>", 32)
-          == XMLSCAN_NOT_ENVELOPE); /* prefix never declared */
+    CHECK(scan("<Envelope xmlns=\"urn:not-soap\"><Body/></Envelope>", 32) ==
+          XMLSCAN_NOT_ENVELOPE);
+    CHECK(scan("<soap-env:Envelope><soap-env:Body/></soap-env:Envelope>", 32) ==
+          XMLSCAN_NOT_ENVELOPE); /* prefix never declared */
     CHECK(scan("<a:Envelope xmlns:b=\"http://schemas.xmlsoap.org/soap/"
-               "envelope/\"/>", 32) == XMLSCAN_NOT_ENVELOPE);
+               "envelope/\"/>",
+               32) == XMLSCAN_NOT_ENVELOPE);
     CHECK(scan("<ns0:Login xmlns:ns0=\"http://menandmice.com/webservices/\"/>",
                32) == XMLSCAN_NOT_ENVELOPE);
     /* trailing content */
-    CHECK(scan(E11 "<s:Body/></s:Envelope>" E11 "<s:Body/></s:Envelope>", 32)
-          == XMLSCAN_TRAILING);
+    CHECK(scan(E11 "<s:Body/></s:Envelope>" E11 "<s:Body/></s:Envelope>", 32) ==
+          XMLSCAN_TRAILING);
     CHECK(scan(E11 "<s:Body/></s:Envelope>junk", 32) == XMLSCAN_TRAILING);
     CHECK(scan(E11 "<s:Body/></s:Envelope> \r\n", 32) == XMLSCAN_OK);
     /* DTDs, comments, CDATA */
     CHECK(scan("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]>" E11
-               "</s:Envelope>", 32) == XMLSCAN_DTD);
+               "</s:Envelope>",
+               32) == XMLSCAN_DTD);
     CHECK(scan(E11 "<!ENTITY a \"b\"></s:Envelope>", 32) == XMLSCAN_DTD);
-    CHECK(scan(E11 "<!-- <!DOCTYPE in a comment --></s:Envelope>", 32)
-          == XMLSCAN_OK);
-    CHECK(scan(E11 "<![CDATA[<!DOCTYPE <a><b><c>]]></s:Envelope>", 1)
-          == XMLSCAN_OK);
+    CHECK(scan(E11 "<!-- <!DOCTYPE in a comment --></s:Envelope>", 32) ==
+          XMLSCAN_OK);
+    CHECK(scan(E11 "<![CDATA[<!DOCTYPE <a><b><c>]]></s:Envelope>", 1) ==
+          XMLSCAN_OK);
     /* malformed */
     CHECK(scan(E11 "<!-- unterminated", 32) == XMLSCAN_MALFORMED);
     CHECK(scan(E11 "<x attr=\"unterminated>", 32) == XMLSCAN_MALFORMED);
@@ -72,17 +75,18 @@ static void test_xmlscan(void)
     CHECK(scan(deep, 32) == XMLSCAN_TOO_DEEP);
     CHECK(scan(deep, 20000) == XMLSCAN_MALFORMED);
     {
-        char b[] = E11 "<s:Body><m:X xmlns:m=\"u\"><a xsi:type=\"xsd:string\""
-                   " xsi:nil='true'>v</a><b t:type = \"ObjRef\" type=\"k\">"
-                   "<![CDATA[<c xsi:type=\"x\">]]></b><!-- <d xsi:type=\"y\"> -->"
-                   "</m:X></s:Body></s:Envelope>";
+        char b[] = E11
+            "<s:Body><m:X xmlns:m=\"u\"><a xsi:type=\"xsd:string\""
+            " xsi:nil='true'>v</a><b t:type = \"ObjRef\" type=\"k\">"
+            "<![CDATA[<c xsi:type=\"x\">]]></b><!-- <d xsi:type=\"y\"> -->"
+            "</m:X></s:Body></s:Envelope>";
         size_t n = strlen(b);
         CHECK(xmlscan_blank_types(b, n) == 2);
-        CHECK(strlen(b) == n);                     /* length kept */
+        CHECK(strlen(b) == n); /* length kept */
         CHECK(strstr(b, "xsi:type=\"xsd:string\"") == NULL);
         CHECK(strstr(b, "ObjRef") == NULL);
-        CHECK(strstr(b, "xsi:nil='true'") != NULL);   /* other attributes */
-        CHECK(strstr(b, " type=\"k\"") != NULL);      /* unprefixed kept */
+        CHECK(strstr(b, "xsi:nil='true'") != NULL);     /* other attributes */
+        CHECK(strstr(b, " type=\"k\"") != NULL);        /* unprefixed kept */
         CHECK(strstr(b, "<c xsi:type=\"x\">") != NULL); /* CDATA untouched */
         CHECK(strstr(b, "<d xsi:type=\"y\">") != NULL); /* comment untouched */
         CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK); /* still XML */
@@ -91,17 +95,18 @@ static void test_xmlscan(void)
         static const struct xmlscan_fold fold[] = {
             {"OldName", "oldName"}, {"Other", "other"}, {NULL, NULL}};
         char b[] = E11 "<s:Body><m:OldName xmlns:m=\"u\"><OldName a=\"1\">"
-                   "OldName</OldName><OldNames/><x:Other/>"
-                   "<![CDATA[<OldName>]]><!-- <OldName> --></m:OldName>"
-                   "</s:Body></s:Envelope>";
+                       "OldName</OldName><OldNames/><x:Other/>"
+                       "<![CDATA[<OldName>]]><!-- <OldName> --></m:OldName>"
+                       "</s:Body></s:Envelope>";
         size_t n = strlen(b);
 
         CHECK(xmlscan_fold_names(b, n, fold) == 5);
         CHECK(strlen(b) == n);
         CHECK(strstr(b, "<m:oldName xmlns:m=\"u\"><oldName a=\"1\">OldName"
                         "</oldName><OldNames/><x:other/>") != NULL);
-        CHECK(strstr(b, "<![CDATA[<OldName>]]><!-- <OldName> --></m:oldName>") !=
-              NULL);
+        CHECK(
+            strstr(b, "<![CDATA[<OldName>]]><!-- <OldName> --></m:oldName>") !=
+            NULL);
         CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
     }
     {
@@ -110,9 +115,10 @@ static void test_xmlscan(void)
          * tag whose blanked type attribute took the "<!--" of the second
          * comment with it, and a DTD and nesting the check never saw were
          * left for gSOAP */
-        char b[] = E11 "<s:Body></s:Body'><!-- '><c a=\"-->\" p:type=\"<!--\"/>"
-                   "<!DOCTYPE x [<!ENTITY e \"e\">]><x><x><x></x></x></x> -->"
-                   "</s:Envelope>";
+        char b[] = E11
+            "<s:Body></s:Body'><!-- '><c a=\"-->\" p:type=\"<!--\"/>"
+            "<!DOCTYPE x [<!ENTITY e \"e\">]><x><x><x></x></x></x> -->"
+            "</s:Envelope>";
         size_t n = strlen(b);
 
         CHECK(xmlscan_check(b, n, 2, NULL) == XMLSCAN_OK);
@@ -125,9 +131,9 @@ static void test_xmlscan(void)
          * the check: such a tag is left alone, else blanking "p\"q:type"
          * took the quote with it and unquoted a DTD the check skipped */
         char b[] = E11 "<s:Body><c p\"q:type=\"v\" ><!DOCTYPE x [<!ENTITY e"
-                   " \"e\">]> \"/><d\" x:type=\"v\" ><!DOCTYPE y> \"/>"
-                   "<e x:type=\"v\" p\"q:type=\"w\" ><!DOCTYPE z> \"/>"
-                   "</s:Body></s:Envelope>";
+                       " \"e\">]> \"/><d\" x:type=\"v\" ><!DOCTYPE y> \"/>"
+                       "<e x:type=\"v\" p\"q:type=\"w\" ><!DOCTYPE z> \"/>"
+                       "</s:Body></s:Envelope>";
         size_t n = strlen(b);
 
         CHECK(xmlscan_check(b, n, 32, NULL) == XMLSCAN_OK);
