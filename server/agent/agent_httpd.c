@@ -14,11 +14,6 @@
 extern const char agent_wsdl_text[];
 extern const size_t agent_wsdl_text_len;
 
-struct agent_service *agent_httpd_service(struct soap *soap)
-{
-    return soaphttpd_user(soap);
-}
-
 /* 1 when target's path is /agent (or /) and its query is query (NULL:
  * anything but "wsdl"). */
 static int target_is(const char *target, const char *query)

@@ -31,7 +31,4 @@ struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
                                   const volatile sig_atomic_t *stop,
                                   struct err *e);
 
-/* The service behind a gSOAP context of one of our connections. */
-struct agent_service *agent_httpd_service(struct soap *soap);
-
 #endif

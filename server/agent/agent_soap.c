@@ -8,12 +8,18 @@
 #include "agH.h"
 #include "AgentSoap.nsmap"
 
-#include "agent_httpd.h"
 #include "agent_service.h"
 #include "omapi_client.h"
 #include "soapfault.h"
+#include "soaphttpd.h"
 
 #define MAX_NAME 64 /* failover relationship names, as OMAPI takes them */
+
+/* The service behind a request (the serve loop's user data). */
+static struct agent_service *service_of(struct soap *soap)
+{
+    return soaphttpd_user(soap);
+}
 
 static const struct soapfault_style ag_faults = {
     .prefix = "ag",
@@ -40,8 +46,8 @@ static int from_err(struct soap *soap, const struct err *e)
 /* Checks the secret every request starts with; 0 or the fault. */
 static int check_secret(struct soap *soap, const char *secret)
 {
-    if (secret == NULL || !agent_service_secret_ok(agent_httpd_service(soap),
-                                                   secret, strlen(secret)))
+    if (secret == NULL ||
+        !agent_service_secret_ok(service_of(soap), secret, strlen(secret)))
         return agent_soap_fault(soap, ERR_AUTH, "invalid agent secret");
     return SOAP_OK;
 }
@@ -58,11 +64,10 @@ int __ag__PutConfig(struct soap *soap, struct _ag__PutConfig *in,
         return rc;
     if (in->config == NULL)
         return agent_soap_fault(soap, ERR_INVALID, "config is missing");
-    rc = agent_service_put(agent_httpd_service(soap), in->config,
-                           strlen(in->config), in->replacesHash,
-                           in->validateOnly != NULL &&
-                               *in->validateOnly == xsd__boolean__true_,
-                           &r, &e);
+    rc = agent_service_put(
+        service_of(soap), in->config, strlen(in->config), in->replacesHash,
+        in->validateOnly != NULL && *in->validateOnly == xsd__boolean__true_,
+        &r, &e);
     if (rc == ERR_INVALID && r.rejected != NULL) {
         size_t n = strlen(r.rejected) + 64;
         char *msg = soap_malloc(soap, n);
@@ -94,7 +99,7 @@ int __ag__GetConfig(struct soap *soap, struct _ag__GetConfig *in,
 
     if (rc)
         return rc;
-    rc = agent_service_get(agent_httpd_service(soap), &text, &len, hash, &e);
+    rc = agent_service_get(service_of(soap), &text, &len, hash, &e);
     if (rc == ERR_NOTFOUND)
         return SOAP_OK; /* no live file: both omitted */
     if (rc)
@@ -128,8 +133,7 @@ int __ag__GetFailoverState(struct soap *soap, struct _ag__GetFailoverState *in,
                                     "name contains a "
                                     "control character");
     memset(&st, 0, sizeof(st));
-    rc = agent_service_failover_state(agent_httpd_service(soap), in->name, &st,
-                                      &e);
+    rc = agent_service_failover_state(service_of(soap), in->name, &st, &e);
     if (rc)
         return from_err(soap, &e);
     out->found = st.found ? xsd__boolean__true_ : xsd__boolean__false_;
@@ -151,7 +155,7 @@ int __ag__Status(struct soap *soap, struct _ag__Status *in,
 
     if (rc)
         return rc;
-    agent_service_status(agent_httpd_service(soap), &st);
+    agent_service_status(service_of(soap), &st);
     out->running = st.running ? xsd__boolean__true_ : xsd__boolean__false_;
     out->pid = st.pid;
     out->hash = soap_strdup(soap, st.hash);

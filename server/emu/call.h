@@ -19,7 +19,9 @@
 #define MICETRO_CALL_H
 
 #include "err.h"
-#include "session.h"
+
+/* Room for a login name (a longer one fails the session check). */
+#define CALL_LOGIN_BUF 256
 
 struct soap;
 struct app;
@@ -28,9 +30,9 @@ struct store_conn;
 struct call {
     struct soap *soap;
     struct app *app;
-    struct store_conn *c;          /* the call's connection, or NULL */
-    char login[SESSION_LOGIN_BUF]; /* the session's login (change log) */
-    struct err e;                  /* what went wrong, for call_end */
+    struct store_conn *c;       /* the call's connection, or NULL */
+    char login[CALL_LOGIN_BUF]; /* the session's login (change log) */
+    struct err e;               /* what went wrong, for call_end */
 };
 
 /* Readies k for soap without a connection: call_end may follow at once

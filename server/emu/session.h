@@ -2,9 +2,6 @@
 #ifndef MICETRO_SESSION_H
 #define MICETRO_SESSION_H
 
-/* Room for a login name (a longer one fails the check: Server fault). */
-#define SESSION_LOGIN_BUF 256
-
 /* Makes sure the built-in administrator exists with the configured
  * password (hashing only when it changed).  0 or a negative ERR_*. */
 struct app;
