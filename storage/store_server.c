@@ -6,7 +6,6 @@
 
 #include <libpq-fe.h>
 
-#include "store_failover.h"
 #include "store_int.h"
 #include "validate.h"
 
@@ -206,10 +205,7 @@ int store_server_update(struct store_conn *c, const struct store_dhcp_server *s,
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
                        s->name);
-    if (rc != 0)
-        return rc;
-    /* a new address must keep the failover address rules */
-    return store_failover_check_addresses(c, s->id, e);
+    return rc;
 }
 
 int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,

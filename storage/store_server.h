@@ -78,7 +78,8 @@ int store_server_list(struct store_conn *c, const struct filter_sql *f,
 void store_server_list_free(struct store_dhcp_server *list);
 
 /* name, address, agent_port, enabled.  ERR_EXISTS `DHCP server "x"
- * already exists` when another server has the name. */
+ * already exists` when another server has the name.  A new address must
+ * then pass store_failover_check_addresses in the same transaction. */
 int store_server_update(struct store_conn *c, const struct store_dhcp_server *s,
                         struct err *e);
 

@@ -65,6 +65,7 @@
 #include "custom.h"
 #include "store.h"
 #include "store_config.h"
+#include "store_failover.h"
 
 /* Most properties of one object. */
 #define PROPS_MAX 10
@@ -552,6 +553,9 @@ static int save(struct store_conn *c, const char *login, struct obj *o,
     switch (o->type) {
     case REF_DHCP_SERVER:
         rc = store_server_update(c, &o->u.server, e);
+        /* a new address must keep the failover address rules */
+        if (rc == 0)
+            rc = store_failover_check_addresses(c, o->u.server.id, e);
         name = o->u.server.name;
         id = o->u.server.id;
         break;
