@@ -275,13 +275,32 @@ static void address_col(const PGresult *r, int row, int col, int *has,
     *address = *has ? (uint32_t)col_ll(r, row, col) : 0;
 }
 
+/* Row `row` of load_pairs' statement into the failover_row at dst (its
+ * name points into r). */
+static int pair_row(const PGresult *r, int row, void *dst, struct err *e)
+{
+    struct failover_row *x = dst;
+
+    (void)e;
+    x->id = col_ll(r, row, 0);
+    x->name = PQgetvalue(r, row, 1);
+    x->pair.primary_id = col_ll(r, row, 2);
+    x->pair.secondary_id = col_ll(r, row, 3);
+    address_col(r, row, 4, &x->pair.has_primary_address,
+                &x->pair.primary_address);
+    address_col(r, row, 5, &x->pair.has_secondary_address,
+                &x->pair.secondary_address);
+    return 0;
+}
+
 /* Every relationship with its servers' addresses, by id, for the address
  * rule: *rows (free it, then PQclear *res, which its names point into). */
 static int load_pairs(struct store_conn *c, struct failover_row **rows,
                       size_t *n, PGresult **res, struct err *e)
 {
     PGresult *r = NULL;
-    int rc, count;
+    void *list = NULL;
+    int rc;
 
     *rows = NULL;
     *n = 0;
@@ -294,26 +313,13 @@ static int load_pairs(struct store_conn *c, struct failover_row **rows,
                     "JOIN dhcp_servers s ON s.id = x.secondary_id "
                     "ORDER BY x.id",
                     0, NULL, &r, e);
-    if (rc != 0)
-        return rc;
-    count = PQntuples(r);
-    if (count > 0 && (*rows = calloc((size_t)count, sizeof(**rows))) == NULL) {
+    if (rc == 0)
+        rc = store_rows_read(r, sizeof(**rows), pair_row, &list, n, e);
+    if (rc != 0) {
         PQclear(r);
-        return err_set(e, ERR_NOMEM, "out of memory");
+        return rc;
     }
-    for (int i = 0; i < count; i++) {
-        struct failover_row *x = &(*rows)[i];
-
-        x->id = col_ll(r, i, 0);
-        x->name = PQgetvalue(r, i, 1);
-        x->pair.primary_id = col_ll(r, i, 2);
-        x->pair.secondary_id = col_ll(r, i, 3);
-        address_col(r, i, 4, &x->pair.has_primary_address,
-                    &x->pair.primary_address);
-        address_col(r, i, 5, &x->pair.has_secondary_address,
-                    &x->pair.secondary_address);
-    }
-    *n = (size_t)count;
+    *rows = list;
     *res = r;
     return 0;
 }

@@ -266,6 +266,22 @@ static int pool_write(struct store_conn *c, long long scope_id, long long id,
                             id, e);
 }
 
+/* Row `row` of twin_candidates' statement into the failover_pool at dst. */
+static int twin_row(const PGresult *r, int row, void *dst, struct err *e)
+{
+    struct failover_pool *t = dst;
+
+    (void)e;
+    t->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    t->scope.id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
+    t->scope.server_id = strtoll(PQgetvalue(r, row, 2), NULL, 10);
+    t->scope.range_id = strtoll(PQgetvalue(r, row, 3), NULL, 10);
+    t->scope.failover_id = strtoll(PQgetvalue(r, row, 4), NULL, 10);
+    t->from = (uint32_t)strtoll(PQgetvalue(r, row, 5), NULL, 10);
+    t->to = (uint32_t)strtoll(PQgetvalue(r, row, 6), NULL, 10);
+    return 0;
+}
+
 /* The candidates for pool_id's twin: the pools of every instance of its
  * range (its own too), with their instances; *self is pool_id's index
  * (-1: gone).  Free *out. */
@@ -276,7 +292,8 @@ static int twin_candidates(struct store_conn *c, long long pool_id,
     char pid[STORE_INTBUF];
     const char *params[1];
     PGresult *r = NULL;
-    int rc, rows;
+    void *list = NULL;
+    int rc;
 
     *out = NULL;
     *n = 0;
@@ -292,28 +309,15 @@ static int twin_candidates(struct store_conn *c, long long pool_id,
                     "JOIN dhcp_pools t ON t.scope_id = o.id "
                     "WHERE p.id = $1::bigint ORDER BY t.id",
                     1, params, &r, e);
+    if (rc == 0)
+        rc = store_rows_read(r, sizeof(**out), twin_row, &list, n, e);
+    PQclear(r);
     if (rc != 0)
         return rc;
-    rows = PQntuples(r);
-    if (rows > 0 && (*out = calloc((size_t)rows, sizeof(**out))) == NULL) {
-        PQclear(r);
-        return err_set(e, ERR_NOMEM, "out of memory");
-    }
-    for (int i = 0; i < rows; i++) {
-        struct failover_pool *t = &(*out)[i];
-
-        t->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        t->scope.id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        t->scope.server_id = strtoll(PQgetvalue(r, i, 2), NULL, 10);
-        t->scope.range_id = strtoll(PQgetvalue(r, i, 3), NULL, 10);
-        t->scope.failover_id = strtoll(PQgetvalue(r, i, 4), NULL, 10);
-        t->from = (uint32_t)strtoll(PQgetvalue(r, i, 5), NULL, 10);
-        t->to = (uint32_t)strtoll(PQgetvalue(r, i, 6), NULL, 10);
-        if (t->id == pool_id)
-            *self = i;
-    }
-    *n = (size_t)rows;
-    PQclear(r);
+    *out = list;
+    for (size_t i = 0; i < *n; i++)
+        if ((*out)[i].id == pool_id)
+            *self = (int)i;
     return 0;
 }
 

@@ -117,14 +117,30 @@ int store_scope_get(struct store_conn *c, long long id,
                            store_param_int(buf, id), row_to_scope, out, msg, e);
 }
 
+/* Row `row` of store_scope_partner's statement into the
+ * failover_instance at dst. */
+static int instance_row(const PGresult *r, int row, void *dst, struct err *e)
+{
+    struct failover_instance *in = dst;
+
+    (void)e;
+    in->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    in->server_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
+    in->range_id = strtoll(PQgetvalue(r, row, 2), NULL, 10);
+    in->failover_id = strtoll(PQgetvalue(r, row, 3), NULL, 10);
+    return 0;
+}
+
 int store_scope_partner(struct store_conn *c, long long scope_id,
                         struct failover_instance *partner, struct err *e)
 {
     char sid[STORE_INTBUF];
     const char *params[1];
-    struct failover_instance *all = NULL, self;
+    struct failover_instance *all;
     PGresult *r = NULL;
-    int rc, n, k, found = 0;
+    void *list = NULL;
+    size_t n = 0, i;
+    int rc, k = -1;
 
     params[0] = store_param_int(sid, scope_id);
     /* the instances of its range, itself too: one per server */
@@ -134,25 +150,16 @@ int store_scope_partner(struct store_conn *c, long long scope_id,
                     "JOIN dhcp_scopes o ON o.range_id = sc.range_id "
                     "WHERE sc.id = $1::bigint ORDER BY o.id",
                     1, params, &r, e);
+    if (rc == 0)
+        rc = store_rows_read(r, sizeof(*all), instance_row, &list, &n, e);
+    PQclear(r);
     if (rc != 0)
         return rc;
-    n = PQntuples(r);
-    if (n > 0 && (all = calloc((size_t)n, sizeof(*all))) == NULL) {
-        PQclear(r);
-        return err_set(e, ERR_NOMEM, "out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        all[i].id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        all[i].server_id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        all[i].range_id = strtoll(PQgetvalue(r, i, 2), NULL, 10);
-        all[i].failover_id = strtoll(PQgetvalue(r, i, 3), NULL, 10);
-        if (all[i].id == scope_id) {
-            self = all[i];
-            found = 1;
-        }
-    }
-    PQclear(r);
-    k = found ? failover_partner_instance(&self, all, (size_t)n) : -1;
+    all = list;
+    for (i = 0; i < n && all[i].id != scope_id; i++)
+        ;
+    if (i < n)
+        k = failover_partner_instance(&all[i], all, n);
     if (k >= 0)
         *partner = all[k];
     free(all);
