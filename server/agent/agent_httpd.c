@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "agent_soap.h"
-#include "httpreq.h"
 #include "soaphttpd.h"
 
 #define WSDL_PLACEHOLDER "http://micetro-agent.invalid"
@@ -29,14 +28,22 @@ static int target_is(const char *target, const char *query)
     return q != NULL && strcasecmp(q + 1, query) == 0;
 }
 
-static enum httpreq_route route(const char *target)
+static int is_wsdl(const char *target)
 {
-    if (target_is(target, "wsdl"))
-        return HTTPREQ_WSDL;
-    if (target_is(target, NULL))
-        return HTTPREQ_SOAP;
-    return HTTPREQ_OTHER;
+    return target_is(target, "wsdl");
 }
+
+static int is_soap(const char *target)
+{
+    return target_is(target, NULL);
+}
+
+/* Every route the agent serves. */
+static const struct soaphttpd_route routes[] = {
+    {"GET", is_wsdl, SOAPHTTPD_WSDL},
+    {"POST", is_soap, SOAPHTTPD_SOAP},
+    {NULL, NULL, 0},
+};
 
 /* wsdl/agent.wsdl with the service's placeholder address replaced by
  * base. */
@@ -84,7 +91,7 @@ struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
         /* chunked, soap12, soap_mode, blank_types, fold_names left 0:
          * Content-Length bodies and SOAP 1.1 only (the WSDL binds nothing
          * else), namespaces checked, values taken as typed */
-        .route = route,
+        .routes = routes,
         .wsdl_at = "/agent?wsdl",
         .soap_at = "/agent",
         .wsdl = render_wsdl,

@@ -1,6 +1,6 @@
 /* micetro-dhcp-agent: the HTTP side.
  *
- * The serve loop the emulator's server/emu/httpd.c uses too (front/
+ * The HTTP front the emulator's server/emu/httpd.c uses too (front/
  * soaphttpd.h: one thread per connection up to max_connections, whole
  * requests read under the configured limits and timeouts, DTDs, deep
  * nesting and non-envelopes refused before gSOAP sees a byte, per-request
@@ -22,7 +22,7 @@ struct soap;
 struct soaphttpd;
 
 /* Binds and listens on cfg->listen_host:listen_port with the agent's
- * dialect of the shared serve loop (front/soaphttpd.h), loading the TLS
+ * dialect of the shared HTTP front (front/soaphttpd.h), loading the TLS
  * certificate and key when there are some.  svc may be NULL
  * until soaphttpd_set_user (nothing is accepted before soaphttpd_run);
  * the caller runs and frees the server with the soaphttpd_ functions. */

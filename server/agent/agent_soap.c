@@ -15,7 +15,7 @@
 
 #define MAX_NAME 64 /* failover relationship names, as OMAPI takes them */
 
-/* The service behind a request (the serve loop's user data). */
+/* The service behind a request (the HTTP front's user data). */
 static struct agent_service *service_of(struct soap *soap)
 {
     return soaphttpd_user(soap);

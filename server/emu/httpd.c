@@ -24,6 +24,23 @@ static const struct xmlscan_fold old_spellings[] = {
     {NULL, NULL},
 };
 
+static int is_wsdl(const char *target)
+{
+    return httpreq_route(target) == HTTPREQ_WSDL;
+}
+
+static int is_soap(const char *target)
+{
+    return httpreq_route(target) == HTTPREQ_SOAP;
+}
+
+/* Every route the emulator serves. */
+static const struct soaphttpd_route routes[] = {
+    {"GET", is_wsdl, SOAPHTTPD_WSDL},
+    {"POST", is_soap, SOAPHTTPD_SOAP},
+    {NULL, NULL, 0},
+};
+
 /* The WSDL of the served profile with the service at base. */
 static char *render_wsdl(void *user, const char *base, size_t *len)
 {
@@ -57,7 +74,7 @@ struct httpd *httpd_new(struct app *app, struct err *e)
         .soap_mode = SOAP_XML_IGNORENS,
         .blank_types = 1,
         .fold_names = old_spellings,
-        .route = httpreq_route,
+        .routes = routes,
         .wsdl_at = "/_mmwebext/mmwebext.dll?wsdl",
         .soap_at = "/_mmwebext/mmwebext.dll?Soap",
         .wsdl = render_wsdl,

@@ -4,12 +4,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,48 +22,89 @@
 
 #include <openssl/err.h>
 
+#include "httpreq.h"
 #include "log.h"
 
-#define SLICE_MS 200 /* how often idle waits look at the stop flag */
-#define THREAD_STACK (512 * 1024)
-#define CHUNK_OVERHEAD (64 * 1024) /* chunk-size lines allowed on top */
+#define REAP_MS 100    /* how often the reaper looks */
+#define RX_SLACK_MS 10 /* the kernel's clock granularity and more */
+#define WORKER_STACK (1024 * 1024)
+#define MAX_TLS_FILE (1 << 20) /* a certificate chain or key file */
+
+/* Where a connection is, for the reaper. */
+enum phase {
+    PH_NEW,     /* accepted, no request line yet */
+    PH_REQUEST, /* receiving a request: the message deadline runs */
+    PH_BUSY,    /* a worker serves it, or its answer is going out */
+    PH_IDLE     /* keep-alive, between requests */
+};
+
+struct conn {
+    struct conn *prev, *next;
+    struct soaphttpd *h;
+    int fd;
+    enum phase phase;
+    double since;   /* when the phase began */
+    int requests;   /* begun on this connection */
+    int cut;        /* shut down by the reaper */
+    double rx_base; /* rx_ago_ms when the phase began */
+    char peer[INET6_ADDRSTRLEN];
+};
+
+/* One request: libmicrohttpd's request context, from its first line to
+ * its completion. */
+struct req {
+    struct req *qnext; /* the work queue */
+    struct soaphttpd *h;
+    struct conn *c;
+    struct MHD_Connection *mc;
+    char *target; /* path and query as sent */
+    const struct soaphttpd_route *route;
+    int started; /* the head was seen */
+    int v12;
+    int keep;    /* the answer may keep the connection */
+    int too_big; /* body over the limit: read and dropped */
+    char *head;  /* the head as gSOAP reads it */
+    size_t head_len;
+    char *body;
+    size_t len, cap;
+    /* the answer a worker made */
+    int status;
+    struct MHD_Response *resp;
+};
+
+/* A worker thread: its gSOAP context and the buffers it reuses. */
+struct worker {
+    struct soaphttpd *h;
+    pthread_t t;
+    struct soap *soap;
+    struct req *r; /* the request being served */
+    size_t off;    /* how much of head + body gSOAP has read */
+    char *out;     /* what gSOAP wrote */
+    size_t out_len, out_cap;
+    int out_failed;
+};
 
 struct soaphttpd {
     struct soaphttpd_opts o;
     int fd;
     int port;
-    struct soap *tls; /* holds the TLS context connections share; or NULL */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int active; /* connection threads running */
+    struct MHD_Daemon *mhd;
+    char *tls_cert, *tls_key; /* PEM text for libmicrohttpd */
+    pthread_mutex_t mu;       /* the connections and the queue */
+    pthread_cond_t work_cv;   /* a request queued, or stopping */
+    pthread_cond_t idle_cv;   /* a request completed */
+    struct conn *conns;       /* newest first */
+    int nconns;
+    struct req *qhead, *qtail;
+    int inflight; /* requests handed to workers, until completed */
+    int stopping;
+    int draining;   /* stopping: answers close their connection */
+    double stop_at; /* when; requests begun later are refused */
+    struct worker *workers;
+    int nworkers;
+    pthread_t reaper;
+    int reaper_started;
 };
-
-struct conn {
-    struct soaphttpd *h;
-    const struct soaphttpd_opts *o;
-    const struct soaphttpd_limits *lim;
-    int fd;
-    struct soap *soap;
-    char *buf; /* received bytes not consumed yet */
-    size_t len, cap;
-    char *feed; /* the request as gSOAP reads it */
-    size_t feed_len, feed_off, feed_cap;
-    char peer[64];
-    int requests;
-    SSL *ssl; /* after the TLS handshake (gSOAP's soap->ssl) */
-};
-
-/* What one request read produced. */
-enum rd {
-    RD_OK,      /* a whole request is in c->buf */
-    RD_CLOSE,   /* peer closed, idle timeout or stop: close quietly */
-    RD_ANSWERED /* an error answer was sent: close */
-};
-
-void *soaphttpd_user(struct soap *soap)
-{
-    return ((struct conn *)soap->user)->h->o.user;
-}
 
 static double now_s(void)
 {
@@ -73,374 +114,111 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* What an SSL_read or SSL_write that did not go through waits for: -2
- * with *ev the poll event (TLS may have to read to write and the other
- * way round), 0 at the peer's close_notify, else -1. */
-static ssize_t tls_wait(struct conn *c, int r, short *ev)
+void *soaphttpd_user(struct soap *soap)
 {
-    switch (SSL_get_error(c->ssl, r)) {
-    case SSL_ERROR_WANT_READ:
-        *ev = POLLIN;
-        return -2;
-    case SSL_ERROR_WANT_WRITE:
-        *ev = POLLOUT;
-        return -2;
-    case SSL_ERROR_ZERO_RETURN:
-        return 0;
-    default:
-        return -1;
+    return ((struct worker *)soap->user)->h->o.user;
+}
+
+const char *soaphttpd_peer(struct soap *soap)
+{
+    return ((struct worker *)soap->user)->r->c->peer;
+}
+
+/* libmicrohttpd's failed TLS handshakes on this thread not yet logged
+ * with their connection (on_connection logs them when it closes). */
+static __thread int tls_failures;
+
+/* libmicrohttpd's own messages: with --verbose (a connection closed by a
+ * client or the reaper is no news), but a failed TLS handshake, which is
+ * logged with its client when its connection closes. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    const struct soaphttpd *h = cls;
+    char line[512];
+    size_t n;
+
+    if (strstr(fmt, "handshake") != NULL) {
+        tls_failures++;
+        return;
     }
+    if (!h->o.verbose)
+        return;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    n = strlen(line);
+    while (n > 0 && line[n - 1] == '\n')
+        line[--n] = '\0';
+    log_msg("http: %s", line);
 }
 
-/* Sends what the socket takes of buf[0..len) without blocking: bytes sent
- * (> 0), -2 when it must wait for *ev first, -1 on an error. */
-static ssize_t conn_send(struct conn *c, const char *buf, size_t len, short *ev)
-{
-    ssize_t n;
+/* ---- answers made here ---- */
 
-    *ev = POLLOUT;
-    if (c->ssl != NULL) {
-        ERR_clear_error();
-        int r = SSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-        return r > 0 ? r : tls_wait(c, r, ev) == -2 ? -2 : -1;
-    }
-    n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0)
-        return n;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-        return -1;
-    return -2;
+/* A response of text, or NULL when out of memory. */
+static struct MHD_Response *text_response(struct soaphttpd *h, const char *type,
+                                          const char *text, size_t len,
+                                          int keep)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, (void *)text, MHD_RESPMEM_MUST_COPY);
+
+    if (resp == NULL)
+        return NULL;
+    MHD_add_response_header(resp, "Server", h->o.name);
+    MHD_add_response_header(resp, "Content-Type", type);
+    if (!keep)
+        MHD_add_response_header(resp, "Connection", "close");
+    return resp;
 }
 
-/* Receives into buf[0..len) what is there: bytes read (> 0), 0 at the
- * peer's end, -2 when it must wait for *ev first, -1 on an error. */
-static ssize_t conn_recv(struct conn *c, char *buf, size_t len, short *ev)
+static enum MHD_Result queue(struct MHD_Connection *mc, int status,
+                             struct MHD_Response *resp)
 {
-    ssize_t n;
+    enum MHD_Result rc;
 
-    *ev = POLLIN;
-    if (c->ssl != NULL) {
-        ERR_clear_error();
-        int r = SSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-        return r > 0 ? r : tls_wait(c, r, ev);
-    }
-    n = recv(c->fd, buf, len, MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-        return -2;
-    return n < 0 ? -1 : n;
+    if (resp == NULL)
+        return MHD_NO; /* out of memory: close */
+    rc = MHD_queue_response(mc, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return rc;
 }
 
-/* 1 when bytes have arrived that poll cannot see (decrypted by TLS). */
-static int conn_pending(const struct conn *c)
+/* A short plain-text answer. */
+static enum MHD_Result send_plain(struct req *r, int status, const char *text,
+                                  int keep)
 {
-    return c->ssl != NULL && SSL_pending(c->ssl) > 0;
+    char buf[512];
+    int n = snprintf(buf, sizeof(buf), "%s\n", text);
+
+    if (r->h->o.verbose)
+        log_msg("%s %d %s", r->c->peer, status, text);
+    return queue(
+        r->mc, status,
+        text_response(r->h, "text/plain; charset=utf-8", buf, (size_t)n, keep));
 }
 
-/* Writes all of buf within the send timeout; 0 or -1. */
-static int write_all(struct conn *c, const char *buf, size_t len)
+/* A whole fault envelope for a request gSOAP never saw. */
+static struct MHD_Response *fault_response(struct req *r, int code,
+                                           const char *msg)
 {
-    double deadline = now_s() + c->lim->send_timeout_s;
+    char body[2048];
+    size_t blen = r->h->o.fault_envelope(body, sizeof(body), r->v12, code, msg);
 
-    while (len > 0) {
-        short ev;
-        ssize_t n = conn_send(c, buf, len, &ev);
-        if (n > 0) {
-            buf += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n == -1)
-            return -1;
-        double left = deadline - now_s();
-        if (left <= 0)
-            return -1;
-        struct pollfd p = {.fd = c->fd, .events = ev};
-        if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
-            return -1;
-    }
-    return 0;
-}
-
-/* Sends a short plain-text HTTP answer. */
-static void send_plain(struct conn *c, int status, const char *reason,
-                       const char *text, int keep)
-{
-    char head[512];
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 %d %s\r\nServer: %s\r\n"
-                     "Content-Type: text/plain; charset=utf-8\r\n"
-                     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-                     status, reason, c->o->name, strlen(text) + 1,
-                     keep ? "keep-alive" : "close");
-    if (write_all(c, head, (size_t)n) == 0) {
-        write_all(c, text, strlen(text));
-        write_all(c, "\n", 1);
-    }
-    if (c->o->verbose)
-        log_msg("%s %d %s", c->peer, status, text);
-}
-
-/* Sends a SOAP fault made here (before gSOAP saw the request). */
-static void send_fault(struct conn *c, int v12, int status, const char *reason,
-                       int code, const char *msg)
-{
-    char body[2048], head[512];
-    size_t blen = c->o->fault_envelope(body, sizeof(body), v12, code, msg);
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 %d %s\r\nServer: %s\r\n"
-                     "Content-Type: %s; charset=utf-8\r\n"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                     status, reason, c->o->name,
-                     v12 ? "application/soap+xml" : "text/xml", blen);
-    if (write_all(c, head, (size_t)n) == 0)
-        write_all(c, body, blen);
-    if (c->o->verbose)
-        log_msg("%s %d fault: %s", c->peer, status, msg);
-}
-
-/* Makes room for at least want more bytes in c->buf, up to limit bytes
- * in all; 0 or -1. */
-static int buf_reserve(struct conn *c, size_t want, size_t limit)
-{
-    size_t need = c->len + want, cap = c->cap ? c->cap : 4096;
-    char *nb;
-
-    if (need > limit)
-        need = limit;
-    if (need <= c->cap)
-        return 0;
-    while (cap < need)
-        cap *= 2;
-    if (cap > limit)
-        cap = limit;
-    nb = realloc(c->buf, cap);
-    if (nb == NULL)
-        return -1;
-    c->buf = nb;
-    c->cap = cap;
-    return 0;
-}
-
-/* Waits for and reads more bytes into c->buf, at most up to limit bytes
- * buffered.  idle: a wait between requests, which gives up when the server
- * stops.  Returns bytes read (> 0), 0 on EOF, -1 on timeout, error or stop,
- * -2 when the buffer is at its limit. */
-static ssize_t fill(struct conn *c, double deadline, int idle, size_t limit)
-{
-    short ev = POLLIN;
-
-    for (;;) {
-        double left = deadline - now_s();
-        int ms;
-
-        if (left <= 0)
-            return -1;
-        if (idle && *c->o->stop)
-            return -1;
-        ms = (int)(left * 1000) + 1;
-        if (idle && ms > SLICE_MS)
-            ms = SLICE_MS;
-        if (!idle && ms > c->lim->recv_timeout_s * 1000)
-            ms = c->lim->recv_timeout_s * 1000;
-        if (!conn_pending(c)) {
-            struct pollfd p = {.fd = c->fd, .events = ev};
-            int r = poll(&p, 1, ms);
-            if (r < 0 && errno != EINTR)
-                return -1;
-            if (r == 0 && !idle)
-                return -1; /* nothing for a whole recv timeout */
-            if (r <= 0)
-                continue;
-        }
-        if (c->len >= limit)
-            return -2;
-        if (buf_reserve(c, 16384, limit))
-            return -1;
-        ssize_t n = conn_recv(c, c->buf + c->len, c->cap - c->len, &ev);
-        if (n == -2)
-            continue;
-        if (n <= 0)
-            return n;
-        c->len += (size_t)n;
-        return n;
-    }
-}
-
-/* Appends s[0..n) to the feed buffer; 0 or -1. */
-static int feed_add(struct conn *c, const char *s, size_t n)
-{
-    if (c->feed_len + n > c->feed_cap) {
-        size_t cap = c->feed_cap ? c->feed_cap : 8192;
-        while (cap < c->feed_len + n)
-            cap *= 2;
-        char *nf = realloc(c->feed, cap);
-        if (nf == NULL)
-            return -1;
-        c->feed = nf;
-        c->feed_cap = cap;
-    }
-    memcpy(c->feed + c->feed_len, s, n);
-    c->feed_len += n;
-    return 0;
-}
-
-/* Builds what gSOAP reads: the head without the framing headers we have
- * already acted on, a Content-Length for the decoded body, the body. */
-static int feed_build(struct conn *c, const char *head, size_t hlen,
-                      const char *body, size_t blen)
-{
-    static const char *const drop[] = {"content-length", "transfer-encoding",
-                                       "expect", "keep-alive", NULL};
-    const char *p = head, *end = head + hlen;
-    char cl[64];
-    int first = 1;
-
-    c->feed_len = c->feed_off = 0;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        size_t n = eol ? (size_t)(eol - p + 1) : (size_t)(end - p);
-        int skip = 0;
-        if (n <= 2 && (*p == '\r' || *p == '\n'))
-            break; /* the empty line */
-        for (int i = 0; !first && drop[i]; i++) {
-            size_t dl = strlen(drop[i]);
-            if (n > dl && strncasecmp(p, drop[i], dl) == 0 && p[dl] == ':')
-                skip = 1;
-        }
-        if (!skip && feed_add(c, p, n))
-            return -1;
-        first = 0;
-        p += n;
-    }
-    snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n\r\n", blen);
-    if (feed_add(c, cl, strlen(cl)) || feed_add(c, body, blen))
-        return -1;
-    return 0;
-}
-
-/* gSOAP's receive callback: reads the request from memory. */
-static size_t feed_recv(struct soap *soap, char *s, size_t n)
-{
-    struct conn *c = soap->user;
-    size_t left = c->feed_len - c->feed_off;
-
-    if (n > left)
-        n = left;
-    memcpy(s, c->feed + c->feed_off, n);
-    c->feed_off += n;
-    return n;
-}
-
-/* gSOAP's send callback: the answer goes out through write_all (a
- * nonblocking send, poll only when the socket is full) within the send
- * timeout, instead of gSOAP's select before every send. */
-static int soap_send_cb(struct soap *soap, const char *s, size_t n)
-{
-    struct conn *c = soap->user;
-
-    if (write_all(c, s, n) != 0) {
-        soap->errnum = errno;
-        return SOAP_EOF;
-    }
-    return SOAP_OK;
-}
-
-/* Reads more of a chunked body; RD_OK, or RD_ANSWERED after a 413 when
- * the buffer is full, or RD_CLOSE. */
-static enum rd fill_body(struct conn *c, double deadline, size_t limit, int v12)
-{
-    ssize_t r = fill(c, deadline, 0, limit);
-
-    if (r > 0)
-        return RD_OK;
-    if (r == -2) {
-        send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
-                   "request body exceeds the message size limit");
-        return RD_ANSWERED;
-    }
-    return RD_CLOSE;
-}
-
-/* Decodes a chunked body that starts at c->buf[start]; reads more as
- * needed.  On success the decoded body is at c->buf[start..start+*blen)
- * and the request ends at *end.  Returns RD_OK or what was done. */
-static enum rd read_chunked(struct conn *c, size_t start, double deadline,
-                            size_t limit, size_t *blen, size_t *end, int v12)
-{
-    size_t in = start, out = start;
-
-    for (;;) {
-        char *eol;
-        unsigned long long sz;
-        char *stop;
-
-        while ((eol = memchr(c->buf + in, '\n', c->len - in)) == NULL) {
-            enum rd r = fill_body(c, deadline, limit, v12);
-            if (r != RD_OK)
-                return r;
-            if (c->len - in > 256) {
-                send_plain(c, 400, "Bad Request", "malformed chunk", 0);
-                return RD_ANSWERED;
-            }
-        }
-        errno = 0;
-        sz = strtoull(c->buf + in, &stop, 16);
-        if (stop == c->buf + in || errno ||
-            (*stop != '\r' && *stop != '\n' && *stop != ';')) {
-            send_plain(c, 400, "Bad Request", "malformed chunk size", 0);
-            return RD_ANSWERED;
-        }
-        in = (size_t)(eol - c->buf) + 1;
-        if (sz == 0)
-            break;
-        if (out - start + sz > c->lim->max_message_bytes) {
-            send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID,
-                       "request body exceeds the message size limit");
-            return RD_ANSWERED;
-        }
-        while (c->len < in + sz + 2) {
-            enum rd r = fill_body(c, deadline, limit, v12);
-            if (r != RD_OK)
-                return r;
-        }
-        memmove(c->buf + out, c->buf + in, (size_t)sz);
-        out += sz;
-        in += sz;
-        if (c->buf[in] == '\r')
-            in++;
-        if (c->buf[in] != '\n') {
-            send_plain(c, 400, "Bad Request", "malformed chunk end", 0);
-            return RD_ANSWERED;
-        }
-        in++;
-    }
-    /* trailers up to the empty line */
-    for (;;) {
-        char *eol;
-        while ((eol = memchr(c->buf + in, '\n', c->len - in)) == NULL) {
-            ssize_t r = fill(c, deadline, 0, limit);
-            if (r <= 0)
-                return RD_CLOSE;
-        }
-        size_t n = (size_t)(eol - (c->buf + in));
-        in += n + 1;
-        if (n == 0 || (n == 1 && eol[-1] == '\r'))
-            break;
-    }
-    *blen = out - start;
-    *end = in;
-    return RD_OK;
+    if (r->h->o.verbose)
+        log_msg("%s fault: %s", r->c->peer, msg);
+    return text_response(r->h,
+                         r->v12 ? "application/soap+xml; charset=utf-8"
+                                : "text/xml; charset=utf-8",
+                         body, blen, 0);
 }
 
 /* The address the connection reached, as "addr:port" with the bound
  * port ("[v6]:port"). */
-static void local_host(struct conn *c, char *host, size_t size)
+static void local_host(struct req *r, char *host, size_t size)
 {
     struct sockaddr_storage ss = {0};
     socklen_t sl = sizeof(ss);
-    char addr[INET6_ADDRSTRLEN] = "localhost";
+    char addr[INET6_ADDRSTRLEN + 2] = "localhost";
 
-    if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
+    if (getsockname(r->c->fd, (struct sockaddr *)&ss, &sl) == 0) {
         if (ss.ss_family == AF_INET6) {
             struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
             inet_ntop(AF_INET6, &s6->sin6_addr, addr + 1, sizeof(addr) - 2);
@@ -451,49 +229,616 @@ static void local_host(struct conn *c, char *host, size_t size)
             inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
         }
     }
-    snprintf(host, size, "%s:%d", addr, c->h->port);
+    snprintf(host, size, "%s:%d", addr, r->h->port);
 }
 
-/* Answers GET/HEAD of the WSDL. */
-static void send_wsdl(struct conn *c, const struct httpreq *rq, int head_only)
+/* GET or HEAD of the WSDL. */
+static enum MHD_Result send_wsdl(struct req *r)
 {
-    char base[320], host[300], head[512];
+    const struct soaphttpd_opts *o = &r->h->o;
+    const char *hv = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_HOST);
+    char base[320], host[300];
     size_t len = 0;
     char *text;
+    struct MHD_Response *resp;
 
-    if (rq->host[0])
-        snprintf(host, sizeof(host), "%s", rq->host);
-    else if (c->o->self_host != NULL)
-        snprintf(host, sizeof(host), "%s:%d", c->o->self_host, c->h->port);
+    if (hv != NULL && hv[0] && strlen(hv) < sizeof(host) &&
+        httpreq_host_safe(hv))
+        snprintf(host, sizeof(host), "%s", hv);
+    else if (o->self_host != NULL)
+        snprintf(host, sizeof(host), "%s:%d", o->self_host, r->h->port);
     else
-        local_host(c, host, sizeof(host));
-    snprintf(base, sizeof(base), "%s://%s", c->ssl ? "https" : "http", host);
-    text = c->o->wsdl(c->o->user, base, &len);
-    if (text == NULL) {
-        send_plain(c, 500, "Internal Server Error", "out of memory", 0);
+        local_host(r, host, sizeof(host));
+    snprintf(base, sizeof(base), "%s://%s", r->h->tls_cert ? "https" : "http",
+             host);
+    text = o->wsdl(o->user, base, &len);
+    if (text == NULL)
+        return send_plain(r, 500, "out of memory", 0);
+    resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Server", o->name);
+    MHD_add_response_header(resp, "Content-Type", "text/xml; charset=utf-8");
+    if (!r->keep)
+        MHD_add_response_header(resp, "Connection", "close");
+    if (o->verbose)
+        log_msg("%s GET %s 200", r->c->peer, r->target);
+    return queue(r->mc, 200, resp);
+}
+
+/* ---- connections and the reaper ---- */
+
+/* Milliseconds since bytes (TLS records included) last arrived on fd, as
+ * the kernel counts them: from the connection's start when none have. */
+static double rx_ago_ms(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof(ti);
+
+    memset(&ti, 0, sizeof(ti));
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return 1e12;
+    return (double)ti.tcpi_last_data_recv;
+}
+
+/* 1 when bytes have arrived on c since its phase began: the time since
+ * they last did is shorter than the phase (by more than the kernel's
+ * clock granularity). */
+static int rx_since_phase(const struct conn *c, double t)
+{
+    return rx_ago_ms(c->fd) + RX_SLACK_MS <
+           (t - c->since) * 1000.0 + c->rx_base;
+}
+
+static void conn_unlink(struct soaphttpd *h, struct conn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        h->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    h->nconns--;
+}
+
+/* Ends a connection from outside its I/O thread: libmicrohttpd sees the
+ * end of the stream and closes it.  Under h->mu, which the close
+ * notification takes before the descriptor is closed. */
+static void conn_cut(struct conn *c, const char *why)
+{
+    if (c->cut)
+        return;
+    c->cut = 1;
+    shutdown(c->fd, SHUT_RDWR);
+    if (c->h->tls_cert != NULL && c->phase == PH_NEW)
+        log_msg("%s TLS handshake failed: no handshake within %d s", c->peer,
+                c->h->o.tls.handshake_timeout_s);
+    else if (c->h->o.verbose)
+        log_msg("%s connection closed: %s", c->peer, why);
+}
+
+/* The longest idle keep-alive connections are closed while the
+ * connections are within reserve of the cap.  Under h->mu. */
+static void reclaim_idle(struct soaphttpd *h)
+{
+    int cap = h->o.lim.max_connections;
+    int reserve = cap / 32 + 1;
+    int open = 0;
+    struct conn *c;
+
+    for (c = h->conns; c != NULL; c = c->next)
+        open += !c->cut;
+    while (open > cap - reserve) {
+        struct conn *oldest = NULL;
+        for (c = h->conns; c != NULL; c = c->next) {
+            if (!c->cut && c->phase == PH_IDLE &&
+                (oldest == NULL || c->since < oldest->since))
+                oldest = c;
+        }
+        if (oldest == NULL)
+            return;
+        conn_cut(oldest, "idle, making room for new connections");
+        open--;
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct soaphttpd *h = cls;
+    struct conn *c = *ctx;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd = MHD_get_connection_info(
+            mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ad = MHD_get_connection_info(
+            mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        c = calloc(1, sizeof(*c));
+        if (c == NULL) {
+            if (fd != NULL)
+                shutdown(fd->connect_fd, SHUT_RDWR); /* cannot follow it */
+            return;
+        }
+        c->h = h;
+        c->fd = fd != NULL ? fd->connect_fd : -1;
+        c->phase = PH_NEW;
+        c->since = now_s();
+        c->rx_base = c->fd >= 0 ? rx_ago_ms(c->fd) : 0;
+        if (ad != NULL && ad->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET,
+                      &((const struct sockaddr_in *)ad->client_addr)->sin_addr,
+                      c->peer, sizeof(c->peer));
+        else if (ad != NULL && ad->client_addr->sa_family == AF_INET6)
+            inet_ntop(
+                AF_INET6,
+                &((const struct sockaddr_in6 *)ad->client_addr)->sin6_addr,
+                c->peer, sizeof(c->peer));
+        *ctx = c;
+        pthread_mutex_lock(&h->mu);
+        c->next = h->conns;
+        if (h->conns)
+            h->conns->prev = c;
+        h->conns = c;
+        h->nconns++;
+        reclaim_idle(h);
+        pthread_mutex_unlock(&h->mu);
+    } else if (c != NULL) { /* closed */
+        if (h->tls_cert != NULL && c->requests == 0 && tls_failures > 0) {
+            tls_failures--;
+            if (!c->cut)
+                log_msg("%s TLS handshake failed: no TLS 1.2 or later from "
+                        "the client (a plain http request, an older "
+                        "version or no shared cipher)",
+                        c->peer);
+        }
+        pthread_mutex_lock(&h->mu);
+        conn_unlink(h, c);
+        pthread_mutex_unlock(&h->mu);
+        free(c);
+        *ctx = NULL;
+    }
+}
+
+/* A request begins (its first line is in; the reaper may have seen its
+ * first bytes earlier) or ends (the connection is idle). */
+static void set_phase(struct conn *c, enum phase p)
+{
+    pthread_mutex_lock(&c->h->mu);
+    if (p != PH_REQUEST || c->phase != PH_REQUEST) {
+        c->phase = p;
+        c->since = now_s();
+        c->rx_base = rx_ago_ms(c->fd);
+    }
+    pthread_mutex_unlock(&c->h->mu);
+}
+
+/* Closes connections past their phase's deadline.  A request's deadline
+ * runs from its first byte: a new or idle connection on which bytes have
+ * arrived since the phase began is receiving a request. */
+static void *reaper_main(void *arg)
+{
+    struct soaphttpd *h = arg;
+    const struct soaphttpd_limits *lim = &h->o.lim;
+    /* silence from a new connection: with TLS no handshake begun */
+    int first = h->tls_cert != NULL ? h->o.tls.handshake_timeout_s
+                                    : lim->recv_timeout_s;
+    pthread_mutex_lock(&h->mu);
+    while (!h->stopping) {
+        double t = now_s();
+        struct timespec until;
+
+        for (struct conn *c = h->conns; c != NULL; c = c->next) {
+            if ((c->phase == PH_NEW || c->phase == PH_IDLE) && !c->cut &&
+                rx_since_phase(c, t)) {
+                c->phase = PH_REQUEST;
+                c->since = t;
+            }
+            double age = t - c->since;
+            if (c->phase == PH_NEW && age >= first)
+                conn_cut(c, "no request");
+            else if (c->phase == PH_REQUEST && age >= lim->message_timeout_s)
+                conn_cut(c, "request not received in time");
+            else if (c->phase == PH_IDLE && age >= lim->keepalive_timeout_s)
+                conn_cut(c, "idle");
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += REAP_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->work_cv, &h->mu, &until);
+    }
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* ---- requests ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+    struct soaphttpd *h = cls;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn *c = ci != NULL ? ci->socket_context : NULL;
+    struct req *r = calloc(1, sizeof(*r));
+
+    if (r == NULL)
+        return NULL; /* the access handler closes the connection */
+    r->h = h;
+    r->c = c;
+    r->mc = mc;
+    r->target = strdup(uri);
+    if (c != NULL) {
+        c->requests++;
+        set_phase(c, PH_REQUEST);
+    }
+    return r;
+}
+
+static void req_free(struct req *r)
+{
+    if (r == NULL)
+        return;
+    if (r->resp != NULL)
+        MHD_destroy_response(r->resp);
+    free(r->target);
+    free(r->head);
+    free(r->body);
+    free(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
+                         enum MHD_RequestTerminationCode code)
+{
+    struct req *r = *ctx;
+
+    (void)cls;
+    (void)mc;
+    (void)code;
+    if (r == NULL)
+        return;
+    if (r->c != NULL)
+        set_phase(r->c, PH_IDLE);
+    req_free(r);
+    *ctx = NULL;
+}
+
+/* Counts the header lines. */
+static enum MHD_Result count_one(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
+{
+    (void)kind;
+    (void)key;
+    (void)value;
+    ++*(int *)cls;
+    return MHD_YES;
+}
+
+struct head_build {
+    char *buf;
+    size_t len, cap;
+    int failed;
+};
+
+static void head_add(struct head_build *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *nb = realloc(b->buf, cap);
+        if (nb == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->buf = nb;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+/* Copies a header line for gSOAP, but not the framing headers
+ * libmicrohttpd has acted on. */
+static enum MHD_Result head_one(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *value)
+{
+    static const char *const drop[] = {"content-length", "transfer-encoding",
+                                       "expect",         "keep-alive",
+                                       "connection",     NULL};
+    struct head_build *b = cls;
+
+    (void)kind;
+    for (int i = 0; drop[i]; i++) {
+        if (strcasecmp(key, drop[i]) == 0)
+            return MHD_YES;
+    }
+    head_add(b, key, strlen(key));
+    head_add(b, ": ", 2);
+    head_add(b, value ? value : "", value ? strlen(value) : 0);
+    head_add(b, "\r\n", 2);
+    return MHD_YES;
+}
+
+/* The first call of a request: its head is whole.  Answers what needs no
+ * worker; for a SOAP request returns MHD_YES to receive its body. */
+static enum MHD_Result on_head(struct req *r, const char *method,
+                               const char *version)
+{
+    struct soaphttpd *h = r->h;
+    const struct soaphttpd_opts *o = &h->o;
+    const struct soaphttpd_limits *lim = &o->lim;
+    int nheaders = 0, has_method = 0;
+    const char *te, *cl, *ct;
+    char msg[192];
+
+    MHD_get_connection_values(r->mc, MHD_HEADER_KIND, count_one, &nheaders);
+    if (nheaders > lim->max_headers)
+        return send_plain(r, 431, "too many header lines", 0);
+    if (__atomic_load_n(&h->draining, __ATOMIC_RELAXED)) {
+        pthread_mutex_lock(&h->mu);
+        int late = r->c->since > h->stop_at;
+        pthread_mutex_unlock(&h->mu);
+        if (late)
+            return send_plain(r, 503, "the server is stopping", 0);
+        r->keep = 0;
+    } else {
+        r->keep = r->c->requests < lim->max_keepalive_requests;
+    }
+    ct = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND,
+                                     MHD_HTTP_HEADER_CONTENT_TYPE);
+    r->v12 = o->soap12 && ct != NULL &&
+             strncasecmp(ct, "application/soap+xml", 20) == 0;
+    for (const struct soaphttpd_route *rt = o->routes; rt->method; rt++) {
+        int same = strcmp(rt->method, method) == 0 ||
+                   (strcmp(method, "HEAD") == 0 &&
+                    strcmp(rt->method, "GET") == 0);
+        has_method |= same;
+        if (same && rt->match(r->target)) {
+            r->route = rt;
+            break;
+        }
+    }
+    te = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND,
+                                     MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    cl = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND,
+                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (r->route == NULL) {
+        int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+        if (!has_method)
+            return send_plain(r, 405, "method not allowed", 0);
+        snprintf(msg, sizeof(msg),
+                 get ? "not found: the WSDL is at %s"
+                     : "not found: SOAP is served at %s",
+                 get ? o->wsdl_at : o->soap_at);
+        return send_plain(r, 404, msg,
+                          get && r->keep && te == NULL && cl == NULL);
+    }
+    if (r->route->serve == SOAPHTTPD_WSDL) {
+        r->keep = r->keep && te == NULL && cl == NULL;
+        return send_wsdl(r);
+    }
+    if (te != NULL && !o->chunked)
+        return send_plain(r, 411, "Content-Length required", 0);
+    if (te == NULL && cl == NULL)
+        return send_plain(r, 411, "Content-Length required", 0);
+    if (cl != NULL) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno == 0 && *end == '\0' && n > lim->max_message_bytes) {
+            snprintf(msg, sizeof(msg),
+                     "request body of %llu bytes exceeds the limit of %zu "
+                     "bytes",
+                     n, lim->max_message_bytes);
+            return queue(r->mc, 413, fault_response(r, ERR_INVALID, msg));
+        }
+    }
+    /* what gSOAP reads before the body */
+    struct head_build b = {0};
+    head_add(&b, "POST ", 5);
+    head_add(&b, r->target, strlen(r->target));
+    head_add(&b, " ", 1);
+    head_add(&b, version, strlen(version));
+    head_add(&b, "\r\n", 2);
+    MHD_get_connection_values(r->mc, MHD_HEADER_KIND, head_one, &b);
+    if (b.failed) {
+        free(b.buf);
+        return send_plain(r, 500, "out of memory", 0);
+    }
+    r->head = b.buf;
+    r->head_len = b.len;
+    r->started = 1;
+    return MHD_YES;
+}
+
+/* Appends body bytes, or drops them once over the limit. */
+static void body_add(struct req *r, const char *data, size_t n)
+{
+    size_t max = r->h->o.lim.max_message_bytes;
+
+    if (r->too_big || r->len + n > max) {
+        r->too_big = 1;
         return;
     }
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 200 OK\r\nServer: %s\r\n"
-                     "Content-Type: text/xml; charset=utf-8\r\n"
-                     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-                     c->o->name, len, rq->keep_alive ? "keep-alive" : "close");
-    if (write_all(c, head, (size_t)n) == 0 && !head_only)
-        write_all(c, text, len);
-    free(text);
-    if (c->o->verbose)
-        log_msg("%s GET %s 200", c->peer, rq->target);
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap : 8192;
+        while (cap < r->len + n)
+            cap *= 2;
+        if (cap > max)
+            cap = max;
+        char *nb = realloc(r->body, cap);
+        if (nb == NULL) {
+            r->too_big = 1; /* answered as too large: nothing is half-read */
+            return;
+        }
+        r->body = nb;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+}
+
+/* Checks the body before gSOAP sees it: an envelope of a SOAP version
+ * served, without DTD, not too deep.  r->v12 becomes what the envelope
+ * says.  NULL, or the fault answer to send. */
+static struct MHD_Response *check_body(struct req *r, int *status)
+{
+    const struct soaphttpd_opts *o = &r->h->o;
+    int version = 0;
+    enum xmlscan_result xr = xmlscan_check(r->body, r->len, o->lim.max_depth,
+                                           &version);
+
+    if (o->soap12) {
+        if (version != 0)
+            r->v12 = version == 2; /* the envelope decides, not Content-Type */
+    } else if (xr == XMLSCAN_OK && version != 1) {
+        xr = XMLSCAN_NOT_ENVELOPE;
+    }
+    if (xr == XMLSCAN_OK)
+        return NULL;
+    *status = r->v12 ? 400 : 500;
+    return fault_response(r, ERR_INVALID,
+                          !o->soap12 && version == 2
+                              ? "SOAP 1.2 is not served: use SOAP 1.1"
+                              : xmlscan_message(xr));
+}
+
+static void enqueue(struct req *r)
+{
+    struct soaphttpd *h = r->h;
+
+    pthread_mutex_lock(&h->mu);
+    r->qnext = NULL;
+    if (h->qtail)
+        h->qtail->qnext = r;
+    else
+        h->qhead = r;
+    h->qtail = r;
+    h->inflight++;
+    if (r->c != NULL) {
+        r->c->phase = PH_BUSY;
+        r->c->since = now_s();
+    }
+    pthread_cond_broadcast(&h->work_cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload,
+                                 size_t *upload_size, void **ctx)
+{
+    struct req *r = *ctx;
+
+    (void)cls;
+    (void)url;
+    if (r == NULL || r->target == NULL || r->c == NULL)
+        return MHD_NO;     /* out of memory: close */
+    if (r->resp != NULL) { /* a worker's answer, after the resume */
+        struct MHD_Response *resp = r->resp;
+        r->resp = NULL;
+        return queue(mc, r->status, resp);
+    }
+    if (!r->started)
+        return on_head(r, method, version);
+    if (*upload_size > 0) {
+        body_add(r, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    /* the body is whole */
+    if (r->too_big) {
+        return queue(mc, 413,
+                     fault_response(r, ERR_INVALID,
+                                    "request body exceeds the message size "
+                                    "limit"));
+    }
+    int status;
+    struct MHD_Response *bad = check_body(r, &status);
+    if (bad != NULL)
+        return queue(mc, status, bad);
+    /* values decide, not the xsi:type clients put on them */
+    if (r->h->o.blank_types)
+        xmlscan_blank_types(r->body, r->len);
+    if (r->h->o.fold_names != NULL)
+        xmlscan_fold_names(r->body, r->len, r->h->o.fold_names);
+    MHD_suspend_connection(mc);
+    enqueue(r);
+    return MHD_YES;
+}
+
+/* ---- workers: gSOAP on a request in memory ---- */
+
+/* gSOAP's receive callback: the head, a Content-Length, the body. */
+static size_t feed_recv(struct soap *soap, char *s, size_t n)
+{
+    struct worker *w = soap->user;
+    struct req *r = w->r;
+    char cl[48];
+    int cll = snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n\r\n", r->len);
+    size_t total = r->head_len + (size_t)cll + r->len, done = 0;
+
+    while (done < n && w->off < total) {
+        const char *src;
+        size_t avail;
+        if (w->off < r->head_len) {
+            src = r->head + w->off;
+            avail = r->head_len - w->off;
+        } else if (w->off < r->head_len + (size_t)cll) {
+            src = cl + (w->off - r->head_len);
+            avail = r->head_len + (size_t)cll - w->off;
+        } else {
+            src = r->body + (w->off - r->head_len - (size_t)cll);
+            avail = total - w->off;
+        }
+        if (avail > n - done)
+            avail = n - done;
+        memcpy(s + done, src, avail);
+        done += avail;
+        w->off += avail;
+    }
+    return done;
+}
+
+/* gSOAP's send callback: into the worker's buffer. */
+static int feed_send(struct soap *soap, const char *s, size_t n)
+{
+    struct worker *w = soap->user;
+
+    if (w->out_len + n > w->out_cap) {
+        size_t cap = w->out_cap ? w->out_cap : 16384;
+        while (cap < w->out_len + n)
+            cap *= 2;
+        char *nb = realloc(w->out, cap);
+        if (nb == NULL) {
+            w->out_failed = 1;
+            return SOAP_EOF;
+        }
+        w->out = nb;
+        w->out_cap = cap;
+    }
+    memcpy(w->out + w->out_len, s, n);
+    w->out_len += n;
+    return SOAP_OK;
 }
 
 /* Turns whatever gSOAP stopped on into a fault of ours (with errorCode)
  * and sends it.  A POST always gets an answer. */
-static void answer_error(struct conn *c, int v12)
+static void answer_error(struct worker *w)
 {
-    struct soap *soap = c->soap;
+    struct soap *soap = w->soap;
     int err = soap->error;
 
     if (soap->version == 0)
-        soap->version = v12 ? 2 : 1;
+        soap->version = w->r->v12 ? 2 : 1;
     if (err != SOAP_FAULT) {
         const char *msg, *code;
         if (err == SOAP_OK || err >= SOAP_STOP)
@@ -503,284 +848,142 @@ static void answer_error(struct conn *c, int v12)
         code = *soap_faultcode(soap);
         int client = code != NULL &&
                      (strstr(code, "Client") || strstr(code, "Sender"));
-        c->o->fault(soap,
-                    client || err == SOAP_OK || err >= SOAP_STOP ? ERR_INVALID
-                                                                 : ERR_INTERNAL,
-                    msg != NULL ? msg : "malformed SOAP request");
+        w->h->o.fault(soap,
+                      client || err == SOAP_OK || err >= SOAP_STOP
+                          ? ERR_INVALID
+                          : ERR_INTERNAL,
+                      msg != NULL ? msg : "malformed SOAP request");
     }
     soap_send_fault(soap);
 }
 
-/* Hands the request in c->feed to gSOAP and sends its answer.  Returns 1
- * when the connection may stay open. */
-static int serve_soap(struct conn *c, int keep, int v12)
+/* gSOAP's answer (a head, then the body) as a response. */
+static struct MHD_Response *soap_answer(struct worker *w, int *status)
 {
-    struct soap *soap = c->soap;
-    int ka;
+    const char *p = w->out, *end = w->out + w->out_len;
+    const char *body = NULL;
+    struct MHD_Response *resp;
+    int close = 0;
 
-    soap->socket = c->fd;
-    soap->keep_alive = keep ? -1 : 0;
+    /* without a socket gSOAP writes its status as a CGI program would */
+    if (w->out_failed || w->out_len < 12 || strncmp(p, "Status: ", 8) != 0)
+        return NULL;
+    *status = (int)strtol(p + 8, NULL, 10);
+    for (const char *s = p; s + 4 <= end; s++) {
+        if (memcmp(s, "\r\n\r\n", 4) == 0) {
+            body = s + 4;
+            break;
+        }
+    }
+    if (body == NULL || *status < 100 || *status > 999)
+        return NULL;
+    resp = MHD_create_response_from_buffer((size_t)(end - body), (void *)body,
+                                           MHD_RESPMEM_MUST_COPY);
+    if (resp == NULL)
+        return NULL;
+    /* the header lines after the status line, but the framing */
+    p = memchr(p, '\n', (size_t)(body - p)) + 1;
+    while (p < body - 2) {
+        const char *eol = memchr(p, '\r', (size_t)(body - p));
+        const char *colon = memchr(p, ':', (size_t)(eol - p));
+        if (colon != NULL) {
+            char name[64], value[512];
+            const char *v = colon + 1;
+            while (v < eol && *v == ' ')
+                v++;
+            snprintf(name, sizeof(name), "%.*s", (int)(colon - p), p);
+            snprintf(value, sizeof(value), "%.*s", (int)(eol - v), v);
+            if (strcasecmp(name, "Connection") == 0)
+                close = strcasecmp(value, "close") == 0;
+            else if (strcasecmp(name, "Content-Length") != 0)
+                MHD_add_response_header(resp, name, value);
+        }
+        p = eol + 2;
+    }
+    if (close || !w->r->keep)
+        MHD_add_response_header(resp, "Connection", "close");
+    return resp;
+}
+
+/* Serves one request with the worker's gSOAP context. */
+static void serve(struct worker *w, struct req *r)
+{
+    struct soap *soap = w->soap;
+
+    w->r = r;
+    w->off = 0;
+    w->out_len = 0;
+    w->out_failed = 0;
+    snprintf(soap->host, sizeof(soap->host), "%s", r->c->peer);
+    soap->keep_alive = r->keep ? -1 : 0;
     soap->buflen = soap->bufidx = 0;
     soap_begin(soap);
     if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) ||
         soap_recv_header(soap) || soap_body_begin_in(soap) ||
         soap_serve_request(soap))
-        answer_error(c, v12);
-    if (c->o->verbose)
-        log_msg("%s POST soap error=%d", c->peer, soap->error);
-    ka = soap->keep_alive != 0; /* gSOAP's verdict; closing is ours */
+        answer_error(w);
+    if (w->h->o.verbose)
+        log_msg("%s POST soap error=%d", r->c->peer, soap->error);
+    r->resp = soap_answer(w, &r->status);
+    if (r->resp == NULL) {
+        r->status = 500;
+        r->resp = text_response(w->h, "text/plain; charset=utf-8",
+                                "out of memory\n", 14, 0);
+    }
     soap_destroy(soap);
     soap_end(soap);
-    return ka;
+    w->r = NULL;
 }
 
-/* Checks the body in c->buf[hlen..hlen+blen) before gSOAP sees it: an
- * envelope of a SOAP version served, without DTD, not too deep.  *v12 is
- * what the envelope says.  0, or -1 after a fault was sent. */
-static int check_body(struct conn *c, size_t hlen, size_t blen, int *v12)
+static struct soap *soap_for_worker(struct worker *w)
 {
-    const struct soaphttpd_opts *o = c->o;
-    int version = 0;
-    enum xmlscan_result xr = xmlscan_check(c->buf + hlen, blen,
-                                           o->lim.max_depth, &version);
-
-    if (o->soap12) {
-        if (version != 0)
-            *v12 = version == 2; /* the envelope decides, not Content-Type */
-    } else if (xr == XMLSCAN_OK && version != 1) {
-        xr = XMLSCAN_NOT_ENVELOPE;
-    }
-    if (xr == XMLSCAN_OK)
-        return 0;
-    send_fault(c, *v12, *v12 ? 400 : 500,
-               *v12 ? "Bad Request" : "Internal Server Error", ERR_INVALID,
-               !o->soap12 && version == 2
-                   ? "SOAP 1.2 is not served: use SOAP 1.1"
-                   : xmlscan_message(xr));
-    return -1;
-}
-
-/* Reads one request and answers it.  Returns 1 to keep the connection. */
-static int handle_one(struct conn *c)
-{
-    const struct soaphttpd_opts *o = c->o;
-    const struct soaphttpd_limits *lim = c->lim;
-    size_t hlen, total, blen;
-    struct httpreq rq;
-    struct httpreq_limits hl = {lim->max_head_bytes, lim->max_headers};
-    struct err e;
-    double deadline;
-    size_t limit = lim->max_head_bytes + lim->max_message_bytes +
-                   (o->chunked ? CHUNK_OVERHEAD : 0);
-    char msg[160];
-    int v12;
-
-    /* wait for the first byte of the request */
-    if (c->len == 0) {
-        double wait = c->requests == 0 ? lim->recv_timeout_s
-                                       : lim->keepalive_timeout_s;
-        if (fill(c, now_s() + wait, 1, limit) <= 0)
-            return 0;
-    }
-    deadline = now_s() + lim->message_timeout_s;
-    /* the head */
-    while ((hlen = httpreq_head_len(c->buf, c->len)) == 0) {
-        if (c->len > lim->max_head_bytes ||
-            fill(c, deadline, 0, lim->max_head_bytes + 1) <= 0) {
-            if (c->len > lim->max_head_bytes)
-                send_plain(c, 431, "Request Header Fields Too Large",
-                           "request head too large", 0);
-            return 0; /* or timeout or close mid-head: just close */
-        }
-    }
-    if (httpreq_parse(c->buf, hlen, &hl, &rq, &e)) {
-        send_plain(c, 400, "Bad Request", e.msg, 0);
-        return 0;
-    }
-    c->requests++;
-    /* the last request the connection may carry is answered "close" */
-    if (c->requests >= lim->max_keepalive_requests)
-        rq.keep_alive = 0;
-    v12 = o->soap12 &&
-          strncasecmp(rq.content_type, "application/soap+xml", 20) == 0;
-    enum httpreq_route route = o->route(rq.target);
-
-    if (strcmp(rq.method, "GET") == 0 || strcmp(rq.method, "HEAD") == 0) {
-        int keep = rq.keep_alive && !rq.has_length && !rq.chunked;
-        if (route == HTTPREQ_WSDL) {
-            send_wsdl(c, &rq, rq.method[0] == 'H');
-        } else {
-            snprintf(msg, sizeof(msg), "not found: the WSDL is at %s",
-                     o->wsdl_at);
-            send_plain(c, 404, "Not Found", msg, keep);
-        }
-        memmove(c->buf, c->buf + hlen, c->len - hlen);
-        c->len -= hlen;
-        return keep;
-    }
-    if (strcmp(rq.method, "POST") != 0) {
-        send_plain(c, 405, "Method Not Allowed",
-                   "only GET (WSDL) and POST (SOAP) are served", 0);
-        return 0;
-    }
-    if (route != HTTPREQ_SOAP) {
-        snprintf(msg, sizeof(msg), "not found: SOAP is served at %s",
-                 o->soap_at);
-        send_plain(c, 404, "Not Found", msg, 0);
-        return 0;
-    }
-    if ((!rq.has_length && !rq.chunked) || (rq.chunked && !o->chunked)) {
-        send_plain(c, 411, "Length Required", "Content-Length required", 0);
-        return 0;
-    }
-    if (rq.has_length && rq.content_length > lim->max_message_bytes) {
-        snprintf(msg, sizeof(msg),
-                 "request body of %llu bytes exceeds the "
-                 "limit of %zu bytes",
-                 rq.content_length, lim->max_message_bytes);
-        send_fault(c, v12, 413, "Payload Too Large", ERR_INVALID, msg);
-        return 0;
-    }
-    if (rq.expect_continue && c->len == hlen) {
-        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        if (write_all(c, cont, sizeof(cont) - 1))
-            return 0;
-    }
-    if (rq.has_length) {
-        total = hlen + (size_t)rq.content_length;
-        while (c->len < total) {
-            if (fill(c, deadline, 0, limit) <= 0)
-                return 0;
-        }
-        blen = (size_t)rq.content_length;
-    } else {
-        enum rd r = read_chunked(c, hlen, deadline, limit, &blen, &total, v12);
-        if (r != RD_OK)
-            return 0;
-    }
-    if (check_body(c, hlen, blen, &v12))
-        return 0;
-    /* values decide, not the xsi:type clients put on them */
-    if (o->blank_types)
-        xmlscan_blank_types(c->buf + hlen, blen);
-    if (o->fold_names != NULL)
-        xmlscan_fold_names(c->buf + hlen, blen, o->fold_names);
-    if (feed_build(c, c->buf, hlen, c->buf + hlen, blen)) {
-        send_plain(c, 500, "Internal Server Error", "out of memory", 0);
-        return 0;
-    }
-    /* keep what follows (pipelined requests) */
-    memmove(c->buf, c->buf + total, c->len - total);
-    c->len -= total;
-    return serve_soap(c, rq.keep_alive, v12) && rq.keep_alive;
-}
-
-static struct soap *soap_for_conn(struct conn *c)
-{
-    const struct soaphttpd_limits *lim = c->lim;
-    int mode = SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE | c->o->soap_mode;
-    /* answers are built whole in memory and sent once (SOAP_IO_STORE):
-     * without it gSOAP serialises every answer twice, first to count its
-     * Content-Length */
+    const struct soaphttpd_limits *lim = &w->h->o.lim;
+    int mode = SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE | w->h->o.soap_mode;
+    /* answers are built whole in memory (SOAP_IO_STORE): without it gSOAP
+     * serialises every answer twice, first to count its Content-Length */
     struct soap *soap = soap_new2(mode, mode | SOAP_IO_STORE);
 
     if (soap == NULL)
         return NULL;
-    soap->user = c;
+    soap->user = w;
     soap->frecv = feed_recv;
-    soap->fsend = soap_send_cb;
+    soap->fsend = feed_send;
     soap->max_keep_alive = lim->max_keepalive_requests;
     soap->recv_maxlength = lim->max_message_bytes + lim->max_head_bytes;
     soap->maxlevel = lim->max_depth;
     soap->maxlength = lim->max_string_bytes;
     soap->maxoccurs = lim->max_elements;
-    soap->recv_timeout = lim->recv_timeout_s;
-    soap->send_timeout = lim->send_timeout_s;
-    soap->transfer_timeout = lim->message_timeout_s;
-    soap->accept_timeout = 0;
-    soap->connect_timeout = lim->recv_timeout_s;
-    soap->fclose = NULL; /* the connection is the loop's to close */
-    if (c->h->tls != NULL) {
-        soap->ctx = c->h->tls->ctx; /* shared; soap_free drops this ref */
-        SSL_CTX_up_ref(soap->ctx);
-    }
+    soap->fclose = NULL; /* no socket of gSOAP's */
     return soap;
 }
 
-/* The TLS handshake of a new connection: gSOAP's soap_ssl_accept, which
- * tries at most ten times a second of the larger of its receive and send
- * timeouts, each try waiting 0.1 s at most: both are the handshake
- * timeout meanwhile.  0, or -1 (logged) when the connection must close. */
-static int tls_accept(struct conn *c)
+static void *worker_main(void *arg)
 {
-    const struct soaphttpd_tls *t = &c->o->tls;
-    struct soap *soap = c->soap;
-    double start = now_s();
-    char why[256];
-    int rc;
+    struct worker *w = arg;
+    struct soaphttpd *h = w->h;
 
-    soap->socket = c->fd;
-    soap->recv_timeout = soap->send_timeout = t->handshake_timeout_s;
-    rc = soap_ssl_accept(soap);
-    soap->recv_timeout = c->lim->recv_timeout_s;
-    soap->send_timeout = c->lim->send_timeout_s;
-    if (rc == SOAP_OK) {
-        c->ssl = soap->ssl; /* freed with the gSOAP context */
-        /* SSL_read and SSL_write must never block: the loop polls */
-        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
-        return 0;
-    }
-    if (now_s() - start >= t->handshake_timeout_s) {
-        snprintf(why, sizeof(why), "no handshake within %d s",
-                 t->handshake_timeout_s);
-    } else {
-        const char **fs = soap_faultstring(soap);
-        size_t i = 0;
-        for (const char *p = fs && *fs ? *fs : "unknown error";
-             *p && i + 3 < sizeof(why); p++) {
-            if (*p != '\n')
-                why[i++] = *p;
-            else if (p[1] != '\0') {
-                why[i++] = ';';
-                why[i++] = ' ';
-            }
-        }
-        why[i] = '\0';
-    }
-    log_msg("%s TLS handshake failed: %s", c->peer, why);
-    return -1;
-}
-
-static void *conn_main(void *arg)
-{
-    struct conn *c = arg;
-    struct soaphttpd *h = c->h;
-
-    c->soap = soap_for_conn(c);
-    if (c->soap != NULL) {
-        if (h->tls == NULL || tls_accept(c) == 0) {
-            while (c->requests < c->lim->max_keepalive_requests &&
-                   handle_one(c) && !*c->o->stop)
-                ;
-        }
-        if (c->ssl != NULL)
-            SSL_shutdown(c->ssl); /* close_notify, if the socket takes it */
-        c->soap->socket = SOAP_INVALID_SOCKET; /* ours to close */
-        soap_destroy(c->soap);
-        soap_end(c->soap);
-        soap_free(c->soap);
-    }
-    shutdown(c->fd, SHUT_WR);
-    close(c->fd);
-    free(c->buf);
-    free(c->feed);
-    free(c);
     pthread_mutex_lock(&h->mu);
-    h->active--;
-    pthread_cond_broadcast(&h->cv);
+    for (;;) {
+        while (h->qhead == NULL && !h->stopping)
+            pthread_cond_wait(&h->work_cv, &h->mu);
+        if (h->qhead == NULL)
+            break; /* stopping, nothing left */
+        struct req *r = h->qhead;
+        h->qhead = r->qnext;
+        if (h->qhead == NULL)
+            h->qtail = NULL;
+        pthread_mutex_unlock(&h->mu);
+        serve(w, r);
+        MHD_resume_connection(r->mc);
+        pthread_mutex_lock(&h->mu);
+        h->inflight--;
+        pthread_cond_broadcast(&h->idle_cv);
+    }
     pthread_mutex_unlock(&h->mu);
     return NULL;
 }
+
+/* ---- TLS ---- */
 
 /* OpenSSL's first reason for the failure just seen ("no start line",
  * "key values mismatch" ...); the error queue is cleared. */
@@ -799,65 +1002,74 @@ static int no_passphrase(char *buf, int size, int rwflag, void *user)
     return 0;
 }
 
-/* The TLS context every connection shares, on a gSOAP context of its own
- * (soap_ssl_server_context: TLS 1.2 and 1.3, no client certificates, no
- * session cache), with the certificate chain and the key from their
- * files; NULL with e filled when they cannot be used. */
-static struct soap *tls_new(const struct soaphttpd_tls *t, struct err *e)
+/* Checks with OpenSSL that the certificate chain and the key can be used
+ * together, for a clear error at start; 0 or -1 with e filled. */
+static int tls_check(const struct soaphttpd_tls *t, struct err *e)
 {
-    struct soap *soap = soap_new();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     char why[256];
+    int rc = -1;
 
-    if (soap == NULL) {
-        err_set(e, ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    if (soap_ssl_server_context(soap,
-                                SOAP_SSL_NO_AUTHENTICATION |
-                                    SOAP_SSL_NO_DEFAULT_CA_PATH | SOAP_TLSv1_2 |
-                                    SOAP_TLSv1_3,
-                                NULL, NULL, NULL, NULL, NULL, NULL, NULL)) {
+    if (ctx == NULL) {
         tls_reason(why, sizeof(why));
-        err_set(e, ERR_SYS, "cannot set up TLS: %s", why);
-        goto fail;
+        return err_set(e, ERR_SYS, "cannot set up TLS: %s", why), -1;
     }
-    SSL_CTX_set_default_passwd_cb(soap->ctx, no_passphrase);
+    SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
     ERR_clear_error();
-    if (SSL_CTX_use_certificate_chain_file(soap->ctx, t->cert_file) != 1) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, t->cert_file) != 1) {
         tls_reason(why, sizeof(why));
         err_set(e, ERR_INVALID, "cannot use TLS certificate \"%s\": %s",
                 t->cert_file, why);
-        goto fail;
-    }
-    if (SSL_CTX_use_PrivateKey_file(soap->ctx, t->key_file, SSL_FILETYPE_PEM) !=
-        1) {
+    } else if (SSL_CTX_use_PrivateKey_file(ctx, t->key_file,
+                                           SSL_FILETYPE_PEM) != 1 ||
+               SSL_CTX_check_private_key(ctx) != 1) {
         tls_reason(why, sizeof(why));
         err_set(e, ERR_INVALID,
-                "cannot use TLS key \"%s\" with "
-                "certificate \"%s\": %s",
+                "cannot use TLS key \"%s\" with certificate \"%s\": %s",
                 t->key_file, t->cert_file, why);
-        goto fail;
+    } else {
+        rc = 0;
     }
-    if (SSL_CTX_check_private_key(soap->ctx) != 1) { /* another type */
-        tls_reason(why, sizeof(why));
-        err_set(e, ERR_INVALID,
-                "cannot use TLS key \"%s\" with "
-                "certificate \"%s\": %s",
-                t->key_file, t->cert_file, why);
-        goto fail;
-    }
-    return soap;
-fail:
-    soap_end(soap); /* a fault gSOAP set */
-    soap_free(soap);
-    return NULL;
+    SSL_CTX_free(ctx);
+    return rc;
 }
 
-struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o, struct err *e)
+/* The whole of a PEM file, NUL-terminated; NULL with e filled. */
+static char *read_pem(const char *path, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+
+    if (f == NULL) {
+        err_set(e, ERR_INVALID, "cannot read \"%s\": %s", path,
+                strerror(errno));
+        return NULL;
+    }
+    buf = malloc(MAX_TLS_FILE + 1);
+    if (buf != NULL)
+        n = fread(buf, 1, MAX_TLS_FILE + 1, f);
+    fclose(f);
+    if (buf == NULL) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (n > MAX_TLS_FILE) {
+        free(buf);
+        err_set(e, ERR_INVALID, "\"%s\" is larger than %d bytes", path,
+                MAX_TLS_FILE);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* ---- the daemon ---- */
+
+static int listen_on(const struct soaphttpd_opts *o, int *port, struct err *e)
 {
     struct addrinfo hints = {0}, *ai = NULL;
-    struct soaphttpd *h = NULL;
-    char port[16];
+    char ps[16];
     int fd = -1, one = 1, rc;
     struct sockaddr_storage ss = {0};
     socklen_t sl = sizeof(ss);
@@ -865,44 +1077,58 @@ struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o, struct err *e)
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    snprintf(port, sizeof(port), "%d", o->listen_port);
-    rc = getaddrinfo(o->listen_host, port, &hints, &ai);
+    snprintf(ps, sizeof(ps), "%d", o->listen_port);
+    rc = getaddrinfo(o->listen_host, ps, &hints, &ai);
     if (rc != 0) {
         err_set(e, ERR_INVALID, "cannot resolve listen address \"%s\": %s",
                 o->listen_host, gai_strerror(rc));
-        goto fail;
+        return -1;
     }
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                ai->ai_protocol);
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
         bind(fd, ai->ai_addr, ai->ai_addrlen) ||
         listen(fd, o->lim.listen_backlog) ||
         getsockname(fd, (struct sockaddr *)&ss, &sl)) {
         err_set(e, ERR_SYS, "cannot listen on %s:%d: %s", o->listen_host,
                 o->listen_port, strerror(errno));
-        goto fail;
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return -1;
     }
-    h = calloc(1, sizeof(*h));
+    freeaddrinfo(ai);
+    *port = ntohs(ss.ss_family == AF_INET6
+                      ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                      : ((struct sockaddr_in *)&ss)->sin_port);
+    return fd;
+}
+
+struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o, struct err *e)
+{
+    struct soaphttpd *h = calloc(1, sizeof(*h));
+
     if (h == NULL) {
         err_set(e, ERR_NOMEM, "out of memory");
-        goto fail;
+        return NULL;
     }
-    if (o->tls.cert_file != NULL && (h->tls = tls_new(&o->tls, e)) == NULL)
-        goto fail;
     h->o = *o;
-    h->fd = fd;
-    h->port = ntohs(ss.ss_family == AF_INET6
-                        ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                        : ((struct sockaddr_in *)&ss)->sin_port);
+    h->fd = -1;
     pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    freeaddrinfo(ai);
+    pthread_cond_init(&h->work_cv, NULL);
+    pthread_cond_init(&h->idle_cv, NULL);
+    if (o->tls.cert_file != NULL) {
+        if (tls_check(&o->tls, e) ||
+            (h->tls_cert = read_pem(o->tls.cert_file, e)) == NULL ||
+            (h->tls_key = read_pem(o->tls.key_file, e)) == NULL)
+            goto fail;
+    }
+    h->fd = listen_on(o, &h->port, e);
+    if (h->fd < 0)
+        goto fail;
     return h;
 fail:
-    if (fd >= 0)
-        close(fd);
-    if (ai)
-        freeaddrinfo(ai);
-    free(h);
+    soaphttpd_free(h);
     return NULL;
 }
 
@@ -916,101 +1142,137 @@ void soaphttpd_set_user(struct soaphttpd *h, void *user)
     h->o.user = user;
 }
 
-/* Refuses a connection over the cap without blocking the accept loop
- * (with TLS by closing it: a TLS client could not read the 503). */
-static void refuse(const struct soaphttpd *h, int fd)
+/* Starts libmicrohttpd on the bound socket; 0 or -1 (logged). */
+static int mhd_start(struct soaphttpd *h)
 {
-    char msg[512];
+    const struct soaphttpd_limits *lim = &h->o.lim;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = lim->io_threads > 0 ? (unsigned)lim->io_threads
+                       : cpus > 0          ? (unsigned)cpus
+                                           : 1;
+    /* libmicrohttpd's own timeout is a backstop behind the reaper's */
+    int backstop = lim->message_timeout_s;
 
-    if (h->tls != NULL) {
-        close(fd);
-        return;
+    if (lim->keepalive_timeout_s > backstop)
+        backstop = lim->keepalive_timeout_s;
+    if (lim->send_timeout_s > backstop)
+        backstop = lim->send_timeout_s;
+    if (h->tls_cert != NULL)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0,
+         (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    h->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_access, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        h, MHD_OPTION_LISTEN_SOCKET, h->fd, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)lim->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)lim->max_per_address,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(lim->max_head_bytes + 16384), MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)backstop, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, h, MHD_OPTION_ARRAY,
+        h->tls_cert != NULL ? tls_opts : tls_opts + 3, MHD_OPTION_END);
+    if (h->mhd == NULL) {
+        log_msg("cannot start the HTTP server (libmicrohttpd)");
+        return -1;
     }
-    int n = snprintf(msg, sizeof(msg),
-                     "HTTP/1.1 503 Service Unavailable\r\nServer: %s\r\n"
-                     "Content-Type: text/plain\r\nContent-Length: 21\r\n"
-                     "Retry-After: 1\r\nConnection: close\r\n\r\n"
-                     "too many connections\n",
-                     h->o.name);
-    if (n > 0 && (size_t)n < sizeof(msg)) {
-        ssize_t s = send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
-        (void)s;
+    h->fd = -1; /* libmicrohttpd's now */
+    return 0;
+}
+
+static int start_threads(struct soaphttpd *h)
+{
+    pthread_attr_t attr;
+    int n = h->o.lim.workers > 0 ? h->o.lim.workers : 1;
+
+    h->workers = calloc((size_t)n, sizeof(*h->workers));
+    if (h->workers == NULL)
+        return -1;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, WORKER_STACK);
+    for (int i = 0; i < n; i++) {
+        struct worker *w = &h->workers[i];
+        w->h = h;
+        w->soap = soap_for_worker(w);
+        if (w->soap == NULL || pthread_create(&w->t, &attr, worker_main, w)) {
+            if (w->soap != NULL)
+                soap_free(w->soap);
+            w->soap = NULL;
+            break;
+        }
+        h->nworkers++;
     }
-    close(fd);
+    pthread_attr_destroy(&attr);
+    if (h->nworkers == n &&
+        pthread_create(&h->reaper, NULL, reaper_main, h) == 0)
+        h->reaper_started = 1;
+    return h->nworkers == n && h->reaper_started ? 0 : -1;
+}
+
+/* Stops the worker and reaper threads (after the queue is empty). */
+static void stop_threads(struct soaphttpd *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->stopping = 1;
+    pthread_cond_broadcast(&h->work_cv);
+    pthread_mutex_unlock(&h->mu);
+    for (int i = 0; i < h->nworkers; i++) {
+        pthread_join(h->workers[i].t, NULL);
+        soap_free(h->workers[i].soap);
+        free(h->workers[i].out);
+    }
+    h->nworkers = 0;
+    if (h->reaper_started)
+        pthread_join(h->reaper, NULL);
+    h->reaper_started = 0;
 }
 
 int soaphttpd_run(struct soaphttpd *h)
 {
-    const struct soaphttpd_limits *lim = &h->o.lim;
-    pthread_attr_t attr;
-    struct timespec until;
+    int left, busy;
 
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, THREAD_STACK);
-    while (!*h->o.stop) {
-        struct pollfd p = {.fd = h->fd, .events = POLLIN};
-        struct sockaddr_storage ss = {0};
-        socklen_t sl = sizeof(ss);
-        int r = poll(&p, 1, SLICE_MS), fd, one = 1;
-
-        if (r <= 0)
-            continue;
-        fd = accept4(h->fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
-                usleep(100000); /* let connections end */
-            continue;
-        }
-        pthread_mutex_lock(&h->mu);
-        if (h->active >= lim->max_connections) {
-            pthread_mutex_unlock(&h->mu);
-            refuse(h, fd);
-            continue;
-        }
-        h->active++;
-        pthread_mutex_unlock(&h->mu);
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        struct conn *c = calloc(1, sizeof(*c));
-        pthread_t t;
-        if (c != NULL) {
-            c->h = h;
-            c->o = &h->o;
-            c->lim = lim;
-            c->fd = fd;
-            if (ss.ss_family == AF_INET)
-                inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-                          c->peer, sizeof(c->peer));
-            else if (ss.ss_family == AF_INET6)
-                inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-                          c->peer, sizeof(c->peer));
-        }
-        if (c == NULL || pthread_create(&t, &attr, conn_main, c) != 0) {
-            free(c);
-            refuse(h, fd);
-            pthread_mutex_lock(&h->mu);
-            h->active--;
-            pthread_mutex_unlock(&h->mu);
-        }
-    }
-    pthread_attr_destroy(&attr);
-    /* stop accepting; let in-flight requests finish */
-    close(h->fd);
-    h->fd = -1;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += lim->shutdown_grace_s;
-    pthread_mutex_lock(&h->mu);
-    while (h->active > 0) {
-        if (pthread_cond_timedwait(&h->cv, &h->mu, &until) == ETIMEDOUT)
-            break;
-    }
-    int left = h->active;
-    pthread_mutex_unlock(&h->mu);
-    if (left > 0) {
-        log_msg("%d connection(s) still busy after %d s; exiting anyway", left,
-                lim->shutdown_grace_s);
+    if (start_threads(h) || mhd_start(h)) {
+        stop_threads(h);
         return -1;
     }
+    while (!*h->o.stop)
+        usleep(REAP_MS * 1000);
+    /* let requests begun finish and their answers go; later ones are
+     * refused (libmicrohttpd 0.9.75's MHD_quiesce_daemon races with its
+     * own epoll threads, so the socket stays open until the end) */
+    pthread_mutex_lock(&h->mu);
+    h->stop_at = now_s();
+    pthread_mutex_unlock(&h->mu);
+    __atomic_store_n(&h->draining, 1, __ATOMIC_RELAXED);
+    double until = now_s() + h->o.lim.shutdown_grace_s;
+    for (;;) {
+        left = 0;
+        pthread_mutex_lock(&h->mu);
+        for (struct conn *c = h->conns; c != NULL; c = c->next)
+            left += !c->cut && (c->phase == PH_REQUEST || c->phase == PH_BUSY);
+        pthread_mutex_unlock(&h->mu);
+        if (left == 0 || now_s() >= until)
+            break;
+        usleep(20000);
+    }
+    pthread_mutex_lock(&h->mu);
+    busy = h->inflight;
+    pthread_mutex_unlock(&h->mu);
+    if (busy > 0) {
+        log_msg("%d request(s) still busy after %d s; exiting anyway", busy,
+                h->o.lim.shutdown_grace_s);
+        return -1; /* workers may still use the server: not freed */
+    }
+    MHD_stop_daemon(h->mhd);
+    h->mhd = NULL;
+    stop_threads(h);
     return 0;
 }
 
@@ -1018,11 +1280,16 @@ void soaphttpd_free(struct soaphttpd *h)
 {
     if (h == NULL)
         return;
+    if (h->mhd != NULL)
+        MHD_stop_daemon(h->mhd);
+    stop_threads(h);
+    free(h->workers);
     if (h->fd >= 0)
         close(h->fd);
-    if (h->tls != NULL)
-        soap_free(h->tls);
+    free(h->tls_cert);
+    free(h->tls_key);
     pthread_mutex_destroy(&h->mu);
-    pthread_cond_destroy(&h->cv);
+    pthread_cond_destroy(&h->work_cv);
+    pthread_cond_destroy(&h->idle_cv);
     free(h);
 }

@@ -1,23 +1,31 @@
 /* micetro-emu, micetro-dhcp-agent: the HTTP side of a SOAP daemon.
  *
- * One thread per connection, at most max_connections at once (one more is
- * answered 503 and closed).  Each connection runs our own serve loop: it
- * reads a whole request (head and body) itself under the limits and
- * timeouts below, answers GET of the WSDL and HTTP errors itself, refuses
- * DTDs, deep nesting and bodies that are not a SOAP envelope
- * (front/xmlscan.h) before gSOAP sees a byte, then hands the request to
- * gSOAP from memory (soap_serve_request of the program's generated code).
- * Answers leave through write_all: a nonblocking send within the send
- * timeout, poll only when the socket is full.  Per-request memory
- * (soap_malloc) is freed after every request, keep-alive or not.  The
- * loop owns each connection: gSOAP never closes one.
+ * HTTP is libmicrohttpd's: event-driven I/O on a pool of threads (epoll),
+ * keep-alive, pipelining, chunked request bodies, 100-continue and, with a
+ * certificate, TLS 1.2 and later (GnuTLS).  A slow or silent client costs
+ * a socket and a little memory, never a thread.
  *
- * With a certificate (struct soaphttpd_tls) the daemon serves HTTPS only:
- * each connection's thread first completes a TLS handshake (gSOAP's
- * soap_ssl_accept, TLS 1.2 at least) within the handshake timeout, or the
- * connection is closed (a plain HTTP request included); then the same
- * loop reads and writes through TLS under the same limits (OpenSSL writes
- * with write(2): the program must ignore SIGPIPE, as both daemons do).
+ * A request whose head is complete is matched against the daemon's table
+ * of routes (struct soaphttpd_route).  The WSDL and HTTP errors are
+ * answered at once, in the I/O thread.  A SOAP request's body is collected
+ * (at most max_message_bytes), checked before gSOAP sees a byte (DTDs,
+ * nesting, a SOAP envelope of a version served: front/xmlscan.h), then the
+ * connection is suspended and the request handed to one of a fixed set of
+ * worker threads, each with its own gSOAP context: gSOAP reads the request
+ * from memory and writes its answer into a buffer that becomes the
+ * response.  So the database work of a request never holds I/O up, and at
+ * most `workers` requests run at once; the others wait their turn.
+ *
+ * Connections are watched by a reaper (every limit below is enforced; the
+ * numbers come from each daemon's configuration):
+ *  - a connection that has not begun a request within recv_timeout_s, a
+ *    request not received whole within message_timeout_s of its first
+ *    line, and a keep-alive connection idle for keepalive_timeout_s are
+ *    closed;
+ *  - at most max_connections in all and max_per_address from one address
+ *    (more are closed at once); when the connections come near the cap,
+ *    the longest idle keep-alive connections are closed first, so that
+ *    new clients find room while attackers hold connections open.
  *
  * What differs between the daemons is in struct soaphttpd_opts.
  */
@@ -28,7 +36,6 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "httpreq.h"
 #include "xmlscan.h"
 
 struct soap;
@@ -37,18 +44,21 @@ struct soaphttpd;
 /* Every limit of the wire, each daemon's configuration giving its
  * explicit defaults.  gSOAP's own limits are set from the same values. */
 struct soaphttpd_limits {
-    size_t max_message_bytes; /* request body; larger: 413, unread */
+    size_t max_message_bytes; /* request body; larger: 413 */
     long max_string_bytes;    /* one string value */
     unsigned max_depth;       /* XML nesting */
     size_t max_elements;      /* items of one array */
     size_t max_head_bytes;    /* HTTP request head; larger: 431 */
     int max_headers;
-    int recv_timeout_s;         /* longest wait for request bytes */
-    int send_timeout_s;         /* longest wait to send an answer */
-    int message_timeout_s;      /* a whole request */
+    int recv_timeout_s;         /* connection to first request line */
+    int send_timeout_s;         /* longest stall sending an answer */
+    int message_timeout_s;      /* a whole request, first line to body end */
     int keepalive_timeout_s;    /* idle between requests */
     int max_keepalive_requests; /* the last one is answered "close" */
     int max_connections;
+    int max_per_address; /* connections from one client address */
+    int io_threads;      /* libmicrohttpd's threads; 0: one per CPU */
+    int workers;         /* requests handled at once */
     int listen_backlog;
     int shutdown_grace_s; /* requests in flight when stopping */
 };
@@ -58,6 +68,21 @@ struct soaphttpd_tls {
     const char *cert_file;   /* PEM: the certificate, then its chain */
     const char *key_file;    /* PEM: its private key, not encrypted */
     int handshake_timeout_s; /* a connection's TLS handshake */
+};
+
+/* What a route serves. */
+enum soaphttpd_serve {
+    SOAPHTTPD_WSDL = 1, /* GET and HEAD: the WSDL */
+    SOAPHTTPD_SOAP      /* POST: a SOAP request */
+};
+
+/* One row of a daemon's table of routes: the first row whose method and
+ * target match serves the request.  A target no row of its method
+ * matches is 404 (naming wsdl_at or soap_at); a method no row has, 405. */
+struct soaphttpd_route {
+    const char *method;               /* "GET" (HEAD too) or "POST" */
+    int (*match)(const char *target); /* path and query as sent */
+    enum soaphttpd_serve serve;
 };
 
 struct soaphttpd_opts {
@@ -71,14 +96,15 @@ struct soaphttpd_opts {
     void *user;                        /* soaphttpd_user(soap) */
 
     /* the dialect */
-    int chunked;     /* chunked bodies decoded (else 411) */
+    int chunked;     /* chunked bodies accepted (else 411) */
     int soap12;      /* SOAP 1.2 served too (else refused) */
     int soap_mode;   /* added to gSOAP's in and out modes */
     int blank_types; /* xmlscan_blank_types before gSOAP parses */
     const struct xmlscan_fold *fold_names; /* renamed before; or NULL */
 
-    /* where things are: the target's route, the paths a 404 names */
-    enum httpreq_route (*route)(const char *target);
+    /* where things are: the routes (ended by a row with method NULL), the
+     * paths a 404 names */
+    const struct soaphttpd_route *routes;
     const char *wsdl_at, *soap_at;
     /* the served WSDL with the service at base ("http://host:port",
      * "https://..." with TLS), malloc'd, its length in *len; NULL when
@@ -107,13 +133,16 @@ int soaphttpd_port(const struct soaphttpd *h);
 /* Replaces opts.user (before soaphttpd_run only). */
 void soaphttpd_set_user(struct soaphttpd *h, void *user);
 
-/* opts.user behind a gSOAP context of one of our connections. */
+/* opts.user behind the gSOAP context of a request being served. */
 void *soaphttpd_user(struct soap *soap);
 
-/* Accepts and serves until *opts.stop is set; then stops accepting, lets
- * in-flight requests finish (at most shutdown_grace_s) and returns 0, or
- * -1 when some were still busy (their threads may still use the server
- * and opts.user: do not free them then). */
+/* The client address of the request a gSOAP context serves ("127.0.0.5",
+ * "::1"). */
+const char *soaphttpd_peer(struct soap *soap);
+
+/* Serves until *opts.stop is set; then stops accepting, lets requests in
+ * flight finish and their answers go out (at most shutdown_grace_s) and
+ * returns 0, or -1 when some were still busy. */
 int soaphttpd_run(struct soaphttpd *h);
 
 void soaphttpd_free(struct soaphttpd *h);

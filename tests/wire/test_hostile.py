@@ -100,12 +100,13 @@ class HostileTest(et.EmuTestCase):
         return self.clientFault(r)
 
     def assertRejected(self, data, wait=15):
-        """An HTTP error status (4xx) or a close, never a success."""
+        """An HTTP error status (4xx, 505 for an HTTP version not served, a
+        500 fault) or a close, never a success."""
         resp, raw, how, secs = self.send_raw(data, wait)
         self.assertNotEqual(how, "timeout", "no answer and no close within %ss: %r" % (wait, raw[:500]))
         if resp is not None:
-            self.assertTrue(400 <= resp.status < 500 or resp.status == 500 and et.fault_of(resp),
-                            resp)
+            self.assertTrue(400 <= resp.status < 500 or resp.status == 505
+                            or resp.status == 500 and et.fault_of(resp), resp)
         else:
             self.assertEqual(raw, b"", "not an HTTP answer: %r" % raw[:500])
         return resp
