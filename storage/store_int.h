@@ -27,8 +27,6 @@
 
 #include "store.h"
 
-struct filter_sql;
-
 /* Statements store_exec_prepared prepares per connection, at most. */
 #define STORE_PREPARED_MAX 32
 
@@ -74,32 +72,6 @@ struct store_conn {
     int noprepare; /* a prepared statement went missing: none on pg */
     struct store_deferred deferred; /* store_defer's, until released */
 };
-
-/* A session check in one SELECT: FROM STORE_SESSION_FROM WHERE
- * STORE_SESSION_LIVE finds session $1 (s) and its user (u) when the
- * session exists, has been used within $2 seconds and its user is still
- * enabled; STORE_SESSION_STALE (a boolean column) is true when its last
- * use should be written, which is then done by store_session_mark_used
- * (auth.c): only when it is older than a twentieth of the timeout (at most
- * 10 s), so that most checks are reads, with no commit to flush, and a
- * session expires at most that much early.  Further parameters from $3. */
-#define STORE_SESSION_FROM "sessions s JOIN users u ON u.id = s.user_id"
-#define STORE_SESSION_LIVE                                                     \
-    "s.id = $1 AND u.enabled AND s.last_used > now() - "                       \
-    "make_interval(secs => $2::double precision)"
-#define STORE_SESSION_STALE                                                    \
-    "s.last_used < now() - "                                                   \
-    "make_interval(secs => least($2::double precision / 20, 10))"
-
-/* Writes the last use of session sid (idle timeout idle_s) after a check
- * found it stale; a session ended meanwhile stays ended.  0 or ERR_*. */
-int store_session_mark_used(struct store_conn *c, const char *sid, int idle_s,
-                            struct err *e);
-
-/* The message of a session that is not live, and the longest login (+1)
- * a session check accepts when its caller wants no copy of it. */
-#define STORE_SESSION_INVALID "Invalid or expired session"
-#define STORE_SESSION_LOGIN_BUF 256
 
 /* Defers the check sql (a constant query without effects, run
  * prepared when it can be) with params[0..nparams) (copied; at most
@@ -178,27 +150,6 @@ const char *store_param_int(char *buf, long long v);
 int store_copy_text(const PGresult *r, int row, int col, char *buf, size_t len,
                     struct err *e);
 
-/* One page of a list getter (implemented in list.c):
- *
- *     SELECT <columns>, (SELECT count(*) FROM <from> WHERE <f->where>)
- *     FROM <from> WHERE <key> IN (SELECT <key> FROM <from>
- *         WHERE <f->where> <order_by> LIMIT $n OFFSET $n+1) <order_by>
- *
- * (key: the unique expression of a row, the spec's tiebreak; so the
- * columns are computed for the page's rows only)
- * with f's values as $1..$k (f compiled with first_param 1, see
- * server/emu/listing.c) and order_by from filter_order_by() over the module's
- * store_list_spec, so no caller text is ever part of the SQL.  limit 0
- * means all rows; offset and limit must be >= 0.  On success *res holds
- * the rows (the caller reads columns 0.. of `columns` and PQclears it) and
- * *total the number of matching rows before paging: read from the last
- * column, or, when the page is empty past the end, by a second
- * SELECT count(*).  On failure returns a negative ERR_* code, *res NULL. */
-int store_list_exec(struct store_conn *c, const char *columns, const char *from,
-                    const char *key, const struct filter_sql *f,
-                    const char *order_by, long long offset, long long limit,
-                    PGresult **res, long long *total, struct err *e);
-
 /* Reads row `row` of a module's columns into the element at dst. */
 typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
                             struct err *e);
@@ -208,15 +159,6 @@ typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
  * caller frees with free().  On failure *out is NULL, *count 0. */
 int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
                     void **out, size_t *count, struct err *e);
-
-/* store_list_exec, then each row through row_fn into a calloc'd array of
- * *count elements of elem bytes (NULL when 0) handed over in *out, which
- * the caller frees with free().  On failure *out is NULL, *count 0. */
-int store_list_rows(struct store_conn *c, const char *columns, const char *from,
-                    const char *key, const struct filter_sql *f,
-                    const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
-                    long long *total, struct err *e);
 
 /* Runs sql with the one parameter param for at most one row, read
  * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row.

@@ -1,6 +1,6 @@
 /* micetro-emu storage: one page of a list getter, filtered, counted,
- * sorted and paged in one statement (see list.h and store_list_exec in
- * store_int.h). */
+ * sorted and paged in one statement (see store_list.h and
+ * store_list_int.h). */
 #include "store_list.h"
 
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_list_int.h"
 
 /* Formats the SQL text of a statement, malloc'd (NULL when out of
  * memory).  The pieces are trusted: module constants and the output of
@@ -56,10 +57,14 @@ static int count_rows(struct store_conn *c, const char *from,
     return 0;
 }
 
-int store_list_exec(struct store_conn *c, const char *columns, const char *from,
-                    const char *key, const struct filter_sql *f,
-                    const char *order_by, long long offset, long long limit,
-                    PGresult **res, long long *total, struct err *e)
+/* The statement of store_list_rows: on success *res holds the page's rows
+ * (the caller PQclears it) and *total the count; on failure a negative
+ * ERR_* code, *res NULL. */
+static int list_exec(struct store_conn *c, const char *columns,
+                     const char *from, const char *key,
+                     const struct filter_sql *f, const char *order_by,
+                     long long offset, long long limit, PGresult **res,
+                     long long *total, struct err *e)
 {
     char lim[STORE_INTBUF], off[STORE_INTBUF];
     const char **params = NULL;
@@ -137,8 +142,8 @@ int store_list_rows(struct store_conn *c, const char *columns, const char *from,
 
     *out = NULL;
     *count = 0;
-    rc = store_list_exec(c, columns, from, key, f, order_by, offset, limit, &r,
-                         total, e);
+    rc = list_exec(c, columns, from, key, f, order_by, offset, limit, &r, total,
+                   e);
     if (rc == 0)
         rc = store_rows_read(r, elem, row_fn, out, count, e);
     PQclear(r);

@@ -5,7 +5,8 @@
  * struct store_list_spec: the API field names and the SQL expressions
  * behind them.  Handlers compile the caller's filter and sortBy against it
  * (server/emu/listing.c) and hand the result back to the module's list
- * function, which runs it in one statement (store_list_exec in store_int.h).
+ * function, which runs it in one statement (store_list_rows in
+ * store_list_int.h).
  * The expressions are SQL, so they live here; no caller text ever becomes SQL.
  */
 #ifndef MICETRO_STORE_LIST_H

@@ -10,6 +10,7 @@
 #include "failover.h"
 #include "store_fostate.h"
 #include "store_int.h"
+#include "store_list_int.h"
 
 /* The columns every query reads, in the order row_to_pool expects, and
  * the tables they come from.  After the pool's own: the failover

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_list_int.h"
 
 /* The columns every query reads, in the order row_to_range expects. */
 #define RANGE_COLUMNS                                                          \

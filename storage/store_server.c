@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_list_int.h"
 #include "validate.h"
 
 /* The columns every query reads, in the order row_to_server expects. */

@@ -9,7 +9,25 @@
 
 #include "store_int.h"
 
-#define SESSION_INVALID STORE_SESSION_INVALID
+/* A session check in one SELECT: FROM SESSION_FROM WHERE SESSION_LIVE
+ * finds session $1 (s) and its user (u) when the session exists, has been
+ * used within $2 seconds and its user is still enabled; SESSION_STALE (a
+ * boolean column) is true when its last use should be written, which is
+ * then done by mark_used: only when it is older than a twentieth of the
+ * timeout (at most 10 s), so that most checks are reads, with no commit
+ * to flush, and a session expires at most that much early. */
+#define SESSION_FROM "sessions s JOIN users u ON u.id = s.user_id"
+#define SESSION_LIVE                                                           \
+    "s.id = $1 AND u.enabled AND s.last_used > now() - "                       \
+    "make_interval(secs => $2::double precision)"
+#define SESSION_STALE                                                          \
+    "s.last_used < now() - "                                                   \
+    "make_interval(secs => least($2::double precision / 20, 10))"
+
+/* The message of a session that is not live, and the longest login (+1)
+ * a session check accepts when its caller wants no copy of it. */
+#define SESSION_INVALID "Invalid or expired session"
+#define SESSION_LOGIN_BUF 256
 
 static int check_idle(int idle_s, struct err *e)
 {
@@ -45,9 +63,13 @@ int store_session_create(struct store_conn *c, const char *sid,
 }
 
 /* The session check: every request runs it, so it is prepared. */
-static const char touch_sql[] = "SELECT u.login, " STORE_SESSION_STALE
-                                " FROM " STORE_SESSION_FROM
-                                " WHERE " STORE_SESSION_LIVE;
+static const char touch_sql[] = "SELECT u.login, " SESSION_STALE
+                                " FROM " SESSION_FROM " WHERE " SESSION_LIVE;
+
+/* Writes the last use of session sid (idle timeout idle_s) after a check
+ * found it stale; a session ended meanwhile stays ended.  0 or ERR_*. */
+static int mark_used(struct store_conn *c, const char *sid, int idle_s,
+                     struct err *e);
 
 /* What touch_sql's result r says of session sid: ERR_SESSION when it is
  * not live, else its login into login[loginlen] (when not NULL) and its
@@ -55,7 +77,7 @@ static const char touch_sql[] = "SELECT u.login, " STORE_SESSION_STALE
 static int touched(struct store_conn *c, const PGresult *r, const char *sid,
                    int idle_s, char *login, size_t loginlen, struct err *e)
 {
-    char name[STORE_SESSION_LOGIN_BUF];
+    char name[SESSION_LOGIN_BUF];
     const char *v;
     size_t len, room;
     char *dst;
@@ -71,7 +93,7 @@ static int touched(struct store_conn *c, const PGresult *r, const char *sid,
                        "value of column \"login\" too long (%zu bytes)", len);
     memcpy(dst, v, len + 1);
     if (PQgetvalue(r, 0, 1)[0] == 't')
-        return store_session_mark_used(c, sid, idle_s, e);
+        return mark_used(c, sid, idle_s, e);
     return 0;
 }
 
@@ -139,8 +161,8 @@ int store_session_defer(struct store_conn *c, const char *sid, int idle_s,
                        touched_deferred, login, loginlen, e);
 }
 
-int store_session_mark_used(struct store_conn *c, const char *sid, int idle_s,
-                            struct err *e)
+static int mark_used(struct store_conn *c, const char *sid, int idle_s,
+                     struct err *e)
 {
     char idle[STORE_INTBUF];
     const char *params[2];

@@ -1,13 +1,8 @@
-/* Unit tests of micetro-dhcp-agent's pure parts: the dhcpd.conf scan, the
- * filtering of dhcpd's output, SHA-256 and the temp-file handling. */
-#include <stdlib.h>
+/* Unit tests of micetro-dhcp-agent's dhcpd.conf scan (agent_confscan.c):
+ * omapi-port, the OMAPI key and failover peers, read as dhcpd reads them. */
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "agent_confscan.h"
-#include "agent_dhcpd.h"
-#include "agent_files.h"
 #include "check.h"
 
 static void scan(const char *text, struct agent_confscan *cs)
@@ -97,79 +92,8 @@ static void test_confscan(void)
           cs.omapi_port == 7911);
 }
 
-static void test_error_lines(void)
-{
-    const char *out =
-        "Internet Systems Consortium DHCP Server 4.4.3-P1\n"
-        "Copyright 2004-2022 Internet Systems Consortium.\n"
-        "All rights reserved.\n"
-        "For info, please visit https://www.isc.org/software/dhcp/\n"
-        "/tmp/x.conf line 4: semicolon expected.\n"
-        "}\n"
-        " ^\n"
-        "Configuration file errors encountered -- exiting\n"
-        "\n"
-        "If you think you have received this message due to a bug rather\n"
-        "than a configuration issue please read the section on submitting\n"
-        "bugs on either our web page at www.isc.org or in the README file\n"
-        "before submitting a bug.  These pages explain the proper\n"
-        "process and the information we find helpful for debugging.\n"
-        "\n"
-        "exiting.\n";
-    char *l = agent_dhcpd_error_lines(out);
-
-    CHECK(l != NULL);
-    if (l == NULL)
-        return;
-    CHECK(strcmp(l, "/tmp/x.conf line 4: semicolon expected.\n}\n ^\n"
-                    "Configuration file errors encountered -- exiting\n"
-                    "\nexiting.") == 0);
-    free(l);
-    l = agent_dhcpd_error_lines("");
-    CHECK(l != NULL && l[0] == '\0');
-    free(l);
-}
-
-static void test_files(void)
-{
-    char dir[] = "/tmp/agent-unit.XXXXXX", target[128], tmp[256], h[65];
-    char *buf = NULL;
-    size_t len = 0;
-    mode_t mode = 0;
-    int removed = -1;
-    struct err e;
-    struct stat st;
-
-    agent_files_sha256_hex("abc", 3, h);
-    CHECK(strcmp(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff6"
-                    "1f20015ad") == 0);
-    if (mkdtemp(dir) == NULL) {
-        CHECK(!"mkdtemp");
-        return;
-    }
-    snprintf(target, sizeof(target), "%s/dhcpd.conf", dir);
-    CHECK(agent_files_read(target, 100, &buf, &len, &mode, &e) == ERR_NOTFOUND);
-    CHECK(agent_files_install(target, "one\n", 4, 0640, &e) == 0);
-    CHECK(agent_files_read(target, 100, &buf, &len, &mode, &e) == 0 &&
-          len == 4 && memcmp(buf, "one\n", 4) == 0 && mode == 0640);
-    free(buf);
-    CHECK(agent_files_read(target, 3, &buf, &len, NULL, &e) == ERR_SYS);
-    /* a temp file left behind is found and removed; others are kept */
-    CHECK(agent_files_write_temp(target, "two\n", 4, 0644, tmp, sizeof(tmp),
-                                 &e) == 0);
-    CHECK(strstr(tmp, "/.dhcpd.conf.agent-tmp.") != NULL);
-    CHECK(agent_files_clean_stale(target, &removed, &e) == 0 && removed == 1);
-    CHECK(stat(tmp, &st) != 0);
-    CHECK(stat(target, &st) == 0);
-    CHECK(agent_files_install("relative", "x", 1, 0644, &e) == ERR_INVALID);
-    unlink(target);
-    rmdir(dir);
-}
-
 int main(void)
 {
     test_confscan();
-    test_error_lines();
-    test_files();
     return check_report();
 }
