@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "opts.h"
+#include "passwd.h"
 #include "secrets.h"
 
 /* Prints that what, s, is not a number from lo to hi. */
@@ -358,7 +359,9 @@ static const struct opts_prog prog = {
         "  MICETRO_ADMIN_PASSWORD    password of the built-in administrator\n"
         "                            (default \"administrator\", allowed only "
         "while\n"
-        "                            listening on a loopback address)\n"
+        "                            listening on a loopback address; beyond "
+        "it\n"
+        "                            " PASSWD_RULE ")\n"
         "  MICETRO_DB                as --db\n",
     .help_column = 28,
     .complain = complain,

@@ -19,7 +19,6 @@
 #include "log.h"
 #include "store.h"
 
-#define ADMIN_LOGIN "administrator"
 #define SESSION_FAULT "Invalid or expired session"
 #define CREDENTIALS_FAULT "Invalid username or password."
 #define PURGE_INTERVAL_S 60
@@ -55,14 +54,14 @@ int session_bootstrap(struct app *app, struct err *e)
     c = store_acquire(app->store, e);
     if (c == NULL)
         return e->code;
-    rc = store_user_hash(c, ADMIN_LOGIN, hash, sizeof(hash), e);
+    rc = store_user_hash(c, SESSION_ADMIN_LOGIN, hash, sizeof(hash), e);
     if (rc == 0 && passwd_verify(app->cfg->admin_password, hash))
         goto out; /* already as configured */
     if (rc != 0 && rc != ERR_NOTFOUND)
         goto out;
     rc = passwd_hash(app->cfg->admin_password, hash, sizeof(hash), e);
     if (rc == 0)
-        rc = store_user_upsert(c, ADMIN_LOGIN, hash, e);
+        rc = store_user_upsert(c, SESSION_ADMIN_LOGIN, hash, e);
     if (rc == 0)
         log_msg("administrator password set from %s",
                 app->cfg->admin_password_default ? "the default"

@@ -310,6 +310,36 @@ class LifecycleTest(et.EmuTestCase):
         finally:
             emu.close()
 
+    def test_weak_password_refused_off_loopback(self):
+        """Beyond loopback MICETRO_ADMIN_PASSWORD must have 12 characters
+        and not hold the user name: refused at start with exit status 2,
+        before the database; on loopback, and in the worker, which listens
+        nowhere, any value goes on (here to a database that is not there)."""
+        nodb = ["--db", "host=/nonexistent dbname=none"]
+        weak = "refusing to listen on 0.0.0.0 with a weak administrator password: " \
+               "MICETRO_ADMIN_PASSWORD "
+        for mode, listen, pw, why in (
+                ("serve", "0.0.0.0:0", "a", "is shorter than 12 characters"),
+                ("serve", "0.0.0.0:0", "abcdefghijk", "is shorter than 12 characters"),
+                ("run", "0.0.0.0:0", "abcdefghijk", "is shorter than 12 characters"),
+                ("serve", "0.0.0.0:0", "my-Administrator-1", "contains the user name"),
+                ("serve", "0.0.0.0:0", "abcdefghijkl", None),
+                ("serve", "127.0.0.1:0", "a", None),
+                ("worker", "0.0.0.0:0", "a", None)):
+            with self.subTest(mode=mode, listen=listen, password=pw):
+                r = self.run_bin([mode, "--listen", listen] + nodb,
+                                 env={"MICETRO_ADMIN_PASSWORD": pw, "MICETRO_AGENT_SECRET": "x"})
+                err = r.stderr.decode()
+                self.assertNotIn("listening on", err)
+                if why is None:
+                    self.assertEqual(r.returncode, 1, err)
+                    self.assertIn("database unavailable", err)
+                    self.assertNotIn("refusing", err)
+                else:
+                    self.assertEqual(r.returncode, 2, err)
+                    self.assertIn("micetro-emu: " + weak + why + " (beyond loopback it needs "
+                                  "at least 12 characters without the user name)", err)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
