@@ -3,7 +3,7 @@
  *
  * main: parses the command line, starts the embedded PostgreSQL cluster
  * when no database is given, opens the store (applying migrations), makes
- * sure the administrator exists, then serves (serve), works the
+ * sure the administrator exists (run, serve), then serves (serve), works the
  * configuration queue (worker), or both, the worker in a thread of its
  * own (run), until SIGTERM/SIGINT.
  */
@@ -143,7 +143,9 @@ int main(int argc, char **argv)
     app.store = store_open(&so, &e);
     if (app.store == NULL)
         goto fail;
-    if (session_bootstrap(&app, &e))
+    /* the password is the serving process's: a worker started without
+     * MICETRO_ADMIN_PASSWORD must not put the default back */
+    if (cfg.mode != MODE_WORKER && session_bootstrap(&app, &e))
         goto fail;
     if (stop_flag) {
         status = 0;

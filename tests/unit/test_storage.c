@@ -101,14 +101,28 @@ static void test_users_sessions(struct store *st)
     if (c == NULL)
         return;
 
-    rc = store_user_upsert(c, "admin", HASH1, &e);
-    CHECK(rc == 0, "user upsert: %s", e.msg);
+    rc = store_user_create(c, "admin", HASH1, &e);
+    CHECK(rc == 0, "user create: %s", e.msg);
     rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
     CHECK(rc == 0 && strcmp(hash, HASH1) == 0, "user hash: %d %s", rc, hash);
-    rc = store_user_upsert(c, "admin", HASH2, &e);
-    CHECK(rc == 0, "user upsert (replace): %s", e.msg);
+    rc = store_user_create(c, "admin", HASH2, &e);
+    CHECK(rc == ERR_EXISTS &&
+              strcmp(e.msg, "user \"admin\" already exists") == 0,
+          "user created twice: %d %s", rc, e.msg);
+    rc = store_begin(c, &e);
+    CHECK(rc == 0, "begin: %s", e.msg);
+    rc = store_user_lock(c, "admin", hash, sizeof(hash), &e);
+    CHECK(rc == 0 && strcmp(hash, HASH1) == 0, "user lock: %d %s", rc, hash);
+    rc = store_user_lock(c, "nobody", hash, sizeof(hash), &e);
+    CHECK(rc == ERR_NOTFOUND, "lock, unknown user: %d %s", rc, e.msg);
+    rc = store_user_set_hash(c, "admin", HASH2, &e);
+    CHECK(rc == 0, "user set hash: %s", e.msg);
+    rc = store_commit(c, &e);
+    CHECK(rc == 0, "commit: %s", e.msg);
     rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
     CHECK(rc == 0 && strcmp(hash, HASH2) == 0, "replaced hash: %s", hash);
+    rc = store_user_set_hash(c, "nobody", HASH2, &e);
+    CHECK(rc == ERR_NOTFOUND, "set hash, unknown user: %d %s", rc, e.msg);
     rc = store_user_hash(c, "nobody", hash, sizeof(hash), &e);
     CHECK(rc == ERR_NOTFOUND && e.code == ERR_NOTFOUND, "unknown user: %d %s",
           rc, e.msg);
@@ -406,8 +420,8 @@ static void test_exec_mapping(struct store *st)
     p[0] = "txuser";
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_user_upsert(c, "txuser", HASH1, &e);
-    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    rc = store_user_create(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "create in transaction: %s", e.msg);
     store_rollback(c);
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
     CHECK(rc == ERR_NOTFOUND, "rolled back: %d", rc);
@@ -423,8 +437,8 @@ static void test_exec_mapping(struct store *st)
 
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_user_upsert(c, "txuser", HASH1, &e);
-    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    rc = store_user_create(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "create in transaction: %s", e.msg);
     store_release(st, c);
     c = store_acquire(st, &e);
     CHECK(c != NULL, "acquire: %s", e.msg);
@@ -432,12 +446,12 @@ static void test_exec_mapping(struct store *st)
         return;
     CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE, "release rolled back");
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
-    CHECK(rc == ERR_NOTFOUND, "uncommitted upsert gone: %d", rc);
+    CHECK(rc == ERR_NOTFOUND, "uncommitted create gone: %d", rc);
 
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_user_upsert(c, "txuser", HASH1, &e);
-    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    rc = store_user_create(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "create in transaction: %s", e.msg);
     rc = store_commit(c, &e);
     CHECK(rc == 0, "commit: %s", e.msg);
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);

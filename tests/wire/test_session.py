@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -279,12 +280,60 @@ class LifecycleTest(et.EmuTestCase):
         finally:
             emu.close()
 
-    def test_admin_password_from_env(self):
+    def bad_login(self, emu, password):
+        r = et.post(emu, et.envelope11(et.login_xml(password=password)), "Login")
+        self.assertFault11(r, "Client", exact=et.BAD_CREDENTIALS)
+
+    def run_worker(self, emu):
+        """`micetro-emu worker` on emu's database without
+        MICETRO_ADMIN_PASSWORD, until it works the queue; then stopped
+        (exit status 0)."""
+        e = dict(os.environ)
+        e.pop("MICETRO_ADMIN_PASSWORD", None)
+        e.pop("MICETRO_DB", None)
+        e["MICETRO_AGENT_SECRET"] = "worker-secret"
+        dsn = "host=%s dbname=micetro user=micetro" % os.path.join(emu.data_dir, "run")
+        proc = subprocess.Popen(et.WRAPPER + [et.BIN, "worker", "--db", dsn],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=e, cwd=emu.tmp)
+        lines = []
+        try:
+            timer = threading.Timer(60, proc.kill)
+            timer.start()
+            try:
+                for raw in iter(proc.stderr.readline, b""):
+                    lines.append(raw.decode("utf-8", "replace"))
+                    if "micetro-emu: worker running" in lines[-1]:
+                        break
+            finally:
+                timer.cancel()
+            self.assertIn("micetro-emu: worker running\n", lines, "".join(lines))
+            proc.terminate()
+            _, rest = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 0, "".join(lines) + rest.decode())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+
+    def test_admin_password_set_and_kept(self):
+        """MICETRO_ADMIN_PASSWORD sets the password from the serving
+        process; a worker on the same database does not touch it, and a
+        restart without the variable keeps it: the default only creates
+        the user."""
         emu = et.Emu(env={"MICETRO_ADMIN_PASSWORD": "S3cret-pass"})
         try:
+            s1 = et.login(emu, password="S3cret-pass")
+            self.bad_login(emu, "administrator")
+            self.run_worker(emu)
+            self.assertEqual(et.session_state(emu, s1), "valid")
             self.assertSession(et.login(emu, password="S3cret-pass"))
-            r = et.post(emu, et.envelope11(et.login_xml(password="administrator")), "Login")
-            self.assertFault11(r, "Client", exact=et.BAD_CREDENTIALS)
+            self.bad_login(emu, "administrator")
+            emu.env = {}
+            emu.restart()
+            self.assertSession(et.login(emu, password="S3cret-pass"))
+            self.bad_login(emu, "administrator")
+            self.assertEqual(et.session_state(emu, s1), "valid")
         finally:
             emu.close()
 
