@@ -1,6 +1,7 @@
 /* micetro-emu storage: users (see store_user.h). */
 #include "store_user.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
@@ -48,10 +49,11 @@ int store_user_lock(struct store_conn *c, const char *login, char *hash,
                      login, hash, hashlen, e);
 }
 
-/* Runs sql, a write of user $1 with hash $2, after checking both; its
- * rows or a negative ERR_*. */
+/* Runs sql, a write of user $1 with hash $2 returning one row, after
+ * checking both; its first value into out[outlen], and 1, 0 (no row) or
+ * a negative ERR_*. */
 static int write_user(struct store_conn *c, const char *sql, const char *login,
-                      const char *hash, struct err *e)
+                      const char *hash, char *out, size_t outlen, struct err *e)
 {
     const char *params[2];
 
@@ -61,16 +63,17 @@ static int write_user(struct store_conn *c, const char *sql, const char *login,
         return err_set(e, ERR_INVALID, "missing password hash");
     params[0] = login;
     params[1] = hash;
-    return store_exec_cmd(c, sql, 2, params, e);
+    return store_query_text(c, sql, 2, params, out, outlen, e);
 }
 
 int store_user_create(struct store_conn *c, const char *login, const char *hash,
                       struct err *e)
 {
+    char id[STORE_INTBUF];
     int rc = write_user(c,
                         "INSERT INTO users (login, password_hash) "
-                        "VALUES ($1, $2)",
-                        login, hash, e);
+                        "VALUES ($1, $2) RETURNING id",
+                        login, hash, id, sizeof(id), e);
 
     if (rc == ERR_EXISTS)
         return err_set(e, ERR_EXISTS, "user \"%s\" already exists", login);
@@ -80,13 +83,19 @@ int store_user_create(struct store_conn *c, const char *login, const char *hash,
 int store_user_set_hash(struct store_conn *c, const char *login,
                         const char *hash, struct err *e)
 {
+    char ended[STORE_INTBUF];
+    /* one statement: no session of the old password outlives it */
     int rc = write_user(c,
-                        "UPDATE users SET password_hash = $2 WHERE login = $1",
-                        login, hash, e);
+                        "WITH u AS (UPDATE users SET password_hash = $2 "
+                        "WHERE login = $1 RETURNING id), "
+                        "s AS (DELETE FROM sessions "
+                        "WHERE user_id IN (SELECT id FROM u) RETURNING 1) "
+                        "SELECT (SELECT count(*) FROM s) FROM u",
+                        login, hash, ended, sizeof(ended), e);
 
     if (rc < 0)
         return rc;
     if (rc == 0)
         return err_set(e, ERR_NOTFOUND, "user \"%s\" does not exist", login);
-    return 0;
+    return (int)strtol(ended, NULL, 10);
 }

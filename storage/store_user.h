@@ -27,8 +27,10 @@ int store_user_lock(struct store_conn *c, const char *login, char *hash,
 int store_user_create(struct store_conn *c, const char *login, const char *hash,
                       struct err *e);
 
-/* Replaces the hash of user `login`, enabled or not.  ERR_NOTFOUND when
- * there is no such user. */
+/* Replaces the hash of user `login`, enabled or not, and ends the user's
+ * sessions, in one statement: a password change ends the sessions opened
+ * with the old one.  The number of sessions ended (>= 0), or ERR_NOTFOUND
+ * when there is no such user. */
 int store_user_set_hash(struct store_conn *c, const char *login,
                         const char *hash, struct err *e);
 

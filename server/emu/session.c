@@ -51,7 +51,7 @@ int session_bootstrap(struct app *app, struct err *e)
     const struct config *cfg = app->cfg;
     char hash[PASSWD_HASH_MAX];
     struct store_conn *c;
-    int rc, exists;
+    int rc, exists, ended = 0;
 
     c = store_acquire(app->store, e);
     if (c == NULL)
@@ -68,15 +68,21 @@ int session_bootstrap(struct app *app, struct err *e)
                    passwd_verify(cfg->admin_password, hash)))
         goto out;
     rc = passwd_hash(cfg->admin_password, hash, sizeof(hash), e);
-    if (rc == 0)
-        rc = exists ? store_user_set_hash(c, SESSION_ADMIN_LOGIN, hash, e)
-                    : store_user_create(c, SESSION_ADMIN_LOGIN, hash, e);
+    if (rc == 0 && exists) {
+        /* the old password's sessions end with it */
+        ended = store_user_set_hash(c, SESSION_ADMIN_LOGIN, hash, e);
+        rc = ended < 0 ? ended : 0;
+    } else if (rc == 0) {
+        rc = store_user_create(c, SESSION_ADMIN_LOGIN, hash, e);
+    }
     if (rc == 0)
         rc = store_commit(c, e);
     if (rc != 0)
         goto out;
     if (exists)
-        log_msg("administrator password changed from MICETRO_ADMIN_PASSWORD");
+        log_msg("administrator password changed from MICETRO_ADMIN_PASSWORD; "
+                "its sessions ended: %d",
+                ended);
     else
         log_msg("administrator created with the password %s",
                 cfg->admin_password_default ? "\"administrator\" (the default)"

@@ -48,6 +48,7 @@ static int passed, failed;
 #define SID1 "ABCDEFGHIJ0123456789"
 #define SID2 "BBCDEFGHIJ0123456789"
 #define SID3 "CBCDEFGHIJ0123456789"
+#define SID4 "DBCDEFGHIJ0123456789"
 #define HASH1 "$6$salt$first"
 #define HASH2 "$6$salt$second"
 
@@ -179,6 +180,20 @@ static void test_users_sessions(struct store *st)
     CHECK(rc == ERR_SESSION, "purged session gone: %d %s", rc, e.msg);
     rc = store_session_touch(c, SID3, -1, login, sizeof(login), &e);
     CHECK(rc == ERR_INVALID, "negative idle timeout: %d", rc);
+
+    /* a new password ends the user's sessions, and only its */
+    rc = store_user_create(c, "rotor", HASH1, &e);
+    CHECK(rc == 0, "second user: %s", e.msg);
+    rc = store_session_create(c, SID4, "rotor", &e);
+    CHECK(rc == 0, "its session: %s", e.msg);
+    rc = store_user_set_hash(c, "rotor", HASH2, &e);
+    CHECK(rc == 1, "set hash ends one session: %d %s", rc, e.msg);
+    rc = store_session_touch(c, SID4, 1800, login, sizeof(login), &e);
+    CHECK(rc == ERR_SESSION, "ended by the new password: %d", rc);
+    rc = store_session_touch(c, SID3, 1800, login, sizeof(login), &e);
+    CHECK(rc == 0, "another user's session kept: %d %s", rc, e.msg);
+    rc = store_user_set_hash(c, "rotor", HASH1, &e);
+    CHECK(rc == 0, "no session left to end: %d %s", rc, e.msg);
 
     store_release(st, c);
 }

@@ -316,11 +316,12 @@ class LifecycleTest(et.EmuTestCase):
                 proc.kill()
                 proc.communicate()
 
-    def test_admin_password_set_and_kept(self):
+    def test_admin_password_set_kept_rotated(self):
         """MICETRO_ADMIN_PASSWORD sets the password from the serving
         process; a worker on the same database does not touch it, and a
         restart without the variable keeps it: the default only creates
-        the user."""
+        the user.  A restart with the same value keeps the sessions; with
+        a new one, the old password's sessions end."""
         emu = et.Emu(env={"MICETRO_ADMIN_PASSWORD": "S3cret-pass"})
         try:
             s1 = et.login(emu, password="S3cret-pass")
@@ -334,6 +335,19 @@ class LifecycleTest(et.EmuTestCase):
             self.assertSession(et.login(emu, password="S3cret-pass"))
             self.bad_login(emu, "administrator")
             self.assertEqual(et.session_state(emu, s1), "valid")
+            emu.env = {"MICETRO_ADMIN_PASSWORD": "S3cret-pass"}
+            emu.restart()
+            self.assertEqual(et.session_state(emu, s1), "valid")
+            emu.env = {"MICETRO_ADMIN_PASSWORD": "Rotated-pass-2"}
+            emu.restart()
+            r = et.call(emu, "GetDHCPServers", s1)
+            self.assertFault11(r, "Client", exact=et.BAD_SESSION)
+            self.assertFault11(et.logout(emu, s1), "Client", exact=et.BAD_SESSION)
+            s2 = et.login(emu, password="Rotated-pass-2")
+            self.bad_login(emu, "S3cret-pass")
+            self.assertEqual(et.session_state(emu, s2), "valid")
+            self.assertIn("administrator password changed from MICETRO_ADMIN_PASSWORD; "
+                          "its sessions ended", emu.log())
         finally:
             emu.close()
 
