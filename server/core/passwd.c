@@ -77,3 +77,49 @@ int passwd_verify(const char *password, const char *hash)
     free(cd);
     return real && ok;
 }
+
+/* The number of UTF-8 code points of s: its bytes but continuation bytes. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* 1 when needle (not empty) is in haystack, ASCII letters in any case. */
+static int contains_nocase(const char *haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *haystack != '\0'; haystack++) {
+        size_t i = 0;
+
+        while (i < n && haystack[i] != '\0' &&
+               ascii_lower((unsigned char)haystack[i]) ==
+                   ascii_lower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+const char *passwd_weakness(const char *password, const char *login)
+{
+    if (password == NULL || utf8_chars(password) < PASSWD_MIN_CHARS)
+        return "is shorter than " STR(PASSWD_MIN_CHARS) " characters";
+    if (login != NULL && login[0] != '\0' && contains_nocase(password, login))
+        return "contains the user name";
+    return NULL;
+}

@@ -361,10 +361,12 @@ static const struct opts_prog prog = {
     .epilog =
         "\n"
         "environment:\n"
-        "  MICETRO_ADMIN_PASSWORD    password of the built-in administrator\n"
-        "                            (default \"administrator\", allowed only "
-        "while\n"
-        "                            listening on a loopback address)\n"
+        "  MICETRO_ADMIN_PASSWORD    the administrator's password, set at\n"
+        "                            the start of run and serve; unset, the\n"
+        "                            stored one is kept (a new database gets\n"
+        "                            \"administrator\", allowed on loopback\n"
+        "                            only); beyond loopback 12 characters or\n"
+        "                            more, without the user name\n"
         "  MICETRO_DB                as --db\n",
     .help_column = 28,
     .complain = complain,

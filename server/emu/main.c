@@ -3,7 +3,7 @@
  *
  * main: parses the command line, starts the embedded PostgreSQL cluster
  * when no database is given, opens the store (applying migrations), makes
- * sure the administrator exists, then serves (serve), works the
+ * sure the administrator exists (run, serve), then serves (serve), works the
  * configuration queue (worker), or both, the worker in a thread of its
  * own (run), until SIGTERM/SIGINT.
  */
@@ -20,6 +20,7 @@
 #include "config.h"
 #include "httpd.h"
 #include "log.h"
+#include "passwd.h"
 #include "pgcluster.h"
 #include "session.h"
 #include "signals.h"
@@ -27,6 +28,10 @@
 #include "store_migrate.h"
 #include "worker.h"
 #include "wsdl.h"
+
+/* What a password must be to guard a listener beyond loopback, said
+ * after each refusal. */
+#define ADMIN_PASSWORD_RULE "(beyond loopback it needs " PASSWD_RULE ")"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -49,6 +54,30 @@ static int is_loopback(const char *host)
     if (inet_pton(AF_INET6, host, &a6) == 1)
         return IN6_IS_ADDR_LOOPBACK(&a6);
     return 0;
+}
+
+/* 1 (said on stderr) when the administrator's password may not guard a
+ * listener beyond loopback: the default, or a value passwd_weakness
+ * refuses. */
+static int admin_password_refused(const struct config *cfg)
+{
+    const char *why;
+
+    if (cfg->admin_password_default) {
+        fprintf(stderr,
+                "micetro-emu: refusing to listen on %s with the default "
+                "administrator password: set MICETRO_ADMIN_PASSWORD %s\n",
+                cfg->listen_host, ADMIN_PASSWORD_RULE);
+        return 1;
+    }
+    why = passwd_weakness(cfg->admin_password, SESSION_ADMIN_LOGIN);
+    if (why == NULL)
+        return 0;
+    fprintf(stderr,
+            "micetro-emu: refusing to listen on %s with a weak administrator "
+            "password: MICETRO_ADMIN_PASSWORD %s %s\n",
+            cfg->listen_host, why, ADMIN_PASSWORD_RULE);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -77,13 +106,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "micetro-emu: %s\n", e.msg);
         return 2;
     }
-    if (cfg.mode != MODE_WORKER && cfg.admin_password_default &&
-        !is_loopback(cfg.listen_host)) {
-        fprintf(stderr,
-                "micetro-emu: refusing to listen on %s with the "
-                "default administrator password: set "
-                "MICETRO_ADMIN_PASSWORD\n",
-                cfg.listen_host);
+    if (cfg.mode != MODE_WORKER && !is_loopback(cfg.listen_host) &&
+        admin_password_refused(&cfg)) {
         config_free(&cfg);
         return 2;
     }
@@ -119,7 +143,9 @@ int main(int argc, char **argv)
     app.store = store_open(&so, &e);
     if (app.store == NULL)
         goto fail;
-    if (session_bootstrap(&app, &e))
+    /* the password is the serving process's: a worker started without
+     * MICETRO_ADMIN_PASSWORD must not put the default back */
+    if (cfg.mode != MODE_WORKER && session_bootstrap(&app, &e))
         goto fail;
     if (stop_flag) {
         status = 0;

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "call.h"
+#include "config.h"
 #include "store_session.h"
 #include "store_user.h"
 #include "passwd.h"
@@ -19,7 +20,6 @@
 #include "log.h"
 #include "store.h"
 
-#define ADMIN_LOGIN "administrator"
 #define SESSION_FAULT "Invalid or expired session"
 #define CREDENTIALS_FAULT "Invalid username or password."
 #define PURGE_INTERVAL_S 60
@@ -48,25 +48,45 @@ static void purge_expired(struct app *app, struct store_conn *c)
 
 int session_bootstrap(struct app *app, struct err *e)
 {
+    const struct config *cfg = app->cfg;
     char hash[PASSWD_HASH_MAX];
     struct store_conn *c;
-    int rc;
+    int rc, exists, ended = 0;
 
     c = store_acquire(app->store, e);
     if (c == NULL)
         return e->code;
-    rc = store_user_hash(c, ADMIN_LOGIN, hash, sizeof(hash), e);
-    if (rc == 0 && passwd_verify(app->cfg->admin_password, hash))
-        goto out; /* already as configured */
+    if ((rc = store_begin(c, e)) != 0)
+        goto out;
+    rc = store_user_lock(c, SESSION_ADMIN_LOGIN, hash, sizeof(hash), e);
     if (rc != 0 && rc != ERR_NOTFOUND)
         goto out;
-    rc = passwd_hash(app->cfg->admin_password, hash, sizeof(hash), e);
+    exists = rc == 0;
+    /* the default only makes the user; the same password again changes
+     * nothing (rolled back on release) */
+    if (exists && (cfg->admin_password_default ||
+                   passwd_verify(cfg->admin_password, hash)))
+        goto out;
+    rc = passwd_hash(cfg->admin_password, hash, sizeof(hash), e);
+    if (rc == 0 && exists) {
+        /* the old password's sessions end with it */
+        ended = store_user_set_hash(c, SESSION_ADMIN_LOGIN, hash, e);
+        rc = ended < 0 ? ended : 0;
+    } else if (rc == 0) {
+        rc = store_user_create(c, SESSION_ADMIN_LOGIN, hash, e);
+    }
     if (rc == 0)
-        rc = store_user_upsert(c, ADMIN_LOGIN, hash, e);
-    if (rc == 0)
-        log_msg("administrator password set from %s",
-                app->cfg->admin_password_default ? "the default"
-                                                 : "MICETRO_ADMIN_PASSWORD");
+        rc = store_commit(c, e);
+    if (rc != 0)
+        goto out;
+    if (exists)
+        log_msg("administrator password changed from MICETRO_ADMIN_PASSWORD; "
+                "its sessions ended: %d",
+                ended);
+    else
+        log_msg("administrator created with the password %s",
+                cfg->admin_password_default ? "\"administrator\" (the default)"
+                                            : "from MICETRO_ADMIN_PASSWORD");
 out:
     store_release(app->store, c);
     return rc;

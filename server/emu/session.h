@@ -2,8 +2,15 @@
 #ifndef MICETRO_SESSION_H
 #define MICETRO_SESSION_H
 
-/* Makes sure the built-in administrator exists with the configured
- * password (hashing only when it changed).  0 or a negative ERR_*. */
+/* The built-in user's login name. */
+#define SESSION_ADMIN_LOGIN "administrator"
+
+/* At the start of a serving process (run, serve): creates the built-in
+ * administrator when it does not exist, with MICETRO_ADMIN_PASSWORD or
+ * the default; sets an existing one's password only from
+ * MICETRO_ADMIN_PASSWORD, and only when it is another (the hash is made
+ * only then).  One writer at a time across processes.  0 or a negative
+ * ERR_*. */
 struct app;
 struct err;
 int session_bootstrap(struct app *app, struct err *e);

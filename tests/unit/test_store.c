@@ -74,8 +74,8 @@ static void test_exec_mapping(struct store *st)
     p[0] = "txuser";
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_user_upsert(c, "txuser", HASH1, &e);
-    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    rc = store_user_create(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "create in transaction: %s", e.msg);
     store_rollback(c);
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
     CHECK(rc == ERR_NOTFOUND, "rolled back: %d", rc);
@@ -91,8 +91,8 @@ static void test_exec_mapping(struct store *st)
 
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_user_upsert(c, "txuser", HASH1, &e);
-    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    rc = store_user_create(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "create in transaction: %s", e.msg);
     store_release(st, c);
     c = store_acquire(st, &e);
     CHECK(c != NULL, "acquire: %s", e.msg);
@@ -100,12 +100,12 @@ static void test_exec_mapping(struct store *st)
         return;
     CHECK(PQtransactionStatus(c->pg) == PQTRANS_IDLE, "release rolled back");
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);
-    CHECK(rc == ERR_NOTFOUND, "uncommitted upsert gone: %d", rc);
+    CHECK(rc == ERR_NOTFOUND, "uncommitted create gone: %d", rc);
 
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
-    rc = store_user_upsert(c, "txuser", HASH1, &e);
-    CHECK(rc == 0, "upsert in transaction: %s", e.msg);
+    rc = store_user_create(c, "txuser", HASH1, &e);
+    CHECK(rc == 0, "create in transaction: %s", e.msg);
     rc = store_commit(c, &e);
     CHECK(rc == 0, "commit: %s", e.msg);
     rc = store_user_hash(c, "txuser", v, sizeof(v), &e);

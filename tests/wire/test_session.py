@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -279,12 +280,74 @@ class LifecycleTest(et.EmuTestCase):
         finally:
             emu.close()
 
-    def test_admin_password_from_env(self):
+    def bad_login(self, emu, password):
+        r = et.post(emu, et.envelope11(et.login_xml(password=password)), "Login")
+        self.assertFault11(r, "Client", exact=et.BAD_CREDENTIALS)
+
+    def run_worker(self, emu):
+        """`micetro-emu worker` on emu's database without
+        MICETRO_ADMIN_PASSWORD, until it works the queue; then stopped
+        (exit status 0)."""
+        e = dict(os.environ)
+        e.pop("MICETRO_ADMIN_PASSWORD", None)
+        e.pop("MICETRO_DB", None)
+        e["MICETRO_AGENT_SECRET"] = "worker-secret"
+        dsn = "host=%s dbname=micetro user=micetro" % os.path.join(emu.data_dir, "run")
+        proc = subprocess.Popen(et.WRAPPER + [et.BIN, "worker", "--db", dsn],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=e, cwd=emu.tmp)
+        lines = []
+        try:
+            timer = threading.Timer(60, proc.kill)
+            timer.start()
+            try:
+                for raw in iter(proc.stderr.readline, b""):
+                    lines.append(raw.decode("utf-8", "replace"))
+                    if "micetro-emu: worker running" in lines[-1]:
+                        break
+            finally:
+                timer.cancel()
+            self.assertIn("micetro-emu: worker running\n", lines, "".join(lines))
+            proc.terminate()
+            _, rest = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 0, "".join(lines) + rest.decode())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+
+    def test_admin_password_set_kept_rotated(self):
+        """MICETRO_ADMIN_PASSWORD sets the password from the serving
+        process; a worker on the same database does not touch it, and a
+        restart without the variable keeps it: the default only creates
+        the user.  A restart with the same value keeps the sessions; with
+        a new one, the old password's sessions end."""
         emu = et.Emu(env={"MICETRO_ADMIN_PASSWORD": "S3cret-pass"})
         try:
+            s1 = et.login(emu, password="S3cret-pass")
+            self.bad_login(emu, "administrator")
+            self.run_worker(emu)
+            self.assertEqual(et.session_state(emu, s1), "valid")
             self.assertSession(et.login(emu, password="S3cret-pass"))
-            r = et.post(emu, et.envelope11(et.login_xml(password="administrator")), "Login")
-            self.assertFault11(r, "Client", exact=et.BAD_CREDENTIALS)
+            self.bad_login(emu, "administrator")
+            emu.env = {}
+            emu.restart()
+            self.assertSession(et.login(emu, password="S3cret-pass"))
+            self.bad_login(emu, "administrator")
+            self.assertEqual(et.session_state(emu, s1), "valid")
+            emu.env = {"MICETRO_ADMIN_PASSWORD": "S3cret-pass"}
+            emu.restart()
+            self.assertEqual(et.session_state(emu, s1), "valid")
+            emu.env = {"MICETRO_ADMIN_PASSWORD": "Rotated-pass-2"}
+            emu.restart()
+            r = et.call(emu, "GetDHCPServers", s1)
+            self.assertFault11(r, "Client", exact=et.BAD_SESSION)
+            self.assertFault11(et.logout(emu, s1), "Client", exact=et.BAD_SESSION)
+            s2 = et.login(emu, password="Rotated-pass-2")
+            self.bad_login(emu, "S3cret-pass")
+            self.assertEqual(et.session_state(emu, s2), "valid")
+            self.assertIn("administrator password changed from MICETRO_ADMIN_PASSWORD; "
+                          "its sessions ended", emu.log())
         finally:
             emu.close()
 
@@ -309,6 +372,36 @@ class LifecycleTest(et.EmuTestCase):
             self.assertIn("password", err.lower())
         finally:
             emu.close()
+
+    def test_weak_password_refused_off_loopback(self):
+        """Beyond loopback MICETRO_ADMIN_PASSWORD must have 12 characters
+        and not hold the user name: refused at start with exit status 2,
+        before the database; on loopback, and in the worker, which listens
+        nowhere, any value goes on (here to a database that is not there)."""
+        nodb = ["--db", "host=/nonexistent dbname=none"]
+        weak = "refusing to listen on 0.0.0.0 with a weak administrator password: " \
+               "MICETRO_ADMIN_PASSWORD "
+        for mode, listen, pw, why in (
+                ("serve", "0.0.0.0:0", "a", "is shorter than 12 characters"),
+                ("serve", "0.0.0.0:0", "abcdefghijk", "is shorter than 12 characters"),
+                ("run", "0.0.0.0:0", "abcdefghijk", "is shorter than 12 characters"),
+                ("serve", "0.0.0.0:0", "my-Administrator-1", "contains the user name"),
+                ("serve", "0.0.0.0:0", "abcdefghijkl", None),
+                ("serve", "127.0.0.1:0", "a", None),
+                ("worker", "0.0.0.0:0", "a", None)):
+            with self.subTest(mode=mode, listen=listen, password=pw):
+                r = self.run_bin([mode, "--listen", listen] + nodb,
+                                 env={"MICETRO_ADMIN_PASSWORD": pw, "MICETRO_AGENT_SECRET": "x"})
+                err = r.stderr.decode()
+                self.assertNotIn("listening on", err)
+                if why is None:
+                    self.assertEqual(r.returncode, 1, err)
+                    self.assertIn("database unavailable", err)
+                    self.assertNotIn("refusing", err)
+                else:
+                    self.assertEqual(r.returncode, 2, err)
+                    self.assertIn("micetro-emu: " + weak + why + " (beyond loopback it needs "
+                                  "at least 12 characters without the user name)", err)
 
 
 if __name__ == "__main__":
