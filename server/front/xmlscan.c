@@ -102,6 +102,28 @@ static int envelope_version(const char *t, size_t n)
     return 0;
 }
 
+/* 1 when b[0..n) holds a NUL byte, or a character reference to one
+ * (&#0; &#x0; with any number of zeros), which a C string would cut. */
+static int has_nul(const char *b, size_t n)
+{
+    if (memchr(b, '\0', n) != NULL)
+        return 1;
+    for (size_t i = 0; i + 3 < n; i++) {
+        if (b[i] != '&' || b[i + 1] != '#')
+            continue;
+        size_t k = i + 2, digits = 0;
+        if (b[k] == 'x' || b[k] == 'X')
+            k++;
+        while (k < n && b[k] == '0') {
+            k++;
+            digits++;
+        }
+        if (digits > 0 && k < n && b[k] == ';')
+            return 1;
+    }
+    return 0;
+}
+
 enum xmlscan_result xmlscan_check(const char *b, size_t n, unsigned max_depth,
                                   int *soap_version)
 {
@@ -119,6 +141,8 @@ enum xmlscan_result xmlscan_check(const char *b, size_t n, unsigned max_depth,
         i++;
     if (i >= n || b[i] != '<')
         return XMLSCAN_NOT_XML;
+    if (has_nul(b, n))
+        return XMLSCAN_NUL;
     while (i < n) {
         const char *lt = memchr(b + i, '<', n - i);
         if (lt == NULL)
@@ -347,6 +371,8 @@ const char *xmlscan_message(enum xmlscan_result r)
         return "request body is not a SOAP 1.1 or 1.2 Envelope";
     case XMLSCAN_TRAILING:
         return "content after the end of the SOAP Envelope";
+    case XMLSCAN_NUL:
+        return "NUL characters are not allowed (raw or as &#0;)";
     }
     return "malformed XML";
 }

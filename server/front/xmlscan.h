@@ -17,7 +17,8 @@ enum xmlscan_result {
     XMLSCAN_TOO_DEEP,     /* nesting deeper than max_depth */
     XMLSCAN_MALFORMED,    /* unterminated tag, comment, CDATA or PI */
     XMLSCAN_NOT_ENVELOPE, /* root is not a SOAP 1.1 or 1.2 Envelope */
-    XMLSCAN_TRAILING      /* content after the root element */
+    XMLSCAN_TRAILING,     /* content after the root element */
+    XMLSCAN_NUL           /* a NUL byte, raw or as a character reference */
 };
 
 /* Checks body b[0..n).  *soap_version (may be NULL) gets 1 or 2 when the

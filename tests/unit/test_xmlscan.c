@@ -27,6 +27,27 @@ static void test_xmlscan(void)
     CHECK(xmlscan_check(ok11, strlen(ok11), 3, &v) == XMLSCAN_OK && v == 1);
     CHECK(xmlscan_check(ok12, strlen(ok12), 3, &v) == XMLSCAN_OK && v == 2);
     CHECK(scan(ok11, 2) == XMLSCAN_TOO_DEEP); /* Envelope, Body, c */
+
+    /* NUL, raw or referenced, in any spelling; other references pass */
+    {
+        static const char raw[] = E11
+            "<s:Body><p>a\0b</p></s:Body></s:Envelope>";
+        CHECK(xmlscan_check(raw, sizeof(raw) - 1, 8, NULL) == XMLSCAN_NUL);
+    }
+    CHECK(scan(E11 "<s:Body><p>a&#0;b</p></s:Body></s:Envelope>", 8) ==
+          XMLSCAN_NUL);
+    CHECK(scan(E11 "<s:Body><p>a&#000;b</p></s:Body></s:Envelope>", 8) ==
+          XMLSCAN_NUL);
+    CHECK(scan(E11 "<s:Body><p>&#x0;</p></s:Body></s:Envelope>", 8) ==
+          XMLSCAN_NUL);
+    CHECK(scan(E11 "<s:Body><p a='&#X00;'/></s:Body></s:Envelope>", 8) ==
+          XMLSCAN_NUL);
+    CHECK(scan(E11 "<s:Body><p>&#48;&#x30;&#x0041;&#10;</p></s:Body>"
+                   "</s:Envelope>",
+               8) == XMLSCAN_OK);
+    CHECK(scan(E11 "<s:Body><p>&#x;&#;&amp;#0;</p></s:Body></s:Envelope>", 8) ==
+          XMLSCAN_OK);
+    CHECK(strstr(xmlscan_message(XMLSCAN_NUL), "NUL") != NULL);
     CHECK(scan(E11 "<s:Body><c/></s:Body></s:Envelope>", 2) == XMLSCAN_OK);
     CHECK(scan("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/"
                "envelope/\"/>",

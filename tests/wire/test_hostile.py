@@ -134,6 +134,31 @@ class HostileTest(et.EmuTestCase):
             self.post_fault_or_close(bad_utf8)
         self.assertHealthy()
 
+    def test_nul_refused(self):
+        """A NUL byte, raw or as a character reference, is refused with a
+        Client fault wherever it stands: no login with a password cut at
+        it, no object with a name cut at it."""
+        pw = et.PASSWORD + "\x00junk"
+        for name, body in (("raw in a password", login_body(password=pw)),
+                           ("&#0; in a password", login_body(password=et.PASSWORD + "&#0;junk")),
+                           ("&#x00; in a login name", login_body(user=et.USER + "&#x00;x"))):
+            with self.subTest(case=name):
+                f = self.clientFault(et.post(self.emu, body, "Login"))
+                self.assertIn("NUL", f.string)
+        session = et.login(self.emu)
+        for spelling in ("&#0;", "&#x0;", "\x00"):
+            add = ('<ns0:AddDHCPServer xmlns:ns0="%s"><ns0:session>%s</ns0:session>'
+                   '<ns0:dhcpServer><ns0:name>nul.a%sb.example.</ns0:name>'
+                   '<ns0:address>10.250.0.1</ns0:address><ns0:type>ISC</ns0:type>'
+                   '</ns0:dhcpServer></ns0:AddDHCPServer>' % (et.NS_MM, session, spelling))
+            with self.subTest(case="server name with " + repr(spelling)):
+                f = self.clientFault(et.post(self.emu, et.envelope11(add), "AddDHCPServer"))
+                self.assertIn("NUL", f.string)
+        r = et.call(self.emu, "GetDHCPServers", session, extra=[("filter", "name:nul")])
+        self.assertNotIn(b"nul.a", r.body)
+        self.assertIn(b"<mm:totalResults>0</mm:totalResults>", r.body)
+        self.assertHealthy()
+
     def test_not_xml(self):
         for body in ("hello world", "", "{\"jsonrpc\": \"2.0\"", "\x00\x01\x02\x03" * 64):
             with self.subTest(body=body[:20]):
