@@ -389,6 +389,44 @@ class WireTest(et.EmuTestCase):
         s = self.check_login_response(r)
         self.check_logout_response(et.logout(self.emu, s))
 
+    def test_chunked_request_in_separate_reads(self):
+        """Chunks of 1 byte to 16 KiB arriving in reads of their own, with
+        pauses between them, as JAX-WS, Axis2, CXF and gSOAP's
+        SOAP_IO_CHUNK send: whole (size line, data and CRLF in one read)
+        and split (each part apart, the data in two halves): one request."""
+        need_local(self)
+        pad = "<!--" + "p" * 30000 + "-->"
+        body = fill(ZEEP_LOGIN).replace("<soap-env:Body>", pad + "<soap-env:Body>").encode()
+        host, port = et._hostport(self.emu)
+        head = ("POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n"
+                % (et._path(self.emu), host, port, et.CT11)).encode()
+        pieces, i = [head], 0
+        for k, n in enumerate((1, 255, 257, 300, 300, 4096, 4096, 16384, len(body))):
+            part = body[i:i + n]
+            i += len(part)
+            if not part:
+                break
+            if k % 2:
+                pieces.append(b"%x\r\n" % len(part) + part + b"\r\n")
+            else:
+                half = max(1, len(part) // 2)
+                pieces += [b"%x" % len(part), b"\r\n", part[:half], part[half:], b"\r\n"]
+        self.assertEqual(i, len(body))
+        pieces += [b"0\r\n", b"\r\n"]
+        sock = et.raw_socket(self.emu, timeout=10)
+        try:
+            for k, piece in enumerate(pieces):
+                if piece:
+                    sock.sendall(piece)
+                time.sleep((0.02, 0.1, 0.3)[k % 3])
+            raw, _ = et.read_until_close(sock, time.monotonic() + 3)
+        finally:
+            sock.close()
+        r = et.parse_raw_response(raw)
+        self.assertIsNotNone(r, raw[:300])
+        self.check_logout_response(et.logout(self.emu, self.check_login_response(r)))
+
     def test_chunked_request_over_limit(self):
         need_local(self)
         emu = et.Emu(args=["--max-message-bytes", "4096"])
