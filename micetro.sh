@@ -115,7 +115,7 @@ bench)
     # shellcheck disable=SC2086
     need $build_pkgs $run_pkgs $test_pkgs $bench_pkgs
     build build
-    exec tests/bench/bench_login.sh "$@"
+    exec tests/bench/bench_http.sh "$@"
     ;;
 fuzz)
     # shellcheck disable=SC2086

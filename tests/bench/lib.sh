@@ -5,9 +5,11 @@
 #   bench_start_emu BIN           start the emulator on a free port, set
 #                                 emu_pid and url (the ?Soap endpoint)
 #   bench_post_lua FILE BODY      a wrk script POSTing BODY as SOAP 1.1
-#   bench_wrk_nginx FILE SECS     serve FILE with nginx and run the same
-#                                 wrk against it; sets ngx_rps
+#   bench_wrk_nginx FILE SECS [CONNS]  serve FILE with nginx and run the
+#                                 same wrk against it (8 connections by
+#                                 default); sets ngx_rps, ngx_p50, ngx_p99
 #   rps / count                   Requests/sec / request count from wrk
+#   p50 / p99                     latency percentiles from wrk --latency
 d=$(mktemp -d /tmp/mbXXXXXX)
 chmod 755 "$d"  # the embedded PostgreSQL runs as postgres when root
 emu_pid= ngx_pid=
@@ -27,6 +29,8 @@ bench_need() {
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 count() { sed -n 's/^ *\([0-9]*\) requests in.*/\1/p'; }
+p50() { awk '$1 == "50%" {print $2}'; }
+p99() { awk '$1 == "99%" {print $2}'; }
 
 bench_start_emu() {
     "$1" serve --listen 127.0.0.1:0 --data-dir "$d/var" 2>"$d/emu.log" &
@@ -45,7 +49,7 @@ LUA
 }
 
 bench_wrk_nginx() {
-    local file=$1 secs=$2 np
+    local file=$1 secs=$2 conns=${3:-8} np
     mkdir -p "$d/www" "$d/ngx"
     cp "$file" "$d/www/answer.xml"
     np=$(free_port)
@@ -65,7 +69,9 @@ NGX
     ngx_pid=$!
     sleep 0.5
     echo "== nginx static file of $(stat -c %s "$d/www/answer.xml") bytes (the same answer), same wrk"
-    wrk -t2 -c8 -d"${secs}s" "http://127.0.0.1:$np/answer.xml" >"$d/wrk-ngx.txt"
+    wrk -t2 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$np/answer.xml" >"$d/wrk-ngx.txt"
     ngx_rps=$(rps <"$d/wrk-ngx.txt")
+    ngx_p50=$(p50 <"$d/wrk-ngx.txt")
+    ngx_p99=$(p99 <"$d/wrk-ngx.txt")
     kill -TERM "$ngx_pid"; wait "$ngx_pid" 2>/dev/null || true; ngx_pid=
 }
