@@ -11,9 +11,10 @@
 #        client count, 10)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export MICETRO_EMU_BIN=${MICETRO_EMU_BIN:-build/bin/micetro-emu}
+MICETRO_EMU_BIN=$(realpath "${MICETRO_EMU_BIN:-build/bin/micetro-emu}")
+export MICETRO_EMU_BIN
 export MICETRO_CONCURRENCY_SECONDS=${SECS:-10}
 export MICETRO_CONCURRENCY_ROUNDS=1000000
 export MICETRO_CONCURRENCY_BENCH=1
-/usr/bin/python3 tests/wire/test_concurrency.py \
-    ConcurrencyTest.test_unrelated_writes 2>&1 | grep -E 'client|writes/s'
+/usr/bin/python3 -W ignore::DeprecationWarning tests/wire/test_concurrency.py \
+    ConcurrencyTest.test_unrelated_writes
