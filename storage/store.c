@@ -253,6 +253,8 @@ static int check_result(struct store_conn *c, const PGresult *r, struct err *e)
         note_down(c->st, DOWN_LOST, "database connection lost: ", msg);
         return err_set(e, ERR_DB, "database connection lost: %s", msg);
     }
+    if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)
+        c->conflict = 1;
     if (strcmp(state, "23505") == 0)
         return err_set(e, ERR_EXISTS, "%s", msg);
     if (strcmp(state, "23503") == 0)
@@ -1096,6 +1098,7 @@ struct store_conn *store_acquire(struct store *st, struct err *e)
     }
     c->sqlstate[0] = '\0';
     c->constraint[0] = '\0';
+    c->conflict = 0;
     return c;
 }
 
@@ -1124,15 +1127,20 @@ void store_release(struct store *st, struct store_conn *c)
 
 int store_begin(struct store_conn *c, struct err *e)
 {
-    int rc = store_exec_cmd(c, "BEGIN", 0, NULL, e);
+    int rc;
+
+    c->conflict = 0;
+    rc = store_exec_cmd(c, "BEGIN", 0, NULL, e);
 
     return rc < 0 ? rc : 0;
 }
 
 int store_begin_snapshot(struct store_conn *c, struct err *e)
 {
-    int rc = store_exec_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL,
-                            e);
+    int rc;
+
+    c->conflict = 0;
+    rc = store_exec_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL, e);
 
     return rc < 0 ? rc : 0;
 }
@@ -1151,6 +1159,11 @@ int store_commit(struct store_conn *c, struct err *e)
                      "transaction had failed and was rolled back");
     PQclear(r);
     return rc;
+}
+
+int store_conflicted(const struct store_conn *c)
+{
+    return c != NULL && c->conflict;
 }
 
 void store_rollback(struct store_conn *c)

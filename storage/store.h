@@ -60,4 +60,11 @@ int store_begin_snapshot(struct store_conn *c, struct err *e);
 int store_commit(struct store_conn *c, struct err *e);
 void store_rollback(struct store_conn *c);
 
+/* Non-zero when c's transaction since the last store_begin failed
+ * because PostgreSQL chose it as the victim of a deadlock (SQLSTATE
+ * 40P01) or a serialization conflict (40001), whatever error its caller
+ * made of that: once rolled back, it changed nothing and may run again
+ * whole. */
+int store_conflicted(const struct store_conn *c);
+
 #endif

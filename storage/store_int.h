@@ -65,6 +65,9 @@ struct store_conn {
     int lost;            /* connection lost: reconnect at next acquire */
     char sqlstate[6];    /* SQLSTATE of the last failure, or "" */
     char constraint[64]; /* constraint named by the last failure, or "" */
+    int conflict;        /* the transaction lost a deadlock or a
+                            serialization conflict (SQLSTATE 40P01,
+                            40001): kept until the next store_begin */
     /* statements prepared on pg by store_exec_prepared (reset whenever pg
      * is replaced): their SQL texts, constants compared by address */
     const char *prepared[STORE_PREPARED_MAX];

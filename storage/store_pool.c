@@ -11,6 +11,7 @@
 #include "store_fostate.h"
 #include "store_int.h"
 #include "store_list_int.h"
+#include "store_scope.h"
 
 /* The columns every query reads, in the order row_to_pool expects, and
  * the tables they come from.  After the pool's own: the failover
@@ -147,6 +148,9 @@ int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
 
     if (p == NULL || p->from[0] == '\0' || p->to[0] == '\0')
         return err_set(e, ERR_INVALID, "missing address pool from or to");
+    /* a failover scope's relationship before its rows (lock order) */
+    if ((rc = store_scope_lock_failover(c, p->scope_id, e)) != 0)
+        return rc;
     rc = store_pool_check_free(c, p, 0, e);
     if (rc != 0)
         return rc;
@@ -381,6 +385,9 @@ int store_pool_update(struct store_conn *c, const struct store_dhcp_pool *p,
     struct store_dhcp_pool twin;
     int rc;
 
+    /* a failover scope's relationship before its rows (lock order) */
+    if ((rc = store_scope_lock_failover(c, p->scope_id, e)) != 0)
+        return rc;
     rc = store_pool_check_free(c, p, p->id, e);
     if (rc != 0)
         return rc;

@@ -26,6 +26,9 @@ struct kind {
     int child_type;           /* 0: no children */
     const char *child_what;   /* "address pool" */
     const char *children_sql; /* $1 id -> child ids, locked */
+    /* $1 id -> the failover relationships the object or its children are
+     * in, locked in id order: taken before anything else (lock order) */
+    const char *failover_sql;
 };
 
 static const struct kind kinds[] = {
@@ -34,22 +37,31 @@ static const struct kind kinds[] = {
      "DELETE FROM dhcp_servers WHERE id = $1::bigint", REF_DHCP_SCOPE,
      "DHCP scope",
      "SELECT id FROM dhcp_scopes WHERE server_id = $1::bigint ORDER BY id "
-     "FOR UPDATE"},
+     "FOR UPDATE",
+     "SELECT id FROM dhcp_failover WHERE primary_id = $1::bigint "
+     "OR secondary_id = $1::bigint ORDER BY id FOR UPDATE"},
     {REF_RANGE, "range",
      "SELECT name FROM ranges WHERE id = $1::bigint FOR UPDATE",
      "DELETE FROM ranges WHERE id = $1::bigint", REF_DHCP_SCOPE, "DHCP scope",
      "SELECT id FROM dhcp_scopes WHERE range_id = $1::bigint ORDER BY id "
-     "FOR UPDATE"},
+     "FOR UPDATE",
+     "SELECT id FROM dhcp_failover WHERE id IN (SELECT failover_id "
+     "FROM dhcp_scopes WHERE range_id = $1::bigint) ORDER BY id FOR UPDATE"},
     {REF_DHCP_SCOPE, "DHCP scope",
      "SELECT name FROM dhcp_scopes WHERE id = $1::bigint FOR UPDATE",
      "DELETE FROM dhcp_scopes WHERE id = $1::bigint", REF_DHCP_ADDRESS_POOL,
      "address pool",
      "SELECT id FROM dhcp_pools WHERE scope_id = $1::bigint ORDER BY id "
-     "FOR UPDATE"},
+     "FOR UPDATE",
+     "SELECT id FROM dhcp_failover WHERE id = (SELECT failover_id "
+     "FROM dhcp_scopes WHERE id = $1::bigint) FOR UPDATE"},
     {REF_DHCP_ADDRESS_POOL, "DHCP address pool",
      "SELECT coalesce(name, host(from_ip) || '-' || host(to_ip)) "
      "FROM dhcp_pools WHERE id = $1::bigint FOR UPDATE",
-     "DELETE FROM dhcp_pools WHERE id = $1::bigint", 0, NULL, NULL},
+     "DELETE FROM dhcp_pools WHERE id = $1::bigint", 0, NULL, NULL,
+     "SELECT id FROM dhcp_failover WHERE id = (SELECT sc.failover_id "
+     "FROM dhcp_pools p JOIN dhcp_scopes sc ON sc.id = p.scope_id "
+     "WHERE p.id = $1::bigint) FOR UPDATE"},
 };
 
 static const struct kind *kind_of(int type)
@@ -162,9 +174,10 @@ static int partner_leaves(struct store_conn *c, long long id, struct err *e)
     return rc < 0 ? rc : 0;
 }
 
-int store_remove(struct store_conn *c, const char *login, int ref_type,
-                 long long id, int force, const char *comment,
-                 long long *children, struct err *e)
+/* store_remove below its first object, whose relationships are locked. */
+static int remove_object(struct store_conn *c, const char *login, int ref_type,
+                         long long id, int force, const char *comment,
+                         long long *children, struct err *e)
 {
     const struct kind *k = kind_of(ref_type);
     struct failover_removal fo = failover_removal(ref_type);
@@ -216,8 +229,8 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
         for (long long i = 0; i < n; i++) {
             long long sub = 0;
 
-            rc = store_remove(c, login, k->child_type, ids[i], force, comment,
-                              &sub, e);
+            rc = remove_object(c, login, k->child_type, ids[i], force, comment,
+                               &sub, e);
             if (rc != 0) {
                 free(ids);
                 return rc;
@@ -242,4 +255,22 @@ int store_remove(struct store_conn *c, const char *login, int ref_type,
     if (children != NULL)
         *children = below;
     return 0;
+}
+
+int store_remove(struct store_conn *c, const char *login, int ref_type,
+                 long long id, int force, const char *comment,
+                 long long *children, struct err *e)
+{
+    const struct kind *k = kind_of(ref_type);
+    char sid[STORE_INTBUF];
+    const char *params[1];
+    int rc;
+
+    /* the relationships first, as every failover command takes them */
+    if (k != NULL) {
+        params[0] = store_param_int(sid, id);
+        if ((rc = store_exec(c, k->failover_sql, 1, params, NULL, e)) != 0)
+            return rc;
+    }
+    return remove_object(c, login, ref_type, id, force, comment, children, e);
 }

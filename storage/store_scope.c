@@ -132,6 +132,44 @@ static int instance_row(const PGresult *r, int row, void *dst, struct err *e)
     return 0;
 }
 
+/* Tries to lock the relationship an instance is in this often before
+ * going on without (another call changing its membership each time). */
+#define LOCK_FAILOVER_TRIES 3
+
+int store_scope_lock_failover(struct store_conn *c, long long scope_id,
+                              struct err *e)
+{
+    char sid[STORE_INTBUF], now[STORE_INTBUF];
+    const char *params[1];
+    PGresult *r = NULL;
+    int rc;
+
+    params[0] = store_param_int(sid, scope_id);
+    for (int try = 0; try < LOCK_FAILOVER_TRIES; try++) {
+        long long locked;
+
+        rc = store_exec(c,
+                        "SELECT f.id FROM dhcp_failover f WHERE f.id = "
+                        "(SELECT failover_id FROM dhcp_scopes "
+                        "WHERE id = $1::bigint) FOR UPDATE",
+                        1, params, &r, e);
+        if (rc != 0)
+            return rc;
+        locked = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+        PQclear(r);
+        /* a new snapshot: the membership as it is once the lock is held */
+        rc = store_query_text(c,
+                              "SELECT coalesce(failover_id, 0) "
+                              "FROM dhcp_scopes WHERE id = $1::bigint",
+                              1, params, now, sizeof(now), e);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 || strtoll(now, NULL, 10) == locked)
+            return 0;
+    }
+    return 0;
+}
+
 int store_scope_partner(struct store_conn *c, long long scope_id,
                         struct failover_instance *partner, struct err *e)
 {

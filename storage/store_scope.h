@@ -50,6 +50,16 @@ struct store_dhcp_scope {
  * enabled, ref (creation order); default name; ties by id. */
 extern const struct store_list_spec store_scope_list_spec;
 
+/* Locks the failover relationship scope instance scope_id is in (its
+ * dhcp_failover row, FOR UPDATE), if any: what a change of the instance
+ * or its pools does first, so that every write inside one relationship
+ * takes its locks after that one (docs/design.md, lock order).  When the
+ * instance joined or left a relationship meanwhile, the lock follows, a
+ * few times at most.  0 (also when the instance is in none or has gone)
+ * or a negative ERR_*. */
+int store_scope_lock_failover(struct store_conn *c, long long scope_id,
+                              struct err *e);
+
 /* The partner instance of scope instance scope_id, as
  * failover_partner_instance finds it among the instances of its range:
  * 1 and *partner, 0 when it has none (or has gone), or a negative

@@ -1,22 +1,40 @@
 /* micetro-emu: the transaction shape every mutation shares (mutate.h). */
 #include "mutate.h"
 
+#include <sys/random.h>
+#include <time.h>
+
+#include "app.h"
 #include "call.h"
+#include "log.h"
 #include "store_changelog.h"
 #include "validate.h"
 #include "store.h"
 
-int mutate_add(struct call *k, int ref_type, const char *name,
-               const char *comment, mutate_insert_fn insert, const void *obj,
-               long long *id)
+/* The pause before attempt + 1 (mutate.h): the base doubled per attempt,
+ * plus up to as much again at random. */
+static void retry_pause(int attempt)
 {
-    struct store_conn *c = k->c;
-    struct err *e = &k->e;
+    long long ms = (long long)MUTATE_RETRY_BASE_MS << (attempt - 1);
+    unsigned int r = 0;
+    struct timespec ts;
+
+    if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+        r = (unsigned int)clock();
+    ms += (long long)(r % (unsigned int)(ms + 1));
+    ts.tv_sec = (time_t)(ms / 1000);
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* One attempt: BEGIN, fn, COMMIT; rolled back on any failure. */
+static int attempt_tx(struct store_conn *c, mutate_fn fn, void *ctx,
+                      struct err *e)
+{
     int rc;
 
-    if ((rc = store_begin(c, e)) != 0 || (rc = insert(c, obj, id, e)) != 0 ||
-        (rc = store_changelog_add(c, k->login, CHANGELOG_ADD, ref_type, *id,
-                                  name, comment, e)) != 0 ||
+    if ((rc = store_begin(c, e)) != 0 || (rc = fn(c, ctx, e)) != 0 ||
         (rc = store_commit(c, e)) != 0)
         store_rollback(c);
     return rc;
@@ -24,13 +42,47 @@ int mutate_add(struct call *k, int ref_type, const char *name,
 
 int mutate_tx(struct call *k, mutate_fn fn, void *ctx)
 {
-    struct store_conn *c = k->c;
+    for (int attempt = 1;; attempt++) {
+        int rc = attempt_tx(k->c, fn, ctx, &k->e);
+
+        if (rc == 0 || !store_conflicted(k->c) || attempt == MUTATE_TX_ATTEMPTS)
+            return rc;
+        if (k->app->cfg->verbose)
+            log_msg("%s: attempt %d of %d rolled back, trying again", k->e.msg,
+                    attempt, MUTATE_TX_ATTEMPTS);
+        retry_pause(attempt);
+        err_clear(&k->e);
+    }
+}
+
+/* mutate_add's work, as a mutate_fn. */
+struct add {
+    const char *login;
+    int ref_type;
+    const char *name, *comment;
+    mutate_insert_fn insert;
+    const void *obj;
+    long long *id;
+};
+
+static int add_tx(struct store_conn *c, void *ctx, struct err *e)
+{
+    struct add *a = ctx;
     int rc;
 
-    if ((rc = store_begin(c, &k->e)) != 0 || (rc = fn(c, ctx, &k->e)) != 0 ||
-        (rc = store_commit(c, &k->e)) != 0)
-        store_rollback(c);
-    return rc;
+    if ((rc = a->insert(c, a->obj, a->id, e)) != 0)
+        return rc;
+    return store_changelog_add(c, a->login, CHANGELOG_ADD, a->ref_type, *a->id,
+                               a->name, a->comment, e);
+}
+
+int mutate_add(struct call *k, int ref_type, const char *name,
+               const char *comment, mutate_insert_fn insert, const void *obj,
+               long long *id)
+{
+    struct add a = {k->login, ref_type, name, comment, insert, obj, id};
+
+    return mutate_tx(k, add_tx, &a);
 }
 
 int mutate_check_comment(const char *comment, struct err *e)

@@ -637,19 +637,27 @@ static int save_custom(struct store_conn *c, const struct custom_set *cs,
     return rc;
 }
 
-/* Resolves, changes and saves, in one transaction on c. */
-static int set_all(struct store_conn *c, const char *login, int obj_type,
-                   const struct _mm__SetProperties *rq, struct obj *o,
-                   struct err *e)
+/* What set_all works on. */
+struct set {
+    const char *login;
+    int obj_type;
+    const struct _mm__SetProperties *rq;
+    struct obj *o;
+};
+
+/* Resolves, changes and saves: a mutate_fn, in the call's transaction. */
+static int set_all(struct store_conn *c, void *ctx, struct err *e)
 {
+    const struct set *a = ctx;
+    const char *login = a->login;
+    const struct _mm__SetProperties *rq = a->rq;
+    struct obj *o = a->o;
     int n = rq->properties != NULL ? rq->properties->__sizeproperty : 0;
     struct custom_set cs = {0};
     const char *statements = NULL;
     int rc, omapi_port = -1;
 
-    if ((rc = store_begin(c, e)) != 0)
-        return rc;
-    rc = load(c, obj_type, rq->ref, o, e);
+    rc = load(c, a->obj_type, rq->ref, o, e);
     if (rc == 0)
         rc = store_prop_defs(c, o->type, &cs.defs, &cs.ndefs, e);
     if (rc == 0 && cs.ndefs > 0 &&
@@ -676,17 +684,12 @@ static int set_all(struct store_conn *c, const char *login, int obj_type,
         rc = store_config_statements_set(c, o->type, obj_id(o), statements, e);
     if (rc == 0 && omapi_port >= 0)
         rc = store_server_omapi_port_set(c, obj_id(o), omapi_port, e);
-    if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0 &&
-        (rc = save_custom(c, &cs, o,
-                          rq->deleteUnspecified != NULL &&
-                              *rq->deleteUnspecified == xsd__boolean__true_,
-                          e)) == 0 &&
-        (rc = store_commit(c, e)) == 0) {
-        custom_set_free(&cs);
-        return 0;
-    }
+    if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0)
+        rc = save_custom(c, &cs, o,
+                         rq->deleteUnspecified != NULL &&
+                             *rq->deleteUnspecified == xsd__boolean__true_,
+                         e);
     custom_set_free(&cs);
-    store_rollback(c);
     return rc;
 }
 
@@ -703,8 +706,11 @@ static int set_properties(struct soap *soap, struct _mm__SetProperties *rq,
         (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0 &&
         (o = soap_malloc(soap, sizeof(*o))) == NULL)
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-    if (rc == 0)
-        rc = set_all(k.c, k.login, obj_type, rq, o, &k.e);
+    if (rc == 0) {
+        struct set a = {k.login, obj_type, rq, o};
+
+        rc = mutate_tx(&k, set_all, &a);
+    }
     return call_end(&k, rc);
 }
 

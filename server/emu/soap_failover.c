@@ -802,6 +802,8 @@ static int replicate_tx(struct store_conn *c, void *ctx, struct err *e)
     long long scope_id = 0;
     int rc;
 
+    /* nothing kept from an attempt before (mutate_tx) */
+    memset(&r->x.fo, 0, sizeof(r->x.fo));
     if (r->name != NULL && r->name[0] != '\0')
         rc = find_on(c, &r->x, r->ref, r->name, 1, e);
     else

@@ -55,23 +55,33 @@ static int read_opts(struct soap *soap, const enum mm__ObjectType *obj_type,
     return mutate_check_comment(comment, e);
 }
 
-/* Removes the object s names in one transaction on c. */
-static int remove_one(struct store_conn *c, const struct opts *o, const char *s,
-                      struct err *e)
+/* One removal: its options and the object's ref. */
+struct one {
+    const struct opts *o;
+    const char *ref;
+};
+
+/* Removes the object a->ref names: a mutate_fn. */
+static int remove_tx(struct store_conn *c, void *ctx, struct err *e)
 {
+    const struct one *a = ctx;
+    const struct opts *o = a->o;
     long long id = 0;
     int type = 0, rc;
 
-    if ((rc = store_begin(c, e)) != 0)
+    if ((rc = refs_resolve_object(c, o->obj_type, a->ref, "removed", &type, &id,
+                                  e)) != 0)
         return rc;
-    if ((rc = refs_resolve_object(c, o->obj_type, s, "removed", &type, &id,
-                                  e)) == 0 &&
-        (rc = store_remove(c, o->login, type, id, o->force, o->comment, NULL,
-                           e)) == 0 &&
-        (rc = store_commit(c, e)) == 0)
-        return 0;
-    store_rollback(c);
-    return rc;
+    return store_remove(c, o->login, type, id, o->force, o->comment, NULL, e);
+}
+
+/* Removes the object s names in one transaction on the call's
+ * connection. */
+static int remove_one(struct call *k, const struct opts *o, const char *s)
+{
+    struct one a = {o, s};
+
+    return mutate_tx(k, remove_tx, &a);
 }
 
 static int remove_object(struct soap *soap, struct _mm__RemoveObject *rq,
@@ -88,7 +98,7 @@ static int remove_object(struct soap *soap, struct _mm__RemoveObject *rq,
         rc = read_opts(soap, rq->objType, rq->forceRemoval, rq->saveComment, &o,
                        &k.e);
     if (rc == 0)
-        rc = remove_one(k.c, &o, rq->ref, &k.e);
+        rc = remove_one(&k, &o, rq->ref);
     return call_end(&k, rc);
 }
 
@@ -124,7 +134,7 @@ static int remove_objects(struct soap *soap, struct _mm__RemoveObjects *rq,
         struct mm__ObjectError *oe;
 
         err_clear(&k.e);
-        rc = remove_one(k.c, &o, s, &k.e);
+        rc = remove_one(&k, &o, s);
         if (rc == 0)
             continue;
         if (!err_is_client(rc))

@@ -820,6 +820,28 @@ class Race:
                 self.cond.notify_all()
 
 
+def race_all(n, fn):
+    """Runs fn(i) for i in 0..n-1 in n threads started at once (a Race);
+    returns their results in order, an exception raised standing for its
+    result."""
+    race = Race(n)
+    results = [None] * n
+
+    def run(i):
+        with race.go(i):
+            try:
+                results[i] = fn(i)
+            except Exception as exc:  # noqa: BLE001 - the caller's to judge
+                results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 class EmuTestCase(unittest.TestCase):
     """Base class: assertion helpers shared by the test files."""
 

@@ -13,7 +13,6 @@ started here.
 import os
 import random
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -304,23 +303,12 @@ class RaceTest(PoolsCase):
         scope = self.svc.AddDHCPScope(session=self.session, dhcpScope=dict(
             name="race-%d" % o, rangeRef=rng, dhcpServerRef=self.srv1))
         for rnd in range(RACE_ROUNDS):
-            race = et.Race(RACE_THREADS)
-            results = [None] * RACE_THREADS
-
-            def run(i):
+            def add(i):
                 # every pair overlaps: [10+i, 100+i] all contain 17..100
                 frm, to = "%d.128.%d.%d" % (o, rnd, 10 + i), "%d.128.%d.%d" % (o, rnd, 100 + i)
-                with race.go(i):
-                    try:
-                        results[i] = self.add_raw(scope, frm, to)
-                    except Exception as exc:  # noqa: BLE001 - reported below
-                        results[i] = exc
+                return self.add_raw(scope, frm, to)
 
-            threads = [threading.Thread(target=run, args=(i,)) for i in range(RACE_THREADS)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            results = et.race_all(RACE_THREADS, add)
             wins, losses = 0, 0
             for r in results:
                 self.assertNotIsInstance(r, Exception, r)
