@@ -338,6 +338,16 @@ static const struct opts_opt options[] = {
         "--tls-key)"),
     STR("tls-key", tls_key, NULL, "PATH",
         "PEM private key of --tls-cert, not encrypted"),
+    NUM("secret-max-failures", secret_max_failures, 0, 100000, 10,
+        "wrong secrets from one address that lock it out (default 10; "
+        "0: no limit)"),
+    NUM("secret-window-s", secret_window_s, 1, 86400, 60,
+        "failures count within this of the first (default 60)"),
+    NUM("secret-lockout-s", secret_lockout_s, 1, 86400, 60,
+        "a lockout; one within a window of the last one's end doubles "
+        "(default 60)"),
+    NUM("secret-lockout-max-s", secret_lockout_max_s, 1, 604800, 900,
+        "the longest lockout (default 900)"),
     NUM("tls-handshake-timeout-s", tls_handshake_timeout_s, 1, 3600, 10,
         "a connection's TLS handshake (default 10)"),
     STR("start-cmd", start_cmd, NULL, "CMD",
@@ -439,6 +449,8 @@ int agent_config_parse(struct agent_config *c, int argc, char **argv)
                         "absolute path\n");
         return -1;
     }
+    if (c->secret_lockout_max_s < c->secret_lockout_s)
+        c->secret_lockout_max_s = c->secret_lockout_s;
     if ((c->start_cmd[0] != '\0') != (c->stop_cmd[0] != '\0')) {
         fprintf(stderr, "micetro-dhcp-agent: --start-cmd and --stop-cmd go "
                         "together\n");

@@ -18,6 +18,7 @@
 #define AGENT_MAX_INTERFACES 16
 #define AGENT_MAX_PATH 1024
 #define AGENT_MAX_SECRET 1024
+#define AGENT_SECRET_ADDRESSES 1024 /* addresses remembered for failures */
 
 struct agent_config {
     char listen_host[256];
@@ -32,6 +33,11 @@ struct agent_config {
     char stop_cmd[AGENT_MAX_PATH];
     char secret[AGENT_MAX_SECRET + 1];
     size_t secret_len;
+    /* wrong secrets per client address (core/throttle.h) */
+    int secret_max_failures; /* 0: no limit */
+    int secret_window_s;
+    int secret_lockout_s;          /* the first lockout */
+    int secret_lockout_max_s;      /* repeated ones double up to this */
     char tls_cert[AGENT_MAX_PATH]; /* "" = plain HTTP */
     char tls_key[AGENT_MAX_PATH];
     int tls_handshake_timeout_s;

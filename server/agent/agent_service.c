@@ -17,6 +17,7 @@
 #include "agent_dhcpd.h"
 #include "log.h"
 #include "omapi_client.h"
+#include "throttle.h"
 
 #define BACKUP_SUFFIX ".agent-backup"
 
@@ -25,6 +26,7 @@ struct agent_service {
     struct agent_dhcpd *dhcpd;
     pthread_mutex_t mu;
     unsigned char secret_md[32]; /* SHA-256 of the secret */
+    struct throttle *failures;   /* wrong secrets per client address */
     char last_error[256];
     char backup[AGENT_MAX_PATH + sizeof(BACKUP_SUFFIX)];
 };
@@ -94,6 +96,18 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
     s->cfg = cfg;
     pthread_mutex_init(&s->mu, NULL);
     sha256(cfg->secret, cfg->secret_len, s->secret_md);
+    struct throttle_limits tl = {
+        .max_failures = cfg->secret_max_failures,
+        .window_ms = cfg->secret_window_s * 1000LL,
+        .lockout_ms = cfg->secret_lockout_s * 1000LL,
+        .lockout_max_ms = cfg->secret_lockout_max_s * 1000LL,
+        .entries = AGENT_SECRET_ADDRESSES,
+    };
+    s->failures = throttle_new(&tl);
+    if (s->failures == NULL) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     snprintf(s->backup, sizeof(s->backup), "%s" BACKUP_SUFFIX, cfg->dhcpd_conf);
     s->dhcpd = agent_dhcpd_new(cfg, e);
     if (s->dhcpd == NULL)
@@ -122,6 +136,7 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
     return s;
 fail:
     agent_dhcpd_free(s->dhcpd);
+    throttle_free(s->failures);
     pthread_mutex_destroy(&s->mu);
     free(s);
     return NULL;
@@ -135,17 +150,35 @@ void agent_service_free(struct agent_service *s)
     agent_dhcpd_free(s->dhcpd);
     pthread_mutex_unlock(&s->mu);
     pthread_mutex_destroy(&s->mu);
+    throttle_free(s->failures);
     free(s);
 }
 
-int agent_service_secret_ok(const struct agent_service *s, const char *secret,
-                            size_t len)
+int agent_service_check_secret(struct agent_service *s, const char *peer,
+                               const char *secret, size_t len, struct err *e)
 {
+    const struct agent_config *cfg = s->cfg;
     unsigned char md[32];
+    long long now = now_ms(), left;
 
+    left = throttle_locked(s->failures, peer, now);
+    if (left > 0)
+        return err_set(e, ERR_THROTTLED,
+                       "too many invalid agent secrets from %s: try again "
+                       "in %lld s",
+                       peer, (left + 999) / 1000);
     /* hashing first makes the comparison independent of the length */
     sha256(secret, len, md);
-    return CRYPTO_memcmp(md, s->secret_md, sizeof(md)) == 0;
+    if (CRYPTO_memcmp(md, s->secret_md, sizeof(md)) == 0) {
+        throttle_forget(s->failures, peer);
+        return 0;
+    }
+    log_msg("invalid agent secret from %s", peer);
+    left = throttle_fail(s->failures, peer, now);
+    if (left > 0)
+        log_msg("%s locked out for %lld s after %d invalid secrets", peer,
+                (left + 999) / 1000, cfg->secret_max_failures);
+    return err_set(e, ERR_AUTH, "invalid agent secret");
 }
 
 int agent_service_put(struct agent_service *s, const char *config, size_t len,

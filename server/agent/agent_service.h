@@ -32,9 +32,12 @@ struct agent_service *agent_service_new(const struct agent_config *cfg,
 /* Stops a supervised dhcpd and frees s. */
 void agent_service_free(struct agent_service *s);
 
-/* 1 when secret[0..len) is the agent secret (constant time). */
-int agent_service_secret_ok(const struct agent_service *s, const char *secret,
-                            size_t len);
+/* 0 when secret[0..len) is the agent secret (compared in constant
+ * time), which also forgets peer's failures.  Else ERR_AUTH, logged with
+ * peer and counted against it, or ERR_THROTTLED when peer is locked out
+ * for too many (its password not looked at); e says so. */
+int agent_service_check_secret(struct agent_service *s, const char *peer,
+                               const char *secret, size_t len, struct err *e);
 
 struct agent_put_result {
     char hash[AGENT_HASH_HEX];

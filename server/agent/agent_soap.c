@@ -46,9 +46,12 @@ static int from_err(struct soap *soap, const struct err *e)
 /* Checks the secret every request starts with; 0 or the fault. */
 static int check_secret(struct soap *soap, const char *secret)
 {
-    if (secret == NULL ||
-        !agent_service_secret_ok(service_of(soap), secret, strlen(secret)))
-        return agent_soap_fault(soap, ERR_AUTH, "invalid agent secret");
+    struct err e;
+
+    if (agent_service_check_secret(service_of(soap), soaphttpd_peer(soap),
+                                   secret ? secret : "",
+                                   secret ? strlen(secret) : 0, &e) != 0)
+        return from_err(soap, &e);
     return SOAP_OK;
 }
 

@@ -14,13 +14,14 @@
 enum err_code {
     ERR_OK = 0,
     /* the caller's mistakes: Client / Sender faults */
-    ERR_INVALID = -1,  /* malformed or out-of-range input */
-    ERR_NOTFOUND = -2, /* unknown object or reference */
-    ERR_EXISTS = -3,   /* unique name or rule already taken */
-    ERR_AUTH = -4,     /* wrong user name or password */
-    ERR_SESSION = -5,  /* invalid, expired or ended session */
-    ERR_CONFLICT = -6, /* rule of the data model violated */
-    ERR_NOTIMPL = -7,  /* operation declared but not served yet */
+    ERR_INVALID = -1,   /* malformed or out-of-range input */
+    ERR_NOTFOUND = -2,  /* unknown object or reference */
+    ERR_EXISTS = -3,    /* unique name or rule already taken */
+    ERR_AUTH = -4,      /* wrong user name or password */
+    ERR_SESSION = -5,   /* invalid, expired or ended session */
+    ERR_CONFLICT = -6,  /* rule of the data model violated */
+    ERR_NOTIMPL = -7,   /* operation declared but not served yet */
+    ERR_THROTTLED = -8, /* too many failed attempts: refused for a while */
     /* our failures: Server / Receiver faults */
     ERR_SERVER_BASE = -100,
     ERR_DB = -101,       /* database unreachable or failing */

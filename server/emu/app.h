@@ -12,6 +12,7 @@
 
 struct soap;
 struct store;
+struct throttle;
 struct wsdl;
 
 struct app {
@@ -19,6 +20,8 @@ struct app {
     struct store *store;
     struct wsdl *wsdl;
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
+    /* failed logins per client address and per login name (session.c) */
+    struct throttle *login_addr, *login_name;
 };
 
 /* The app behind a gSOAP context of the daemon (app.c). */

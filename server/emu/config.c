@@ -246,6 +246,20 @@ static const struct opts_opt options[] = {
      .help = "API shape to serve (default 11)"},
     NUM("session-timeout", session_timeout_s, 1, 31536000, 1800, "SEC",
         "idle session lifetime (default 1800)"),
+    NUM("login-max-failures", login_max_failures, 0, 100000, 10, "N",
+        "failed logins from one client address that\n"
+        "lock it out of Login (default 10; 0: no limit)"),
+    NUM("login-name-max-failures", login_name_max_failures, 0, 100000, 30, "N",
+        "failed logins for one login name, from any\n"
+        "address, that lock it out (default 30; 0: no\nlimit)"),
+    NUM("login-window", login_window_s, 1, 86400, 60, "SEC",
+        "the failures counted are those within this\n"
+        "many seconds of the first (default 60)"),
+    NUM("login-lockout", login_lockout_s, 1, 86400, 60, "SEC",
+        "a lockout's length; one starting within a\n"
+        "window of the last one's end doubles it\n(default 60)"),
+    NUM("login-lockout-max", login_lockout_max_s, 1, 604800, 900, "SEC",
+        "the longest lockout (default 900)"),
     NUM("max-message-bytes", wire.max_message_bytes, 1024, 1073741824, 1048576,
         "N", "largest request body (default 1048576)"),
     NUM("max-string-bytes", wire.max_string_bytes, 64, 1073741824, 65536, "N",
@@ -381,6 +395,7 @@ static void set_fixed(struct config *c)
     c->db_connect_timeout_s = 5;
     c->agent_max_answer = 1048576;
     c->worker_batch = 16;
+    c->login_entries = 4096;
 }
 
 /* What spans several options, and the environment without an option. */
@@ -402,6 +417,8 @@ static int check(struct config *c)
     }
     if (c->push_timeout_s < c->agent_timeout_s)
         c->push_timeout_s = c->agent_timeout_s;
+    if (c->login_lockout_max_s < c->login_lockout_s)
+        c->login_lockout_max_s = c->login_lockout_s;
     env = getenv("MICETRO_ADMIN_PASSWORD");
     if (env != NULL && *env) {
         c->admin_password = env;

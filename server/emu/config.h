@@ -25,6 +25,13 @@ struct config {
     int admin_password_default; /* 1 when MICETRO_ADMIN_PASSWORD unset */
     enum config_profile profile;
     int session_timeout_s;
+    /* failed logins (core/throttle.h): per client address, per name */
+    int login_max_failures;      /* 0: no limit per address */
+    int login_name_max_failures; /* 0: no limit per login name */
+    int login_window_s;
+    int login_lockout_s;          /* the first lockout */
+    int login_lockout_max_s;      /* repeated ones double up to this */
+    int login_entries;            /* addresses, and names, remembered */
     struct soaphttpd_limits wire; /* every limit of the wire */
     /* database */
     int db_pool;

@@ -121,6 +121,8 @@ int main(int argc, char **argv)
     app.wsdl = wsdl_new(cfg.profile, &e);
     if (app.wsdl == NULL)
         goto fail;
+    if (cfg.mode != MODE_WORKER && session_throttles_new(&app, &e) != 0)
+        goto fail;
     if (cfg.mode != MODE_WORKER &&
         (h = httpd_new(&app, &e)) == NULL) /* fail fast on a busy port */
         goto fail;
@@ -194,6 +196,7 @@ out:
         httpd_free(h);
         store_close(app.store);
         wsdl_free(app.wsdl);
+        session_throttles_free(&app);
         xmlCleanupParser();
     }
     if (pc != NULL) {

@@ -18,7 +18,10 @@
 #include "passwd.h"
 #include "sessid.h"
 #include "log.h"
+#include "soaphttpd.h"
 #include "store.h"
+#include "throttle.h"
+#include "validate.h"
 
 #define SESSION_FAULT "Invalid or expired session"
 #define CREDENTIALS_FAULT "Invalid username or password."
@@ -92,17 +95,107 @@ out:
     return rc;
 }
 
+int session_throttles_new(struct app *app, struct err *e)
+{
+    const struct config *cfg = app->cfg;
+    struct throttle_limits l = {
+        .max_failures = cfg->login_max_failures,
+        .window_ms = cfg->login_window_s * 1000LL,
+        .lockout_ms = cfg->login_lockout_s * 1000LL,
+        .lockout_max_ms = cfg->login_lockout_max_s * 1000LL,
+        .entries = (size_t)cfg->login_entries,
+    };
+
+    app->login_addr = throttle_new(&l);
+    l.max_failures = cfg->login_name_max_failures;
+    app->login_name = throttle_new(&l);
+    if (app->login_addr == NULL || app->login_name == NULL) {
+        session_throttles_free(app);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+void session_throttles_free(struct app *app)
+{
+    throttle_free(app->login_addr);
+    throttle_free(app->login_name);
+    app->login_addr = app->login_name = NULL;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Seconds, rounded up, for "try again in N s". */
+static long long secs(long long ms)
+{
+    return (ms + 999) / 1000;
+}
+
+/* ERR_THROTTLED when the client's address or the login name is locked
+ * out, else 0.  The name quoted is safe in a fault (validate_quote). */
+static int login_locked(struct call *k, const char *peer, const char *name)
+{
+    char q[VALIDATE_QUOTE_BUF];
+    long long now = now_ms(), left;
+
+    left = throttle_locked(k->app->login_addr, peer, now);
+    if (left > 0)
+        return err_set(&k->e, ERR_THROTTLED,
+                       "too many failed logins from %s: try again in %lld s",
+                       peer, secs(left));
+    left = name ? throttle_locked(k->app->login_name, name, now) : 0;
+    if (left > 0)
+        return err_set(&k->e, ERR_THROTTLED,
+                       "too many failed logins for \"%s\": try again in "
+                       "%lld s",
+                       validate_quote(name, q, sizeof(q)), secs(left));
+    return 0;
+}
+
+/* A failed login: logged (address and name, never the password) and
+ * counted against both; a lockout it starts is logged too.  Returns the
+ * bad credentials fault's code. */
+static int login_failed(struct call *k, const char *peer, const char *name)
+{
+    const struct config *cfg = k->app->cfg;
+    char q[VALIDATE_QUOTE_BUF];
+    long long now = now_ms(), lock;
+
+    validate_quote(name ? name : "", q, sizeof(q));
+    log_msg("login failed for \"%s\" from %s", q, peer);
+    lock = throttle_fail(k->app->login_addr, peer, now);
+    if (lock > 0)
+        log_msg("%s locked out of Login for %lld s after %d failed logins",
+                peer, secs(lock), cfg->login_max_failures);
+    lock = name ? throttle_fail(k->app->login_name, name, now) : 0;
+    if (lock > 0)
+        log_msg("login name \"%s\" locked out of Login for %lld s after %d "
+                "failed logins",
+                q, secs(lock), cfg->login_name_max_failures);
+    return err_set(&k->e, ERR_AUTH, CREDENTIALS_FAULT);
+}
+
 static int login(struct soap *soap, struct _mm__Login *rq,
                  struct _mm__LoginResponse *rs)
 {
     char hash[PASSWD_HASH_MAX] = "";
     char sid[SESSID_LEN + 1];
+    const char *peer = soaphttpd_peer(soap);
     struct call k;
     int rc, ok;
 
     call_init(&k, soap);
+    /* a locked out client is refused before its password is looked at */
+    if ((rc = login_locked(&k, peer, rq->loginName)) != 0)
+        return call_end(&k, rc);
     if (rq->loginName == NULL || rq->password == NULL)
-        return call_end(&k, err_set(&k.e, ERR_AUTH, CREDENTIALS_FAULT));
+        return call_end(&k, login_failed(&k, peer, rq->loginName));
     if ((rc = call_open(&k)) != 0)
         return call_end(&k, rc);
     rc = store_user_hash(k.c, rq->loginName, hash, sizeof(hash), &k.e);
@@ -111,7 +204,10 @@ static int login(struct soap *soap, struct _mm__Login *rq,
     /* always run the slow check, so unknown names cost the same time */
     ok = passwd_verify(rq->password, rc == 0 ? hash : NULL);
     if (!ok)
-        return call_end(&k, err_set(&k.e, ERR_AUTH, CREDENTIALS_FAULT));
+        return call_end(&k, login_failed(&k, peer, rq->loginName));
+    /* the right password: the address and the name start again */
+    throttle_forget(k.app->login_addr, peer);
+    throttle_forget(k.app->login_name, rq->loginName);
     rc = sessid_generate(sid, &k.e);
     if (rc == 0)
         rc = store_session_create(k.c, sid, rq->loginName, &k.e);

@@ -15,4 +15,11 @@ struct app;
 struct err;
 int session_bootstrap(struct app *app, struct err *e);
 
+/* The tables of failed logins, per client address and per login name,
+ * sized and limited by the configuration (app->login_addr,
+ * app->login_name).  0 or ERR_NOMEM. */
+int session_throttles_new(struct app *app, struct err *e);
+
+void session_throttles_free(struct app *app);
+
 #endif

@@ -1253,8 +1253,10 @@ int soaphttpd_run(struct soaphttpd *h)
     __atomic_store_n(&h->draining, 1, __ATOMIC_RELAXED);
     double until = now_s() + h->o.lim.shutdown_grace_s;
     for (;;) {
-        left = 0;
         pthread_mutex_lock(&h->mu);
+        /* a worker counts until it has handed its answer over: the
+         * client may have read it and closed before that */
+        left = h->inflight;
         for (struct conn *c = h->conns; c != NULL; c = c->next)
             left += !c->cut && (c->phase == PH_REQUEST || c->phase == PH_BUSY);
         pthread_mutex_unlock(&h->mu);

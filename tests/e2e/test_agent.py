@@ -10,6 +10,10 @@ Re-runs itself inside a throw-away network namespace (`unshare -n` as root,
 vp and checks:
 
   - a wrong secret is a Client fault ("invalid agent secret") on every call
+  - wrong secrets from one address (127.0.0.2): the 10th locks it out for
+    60 s, the right secret included (Client fault, code 8, saying when to
+    try again), while 127.0.0.1 goes on; each failure logged with the
+    address
   - PutConfig of a valid file: dhcpd restarted on it (new pid), GetConfig
     returns it, the hash is its SHA-256; time from call to answer measured
   - PutConfig of a file dhcpd -t rejects: Client fault with dhcpd's own
@@ -63,8 +67,8 @@ def outer(argv):
     return rerun_in_netns(argv[0], argv[1:], "IN_AGENT_NS")
 
 
-def call(port, op, fields, timeout=60):
-    return agentlib.call("127.0.0.1", port, op, fields, timeout)
+def call(port, op, fields, timeout=60, source=None):
+    return agentlib.call("127.0.0.1", port, op, fields, timeout, source=source)
 
 
 def fault_of(fn):
@@ -158,8 +162,8 @@ class Agent:
         PROCS.append(self.proc)
         return wait_port(self.port, self.proc)
 
-    def call(self, op, *fields, secret=SECRET, timeout=60):
-        return call(self.port, op, [("secret", secret)] + list(fields), timeout)
+    def call(self, op, *fields, secret=SECRET, timeout=60, source=None):
+        return call(self.port, op, [("secret", secret)] + list(fields), timeout, source)
 
     def status(self):
         return self.call("Status")
@@ -278,6 +282,27 @@ def inner(binary):
             check(f is not None and f.code.endswith("Client") and f.text == "invalid agent secret",
                   "%s with a wrong secret: %s" % (op, f))
         check(read(a.conf) is None, "nothing installed by a wrong-secret PutConfig")
+
+        # guessing the secret: the 10th failure from an address locks it
+        src = "127.0.0.2"
+        fs = [fault_of(lambda: a.call("Status", secret="guess-%d" % i, source=src))
+              for i in range(10)]
+        check(all(f is not None and f.text == "invalid agent secret" for f in fs),
+              "10 wrong secrets from %s: each \"invalid agent secret\" (%s)" % (src, fs[-1]))
+        f = fault_of(lambda: a.call("Status", source=src))
+        check(f is not None and f.code.endswith("Client") and f.error_code == "8"
+              and re.fullmatch(r"too many invalid agent secrets from 127\.0\.0\.2: "
+                               r"try again in (59|60) s", f.text or ""),
+              "then the right secret from %s: locked out, code 8 (%s %s)"
+              % (src, f, f and f.error_code))
+        check(a.status()["running"] == "false", "127.0.0.1 is not locked out")
+        a.log.flush()
+        with open(a.log.name, "rb") as lf:
+            text = lf.read().decode(errors="replace")
+        check(text.count("invalid agent secret from 127.0.0.2") == 10
+              and "127.0.0.2 locked out for 60 s after 10 invalid secrets" in text
+              and "guess-" not in text,
+              "each failure logged with its address, the lockout too, no secret")
 
         # first push
         c1 = conf()

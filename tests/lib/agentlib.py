@@ -10,26 +10,29 @@ NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
 class Fault(Exception):
-    def __init__(self, code, text):
+    def __init__(self, code, text, error_code=None):
         super().__init__("%s: %s" % (code, text))
-        self.code, self.text = code, text
+        self.code, self.text, self.error_code = code, text, error_code
 
 
 def esc(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def call(host, port, op, fields, timeout=60, tls=None):
+def call(host, port, op, fields, timeout=60, tls=None, source=None):
     """op's answer as {element: text}; Fault on a SOAP fault.  tls: an
-    ssl.SSLContext to call an agent that serves HTTPS."""
+    ssl.SSLContext to call an agent that serves HTTPS; source: the local
+    address to call from (127.0.0.2 ...)."""
     body = "".join("<a:%s>%s</a:%s>" % (k, esc(v), k) for k, v in fields)
     env = ('<?xml version="1.0" encoding="UTF-8"?>'
            '<s:Envelope xmlns:s="%s"><s:Body><a:%s xmlns:a="%s">%s</a:%s>'
            '</s:Body></s:Envelope>' % (NS_SOAP, op, NS, body, op)).encode()
+    bind = (source, 0) if source else None
     if tls is not None:
-        c = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls)
+        c = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls,
+                                        source_address=bind)
     else:
-        c = http.client.HTTPConnection(host, port, timeout=timeout)
+        c = http.client.HTTPConnection(host, port, timeout=timeout, source_address=bind)
     try:
         c.request("POST", "/agent", env, {"Content-Type": "text/xml; charset=utf-8",
                                           "SOAPAction": '"%s/%s"' % (NS, op)})
@@ -39,7 +42,8 @@ def call(host, port, op, fields, timeout=60, tls=None):
     root = ET.fromstring(data)
     f = root.find(".//{%s}Fault" % NS_SOAP)
     if f is not None:
-        raise Fault(f.findtext("faultcode"), f.findtext("faultstring"))
+        raise Fault(f.findtext("faultcode"), f.findtext("faultstring"),
+                    f.findtext(".//{%s}errorCode" % NS))
     resp = root.find(".//{%s}%sResponse" % (NS, op))
     return {el.tag.split("}")[1]: (el.text or "") for el in resp}
 

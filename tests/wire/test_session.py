@@ -3,6 +3,7 @@
 """Session lifetime: idle expiry, persistence across a restart, uniqueness;
 and the server's life cycle: signals, admin password, --help/--version."""
 
+import http.client
 import os
 import shutil
 import signal
@@ -402,6 +403,117 @@ class LifecycleTest(et.EmuTestCase):
                     self.assertEqual(r.returncode, 2, err)
                     self.assertIn("micetro-emu: " + weak + why + " (beyond loopback it needs "
                                   "at least 12 characters without the user name)", err)
+
+
+THROTTLED = 8  # mm:errorCode of a Login refused for too many failures
+
+
+class LoginThrottleTest(et.EmuTestCase):
+    """Failed logins are counted per client address and per login name;
+    the emulator listens on 127.0.0.1, the clients bind 127.0.0.x."""
+
+    def setUp(self):
+        et.need_local(self)
+        self.emus = []
+
+    def tearDown(self):
+        for emu in self.emus:
+            emu.close()
+
+    def start(self, args=()):
+        emu = et.Emu(list(args))
+        self.emus.append(emu)
+        return emu
+
+    def login_from(self, emu, source, user=None, password=None):
+        """Login's answer to a client bound to source."""
+        conn = http.client.HTTPConnection(emu.host, emu.port, timeout=30,
+                                          source_address=(source, 0))
+        try:
+            return et.post(emu, et.envelope11(et.login_xml(user, password)), "Login", conn=conn)
+        finally:
+            conn.close()
+
+    def assertBadLogin(self, r):
+        f = self.assertFault11(r, "Client", exact=et.BAD_CREDENTIALS)
+        self.assertEqual(f.error_code, 16394)
+
+    def assertThrottled(self, r, pattern):
+        f = self.assertFault11(r, "Client")
+        self.assertEqual(f.error_code, THROTTLED, f)
+        self.assertRegex(f.string, pattern)
+        return f
+
+    def assertLoggedIn(self, r):
+        self.assertSession(et.result_of(r, "Login").find(et.q(et.NS_MM, "session")).text)
+
+    def test_address_locked_after_the_limit(self):
+        """The defaults: the 10th failure from an address locks it for
+        60 s, the right password included and for every name; another
+        address logs in with the same name; each failure is logged with
+        address and name, never the password."""
+        emu = self.start()
+        for _ in range(10):
+            self.assertBadLogin(self.login_from(emu, "127.0.0.2", password="guess-no-1"))
+        locked = r'^too many failed logins from 127\.0\.0\.2: try again in (59|60) s$'
+        self.assertThrottled(self.login_from(emu, "127.0.0.2"), locked)
+        self.assertThrottled(self.login_from(emu, "127.0.0.2", user="someone-else"), locked)
+        # the name is not locked: 10 failures are under its own limit
+        self.assertLoggedIn(self.login_from(emu, "127.0.0.3"))
+        # a success starts the address's count again
+        for _ in range(9):
+            self.assertBadLogin(self.login_from(emu, "127.0.0.4", password="guess-no-2"))
+        self.assertLoggedIn(self.login_from(emu, "127.0.0.4"))
+        for _ in range(9):
+            self.assertBadLogin(self.login_from(emu, "127.0.0.4", password="guess-no-3"))
+        self.assertBadLogin(self.login_from(emu, "127.0.0.4", user="nobody", password="x"))
+        self.assertThrottled(self.login_from(emu, "127.0.0.4"), r"from 127\.0\.0\.4: ")
+        # 127.0.0.1, the other suites' address, untouched
+        self.assertLoggedIn(self.login_from(emu, "127.0.0.1"))
+        log = emu.log()
+        self.assertEqual(log.count('login failed for "administrator" from 127.0.0.2'), 10, log)
+        self.assertEqual(log.count('login failed for "administrator" from 127.0.0.4'), 18, log)
+        self.assertIn('login failed for "nobody" from 127.0.0.4', log)
+        self.assertIn("127.0.0.2 locked out of Login for 60 s after 10 failed logins", log)
+        for secret in ("guess-no-1", "guess-no-2", "guess-no-3"):
+            self.assertNotIn(secret, log)
+
+    def test_name_locked_and_lockouts_growing(self):
+        """A login name failing from several addresses is locked for all
+        of them; a lockout repeated soon after the last one doubles."""
+        emu = self.start(["--login-max-failures", "2", "--login-name-max-failures", "3",
+                          "--login-window", "30", "--login-lockout", "1"])
+        self.assertBadLogin(self.login_from(emu, "127.0.0.5", password="a"))
+        self.assertBadLogin(self.login_from(emu, "127.0.0.5", password="b"))
+        self.assertThrottled(self.login_from(emu, "127.0.0.5"),
+                             r"^too many failed logins from 127\.0\.0\.5: try again in 1 s$")
+        self.assertBadLogin(self.login_from(emu, "127.0.0.6", password="c"))
+        name_locked = r'^too many failed logins for "administrator": try again in 1 s$'
+        self.assertThrottled(self.login_from(emu, "127.0.0.7"), name_locked)
+        # other names from other addresses are not
+        self.assertBadLogin(self.login_from(emu, "127.0.0.7", user="nobody", password="d"))
+        self.assertIn('login name "administrator" locked out of Login for 1 s after 3 failed '
+                      'logins', emu.log())
+        time.sleep(1.2)
+        self.assertLoggedIn(self.login_from(emu, "127.0.0.7"))
+        # the address again, right after its lockout: twice as long
+        self.assertBadLogin(self.login_from(emu, "127.0.0.5", password="e"))
+        self.assertBadLogin(self.login_from(emu, "127.0.0.5", password="f"))
+        self.assertThrottled(self.login_from(emu, "127.0.0.5"),
+                             r"^too many failed logins from 127\.0\.0\.5: try again in 2 s$")
+
+    def test_options(self):
+        r = subprocess.run([et.BIN, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30)
+        out = r.stdout.decode()
+        for opt in ("--login-max-failures", "--login-name-max-failures", "--login-window",
+                    "--login-lockout", "--login-lockout-max"):
+            self.assertIn(opt, out)
+        for bad in (["--login-max-failures", "-1"], ["--login-window", "0"],
+                    ["--login-lockout", "0"]):
+            r = subprocess.run([et.BIN, "serve"] + bad, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=30)
+            self.assertEqual(r.returncode, 2, bad)
 
 
 if __name__ == "__main__":
