@@ -1187,6 +1187,7 @@ int filter_compile(const char *filter, const struct filter_field *fields,
     out->where = where.s;
     out->nparams = p.nparams;
     out->params = p.params;
+    out->nconds = p.nconds;
     return 0;
 out:
     sb_free(&where);

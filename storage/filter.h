@@ -84,6 +84,8 @@ struct filter_sql {
                     * other conditions without parentheses */
     int nparams;   /* values for $first_param .. $first_param+nparams-1 */
     char **params; /* their text (never NULL strings) */
+    int nconds;    /* the filter's conditions: 0 when it has none, and its
+                    * statements run under the default time limit */
 };
 
 /* Compiles filter (NULL or blank: no condition) for an object whose fields
