@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+struct gate;
 struct soap;
 struct store;
 struct wsdl;
@@ -18,6 +19,7 @@ struct app {
     const struct config *cfg;
     struct store *store;
     struct wsdl *wsdl;
+    struct gate *lists; /* the list calls of each session (call_begin_list) */
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
 };
 
