@@ -265,6 +265,218 @@ static int push_param(struct parser *p, char *v, int *num)
     return 0;
 }
 
+/* ---- the cost of a regular expression ------------------------------ */
+
+/* PostgreSQL's engine (Spencer's, advanced regular expressions) expands
+ * every bounded repetition into copies of what it repeats, and matches in
+ * time proportional to the text times the size of that expansion; a back
+ * reference makes it try the ways to split the text, with no bound.  So
+ * a regular expression is refused, before any database work, when it is
+ * longer than FILTER_REGEX_MAX_LEN bytes, holds a back reference (\1 ..
+ * \9 outside brackets), asks for another flavour ((?b), (?e)), or when
+ * its size exceeds FILTER_REGEX_MAX_SIZE.  The size: every atom counts 1
+ * (a character, an escape, a bracket expression, ^ $ .), a group the sum
+ * of its alternatives, *, + and ? multiply nothing, {m} and {m,n} multiply
+ * what they repeat by m or n, {m,} by m + 1.  An overestimate at worst
+ * (anchors and \x escapes' digits count): what PostgreSQL would refuse as
+ * malformed is left to it.  A literal (***= or (?q)) costs nothing. */
+
+/* Sizes are clamped here and bounds below, so products cannot overflow
+ * (10^12 * 10^5 < 2^63) and the message tells any real size. */
+#define REGEX_CLAMP 1000000000000LL
+/* A bound's number, clamped (PostgreSQL itself refuses over 255). */
+#define REGEX_BOUND_CLAMP 100000LL
+
+static long long clamp_size(long long n)
+{
+    return n > REGEX_CLAMP ? REGEX_CLAMP : n;
+}
+
+/* The bound {m}, {m,} or {m,n} at s[i] ('{'): its factor in *factor and
+ * the index after it, or 0 when s[i] starts no bound (a literal brace). */
+static size_t regex_bound(const char *s, size_t len, size_t i,
+                          long long *factor)
+{
+    long long m = 0, n = -1;
+    size_t j = i + 1;
+
+    if (j >= len || s[j] < '0' || s[j] > '9')
+        return 0;
+    for (; j < len && s[j] >= '0' && s[j] <= '9'; j++)
+        m = m * 10 + (s[j] - '0') > REGEX_BOUND_CLAMP ? REGEX_BOUND_CLAMP
+                                                      : m * 10 + (s[j] - '0');
+    if (j < len && s[j] == ',') {
+        j++;
+        if (j < len && s[j] >= '0' && s[j] <= '9') {
+            for (n = 0; j < len && s[j] >= '0' && s[j] <= '9'; j++)
+                n = n * 10 + (s[j] - '0') > REGEX_BOUND_CLAMP
+                        ? REGEX_BOUND_CLAMP
+                        : n * 10 + (s[j] - '0');
+        } else {
+            n = m + 1; /* {m,}: m copies and a loop */
+        }
+    } else {
+        n = m;
+    }
+    if (j >= len || s[j] != '}')
+        return 0;
+    *factor = n < m ? m : n;
+    if (*factor < 1)
+        *factor = 1;
+    return j + 1;
+}
+
+/* The index after the bracket expression starting at s[i] ('['), or len
+ * when it is not closed. */
+static size_t regex_bracket(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+
+    if (j < len && s[j] == '^')
+        j++;
+    if (j < len && s[j] == ']')
+        j++; /* a leading ] is a member */
+    while (j < len && s[j] != ']') {
+        if (s[j] == '[' && j + 1 < len &&
+            (s[j + 1] == ':' || s[j + 1] == '.' || s[j + 1] == '=')) {
+            /* [:class:], [.coll.], [=equiv=] */
+            char end = s[j + 1];
+            j += 2;
+            while (j + 1 < len && !(s[j] == end && s[j + 1] == ']'))
+                j++;
+            j += 2;
+            continue;
+        }
+        if (s[j] == '\\' && j + 1 < len)
+            j++;
+        j++;
+    }
+    return j < len ? j + 1 : len;
+}
+
+/* What is wrong with regular expression v (which, for messages: "for
+ * field \"x\"" or "of the free-text term"): 0, or ERR_INVALID with e
+ * filled.  The rule is above. */
+static int regex_check(struct parser *p, const char *v, const char *which)
+{
+    long long sum[FILTER_REGEX_MAX_LEN + 2], alt[FILTER_REGEX_MAX_LEN + 2];
+    long long last = 0, size, factor = 1;
+    size_t len = strlen(v), i = 0, j;
+    int depth = 0;
+
+    if (len > FILTER_REGEX_MAX_LEN)
+        return err_set(p->e, ERR_INVALID,
+                       "filter: regular expression %s longer than %d bytes "
+                       "(%zu)",
+                       which, FILTER_REGEX_MAX_LEN, len);
+    /* directors: ***= a literal, ***: an advanced one */
+    if (strncmp(v, "***=", 4) == 0)
+        return 0;
+    if (strncmp(v, "***:", 4) == 0)
+        i = 4;
+    /* embedded options, at the start only */
+    if (len - i >= 3 && v[i] == '(' && v[i + 1] == '?' && v[i + 2] >= 'a' &&
+        v[i + 2] <= 'z') {
+        for (j = i + 2; j < len && v[j] >= 'a' && v[j] <= 'z'; j++) {
+            if (v[j] == 'b' || v[j] == 'e')
+                return err_set(p->e, ERR_INVALID,
+                               "filter: regular expression %s: only "
+                               "advanced regular expressions are allowed "
+                               "(not the options b and e)",
+                               which);
+            if (v[j] == 'q')
+                return 0; /* the rest is a literal */
+        }
+        if (j < len && v[j] == ')')
+            i = j + 1;
+    }
+    sum[0] = alt[0] = 0;
+    while (i < len) {
+        char ch = v[i];
+        switch (ch) {
+        case '\\':
+            if (i + 1 < len && v[i + 1] >= '1' && v[i + 1] <= '9')
+                return err_set(p->e, ERR_INVALID,
+                               "filter: regular expression %s: back "
+                               "references (\\1 ... \\9) are not allowed",
+                               which);
+            i += i + 1 < len ? 2 : 1;
+            last = 1;
+            sum[depth] = clamp_size(sum[depth] + 1);
+            continue;
+        case '[':
+            i = regex_bracket(v, len, i);
+            last = 1;
+            sum[depth] = clamp_size(sum[depth] + 1);
+            continue;
+        case '(':
+            i++;
+            if (i < len && v[i] == '?') {
+                /* (?:  (?=  (?!  (?<=  (?<! */
+                i++;
+                if (i < len && v[i] == '<')
+                    i++;
+                if (i < len)
+                    i++;
+            }
+            depth++;
+            sum[depth] = alt[depth] = 0;
+            last = 0;
+            continue;
+        case ')':
+            i++;
+            if (depth == 0) {
+                last = 1; /* unmatched: PostgreSQL refuses it */
+                sum[0] = clamp_size(sum[0] + 1);
+                continue;
+            }
+            last = clamp_size(alt[depth] + sum[depth]);
+            depth--;
+            sum[depth] = clamp_size(sum[depth] + last);
+            continue;
+        case '|':
+            i++;
+            alt[depth] = clamp_size(alt[depth] + sum[depth]);
+            sum[depth] = 0;
+            last = 0;
+            continue;
+        case '*':
+        case '+':
+        case '?':
+            i++;
+            continue; /* a loop: nothing copied */
+        case '{':
+            j = regex_bound(v, len, i, &factor);
+            if (j > 0) {
+                i = j;
+                /* what last repeats is there once already */
+                sum[depth] = clamp_size(sum[depth] + last * (factor - 1));
+                last = clamp_size(last * factor);
+                continue;
+            }
+            break;
+        default:
+            break;
+        }
+        /* an ordinary character: the bytes that start a UTF-8 sequence */
+        if (((unsigned char)ch & 0xC0) != 0x80) {
+            last = 1;
+            sum[depth] = clamp_size(sum[depth] + 1);
+        }
+        i++;
+    }
+    /* groups left open count as closed */
+    for (size = clamp_size(alt[depth] + sum[depth]); depth > 0; depth--)
+        size = clamp_size(alt[depth - 1] + sum[depth - 1] + size);
+    if (size > FILTER_REGEX_MAX_SIZE)
+        return err_set(p->e, ERR_INVALID,
+                       "filter: regular expression %s too costly: its "
+                       "repetitions expand it to %lld atoms, at most %d; "
+                       "narrow it",
+                       which, size, FILTER_REGEX_MAX_SIZE);
+    return 0;
+}
+
 static const char *cast_of(enum filter_type t)
 {
     switch (t) {
@@ -295,6 +507,14 @@ static int add_value(struct parser *p, const struct filter_field *f, char *v,
                            "filter: empty regular "
                            "expression for field \"%s\"",
                            f->name);
+        }
+        if (regex) {
+            char which[96];
+            snprintf(which, sizeof(which), "for field \"%.60s\"", f->name);
+            if ((rc = regex_check(p, v, which)) < 0) {
+                free(v);
+                return rc;
+            }
         }
         break;
     case FILTER_INT: {
@@ -502,6 +722,10 @@ static int emit_free_text(struct parser *p, char *v, size_t at, int neg,
     if (v[0] == '\0') {
         free(v);
         return perr(p, at, "empty regular expression");
+    }
+    if ((rc = regex_check(p, v, "of the free-text term")) < 0) {
+        free(v);
+        return rc;
     }
     if ((rc = push_param(p, v, &n)) < 0)
         return rc;
@@ -963,6 +1187,7 @@ int filter_compile(const char *filter, const struct filter_field *fields,
     out->where = where.s;
     out->nparams = p.nparams;
     out->params = p.params;
+    out->nconds = p.nconds;
     return 0;
 out:
     sb_free(&where);

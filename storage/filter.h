@@ -32,6 +32,12 @@
  *
  * Rows whose column is NULL never match a positive condition and always
  * match a negated one.
+ *
+ * Regular expressions (classic TEXT terms, free text, =~) are refused up
+ * front when their cost in PostgreSQL has no bound or too high a one: over
+ * FILTER_REGEX_MAX_LEN bytes, a back reference, the options (?b) or (?e),
+ * or a size over FILTER_REGEX_MAX_SIZE with every bounded repetition
+ * expanded ((a{1,100}){1,100} is 10000).  The rule is in filter.c.
  */
 #ifndef MICETRO_FILTER_H
 #define MICETRO_FILTER_H
@@ -44,6 +50,10 @@
 #define FILTER_MAX_CONDS 64   /* conditions (terms) in one filter */
 #define FILTER_MAX_PARAMS 256 /* values, counting each in(...) item */
 #define FILTER_MAX_DEPTH 16   /* nested parentheses (newer syntax) */
+/* A regular expression's cost (see filter_compile): its bytes, and its
+ * size with every bounded repetition expanded. */
+#define FILTER_REGEX_MAX_LEN 512
+#define FILTER_REGEX_MAX_SIZE 256
 
 enum filter_type {
     FILTER_TEXT, /* compared as text; params cast ::text */
@@ -74,6 +84,8 @@ struct filter_sql {
                     * other conditions without parentheses */
     int nparams;   /* values for $first_param .. $first_param+nparams-1 */
     char **params; /* their text (never NULL strings) */
+    int nconds;    /* the filter's conditions: 0 when it has none, and its
+                    * statements run under the default time limit */
 };
 
 /* Compiles filter (NULL or blank: no condition) for an object whose fields
@@ -81,7 +93,8 @@ struct filter_sql {
  * resolve may be NULL when no field is FILTER_REF.  Returns 0 with *out
  * filled (free it with filter_sql_free), or a negative ERR_* code with *out
  * zeroed: ERR_INVALID for a malformed filter (the message says where it
- * broke), an unknown field, a bad value; or the resolver's code. */
+ * broke), an unknown field, a bad value, a regular expression too costly;
+ * or the resolver's code. */
 int filter_compile(const char *filter, const struct filter_field *fields,
                    size_t nfields, int first_param, filter_resolve_fn resolve,
                    void *ctx, struct filter_sql *out, struct err *e);

@@ -31,6 +31,7 @@ struct store {
     int acquire_timeout_ms;
     int connect_timeout_s;
     int statement_timeout_ms;
+    int filter_timeout_ms; /* 0: none shorter than statement_timeout_ms */
     int migrations_applied;
     int serving;          /* store_open succeeded: failures reach clients */
     int down;             /* DOWN_* reported by note_down since the last
@@ -487,7 +488,8 @@ static int deferred_fail(struct store_conn *c, const struct err *e)
     return e->code;
 }
 
-/* The pipeline of a deferred check: sends the check (as prepared
+/* The pipeline of a deferred check d (or of any first statement in its
+ * shape): sends the check (as prepared
  * statement cname, or with its text when cname is NULL) and the statement
  * (as run() does) with one sync, flushed together, then reads the
  * check's result into *chk and the statement's into *res (the first
@@ -495,12 +497,12 @@ static int deferred_fail(struct store_conn *c, const struct err *e)
  * statement skipped after a failed check) up to the sync.  Returns 0,
  * or ERR_DB when the connection failed or the server did not answer
  * within wait_ms (*late set, as run()). */
-static int run_riding(struct store_conn *c, const char *cname, const char *sql,
+static int run_riding(struct store_conn *c, const char *cname,
+                      const struct store_deferred *d, const char *sql,
                       int nparams, const char *const *params, enum run_how how,
                       const char *name, int wait_ms, PGresult **chk,
                       PGresult **res, int *late, struct err *e)
 {
-    const struct store_deferred *d = &c->deferred;
     long long deadline = wait_ms > 0 ? mono_ms() + wait_ms : 0;
     const PGresult *why;
     PGresult *r, **slot;
@@ -590,7 +592,7 @@ static int exec_riding(struct store_conn *c, const char *cname, const char *sql,
     PGresult *chk = NULL, *r = NULL;
     int rc;
 
-    rc = run_riding(c, cname, sql, nparams, params, how, name, wait_ms, &chk,
+    rc = run_riding(c, cname, d, sql, nparams, params, how, name, wait_ms, &chk,
                     &r, late, e);
     if (rc != 0)
         return deferred_fail(c, e); /* the check failed with it */
@@ -697,6 +699,54 @@ int store_exec(struct store_conn *c, const char *sql, int nparams,
 {
     return exec_timed(c, sql, nparams, params, RUN_PARAMS, NULL,
                       answer_ms(c->st), res, NULL, e);
+}
+
+int store_exec_filtered(struct store_conn *c, const char *sql, int nparams,
+                        const char *const *params, PGresult **res,
+                        struct err *e)
+{
+    const struct store *st = c->st;
+    struct store_deferred set;
+    char ms[STORE_INTBUF];
+    PGresult *s = NULL, *r = NULL;
+    int rc, late;
+
+    if (res != NULL)
+        *res = NULL;
+    if (st->filter_timeout_ms <= 0 ||
+        (st->statement_timeout_ms > 0 &&
+         st->filter_timeout_ms >= st->statement_timeout_ms))
+        return store_exec(c, sql, nparams, params, res, e);
+    if ((rc = store_settle(c, e)) != 0 || (rc = exec_prepare(c, e)) != 0)
+        return rc;
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return store_exec(c, sql, nparams, params, res, e);
+    /* the shorter limit, local to the implicit transaction that the
+     * pipeline's statements share until its sync */
+    memset(&set, 0, sizeof(set));
+    set.sql = "SELECT set_config('statement_timeout', $1, true)";
+    set.nparams = 1;
+    set.params[0] = store_param_int(ms, st->filter_timeout_ms);
+    rc = run_riding(c, NULL, &set, sql, nparams, params, RUN_PARAMS, NULL,
+                    st->filter_timeout_ms + ANSWER_MARGIN_MS, &s, &r, &late, e);
+    if (rc != 0)
+        return rc;
+    rc = check_result(c, s, e);
+    if (rc == 0)
+        rc = check_result(c, r, e);
+    PQclear(s);
+    if (rc == 0 && res != NULL) {
+        *res = r;
+        return 0;
+    }
+    PQclear(r);
+    /* query_canceled: only statement_timeout cancels our statements */
+    if (rc != 0 && strcmp(c->sqlstate, "57014") == 0)
+        rc = err_set(e, ERR_INVALID,
+                     "too costly: it ran over the %d ms a filtered list may "
+                     "take; narrow it",
+                     st->filter_timeout_ms);
+    return rc;
 }
 
 int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
@@ -1238,6 +1288,9 @@ struct store *store_open(const struct store_opts *opts, struct err *e)
     st->statement_timeout_ms = opts->statement_timeout_ms > 0
                                    ? opts->statement_timeout_ms
                                    : 0;
+    st->filter_timeout_ms = opts->filter_timeout_ms > 0
+                                ? opts->filter_timeout_ms
+                                : 0;
     st->conninfo = strdup(opts->conninfo);
     st->conns = calloc((size_t)st->pool_size, sizeof(*st->conns));
     if (st->conninfo == NULL || st->conns == NULL)

@@ -25,6 +25,9 @@ struct store_opts {
     int acquire_timeout_ms;   /* wait for a free connection at most */
     int connect_timeout_s;    /* connect deadline, enforced by the client */
     int statement_timeout_ms; /* SET statement_timeout on every connection */
+    int filter_timeout_ms;    /* statement_timeout of a statement carrying a
+                               * caller's filter (store_exec_filtered); 0 or
+                               * not below statement_timeout_ms: the same */
     store_prepare_fn prepare; /* run once on the first connection: NULL,
                                * or store_migrate */
 };

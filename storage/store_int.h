@@ -120,6 +120,18 @@ int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
                         const char *const *params, PGresult **res,
                         struct err *e);
 
+/* store_exec for a statement that carries a caller's filter (a list's):
+ * outside a transaction it runs under store_opts.filter_timeout_ms, set
+ * for it alone (set_config(..., true) and the statement in one pipeline,
+ * one implicit transaction: one round trip, and the setting ends with
+ * it).  A deferred check runs alone first.  Over that time PostgreSQL
+ * cancels it and the connection stays: ERR_INVALID "too costly: it ran
+ * over the N ms a filtered list may take; narrow it".  Inside a
+ * transaction, or without a shorter limit, it is store_exec. */
+int store_exec_filtered(struct store_conn *c, const char *sql, int nparams,
+                        const char *const *params, PGresult **res,
+                        struct err *e);
+
 /* store_query_text through store_exec_prepared (sql a constant). */
 int store_query_text_prepared(struct store_conn *c, const char *sql,
                               int nparams, const char *const *params, char *out,

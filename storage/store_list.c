@@ -36,25 +36,37 @@ static char *sql_printf(const char *fmt, ...)
     return sql;
 }
 
+/* Runs a list's statement sql: under the shorter time limit of a
+ * caller's filter when f holds one (store_exec_filtered). */
+static int exec_list(struct store_conn *c, const char *sql,
+                     const struct filter_sql *f, int nparams,
+                     const char *const *params, PGresult **res, struct err *e)
+{
+    if (f->nconds > 0)
+        return store_exec_filtered(c, sql, nparams, params, res, e);
+    return store_exec(c, sql, nparams, params, res, e);
+}
+
 static int count_rows(struct store_conn *c, const char *from,
                       const struct filter_sql *f, const char *const *params,
                       long long *total, struct err *e)
 {
-    char buf[STORE_INTBUF];
+    PGresult *r = NULL;
     char *sql, *end;
     int rc;
 
     sql = sql_printf("SELECT count(*) FROM %s WHERE %s", from, f->where);
     if (sql == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
-    rc = store_query_text(c, sql, f->nparams, params, buf, sizeof(buf), e);
+    rc = exec_list(c, sql, f, f->nparams, params, &r, e);
     free(sql);
     if (rc < 0)
         return rc;
-    *total = strtoll(buf, &end, 10);
-    if (rc == 0 || *end != '\0' || *total < 0)
-        return err_set(e, ERR_INTERNAL, "bad row count \"%s\"", buf);
-    return 0;
+    if (PQntuples(r) != 1 ||
+        (*total = strtoll(PQgetvalue(r, 0, 0), &end, 10)) < 0 || *end != '\0')
+        rc = err_set(e, ERR_INTERNAL, "bad row count");
+    PQclear(r);
+    return rc;
 }
 
 /* The statement of store_list_rows: on success *res holds the page's rows
@@ -105,7 +117,7 @@ static int list_exec(struct store_conn *c, const char *columns,
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = store_exec(c, sql, f->nparams + 2, params, &r, e);
+    rc = exec_list(c, sql, f, f->nparams + 2, params, &r, e);
     if (rc != 0)
         goto out;
     n = PQntuples(r);

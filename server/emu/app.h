@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+struct gate;
 struct soap;
 struct store;
 struct throttle;
@@ -19,6 +20,7 @@ struct app {
     const struct config *cfg;
     struct store *store;
     struct wsdl *wsdl;
+    struct gate *lists; /* the list calls of each session (call_begin_list) */
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     /* failed logins per client address and per login name (session.c) */
     struct throttle *login_addr, *login_name;

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "convert.h"
 #include "fault.h"
+#include "gate.h"
 #include "sessid.h"
 #include "store.h"
 #include "store_session.h"
@@ -26,15 +27,37 @@ int call_open(struct call *k)
     return k->c != NULL ? 0 : k->e.code;
 }
 
-int call_begin(struct call *k, struct soap *soap, const char *sid)
+/* call_begin, and for a list (list 1) call_begin_list. */
+static int begin(struct call *k, struct soap *soap, const char *sid, int list)
 {
+    int max;
+
     call_init(k, soap);
     if (!sessid_valid(sid))
         return err_set(&k->e, ERR_SESSION, SESSION_FAULT);
+    if (list) {
+        max = k->app->cfg->max_session_lists;
+        if (k->app->lists == NULL || !gate_enter(k->app->lists, sid, max))
+            return err_set(&k->e, ERR_INVALID,
+                           "too many lists at once for this session (at "
+                           "most %d); wait for one to end",
+                           max);
+        k->gated = sid;
+    }
     if (call_open(k) != 0)
         return k->e.code;
     return store_session_defer(k->c, sid, k->app->cfg->session_timeout_s,
                                k->login, sizeof(k->login), &k->e);
+}
+
+int call_begin(struct call *k, struct soap *soap, const char *sid)
+{
+    return begin(k, soap, sid, 0);
+}
+
+int call_begin_list(struct call *k, struct soap *soap, const char *sid)
+{
+    return begin(k, soap, sid, 1);
 }
 
 int call_end(struct call *k, int rc)
@@ -49,6 +72,10 @@ int call_end(struct call *k, int rc)
     if (k->c != NULL) {
         store_release(k->app->store, k->c);
         k->c = NULL;
+    }
+    if (k->gated != NULL) {
+        gate_leave(k->app->lists, k->gated);
+        k->gated = NULL;
     }
     if (rc != 0)
         return fault_from_err(k->soap, &k->e);

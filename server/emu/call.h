@@ -33,6 +33,8 @@ struct call {
     struct store_conn *c;       /* the call's connection, or NULL */
     char login[CALL_LOGIN_BUF]; /* the session's login (change log) */
     struct err e;               /* what went wrong, for call_end */
+    const char *gated;          /* the session whose list this is, in the
+                                   gate until call_end; or NULL */
 };
 
 /* Readies k for soap without a connection: call_end may follow at once
@@ -53,6 +55,13 @@ int call_open(struct call *k);
  * (ERR_SESSION "Invalid or expired session", ERR_DB ...).  k is ready
  * for call_end either way. */
 int call_begin(struct call *k, struct soap *soap, const char *sid);
+
+/* call_begin for a list (Get<Objects>): first the session's count of
+ * lists running is checked and raised (gate.h), before any connection
+ * is taken: a session already running --max-session-lists of them is
+ * refused, ERR_INVALID "too many lists at once ...".  call_end lowers
+ * it. */
+int call_begin_list(struct call *k, struct soap *soap, const char *sid);
 
 /* Ends a call: runs the session check if no statement did (when it
  * fails, its error replaces rc and k->e), gives the connection back

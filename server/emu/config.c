@@ -296,6 +296,11 @@ static const struct opts_opt options[] = {
     NUM("db-timeout", db_acquire_timeout_ms, 100, 3600000, 5000, "MS",
         "longest wait for a database connection and\n"
         "longest statement (default 5000)"),
+    NUM("filter-timeout", db_filter_timeout_ms, 10, 3600000, 1000, "MS",
+        "longest statement of a list with a filter\n"
+        "(default 1000; not above --db-timeout)"),
+    NUM("max-session-lists", max_session_lists, 1, 1000, 2, "N",
+        "list calls one session may run at once\n(default 2)"),
     {.name = "verbose",
      .kind = OPTS_FLAG,
      OPTS_AT(struct config, verbose),

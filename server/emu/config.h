@@ -38,6 +38,8 @@ struct config {
     int db_acquire_timeout_ms;
     int db_connect_timeout_s;
     int db_statement_timeout_ms;
+    int db_filter_timeout_ms; /* statements of a list with a filter */
+    int max_session_lists;    /* one session's list calls at once */
     int verbose;
     /* the configuration worker and the agents it talks to */
     const char *agent_secret_file;  /* --agent-secret-file */

@@ -17,6 +17,7 @@
 
 #include "agent_rpc.h"
 #include "app.h"
+#include "gate.h"
 #include "config.h"
 #include "httpd.h"
 #include "log.h"
@@ -123,6 +124,11 @@ int main(int argc, char **argv)
         goto fail;
     if (cfg.mode != MODE_WORKER && session_throttles_new(&app, &e) != 0)
         goto fail;
+    /* a slot for every request that can run at once */
+    if ((app.lists = gate_new(cfg.wire.workers)) == NULL) {
+        err_set(&e, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     if (cfg.mode != MODE_WORKER &&
         (h = httpd_new(&app, &e)) == NULL) /* fail fast on a busy port */
         goto fail;
@@ -140,6 +146,7 @@ int main(int argc, char **argv)
         .acquire_timeout_ms = cfg.db_acquire_timeout_ms,
         .connect_timeout_s = cfg.db_connect_timeout_s,
         .statement_timeout_ms = cfg.db_statement_timeout_ms,
+        .filter_timeout_ms = cfg.db_filter_timeout_ms,
         .prepare = store_migrate,
     };
     app.store = store_open(&so, &e);
@@ -197,6 +204,7 @@ out:
         store_close(app.store);
         wsdl_free(app.wsdl);
         session_throttles_free(&app);
+        gate_free(app.lists);
         xmlCleanupParser();
     }
     if (pc != NULL) {

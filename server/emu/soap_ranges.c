@@ -173,7 +173,7 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
     struct call k;
     int rc;
 
-    if ((rc = call_begin(&k, soap, rq->session)) != 0 ||
+    if ((rc = call_begin_list(&k, soap, rq->session)) != 0 ||
         (rc = refuse_container(rq->folderRef, "folderRef", &k.e)) != 0 ||
         (rc = refuse_container(rq->adSiteRef, "adSiteRef", &k.e)) != 0 ||
         (rc = refuse_container(rq->cloudNetworkRef, "cloudNetworkRef", &k.e)) !=

@@ -168,7 +168,7 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
     struct call k;
     int rc;
 
-    rc = call_begin(&k, soap, rq->session);
+    rc = call_begin_list(&k, soap, rq->session);
     if (rc != 0)
         goto out;
     if (rq->sortOrder != NULL)

@@ -397,8 +397,8 @@ static void test_errors(void)
     CHECK(fails("name:\xc0\xaf", ERR_INVALID,
                 "filter: invalid UTF-8 at position 6"));
     CHECK(same("name:caf\xc3\xa9", "s.name ~* $1::text", "caf\xc3\xa9", NULL));
-    /* length */
-    memcpy(big, "name:", 5);
+    /* length (an equality: a regular expression has a bound of its own) */
+    memcpy(big, "name=", 5);
     memset(big + 5, 'a', FILTER_MAX_LEN - 5);
     big[FILTER_MAX_LEN] = '\0';
     CHECK(compile(big) == 0 && sql.nparams == 1 &&
@@ -427,6 +427,118 @@ static void test_errors(void)
         o += (size_t)sprintf(many + o, ",%d", i % 10);
     strcpy(many + o, ")");
     CHECK(fails(many, ERR_INVALID, "filter: more than 256 values"));
+}
+
+/* ---- regular expressions: a bound on their cost -------------------- */
+
+/* 1 when f compiles to one ~* condition. */
+static int regex_ok(const char *f)
+{
+    int rc = compile(f);
+    int ok = rc == 0 && sql.where != NULL && strstr(sql.where, "~*") != NULL;
+
+    if (!ok)
+        fprintf(stderr, "filter <%.60s>: rc %d <%s>, want it accepted\n", f, rc,
+                e.msg);
+    return ok;
+}
+
+/* 1 when f fails as a regular expression for field too costly: size
+ * atoms once expanded. */
+static int costly(const char *f, const char *field, long long size)
+{
+    char msg[200];
+
+    snprintf(msg, sizeof(msg),
+             "filter: regular expression for field \"%s\" too costly: its "
+             "repetitions expand it to %lld atoms, at most %d; narrow it",
+             field, size, FILTER_REGEX_MAX_SIZE);
+    return fails(f, ERR_INVALID, msg);
+}
+
+static void test_regex_cost(void)
+{
+    char re[FILTER_REGEX_MAX_LEN + 16];
+
+    /* the size with every bound expanded: at most 256 atoms */
+    CHECK(regex_ok("name:(a{1,16}){1,16}"));
+    CHECK(costly("name:(a{1,16}){1,16}b", "name", 257));
+    CHECK(regex_ok("name:a{1,255}b"));
+    CHECK(costly("name:a{1,255}bc", "name", 257));
+    CHECK(regex_ok("name:a{255}b"));
+    CHECK(costly("name:a{255}bc", "name", 257));
+    /* {m,} is m copies and a loop */
+    CHECK(regex_ok("name:(ab){127,}"));
+    CHECK(costly("name:(ab){128,}", "name", 258));
+    /* three levels; alternatives add up */
+    CHECK(regex_ok("name:((a{1,4}){1,4}){1,16}"));
+    CHECK(costly("name:((a{1,4}){1,4}){1,17}", "name", 272));
+    CHECK(regex_ok("name:(a|b){1,128}"));
+    CHECK(costly("name:(a|bc){1,128}", "name", 384));
+    /* the one that held a connection for the whole statement timeout */
+    CHECK(costly("name:(a{1,100}){1,100}c", "name", 10001));
+    CHECK(costly("name=~(a{1,100}){1,100}c", "name", 10001));
+    CHECK(fails("(a{1,100}){1,100}c", ERR_INVALID,
+                "filter: regular expression of the free-text term too "
+                "costly: its repetitions expand it to 10001 atoms, at most "
+                "256; narrow it"));
+    CHECK(costly("!name:(a{1,100}){1,100}c", "name", 10001));
+    /* a huge bound does not overflow */
+    CHECK(compile("name:((a{1,99999999}){1,99999999}){1,99999999}") ==
+              ERR_INVALID &&
+          strstr(e.msg, "too costly") != NULL);
+    /* loops cost nothing more; nor do quantifiers on quantifiers */
+    CHECK(regex_ok("name:(a+)+c"));
+    CHECK(regex_ok("name:(.*)*x"));
+    CHECK(regex_ok("name:a*?b+?c?"
+                   "?(d|e)*")); /* no trigraph */
+    /* not a bound: a literal brace, braces in brackets, escaped */
+    CHECK(regex_ok("name:a{x}{,5}"));
+    CHECK(regex_ok("name:[{1,999}]{1,200}"));
+    CHECK(regex_ok("name:\\{1,999\\}"));
+    /* the other operators take no regular expression */
+    CHECK(same("name=@(a{1,100}){1,100}c",
+               "strpos(lower(s.name), lower($1::text)) > 0",
+               "(a{1,100}){1,100}c", NULL));
+    CHECK(same("name in('(a{1,100}){1,100}c')",
+               "lower(s.name) IN (lower($1::text))", "(a{1,100}){1,100}c",
+               NULL));
+    /* length: at most 512 bytes */
+    snprintf(re, sizeof(re), "name:[%0*d]", FILTER_REGEX_MAX_LEN - 2, 0);
+    CHECK(regex_ok(re));
+    snprintf(re, sizeof(re), "name:[%0*d]", FILTER_REGEX_MAX_LEN - 1, 0);
+    CHECK(fails(re, ERR_INVALID,
+                "filter: regular expression for field \"name\" longer than "
+                "512 bytes (513)"));
+    /* back references: their cost has no bound */
+    CHECK(fails("name:(a*)\\1x", ERR_INVALID,
+                "filter: regular expression for field \"name\": back "
+                "references (\\1 ... \\9) are not allowed"));
+    CHECK(fails("description=~(a)(b)(c)(d)(e)(f)(g)(h)(i)\\9", ERR_INVALID,
+                "filter: regular expression for field \"description\": back "
+                "references (\\1 ... \\9) are not allowed"));
+    CHECK(regex_ok("name:\\\\1"));
+    CHECK(regex_ok("name:\\d\\.\\0x"));
+    CHECK(regex_ok("name:[\\1]"));
+    /* only advanced regular expressions: no BRE nor ERE through options */
+    CHECK(fails("name:(?b)\\(a\\{1,100\\}\\)\\{1,100\\}", ERR_INVALID,
+                "filter: regular expression for field \"name\": only advanced "
+                "regular expressions are allowed (not the options b and e)"));
+    CHECK(fails("name:(?ie)a", ERR_INVALID,
+                "filter: regular expression for field \"name\": only advanced "
+                "regular expressions are allowed (not the options b and e)"));
+    CHECK(regex_ok("name:(?i)a{1,255}"));
+    CHECK(costly("name:(?i)a{1,255}bc", "name", 257));
+    /* directors: ***= is a literal, ***: an ARE like any */
+    CHECK(regex_ok("name:***=(a{1,100}){1,100}c"));
+    CHECK(regex_ok("name:(?q)(a{1,100}){1,100}c"));
+    CHECK(compile("name:***:(a{1,100}){1,100}c") == ERR_INVALID &&
+          strstr(e.msg, "10001 atoms") != NULL);
+    /* malformed ones are left to PostgreSQL, which refuses them */
+    CHECK(regex_ok("name:(a{1,4}"));
+    CHECK(regex_ok("name:a{1,4})"));
+    CHECK(regex_ok("name:[abc"));
+    CHECK(regex_ok("name:a\\"));
 }
 
 static void test_order_by(void)
@@ -700,6 +812,7 @@ int main(void)
     test_classic();
     test_newer();
     test_errors();
+    test_regex_cost();
     test_order_by();
     test_utf8_messages();
     test_fuzz();

@@ -403,6 +403,23 @@ static int freeze_cluster(void)
     return 0;
 }
 
+/* A store of pool connections with these time limits (acquire 2 s). */
+static struct store *open_timed(int pool, int connect_s, int statement_ms,
+                                int filter_ms, struct err *e)
+{
+    struct store_opts o;
+
+    memset(&o, 0, sizeof(o));
+    o.conninfo = storage_fixture.conninfo;
+    o.pool_size = pool;
+    o.acquire_timeout_ms = 2000;
+    o.connect_timeout_s = connect_s;
+    o.statement_timeout_ms = statement_ms;
+    o.filter_timeout_ms = filter_ms;
+    o.prepare = store_migrate;
+    return store_open(&o, e);
+}
+
 /* PostgreSQL stops answering without closing its sockets: every call
  * gives up within its time limit (statement_timeout_ms + 1 s for a
  * statement, connect_timeout_s for a connection), and the same store
@@ -410,21 +427,13 @@ static int freeze_cluster(void)
 static void test_frozen(void)
 {
     struct store_conn *a = NULL, *b = NULL, *c;
-    struct store_opts o;
     struct store *st;
     struct err e;
     double t0, t_query, t_idle, t_conn, t_back = -1;
     char v[32];
     int rc;
 
-    memset(&o, 0, sizeof(o));
-    o.conninfo = storage_fixture.conninfo;
-    o.pool_size = 2;
-    o.acquire_timeout_ms = 2000;
-    o.connect_timeout_s = 2;
-    o.statement_timeout_ms = 1000;
-    o.prepare = store_migrate;
-    st = store_open(&o, &e);
+    st = open_timed(2, 2, 1000, 0, &e);
     CHECK(st != NULL, "open store for the freeze: %s", e.msg);
     if (st == NULL)
         return;
@@ -524,6 +533,64 @@ out:
     store_close(st);
 }
 
+/* A statement carrying a caller's filter runs under the shorter
+ * filter_timeout_ms, set for it alone: over it, a Client error saying the
+ * filter is too costly, the connection kept, and the next statement on it
+ * under the whole statement_timeout again; within it, the rows. */
+static void test_filtered(void)
+{
+    struct store_conn *c;
+    struct store *st;
+    PGresult *r = NULL;
+    struct err e;
+    double t0, took;
+    char v[32];
+    int rc;
+
+    st = open_timed(1, 5, 10000, 200, &e);
+    CHECK(st != NULL, "open store with a filter timeout: %s", e.msg);
+    if (st == NULL)
+        return;
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        goto out;
+    t0 = storage_fixture_now();
+    rc = store_exec_filtered(c, "SELECT pg_sleep(2)", 0, NULL, &r, &e);
+    took = storage_fixture_now() - t0;
+    CHECK(rc == ERR_INVALID && r == NULL &&
+              strcmp(e.msg, "too costly: it ran over the 200 ms a filtered "
+                            "list may take; narrow it") == 0,
+          "over the filter timeout: %d %s", rc, e.msg);
+    CHECK(took >= 0.15 && took < 1.0, "cancelled after %.2f s", took);
+    printf("  filtered statement cancelled after %.3f s\n", took);
+    rc = store_query_text(c, "SHOW statement_timeout", 0, NULL, v, sizeof(v),
+                          &e);
+    CHECK(rc == 1 && strcmp(v, "10s") == 0,
+          "the same connection, statement_timeout back to 10s: %d %s", rc,
+          rc == 1 ? v : e.msg);
+    rc = store_query_text(c, "SELECT pg_sleep(0.4)::text", 0, NULL, v,
+                          sizeof(v), &e);
+    CHECK(rc == 1, "an unfiltered statement may take longer: %d %s", rc,
+          rc == 1 ? v : e.msg);
+    rc = store_exec_filtered(c, "SELECT $1::text || 'b'", 1,
+                             (const char *const[]){"a"}, &r, &e);
+    CHECK(rc == 0 && r != NULL && PQntuples(r) == 1 &&
+              strcmp(PQgetvalue(r, 0, 0), "ab") == 0,
+          "within the filter timeout: %d %s", rc, e.msg);
+    PQclear(r);
+    r = NULL;
+    /* inside a transaction: a plain statement */
+    CHECK(store_begin(c, &e) == 0, "begin: %s", e.msg);
+    rc = store_exec_filtered(c, "SELECT pg_sleep(0.3)", 0, NULL, NULL, &e);
+    CHECK(rc == 0, "in a transaction, the whole statement_timeout: %d %s", rc,
+          e.msg);
+    store_rollback(c);
+    store_release(st, c);
+out:
+    store_close(st);
+}
+
 static void run(struct store *st)
 {
     atexit(thaw_cluster); /* a frozen postmaster would block its stop */
@@ -531,6 +598,7 @@ static void run(struct store *st)
     test_exec_mapping(st);
     test_prepared();
     test_pool();
+    test_filtered();
     test_outage(st, &storage_fixture.pc);
     if (storage_fixture.pc != NULL)
         test_frozen();
