@@ -304,6 +304,39 @@ def inner(binary):
               and "guess-" not in text,
               "each failure logged with its address, the lockout too, no secret")
 
+        # slow connections: 12 from 127.0.0.3 (the cap per address is 8)
+        # sending a request head a byte at a time; the worker's address is
+        # served meanwhile, at once
+        slow = []
+        for _ in range(12):
+            try:
+                sk = socket.create_connection(("127.0.0.1", a.port), timeout=5,
+                                              source_address=("127.0.0.3", 0))
+                sk.sendall(b"POST /agent HTTP/1.1\r\nHost: x\r\n")
+                slow.append(sk)
+            except OSError:
+                pass
+        try:
+            time.sleep(0.5)
+            t0 = time.monotonic()
+            st = a.status()
+            took = time.monotonic() - t0
+            held = 0
+            for sk in slow:
+                sk.setblocking(False)
+                try:
+                    held += sk.recv(1, socket.MSG_PEEK) != b""
+                except BlockingIOError:
+                    held += 1
+                except OSError:
+                    pass
+        finally:
+            for sk in slow:
+                sk.close()
+        check(st["running"] == "false" and took < 2 and held == 8,
+              "12 slow connections from 127.0.0.3: 8 held, the others closed, Status "
+              "from 127.0.0.1 answered in %.0f ms" % (took * 1000))
+
         # first push
         c1 = conf()
         t = time.monotonic()
