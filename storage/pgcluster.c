@@ -47,6 +47,7 @@
 #define START_TIMEOUT_S 30
 #define MAX_GROUPS 256
 #define STATUS_UNKNOWN (-1) /* child reaped by someone else */
+#define LEFTOVER_WAIT_S 10  /* a dead postmaster's children exiting */
 
 /* The user tools run as (root only: postgres). */
 struct runas {
@@ -67,6 +68,7 @@ struct pgcluster {
     char bindir[PATH_MAX];
     char admin_ci[PATH_MAX * 2 + 128]; /* conninfo, postgres database */
     struct runas ra;
+    long pid; /* the postmaster's, as last seen */
 };
 
 /* What a forked child does, all prepared before fork. */
@@ -1072,6 +1074,7 @@ struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
             goto out;
     }
     started = 1;
+    pc->pid = postmaster_pid(pc);
     rc = ensure_db(pc, e);
     if (rc != 0)
         goto out;
@@ -1094,6 +1097,98 @@ out:
         return NULL;
     }
     return pc;
+}
+
+/* Whether process pid is a zombie (dead, not yet reaped). */
+static int is_zombie(long pid)
+{
+    char path[64], buf[512], *p;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    if (read_small(path, buf, sizeof(buf)) <= 0)
+        return 0;
+    p = strrchr(buf, ')');
+    return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+int pgcluster_alive(struct pgcluster *pc, long *pid)
+{
+    long now = postmaster_pid(pc);
+
+    /* as pid 1 of a container, the orphaned postmaster is our child */
+    if (pc->pid > 0 && getpid() == 1)
+        while (waitpid((pid_t)pc->pid, NULL, WNOHANG) < 0 && errno == EINTR)
+            ;
+    if (now > 0 && pid_alive(now) && !is_zombie(now)) {
+        pc->pid = now; /* also one started again by someone else */
+        *pid = now;
+        return 1;
+    }
+    *pid = pc->pid;
+    return 0;
+}
+
+/* How many processes work in the cluster's directory (a postmaster's
+ * children do); -1 when /proc cannot be read. */
+static int leftovers(const struct pgcluster *pc)
+{
+    char link[300], cwd[PATH_MAX], real[PATH_MAX];
+    struct dirent *de;
+    ssize_t n;
+    DIR *d;
+    int count = 0;
+
+    if (realpath(pc->pgdata, real) == NULL)
+        return -1;
+    d = opendir("/proc");
+    if (d == NULL)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(link, sizeof(link), "/proc/%s/cwd", de->d_name);
+        n = readlink(link, cwd, sizeof(cwd) - 1);
+        if (n < 0)
+            continue;
+        cwd[n] = '\0';
+        if (strcmp(cwd, real) == 0 && !is_zombie(strtol(de->d_name, NULL, 10)))
+            count++;
+    }
+    closedir(d);
+    return count;
+}
+
+int pgcluster_restart(struct pgcluster *pc, long *pid, struct err *e)
+{
+    char note[PATH_MAX + 128];
+    double end = now_s() + LEFTOVER_WAIT_S;
+    int rc, lockfd, left;
+
+    rc = lockfd = lock_dir(pc, e);
+    if (rc < 0)
+        return rc;
+    /* its children notice the postmaster's death and exit within a moment;
+     * until then they hold its shared memory and a new postmaster refuses
+     * to start */
+    while ((left = leftovers(pc)) > 0 && now_s() < end)
+        sleep_ms(50);
+    if (left > 0) {
+        snprintf(note, sizeof(note),
+                 "%d processes of the dead postmaster still run in %s", left,
+                 pc->pgdata);
+        log_note(pc, note);
+    }
+    rc = check_running(pc, e);
+    if (rc == 0)
+        rc = cluster_start(pc, e);
+    else if (rc > 0)
+        rc = 0;
+    close(lockfd);
+    if (rc != 0)
+        return rc;
+    pc->pid = postmaster_pid(pc);
+    *pid = pc->pid;
+    return 0;
 }
 
 int pgcluster_stop(struct pgcluster *pc, struct err *e)

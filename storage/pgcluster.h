@@ -24,6 +24,20 @@ struct pgcluster; /* opaque */
 struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
                                   size_t conninfolen, struct err *e);
 
+/* Whether the postmaster runs: 1, or 0 when it is gone (killed, crashed,
+ * stopped by someone else).  *pid is its pid, the last known one when it
+ * is gone.  As pid 1 of a container, reaps it.  Not thread-safe: one
+ * caller (the supervisor) at a time, and not during pgcluster_stop. */
+int pgcluster_alive(struct pgcluster *pc, long *pid);
+
+/* Starts the postmaster again after it died: waits (at most 10 s) for the
+ * processes it left to exit, which still hold its shared memory, then
+ * pg_ctl start on the same data directory (a postmaster.pid whose process
+ * is gone is taken over), until it accepts connections; a postmaster of
+ * the cluster found running again is kept.  Sets *pid.  0, or a negative
+ * ERR_* with e filled (quoting the log as pgcluster_start does). */
+int pgcluster_restart(struct pgcluster *pc, long *pid, struct err *e);
+
 /* Stops the postmaster (pg_ctl stop -m fast, waiting) and frees pc. */
 int pgcluster_stop(struct pgcluster *pc, struct err *e);
 

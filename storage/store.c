@@ -24,6 +24,9 @@
 /* How many times store_acquire drains an idle connection's socket while
  * looking for the end of a connection closed by the server. */
 #define ALIVE_POLLS 8
+/* How often store_acquire tries to connect again while the database
+ * refuses connections, within acquire_timeout_ms. */
+#define RECONNECT_MS 200
 
 struct store {
     char *conninfo;
@@ -33,12 +36,13 @@ struct store {
     int statement_timeout_ms;
     int filter_timeout_ms; /* 0: none shorter than statement_timeout_ms */
     int migrations_applied;
-    int serving;          /* store_open succeeded: failures reach clients */
-    int down;             /* DOWN_* reported by note_down since the last
-                             connection was made (mu) */
-    int sync_init;        /* mu and cv are initialised */
-    atomic_int noprepare; /* the database lost a prepared statement (a
-                             pooler in transaction mode): prepare no more */
+    int serving; /* store_open succeeded: failures reach clients */
+    int down;    /* DOWN_* reported by note_down since the last
+                    connection was made (mu) */
+    struct store_health health; /* (mu) */
+    int sync_init;              /* mu and cv are initialised */
+    atomic_int noprepare;       /* the database lost a prepared statement (a
+                                   pooler in transaction mode): prepare no more */
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection was released */
     struct store_conn *conns;
@@ -155,6 +159,12 @@ static void note_down(struct store *st, int kind, const char *what,
     pthread_mutex_lock(&st->mu);
     first = !(st->down & kind);
     st->down |= kind;
+    snprintf(st->health.last_error, sizeof(st->health.last_error), "%s%s", what,
+             text);
+    if (st->health.state == STORE_OK) {
+        st->health.state = STORE_DOWN;
+        st->health.since = time(NULL);
+    }
     pthread_mutex_unlock(&st->mu);
     if (first)
         fprintf(stderr, "micetro-emu: %s%s\n", what, text);
@@ -170,9 +180,62 @@ static void note_up(struct store *st)
     pthread_mutex_lock(&st->mu);
     was = st->down;
     st->down = 0;
+    if (st->health.state != STORE_OK && st->health.state != STORE_FAILED) {
+        st->health.state = STORE_OK;
+        st->health.since = time(NULL);
+    }
     pthread_mutex_unlock(&st->mu);
     if (was)
         fprintf(stderr, "micetro-emu: database connection restored\n");
+}
+
+void store_health(struct store *st, struct store_health *h)
+{
+    pthread_mutex_lock(&st->mu);
+    *h = st->health;
+    pthread_mutex_unlock(&st->mu);
+}
+
+const char *store_state_name(enum store_state s)
+{
+    switch (s) {
+    case STORE_OK:
+        return "ok";
+    case STORE_DOWN:
+        return "down";
+    case STORE_RESTARTING:
+        return "restarting";
+    default:
+        return "failed";
+    }
+}
+
+void store_health_note(struct store *st, enum store_state state,
+                       const char *error)
+{
+    pthread_mutex_lock(&st->mu);
+    if (error != NULL)
+        snprintf(st->health.last_error, sizeof(st->health.last_error), "%s",
+                 error);
+    /* an outage that goes on keeps its start */
+    if (state != STORE_OK && st->health.state != state &&
+        st->health.state != STORE_FAILED) {
+        if (st->health.state == STORE_OK)
+            st->health.since = time(NULL);
+        st->health.state = state;
+    }
+    pthread_mutex_unlock(&st->mu);
+}
+
+void store_health_restarted(struct store *st)
+{
+    pthread_mutex_lock(&st->mu);
+    st->health.restarts++;
+    if (st->health.state != STORE_FAILED) {
+        st->health.state = STORE_OK;
+        st->health.since = time(NULL);
+    }
+    pthread_mutex_unlock(&st->mu);
 }
 
 /* Notices (and FATAL messages that arrive while idle) are not printed on
@@ -1107,11 +1170,15 @@ static void give_back(struct store *st, struct store_conn *c)
     pthread_mutex_unlock(&st->mu);
 }
 
-struct store_conn *store_acquire(struct store *st, struct err *e)
+/* store_acquire; retry: connect again while the database refuses, until
+ * acquire_timeout_ms have passed. */
+static struct store_conn *acquire(struct store *st, int retry, struct err *e)
 {
     struct store_conn *c = NULL;
-    struct timespec deadline;
+    struct timespec deadline, nap = {0, RECONNECT_MS * 1000000L};
     int ms = st->acquire_timeout_ms > 0 ? st->acquire_timeout_ms : 0;
+    long long end = mono_ms() + ms;
+    int rc;
 
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += ms / 1000;
@@ -1141,15 +1208,42 @@ struct store_conn *store_acquire(struct store *st, struct err *e)
 
     /* nothing deferred by an earlier call (store_release clears it too) */
     memset(&c->deferred, 0, sizeof(c->deferred));
-    /* (re)connecting happens outside the lock: other threads go on */
-    if (!conn_alive(c) && conn_open(st, c, e) != 0) {
-        give_back(st, c);
-        return NULL;
+    /* (re)connecting happens outside the lock: other threads go on; a
+     * database that is down or restarting gets the rest of the time limit
+     * to come back (only once serving: store_open fails at once) */
+    if (!conn_alive(c)) {
+        while ((rc = conn_open(st, c, e)) != 0) {
+            if (rc != ERR_DB || !retry || !st->serving ||
+                mono_ms() + RECONNECT_MS > end) {
+                give_back(st, c);
+                return NULL;
+            }
+            while (nanosleep(&nap, &nap) != 0 && errno == EINTR)
+                ;
+            nap.tv_nsec = RECONNECT_MS * 1000000L;
+        }
     }
     c->sqlstate[0] = '\0';
     c->constraint[0] = '\0';
     c->conflict = 0;
     return c;
+}
+
+struct store_conn *store_acquire(struct store *st, struct err *e)
+{
+    return acquire(st, 1, e);
+}
+
+int store_ping(struct store *st, struct err *e)
+{
+    struct store_conn *c = acquire(st, 0, e);
+    int rc;
+
+    if (c == NULL)
+        return ERR_DB;
+    rc = store_exec(c, "SELECT 1", 0, NULL, NULL, e);
+    store_release(st, c);
+    return rc;
 }
 
 void store_release(struct store *st, struct store_conn *c)
@@ -1310,6 +1404,8 @@ struct store *store_open(const struct store_opts *opts, struct err *e)
         opts->prepare(&st->conns[0], &st->migrations_applied, e) != 0)
         goto fail;
     store_rollback(&st->conns[0]);
+    st->health.state = STORE_OK;
+    st->health.since = time(NULL);
     st->serving = 1;
     return st;
 

@@ -8,6 +8,8 @@
 #ifndef MICETRO_STORE_H
 #define MICETRO_STORE_H
 
+#include <time.h>
+
 #include "err.h"
 
 struct store;      /* the pool; opaque */
@@ -43,12 +45,47 @@ void store_close(struct store *st);
  * applied; 0 when the schema was current), for the start-up log. */
 int store_migrations_applied(const struct store *st);
 
-/* Takes a connection, reconnecting it when it is broken.  Returns NULL and
- * sets ERR_DB in e when the database cannot be reached or no connection
- * became free within acquire_timeout_ms. */
+/* Takes a connection, reconnecting it when it is broken.  While the
+ * database refuses connections (down, restarting), tries again every
+ * 200 ms until acquire_timeout_ms have passed since the call.  Returns
+ * NULL and sets ERR_DB in e when the database cannot be reached then or no
+ * connection became free within acquire_timeout_ms. */
 struct store_conn *store_acquire(struct store *st, struct err *e);
 /* Gives it back (rolls back an open transaction first). */
 void store_release(struct store *st, struct store_conn *c);
+
+/* The database as this process sees it: kept here, whatever notices a
+ * change (a connection made or failing, the supervisor of the embedded
+ * cluster), for the log and for whoever reports health. */
+enum store_state {
+    STORE_OK,         /* connections are made */
+    STORE_DOWN,       /* connections fail, since `since` */
+    STORE_RESTARTING, /* the embedded cluster is being started again */
+    STORE_FAILED      /* it could not be restarted: the process stops */
+};
+
+struct store_health {
+    enum store_state state;
+    time_t since;         /* when the state began (wall clock) */
+    int restarts;         /* times the embedded cluster was started again */
+    char last_error[256]; /* the last failure, full text; "" when none */
+};
+
+/* A copy of the health, taken under the pool's lock. */
+void store_health(struct store *st, struct store_health *h);
+/* "ok", "down", "restarting", "failed". */
+const char *store_state_name(enum store_state s);
+/* The supervisor's news: a state (STORE_OK only through a connection or
+ * store_health_restarted) with its error, or NULL to keep the last. */
+void store_health_note(struct store *st, enum store_state state,
+                       const char *error);
+/* The embedded cluster was started again and accepts connections. */
+void store_health_restarted(struct store *st);
+
+/* One connection taken without waiting for the database to come back,
+ * checked with a round trip and given back: 0, or ERR_DB with e filled
+ * (and the health updated, as by any request). */
+int store_ping(struct store *st, struct err *e);
 
 /* Runs the check deferred on c (store_session_defer) if it has not run
  * yet: 0 when there is none or it passed, else its error (also when it

@@ -5,7 +5,9 @@
  * when no database is given, opens the store (applying migrations), makes
  * sure the administrator exists (run, serve), then serves (serve), works the
  * configuration queue (worker), or both, the worker in a thread of its
- * own (run), until SIGTERM/SIGINT.
+ * own (run), until SIGTERM/SIGINT.  The database is supervised throughout
+ * (dbwatch.h): a postmaster of the embedded cluster that dies is started
+ * again, and when it cannot be the process ends with status 1.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -19,6 +21,7 @@
 #include "app.h"
 #include "gate.h"
 #include "config.h"
+#include "dbwatch.h"
 #include "httpd.h"
 #include "log.h"
 #include "passwd.h"
@@ -89,6 +92,7 @@ int main(int argc, char **argv)
     struct pgcluster *pc = NULL;
     struct httpd *h = NULL;
     struct worker *wk = NULL;
+    struct dbwatch *dw = NULL;
     pthread_t wt;
     char conninfo[1024];
     int rc, status = 1, busy = 0, wt_started = 0;
@@ -152,6 +156,9 @@ int main(int argc, char **argv)
     app.store = store_open(&so, &e);
     if (app.store == NULL)
         goto fail;
+    dw = dbwatch_start(app.store, pc, &stop_flag, &e);
+    if (dw == NULL)
+        goto fail;
     /* the password is the serving process's: a worker started without
      * MICETRO_ADMIN_PASSWORD must not put the default back */
     if (cfg.mode != MODE_WORKER && session_bootstrap(&app, &e))
@@ -198,6 +205,10 @@ out:
         pthread_join(wt, NULL);
     }
     worker_free(wk);
+    /* before the cluster is stopped: nothing may start it again */
+    if (dbwatch_failed(dw))
+        status = 1;
+    dbwatch_stop(dw);
     if (!busy) {
         /* with connections still busy, their threads may use these */
         httpd_free(h);

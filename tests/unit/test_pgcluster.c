@@ -1,8 +1,15 @@
 /* micetro-emu: storage tests of the embedded cluster (pgcluster.c): the
  * directories it refuses, a start that reuses the running cluster, stops,
- * and the data surviving a restart (storage_fixture.h). */
+ * the data surviving a restart, and a postmaster killed and started again
+ * while the pool waits for it (storage_fixture.h). */
+#include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pgcluster.h"
@@ -107,6 +114,143 @@ static void test_restart(struct store **st)
     }
 }
 
+/* How many processes work in the cluster's directory: the postmaster's
+ * children, which exit a moment after it died. */
+static int cluster_processes(void)
+{
+    char pgdata[sizeof(storage_fixture.data_dir) + 4], real[PATH_MAX],
+        link[300], cwd[PATH_MAX];
+    struct dirent *de;
+    ssize_t n;
+    DIR *d;
+    int count = 0;
+
+    snprintf(pgdata, sizeof(pgdata), "%s/pg", storage_fixture.data_dir);
+    if (realpath(pgdata, real) == NULL || (d = opendir("/proc")) == NULL)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        snprintf(link, sizeof(link), "/proc/%s/cwd", de->d_name);
+        n = readlink(link, cwd, sizeof(cwd) - 1);
+        if (de->d_name[0] < '1' || de->d_name[0] > '9' || n < 0)
+            continue;
+        cwd[n] = '\0';
+        count += strcmp(cwd, real) == 0;
+    }
+    closedir(d);
+    return count;
+}
+
+struct restarter {
+    long pid;
+    int rc;
+    struct err e;
+};
+
+static void *restart_later(void *arg)
+{
+    struct restarter *r = arg;
+    struct timespec ts = {0, 300 * 1000000L};
+
+    nanosleep(&ts, NULL);
+    r->rc = pgcluster_restart(storage_fixture.pc, &r->pid, &r->e);
+    return NULL;
+}
+
+/* kill -9 of the postmaster: seen gone; a request waits its time limit
+ * and fails; pgcluster_restart starts it again while another request
+ * waits, which then gets its connection and the data; the health follows. */
+static void test_killed(struct store *st)
+{
+    struct store_health h;
+    struct store_conn *c;
+    struct restarter r;
+    struct store *patient;
+    pthread_t t;
+    char hash[128];
+    struct err e;
+    long pid = 0, gone = 0;
+    double t0;
+    int rc, i;
+
+    patient = storage_fixture_open(1, 30000, &e);
+    CHECK(patient != NULL, "open a patient store: %s", e.msg);
+    CHECK(pgcluster_alive(storage_fixture.pc, &pid) == 1 && pid > 0,
+          "postmaster alive: %ld", pid);
+    store_health(st, &h);
+    CHECK(h.state == STORE_OK && h.restarts == 0 && h.last_error[0] == '\0',
+          "healthy at first: %s %s", store_state_name(h.state), h.last_error);
+    if (patient == NULL || pid <= 0 || kill((pid_t)pid, SIGKILL) != 0) {
+        CHECK(0, "kill -9 the postmaster");
+        store_close(patient);
+        return;
+    }
+    t0 = storage_fixture_now();
+    while (pgcluster_alive(storage_fixture.pc, &gone) &&
+           storage_fixture_now() - t0 < 5)
+        usleep(10000);
+    CHECK(pgcluster_alive(storage_fixture.pc, &gone) == 0 && gone == pid,
+          "seen gone: %ld", gone);
+    /* its backends end the pool's connections as they exit */
+    while (cluster_processes() > 0 && storage_fixture_now() - t0 < 10)
+        usleep(10000);
+    CHECK(cluster_processes() == 0, "the postmaster's children exited");
+
+    /* nothing restarts it here: a request waits out its 2 s and fails
+     * (an idle connection whose backend has not yet closed it looks
+     * alive for a moment: then the next one) */
+    for (i = 0; i < 50; i++) {
+        t0 = storage_fixture_now();
+        c = store_acquire(st, &e);
+        if (c == NULL)
+            break;
+        store_release(st, c);
+        usleep(100000);
+    }
+    CHECK(c == NULL && strncmp(e.msg, "database unavailable: ", 22) == 0,
+          "acquire while down: %s", c != NULL ? "got one" : e.msg);
+    CHECK(storage_fixture_now() - t0 >= 1.7 && storage_fixture_now() - t0 < 10,
+          "waited %.2f s for the database", storage_fixture_now() - t0);
+    if (c != NULL)
+        store_release(st, c);
+    store_health(st, &h);
+    CHECK(h.state == STORE_DOWN && h.since > 0 && h.last_error[0] != '\0',
+          "down: %s since %lld: %s", store_state_name(h.state),
+          (long long)h.since, h.last_error);
+    store_health_note(st, STORE_RESTARTING, NULL);
+    store_health(st, &h);
+    CHECK(h.state == STORE_RESTARTING && h.last_error[0] != '\0',
+          "restarting: %s", store_state_name(h.state));
+
+    /* started again while a patient request waits for it */
+    memset(&r, 0, sizeof(r));
+    pthread_create(&t, NULL, restart_later, &r);
+    t0 = storage_fixture_now();
+    c = store_acquire(patient, &e);
+    CHECK(c != NULL, "acquire across the restart: %s", e.msg);
+    printf("  a connection %.2f s after the restart began\n",
+           storage_fixture_now() - t0);
+    pthread_join(t, NULL);
+    CHECK(r.rc == 0 && r.pid > 0 && r.pid != pid, "restart: %s (pid %ld)",
+          r.rc != 0 ? r.e.msg : "", r.pid);
+    if (c != NULL) {
+        rc = store_user_hash(c, "admin", hash, sizeof(hash), &e);
+        CHECK(rc == 0 && strcmp(hash, HASH2) == 0, "data after kill -9: %s",
+              e.msg);
+        store_release(patient, c);
+    }
+    CHECK(pgcluster_alive(storage_fixture.pc, &pid) == 1 && pid == r.pid,
+          "the new postmaster alive: %ld", pid);
+    store_health_restarted(st);
+    store_health(st, &h);
+    CHECK(h.state == STORE_OK && h.restarts == 1, "ok again: %s, %d restarts",
+          store_state_name(h.state), h.restarts);
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "the first store reconnects: %s", e.msg);
+    if (c != NULL)
+        store_release(st, c);
+    store_close(patient);
+}
+
 int main(void)
 {
     struct store *st = NULL;
@@ -117,6 +261,7 @@ int main(void)
     }
     if (st != NULL) {
         storage_fixture_admin(st);
+        test_killed(st);
         if (test_reuse() == 0)
             test_restart(&st);
     }

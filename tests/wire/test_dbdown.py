@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The database goes away and comes back: Server faults meanwhile, no hang,
-no crash, and service resumes without restarting micetro-emu."""
+no crash, and service resumes without restarting micetro-emu.  The embedded
+cluster's postmaster killed: micetro-emu starts it again by itself."""
 
 import os
 import signal
 import sys
+import threading
 import time
 import unittest
 
@@ -139,6 +141,118 @@ class DbDownTest(et.EmuTestCase):
         self.wait_login()
         self.assertEqual(et.session_state(emu, s), "valid")
         et.result_of(et.logout(emu, s), "Logout")
+        emu.stop()
+
+
+RECOVERY = 10.0  # seconds from the kill of the postmaster to service again
+
+
+def add_server_xml(session, name, address):
+    e = et.escape
+    return ('<ns0:AddDHCPServer xmlns:ns0="%s"><ns0:session>%s</ns0:session><ns0:dhcpServer>'
+            '<ns0:name>%s</ns0:name><ns0:address>%s</ns0:address><ns0:type>ISC</ns0:type>'
+            '</ns0:dhcpServer></ns0:AddDHCPServer>' % (et.NS_MM, e(session), e(name), e(address)))
+
+
+class EmbeddedKillTest(et.EmuTestCase):
+    """kill -9 of the embedded cluster's postmaster while a client writes."""
+
+    def setUp(self):
+        if et.remote():
+            self.skipTest("needs a server started by the harness (MICETRO_URL is set)")
+        self.emu = et.Emu()
+        self.addCleanup(self.emu.close)
+        self.pgdata = os.path.join(self.emu.data_dir, "pg")
+
+    def postmaster_pid(self):
+        try:
+            with open(os.path.join(self.pgdata, "postmaster.pid")) as fh:
+                return int(fh.readline())
+        except (OSError, ValueError):
+            return None
+
+    def add(self, session, i, prefix="kill", octet=77, timeout=BOUND + 3):
+        """AddDHCPServer number i: True when acknowledged, False on a fault."""
+        name = "%s%d.dbdown.test." % (prefix, i)
+        r = et.post(self.emu, et.envelope11(add_server_xml(session, name, "10.%d.%d.%d"
+                                                           % (octet, i // 250, i % 250 + 1))),
+                    "AddDHCPServer", timeout=timeout)
+        env = et.parse(r)
+        if env.is_fault:
+            f = et.Fault(env)
+            self.assertEqual(f.kind, "Server", f)
+            return False
+        return True
+
+    def test_postmaster_killed_while_writing(self):
+        emu = self.emu
+        s = et.login(emu)
+        acked, faults = [], []
+        stop = threading.Event()
+        counter = iter(range(100000))
+
+        def writer():
+            while not stop.is_set():
+                i = next(counter)
+                try:
+                    (acked if self.add(s, i) else faults).append(i)
+                except Exception as e:  # noqa: BLE001 (reported below)
+                    faults.append((i, repr(e)))
+                    time.sleep(0.1)
+
+        t = threading.Thread(target=writer, daemon=True)
+        t.start()
+        try:
+            deadline = time.monotonic() + 30
+            while len(acked) < 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertGreaterEqual(len(acked), 5, "writes before the kill: %r" % faults)
+            old = self.postmaster_pid()
+            self.assertIsNotNone(old)
+            os.kill(old, signal.SIGKILL)
+            killed = time.monotonic()
+            n_before = len(acked)
+
+            # served again: a Login and a write of our own succeed
+            back = None
+            probes = iter(range(1000))
+            while back is None and time.monotonic() - killed < RECOVERY + 5:
+                try:
+                    s2 = et.login(emu, timeout=BOUND + 3)
+                    if self.add(s2, next(probes), prefix="probe", octet=78):
+                        back = time.monotonic()
+                        break
+                except (et.SoapError, OSError):
+                    pass
+                time.sleep(0.2)
+            self.assertIsNotNone(back, "not served within %.0f s of the kill; log:\n%s"
+                                 % (RECOVERY + 5, emu.log()))
+            sys.stderr.write("\n  served again %.2f s after the kill\n" % (back - killed))
+            self.assertLess(back - killed, RECOVERY, emu.log())
+            # the writer goes on acknowledging
+            deadline = time.monotonic() + 10
+            while len(acked) < n_before + 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertGreaterEqual(len(acked), n_before + 5, "writes after: %r" % faults)
+        finally:
+            stop.set()
+            t.join(BOUND + 5)
+        self.assertFalse(t.is_alive())
+
+        # nothing acknowledged is lost
+        r = et.call(emu, "GetDHCPServers", s)
+        p = et.result_of(r, "GetDHCPServers")
+        names = {n.text for n in p.iter(et.q(et.NS_MM, "name"))}
+        lost = [i for i in acked if "kill%d.dbdown.test." % i not in names]
+        self.assertEqual(lost, [], "acknowledged writes missing after the restart")
+
+        new = self.postmaster_pid()
+        self.assertIsNotNone(new)
+        self.assertNotEqual(new, old)
+        log = emu.log()
+        self.assertRegex(log, r"embedded PostgreSQL \(pid %d\) is gone" % old)
+        self.assertRegex(log, r"embedded PostgreSQL restarted \(pid %d\)" % new)
+        self.assertTrue(emu.alive(), log)
         emu.stop()
 
 
