@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -1277,6 +1278,69 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf, size_t len,
     return 0;
 }
 
+int store_array_split(const char *lit, char *buf, size_t len, size_t *n,
+                      struct err *e)
+{
+    const char *p = lit, *start;
+    size_t o = 0;
+    int depth = 0;
+
+    *n = 0;
+    if (*p != '{')
+        goto bad;
+    for (;;) {
+        if (*p == '{') {
+            depth++;
+            if (*++p != '}')
+                continue;
+            p++; /* "{}": no element */
+            depth--;
+        } else {
+            /* an element: quoted (backslash escapes) or bare; array_out
+             * quotes "" and anything with a space, brace, comma, quote
+             * or backslash, so a bare element is never empty, and bare
+             * NULL is SQL NULL */
+            start = p;
+            if (*p == '"') {
+                for (p++; *p != '"'; p++) {
+                    if (*p == '\\')
+                        p++;
+                    if (*p == '\0' || o + 1 >= len)
+                        goto bad;
+                    buf[o++] = *p;
+                }
+                p++;
+            } else {
+                for (; *p != ',' && *p != '}' && *p != '\0'; p++) {
+                    if (o + 1 >= len)
+                        goto bad;
+                    buf[o++] = *p;
+                }
+                if (p == start ||
+                    (p - start == 4 && strncasecmp(start, "NULL", 4) == 0))
+                    goto bad;
+            }
+            if (o >= len)
+                goto bad;
+            buf[o++] = '\0';
+            (*n)++;
+        }
+        while (*p == '}' && depth > 0) {
+            depth--;
+            p++;
+        }
+        if (depth == 0)
+            break;
+        if (*p++ != ',')
+            goto bad;
+    }
+    if (*p == '\0')
+        return 0;
+bad:
+    *n = 0;
+    return err_set(e, ERR_INTERNAL, "unexpected array value");
+}
+
 /* Runs an UPDATE of one row: 0, ERR_NOTFOUND (what) or the error. */
 int store_update_one(struct store_conn *c, const char *sql, int n,
                      const char *const *params, const char *what, long long id,
@@ -1323,7 +1387,8 @@ int store_insert_id(struct store_conn *c, const char *sql, int nparams,
 }
 
 int store_query_one(struct store_conn *c, const char *sql, const char *param,
-                    store_row_fn row_fn, void *dst, const char *msg,
+                    store_row_fn row_fn, void *dst,
+                    const struct store_more *more, const char *msg,
                     struct err *e)
 {
     PGresult *r = NULL;
@@ -1336,8 +1401,8 @@ int store_query_one(struct store_conn *c, const char *sql, const char *param,
         return rc;
     if (PQntuples(r) == 0)
         rc = err_set(e, ERR_NOTFOUND, "%s", msg);
-    else
-        rc = row_fn(r, 0, dst, e);
+    else if ((rc = row_fn(r, 0, dst, e)) == 0 && more != NULL)
+        rc = more->fn(r, more->ctx, e);
     PQclear(r);
     return rc;
 }

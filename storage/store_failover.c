@@ -544,7 +544,8 @@ static int member_get(struct store_conn *c, long long id, struct member *m,
     return store_query_one(c,
                            MEMBER_SQL "WHERE sc.id = $1::bigint "
                                       "FOR UPDATE OF sc",
-                           store_param_int(buf, id), row_to_member, m, msg, e);
+                           store_param_int(buf, id), row_to_member, m, NULL,
+                           msg, e);
 }
 
 /* The instance of m's range on server_id, locked: 1 and *out, or 0.  *out

@@ -28,6 +28,7 @@
 #include "store.h"
 
 struct filter_sql;
+struct store_prop_list;
 
 /* Statements store_exec_prepared prepares per connection, at most. */
 #define STORE_PREPARED_MAX 32
@@ -199,6 +200,34 @@ int store_list_exec(struct store_conn *c, const char *columns, const char *from,
                     const char *order_by, long long offset, long long limit,
                     PGresult **res, long long *total, struct err *e);
 
+/* Splits the text form of a PostgreSQL text array of any dimension, as
+ * array_out writes it ("{}", "{a,\"b c\"}", "{{a,b},{c,d}}"), into its
+ * elements in order: each unescaped and NUL-terminated, one after the
+ * other in buf[len] (strlen(lit) + 1 bytes always suffice), *n of them.
+ * ERR_INTERNAL for anything else, a NULL element included. */
+int store_array_split(const char *lit, char *buf, size_t len, size_t *n,
+                      struct err *e);
+
+/* The column of the custom properties an answer shows (read with
+ * store_prop_list_read): for the object whose id is the SQL expression
+ * id, of ObjectType type (SQL text: "3"), every definition of the type
+ * by name, each with the object's value, else the default, else "", as a
+ * text array {{name,value},...}; so an object and its properties are
+ * one statement. */
+#define STORE_PROP_SHOWN(type, id)                                             \
+    "ARRAY(SELECT ARRAY[cpd.name, "                                            \
+    "coalesce(cpv.value, cpd.default_value, '')] "                             \
+    "FROM property_definitions cpd LEFT JOIN property_values cpv "             \
+    "ON cpv.object_type = cpd.object_type AND cpv.object_id = " id " "         \
+    "AND cpv.definition_id = cpd.id WHERE cpd.object_type = " type " "         \
+    "ORDER BY cpd.name_key, cpd.id)"
+
+/* Reads the STORE_PROP_SHOWN column col of every row of r into *out,
+ * row by row, each item with the id in column id_col of its row (free
+ * with store_prop_list_free).  Implemented in store_prop.c. */
+int store_prop_list_read(const PGresult *r, int col, int id_col,
+                         struct store_prop_list *out, struct err *e);
+
 /* Reads row `row` of a module's columns into the element at dst. */
 typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
                             struct err *e);
@@ -209,20 +238,31 @@ typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
 int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
                     void **out, size_t *count, struct err *e);
 
+/* What the rows of a read carry after a module's columns (custom
+ * properties, a range's scopes ...): fn reads it from every row of r into
+ * ctx, and frees what it made when it fails. */
+struct store_more {
+    int (*fn)(const PGresult *r, void *ctx, struct err *e);
+    void *ctx;
+};
+
 /* store_list_exec, then each row through row_fn into a calloc'd array of
  * *count elements of elem bytes (NULL when 0) handed over in *out, which
- * the caller frees with free().  On failure *out is NULL, *count 0. */
+ * the caller frees with free(), then more (may be NULL).  On failure *out
+ * is NULL, *count 0. */
 int store_list_rows(struct store_conn *c, const char *columns, const char *from,
                     const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
+                    size_t elem, store_row_fn row_fn,
+                    const struct store_more *more, void **out, size_t *count,
                     long long *total, struct err *e);
 
 /* Runs sql with the one parameter param for at most one row, read
- * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row.
- * sql is a constant (store_exec_prepared). */
+ * through row_fn into dst, then more (may be NULL).  ERR_NOTFOUND with msg
+ * when there is no row.  sql is a constant (store_exec_prepared). */
 int store_query_one(struct store_conn *c, const char *sql, const char *param,
-                    store_row_fn row_fn, void *dst, const char *msg,
+                    store_row_fn row_fn, void *dst,
+                    const struct store_more *more, const char *msg,
                     struct err *e);
 
 /* Runs sql, a constant query "SELECT 1 FROM <table> WHERE id = $1::bigint"

@@ -129,7 +129,8 @@ out:
 int store_list_rows(struct store_conn *c, const char *columns, const char *from,
                     const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
+                    size_t elem, store_row_fn row_fn,
+                    const struct store_more *more, void **out, size_t *count,
                     long long *total, struct err *e)
 {
     PGresult *r = NULL;
@@ -141,6 +142,11 @@ int store_list_rows(struct store_conn *c, const char *columns, const char *from,
                          total, e);
     if (rc == 0)
         rc = store_rows_read(r, elem, row_fn, out, count, e);
+    if (rc == 0 && more != NULL && (rc = more->fn(r, more->ctx, e)) != 0) {
+        free(*out);
+        *out = NULL;
+        *count = 0;
+    }
     PQclear(r);
     return rc;
 }

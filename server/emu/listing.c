@@ -55,14 +55,13 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
 
 int listing_run(struct store_conn *c, const struct store_list_spec *spec,
                 int self_type, const struct listing_page *page,
-                listing_fetch_fn fetch, void **out, size_t *count,
+                listing_fetch_fn fetch, void *out, size_t *count,
                 long long *total, struct err *e)
 {
     char order_by[LISTING_ORDER_BUF];
     struct filter_sql f = {0};
     int rc;
 
-    *out = NULL;
     *count = 0;
     *total = 0;
     rc = listing_prepare(c, spec, self_type, page->filter, page->sort_by,

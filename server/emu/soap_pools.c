@@ -123,7 +123,7 @@ static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
         rc = refs_load(k.c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef, get,
-                       &p, &id, &k.e);
+                       NULL, &p, &id, &k.e);
     if (rc == 0)
         rc = convert_pool_to_soap(soap, &p, rs->dhcpAddressPool, &k.e);
     return call_end(&k, rc);

@@ -4,9 +4,9 @@
  * reachable by the postgres user) or, when that is unset, in a temporary
  * directory under /tmp that it removes afterwards.  Starts a cluster with
  * pgcluster_start, exercises the pool, the migrations, users and sessions,
- * an outage of PostgreSQL and the recovery from it, a frozen PostgreSQL
- * (SIGSTOP) and the recovery from it, and stops the cluster whatever
- * happens.  Prints "N passed, M failed"; exits 1 on failure.
+ * text arrays, an outage of PostgreSQL and the recovery from it, a frozen
+ * PostgreSQL (SIGSTOP) and the recovery from it, and stops the cluster
+ * whatever happens.  Prints "N passed, M failed"; exits 1 on failure.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -1093,6 +1093,85 @@ static int rm_entry(const char *path, const struct stat *sb, int flag,
     return 0;
 }
 
+/* store_array_split on what PostgreSQL writes for text arrays of awkward
+ * values, and on what it never writes. */
+static void test_arrays(struct store *st)
+{
+    static const char *const vals[] = {
+        "plain",
+        "",
+        "two words",
+        "a,b",
+        "{braces}",
+        "quote \" in",
+        "back\\slash",
+        "NULL",
+        "null",
+        "line\nbreak",
+        " lead",
+        "tab\t",
+        "\xc3\xa9t\xc3\xa9",
+        "\\\"",
+        "}",
+        ",",
+    };
+    static const char *const bad[] = {
+        "",       "x",    "{",    "{a",    "{a,}",   "{,a}",
+        "{NULL}", "{a}}", "{a}x", "{\"a}", "{{a},b", "{a,{b}}}",
+    };
+    const size_t nv = sizeof(vals) / sizeof(vals[0]);
+    const char *params[2];
+    char buf[512];
+    struct store_conn *c;
+    PGresult *r = NULL;
+    struct err e;
+    size_t n;
+    int rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < nv; i++) {
+        params[0] = vals[i];
+        params[1] = vals[nv - 1 - i];
+        rc = store_exec(c, "SELECT ARRAY[ARRAY[$1, $2], ARRAY[$2, $1]]", 2,
+                        params, &r, &e);
+        CHECK(rc == 0, "array of \"%s\": %s", vals[i], e.msg);
+        if (rc != 0)
+            continue;
+        rc = store_array_split(PQgetvalue(r, 0, 0), buf, sizeof(buf), &n, &e);
+        CHECK(rc == 0 && n == 4, "split %s: %s", PQgetvalue(r, 0, 0), e.msg);
+        if (rc == 0 && n == 4) {
+            const char *p = buf,
+                       *want[] = {params[0], params[1], params[1], params[0]};
+
+            for (int k = 0; k < 4; k++, p += strlen(p) + 1)
+                CHECK(strcmp(p, want[k]) == 0, "element %d of %s: \"%s\"", k,
+                      PQgetvalue(r, 0, 0), p);
+        }
+        PQclear(r);
+    }
+    rc = store_exec(c, "SELECT ARRAY(SELECT 1 WHERE false)::text[]", 0, NULL,
+                    &r, &e);
+    CHECK(rc == 0 &&
+              store_array_split(PQgetvalue(r, 0, 0), buf, sizeof(buf), &n,
+                                &e) == 0 &&
+              n == 0,
+          "the empty array");
+    PQclear(r);
+    CHECK(store_array_split("{\"abc\"}", buf, 4, &n, &e) == 0 && n == 1,
+          "strlen + 1 bytes suffice");
+    CHECK(store_array_split("{\"abc\"}", buf, 3, &n, &e) == ERR_INTERNAL,
+          "a short buffer refused");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(store_array_split(bad[i], buf, sizeof(buf), &n, &e) ==
+                      ERR_INTERNAL &&
+                  n == 0,
+              "refused: %s", bad[i]);
+    store_release(st, c);
+}
+
 int main(void)
 {
     struct pgcluster *pc = NULL, *pc2;
@@ -1149,6 +1228,7 @@ int main(void)
 
     test_users_sessions(st);
     test_exec_mapping(st);
+    test_arrays(st);
     test_prepared();
     test_deferred();
     test_pool();
