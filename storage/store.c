@@ -42,6 +42,11 @@ struct store {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection was released */
     struct store_conn *conns;
+    /* statement texts made at run time, kept for store_exec_prepared
+     * (store_text_keep; mu), with their hashes */
+    char *texts[STORE_TEXTS_MAX];
+    unsigned long long text_hash[STORE_TEXTS_MAX];
+    int ntexts;
 };
 
 /* Milliseconds of CLOCK_MONOTONIC. */
@@ -447,15 +452,42 @@ fail:
     return given_up(c, wait_ms, late, e);
 }
 
-/* The name of sql's prepared statement: a hash of the text (FNV-1a), so
- * that a name always stands for the same text, on any connection. */
-static void stmt_name(const char *sql, char *name, size_t len)
+/* A hash of a statement's text (FNV-1a). */
+static unsigned long long text_hash(const char *sql)
 {
     unsigned long long h = 1469598103934665603ULL;
 
     for (; *sql != '\0'; sql++)
         h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
-    snprintf(name, len, "mce_%016llx", h);
+    return h;
+}
+
+/* The name of sql's prepared statement: a hash of the text, so that a
+ * name always stands for the same text, on any connection. */
+static void stmt_name(const char *sql, char *name, size_t len)
+{
+    snprintf(name, len, "mce_%016llx", text_hash(sql));
+}
+
+const char *store_text_keep(struct store_conn *c, const char *sql)
+{
+    struct store *st = c->st;
+    unsigned long long h = text_hash(sql);
+    const char *kept = NULL;
+    int i;
+
+    pthread_mutex_lock(&st->mu);
+    for (i = 0; i < st->ntexts && kept == NULL; i++) {
+        if (st->text_hash[i] == h && strcmp(st->texts[i], sql) == 0)
+            kept = st->texts[i];
+    }
+    if (kept == NULL && st->ntexts < STORE_TEXTS_MAX &&
+        (st->texts[st->ntexts] = strdup(sql)) != NULL) {
+        st->text_hash[st->ntexts] = h;
+        kept = st->texts[st->ntexts++];
+    }
+    pthread_mutex_unlock(&st->mu);
+    return kept;
 }
 
 /* Whether sql is prepared on c. */
@@ -1197,6 +1229,8 @@ static void store_free(struct store *st)
                 PQfinish(st->conns[i].pg);
         free(st->conns);
     }
+    for (i = 0; i < st->ntexts; i++)
+        free(st->texts[i]);
     free(st->conninfo);
     free(st);
 }

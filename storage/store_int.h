@@ -31,7 +31,10 @@ struct filter_sql;
 struct store_prop_list;
 
 /* Statements store_exec_prepared prepares per connection, at most. */
-#define STORE_PREPARED_MAX 32
+#define STORE_PREPARED_MAX 64
+/* Statement texts made at run time a pool keeps, at most
+ * (store_text_keep). */
+#define STORE_TEXTS_MAX 64
 
 /* Parameters of a deferred check (store_defer), and bytes of each. */
 #define STORE_DEFER_PARAMS 2
@@ -145,6 +148,14 @@ int store_exec(struct store_conn *c, const char *sql, int nparams,
 int store_exec_prepared(struct store_conn *c, const char *sql, int nparams,
                         const char *const *params, PGresult **res,
                         struct err *e);
+
+/* The address under which c's pool keeps a copy of sql, a statement text
+ * made at run time (a list's), for as long as the pool lives: what
+ * store_exec_prepared takes for a constant.  NULL when the pool keeps
+ * STORE_TEXTS_MAX other texts already (or out of memory): sql then runs
+ * unprepared.  So the same list, with other values and another page,
+ * is parsed and planned once per connection. */
+const char *store_text_keep(struct store_conn *c, const char *sql);
 
 /* store_query_text through store_exec_prepared (sql a constant). */
 int store_query_text_prepared(struct store_conn *c, const char *sql,

@@ -62,7 +62,7 @@ int store_list_exec(struct store_conn *c, const char *columns, const char *from,
                     PGresult **res, long long *total, struct err *e)
 {
     char lim[STORE_INTBUF], off[STORE_INTBUF];
-    const char **params = NULL;
+    const char **params = NULL, *kept;
     PGresult *r = NULL;
     char *sql = NULL, *end;
     int rc, n, i;
@@ -100,7 +100,10 @@ int store_list_exec(struct store_conn *c, const char *columns, const char *from,
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = store_exec(c, sql, f->nparams + 2, params, &r, e);
+    kept = store_text_keep(c, sql);
+    rc = kept != NULL
+             ? store_exec_prepared(c, kept, f->nparams + 2, params, &r, e)
+             : store_exec(c, sql, f->nparams + 2, params, &r, e);
     if (rc != 0)
         goto out;
     n = PQntuples(r);

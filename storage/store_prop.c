@@ -42,7 +42,8 @@ static int row_to_def(const PGresult *r, int row, void *dst, struct err *e)
     return rc;
 }
 
-/* Runs a definition query and reads every row into *out. */
+/* Runs a definition query (a constant: prepared) and reads every row
+ * into *out. */
 static int read_defs(struct store_conn *c, const char *sql, int nparams,
                      const char *const *params, struct store_prop_def **out,
                      size_t *count, struct err *e)
@@ -53,7 +54,7 @@ static int read_defs(struct store_conn *c, const char *sql, int nparams,
 
     *out = NULL;
     *count = 0;
-    if ((rc = store_exec(c, sql, nparams, params, &r, e)) != 0)
+    if ((rc = store_exec_prepared(c, sql, nparams, params, &r, e)) != 0)
         return rc;
     rc = store_rows_read(r, sizeof(**out), row_to_def, &rows, count, e);
     PQclear(r);

@@ -462,6 +462,30 @@ static void *release_later(void *arg)
 /* store_exec_prepared: prepared once per connection, plain inside a
  * transaction, and plain again when the database lost the statement (as
  * behind a pooler in transaction mode). */
+/* Texts made at run time, kept by the pool: one address per text, and
+ * none past STORE_TEXTS_MAX. */
+static void test_texts_kept(struct store_conn *c)
+{
+    char made[64], again[64];
+    const char *first, *kept;
+    int i;
+
+    snprintf(made, sizeof(made), "SELECT %d", 0);
+    snprintf(again, sizeof(again), "SELECT %d", 0);
+    first = store_text_keep(c, made);
+    CHECK(first != NULL && first != made && strcmp(first, made) == 0,
+          "a text kept");
+    CHECK(store_text_keep(c, again) == first, "the same text, the same copy");
+    for (i = 1; i < STORE_TEXTS_MAX; i++) {
+        snprintf(made, sizeof(made), "SELECT %d", i);
+        kept = store_text_keep(c, made);
+        CHECK(kept != NULL && kept != first, "text %d kept", i);
+    }
+    snprintf(made, sizeof(made), "SELECT %d", i);
+    CHECK(store_text_keep(c, made) == NULL, "no room past %d", i);
+    CHECK(store_text_keep(c, again) == first, "the first still kept");
+}
+
 static void test_prepared(void)
 {
     static const char sql[] = "SELECT $1::int + 1";
@@ -488,6 +512,7 @@ static void test_prepared(void)
     }
     CHECK(c->nprepared == 1 && c->prepared[0] == sql, "prepared once: %d",
           c->nprepared);
+    test_texts_kept(c);
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_query_text_prepared(c, "SELECT $1::int - 1", 1, p, v, sizeof(v),
