@@ -227,8 +227,8 @@ static const struct filter_field *lookup(struct parser *p, size_t from,
     if (f == NULL) {
         list_fields(p->fields, p->nfields, 0, names, sizeof(names));
         err_set(p->e, ERR_INVALID,
-                "unknown field \"%.*s\" in filter; "
-                "fields: %s",
+                FILTER_UNKNOWN_FIELD "\"%.*s\" in filter; "
+                                     "fields: %s",
                 snip(p->s + from, to - from), p->s + from, names);
     }
     return f;

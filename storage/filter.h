@@ -88,6 +88,9 @@ struct filter_sql {
                     * statements run under the default time limit */
 };
 
+/* How the message of a filter naming a field fields[] lacks begins. */
+#define FILTER_UNKNOWN_FIELD "unknown field "
+
 /* Compiles filter (NULL or blank: no condition) for an object whose fields
  * are fields[0..nfields).  Placeholders start at $first_param (>= 1).
  * resolve may be NULL when no field is FILTER_REF.  Returns 0 with *out

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -46,6 +47,11 @@ struct store {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection was released */
     struct store_conn *conns;
+    /* statement texts made at run time, kept for store_exec_prepared
+     * (store_text_keep; mu), with their hashes */
+    char *texts[STORE_TEXTS_MAX];
+    unsigned long long text_hash[STORE_TEXTS_MAX];
+    int ntexts;
 };
 
 /* Milliseconds of CLOCK_MONOTONIC. */
@@ -512,15 +518,42 @@ fail:
     return given_up(c, wait_ms, late, e);
 }
 
-/* The name of sql's prepared statement: a hash of the text (FNV-1a), so
- * that a name always stands for the same text, on any connection. */
-static void stmt_name(const char *sql, char *name, size_t len)
+/* A hash of a statement's text (FNV-1a). */
+static unsigned long long text_hash(const char *sql)
 {
     unsigned long long h = 1469598103934665603ULL;
 
     for (; *sql != '\0'; sql++)
         h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
-    snprintf(name, len, "mce_%016llx", h);
+    return h;
+}
+
+/* The name of sql's prepared statement: a hash of the text, so that a
+ * name always stands for the same text, on any connection. */
+static void stmt_name(const char *sql, char *name, size_t len)
+{
+    snprintf(name, len, "mce_%016llx", text_hash(sql));
+}
+
+const char *store_text_keep(struct store_conn *c, const char *sql)
+{
+    struct store *st = c->st;
+    unsigned long long h = text_hash(sql);
+    const char *kept = NULL;
+    int i;
+
+    pthread_mutex_lock(&st->mu);
+    for (i = 0; i < st->ntexts && kept == NULL; i++) {
+        if (st->text_hash[i] == h && strcmp(st->texts[i], sql) == 0)
+            kept = st->texts[i];
+    }
+    if (kept == NULL && st->ntexts < STORE_TEXTS_MAX &&
+        (st->texts[st->ntexts] = strdup(sql)) != NULL) {
+        st->text_hash[st->ntexts] = h;
+        kept = st->texts[st->ntexts++];
+    }
+    pthread_mutex_unlock(&st->mu);
+    return kept;
 }
 
 /* Whether sql is prepared on c. */
@@ -1353,6 +1386,8 @@ static void store_free(struct store *st)
                 PQfinish(st->conns[i].pg);
         free(st->conns);
     }
+    for (i = 0; i < st->ntexts; i++)
+        free(st->texts[i]);
     free(st->conninfo);
     free(st);
 }
@@ -1439,6 +1474,69 @@ int store_copy_text(const PGresult *r, int row, int col, char *buf, size_t len,
     return 0;
 }
 
+int store_array_split(const char *lit, char *buf, size_t len, size_t *n,
+                      struct err *e)
+{
+    const char *p = lit, *start;
+    size_t o = 0;
+    int depth = 0;
+
+    *n = 0;
+    if (*p != '{')
+        goto bad;
+    for (;;) {
+        if (*p == '{') {
+            depth++;
+            if (*++p != '}')
+                continue;
+            p++; /* "{}": no element */
+            depth--;
+        } else {
+            /* an element: quoted (backslash escapes) or bare; array_out
+             * quotes "" and anything with a space, brace, comma, quote
+             * or backslash, so a bare element is never empty, and bare
+             * NULL is SQL NULL */
+            start = p;
+            if (*p == '"') {
+                for (p++; *p != '"'; p++) {
+                    if (*p == '\\')
+                        p++;
+                    if (*p == '\0' || o + 1 >= len)
+                        goto bad;
+                    buf[o++] = *p;
+                }
+                p++;
+            } else {
+                for (; *p != ',' && *p != '}' && *p != '\0'; p++) {
+                    if (o + 1 >= len)
+                        goto bad;
+                    buf[o++] = *p;
+                }
+                if (p == start ||
+                    (p - start == 4 && strncasecmp(start, "NULL", 4) == 0))
+                    goto bad;
+            }
+            if (o >= len)
+                goto bad;
+            buf[o++] = '\0';
+            (*n)++;
+        }
+        while (*p == '}' && depth > 0) {
+            depth--;
+            p++;
+        }
+        if (depth == 0)
+            break;
+        if (*p++ != ',')
+            goto bad;
+    }
+    if (*p == '\0')
+        return 0;
+bad:
+    *n = 0;
+    return err_set(e, ERR_INTERNAL, "unexpected array value");
+}
+
 /* Runs an UPDATE of one row: 0, ERR_NOTFOUND (what) or the error. */
 int store_update_one(struct store_conn *c, const char *sql, int n,
                      const char *const *params, const char *what, long long id,
@@ -1485,7 +1583,8 @@ int store_insert_id(struct store_conn *c, const char *sql, int nparams,
 }
 
 int store_query_one(struct store_conn *c, const char *sql, const char *param,
-                    store_row_fn row_fn, void *dst, const char *msg,
+                    store_row_fn row_fn, void *dst,
+                    const struct store_more *more, const char *msg,
                     struct err *e)
 {
     PGresult *r = NULL;
@@ -1498,8 +1597,8 @@ int store_query_one(struct store_conn *c, const char *sql, const char *param,
         return rc;
     if (PQntuples(r) == 0)
         rc = err_set(e, ERR_NOTFOUND, "%s", msg);
-    else
-        rc = row_fn(r, 0, dst, e);
+    else if ((rc = row_fn(r, 0, dst, e)) == 0 && more != NULL)
+        rc = more->fn(r, more->ctx, e);
     PQclear(r);
     return rc;
 }

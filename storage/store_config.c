@@ -236,39 +236,6 @@ fail:
     return rc;
 }
 
-int store_config_statements_get(struct store_conn *c, int type, long long id,
-                                char **text, struct err *e)
-{
-    char sid[STORE_INTBUF];
-    const char *params[1];
-    PGresult *r = NULL;
-    int rc;
-
-    *text = NULL;
-    if (type != REF_DHCP_SERVER && type != REF_DHCP_SCOPE)
-        return err_set(e, ERR_INVALID,
-                       "objects of type %d have no "
-                       "unmanaged statements",
-                       type);
-    params[0] = store_param_int(sid, id);
-    rc = store_exec(c,
-                    type == REF_DHCP_SERVER
-                        ? "SELECT unmanaged_statements FROM dhcp_servers "
-                          "WHERE id = $1::bigint"
-                        : "SELECT unmanaged_statements FROM dhcp_scopes "
-                          "WHERE id = $1::bigint",
-                    1, params, &r, e);
-    if (rc != 0)
-        return rc;
-    if (PQntuples(r) == 0)
-        rc = err_set(e, ERR_NOTFOUND, "object %lld does not exist", id);
-    else if (!PQgetisnull(r, 0, 0) &&
-             (*text = strdup(PQgetvalue(r, 0, 0))) == NULL)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    PQclear(r);
-    return rc;
-}
-
 int store_config_statements_set(struct store_conn *c, int type, long long id,
                                 const char *text, struct err *e)
 {

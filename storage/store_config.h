@@ -40,15 +40,10 @@ int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
 
 void store_config_free(struct store_config *cfg);
 
-/* The unmanaged statements of DHCP server or scope id (type REF_DHCP_SERVER
- * or REF_DHCP_SCOPE): *text a malloc'd copy (the caller frees it), NULL
- * when there are none.  ERR_NOTFOUND when the object has gone. */
-int store_config_statements_get(struct store_conn *c, int type, long long id,
-                                char **text, struct err *e);
-
-/* Sets them (NULL or "": none), in the caller's transaction; the caller
- * checked them (render_check_statements).  The trigger of migration 008
- * queues the server's configuration. */
+/* Sets the unmanaged statements of DHCP server or scope id (type
+ * REF_DHCP_SERVER or REF_DHCP_SCOPE; NULL or "": none), in the caller's
+ * transaction; the caller checked them (render_check_statements).  The
+ * trigger of migration 008 queues the server's configuration. */
 int store_config_statements_set(struct store_conn *c, int type, long long id,
                                 const char *text, struct err *e);
 

@@ -12,6 +12,7 @@
 #include "store_remove.h"
 #include "store_fostate.h"
 #include "store_int.h"
+#include "store_server.h"
 
 /* The columns every relationship query reads, in row_to_failover's
  * order, and the joins they need. */
@@ -100,27 +101,69 @@ int store_failover_find(struct store_conn *c, long long server_id,
     return rc;
 }
 
-int store_failover_view(struct store_conn *c, long long server_id,
-                        const char *name, struct store_failover *out,
-                        long long **ids, size_t *n, struct err *e)
+/* The member instances of relationship f on server view, by id: a text
+ * "id,id,..." ("" for none; store_failover_ids reads it). */
+#define FO_MEMBERS(view)                                                       \
+    "coalesce((SELECT string_agg(m.id::text, ',' ORDER BY m.id) "              \
+    "FROM dhcp_scopes m WHERE m.failover_id = f.id "                           \
+    "AND m.server_id = " view "), '')"
+
+/* The ids of a FO_MEMBERS text into dst (room for all of them: one more
+ * than its commas); their number. */
+static size_t read_ids(const char *list, long long *dst)
 {
-    static const char sql[] =
-        "SELECT " FO_COLUMNS ", (SELECT string_agg(m.id::text, ',' "
-        "ORDER BY m.id) FROM dhcp_scopes m WHERE m.failover_id = f.id "
-        "AND m.server_id = $1::bigint)" FO_FROM
-        "WHERE (f.primary_id = $1::bigint OR f.secondary_id = $1::bigint) "
-        "AND lower(f.name) = lower($2)";
-    char sid[STORE_INTBUF];
+    size_t n = 0;
+    char *end;
+
+    while (*list != '\0') {
+        dst[n++] = strtoll(list, &end, 10);
+        list = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+/* How many ids a FO_MEMBERS text holds at most. */
+static size_t count_ids(const char *list)
+{
+    size_t n = list[0] != '\0';
+
+    for (; *list != '\0'; list++)
+        n += *list == ',';
+    return n;
+}
+
+int store_failover_view(struct store_conn *c, long long *server_id,
+                        const char *server_name, const char *name,
+                        struct store_failover *out, long long **ids, size_t *n,
+                        struct err *e)
+{
+    static const char by_id[] = "SELECT " FO_COLUMNS ", " FO_MEMBERS(
+        "$1::bigint") ", $1::bigint" FO_FROM
+                      "WHERE (f.primary_id = $1::bigint OR f.secondary_id = "
+                      "$1::bigint) AND lower(f.name) = lower($2)";
+    static const char by_name[] = "SELECT " FO_COLUMNS ", " FO_MEMBERS(
+        "v.id") ", v.id FROM "
+                "dhcp_servers v JOIN dhcp_failover f "
+                "ON f.primary_id = v.id OR f.secondary_id = v.id "
+                "JOIN dhcp_servers p ON p.id = f.primary_id "
+                "JOIN dhcp_servers s ON s.id = f.secondary_id "
+                "WHERE v.name_key = lower($1) AND lower(f.name) = lower($2)";
+    char sid[STORE_INTBUF], key[STORE_SERVER_NAME_BUF];
     const char *params[2], *list;
     PGresult *r = NULL;
-    size_t k = 0, count = 0;
     int rc;
 
     *ids = NULL;
     *n = 0;
-    params[0] = store_param_int(sid, server_id);
+    if (*server_id == 0 && server_name != NULL &&
+        store_server_name_key(server_name, key, sizeof(key)) != 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server name too long");
+    params[0] = *server_id == 0 && server_name != NULL
+                    ? key
+                    : store_param_int(sid, *server_id);
     params[1] = name;
-    rc = store_exec_prepared(c, sql, 2, params, &r, e);
+    rc = store_exec_prepared(c, params[0] == key ? by_name : by_id, 2, params,
+                             &r, e);
     if (rc != 0)
         return rc;
     if (PQntuples(r) == 0) {
@@ -132,22 +175,14 @@ int store_failover_view(struct store_conn *c, long long server_id,
     }
     if ((rc = row_to_failover(r, 0, out, e)) != 0)
         goto out;
+    *server_id = col_ll(r, 0, FO_NCOLUMNS + 1);
     list = PQgetvalue(r, 0, FO_NCOLUMNS);
     if (list[0] != '\0') {
-        count = 1;
-        for (const char *p = list; *p; p++)
-            count += *p == ',';
-        if ((*ids = malloc(count * sizeof(**ids))) == NULL) {
+        if ((*ids = malloc(count_ids(list) * sizeof(**ids))) == NULL) {
             rc = err_set(e, ERR_NOMEM, "out of memory");
             goto out;
         }
-        for (const char *p = list; k < count; k++) {
-            char *end;
-
-            (*ids)[k] = strtoll(p, &end, 10);
-            p = *end == ',' ? end + 1 : end;
-        }
-        *n = count;
+        *n = read_ids(list, *ids);
     }
 out:
     PQclear(r);
@@ -187,70 +222,77 @@ void store_failover_set_free(struct store_failover_set *set)
 }
 
 int store_failover_list(struct store_conn *c, long long server_id,
-                        struct store_failover_set *out, struct err *e)
+                        const char *server_name, struct store_failover_set *out,
+                        struct err *e)
 {
-    /* the member instances of the listed relationships, with their
-     * servers, in the order of the relationships, so that one walk
-     * assigns those on the server each is seen from (failover_view) */
-    static const char members_sql[] =
-        "SELECT sc.failover_id, sc.id, sc.server_id FROM dhcp_scopes sc "
-        "JOIN dhcp_failover f ON f.id = sc.failover_id "
-        "WHERE $1::bigint = 0 OR f.primary_id = $1::bigint "
-        "OR f.secondary_id = $1::bigint" FO_ORDER ", sc.id";
-    char sid[STORE_INTBUF];
-    const char *params[1];
+    /* the server's relationships come joined to the server's row, so
+     * that a server without any still has a row, with NULLs (and no server
+     * none) */
+#define FO_OF_SERVER(where)                                                    \
+    "SELECT " FO_COLUMNS ", " FO_MEMBERS(                                      \
+        "v.id") ", v.id FROM dhcp_servers v "                                  \
+                "LEFT JOIN (dhcp_failover f JOIN dhcp_servers p ON p.id = "    \
+                "f.primary_id "                                                \
+                "JOIN dhcp_servers s ON s.id = f.secondary_id) "               \
+                "ON f.primary_id = v.id OR f.secondary_id = v.id WHERE " where \
+                    FO_ORDER
+    static const char all[] = "SELECT " FO_COLUMNS ", " FO_MEMBERS(
+        "f.primary_id") ", 0" FO_FROM FO_ORDER;
+    static const char by_id[] = FO_OF_SERVER("v.id = $1::bigint");
+    static const char by_name[] = FO_OF_SERVER("v.name_key = lower($1)");
+#undef FO_OF_SERVER
+    char sid[STORE_INTBUF], key[STORE_SERVER_NAME_BUF];
+    const char *params[1] = {NULL}, *sql = all;
     PGresult *r = NULL;
-    void *items = NULL;
-    size_t n = 0, i, k, m;
-    int rc, rows;
+    size_t nids = 0, m = 0;
+    int rc, rows, i;
 
     memset(out, 0, sizeof(*out));
-    params[0] = store_param_int(sid, server_id);
-    rc = store_exec(c,
-                    "SELECT " FO_COLUMNS FO_FROM
-                    "WHERE $1::bigint = 0 OR f.primary_id = $1::bigint "
-                    "OR f.secondary_id = $1::bigint" FO_ORDER,
-                    1, params, &r, e);
+    if (server_id != 0) {
+        params[0] = store_param_int(sid, server_id);
+        sql = by_id;
+    } else if (server_name != NULL) {
+        if (store_server_name_key(server_name, key, sizeof(key)) != 0)
+            return err_set(e, ERR_NOTFOUND, "DHCP server name too long");
+        params[0] = key;
+        sql = by_name;
+    }
+    rc = store_exec_prepared(c, sql, sql == all ? 0 : 1, params, &r, e);
     if (rc != 0)
         return rc;
-    rc = store_rows_read(r, sizeof(struct store_failover), row_to_failover,
-                         &items, &n, e);
-    PQclear(r);
-    if (rc != 0)
-        return rc;
-    out->items = items;
-    out->n = n;
-    rc = store_exec(c, members_sql, 1, params, &r, e);
-    if (rc != 0)
-        goto fail;
     rows = PQntuples(r);
-    if (rows > 0 &&
-        (out->ids = malloc((size_t)rows * sizeof(*out->ids))) == NULL) {
-        PQclear(r);
+    if (rows == 0 && sql != all) {
+        rc = err_set(e, ERR_NOTFOUND, "no such DHCP server");
+        goto out;
+    }
+    for (i = 0; i < rows; i++)
+        nids += count_ids(PQgetvalue(r, i, FO_NCOLUMNS));
+    if ((rows > 0 &&
+         (out->items = calloc((size_t)rows, sizeof(*out->items))) == NULL) ||
+        (nids > 0 && (out->ids = malloc(nids * sizeof(*out->ids))) == NULL)) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
-        goto fail;
+        goto out;
     }
-    for (i = 0, k = 0, m = 0; i < n; i++) {
-        struct store_failover *f = &out->items[i];
-        long long view = failover_view(&f->servers, server_id);
+    for (i = 0; i < rows; i++) {
+        struct store_failover *f = &out->items[out->n];
 
-        f->scope_ids = out->ids != NULL ? out->ids + m : NULL;
-        for (; k < (size_t)rows && col_ll(r, (int)k, 0) == f->id; k++) {
-            if (col_ll(r, (int)k, 2) == view) {
-                out->ids[m++] = col_ll(r, (int)k, 1);
-                f->nscope_ids++;
-            }
+        out->server_id = col_ll(r, i, FO_NCOLUMNS + 1);
+        if (PQgetisnull(r, i, 0))
+            continue; /* a server without relationships */
+        if ((rc = row_to_failover(r, i, f, e)) != 0)
+            goto out;
+        if (out->ids != NULL) {
+            f->scope_ids = out->ids + m;
+            f->nscope_ids = read_ids(PQgetvalue(r, i, FO_NCOLUMNS),
+                                     out->ids + m);
+            m += f->nscope_ids;
         }
+        out->n++;
     }
+out:
     PQclear(r);
-    if (k != (size_t)rows) {
-        /* cannot happen: both queries order alike */
-        rc = err_set(e, ERR_INTERNAL, "failover members out of order");
-        goto fail;
-    }
-    return 0;
-fail:
-    store_failover_set_free(out);
+    if (rc != 0)
+        store_failover_set_free(out);
     return rc;
 }
 
@@ -544,7 +586,8 @@ static int member_get(struct store_conn *c, long long id, struct member *m,
     return store_query_one(c,
                            MEMBER_SQL "WHERE sc.id = $1::bigint "
                                       "FOR UPDATE OF sc",
-                           store_param_int(buf, id), row_to_member, m, msg, e);
+                           store_param_int(buf, id), row_to_member, m, NULL,
+                           msg, e);
 }
 
 /* The instance of m's range on server_id, locked: 1 and *out, or 0.  *out

@@ -49,13 +49,17 @@ int store_failover_find(struct store_conn *c, long long server_id,
                         struct store_failover *out, struct err *e);
 
 /* GetDHCPFailoverRelationship's read, one prepared statement outside a
- * transaction: the relationship of server server_id called name into
- * *out, with its member instances on that server in *ids (*n of them;
- * free *ids).  ERR_NOTFOUND with a message naming no server: the caller
- * names it. */
-int store_failover_view(struct store_conn *c, long long server_id,
-                        const char *name, struct store_failover *out,
-                        long long **ids, size_t *n, struct err *e);
+ * transaction: the relationship called name of server *server_id, or,
+ * when that is 0 and server_name is not NULL, of the server called
+ * server_name (store_server_find_by_name's rule; *server_id is set to
+ * its id), into *out, with its member instances on that server in *ids
+ * (*n of them; free *ids).  ERR_NOTFOUND with a message naming no server,
+ * whether the relationship or the server is missing: the caller tells
+ * which. */
+int store_failover_view(struct store_conn *c, long long *server_id,
+                        const char *server_name, const char *name,
+                        struct store_failover *out, long long **ids, size_t *n,
+                        struct err *e);
 
 /* The relationships called name (any case) on any server: sets *count and,
  * when it is 1, *out.  For RemoveDHCPFailoverRelationships without a
@@ -64,16 +68,22 @@ int store_failover_find_any(struct store_conn *c, const char *name,
                             struct store_failover *out, long long *count,
                             struct err *e);
 
-/* Every relationship of server server_id (0: all), by name then id, with
- * scope_ids the member instances on the server each is seen from
- * (failover_view: server_id, the primary when 0). */
+/* Every relationship of server server_id, or, when that is 0 and
+ * server_name is not NULL, of the server called server_name
+ * (store_server_find_by_name's rule), or else of every server, by name
+ * then id, with scope_ids the member instances on the server each is
+ * seen from (failover_view: that server, the primary for all); one
+ * statement, prepared outside a transaction.  ERR_NOTFOUND when there is
+ * no such server. */
 struct store_failover_set {
     struct store_failover *items;
     size_t n;
-    long long *ids; /* what the items' scope_ids point into */
+    long long *ids;      /* what the items' scope_ids point into */
+    long long server_id; /* the server's id; 0 for all */
 };
 int store_failover_list(struct store_conn *c, long long server_id,
-                        struct store_failover_set *out, struct err *e);
+                        const char *server_name, struct store_failover_set *out,
+                        struct err *e);
 void store_failover_set_free(struct store_failover_set *set);
 
 /* Inserts f (validated by the caller; names set for messages) after

@@ -28,7 +28,10 @@
 #include "store.h"
 
 /* Statements store_exec_prepared prepares per connection, at most. */
-#define STORE_PREPARED_MAX 32
+#define STORE_PREPARED_MAX 64
+/* Statement texts made at run time a pool keeps, at most
+ * (store_text_keep). */
+#define STORE_TEXTS_MAX 64
 
 /* Parameters of a deferred check (store_defer), and bytes of each. */
 #define STORE_DEFER_PARAMS 2
@@ -132,6 +135,14 @@ int store_exec_filtered(struct store_conn *c, const char *sql, int nparams,
                         const char *const *params, PGresult **res,
                         struct err *e);
 
+/* The address under which c's pool keeps a copy of sql, a statement text
+ * made at run time (a list's), for as long as the pool lives: what
+ * store_exec_prepared takes for a constant.  NULL when the pool keeps
+ * STORE_TEXTS_MAX other texts already (or out of memory): sql then runs
+ * unprepared.  So the same list, with other values and another page,
+ * is parsed and planned once per connection. */
+const char *store_text_keep(struct store_conn *c, const char *sql);
+
 /* store_query_text through store_exec_prepared (sql a constant). */
 int store_query_text_prepared(struct store_conn *c, const char *sql,
                               int nparams, const char *const *params, char *out,
@@ -165,6 +176,14 @@ const char *store_param_int(char *buf, long long v);
 int store_copy_text(const PGresult *r, int row, int col, char *buf, size_t len,
                     struct err *e);
 
+/* Splits the text form of a PostgreSQL text array of any dimension, as
+ * array_out writes it ("{}", "{a,\"b c\"}", "{{a,b},{c,d}}"), into its
+ * elements in order: each unescaped and NUL-terminated, one after the
+ * other in buf[len] (strlen(lit) + 1 bytes always suffice), *n of them.
+ * ERR_INTERNAL for anything else, a NULL element included. */
+int store_array_split(const char *lit, char *buf, size_t len, size_t *n,
+                      struct err *e);
+
 /* Reads row `row` of a module's columns into the element at dst. */
 typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
                             struct err *e);
@@ -175,11 +194,20 @@ typedef int (*store_row_fn)(const PGresult *r, int row, void *dst,
 int store_rows_read(const PGresult *r, size_t elem, store_row_fn row_fn,
                     void **out, size_t *count, struct err *e);
 
+/* What the rows of a read carry after a module's columns (custom
+ * properties, a range's scopes ...): fn reads it from every row of r into
+ * ctx, and frees what it made when it fails. */
+struct store_more {
+    int (*fn)(const PGresult *r, void *ctx, struct err *e);
+    void *ctx;
+};
+
 /* Runs sql with the one parameter param for at most one row, read
- * through row_fn into dst.  ERR_NOTFOUND with msg when there is no row.
- * sql is a constant (store_exec_prepared). */
+ * through row_fn into dst, then more (may be NULL).  ERR_NOTFOUND with msg
+ * when there is no row.  sql is a constant (store_exec_prepared). */
 int store_query_one(struct store_conn *c, const char *sql, const char *param,
-                    store_row_fn row_fn, void *dst, const char *msg,
+                    store_row_fn row_fn, void *dst,
+                    const struct store_more *more, const char *msg,
                     struct err *e);
 
 /* Runs sql, a constant query "SELECT 1 FROM <table> WHERE id = $1::bigint"

@@ -42,9 +42,13 @@ static int exec_list(struct store_conn *c, const char *sql,
                      const struct filter_sql *f, int nparams,
                      const char *const *params, PGresult **res, struct err *e)
 {
+    const char *kept;
+
     if (f->nconds > 0)
         return store_exec_filtered(c, sql, nparams, params, res, e);
-    return store_exec(c, sql, nparams, params, res, e);
+    kept = store_text_keep(c, sql);
+    return kept != NULL ? store_exec_prepared(c, kept, nparams, params, res, e)
+                        : store_exec(c, sql, nparams, params, res, e);
 }
 
 static int count_rows(struct store_conn *c, const char *from,
@@ -146,7 +150,8 @@ out:
 int store_list_rows(struct store_conn *c, const char *columns, const char *from,
                     const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
+                    size_t elem, store_row_fn row_fn,
+                    const struct store_more *more, void **out, size_t *count,
                     long long *total, struct err *e)
 {
     PGresult *r = NULL;
@@ -158,6 +163,11 @@ int store_list_rows(struct store_conn *c, const char *columns, const char *from,
                    e);
     if (rc == 0)
         rc = store_rows_read(r, elem, row_fn, out, count, e);
+    if (rc == 0 && more != NULL && (rc = more->fn(r, more->ctx, e)) != 0) {
+        free(*out);
+        *out = NULL;
+        *count = 0;
+    }
     PQclear(r);
     return rc;
 }

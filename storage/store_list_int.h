@@ -26,12 +26,13 @@ struct filter_sql;
  * page is empty past the end, by a second SELECT count(*).  Each row
  * (columns 0.. of `columns`) is read through row_fn into a calloc'd array
  * of *count elements of elem bytes (NULL when 0) handed over in *out,
- * which the caller frees with free().  On failure returns a negative
- * ERR_* code, *out NULL, *count 0. */
+ * which the caller frees with free(), then more (may be NULL).  On failure
+ * returns a negative ERR_* code, *out NULL, *count 0. */
 int store_list_rows(struct store_conn *c, const char *columns, const char *from,
                     const char *key, const struct filter_sql *f,
                     const char *order_by, long long offset, long long limit,
-                    size_t elem, store_row_fn row_fn, void **out, size_t *count,
+                    size_t elem, store_row_fn row_fn,
+                    const struct store_more *more, void **out, size_t *count,
                     long long *total, struct err *e);
 
 #endif

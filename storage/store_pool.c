@@ -10,6 +10,7 @@
 #include "failover.h"
 #include "store_fostate.h"
 #include "store_int.h"
+#include "store_prop_int.h"
 #include "store_list_int.h"
 #include "store_scope.h"
 
@@ -174,7 +175,32 @@ int store_pool_get(struct store_conn *c, long long id,
     return store_query_one(c,
                            "SELECT " POOL_COLUMNS " FROM " POOL_FROM " "
                            "WHERE p.id = $1::bigint",
-                           store_param_int(buf, id), row_to_pool, out, msg, e);
+                           store_param_int(buf, id), row_to_pool, out, NULL,
+                           msg, e);
+}
+
+/* Reads the custom properties after the POOL_COLUMNS (ctx: the
+ * store_prop_list). */
+static int read_props(const PGresult *r, void *ctx, struct err *e)
+{
+    return store_prop_list_read(r, POOL_NCOLUMNS, 0, ctx, e);
+}
+
+int store_pool_show(struct store_conn *c, long long id,
+                    struct store_dhcp_pool *out, struct store_prop_list *props,
+                    struct err *e)
+{
+    const struct store_more more = {read_props, props};
+    char buf[STORE_INTBUF], msg[64];
+
+    snprintf(msg, sizeof(msg), "DHCP address pool %lld does not exist", id);
+    memset(props, 0, sizeof(*props));
+    return store_query_one(
+        c,
+        "SELECT " POOL_COLUMNS
+        ", " STORE_PROP_SHOWN("10", "p.id") " FROM " POOL_FROM " "
+                                            "WHERE p.id = $1::bigint",
+        store_param_int(buf, id), row_to_pool, out, &more, msg, e);
 }
 
 int store_pool_exists(struct store_conn *c, long long id, struct err *e)
@@ -241,9 +267,10 @@ int store_pool_list(struct store_conn *c, const struct filter_sql *f,
         g.params = params;
         g.nparams = f->nparams + 1;
     }
-    rc = store_list_rows(
-        c, POOL_COLUMNS, POOL_FROM, store_pool_list_spec.tiebreak, &g, order_by,
-        offset, limit, sizeof(**out), row_to_pool, &list, count, total, e);
+    rc = store_list_rows(c, POOL_COLUMNS, POOL_FROM,
+                         store_pool_list_spec.tiebreak, &g, order_by, offset,
+                         limit, sizeof(**out), row_to_pool, NULL, &list, count,
+                         total, e);
     *out = list;
 out:
     free(where);

@@ -66,6 +66,13 @@ int store_pool_add(struct store_conn *c, const struct store_dhcp_pool *p,
 int store_pool_get(struct store_conn *c, long long id,
                    struct store_dhcp_pool *out, struct err *e);
 
+/* GetProperties' read of pool id, one statement: the pool into *out and
+ * its custom properties into *props (store_prop_list_free).
+ * ERR_NOTFOUND when there is none. */
+int store_pool_show(struct store_conn *c, long long id,
+                    struct store_dhcp_pool *out, struct store_prop_list *props,
+                    struct err *e);
+
 /* 0 when pool id exists, ERR_NOTFOUND when not. */
 int store_pool_exists(struct store_conn *c, long long id, struct err *e);
 

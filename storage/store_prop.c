@@ -9,9 +9,9 @@
 
 #include "filter.h"
 #include "store_int.h"
+#include "store_prop_int.h"
 
-/* The columns definition queries read, in the order row_to_def expects;
- * store_prop_object adds the object's value. */
+/* The columns definition queries read, in the order row_to_def expects. */
 #define DEF_COLUMNS                                                            \
     "d.id, d.object_type, d.name, d.type, d.mandatory, d.read_only, "          \
     "d.multi_line, d.default_value, array_to_string(d.list_items, E'\\n')"
@@ -40,15 +40,11 @@ static int row_to_def(const PGresult *r, int row, void *dst, struct err *e)
                               sizeof(d->default_value), e)) != 0 ||
         (rc = store_copy_text(r, row, 8, d->items, sizeof(d->items), e)) != 0)
         return rc;
-    if (PQnfields(r) > DEF_NCOLUMNS) {
-        d->has_value = !PQgetisnull(r, row, DEF_NCOLUMNS);
-        rc = store_copy_text(r, row, DEF_NCOLUMNS, d->value, sizeof(d->value),
-                             e);
-    }
     return rc;
 }
 
-/* Runs a definition query and reads every row into *out. */
+/* Runs a definition query (a constant: prepared) and reads every row
+ * into *out. */
 static int read_defs(struct store_conn *c, const char *sql, int nparams,
                      const char *const *params, struct store_prop_def **out,
                      size_t *count, struct err *e)
@@ -59,7 +55,7 @@ static int read_defs(struct store_conn *c, const char *sql, int nparams,
 
     *out = NULL;
     *count = 0;
-    if ((rc = store_exec(c, sql, nparams, params, &r, e)) != 0)
+    if ((rc = store_exec_prepared(c, sql, nparams, params, &r, e)) != 0)
         return rc;
     rc = store_rows_read(r, sizeof(**out), row_to_def, &rows, count, e);
     PQclear(r);
@@ -79,26 +75,6 @@ int store_prop_defs(struct store_conn *c, int object_type,
                      "WHERE d.object_type = $1::integer "
                      "ORDER BY d.name_key, d.id",
                      1, params, out, count, e);
-}
-
-int store_prop_object(struct store_conn *c, int object_type,
-                      long long object_id, struct store_prop_def **out,
-                      size_t *count, struct err *e)
-{
-    char t[STORE_INTBUF], id[STORE_INTBUF];
-    const char *params[2];
-
-    params[0] = store_param_int(t, object_type);
-    params[1] = store_param_int(id, object_id);
-    return read_defs(c,
-                     "SELECT " DEF_COLUMNS ", v.value "
-                     "FROM property_definitions d "
-                     "LEFT JOIN property_values v ON v.definition_id = d.id "
-                     "AND v.object_type = d.object_type "
-                     "AND v.object_id = $2::bigint "
-                     "WHERE d.object_type = $1::integer "
-                     "ORDER BY d.name_key, d.id",
-                     2, params, out, count, e);
 }
 
 int store_prop_def_get(struct store_conn *c, int object_type, const char *name,
@@ -305,39 +281,60 @@ int store_prop_def_values(struct store_conn *c, long long def_id,
                        1, params, out, count, e);
 }
 
-int store_prop_values(struct store_conn *c, int object_type,
-                      const long long *ids, size_t n,
-                      struct store_prop_value **out, size_t *count,
-                      struct err *e)
+int store_prop_list_read(const PGresult *r, int col, int id_col,
+                         struct store_prop_list *out, struct err *e)
 {
-    char t[STORE_INTBUF];
-    const char *params[2];
-    char *arr;
-    size_t len = 0;
-    int rc;
+    int rows = PQntuples(r), rc = 0;
+    size_t total = 0, o = 0, n;
 
-    *out = NULL;
-    *count = 0;
-    if (n == 0)
+    memset(out, 0, sizeof(*out));
+    if (PQnfields(r) <= col || PQnfields(r) <= id_col)
+        return err_set(e, ERR_INTERNAL, "custom properties: %d columns",
+                       PQnfields(r));
+    for (int i = 0; i < rows; i++)
+        total += strlen(PQgetvalue(r, i, col)) + 1;
+    if (total == 0)
         return 0;
-    /* "{1,2,3}": one bigint[] parameter */
-    if ((arr = malloc(n * (STORE_INTBUF + 1) + 3)) == NULL)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    arr[len++] = '{';
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)sprintf(arr + len, "%s%lld", i > 0 ? "," : "", ids[i]);
-    arr[len++] = '}';
-    arr[len] = '\0';
-    params[0] = store_param_int(t, object_type);
-    params[1] = arr;
-    rc = read_values(c,
-                     "SELECT object_id, definition_id, value "
-                     "FROM property_values WHERE object_type = $1::integer "
-                     "AND object_id = ANY ($2::bigint[]) "
-                     "ORDER BY object_id, definition_id",
-                     2, params, out, count, e);
-    free(arr);
+    /* each item takes at least two bytes of text: its two NULs */
+    out->text = malloc(total);
+    out->items = malloc(total / 2 * sizeof(*out->items));
+    if (out->text == NULL || out->items == NULL) {
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < rows; i++) {
+        long long id = strtoll(PQgetvalue(r, i, id_col), NULL, 10);
+        char *p = out->text + o;
+
+        rc = store_array_split(PQgetvalue(r, i, col), p, total - o, &n, e);
+        if (rc == 0 && n % 2 != 0)
+            rc = err_set(e, ERR_INTERNAL, "custom properties: %zu values", n);
+        if (rc != 0)
+            goto fail;
+        for (size_t k = 0; k < n; k += 2) {
+            struct store_prop_shown *s = &out->items[out->n++];
+
+            s->object_id = id;
+            s->name = p;
+            p += strlen(p) + 1;
+            s->value = p;
+            p += strlen(p) + 1;
+        }
+        o = (size_t)(p - out->text);
+    }
+    return 0;
+fail:
+    store_prop_list_free(out);
     return rc;
+}
+
+void store_prop_list_free(struct store_prop_list *l)
+{
+    if (l == NULL)
+        return;
+    free(l->items);
+    free(l->text);
+    memset(l, 0, sizeof(*l));
 }
 
 void store_prop_values_free(struct store_prop_value *v, size_t count)

@@ -20,7 +20,7 @@
 #define STORE_PROP_VALUE_BUF 4097 /* 4096 bytes and the NUL */
 #define STORE_PROP_ITEMS_BUF 8192 /* list items joined by '\n' */
 
-/* A definition; with store_prop_object also the object's own value. */
+/* A definition. */
 struct store_prop_def {
     long long id;
     int object_type;
@@ -30,27 +30,35 @@ struct store_prop_def {
     int has_default;
     char default_value[STORE_PROP_VALUE_BUF];
     char items[STORE_PROP_ITEMS_BUF]; /* "" none, else joined by '\n' */
-    int has_value;                    /* store_prop_object only */
-    char value[STORE_PROP_VALUE_BUF];
 };
 
-/* A value of an object (store_prop_values). */
+/* A value of an object (store_prop_def_values). */
 struct store_prop_value {
     long long object_id;
     long long definition_id;
     char *value; /* malloc'd, freed by store_prop_values_free */
 };
 
+/* The custom properties answers show, of the objects of one answer: for
+ * each object every definition of its type by name, with the object's
+ * value, else the default, else "".  Read in the statement that reads
+ * the objects, so both come from one snapshot and one round trip. */
+struct store_prop_shown {
+    long long object_id;
+    const char *name, *value; /* into the list's text */
+};
+struct store_prop_list {
+    struct store_prop_shown *items; /* object by object, as read */
+    size_t n;
+    char *text;
+};
+
+void store_prop_list_free(struct store_prop_list *l);
+
 /* The definitions of object_type, by name (case-insensitively), into a
  * malloc'd array *out of *count (NULL when 0); free() it. */
 int store_prop_defs(struct store_conn *c, int object_type,
                     struct store_prop_def **out, size_t *count, struct err *e);
-
-/* The definitions of object_type as store_prop_defs, each with the value
- * of object object_id (has_value 0 when it has none). */
-int store_prop_object(struct store_conn *c, int object_type,
-                      long long object_id, struct store_prop_def **out,
-                      size_t *count, struct err *e);
 
 /* The definition of object_type called name (any case) into *out;
  * ERR_NOTFOUND `property "x" is not defined for <what>` when none. */
@@ -83,13 +91,6 @@ int store_prop_set(struct store_conn *c, int object_type, long long object_id,
 int store_prop_def_values(struct store_conn *c, long long def_id,
                           struct store_prop_value **out, size_t *count,
                           struct err *e);
-
-/* The values of objects ids[0..n) of object_type, into *out (free with
- * store_prop_values_free); ordered by object id. */
-int store_prop_values(struct store_conn *c, int object_type,
-                      const long long *ids, size_t n,
-                      struct store_prop_value **out, size_t *count,
-                      struct err *e);
 
 void store_prop_values_free(struct store_prop_value *v, size_t count);
 

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_prop_int.h"
 #include "store_list_int.h"
 
 /* The columns every query reads, in the order row_to_range expects. */
@@ -17,6 +18,12 @@
     "to_char(r.created AT TIME ZONE 'UTC', "                                   \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define RANGE_NCOLUMNS 9
+/* and what answers show: after them the range's scopes (text array
+ * {{id,name},...}) and its custom properties (ObjectType 6) */
+#define RANGE_SHOWN                                                            \
+    RANGE_COLUMNS ", ARRAY(SELECT ARRAY[sc.id::text, sc.name] "                \
+                  "FROM dhcp_scopes sc WHERE sc.range_id = r.id "              \
+                  "ORDER BY sc.id), " STORE_PROP_SHOWN("6", "r.id")
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -86,7 +93,7 @@ static int query_one(struct store_conn *c, const char *sql, const char *param,
 {
     struct store_range tmp;
     struct store_range *dst = out != NULL ? out : &tmp;
-    int rc = store_query_one(c, sql, param, row_to_range, dst, msg, e);
+    int rc = store_query_one(c, sql, param, row_to_range, dst, NULL, msg, e);
 
     if (rc == 0 && id != NULL)
         *id = dst->id;
@@ -151,17 +158,114 @@ int store_range_find_by_name(struct store_conn *c, const char *cidr,
                      cidr, id, out, msg, e);
 }
 
-int store_range_list(struct store_conn *c, const struct filter_sql *f,
-                     const char *order_by, long long offset, long long limit,
-                     struct store_range **out, size_t *count, long long *total,
+void store_range_extras_free(struct store_range_extras *x)
+{
+    if (x == NULL)
+        return;
+    free(x->scopes);
+    store_prop_list_free(&x->props);
+    memset(x, 0, sizeof(*x));
+}
+
+/* Reads the RANGE_SHOWN extras of every row of r into ctx (a struct
+ * store_range_extras). */
+static int read_extras(const PGresult *r, void *ctx, struct err *e)
+{
+    struct store_range_extras *x = ctx;
+    int rows = PQntuples(r), rc = 0;
+    size_t n, cap = 0;
+    char *buf = NULL;
+
+    memset(x, 0, sizeof(*x));
+    if (PQnfields(r) < RANGE_NCOLUMNS + 2)
+        return err_set(e, ERR_INTERNAL, "range query: %d columns",
+                       PQnfields(r));
+    for (int i = 0; i < rows && rc == 0; i++) {
+        const char *lit = PQgetvalue(r, i, RANGE_NCOLUMNS), *p;
+        long long range_id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        struct store_range_scope *more;
+
+        if ((p = buf = malloc(strlen(lit) + 1)) == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+            break;
+        }
+        if ((rc = store_array_split(lit, buf, strlen(lit) + 1, &n, e)) != 0)
+            break;
+        if (n % 2 != 0) {
+            rc = err_set(e, ERR_INTERNAL, "range scopes: %zu values", n);
+            break;
+        }
+        if (x->nscopes + n / 2 > cap) {
+            cap = (x->nscopes + n / 2) * 2;
+            if ((more = realloc(x->scopes, cap * sizeof(*more))) == NULL) {
+                rc = err_set(e, ERR_NOMEM, "out of memory");
+                break;
+            }
+            x->scopes = more;
+        }
+        for (size_t k = 0; k < n; k += 2) {
+            struct store_range_scope *s = &x->scopes[x->nscopes++];
+
+            s->range_id = range_id;
+            s->scope_id = strtoll(p, NULL, 10);
+            p += strlen(p) + 1;
+            if (strlen(p) >= sizeof(s->name)) {
+                rc = err_set(e, ERR_INTERNAL, "scope name too long");
+                break;
+            }
+            memcpy(s->name, p, strlen(p) + 1);
+            p += strlen(p) + 1;
+        }
+        free(buf);
+        buf = NULL;
+    }
+    free(buf);
+    if (rc == 0)
+        rc = store_prop_list_read(r, RANGE_NCOLUMNS + 1, 0, &x->props, e);
+    if (rc != 0)
+        store_range_extras_free(x);
+    return rc;
+}
+
+int store_range_show(struct store_conn *c, long long id, const char *name,
+                     struct store_range *out, struct store_range_extras *x,
                      struct err *e)
 {
-    void *list = NULL;
-    int rc = store_list_rows(c, RANGE_COLUMNS, "ranges r",
-                             store_range_list_spec.tiebreak, f, order_by,
-                             offset, limit, sizeof(**out), row_to_range, &list,
-                             count, total, e);
+    const struct store_more more = {read_extras, x};
+    char buf[STORE_INTBUF], msg[STORE_RANGE_CIDR_BUF + 40];
 
+    memset(x, 0, sizeof(*x));
+    if (name != NULL) {
+        snprintf(msg, sizeof(msg), "range \"%.*s\" does not exist",
+                 STORE_RANGE_CIDR_BUF, name);
+        return store_query_one(c,
+                               "SELECT " RANGE_SHOWN " FROM ranges r "
+                               "WHERE r.cidr = $1::cidr",
+                               name, row_to_range, out, &more, msg, e);
+    }
+    snprintf(msg, sizeof(msg), "range %lld does not exist", id);
+    return store_query_one(c,
+                           "SELECT " RANGE_SHOWN " FROM ranges r "
+                           "WHERE r.id = $1::bigint",
+                           store_param_int(buf, id), row_to_range, out, &more,
+                           msg, e);
+}
+
+int store_range_list(struct store_conn *c, const struct filter_sql *f,
+                     const char *order_by, long long offset, long long limit,
+                     struct store_range **out, size_t *count,
+                     struct store_range_extras *x, long long *total,
+                     struct err *e)
+{
+    const struct store_more more = {read_extras, x};
+    void *list = NULL;
+    int rc;
+
+    memset(x, 0, sizeof(*x));
+    rc = store_list_rows(c, RANGE_SHOWN, "ranges r",
+                         store_range_list_spec.tiebreak, f, order_by, offset,
+                         limit, sizeof(**out), row_to_range, &more, &list,
+                         count, total, e);
     *out = list;
     return rc;
 }
@@ -169,56 +273,6 @@ int store_range_list(struct store_conn *c, const struct filter_sql *f,
 void store_range_list_free(struct store_range *list)
 {
     free(list);
-}
-
-/* Reads row `row` of (range_id, id, name) into the store_range_scope at
- * dst. */
-static int row_to_scope(const PGresult *r, int row, void *dst, struct err *e)
-{
-    struct store_range_scope *s = dst;
-
-    s->range_id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-    s->scope_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
-    return store_copy_text(r, row, 2, s->name, sizeof(s->name), e);
-}
-
-int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
-                       struct store_range_scope **out, size_t *count,
-                       struct err *e)
-{
-    const char *params[1];
-    PGresult *r = NULL;
-    void *list = NULL;
-    char *arr, *p;
-    int rc;
-
-    *out = NULL;
-    *count = 0;
-    if (n == 0)
-        return 0;
-    /* the ids as an array literal "{1,2,3}" */
-    arr = malloc(n * STORE_INTBUF + 3);
-    if (arr == NULL)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    p = arr;
-    *p++ = '{';
-    for (size_t k = 0; k < n; k++)
-        p += sprintf(p, "%s%lld", k > 0 ? "," : "", ids[k]);
-    *p++ = '}';
-    *p = '\0';
-    params[0] = arr;
-    rc = store_exec(c,
-                    "SELECT range_id, id, name FROM dhcp_scopes "
-                    "WHERE range_id = ANY ($1::bigint[]) "
-                    "ORDER BY range_id, id",
-                    1, params, &r, e);
-    free(arr);
-    if (rc != 0)
-        return rc;
-    rc = store_rows_read(r, sizeof(**out), row_to_scope, &list, count, e);
-    *out = list;
-    PQclear(r);
-    return rc;
 }
 
 int store_range_update(struct store_conn *c, const struct store_range *r,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "store_list.h"
+#include "store_prop.h"
 #include "store.h"
 
 #define STORE_RANGE_CIDR_BUF 19   /* "255.255.255.255/32" and NUL */
@@ -68,22 +69,36 @@ int store_range_find_by_name(struct store_conn *c, const char *cidr,
                              long long *id, struct store_range *out,
                              struct err *e);
 
-/* One page of ranges, as store_server_list (dhcp_servers.h) does it for
- * servers; free *out with store_range_list_free. */
+/* What answers show of ranges besides their own columns, read in the
+ * same statement: the scopes of each range (range by range as the ranges
+ * were read, each range's by scope id) and their custom properties. */
+struct store_range_extras {
+    struct store_range_scope *scopes;
+    size_t nscopes;
+    struct store_prop_list props;
+};
+
+void store_range_extras_free(struct store_range_extras *x);
+
+/* GetRange's read, one statement: range id, or the range whose CIDR is
+ * name (not NULL: as store_range_find_by_name finds it), into *out, with
+ * its extras into *x (store_range_extras_free).  ERR_NOTFOUND when there
+ * is none. */
+int store_range_show(struct store_conn *c, long long id, const char *name,
+                     struct store_range *out, struct store_range_extras *x,
+                     struct err *e);
+
+/* One page of ranges, with their extras into *x, as store_server_list
+ * (store_server.h) does it for servers; free *out with
+ * store_range_list_free. */
 int store_range_list(struct store_conn *c, const struct filter_sql *f,
                      const char *order_by, long long offset, long long limit,
-                     struct store_range **out, size_t *count, long long *total,
+                     struct store_range **out, size_t *count,
+                     struct store_range_extras *x, long long *total,
                      struct err *e);
 
 /* Frees an array from store_range_list (NULL is fine). */
 void store_range_list_free(struct store_range *list);
-
-/* The scopes of the n ranges ids[0..n): sets *out to a malloc'd array of
- * *count entries (NULL when 0), ordered by range_id then scope id, that
- * the caller frees with free(). */
-int store_range_scopes(struct store_conn *c, const long long *ids, size_t n,
-                       struct store_range_scope **out, size_t *count,
-                       struct err *e);
 
 /* title, description (NULL when ""), locked, auto_assign. */
 int store_range_update(struct store_conn *c, const struct store_range *r,

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_prop_int.h"
 #include "store_list_int.h"
 
 /* The columns every query reads, in the order row_to_scope expects. */
@@ -115,7 +116,49 @@ int store_scope_get(struct store_conn *c, long long id,
     return store_query_one(c,
                            "SELECT " SCOPE_COLUMNS " FROM dhcp_scopes sc "
                            "WHERE sc.id = $1::bigint",
-                           store_param_int(buf, id), row_to_scope, out, msg, e);
+                           store_param_int(buf, id), row_to_scope, out, NULL,
+                           msg, e);
+}
+
+/* What GetProperties reads of a scope after its columns. */
+struct more {
+    struct store_prop_list *props;
+    char **statements;
+};
+
+static int read_more(const PGresult *r, void *ctx, struct err *e)
+{
+    struct more *m = ctx;
+    int rc = store_prop_list_read(r, SCOPE_NCOLUMNS, 0, m->props, e);
+
+    if (rc == 0 && !PQgetisnull(r, 0, SCOPE_NCOLUMNS + 1) &&
+        (*m->statements = strdup(PQgetvalue(r, 0, SCOPE_NCOLUMNS + 1))) ==
+            NULL) {
+        store_prop_list_free(m->props);
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    return rc;
+}
+
+int store_scope_show(struct store_conn *c, long long id,
+                     struct store_dhcp_scope *out,
+                     struct store_prop_list *props, char **statements,
+                     struct err *e)
+{
+    struct more m = {props, statements};
+    const struct store_more more = {read_more, &m};
+    char buf[STORE_INTBUF], msg[64];
+
+    snprintf(msg, sizeof(msg), "DHCP scope %lld does not exist", id);
+    memset(props, 0, sizeof(*props));
+    *statements = NULL;
+    return store_query_one(
+        c,
+        "SELECT " SCOPE_COLUMNS ", " STORE_PROP_SHOWN(
+            "7", "sc.id") ", "
+                          "sc.unmanaged_statements FROM dhcp_scopes sc "
+                          "WHERE sc.id = $1::bigint",
+        store_param_int(buf, id), row_to_scope, out, &more, msg, e);
 }
 
 /* Row `row` of store_scope_partner's statement into the
@@ -263,8 +306,8 @@ int store_scope_list(struct store_conn *c, const struct filter_sql *f,
     void *list = NULL;
     int rc = store_list_rows(c, SCOPE_COLUMNS, "dhcp_scopes sc",
                              store_scope_list_spec.tiebreak, f, order_by,
-                             offset, limit, sizeof(**out), row_to_scope, &list,
-                             count, total, e);
+                             offset, limit, sizeof(**out), row_to_scope, NULL,
+                             &list, count, total, e);
 
     *out = list;
     return rc;

@@ -80,6 +80,15 @@ int store_scope_add(struct store_conn *c, const struct store_dhcp_scope *s,
 int store_scope_get(struct store_conn *c, long long id,
                     struct store_dhcp_scope *out, struct err *e);
 
+/* GetProperties' read of scope id, one statement: the scope into *out,
+ * its custom properties into *props (store_prop_list_free) and its
+ * unmanaged statements into *statements (malloc'd, NULL when none).
+ * ERR_NOTFOUND when there is none. */
+int store_scope_show(struct store_conn *c, long long id,
+                     struct store_dhcp_scope *out,
+                     struct store_prop_list *props, char **statements,
+                     struct err *e);
+
 /* 0 when scope id exists, ERR_NOTFOUND when not. */
 int store_scope_exists(struct store_conn *c, long long id, struct err *e);
 

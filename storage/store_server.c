@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_prop_int.h"
 #include "store_list_int.h"
 #include "validate.h"
 
@@ -15,6 +16,8 @@
     "s.id, s.name, host(s.address), s.agent_port, s.type, s.enabled, "         \
     "s.state, s.state_message, s.proxy, s.username"
 #define SERVER_NCOLUMNS 10
+/* and what answers show: the custom properties after them */
+#define SERVER_SHOWN SERVER_COLUMNS ", " STORE_PROP_SHOWN("3", "s.id")
 
 /* What filters compare: {API name, SQL expression, type, searched by
  * free-text terms, sortable (unused here)}. */
@@ -85,7 +88,7 @@ static int query_one(struct store_conn *c, const char *sql, const char *param,
 {
     struct store_dhcp_server tmp;
     struct store_dhcp_server *dst = out != NULL ? out : &tmp;
-    int rc = store_query_one(c, sql, param, row_to_server, dst, msg, e);
+    int rc = store_query_one(c, sql, param, row_to_server, dst, NULL, msg, e);
 
     if (rc == 0 && id != NULL)
         *id = dst->id;
@@ -139,43 +142,135 @@ int store_server_exists(struct store_conn *c, long long id, struct err *e)
                            id, "DHCP server", e);
 }
 
-int store_server_find_by_name(struct store_conn *c, const char *name,
-                              long long *id, struct store_dhcp_server *out,
-                              struct err *e)
+int store_server_name_key(const char *name, char *key, size_t len)
 {
-    char key[STORE_SERVER_NAME_BUF], msg[VALIDATE_QUOTE_BUF + 40];
-    char q[VALIDATE_QUOTE_BUF];
-    size_t n;
+    size_t n = strlen(name);
 
-    if (name == NULL || name[0] == '\0')
-        return err_set(e, ERR_NOTFOUND, "missing DHCP server name");
-    n = strlen(name);
-    if (n >= sizeof(key))
-        return err_set(e, ERR_NOTFOUND, "DHCP server name too long");
+    if (n >= len)
+        return -1;
     /* the key of "dhcp1.Example." is "dhcp1.example": one dot off here,
      * case folded by the same lower() that made name_key */
     memcpy(key, name, n + 1);
     if (n > 1 && key[n - 1] == '.')
         key[n - 1] = '\0';
-    snprintf(msg, sizeof(msg), "DHCP server \"%s\" does not exist",
+    return 0;
+}
+
+/* Readies a look-up by name: its key (key[STORE_SERVER_NAME_BUF]) and
+ * the message when there is none (msg[NAME_MSG_BUF]).  0 or ERR_NOTFOUND
+ * when no server can have that name. */
+#define NAME_MSG_BUF (VALIDATE_QUOTE_BUF + 40)
+static int by_name(const char *name, char *key, char *msg, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+
+    if (name == NULL || name[0] == '\0')
+        return err_set(e, ERR_NOTFOUND, "missing DHCP server name");
+    if (store_server_name_key(name, key, STORE_SERVER_NAME_BUF) != 0)
+        return err_set(e, ERR_NOTFOUND, "DHCP server name too long");
+    snprintf(msg, NAME_MSG_BUF, "DHCP server \"%s\" does not exist",
              validate_quote(name, q, sizeof(q)));
+    return 0;
+}
+
+int store_server_find_by_name(struct store_conn *c, const char *name,
+                              long long *id, struct store_dhcp_server *out,
+                              struct err *e)
+{
+    char key[STORE_SERVER_NAME_BUF], msg[NAME_MSG_BUF];
+    int rc = by_name(name, key, msg, e);
+
+    if (rc != 0)
+        return rc;
     return query_one(c,
                      "SELECT " SERVER_COLUMNS " FROM dhcp_servers s "
                      "WHERE s.name_key = lower($1)",
                      key, id, out, msg, e);
 }
 
+/* What GetDHCPServer and GetProperties read of a server after its
+ * columns. */
+struct more {
+    struct store_prop_list *props;
+    char **statements; /* NULL: not read */
+    int *omapi_port;
+};
+
+static int read_more(const PGresult *r, void *ctx, struct err *e)
+{
+    struct more *m = ctx;
+    int rc = store_prop_list_read(r, SERVER_NCOLUMNS, 0, m->props, e);
+
+    if (rc != 0 || m->statements == NULL)
+        return rc;
+    if (!PQgetisnull(r, 0, SERVER_NCOLUMNS + 2))
+        *m->omapi_port = (int)strtol(PQgetvalue(r, 0, SERVER_NCOLUMNS + 2),
+                                     NULL, 10);
+    if (!PQgetisnull(r, 0, SERVER_NCOLUMNS + 1) &&
+        (*m->statements = strdup(PQgetvalue(r, 0, SERVER_NCOLUMNS + 1))) ==
+            NULL) {
+        store_prop_list_free(m->props);
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    return rc;
+}
+
+int store_server_show(struct store_conn *c, long long id, const char *name,
+                      struct store_dhcp_server *out,
+                      struct store_prop_list *props, char **statements,
+                      int *omapi_port, struct err *e)
+{
+    struct more m = {props, statements, omapi_port};
+    const struct store_more more = {read_more, &m};
+    char buf[STORE_INTBUF], key[STORE_SERVER_NAME_BUF], msg[NAME_MSG_BUF];
+    int rc;
+
+    memset(props, 0, sizeof(*props));
+    if (statements != NULL) {
+        *statements = NULL;
+        *omapi_port = 0;
+    }
+    if (name != NULL) {
+        if ((rc = by_name(name, key, msg, e)) != 0)
+            return rc;
+        return store_query_one(c,
+                               "SELECT " SERVER_SHOWN " FROM dhcp_servers s "
+                               "WHERE s.name_key = lower($1)",
+                               key, row_to_server, out, &more, msg, e);
+    }
+    snprintf(msg, sizeof(msg), "DHCP server %lld does not exist", id);
+    return store_query_one(
+        c,
+        statements != NULL ? "SELECT " SERVER_SHOWN
+                             ", s.unmanaged_statements, s.omapi_port "
+                             "FROM dhcp_servers s WHERE s.id = $1::bigint"
+                           : "SELECT " SERVER_SHOWN " FROM dhcp_servers s "
+                             "WHERE s.id = $1::bigint",
+        store_param_int(buf, id), row_to_server, out, &more, msg, e);
+}
+
+/* Reads the custom properties after the SERVER_COLUMNS (ctx: the
+ * store_prop_list). */
+static int read_props(const PGresult *r, void *ctx, struct err *e)
+{
+    return store_prop_list_read(r, SERVER_NCOLUMNS, 0, ctx, e);
+}
+
 int store_server_list(struct store_conn *c, const struct filter_sql *f,
                       const char *order_by, long long offset, long long limit,
                       struct store_dhcp_server **out, size_t *count,
-                      long long *total, struct err *e)
+                      struct store_prop_list *props, long long *total,
+                      struct err *e)
 {
+    const struct store_more more = {read_props, props};
     void *list = NULL;
-    int rc = store_list_rows(c, SERVER_COLUMNS, "dhcp_servers s",
-                             store_server_list_spec.tiebreak, f, order_by,
-                             offset, limit, sizeof(**out), row_to_server, &list,
-                             count, total, e);
+    int rc;
 
+    memset(props, 0, sizeof(*props));
+    rc = store_list_rows(c, SERVER_SHOWN, "dhcp_servers s",
+                         store_server_list_spec.tiebreak, f, order_by, offset,
+                         limit, sizeof(**out), row_to_server, &more, &list,
+                         count, total, e);
     *out = list;
     return rc;
 }
@@ -207,27 +302,6 @@ int store_server_update(struct store_conn *c, const struct store_dhcp_server *s,
         return err_set(e, ERR_EXISTS, "DHCP server \"%s\" already exists",
                        s->name);
     return rc;
-}
-
-int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
-                                struct err *e)
-{
-    char sid[STORE_INTBUF], v[STORE_INTBUF];
-    const char *params[1];
-    int rc;
-
-    *port = 0;
-    params[0] = store_param_int(sid, id);
-    rc = store_query_text(c,
-                          "SELECT omapi_port FROM dhcp_servers WHERE id = "
-                          "$1::bigint",
-                          1, params, v, sizeof(v), e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist", id);
-    *port = v[0] != '\0' ? (int)strtol(v, NULL, 10) : 0;
-    return 0;
 }
 
 int store_server_omapi_port_set(struct store_conn *c, long long id, int port,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "store_list.h"
+#include "store_prop.h"
 #include "store.h"
 
 #define STORE_SERVER_NAME_BUF 256     /* canonical name: 253 + '.' + NUL */
@@ -63,16 +64,36 @@ int store_server_find_by_name(struct store_conn *c, const char *name,
                               long long *id, struct store_dhcp_server *out,
                               struct err *e);
 
-/* One page of servers: f compiled (first_param 1) and order_by made
- * against store_server_list_spec (server/emu/listing.c does both), offset rows
- * skipped, at most limit returned (0: all).  Sets *out to a malloc'd array
- * of *count servers (NULL when 0) that the caller frees with
- * store_server_list_free, and *total to the number of matches before
+/* The key name_key holds for a server called name: name without one
+ * trailing dot, to be compared as lower($1) = name_key; into key[len]
+ * (STORE_SERVER_NAME_BUF).  0, or -1 when it does not fit. */
+int store_server_name_key(const char *name, char *key, size_t len);
+
+/* GetDHCPServer's read, one statement: server id, or the server called
+ * name (not NULL: as store_server_find_by_name finds it), into *out with
+ * its custom properties into *props (store_prop_list_free).  GetProperties
+ * also wants (statements not NULL: by id only) its unmanaged statements,
+ * *statements a malloc'd copy to free (NULL when none), and its own OMAPI
+ * port, *omapi_port (0: none, the worker's default applies).
+ * ERR_NOTFOUND when there is none. */
+int store_server_show(struct store_conn *c, long long id, const char *name,
+                      struct store_dhcp_server *out,
+                      struct store_prop_list *props, char **statements,
+                      int *omapi_port, struct err *e);
+
+/* One page of servers, with their custom properties, in one statement: f
+ * compiled (first_param 1) and order_by made against
+ * store_server_list_spec (server/emu/listing.c does both), offset rows
+ * skipped, at most limit returned (0: all).  Sets *out to a malloc'd
+ * array of *count servers (NULL when 0) that the caller frees with
+ * store_server_list_free, *props to their custom properties
+ * (store_prop_list_free) and *total to the number of matches before
  * paging. */
 int store_server_list(struct store_conn *c, const struct filter_sql *f,
                       const char *order_by, long long offset, long long limit,
                       struct store_dhcp_server **out, size_t *count,
-                      long long *total, struct err *e);
+                      struct store_prop_list *props, long long *total,
+                      struct err *e);
 
 /* Frees an array from store_server_list (NULL is fine). */
 void store_server_list_free(struct store_dhcp_server *list);
@@ -83,11 +104,8 @@ void store_server_list_free(struct store_dhcp_server *list);
 int store_server_update(struct store_conn *c, const struct store_dhcp_server *s,
                         struct err *e);
 
-/* A DHCP server's own OMAPI port (migration 009): *port 0 when it has
- * none (the worker's default applies); set 0 to remove it. */
-int store_server_omapi_port_get(struct store_conn *c, long long id, int *port,
-                                struct err *e);
-
+/* Sets a DHCP server's own OMAPI port (migration 009); 0 removes it (the
+ * worker's default applies). */
 int store_server_omapi_port_set(struct store_conn *c, long long id, int port,
                                 struct err *e);
 

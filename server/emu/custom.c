@@ -114,76 +114,33 @@ out:
     return rc;
 }
 
-int custom_list_load(struct store_conn *c, int type, const long long *ids,
-                     size_t n, struct custom_list *cl, struct err *e)
-{
-    int rc;
-
-    memset(cl, 0, sizeof(*cl));
-    rc = store_prop_defs(c, type, &cl->defs, &cl->ndefs, e);
-    if (rc == 0 && cl->ndefs > 0)
-        rc = store_prop_values(c, type, ids, n, &cl->vals, &cl->nvals, e);
-    if (rc != 0)
-        custom_list_free(cl);
-    return rc;
-}
-
-void custom_list_free(struct custom_list *cl)
-{
-    free(cl->defs);
-    store_prop_values_free(cl->vals, cl->nvals);
-    memset(cl, 0, sizeof(*cl));
-}
-
-/* The value object id holds for definition def_id in cl, or NULL. */
-static const char *value_of(const struct custom_list *cl, long long id,
-                            long long def_id)
-{
-    size_t lo = 0, hi = cl->nvals;
-
-    /* vals are ordered by (object_id, definition_id) */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const struct store_prop_value *v = &cl->vals[mid];
-
-        if (v->object_id < id ||
-            (v->object_id == id && v->definition_id < def_id))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < cl->nvals && cl->vals[lo].object_id == id &&
-        cl->vals[lo].definition_id == def_id)
-        return cl->vals[lo].value;
-    return NULL;
-}
-
-int custom_list_soap(struct soap *soap, const struct custom_list *cl,
-                     long long id, struct mm__ArrayOfProperty **out,
+int custom_list_soap(struct soap *soap, const struct store_prop_list *l,
+                     size_t *at, long long id, struct mm__ArrayOfProperty **out,
                      struct err *e)
 {
     struct mm__ArrayOfProperty *arr;
+    size_t n = 0;
 
     *out = NULL;
-    if (cl->ndefs == 0)
+    while (*at + n < l->n && l->items[*at + n].object_id == id)
+        n++;
+    if (n == 0)
         return 0;
     arr = soap_malloc(soap, sizeof(*arr));
-    if (arr == NULL || (arr->property = soap_malloc(
-                            soap, cl->ndefs * sizeof(*arr->property))) == NULL)
+    if (arr == NULL ||
+        (arr->property = soap_malloc(soap, n * sizeof(*arr->property))) == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < cl->ndefs; i++) {
-        const struct store_prop_def *d = &cl->defs[i];
-        const char *v = d->has_value ? d->value : value_of(cl, id, d->id);
+    for (size_t i = 0; i < n; i++) {
+        const struct store_prop_shown *s = &l->items[*at + i];
         struct mm__Property *p = &arr->property[i];
 
-        if (v == NULL)
-            v = d->has_default ? d->default_value : "";
-        p->name = soap_strdup(soap, d->name);
-        p->value = soap_strdup(soap, v);
+        p->name = soap_strdup(soap, s->name);
+        p->value = soap_strdup(soap, s->value);
         if (p->name == NULL || p->value == NULL)
             return err_set(e, ERR_NOMEM, "out of memory");
     }
-    arr->__sizeproperty = (int)cl->ndefs;
+    arr->__sizeproperty = (int)n;
+    *at += n;
     *out = arr;
     return 0;
 }

@@ -20,7 +20,7 @@ struct soap;
 struct mm__ArrayOfProperty;
 struct store_conn;
 struct store_prop_def;
-struct store_prop_value;
+struct store_prop_list;
 
 /* "DHCP servers", "ranges", "DHCP scopes", "DHCP address pools". */
 const char *custom_what(int type);
@@ -41,26 +41,12 @@ int custom_value(const struct store_prop_def *d, const char *v, char *out,
 int custom_add(struct store_conn *c, int type, long long id,
                const struct mm__ArrayOfProperty *in, struct err *e);
 
-/* The custom properties of the objects of one answer. */
-struct custom_list {
-    struct store_prop_def *defs;
-    size_t ndefs;
-    struct store_prop_value *vals;
-    size_t nvals;
-};
-
-/* Loads the definitions of type and the values of objects ids[0..n), on
- * c.  Free with custom_list_free. */
-int custom_list_load(struct store_conn *c, int type, const long long *ids,
-                     size_t n, struct custom_list *cl, struct err *e);
-
-void custom_list_free(struct custom_list *cl);
-
-/* The customProperties element of object id: every definition of cl with
- * the object's value, default or "", in the request's memory.  *out is
- * NULL (element left out) when the type has no definitions. */
-int custom_list_soap(struct soap *soap, const struct custom_list *cl,
-                     long long id, struct mm__ArrayOfProperty **out,
+/* The customProperties element of object id: the items of l from *at on
+ * that are id's (answers walk their objects in the order they were
+ * read), *at moved past them; in the request's memory.  *out is NULL
+ * (element left out) when it has none: its type has no definitions. */
+int custom_list_soap(struct soap *soap, const struct store_prop_list *l,
+                     size_t *at, long long id, struct mm__ArrayOfProperty **out,
                      struct err *e);
 
 #endif

@@ -25,28 +25,30 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
         return rc;
     }
     /* custom properties are fields too, after the built-in ones (which win
-     * a name they share); only looked up when there is a filter */
-    if (filter != NULL && filter[strspn(filter, " \t\r\n")] != '\0' &&
-        refs_served(self_type)) {
-        rc = store_prop_filter_fields(c, self_type, spec->tiebreak, &custom,
-                                      &ncustom, e);
-        if (rc == 0 && ncustom > 0 &&
-            (all = malloc((spec->nfilter + ncustom) * sizeof(*all))) == NULL)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        if (rc != 0) {
-            free(custom);
-            memset(f, 0, sizeof(*f));
-            return rc;
+     * a name they share): looked up only for a filter that names a field
+     * of neither kind, which is compiled again with them.  So a filter of
+     * built-in fields needs no statement of its own, and any other
+     * compiles as if they had been there from the start (the built-in
+     * fields come first either way). */
+    rc = filter_compile(filter, spec->filter, spec->nfilter, 1,
+                        refs_filter_resolve, &ctx, f, e);
+    if (rc != ERR_INVALID || !refs_served(self_type) ||
+        strncmp(e->msg, FILTER_UNKNOWN_FIELD, strlen(FILTER_UNKNOWN_FIELD)) !=
+            0)
+        return rc;
+    rc = store_prop_filter_fields(c, self_type, spec->tiebreak, &custom,
+                                  &ncustom, e);
+    if (rc == 0 && ncustom > 0 &&
+        (all = malloc((spec->nfilter + ncustom) * sizeof(*all))) == NULL)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    if (rc == 0) {
+        if (all != NULL) {
+            memcpy(all, spec->filter, spec->nfilter * sizeof(*all));
+            memcpy(all + spec->nfilter, custom, ncustom * sizeof(*all));
         }
-    }
-    if (all != NULL) {
-        memcpy(all, spec->filter, spec->nfilter * sizeof(*all));
-        memcpy(all + spec->nfilter, custom, ncustom * sizeof(*all));
-        rc = filter_compile(filter, all, spec->nfilter + ncustom, 1,
-                            refs_filter_resolve, &ctx, f, e);
-    } else {
-        rc = filter_compile(filter, spec->filter, spec->nfilter, 1,
-                            refs_filter_resolve, &ctx, f, e);
+        rc = filter_compile(filter, all != NULL ? all : spec->filter,
+                            spec->nfilter + ncustom, 1, refs_filter_resolve,
+                            &ctx, f, e);
     }
     free(all);
     free(custom);
@@ -55,14 +57,13 @@ int listing_prepare(struct store_conn *c, const struct store_list_spec *spec,
 
 int listing_run(struct store_conn *c, const struct store_list_spec *spec,
                 int self_type, const struct listing_page *page,
-                listing_fetch_fn fetch, void **out, size_t *count,
+                listing_fetch_fn fetch, void *out, size_t *count,
                 long long *total, struct err *e)
 {
     char order_by[LISTING_ORDER_BUF];
     struct filter_sql f = {0};
     int rc;
 
-    *out = NULL;
     *count = 0;
     *total = 0;
     rc = listing_prepare(c, spec, self_type, page->filter, page->sort_by,

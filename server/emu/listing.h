@@ -51,19 +51,21 @@ struct listing_page {
 };
 
 /* A storage list function such as store_scope_list behind a one-line
- * adapter (*out: the malloc'd array, freed by the caller with free()). */
+ * adapter, which fills out: what the handler handed listing_run (the
+ * address of its array, or of a struct with the rows and what comes with
+ * them), the caller freeing what the adapter allocated. */
 typedef int (*listing_fetch_fn)(struct store_conn *c,
                                 const struct filter_sql *f,
                                 const char *order_by, long long offset,
-                                long long limit, void **out, size_t *count,
+                                long long limit, void *out, size_t *count,
                                 long long *total, struct err *e);
 
-/* listing_prepare, then fetch with the page, on c: sets *out (*count
- * elements) and *total.  A regular expression PostgreSQL refuses is
+/* listing_prepare, then fetch with the page and out, on c: sets *count
+ * and *total.  A regular expression PostgreSQL refuses is
  * ERR_INVALID "filter: ...". */
 int listing_run(struct store_conn *c, const struct store_list_spec *spec,
                 int self_type, const struct listing_page *page,
-                listing_fetch_fn fetch, void **out, size_t *count,
+                listing_fetch_fn fetch, void *out, size_t *count,
                 long long *total, struct err *e);
 
 #endif

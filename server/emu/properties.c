@@ -193,6 +193,53 @@ static int load(struct store_conn *c, int obj_type, const char *s,
     }
 }
 
+/* What GetProperties shows of an object besides its own columns. */
+struct more {
+    struct store_prop_list custom;
+    char *statements; /* servers, scopes: NULL when none */
+    int omapi_port;   /* servers: 0 when none */
+};
+
+/* Reads the object s refers to into *o with *m in one statement: an id
+ * ref is not looked up first; a name is resolved first. */
+static int show(struct store_conn *c, int obj_type, const char *s,
+                struct obj *o, struct more *m, struct err *e)
+{
+    struct store_range_extras x;
+    long long id = 0;
+    int key, rc;
+
+    memset(m, 0, sizeof(*m));
+    key = refs_object_key(obj_type, s, "given properties", &o->type, &id, e);
+    if (key < 0)
+        return key;
+    if (key == 0 &&
+        (rc = refs_resolve_object(c, obj_type, s, "given properties", &o->type,
+                                  &id, e)) != 0)
+        return rc;
+    switch (o->type) {
+    case REF_DHCP_SERVER:
+        rc = store_server_show(c, id, NULL, &o->u.server, &m->custom,
+                               &m->statements, &m->omapi_port, e);
+        break;
+    case REF_RANGE:
+        rc = store_range_show(c, id, NULL, &o->u.range, &x, e);
+        if (rc == 0) {
+            m->custom = x.props;
+            memset(&x.props, 0, sizeof(x.props));
+            store_range_extras_free(&x);
+        }
+        break;
+    case REF_DHCP_SCOPE:
+        rc = store_scope_show(c, id, &o->u.scope, &m->custom, &m->statements,
+                              e);
+        break;
+    default:
+        rc = store_pool_show(c, id, &o->u.pool, &m->custom, e);
+    }
+    return rc == ERR_NOTFOUND && key == 1 ? refs_not_found(o->type, s, e) : rc;
+}
+
 /* The id of o. */
 static long long obj_id(const struct obj *o)
 {
@@ -305,9 +352,8 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
                           struct _mm__GetPropertiesResponse *rs)
 {
     struct mm__ArrayOfProperty *arr, *custom = NULL;
-    struct custom_list cl = {0};
-    char *statements = NULL;
-    int omapi_port = 0;
+    struct more m = {0};
+    size_t at = 0;
     struct call k;
     struct obj o;
     int obj_type = 0, rc;
@@ -315,47 +361,39 @@ static int get_properties(struct soap *soap, struct _mm__GetProperties *rq,
     if ((rc = call_begin(&k, soap, rq->session)) != 0 ||
         (rc = read_obj_type(soap, rq->objType, &obj_type, &k.e)) != 0)
         return call_end(&k, rc);
-    rc = load(k.c, obj_type, rq->ref, &o, &k.e);
+    rc = show(k.c, obj_type, rq->ref, &o, &m, &k.e);
     if (rc == 0)
-        rc = store_prop_object(k.c, o.type, obj_id(&o), &cl.defs, &cl.ndefs,
-                               &k.e);
-    if (rc == 0 && (o.type == REF_DHCP_SERVER || o.type == REF_DHCP_SCOPE))
-        rc = store_config_statements_get(k.c, o.type, obj_id(&o), &statements,
-                                         &k.e);
-    if (rc == 0 && o.type == REF_DHCP_SERVER)
-        rc = store_server_omapi_port_get(k.c, obj_id(&o), &omapi_port, &k.e);
-    if (rc == 0)
-        rc = custom_list_soap(soap, &cl, obj_id(&o), &custom, &k.e);
+        rc = custom_list_soap(soap, &m.custom, &at, obj_id(&o), &custom, &k.e);
     /* an empty list is an empty element, never xsi:nil */
     arr = soap_malloc(soap, sizeof(*arr));
     rs->properties = arr;
     if (rc == 0 &&
-        (arr == NULL ||
-         (arr->property = soap_malloc(
-              soap, (PROPS_MAX + cl.ndefs) * sizeof(*arr->property))) == NULL))
+        (arr == NULL || (arr->property = soap_malloc(
+                             soap, (PROPS_MAX + m.custom.n) *
+                                       sizeof(*arr->property))) == NULL))
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0) {
         arr->__sizeproperty = 0;
         if (!(rq->onlyCustom != NULL &&
               *rq->onlyCustom == xsd__boolean__true_) &&
-            (rc = list_props(soap, &o, arr, &k.e)) == 0 && statements != NULL)
-            rc = put(soap, arr, STATEMENTS, statements, &k.e);
-        if (rc == 0 && omapi_port > 0 &&
+            (rc = list_props(soap, &o, arr, &k.e)) == 0 && m.statements != NULL)
+            rc = put(soap, arr, STATEMENTS, m.statements, &k.e);
+        if (rc == 0 && m.omapi_port > 0 &&
             !(rq->onlyCustom != NULL &&
               *rq->onlyCustom == xsd__boolean__true_)) {
             char port[16];
 
-            snprintf(port, sizeof(port), "%d", omapi_port);
+            snprintf(port, sizeof(port), "%d", m.omapi_port);
             rc = put(soap, arr, OMAPI_PORT, port, &k.e);
         }
     }
-    free(statements);
+    free(m.statements);
     if (rc == 0 && custom != NULL) {
         memcpy(arr->property + arr->__sizeproperty, custom->property,
                (size_t)custom->__sizeproperty * sizeof(*arr->property));
         arr->__sizeproperty += custom->__sizeproperty;
     }
-    custom_list_free(&cl);
+    store_prop_list_free(&m.custom);
     return call_end(&k, rc);
 }
 

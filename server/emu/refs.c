@@ -22,27 +22,43 @@ struct refs_type {
      * when the name is ambiguous (message naming it), or ERR_DB */
     int (*by_name)(struct store_conn *c, const char *name, long long *id,
                    struct err *e);
+    /* whether an object of the type may be called name, for the types
+     * whose name is a column of their own row (by_name finds the one
+     * object of that name), else NULL (scopes, pools: see by_name) */
+    int (*name_ok)(const char *name);
 };
+
+/* Whether a server may be called name: a host name. */
+static int server_name_ok(const char *name)
+{
+    struct err ignored;
+
+    return validate_hostname(name, NULL, &ignored) == 0;
+}
 
 static int server_by_name(struct store_conn *c, const char *name, long long *id,
                           struct err *e)
 {
-    struct err ignored;
-
     /* not a host name: no server can have it */
-    if (validate_hostname(name, NULL, &ignored) != 0)
+    if (!server_name_ok(name))
         return err_set(e, ERR_NOTFOUND, "no such name");
     return store_server_find_by_name(c, name, id, NULL, e);
 }
 
-/* A range by its CIDR, parsed as strictly as AddRange parses it: only the
- * canonical spelling names a range ("10.0.0.0/24", not "10.0.0.0/024"). */
-static int range_by_name(struct store_conn *c, const char *name, long long *id,
-                         struct err *e)
+/* Whether a range may be called name: its CIDR, parsed as strictly as
+ * AddRange parses it (only the canonical spelling names a range,
+ * "10.0.0.0/24", not "10.0.0.0/024"). */
+static int range_name_ok(const char *name)
 {
     struct err ignored;
 
-    if (validate_cidr(name, NULL, NULL, NULL, &ignored) != 0)
+    return validate_cidr(name, NULL, NULL, NULL, &ignored) == 0;
+}
+
+static int range_by_name(struct store_conn *c, const char *name, long long *id,
+                         struct err *e)
+{
+    if (!range_name_ok(name))
         return err_set(e, ERR_NOTFOUND, "no such name");
     return store_range_find_by_name(c, name, id, NULL, e);
 }
@@ -133,11 +149,12 @@ static int pool_by_name(struct store_conn *c, const char *name, long long *id,
 }
 
 static const struct refs_type types[] = {
-    {REF_DHCP_SERVER, "DHCP server", store_server_exists, server_by_name},
-    {REF_RANGE, "range", store_range_exists, range_by_name},
-    {REF_DHCP_SCOPE, "DHCP scope", store_scope_exists, scope_by_name},
+    {REF_DHCP_SERVER, "DHCP server", store_server_exists, server_by_name,
+     server_name_ok},
+    {REF_RANGE, "range", store_range_exists, range_by_name, range_name_ok},
+    {REF_DHCP_SCOPE, "DHCP scope", store_scope_exists, scope_by_name, NULL},
     {REF_DHCP_ADDRESS_POOL, "DHCP address pool", store_pool_exists,
-     pool_by_name},
+     pool_by_name, NULL},
 };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))
@@ -210,18 +227,43 @@ int refs_id_of(int want, const char *s, long long *id)
     return 1;
 }
 
-int refs_load(struct store_conn *c, int want, const char *s, refs_get_fn get,
-              void *obj, long long *id, struct err *e)
+int refs_key_of(int want, const char *s, long long *id, const char **name)
 {
+    const struct refs_type *t = type_of(want);
+    struct err ignored;
+    struct ref r;
+
+    if (refs_id_of(want, s, id))
+        return REFS_KEY_ID;
+    if (t == NULL || t->name_ok == NULL || ref_parse(s, &r, &ignored) != 0 ||
+        r.kind != REF_NAME || !t->name_ok(r.name))
+        return REFS_KEY_NONE;
+    *name = r.name;
+    return REFS_KEY_NAME;
+}
+
+int refs_load(struct store_conn *c, int want, const char *s, refs_get_fn get,
+              refs_find_fn find, void *obj, long long *id, struct err *e)
+{
+    const char *name = NULL;
     int rc;
 
-    if (refs_id_of(want, s, id)) {
+    switch (refs_key_of(want, s, id, &name)) {
+    case REFS_KEY_ID:
         rc = get(c, *id, obj, e);
-        return rc == ERR_NOTFOUND ? refs_not_found(want, s, e) : rc;
+        break;
+    case REFS_KEY_NAME:
+        if (find != NULL) {
+            rc = find(c, name, obj, id, e);
+            break;
+        }
+        /* fall through */
+    default:
+        if ((rc = refs_resolve(c, want, s, id, e)) != 0)
+            return rc;
+        return get(c, *id, obj, e);
     }
-    if ((rc = refs_resolve(c, want, s, id, e)) != 0)
-        return rc;
-    return get(c, *id, obj, e);
+    return rc == ERR_NOTFOUND ? refs_not_found(want, s, e) : rc;
 }
 
 int refs_not_found(int type, const char *s, struct err *e)
@@ -265,30 +307,44 @@ int refs_served(int type)
     return 0;
 }
 
+int refs_object_key(int obj_type, const char *s, const char *verb, int *type,
+                    long long *id, struct err *e)
+{
+    char q[VALIDATE_QUOTE_BUF];
+    struct ref r;
+    int rc;
+
+    if ((rc = ref_parse(s, &r, e)) != 0)
+        return rc;
+    if (r.kind == REF_NAME)
+        return 0;
+    validate_quote(s, q, sizeof(q));
+    if (obj_type != 0 && r.type != obj_type)
+        return err_set(e, ERR_INVALID, "reference \"%s\" is not a %s", q,
+                       refs_what(obj_type));
+    if (!refs_served(r.type))
+        return err_set(e, ERR_INVALID,
+                       "reference \"%s\": objects of type %d cannot be "
+                       "%s",
+                       q, r.type, verb);
+    *type = r.type;
+    *id = r.id;
+    return 1;
+}
+
 int refs_resolve_object(struct store_conn *c, int obj_type, const char *s,
                         const char *verb, int *type, long long *id,
                         struct err *e)
 {
     char q[VALIDATE_QUOTE_BUF], found[128];
     size_t matches = 0, fo = 0;
-    struct ref r;
     int rc;
 
-    if ((rc = ref_parse(s, &r, e)) != 0)
+    if ((rc = refs_object_key(obj_type, s, verb, type, id, e)) < 0)
         return rc;
+    if (rc == 1)
+        return refs_resolve(c, *type, s, id, e);
     validate_quote(s, q, sizeof(q));
-    if (r.kind != REF_NAME) {
-        if (obj_type != 0 && r.type != obj_type)
-            return err_set(e, ERR_INVALID, "reference \"%s\" is not a %s", q,
-                           refs_what(obj_type));
-        if (!refs_served(r.type))
-            return err_set(e, ERR_INVALID,
-                           "reference \"%s\": objects of type %d cannot be "
-                           "%s",
-                           q, r.type, verb);
-        *type = r.type;
-        return refs_resolve(c, r.type, s, id, e);
-    }
     if (obj_type != 0) {
         *type = obj_type;
         return refs_resolve(c, obj_type, s, id, e);

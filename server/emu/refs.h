@@ -55,15 +55,31 @@ int refs_id_of(int want, const char *s, long long *id);
  * (`DHCP scope "{#7-#9}" does not exist`) and returns ERR_NOTFOUND. */
 int refs_not_found(int type, const char *s, struct err *e);
 
-/* Loads the object of ObjectType want that s refers to into obj with
- * get(c, id, obj, e) (a storage getter behind a one-line adapter) and
- * sets *id.  An id ref is not looked up first: get's ERR_NOTFOUND is
- * then refs_resolve's, so the common read is one statement.  Errors are
- * refs_resolve's and get's. */
+/* What s names where an object of ObjectType want is expected, told
+ * without the database: REFS_KEY_ID for an id ref (*id set), REFS_KEY_NAME
+ * for a name that one object of want may carry as its own (a server's
+ * host name, a range's canonical CIDR; *name points into s), and
+ * REFS_KEY_NONE for anything else: a malformed ref, one of another type,
+ * a name no such object can have, and the names of scopes and pools, which
+ * take refs_resolve's rules.  For reads that look the object up by the
+ * key in the statement that reads it; refs_resolve says what is wrong
+ * with a ref such a read does not find. */
+enum { REFS_KEY_NONE, REFS_KEY_ID, REFS_KEY_NAME };
+int refs_key_of(int want, const char *s, long long *id, const char **name);
+
+/* Loads the object of ObjectType want that s refers to into obj and sets
+ * *id: get(c, id, obj, e) for an id ref and find(c, name, obj, &id, e)
+ * for a name refs_key_of gives (storage readers behind one-line
+ * adapters; find may be NULL), neither looked up first, so the common
+ * read is one statement; a name of another kind is resolved first and
+ * then read with get.  get's and find's ERR_NOTFOUND is refs_resolve's;
+ * the other errors are refs_resolve's, get's and find's. */
 typedef int (*refs_get_fn)(struct store_conn *c, long long id, void *obj,
                            struct err *e);
+typedef int (*refs_find_fn)(struct store_conn *c, const char *name, void *obj,
+                            long long *id, struct err *e);
 int refs_load(struct store_conn *c, int want, const char *s, refs_get_fn get,
-              void *obj, long long *id, struct err *e);
+              refs_find_fn find, void *obj, long long *id, struct err *e);
 
 /* Context of refs_filter_resolve: the connection, and the ObjectType of
  * the objects being listed (what the field "ref" refers to). */
@@ -93,5 +109,12 @@ int refs_served(int type);
 int refs_resolve_object(struct store_conn *c, int obj_type, const char *s,
                         const char *verb, int *type, long long *id,
                         struct err *e);
+
+/* refs_resolve_object's checks of an id ref, without the database: 1 with
+ * *type and *id set when s is an id ref that refs_resolve_object would
+ * look up (a read finding nothing answers refs_not_found(*type, s)), 0
+ * when s is a name, or its negative ERR_* for any other ref. */
+int refs_object_key(int obj_type, const char *s, const char *verb, int *type,
+                    long long *id, struct err *e);
 
 #endif

@@ -290,22 +290,28 @@ struct get_all {
     struct store_failover_set set;
 };
 
-/* The relationships and their members are two statements whose rows
- * must agree (store_failover_list): one snapshot, with nothing to
- * commit. */
+/* One statement, prepared: the relationships with their members, of the
+ * server dhcpServerRef names when given.  An id ref or a server's name
+ * is looked up by the statement; when it finds no such server, or the
+ * ref is of another kind, server_ref says what is wrong. */
 static int get_all_read(struct store_conn *c, struct get_all *g, struct err *e)
 {
-    int rc;
+    const char *name = NULL;
+    long long id = 0;
+    int key = REFS_KEY_ID, rc;
 
-    if (g->ref != NULL && g->ref[0] != '\0' &&
-        (rc = server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id,
+    if (g->ref != NULL && g->ref[0] != '\0')
+        key = refs_key_of(REF_DHCP_SERVER, g->ref, &id, &name);
+    if (key != REFS_KEY_NONE) {
+        rc = store_failover_list(c, id, name, &g->set, e);
+        g->x.server_id = g->set.server_id;
+        if (rc != ERR_NOTFOUND)
+            return rc;
+    }
+    if ((rc = server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id,
                          g->x.server, sizeof(g->x.server), e)) != 0)
         return rc;
-    if ((rc = store_begin_snapshot(c, e)) != 0)
-        return rc;
-    rc = store_failover_list(c, g->x.server_id, &g->set, e);
-    store_rollback(c);
-    return rc;
+    return store_failover_list(c, g->x.server_id, NULL, &g->set, e);
 }
 
 static int
@@ -356,28 +362,36 @@ struct get_one {
     size_t n;
 };
 
-/* A read on the hot path: no transaction, so that its statements run
- * prepared; the relationship and its members come in one statement. */
+/* A read on the hot path: one statement, prepared (no transaction), the
+ * relationship and its members looked up by the server's id or name as
+ * refs_key_of gives them; when it finds nothing, or the ref is of another
+ * kind, the server is resolved to tell which is missing. */
 static int get_one_read(struct store_conn *c, struct get_one *g, struct err *e)
 {
-    int rc;
+    const char *server = NULL;
+    int key, rc = ERR_NOTFOUND;
 
     if (g->ref == NULL || g->ref[0] == '\0')
         return err_set(e, ERR_INVALID, "missing dhcpServerRef");
     if (g->name == NULL || g->name[0] == '\0')
         return err_set(e, ERR_INVALID, "missing dhcpFailoverRelationshipName");
-    rc = refs_resolve(c, REF_DHCP_SERVER, g->ref, &g->x.server_id, e);
-    if (rc == 0)
-        rc = store_failover_view(c, g->x.server_id, g->name, &g->x.fo, &g->ids,
-                                 &g->n, e);
-    if (rc == ERR_NOTFOUND && g->x.server_id != 0 &&
-        server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id, g->x.server,
-                   sizeof(g->x.server), e) == 0)
-        rc = err_set(e, ERR_NOTFOUND,
-                     "failover relationship \"%s\" does not exist on server "
-                     "\"%s\"",
-                     g->name, g->x.server);
-    return rc;
+    key = refs_key_of(REF_DHCP_SERVER, g->ref, &g->x.server_id, &server);
+    if (key != REFS_KEY_NONE)
+        rc = store_failover_view(c, &g->x.server_id, server, g->name, &g->x.fo,
+                                 &g->ids, &g->n, e);
+    if (rc != ERR_NOTFOUND)
+        return rc;
+    if ((rc = server_ref(c, g->ref, "dhcpServerRef", &g->x.server_id,
+                         g->x.server, sizeof(g->x.server), e)) != 0)
+        return rc;
+    if (key == REFS_KEY_NONE &&
+        (rc = store_failover_view(c, &g->x.server_id, NULL, g->name, &g->x.fo,
+                                  &g->ids, &g->n, e)) != ERR_NOTFOUND)
+        return rc;
+    return err_set(e, ERR_NOTFOUND,
+                   "failover relationship \"%s\" does not exist on server "
+                   "\"%s\"",
+                   g->name, g->x.server);
 }
 
 static int get_relationship(struct soap *soap,
@@ -830,7 +844,7 @@ static int replicate_tx(struct store_conn *c, void *ctx, struct err *e)
         return log_relationship(c, &r->x, CHANGELOG_MODIFY, e);
     }
     /* every relationship of the server */
-    if ((rc = store_failover_list(c, r->x.server_id, &set, e)) != 0)
+    if ((rc = store_failover_list(c, r->x.server_id, NULL, &set, e)) != 0)
         return rc;
     for (size_t i = 0; i < set.n && rc == 0; i++) {
         r->x.fo = set.items[i];

@@ -123,14 +123,18 @@ static int get_pool(struct soap *soap, struct _mm__GetDHCPAddressPool *rq,
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
         rc = refs_load(k.c, REF_DHCP_ADDRESS_POOL, rq->dhcpAddressPoolRef, get,
-                       &p, &id, &k.e);
+                       NULL, &p, &id, &k.e);
     if (rc == 0)
         rc = convert_pool_to_soap(soap, &p, rs->dhcpAddressPool, &k.e);
     return call_end(&k, rc);
 }
 
 /* The page of pools rq asks for, on c: the scope restriction (dhcpScopeRef,
- * when given), then the filter and order as listing_run compiles them. */
+ * when given), then the filter and order as listing_run compiles them.  An
+ * id ref of the scope is not looked up first: a page with pools says the
+ * scope exists (a pool's scope cannot go), and only an empty page or a
+ * failure has the ref resolved, whose error then wins as it did when the
+ * scope was resolved first. */
 static int list_pools(struct store_conn *c,
                       const struct _mm__GetDHCPAddressPools *rq,
                       const char *sort_order, struct store_dhcp_pool **list,
@@ -138,10 +142,13 @@ static int list_pools(struct store_conn *c,
 {
     char order_by[LISTING_ORDER_BUF];
     struct filter_sql f = {0};
+    const char *name = NULL;
     long long scope_id = 0;
-    int rc = 0;
+    int key = REFS_KEY_NONE, rc = 0;
 
-    if (rq->dhcpScopeRef != NULL && rq->dhcpScopeRef[0] != '\0')
+    if (rq->dhcpScopeRef != NULL && rq->dhcpScopeRef[0] != '\0' &&
+        (key = refs_key_of(REF_DHCP_SCOPE, rq->dhcpScopeRef, &scope_id,
+                           &name)) != REFS_KEY_ID)
         rc = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &scope_id, e);
     if (rc == 0)
         rc = listing_prepare(c, &store_pool_list_spec, REF_DHCP_ADDRESS_POOL,
@@ -158,6 +165,19 @@ static int list_pools(struct store_conn *c,
         }
     }
     filter_sql_free(&f);
+    if (key == REFS_KEY_ID && (rc != 0 || *n == 0)) {
+        struct err scope;
+        int src = refs_resolve(c, REF_DHCP_SCOPE, rq->dhcpScopeRef, &scope_id,
+                               &scope);
+
+        if (src != 0) {
+            free(*list);
+            *list = NULL;
+            *n = 0;
+            *e = scope;
+            rc = src;
+        }
+    }
     return rc;
 }
 

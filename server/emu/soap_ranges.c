@@ -1,8 +1,8 @@
 /* micetro-emu: AddRange, GetRanges, GetRange.
  *
  * The pattern of soap_servers.c.  A range is a subnet named by its CIDR;
- * its from/to are derived, and its dhcpScopes come from
- * store_range_scopes (none until the scopes slice).
+ * its from/to are derived, and its dhcpScopes are its scope instances,
+ * read with it (store_range_extras).
  */
 #include <stdlib.h>
 
@@ -60,42 +60,60 @@ static int add_range(struct soap *soap, struct _mm__AddRange *rq,
     return call_end_ref(&k, rc, REF_RANGE, id, &rs->ref);
 }
 
-/* store_range_get as a refs_get_fn. */
+/* What GetRange reads: the range, its scopes and custom properties. */
+struct shown {
+    struct store_range g;
+    struct store_range_extras x;
+};
+
+/* store_range_show by id, as a refs_get_fn. */
 static int get(struct store_conn *c, long long id, void *obj, struct err *e)
 {
-    return store_range_get(c, id, obj, e);
+    struct shown *s = obj;
+
+    return store_range_show(c, id, NULL, &s->g, &s->x, e);
+}
+
+/* store_range_show by name, as a refs_find_fn. */
+static int find(struct store_conn *c, const char *name, void *obj,
+                long long *id, struct err *e)
+{
+    struct shown *s = obj;
+    int rc = store_range_show(c, 0, name, &s->g, &s->x, e);
+
+    *id = s->g.id;
+    return rc;
 }
 
 static int get_range(struct soap *soap, struct _mm__GetRange *rq,
                      struct _mm__GetRangeResponse *rs)
 {
-    struct store_range_scope *scopes = NULL;
-    struct custom_list cl = {0};
-    struct store_range g;
-    size_t nscopes = 0;
+    struct shown *s;
+    size_t at = 0;
     long long id = 0;
     struct call k;
     int rc;
 
     rc = call_begin(&k, soap, rq->session);
+    /* about 4.5 kB: not on a worker's stack */
+    if ((s = calloc(1, sizeof(*s))) == NULL && rc == 0)
+        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
-        rc = refs_load(k.c, REF_RANGE, rq->rangeRef, get, &g, &id, &k.e);
-    if (rc == 0)
-        rc = store_range_scopes(k.c, &id, 1, &scopes, &nscopes, &k.e);
-    if (rc == 0)
-        rc = custom_list_load(k.c, REF_RANGE, &id, 1, &cl, &k.e);
+        rc = refs_load(k.c, REF_RANGE, rq->rangeRef, get, find, s, &id, &k.e);
     if (rc == 0) {
         rs->range = soap_malloc(soap, sizeof(*rs->range));
         if (rs->range == NULL)
             rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     }
     if (rc == 0)
-        rc = convert_range_to_soap(soap, &g, scopes, nscopes, rs->range, &k.e);
+        rc = convert_range_to_soap(soap, &s->g, s->x.scopes, s->x.nscopes,
+                                   rs->range, &k.e);
     if (rc == 0)
-        rc = custom_list_soap(soap, &cl, id, &rs->range->customProperties,
-                              &k.e);
-    custom_list_free(&cl);
-    free(scopes);
+        rc = custom_list_soap(soap, &s->x.props, &at, id,
+                              &rs->range->customProperties, &k.e);
+    if (s != NULL)
+        store_range_extras_free(&s->x);
+    free(s);
     return call_end(&k, rc);
 }
 
@@ -110,14 +128,13 @@ static int refuse_container(const char *v, const char *field, struct err *e)
     return 0;
 }
 
-/* Fills arr with the n ranges of list, each with its scopes (scopes is
- * ordered by range_id as store_range_scopes promises). */
+/* Fills arr with the n ranges of list, each with its scopes and custom
+ * properties from x (range by range, in the order of list). */
 static int ranges_to_soap(struct soap *soap, const struct store_range *list,
-                          size_t n, const struct store_range_scope *scopes,
-                          size_t nscopes, const struct custom_list *cl,
+                          size_t n, const struct store_range_extras *x,
                           struct mm__ArrayOfRange *arr, struct err *e)
 {
-    size_t i, j, k;
+    size_t i, j = 0, k, at = 0;
     int rc;
 
     arr->__sizerange = 0;
@@ -128,48 +145,48 @@ static int ranges_to_soap(struct soap *soap, const struct store_range *list,
     if (arr->range == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
-        /* the scopes of list[i]: scopes[j..k) */
-        for (j = 0; j < nscopes && scopes[j].range_id != list[i].id; j++)
+        /* the scopes of list[i]: x->scopes[j..k) */
+        for (k = j; k < x->nscopes && x->scopes[k].range_id == list[i].id; k++)
             ;
-        for (k = j; k < nscopes && scopes[k].range_id == list[i].id; k++)
-            ;
-        rc = convert_range_to_soap(soap, &list[i], scopes + j, k - j,
+        rc = convert_range_to_soap(soap, &list[i], x->scopes + j, k - j,
                                    &arr->range[i], e);
         if (rc == 0)
-            rc = custom_list_soap(soap, cl, list[i].id,
+            rc = custom_list_soap(soap, &x->props, &at, list[i].id,
                                   &arr->range[i].customProperties, e);
         if (rc != 0)
             return rc;
+        j = k;
     }
     arr->__sizerange = (int)n;
     return 0;
 }
 
-/* store_range_list as a listing_fetch_fn. */
+/* What the listing_fetch_fn of ranges hands over: the page and its
+ * extras. */
+struct page {
+    struct store_range *list;
+    struct store_range_extras x;
+};
+
+/* store_range_list as a listing_fetch_fn: out is a struct page. */
 static int fetch(struct store_conn *c, const struct filter_sql *f,
                  const char *order_by, long long offset, long long limit,
-                 void **out, size_t *count, long long *total, struct err *e)
+                 void *out, size_t *count, long long *total, struct err *e)
 {
-    struct store_range *list = NULL;
-    int rc = store_range_list(c, f, order_by, offset, limit, &list, count,
-                              total, e);
+    struct page *p = out;
 
-    *out = list;
-    return rc;
+    return store_range_list(c, f, order_by, offset, limit, &p->list, count,
+                            &p->x, total, e);
 }
 
 static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
                       struct _mm__GetRangesResponse *rs)
 {
-    struct store_range *list = NULL;
-    struct store_range_scope *scopes = NULL;
-    struct custom_list cl = {0};
-    long long *ids = NULL;
+    struct page p = {0};
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
     long long total = 0;
-    size_t n = 0, nscopes = 0, i;
-    void *rows = NULL;
+    size_t n = 0;
     struct call k;
     int rc;
 
@@ -181,20 +198,8 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
         goto out;
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
-    rc = listing_run(k.c, &store_range_list_spec, REF_RANGE, &page, fetch,
-                     &rows, &n, &total, &k.e);
-    list = rows;
-    if (rc == 0 && n > 0) {
-        ids = malloc(n * sizeof(*ids));
-        if (ids == NULL)
-            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-        for (i = 0; rc == 0 && i < n; i++)
-            ids[i] = list[i].id;
-        if (rc == 0)
-            rc = store_range_scopes(k.c, ids, n, &scopes, &nscopes, &k.e);
-        if (rc == 0)
-            rc = custom_list_load(k.c, REF_RANGE, ids, n, &cl, &k.e);
-    }
+    rc = listing_run(k.c, &store_range_list_spec, REF_RANGE, &page, fetch, &p,
+                     &n, &total, &k.e);
     if (rc != 0)
         goto out;
     /* an empty list is an empty element, never xsi:nil */
@@ -203,13 +208,11 @@ static int get_ranges(struct soap *soap, struct _mm__GetRanges *rq,
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = ranges_to_soap(soap, list, n, scopes, nscopes, &cl, rs->ranges, &k.e);
+    rc = ranges_to_soap(soap, p.list, n, &p.x, rs->ranges, &k.e);
     rs->totalResults = convert_total(total);
 out:
-    custom_list_free(&cl);
-    free(ids);
-    free(scopes);
-    store_range_list_free(list);
+    store_range_extras_free(&p.x);
+    store_range_list_free(p.list);
     return call_end(&k, rc);
 }
 

@@ -135,24 +135,20 @@ static int get_scope(struct soap *soap, struct _mm__GetDHCPScope *rq,
     if (rc == 0 && (s == NULL || rs->dhcpScope == NULL))
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     if (rc == 0)
-        rc = refs_load(k.c, REF_DHCP_SCOPE, rq->dhcpScopeRef, get, s, &id,
+        rc = refs_load(k.c, REF_DHCP_SCOPE, rq->dhcpScopeRef, get, NULL, s, &id,
                        &k.e);
     if (rc == 0)
         rc = convert_scope_to_soap(soap, s, rs->dhcpScope, &k.e);
     return call_end(&k, rc);
 }
 
-/* store_scope_list as a listing_fetch_fn. */
+/* store_scope_list as a listing_fetch_fn: out is the array's address. */
 static int fetch(struct store_conn *c, const struct filter_sql *f,
                  const char *order_by, long long offset, long long limit,
-                 void **out, size_t *count, long long *total, struct err *e)
+                 void *out, size_t *count, long long *total, struct err *e)
 {
-    struct store_dhcp_scope *list = NULL;
-    int rc = store_scope_list(c, f, order_by, offset, limit, &list, count,
-                              total, e);
-
-    *out = list;
-    return rc;
+    return store_scope_list(c, f, order_by, offset, limit, out, count, total,
+                            e);
 }
 
 static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
@@ -164,7 +160,7 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
     struct mm__ArrayOfDHCPScope *arr;
     long long total = 0;
     size_t n = 0, i;
-    void *rows = NULL, *items;
+    void *items;
     struct call k;
     int rc;
 
@@ -174,8 +170,7 @@ static int get_scopes(struct soap *soap, struct _mm__GetDHCPScopes *rq,
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
     rc = listing_run(k.c, &store_scope_list_spec, REF_DHCP_SCOPE, &page, fetch,
-                     &rows, &n, &total, &k.e);
-    list = rows;
+                     &list, &n, &total, &k.e);
     if (rc != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpScope), &items,

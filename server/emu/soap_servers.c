@@ -22,6 +22,7 @@
 #include "ref.h"
 #include "validate.h"
 #include "store_server.h"
+#include "store_prop.h"
 #include "listing.h"
 #include "mutate.h"
 #include "refs.h"
@@ -72,67 +73,87 @@ static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
     return call_end_ref(&k, rc, REF_DHCP_SERVER, id, &rs->ref);
 }
 
-/* store_server_get as a refs_get_fn. */
+/* What GetDHCPServer reads: the server and its custom properties. */
+struct shown {
+    struct store_dhcp_server s;
+    struct store_prop_list props;
+};
+
+/* store_server_show by id, as a refs_get_fn. */
 static int get(struct store_conn *c, long long id, void *obj, struct err *e)
 {
-    return store_server_get(c, id, obj, e);
+    struct shown *x = obj;
+
+    return store_server_show(c, id, NULL, &x->s, &x->props, NULL, NULL, e);
+}
+
+/* store_server_show by name, as a refs_find_fn. */
+static int find(struct store_conn *c, const char *name, void *obj,
+                long long *id, struct err *e)
+{
+    struct shown *x = obj;
+    int rc = store_server_show(c, 0, name, &x->s, &x->props, NULL, NULL, e);
+
+    *id = x->s.id;
+    return rc;
 }
 
 static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
                       struct _mm__GetDHCPServerResponse *rs)
 {
-    struct store_dhcp_server s;
-    struct custom_list cl = {0};
+    struct shown x = {0};
+    size_t at = 0;
     long long id = 0;
     struct call k;
     int rc;
 
     rc = call_begin(&k, soap, rq->session);
     if (rc == 0)
-        rc = refs_load(k.c, REF_DHCP_SERVER, rq->dhcpServerRef, get, &s, &id,
-                       &k.e);
-    if (rc == 0)
-        rc = custom_list_load(k.c, REF_DHCP_SERVER, &id, 1, &cl, &k.e);
+        rc = refs_load(k.c, REF_DHCP_SERVER, rq->dhcpServerRef, get, find, &x,
+                       &id, &k.e);
     if (rc == 0) {
         rs->dhcpServer = soap_malloc(soap, sizeof(*rs->dhcpServer));
         if (rs->dhcpServer == NULL)
             rc = err_set(&k.e, ERR_NOMEM, "out of memory");
     }
     if (rc == 0)
-        rc = convert_server_to_soap(soap, &s, profile11(soap), rs->dhcpServer,
+        rc = convert_server_to_soap(soap, &x.s, profile11(soap), rs->dhcpServer,
                                     &k.e);
     if (rc == 0)
-        rc = custom_list_soap(soap, &cl, id, &rs->dhcpServer->customProperties,
-                              &k.e);
-    custom_list_free(&cl);
+        rc = custom_list_soap(soap, &x.props, &at, id,
+                              &rs->dhcpServer->customProperties, &k.e);
+    store_prop_list_free(&x.props);
     return call_end(&k, rc);
 }
 
-/* store_server_list as a listing_fetch_fn. */
+/* What a listing_fetch_fn of servers hands over: the page and their
+ * custom properties. */
+struct page {
+    struct store_dhcp_server *list;
+    struct store_prop_list props;
+};
+
+/* store_server_list as a listing_fetch_fn: out is a struct page. */
 static int fetch(struct store_conn *c, const struct filter_sql *f,
                  const char *order_by, long long offset, long long limit,
-                 void **out, size_t *count, long long *total, struct err *e)
+                 void *out, size_t *count, long long *total, struct err *e)
 {
-    struct store_dhcp_server *list = NULL;
-    int rc = store_server_list(c, f, order_by, offset, limit, &list, count,
-                               total, e);
+    struct page *p = out;
 
-    *out = list;
-    return rc;
+    return store_server_list(c, f, order_by, offset, limit, &p->list, count,
+                             &p->props, total, e);
 }
 
 static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
                        struct _mm__GetDHCPServersResponse *rs)
 {
-    struct store_dhcp_server *list = NULL;
+    struct page p = {0};
     struct mm__ArrayOfDHCPServer *arr;
-    struct custom_list cl = {0};
-    long long *ids = NULL;
     struct listing_page page = {rq->filter, rq->sortBy, NULL, rq->offset,
                                 rq->limit};
     long long total = 0;
-    size_t n = 0, i;
-    void *rows = NULL, *items;
+    size_t n = 0, i, at = 0;
+    void *items;
     struct call k;
     int rc;
 
@@ -142,17 +163,7 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     if (rq->sortOrder != NULL)
         page.sort_order = soap_mm__SortOrder2s(soap, *rq->sortOrder);
     rc = listing_run(k.c, &store_server_list_spec, REF_DHCP_SERVER, &page,
-                     fetch, &rows, &n, &total, &k.e);
-    list = rows;
-    if (rc == 0 && n > 0) {
-        ids = malloc(n * sizeof(*ids));
-        if (ids == NULL)
-            rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-        for (i = 0; rc == 0 && i < n; i++)
-            ids[i] = list[i].id;
-        if (rc == 0)
-            rc = custom_list_load(k.c, REF_DHCP_SERVER, ids, n, &cl, &k.e);
-    }
+                     fetch, &p, &n, &total, &k.e);
     if (rc != 0)
         goto out;
     arr = convert_list(soap, sizeof(*arr), n, sizeof(*arr->dhcpServer), &items,
@@ -164,10 +175,10 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     }
     arr->dhcpServer = items;
     for (i = 0; i < n; i++) {
-        rc = convert_server_to_soap(soap, &list[i], profile11(soap),
+        rc = convert_server_to_soap(soap, &p.list[i], profile11(soap),
                                     &arr->dhcpServer[i], &k.e);
         if (rc == 0)
-            rc = custom_list_soap(soap, &cl, list[i].id,
+            rc = custom_list_soap(soap, &p.props, &at, p.list[i].id,
                                   &arr->dhcpServer[i].customProperties, &k.e);
         if (rc != 0)
             goto out;
@@ -175,9 +186,8 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
     arr->__sizedhcpServer = (int)n;
     rs->totalResults = convert_total(total);
 out:
-    custom_list_free(&cl);
-    free(ids);
-    store_server_list_free(list);
+    store_prop_list_free(&p.props);
+    store_server_list_free(p.list);
     return call_end(&k, rc);
 }
 

@@ -127,6 +127,30 @@ static void *release_later(void *arg)
     return NULL;
 }
 
+/* Texts made at run time, kept by the pool: one address per text, and
+ * none past STORE_TEXTS_MAX. */
+static void test_texts_kept(struct store_conn *c)
+{
+    char made[64], again[64];
+    const char *first, *kept;
+    int i;
+
+    snprintf(made, sizeof(made), "SELECT %d", 0);
+    snprintf(again, sizeof(again), "SELECT %d", 0);
+    first = store_text_keep(c, made);
+    CHECK(first != NULL && first != made && strcmp(first, made) == 0,
+          "a text kept");
+    CHECK(store_text_keep(c, again) == first, "the same text, the same copy");
+    for (i = 1; i < STORE_TEXTS_MAX; i++) {
+        snprintf(made, sizeof(made), "SELECT %d", i);
+        kept = store_text_keep(c, made);
+        CHECK(kept != NULL && kept != first, "text %d kept", i);
+    }
+    snprintf(made, sizeof(made), "SELECT %d", i);
+    CHECK(store_text_keep(c, made) == NULL, "no room past %d", i);
+    CHECK(store_text_keep(c, again) == first, "the first still kept");
+}
+
 /* store_exec_prepared: prepared once per connection, plain inside a
  * transaction, and plain again when the database lost the statement (as
  * behind a pooler in transaction mode). */
@@ -156,6 +180,7 @@ static void test_prepared(void)
     }
     CHECK(c->nprepared == 1 && c->prepared[0] == sql, "prepared once: %d",
           c->nprepared);
+    test_texts_kept(c);
     rc = store_begin(c, &e);
     CHECK(rc == 0, "begin: %s", e.msg);
     rc = store_query_text_prepared(c, "SELECT $1::int - 1", 1, p, v, sizeof(v),
@@ -591,12 +616,92 @@ out:
     store_close(st);
 }
 
+/* store_array_split on what PostgreSQL writes for text arrays of awkward
+ * values, and on what it never writes. */
+static void test_arrays(struct store *st)
+{
+    static const char *const vals[] = {
+        "plain",
+        "",
+        "two words",
+        "a,b",
+        "{braces}",
+        "quote \" in",
+        "back\\slash",
+        "NULL",
+        "null",
+        "line\nbreak",
+        " lead",
+        "tab\t",
+        "\xc3\xa9t\xc3\xa9",
+        "\\\"",
+        "}",
+        ",",
+    };
+    static const char *const bad[] = {
+        "",       "x",    "{",    "{a",    "{a,}",   "{,a}",
+        "{NULL}", "{a}}", "{a}x", "{\"a}", "{{a},b", "{a,{b}}}",
+    };
+    const size_t nv = sizeof(vals) / sizeof(vals[0]);
+    const char *params[2];
+    char buf[512];
+    struct store_conn *c;
+    PGresult *r = NULL;
+    struct err e;
+    size_t n;
+    int rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < nv; i++) {
+        params[0] = vals[i];
+        params[1] = vals[nv - 1 - i];
+        rc = store_exec(c, "SELECT ARRAY[ARRAY[$1, $2], ARRAY[$2, $1]]", 2,
+                        params, &r, &e);
+        CHECK(rc == 0, "array of \"%s\": %s", vals[i], e.msg);
+        if (rc != 0)
+            continue;
+        rc = store_array_split(PQgetvalue(r, 0, 0), buf, sizeof(buf), &n, &e);
+        CHECK(rc == 0 && n == 4, "split %s: %s", PQgetvalue(r, 0, 0), e.msg);
+        if (rc == 0 && n == 4) {
+            const char *p = buf,
+                       *want[] = {params[0], params[1], params[1], params[0]};
+
+            for (int k = 0; k < 4; k++, p += strlen(p) + 1)
+                CHECK(strcmp(p, want[k]) == 0, "element %d of %s: \"%s\"", k,
+                      PQgetvalue(r, 0, 0), p);
+        }
+        PQclear(r);
+    }
+    rc = store_exec(c, "SELECT ARRAY(SELECT 1 WHERE false)::text[]", 0, NULL,
+                    &r, &e);
+    CHECK(rc == 0 &&
+              store_array_split(PQgetvalue(r, 0, 0), buf, sizeof(buf), &n,
+                                &e) == 0 &&
+              n == 0,
+          "the empty array");
+    PQclear(r);
+    CHECK(store_array_split("{\"abc\"}", buf, 4, &n, &e) == 0 && n == 1,
+          "strlen + 1 bytes suffice");
+    CHECK(store_array_split("{\"abc\"}", buf, 3, &n, &e) == ERR_INTERNAL,
+          "a short buffer refused");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(store_array_split(bad[i], buf, sizeof(buf), &n, &e) ==
+                      ERR_INTERNAL &&
+                  n == 0,
+              "refused: %s", bad[i]);
+    store_release(st, c);
+}
+
 static void run(struct store *st)
 {
     atexit(thaw_cluster); /* a frozen postmaster would block its stop */
     storage_fixture_admin(st);
     test_exec_mapping(st);
     test_prepared();
+    test_arrays(st);
     test_pool();
     test_filtered();
     test_outage(st, &storage_fixture.pc);
