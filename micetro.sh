@@ -115,7 +115,8 @@ bench)
     # shellcheck disable=SC2086
     need $build_pkgs $run_pkgs $test_pkgs $bench_pkgs
     build build
-    exec tests/bench/bench_http.sh "$@"
+    tests/bench/bench_http.sh "$@"
+    exec tests/bench/bench_writes.sh
     ;;
 fuzz)
     # shellcheck disable=SC2086

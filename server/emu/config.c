@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "opts.h"
@@ -288,8 +289,8 @@ static const struct opts_opt options[] = {
         "concurrent connections from one client\naddress (default 64)"),
     NUM("http-threads", wire.io_threads, 0, 256, 0, "N",
         "HTTP I/O threads (default 0: one per CPU)"),
-    NUM("workers", wire.workers, 1, 1000, 8, "N",
-        "requests handled at once (default 8)"),
+    NUM("workers", wire.workers, 0, 1000, 0, "N",
+        "requests handled at once (default 0: two\nper CPU)"),
     NUM("db-pool", db_pool, 1, 1000, 8, "N",
         "database connections (default 8)"),
     /* the statement timeout too (config_parse) */
@@ -409,6 +410,12 @@ static int check(struct config *c)
     const char *env;
 
     c->db_statement_timeout_ms = c->db_acquire_timeout_ms;
+    /* sized to the machine: the database shares its CPUs, and more
+     * requests at once than it can run only lengthen the slowest */
+    if (c->wire.workers == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        c->wire.workers = cpus > 0 ? (int)(2 * cpus) : 2;
+    }
     env = getenv("MICETRO_AGENT_SECRET");
     if (c->agent_secret_file == NULL && env != NULL && *env) {
         if (strlen(env) >= sizeof(c->agent_secret)) {
