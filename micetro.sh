@@ -23,7 +23,8 @@ cd "$(dirname "$0")"
 top=$(pwd)
 
 build_pkgs="gcc make cmake pkg-config gsoap libgsoap-dev libxml2-dev
-  libpq-dev libcrypt-dev libssl-dev zlib1g-dev libmicrohttpd-dev"
+  libpq-dev libcrypt-dev libssl-dev zlib1g-dev libmicrohttpd-dev
+  libjansson-dev"
 run_pkgs="postgresql"
 test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
   isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"

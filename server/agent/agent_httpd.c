@@ -1,10 +1,12 @@
 /* micetro-dhcp-agent: the HTTP side (see agent_httpd.h). */
 #include "agent_httpd.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "agent_service.h"
 #include "agent_soap.h"
 #include "soaphttpd.h"
 
@@ -38,11 +40,47 @@ static int is_soap(const char *target)
     return target_is(target, NULL);
 }
 
+static int is_health(const char *target)
+{
+    return strcmp(target, "/_emu/health") == 0;
+}
+
+/* GET /_emu/health: whether dhcpd runs and what was installed last.  Open
+ * to any client: it tells nothing secret. */
+static void health(void *user, const struct soaphttpd_request *rq,
+                   struct soaphttpd_answer *a)
+{
+    struct agent_status st;
+    json_t *j;
+
+    a->content_type = "application/json";
+    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+        a->status = 405;
+        j = json_pack("{s:s}", "error", "/_emu/health takes GET");
+    } else {
+        agent_service_status(user, &st);
+        a->status = 200;
+        j = json_pack("{s:s, s:{s:b, s:i}, s:{s:s?, s:s?}}", "status", "ok",
+                      "dhcpd", "running", st.running, "pid", st.pid,
+                      "lastInstall", "hash", st.hash[0] ? st.hash : NULL,
+                      "error", st.last_error[0] ? st.last_error : NULL);
+    }
+    a->body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (a->body == NULL) {
+        a->status = 500;
+        a->content_type = "text/plain; charset=utf-8";
+    } else {
+        a->len = strlen(a->body);
+    }
+}
+
 /* Every route the agent serves. */
 static const struct soaphttpd_route routes[] = {
-    {"GET", is_wsdl, SOAPHTTPD_WSDL},
-    {"POST", is_soap, SOAPHTTPD_SOAP},
-    {NULL, NULL, 0},
+    {"GET", is_health, SOAPHTTPD_CALL, health},
+    {"GET", is_wsdl, SOAPHTTPD_WSDL, NULL},
+    {"POST", is_soap, SOAPHTTPD_SOAP, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 /* wsdl/agent.wsdl with the service's placeholder address replaced by

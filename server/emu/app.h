@@ -7,6 +7,7 @@
 #define MICETRO_APP_H
 
 #include <signal.h>
+#include <time.h>
 
 #include "config.h"
 
@@ -24,6 +25,8 @@ struct app {
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     /* failed logins per client address and per login name (session.c) */
     struct throttle *login_addr, *login_name;
+    time_t started;           /* for the control API's health */
+    const char *worker_state; /* "running", "not running: ..." */
 };
 
 /* The app behind a gSOAP context of the daemon (app.c). */

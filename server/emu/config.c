@@ -64,38 +64,58 @@ static int parse_listen(void *cfg, const struct opts_opt *o, const char *s)
 /* Reads the agents' secret from path into c (at most 255 bytes,
  * trailing blanks and line ends dropped, as the agent reads its own;
  * empty refused). */
-static int read_secret(void *cfg, const struct opts_opt *o, const char *path)
+/* The first bytes of file path, up to size - 1, trailing blanks cut, into
+ * buf: a secret or a token (--NAME FILE).  0, or -1 (said on stderr). */
+static int read_token(const char *name, const char *path, char *buf,
+                      size_t size)
 {
-    struct config *c = cfg;
     FILE *f = fopen(path, "r");
     size_t n;
 
-    c->agent_secret_file = path;
     if (f == NULL) {
-        fprintf(stderr, "micetro-emu: --agent-secret-file %s: %s\n", path,
+        fprintf(stderr, "micetro-emu: --%s %s: %s\n", name, path,
                 strerror(errno));
         return -1;
     }
-    n = fread(c->agent_secret, 1, sizeof(c->agent_secret) - 1, f);
-    c->agent_secret[n] = '\0';
-    if (!feof(f) && n == sizeof(c->agent_secret) - 1) {
+    n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    if (!feof(f) && n == size - 1) {
         fclose(f);
-        fprintf(stderr,
-                "micetro-emu: --agent-secret-file %s: longer than "
-                "%zu bytes\n",
-                path, sizeof(c->agent_secret) - 1);
+        fprintf(stderr, "micetro-emu: --%s %s: longer than %zu bytes\n", name,
+                path, size - 1);
         return -1;
     }
     fclose(f);
-    while (n > 0 &&
-           (c->agent_secret[n - 1] == ' ' || c->agent_secret[n - 1] == '\t' ||
-            c->agent_secret[n - 1] == '\r' || c->agent_secret[n - 1] == '\n'))
-        c->agent_secret[--n] = '\0';
+    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t' ||
+                     buf[n - 1] == '\r' || buf[n - 1] == '\n'))
+        buf[--n] = '\0';
     if (n == 0) {
-        fprintf(stderr, "micetro-emu: --agent-secret-file %s: empty\n", path);
+        fprintf(stderr, "micetro-emu: --%s %s: empty\n", name, path);
+        return -1;
+    }
+    if (strlen(buf) != n) {
+        fprintf(stderr, "micetro-emu: --%s %s: holds a NUL byte\n", name, path);
         return -1;
     }
     return 0;
+}
+
+static int read_secret(void *cfg, const struct opts_opt *o, const char *path)
+{
+    struct config *c = cfg;
+
+    c->agent_secret_file = path;
+    return read_token(o->name, path, c->agent_secret, sizeof(c->agent_secret));
+}
+
+static int read_control_token(void *cfg, const struct opts_opt *o,
+                              const char *path)
+{
+    struct config *c = cfg;
+
+    c->control_token_file = path;
+    return read_token(o->name, path, c->control_token,
+                      sizeof(c->control_token));
 }
 
 /* Reads the per-server secrets from path into c (the file's bytes are
@@ -302,6 +322,13 @@ static const struct opts_opt options[] = {
         "(default 1000; not above --db-timeout)"),
     NUM("max-session-lists", max_session_lists, 1, 1000, 2, "N",
         "list calls one session may run at once\n(default 2)"),
+    {.name = "control-token",
+     .kind = OPTS_CUSTOM,
+     .set = read_control_token,
+     .arg = "FILE",
+     .help = "the token a client beyond loopback must send\n"
+             "to /_emu/ (Authorization: Bearer; env\n"
+             "MICETRO_CONTROL_TOKEN)"},
     {.name = "verbose",
      .kind = OPTS_FLAG,
      OPTS_AT(struct config, verbose),
@@ -404,6 +431,23 @@ static void set_fixed(struct config *c)
     c->login_entries = 4096;
 }
 
+/* The value of the environment variable name, when set, into buf; 0, or
+ * -1 (said on stderr) when it does not fit. */
+static int token_from_env(const char *name, char *buf, size_t size)
+{
+    const char *env = getenv(name);
+
+    if (env == NULL || *env == '\0')
+        return 0;
+    if (strlen(env) >= size) {
+        fprintf(stderr, "micetro-emu: %s is longer than %zu bytes\n", name,
+                size - 1);
+        return -1;
+    }
+    memcpy(buf, env, strlen(env) + 1);
+    return 0;
+}
+
 /* What spans several options, and the environment without an option. */
 static int check(struct config *c)
 {
@@ -416,17 +460,13 @@ static int check(struct config *c)
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         c->wire.workers = cpus > 0 ? (int)(2 * cpus) : 2;
     }
-    env = getenv("MICETRO_AGENT_SECRET");
-    if (c->agent_secret_file == NULL && env != NULL && *env) {
-        if (strlen(env) >= sizeof(c->agent_secret)) {
-            fprintf(stderr,
-                    "micetro-emu: MICETRO_AGENT_SECRET is longer "
-                    "than %zu bytes\n",
-                    sizeof(c->agent_secret) - 1);
-            return -1;
-        }
-        snprintf(c->agent_secret, sizeof(c->agent_secret), "%s", env);
-    }
+    if ((c->control_token_file == NULL &&
+         token_from_env("MICETRO_CONTROL_TOKEN", c->control_token,
+                        sizeof(c->control_token))) ||
+        (c->agent_secret_file == NULL &&
+         token_from_env("MICETRO_AGENT_SECRET", c->agent_secret,
+                        sizeof(c->agent_secret))))
+        return -1;
     if (c->push_timeout_s < c->agent_timeout_s)
         c->push_timeout_s = c->agent_timeout_s;
     if (c->login_lockout_max_s < c->login_lockout_s)

@@ -42,7 +42,11 @@ struct config {
     int max_session_lists;    /* one session's list calls at once */
     int verbose;
     /* the configuration worker and the agents it talks to */
-    const char *agent_secret_file;  /* --agent-secret-file */
+    const char *agent_secret_file; /* --agent-secret-file */
+    /* the control API's token (--control-token, MICETRO_CONTROL_TOKEN);
+     * "" when none: then only loopback clients reach /_emu/ */
+    const char *control_token_file;
+    char control_token[256];
     char agent_secret[256];         /* from it, or MICETRO_AGENT_SECRET:
                                        one for all; "": none */
     const char *agent_secrets_file; /* --agent-secrets */

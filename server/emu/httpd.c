@@ -7,6 +7,7 @@
 
 #include "httpreq.h"
 #include "xmlscan.h"
+#include "control.h"
 #include "fault.h"
 #include "soaphttpd.h"
 #include "wsdl.h"
@@ -36,9 +37,10 @@ static int is_soap(const char *target)
 
 /* Every route the emulator serves. */
 static const struct soaphttpd_route routes[] = {
-    {"GET", is_wsdl, SOAPHTTPD_WSDL},
-    {"POST", is_soap, SOAPHTTPD_SOAP},
-    {NULL, NULL, 0},
+    {"*", control_match, SOAPHTTPD_CALL, control_handle},
+    {"GET", is_wsdl, SOAPHTTPD_WSDL, NULL},
+    {"POST", is_soap, SOAPHTTPD_SOAP, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 /* The WSDL of the served profile with the service at base. */
@@ -81,6 +83,8 @@ struct httpd *httpd_new(struct app *app, struct err *e)
         .self_host = NULL, /* the address the client reached */
         .fault = soap_error_fault,
         .fault_envelope = fault_envelope,
+        .call_error = control_error_body,
+        .call_error_type = "application/json",
     };
     struct httpd *h = calloc(1, sizeof(*h));
 

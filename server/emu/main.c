@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 
@@ -30,6 +31,7 @@
 #include "signals.h"
 #include "store.h"
 #include "store_migrate.h"
+#include "httpreq.h"
 #include "worker.h"
 #include "wsdl.h"
 
@@ -46,20 +48,6 @@ static void *worker_main(void *arg)
 }
 
 /* 1 when host is a loopback address (or "localhost"). */
-static int is_loopback(const char *host)
-{
-    struct in_addr a4;
-    struct in6_addr a6;
-
-    if (strcmp(host, "localhost") == 0)
-        return 1;
-    if (inet_pton(AF_INET, host, &a4) == 1)
-        return (ntohl(a4.s_addr) >> 24) == 127;
-    if (inet_pton(AF_INET6, host, &a6) == 1)
-        return IN6_IS_ADDR_LOOPBACK(&a6);
-    return 0;
-}
-
 /* 1 (said on stderr) when the administrator's password may not guard a
  * listener beyond loopback: the default, or a value passwd_weakness
  * refuses. */
@@ -111,7 +99,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "micetro-emu: %s\n", e.msg);
         return 2;
     }
-    if (cfg.mode != MODE_WORKER && !is_loopback(cfg.listen_host) &&
+    if (cfg.mode != MODE_WORKER && !httpreq_loopback(cfg.listen_host) &&
         admin_password_refused(&cfg)) {
         config_free(&cfg);
         return 2;
@@ -119,6 +107,11 @@ int main(int argc, char **argv)
     memset(&app, 0, sizeof(app));
     app.cfg = &cfg;
     app.stop = &stop_flag;
+    app.started = time(NULL);
+    app.worker_state = cfg.mode == MODE_SERVE ? "not in this process"
+                       : config_has_agent_secrets(&cfg)
+                           ? "running"
+                           : "not running: no agent secret";
     err_clear(&e);
     signals_install(&stop_flag);
     xmlInitParser();

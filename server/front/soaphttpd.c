@@ -58,6 +58,8 @@ struct req {
     struct conn *c;
     struct MHD_Connection *mc;
     char *target; /* path and query as sent */
+    char *method; /* SOAPHTTPD_CALL: the method and Authorization */
+    char *authorization;
     const struct soaphttpd_route *route;
     int started; /* the head was seen */
     int v12;
@@ -208,6 +210,22 @@ static struct MHD_Response *fault_response(struct req *r, int code,
                          r->v12 ? "application/soap+xml; charset=utf-8"
                                 : "text/xml; charset=utf-8",
                          body, blen, 0);
+}
+
+/* An error the front answers on a SOAPHTTPD_CALL route: the daemon's
+ * kind of body (JSON ...), else plain text.  Closes the connection. */
+static enum MHD_Result call_error(struct req *r, int status, const char *msg)
+{
+    const struct soaphttpd_opts *o = &r->h->o;
+    char body[512];
+
+    if (o->call_error == NULL)
+        return send_plain(r, status, msg, 0);
+    size_t n = o->call_error(body, sizeof(body), msg);
+    if (o->verbose)
+        log_msg("%s %d %s", r->c->peer, status, msg);
+    return queue(r->mc, status,
+                 text_response(r->h, o->call_error_type, body, n, 0));
 }
 
 /* The address the connection reached, as "addr:port" with the bound
@@ -486,6 +504,8 @@ static void req_free(struct req *r)
     if (r->resp != NULL)
         MHD_destroy_response(r->resp);
     free(r->target);
+    free(r->method);
+    free(r->authorization);
     free(r->head);
     free(r->body);
     free(r);
@@ -567,6 +587,33 @@ static enum MHD_Result head_one(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
+/* The head of a request to a SOAPHTTPD_CALL route: what the handler will
+ * need of it; MHD_YES to receive its body (none without a length). */
+static enum MHD_Result on_call_head(struct req *r, const char *method,
+                                    const char *te, const char *cl)
+{
+    const char *auth = MHD_lookup_connection_value(
+        r->mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+
+    if (te != NULL && !r->h->o.chunked)
+        return call_error(r, 411, "Content-Length required");
+    if (cl != NULL) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno == 0 && *end == '\0' && n > r->h->o.lim.max_message_bytes)
+            return call_error(r, 413,
+                              "request body exceeds the message size "
+                              "limit");
+    }
+    r->method = strdup(method);
+    r->authorization = auth != NULL ? strdup(auth) : NULL;
+    if (r->method == NULL || (auth != NULL && r->authorization == NULL))
+        return call_error(r, 500, "out of memory");
+    r->started = 1;
+    return MHD_YES;
+}
+
 /* The first call of a request: its head is whole.  Answers what needs no
  * worker; for a SOAP request returns MHD_YES to receive its body. */
 static enum MHD_Result on_head(struct req *r, const char *method,
@@ -597,7 +644,8 @@ static enum MHD_Result on_head(struct req *r, const char *method,
     r->v12 = o->soap12 && ct != NULL &&
              strncasecmp(ct, "application/soap+xml", 20) == 0;
     for (const struct soaphttpd_route *rt = o->routes; rt->method; rt++) {
-        int same = strcmp(rt->method, method) == 0 ||
+        int same = strcmp(rt->method, "*") == 0 ||
+                   strcmp(rt->method, method) == 0 ||
                    (strcmp(method, "HEAD") == 0 &&
                     strcmp(rt->method, "GET") == 0);
         has_method |= same;
@@ -625,6 +673,8 @@ static enum MHD_Result on_head(struct req *r, const char *method,
         r->keep = r->keep && te == NULL && cl == NULL;
         return send_wsdl(r);
     }
+    if (r->route->serve == SOAPHTTPD_CALL)
+        return on_call_head(r, method, te, cl);
     if (te != NULL && !o->chunked)
         return send_plain(r, 411, "Content-Length required", 0);
     if (te == NULL && cl == NULL)
@@ -668,12 +718,12 @@ static void body_add(struct req *r, const char *data, size_t n)
         r->too_big = 1;
         return;
     }
-    if (r->len + n > r->cap) {
+    if (r->len + n + 1 > r->cap) { /* and a NUL after it */
         size_t cap = r->cap ? r->cap : 8192;
-        while (cap < r->len + n)
+        while (cap < r->len + n + 1)
             cap *= 2;
-        if (cap > max)
-            cap = max;
+        if (cap > max + 1)
+            cap = max + 1;
         char *nb = realloc(r->body, cap);
         if (nb == NULL) {
             r->too_big = 1; /* answered as too large: nothing is half-read */
@@ -684,6 +734,7 @@ static void body_add(struct req *r, const char *data, size_t n)
     }
     memcpy(r->body + r->len, data, n);
     r->len += n;
+    r->body[r->len] = '\0';
 }
 
 /* Checks the body before gSOAP sees it: an envelope of a SOAP version
@@ -755,6 +806,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
         return MHD_YES;
     }
     /* the body is whole */
+    if (r->route->serve == SOAPHTTPD_CALL) {
+        if (r->too_big)
+            return call_error(r, 413,
+                              "request body exceeds the message size "
+                              "limit");
+        MHD_suspend_connection(mc);
+        enqueue(r);
+        return MHD_YES;
+    }
     if (r->too_big) {
         return queue(mc, 413,
                      fault_response(r, ERR_INVALID,
@@ -905,9 +965,48 @@ static struct MHD_Response *soap_answer(struct worker *w, int *status)
     return resp;
 }
 
+/* Answers one request of a SOAPHTTPD_CALL route through its handler. */
+static void serve_call(struct worker *w, struct req *r)
+{
+    struct soaphttpd_request rq = {
+        .method = r->method,
+        .target = r->target,
+        .peer = r->c->peer,
+        .authorization = r->authorization,
+        .body = r->body != NULL ? r->body : "",
+        .len = r->len,
+    };
+    struct soaphttpd_answer a = {0};
+
+    r->route->handle(w->h->o.user, &rq, &a);
+    r->status = a.status;
+    r->resp = MHD_create_response_from_buffer(
+        a.len, a.body != NULL ? a.body : (void *)"",
+        a.body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (r->resp == NULL) {
+        free(a.body);
+        r->status = 500;
+        r->resp = text_response(w->h, "text/plain; charset=utf-8",
+                                "out of memory\n", 14, 0);
+        return;
+    }
+    MHD_add_response_header(r->resp, "Server", w->h->o.name);
+    if (a.content_type != NULL)
+        MHD_add_response_header(r->resp, "Content-Type", a.content_type);
+    if (!r->keep)
+        MHD_add_response_header(r->resp, "Connection", "close");
+    if (w->h->o.verbose)
+        log_msg("%s %s %s %d", r->c->peer, r->method, r->target, r->status);
+}
+
 /* Serves one request with the worker's gSOAP context. */
 static void serve(struct worker *w, struct req *r)
 {
+    if (r->route->serve == SOAPHTTPD_CALL) {
+        serve_call(w, r);
+        return;
+    }
+
     struct soap *soap = w->soap;
 
     w->r = r;

@@ -14,7 +14,9 @@
  * worker threads, each with its own gSOAP context: gSOAP reads the request
  * from memory and writes its answer into a buffer that becomes the
  * response.  So the database work of a request never holds I/O up, and at
- * most `workers` requests run at once; the others wait their turn.
+ * most `workers` requests run at once; the others wait their turn.  A
+ * route of the daemon's own (SOAPHTTPD_CALL: a control API) has its body
+ * collected the same way and its handler called in a worker.
  *
  * Connections are watched by a reaper (every limit below is enforced; the
  * numbers come from each daemon's configuration):
@@ -73,16 +75,39 @@ struct soaphttpd_tls {
 /* What a route serves. */
 enum soaphttpd_serve {
     SOAPHTTPD_WSDL = 1, /* GET and HEAD: the WSDL */
-    SOAPHTTPD_SOAP      /* POST: a SOAP request */
+    SOAPHTTPD_SOAP,     /* POST: a SOAP request */
+    SOAPHTTPD_CALL      /* any method: the route's handler, in a worker */
+};
+
+/* A request a route's handler answers: the whole body (at most
+ * max_message_bytes, NUL-terminated past len), never NULL. */
+struct soaphttpd_request {
+    const char *method;        /* "GET", "POST", "DELETE" ... */
+    const char *target;        /* path and query as sent */
+    const char *peer;          /* the client's address */
+    const char *authorization; /* the header's value, or NULL */
+    const char *body;
+    size_t len;
+};
+
+/* A handler's answer: body malloc'd (taken over) or NULL for none. */
+struct soaphttpd_answer {
+    int status;
+    const char *content_type; /* a constant */
+    char *body;
+    size_t len;
 };
 
 /* One row of a daemon's table of routes: the first row whose method and
  * target match serves the request.  A target no row of its method
  * matches is 404 (naming wsdl_at or soap_at); a method no row has, 405. */
 struct soaphttpd_route {
-    const char *method;               /* "GET" (HEAD too) or "POST" */
+    const char *method; /* "GET" (HEAD too), "POST", or "*": any */
     int (*match)(const char *target); /* path and query as sent */
     enum soaphttpd_serve serve;
+    /* SOAPHTTPD_CALL: fills a; user is opts.user */
+    void (*handle)(void *user, const struct soaphttpd_request *rq,
+                   struct soaphttpd_answer *a);
 };
 
 struct soaphttpd_opts {
@@ -119,6 +144,10 @@ struct soaphttpd_opts {
     int (*fault)(struct soap *soap, int code, const char *msg);
     size_t (*fault_envelope)(char *buf, size_t size, int v12, int code,
                              const char *msg);
+    /* the body of an error the front answers on a SOAPHTTPD_CALL route
+     * (a body too large ...), of type call_error_type; NULL: plain text */
+    size_t (*call_error)(char *buf, size_t size, const char *msg);
+    const char *call_error_type;
 };
 
 /* Binds and listens on o->listen_host:listen_port (o is copied; the

@@ -37,6 +37,7 @@ Everything started here is stopped by pid before exit.
 import ctypes
 import hashlib
 import http.client
+import json
 import os
 import re
 import signal
@@ -69,6 +70,19 @@ def outer(argv):
 
 def call(port, op, fields, timeout=60, source=None):
     return agentlib.call("127.0.0.1", port, op, fields, timeout, source=source)
+
+
+def health(port):
+    """(status, JSON) of the agent's GET /_emu/health."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        c.request("GET", "/_emu/health")
+        r = c.getresponse()
+        body = r.read()
+        return r.status, (json.loads(body) if r.getheader("Content-Type") == "application/json"
+                          else body)
+    finally:
+        c.close()
 
 
 def fault_of(fn):
@@ -240,6 +254,10 @@ def inner(binary):
         st = a.status()
         check(st["running"] == "false" and st["hash"] == "", "Status before any push: %s" % st)
         check(a.call("GetConfig") == {}, "GetConfig without a live file: nothing")
+        h = health(a.port)
+        check(h == (200, {"status": "ok", "dhcpd": {"running": False, "pid": 0},
+                          "lastInstall": {"hash": None, "error": None}}),
+              "GET /_emu/health before any push: %r" % (h,))
 
         # the wire: WSDL, limits, hostile bodies, a real client
         c = http.client.HTTPConnection("127.0.0.1", a.port, timeout=10)
@@ -346,6 +364,10 @@ def inner(binary):
         st = a.status()
         pid1 = int(st["pid"])
         check(st["running"] == "true" and pid1 > 0 and pid_alive(pid1), "dhcpd runs, pid %d" % pid1)
+        h = health(a.port)
+        check(h[0] == 200 and h[1]["dhcpd"] == {"running": True, "pid": pid1}
+              and h[1]["lastInstall"]["hash"] == sha(c1),
+              "GET /_emu/health after the push: dhcpd running, the installed hash (%r)" % (h,))
         check(read(a.conf) == c1.encode(), "live file is the pushed text")
         g = a.call("GetConfig")
         check(g["config"] == c1 and g["hash"] == sha(c1), "GetConfig returns it with its hash")
