@@ -7,8 +7,11 @@
 #include <time.h>
 
 #include "app.h"
+#include "call.h"
+#include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
+#include "store_reset.h"
 
 #define JSON_TYPE "application/json"
 #define PREFIX "/_emu/"
@@ -117,6 +120,74 @@ static void health(struct app *app, struct soaphttpd_answer *a)
     answer_json(a, ok ? 200 : 503, j);
 }
 
+/* The value of the query parameter name in target ("" when given without
+ * one), or NULL when absent. */
+static const char *query_param(const char *target, const char *name, char *buf,
+                               size_t size)
+{
+    const char *p = strchr(target, '?');
+    size_t nl = strlen(name);
+
+    while (p != NULL) {
+        p++;
+        if (strncmp(p, name, nl) == 0 &&
+            (p[nl] == '=' || p[nl] == '&' || p[nl] == '\0')) {
+            const char *v = p[nl] == '=' ? p + nl + 1 : p + nl;
+            size_t vl = strcspn(v, "&");
+            snprintf(buf, size, "%.*s", (int)vl, v);
+            return buf;
+        }
+        p = strchr(p, '&');
+    }
+    return NULL;
+}
+
+static int reset_fn(struct store_conn *c, void *ctx, struct err *e)
+{
+    return store_reset(c, *(const int *)ctx, e);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* POST /_emu/reset[?keepSessions=true]: a fresh install (store_reset),
+ * through mutate_tx, so a deadlock with a call running meanwhile is
+ * retried. */
+static void reset(struct app *app, const struct soaphttpd_request *rq,
+                  struct soaphttpd_answer *a)
+{
+    char v[16];
+    const char *keep = query_param(rq->target, "keepSessions", v, sizeof(v));
+    int keep_sessions;
+    struct call k;
+    double t0 = now_ms();
+
+    if (keep != NULL && strcmp(keep, "true") != 0 &&
+        strcmp(keep, "false") != 0) {
+        answer_error(a, 400, "keepSessions is true or false");
+        return;
+    }
+    keep_sessions = keep != NULL && strcmp(keep, "true") == 0;
+    memset(&k, 0, sizeof(k));
+    k.app = app;
+    k.c = store_acquire(app->store, &k.e);
+    if (k.c == NULL || mutate_tx(&k, reset_fn, &keep_sessions) != 0) {
+        if (k.c != NULL)
+            store_release(app->store, k.c);
+        answer_error(a, k.e.code == ERR_DB ? 503 : 500, k.e.msg);
+        return;
+    }
+    store_release(app->store, k.c);
+    answer_json(a, 200,
+                json_pack("{s:s, s:b, s:f}", "status", "reset", "keptSessions",
+                          keep_sessions, "durationMs", now_ms() - t0));
+}
+
 void control_handle(void *user, const struct soaphttpd_request *rq,
                     struct soaphttpd_answer *a)
 {
@@ -134,6 +205,15 @@ void control_handle(void *user, const struct soaphttpd_request *rq,
             return;
         }
         health(app, a);
+        return;
+    }
+    if (pl == strlen(PREFIX "reset") &&
+        strncmp(path, PREFIX "reset", pl) == 0) {
+        if (strcmp(rq->method, "POST") != 0) {
+            answer_error(a, 405, "/_emu/reset takes POST");
+            return;
+        }
+        reset(app, rq, a);
         return;
     }
     answer_error(a, 404, "no such control endpoint; see docs/control.md");

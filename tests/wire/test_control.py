@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -78,10 +79,19 @@ class HealthTest(et.EmuTestCase):
                 self.assertTrue(j["error"])
 
     def test_body_over_the_limit(self):
-        big = b"{" + b" " * (1024 * 1024 + 10) + b"}"
-        status, ctype, j = request(EMU, "POST", "/_emu/health", big)
-        self.assertEqual((status, ctype), (413, "application/json"), j)
-        self.assertIn("exceeds", j["error"])
+        """A declared length over --max-message-bytes: 413 before the body
+        is read."""
+        sock = et.raw_socket(EMU, timeout=10)
+        try:
+            sock.sendall(b"POST /_emu/reset HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: %d\r\n\r\n{" % (1024 * 1024 + 10))
+            raw, _ = et.read_until_close(sock, time.monotonic() + 10)
+        finally:
+            sock.close()
+        r = et.parse_raw_response(raw)
+        self.assertIsNotNone(r, raw[:300])
+        self.assertEqual((r.status, r.header("Content-Type")), (413, "application/json"))
+        self.assertIn("exceeds", json.loads(r.body)["error"])
 
     def test_not_reachable_through_soap(self):
         """/_emu/ is its own route: the SOAP path does not lead there and
@@ -120,6 +130,129 @@ class HealthTest(et.EmuTestCase):
             time.sleep(0.2)
         self.assertEqual(status, 200, j)
         self.assertSession(et.login(emu))
+
+
+def add_server(emu, session, name, address):
+    """AddDHCPServer; returns its ref."""
+    body = ('<ns0:AddDHCPServer xmlns:ns0="%s"><ns0:session>%s</ns0:session>'
+            '<ns0:dhcpServer><ns0:name>%s</ns0:name><ns0:address>%s</ns0:address>'
+            '<ns0:type>ISC</ns0:type></ns0:dhcpServer></ns0:AddDHCPServer>'
+            % (et.NS_MM, session, name, address))
+    r = et.post(emu, et.envelope11(body), "AddDHCPServer")
+    return et.result_of(r, "AddDHCPServer").find(et.q(et.NS_MM, "ref")).text
+
+
+def total(emu, session, op):
+    r = et.call(emu, op, session)
+    return int(et.result_of(r, op).find(et.q(et.NS_MM, "totalResults")).text)
+
+
+class ResetTest(et.EmuTestCase):
+    """POST /_emu/reset: a fresh install, ids from 1 again; sessions gone
+    unless keepSessions=true; the administrator's password kept."""
+
+    def setUp(self):
+        self.emu = et.Emu()
+        self.addCleanup(self.emu.close)
+
+    def reset(self, query=""):
+        status, ctype, j = request(self.emu, "POST", "/_emu/reset" + query)
+        self.assertEqual((status, ctype), (200, "application/json"), j)
+        self.assertEqual(j["status"], "reset")
+        self.assertIsInstance(j["durationMs"], float)
+        return j
+
+    def test_reset(self):
+        emu = self.emu
+        s = et.login(emu)
+        first = add_server(emu, s, "reset-a.example.", "10.251.0.1")
+        add_server(emu, s, "reset-b.example.", "10.251.0.2")
+        emu.sql("INSERT INTO ranges (cidr) SELECT ('10.' || g / 256 || '.' || g % 256 "
+                "|| '.0/24')::cidr FROM generate_series(0, 99) g")
+        self.assertEqual(total(emu, s, "GetDHCPServers"), 2)
+        j = self.reset()
+        self.assertIs(j["keptSessions"], False)
+        self.assertEqual(et.session_state(emu, s), "invalid")
+        s = et.login(emu)  # the password is kept
+        self.assertEqual(total(emu, s, "GetDHCPServers"), 0)
+        self.assertEqual(total(emu, s, "GetRanges"), 0)
+        self.assertEqual(emu.sql("SELECT count(*) FROM change_log")[0][0], "0")
+        self.assertEqual(emu.sql("SELECT count(*) FROM config_jobs")[0][0], "0")
+        # ids start again
+        self.assertEqual(add_server(emu, s, "reset-c.example.", "10.251.0.3"), first)
+
+    def test_keep_sessions(self):
+        s = et.login(self.emu)
+        add_server(self.emu, s, "reset-k.example.", "10.251.0.9")
+        self.assertIs(self.reset("?keepSessions=true")["keptSessions"], True)
+        self.assertEqual(et.session_state(self.emu, s), "valid")
+        self.assertEqual(total(self.emu, s, "GetDHCPServers"), 0)
+        status, _, j = request(self.emu, "POST", "/_emu/reset?keepSessions=yes")
+        self.assertEqual(status, 400, j)
+        self.assertEqual(et.session_state(self.emu, s), "valid")
+
+    def test_reset_with_20000_scopes(self):
+        """20,000 scopes with a pool each gone in one reset; its duration
+        printed (a figure, not asserted: timings here are noisy)."""
+        emu = self.emu
+        emu.sql("""
+INSERT INTO dhcp_servers (name, address, type)
+  SELECT format('big%s.reset.example.', g), ('192.168.90.' || g + 1)::inet, 'ISC'
+  FROM generate_series(0, 1) g;
+INSERT INTO ranges (cidr)
+  SELECT ('10.' || g / 256 || '.' || g % 256 || '.0/24')::cidr FROM generate_series(0, 9999) g;
+INSERT INTO dhcp_scopes (range_id, server_id, name)
+  SELECT r.id, s.id, r.name FROM ranges r CROSS JOIN dhcp_servers s;
+INSERT INTO dhcp_pools (scope_id, from_ip, to_ip)
+  SELECT sc.id, host(r.cidr + 10)::inet, host(r.cidr + 100)::inet
+  FROM dhcp_scopes sc JOIN ranges r ON r.id = sc.range_id""")
+        self.assertEqual(emu.sql("SELECT count(*) FROM dhcp_scopes")[0][0], "20000")
+        j = self.reset()
+        print("reset of 20,000 scopes and pools: %.1f ms" % j["durationMs"], file=sys.stderr)
+        self.assertEqual(emu.sql("SELECT count(*) FROM dhcp_scopes")[0][0], "0")
+        self.assertEqual(emu.sql("SELECT count(*) FROM dhcp_pools")[0][0], "0")
+
+    def test_reset_among_writes(self):
+        """A reset while 4 clients add servers: each call answers (a
+        success or a Client fault), none a Server fault; the server serves
+        on."""
+        emu = self.emu
+        errors, stop = [], threading.Event()
+
+        def writer(k):
+            try:
+                write(k)
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                errors.append(repr(exc))
+
+        def write(k):
+            s = et.login(emu)
+            n = 0
+            while not stop.is_set() and n < 200:
+                n += 1
+                body = ('<ns0:AddDHCPServer xmlns:ns0="%s"><ns0:session>%s</ns0:session>'
+                        '<ns0:dhcpServer><ns0:name>w%d-%d.reset.example.</ns0:name>'
+                        '<ns0:address>10.252.%d.%d</ns0:address><ns0:type>ISC</ns0:type>'
+                        '</ns0:dhcpServer></ns0:AddDHCPServer>'
+                        % (et.NS_MM, s, k, n, k, n))
+                r = et.post(emu, et.envelope11(body), "AddDHCPServer")
+                if r.status != 200:
+                    f = et.fault_of(r)
+                    if f.kind != "Client":
+                        errors.append((r.status, r.body[:300]))
+                    s = et.login(emu)  # the reset ended the session
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(1, 5)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        for _ in range(3):
+            self.reset()
+            time.sleep(0.2)
+        stop.set()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(errors, [])
+        self.assertHealthy(emu)
 
 
 class TokenTest(et.EmuTestCase):
