@@ -313,6 +313,8 @@ static const struct opts_opt options[] = {
         "requests handled at once (default 0: two\nper CPU)"),
     NUM("db-pool", db_pool, 1, 1000, 8, "N",
         "database connections (default 8)"),
+    NUM("db-wait", db_wait_s, 0, 3600, 30, "SEC",
+        "how long --db waits for its database at\nstart (default 30)"),
     /* the statement timeout too (config_parse) */
     NUM("db-timeout", db_acquire_timeout_ms, 100, 3600000, 5000, "MS",
         "longest wait for a database connection and\n"

@@ -35,6 +35,7 @@ struct config {
     struct soaphttpd_limits wire; /* every limit of the wire */
     /* database */
     int db_pool;
+    int db_wait_s; /* --db: how long to wait for it at start */
     int db_acquire_timeout_ms;
     int db_connect_timeout_s;
     int db_statement_timeout_ms;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -70,6 +71,27 @@ static int admin_password_refused(const struct config *cfg)
             "password: MICETRO_ADMIN_PASSWORD %s %s\n",
             cfg->listen_host, why, ADMIN_PASSWORD_RULE);
     return 1;
+}
+
+/* store_open; with wait_s > 0, a database that does not answer yet (an
+ * external one starting beside us) is tried again every half second
+ * for that long, said once in the log. */
+static struct store *open_store(const struct store_opts *so, int wait_s,
+                                struct err *e)
+{
+    time_t until = time(NULL) + wait_s;
+    int said = 0;
+
+    for (;;) {
+        struct store *st = store_open(so, e);
+        if (st != NULL || e->code != ERR_DB || time(NULL) >= until || stop_flag)
+            return st;
+        if (!said) {
+            log_msg("waiting up to %d s for the database: %s", wait_s, e->msg);
+            said = 1;
+        }
+        usleep(500000);
+    }
 }
 
 int main(int argc, char **argv)
@@ -146,7 +168,7 @@ int main(int argc, char **argv)
         .filter_timeout_ms = cfg.db_filter_timeout_ms,
         .prepare = store_migrate,
     };
-    app.store = store_open(&so, &e);
+    app.store = open_store(&so, cfg.db != NULL ? cfg.db_wait_s : 0, &e);
     if (app.store == NULL)
         goto fail;
     dw = dbwatch_start(app.store, pc, &stop_flag, &e);

@@ -6,6 +6,7 @@ cluster's postmaster killed: micetro-emu starts it again by itself."""
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -152,6 +153,45 @@ def add_server_xml(session, name, address):
     return ('<ns0:AddDHCPServer xmlns:ns0="%s"><ns0:session>%s</ns0:session><ns0:dhcpServer>'
             '<ns0:name>%s</ns0:name><ns0:address>%s</ns0:address><ns0:type>ISC</ns0:type>'
             '</ns0:dhcpServer></ns0:AddDHCPServer>' % (et.NS_MM, e(session), e(name), e(address)))
+
+
+class DbWaitTest(et.EmuTestCase):
+    """--db waits for a database that does not answer yet (--db-wait)."""
+
+    def setUp(self):
+        if et.remote():
+            self.skipTest("needs a server started by the harness (MICETRO_URL is set)")
+        self.pg = et.PgCluster()
+        self.addCleanup(self.pg.close)
+        self.pg.stop()
+
+    def test_waits_for_the_database(self):
+        """Started 2 s before its database: serves once it answers."""
+        timer = threading.Timer(2.0, self.pg.start)
+        timer.start()
+        self.addCleanup(timer.cancel)
+        t0 = time.monotonic()
+        emu = et.Emu(["--db", self.pg.conninfo, "--db-wait", "30"])
+        self.addCleanup(emu.close)
+        self.assertGreater(time.monotonic() - t0, 1.5)
+        self.assertIn("waiting up to 30 s for the database", emu.log())
+        self.assertSession(et.login(emu))
+
+    def test_gives_up(self):
+        """--db-wait 1 and no database: exits 1 within a few seconds,
+        saying why."""
+        emu = et.Emu(["--db", self.pg.conninfo, "--db-wait", "1"], start=False)
+        self.addCleanup(emu.close)
+        t0 = time.monotonic()
+        proc = subprocess.run([et.BIN, "serve", "--listen", "127.0.0.1:0", "--db",
+                               self.pg.conninfo, "--db-wait", "1"],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=30, cwd=emu.tmp)
+        took = time.monotonic() - t0
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("waiting up to 1 s for the database", proc.stderr)
+        self.assertIn("database", proc.stderr.splitlines()[-1])
+        self.assertLess(took, 10)
 
 
 class EmbeddedKillTest(et.EmuTestCase):
