@@ -1019,6 +1019,14 @@ static int lock_dir(const struct pgcluster *pc, struct err *e)
     return fd;
 }
 
+int pgcluster_exists(const char *data_dir)
+{
+    char path[PATH_MAX + 16];
+
+    snprintf(path, sizeof(path), "%s/pg/PG_VERSION", data_dir);
+    return access(path, F_OK) == 0;
+}
+
 struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
                                   size_t conninfolen, struct err *e)
 {

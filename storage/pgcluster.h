@@ -21,6 +21,10 @@ struct pgcluster; /* opaque */
  * user=...) for store_open.  Returns NULL and fills e on failure with a
  * message that says what to do (missing packages, path too long for a unix
  * socket, directory the postgres user cannot reach, ...). */
+/* 1 when data_dir already holds a cluster (a start reuses it), 0 when a
+ * start will create one first (initdb: seconds). */
+int pgcluster_exists(const char *data_dir);
+
 struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
                                   size_t conninfolen, struct err *e);
 

@@ -152,6 +152,10 @@ int main(int argc, char **argv)
         (h = httpd_new(&app, &e)) == NULL) /* fail fast on a busy port */
         goto fail;
     if (cfg.db == NULL) {
+        if (!pgcluster_exists(cfg.data_dir))
+            log_msg("creating the embedded database in %s (first start: a few "
+                    "seconds)",
+                    cfg.data_dir);
         pc = pgcluster_start(cfg.data_dir, conninfo, sizeof(conninfo), &e);
         if (pc == NULL)
             goto fail;

@@ -66,6 +66,16 @@ class HealthTest(et.EmuTestCase):
         # and a Login does succeed
         self.assertSession(et.login(EMU))
 
+    def test_first_start_says_it_creates_the_database(self):
+        """The first start in a data directory says it is creating the
+        database (initdb takes seconds); the next start does not."""
+        emu = et.Emu()
+        self.addCleanup(emu.close)
+        self.assertIn("creating the embedded database in %s" % emu.data_dir, emu.log())
+        emu.restart()
+        self.assertEqual(emu.log().count("creating the embedded database"), 1)
+        self.assertSession(et.login(emu))
+
     def test_errors_are_json(self):
         for method, path, body, want in (
                 ("GET", "/_emu/nothing", None, 404),
