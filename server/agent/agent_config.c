@@ -398,12 +398,26 @@ static const struct opts_opt options[] = {
     NUM("listen-backlog", wire.listen_backlog, 1, 65535, 16, "(default 16)"),
     NUM("shutdown-grace-s", wire.shutdown_grace_s, 0, 3600, 30,
         "in-flight requests at exit (default 30)"),
+    {.name = "log-format",
+     .kind = OPTS_ENUM,
+     OPTS_AT(struct agent_config, log_json),
+     .words = log_format_words,
+     .def = 0,
+     .arg = "text|json",
+     .help = "log lines as text or JSON (default text)"},
+    {.name = "log-level",
+     .kind = OPTS_ENUM,
+     OPTS_AT(struct agent_config, log_level),
+     .words = log_level_words,
+     .def = LOG_INFO,
+     .arg = "LEVEL",
+     .help = "error, warn, info (default) or debug"},
     /* .arg "": "--verbose " and its text two spaces on, as ever */
     {.name = "verbose",
      .kind = OPTS_FLAG,
      OPTS_AT(struct agent_config, verbose),
      .arg = "",
-     .help = "log every request"},
+     .help = "as --log-level debug"},
     {.name = "help", .kind = OPTS_HELP, .short_name = 'h'}, /* not listed */
 };
 
@@ -461,5 +475,7 @@ int agent_config_parse(struct agent_config *c, int argc, char **argv)
                         "the agent supervises dhcpd\n");
         return -1;
     }
+    log_set_json(c->log_json);
+    log_set_level(c->verbose ? LOG_DEBUG : (enum log_level)c->log_level);
     return check_tls(c);
 }

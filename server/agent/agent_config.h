@@ -51,6 +51,8 @@ struct agent_config {
     struct soaphttpd_limits wire; /* every limit of the wire; the
                                      configuration is one string */
     int verbose;
+    int log_json;  /* --log-format json */
+    int log_level; /* enum log_level */
 };
 
 /* Fills c from argv, the --config file and the environment.  Returns 0 to

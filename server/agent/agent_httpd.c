@@ -123,7 +123,6 @@ struct soaphttpd *agent_httpd_new(const struct agent_config *cfg,
                 .key_file = cfg->tls_key,
                 .handshake_timeout_s = cfg->tls_handshake_timeout_s,
             },
-        .verbose = cfg->verbose,
         .stop = stop,
         .user = svc,
         /* chunked, soap12, soap_mode, blank_types, fold_names left 0:

@@ -8,6 +8,7 @@
 #include "fault.h"
 #include "gate.h"
 #include "sessid.h"
+#include "soaphttpd.h"
 #include "store.h"
 #include "store_session.h"
 
@@ -73,6 +74,8 @@ int call_end(struct call *k, int rc)
         store_release(k->app->store, k->c);
         k->c = NULL;
     }
+    if (k->login[0] != '\0' && k->soap != NULL)
+        soaphttpd_note_login(k->soap, k->login); /* for the call's log line */
     if (k->gated != NULL) {
         gate_leave(k->app->lists, k->gated);
         k->gated = NULL;

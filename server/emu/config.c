@@ -223,7 +223,6 @@ static void complain(const struct opts_prog *p, enum opts_fault f,
 
 static const char *const commands[] = {"run", "serve", "worker", NULL};
 static const char *const profiles[] = {"11", "2017", NULL};
-
 /* An integer option: name, field, bounds, default, value's name, help. */
 #define NUM(n, m, lo, hi, d, a, h)                                             \
     {.name = (n),                                                              \
@@ -331,10 +330,24 @@ static const struct opts_opt options[] = {
      .help = "the token a client beyond loopback must send\n"
              "to /_emu/ (Authorization: Bearer; env\n"
              "MICETRO_CONTROL_TOKEN)"},
+    {.name = "log-format",
+     .kind = OPTS_ENUM,
+     OPTS_AT(struct config, log_json),
+     .words = log_format_words,
+     .def = 0,
+     .arg = "text|json",
+     .help = "log lines as text or as JSON objects\n(default text)"},
+    {.name = "log-level",
+     .kind = OPTS_ENUM,
+     OPTS_AT(struct config, log_level),
+     .words = log_level_words,
+     .def = LOG_INFO,
+     .arg = "LEVEL",
+     .help = "error, warn, info (a line per call;\ndefault) or debug"},
     {.name = "verbose",
      .kind = OPTS_FLAG,
      OPTS_AT(struct config, verbose),
-     .help = "log every request"},
+     .help = "as --log-level debug"},
 
     {.kind = OPTS_HEADING, .help = "worker (run, worker):"},
     {.name = "agent-secret-file",
@@ -492,6 +505,10 @@ int config_parse(struct config *c, int argc, char **argv)
     rc = opts_parse(&prog, c, argc, argv);
     if (rc == 0)
         rc = check(c);
+    if (rc == 0) {
+        log_set_json(c->log_json);
+        log_set_level(c->verbose ? LOG_DEBUG : (enum log_level)c->log_level);
+    }
     if (rc != 0)
         config_free(c);
     return rc;

@@ -41,7 +41,9 @@ struct config {
     int db_statement_timeout_ms;
     int db_filter_timeout_ms; /* statements of a list with a filter */
     int max_session_lists;    /* one session's list calls at once */
-    int verbose;
+    int verbose;              /* --log-level debug */
+    int log_json;             /* --log-format json */
+    int log_level;            /* enum log_level */
     /* the configuration worker and the agents it talks to */
     const char *agent_secret_file; /* --agent-secret-file */
     /* the control API's token (--control-token, MICETRO_CONTROL_TOKEN);

@@ -65,7 +65,6 @@ struct httpd *httpd_new(struct app *app, struct err *e)
         .listen_host = cfg->listen_host,
         .listen_port = cfg->listen_port,
         .lim = cfg->wire,
-        .verbose = cfg->verbose,
         .stop = app->stop,
         .user = app,
         /* chunked bodies, SOAP 1.1 and 1.2; namespaces not checked;

@@ -47,9 +47,8 @@ int mutate_tx(struct call *k, mutate_fn fn, void *ctx)
 
         if (rc == 0 || !store_conflicted(k->c) || attempt == MUTATE_TX_ATTEMPTS)
             return rc;
-        if (k->app->cfg->verbose)
-            log_msg("%s: attempt %d of %d rolled back, trying again", k->e.msg,
-                    attempt, MUTATE_TX_ATTEMPTS);
+        log_at(LOG_DEBUG, "%s: attempt %d of %d rolled back, trying again",
+               k->e.msg, attempt, MUTATE_TX_ATTEMPTS);
         retry_pause(attempt);
         err_clear(&k->e);
     }

@@ -191,6 +191,8 @@ static int login(struct soap *soap, struct _mm__Login *rq,
     int rc, ok;
 
     call_init(&k, soap);
+    if (rq->loginName != NULL) /* the name tried, for the call's log line */
+        snprintf(k.login, sizeof(k.login), "%s", rq->loginName);
     /* a locked out client is refused before its password is looked at */
     if ((rc = login_locked(&k, peer, rq->loginName)) != 0)
         return call_end(&k, rc);

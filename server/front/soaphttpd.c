@@ -58,6 +58,8 @@ struct req {
     struct conn *c;
     struct MHD_Connection *mc;
     char *target; /* path and query as sent */
+    char op[96];  /* what it calls, for the log */
+    double t0;    /* when its body was whole */
     char *method; /* SOAPHTTPD_CALL: the method and Authorization */
     char *authorization;
     const struct soaphttpd_route *route;
@@ -79,9 +81,11 @@ struct worker {
     struct soaphttpd *h;
     pthread_t t;
     struct soap *soap;
-    struct req *r; /* the request being served */
-    size_t off;    /* how much of head + body gSOAP has read */
-    char *out;     /* what gSOAP wrote */
+    struct req *r;   /* the request being served */
+    size_t off;      /* how much of head + body gSOAP has read */
+    char login[128]; /* as whom the request ran (soaphttpd_note_login) */
+    char fault[512]; /* its fault's text, "" when none */
+    char *out;       /* what gSOAP wrote */
     size_t out_len, out_cap;
     int out_failed;
 };
@@ -121,6 +125,13 @@ void *soaphttpd_user(struct soap *soap)
     return ((struct worker *)soap->user)->h->o.user;
 }
 
+void soaphttpd_note_login(struct soap *soap, const char *login)
+{
+    struct worker *w = soap->user;
+
+    snprintf(w->login, sizeof(w->login), "%s", login);
+}
+
 const char *soaphttpd_peer(struct soap *soap)
 {
     return ((struct worker *)soap->user)->r->c->peer;
@@ -130,12 +141,11 @@ const char *soaphttpd_peer(struct soap *soap)
  * with their connection (on_connection logs them when it closes). */
 static __thread int tls_failures;
 
-/* libmicrohttpd's own messages: with --verbose (a connection closed by a
+/* libmicrohttpd's own messages: at LOG_DEBUG (a connection closed by a
  * client or the reaper is no news), but a failed TLS handshake, which is
  * logged with its client when its connection closes. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    const struct soaphttpd *h = cls;
     char line[512];
     size_t n;
 
@@ -143,7 +153,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
         tls_failures++;
         return;
     }
-    if (!h->o.verbose)
+    if (!log_enabled(LOG_DEBUG))
         return;
     vsnprintf(line, sizeof(line), fmt, ap);
     n = strlen(line);
@@ -190,8 +200,7 @@ static enum MHD_Result send_plain(struct req *r, int status, const char *text,
     char buf[512];
     int n = snprintf(buf, sizeof(buf), "%s\n", text);
 
-    if (r->h->o.verbose)
-        log_msg("%s %d %s", r->c->peer, status, text);
+    log_at(LOG_DEBUG, "%s %d %s", r->c->peer, status, text);
     return queue(
         r->mc, status,
         text_response(r->h, "text/plain; charset=utf-8", buf, (size_t)n, keep));
@@ -204,8 +213,7 @@ static struct MHD_Response *fault_response(struct req *r, int code,
     char body[2048];
     size_t blen = r->h->o.fault_envelope(body, sizeof(body), r->v12, code, msg);
 
-    if (r->h->o.verbose)
-        log_msg("%s fault: %s", r->c->peer, msg);
+    log_at(LOG_DEBUG, "%s fault: %s", r->c->peer, msg);
     return text_response(r->h,
                          r->v12 ? "application/soap+xml; charset=utf-8"
                                 : "text/xml; charset=utf-8",
@@ -222,8 +230,7 @@ static enum MHD_Result call_error(struct req *r, int status, const char *msg)
     if (o->call_error == NULL)
         return send_plain(r, status, msg, 0);
     size_t n = o->call_error(body, sizeof(body), msg);
-    if (o->verbose)
-        log_msg("%s %d %s", r->c->peer, status, msg);
+    log_at(LOG_DEBUG, "%s %d %s", r->c->peer, status, msg);
     return queue(r->mc, status,
                  text_response(r->h, o->call_error_type, body, n, 0));
 }
@@ -282,8 +289,7 @@ static enum MHD_Result send_wsdl(struct req *r)
     MHD_add_response_header(resp, "Content-Type", "text/xml; charset=utf-8");
     if (!r->keep)
         MHD_add_response_header(resp, "Connection", "close");
-    if (o->verbose)
-        log_msg("%s GET %s 200", r->c->peer, r->target);
+    log_at(LOG_DEBUG, "%s GET %s 200", r->c->peer, r->target);
     return queue(r->mc, 200, resp);
 }
 
@@ -334,8 +340,8 @@ static void conn_cut(struct conn *c, const char *why)
     if (c->h->tls_cert != NULL && c->phase == PH_NEW)
         log_msg("%s TLS handshake failed: no handshake within %d s", c->peer,
                 c->h->o.tls.handshake_timeout_s);
-    else if (c->h->o.verbose)
-        log_msg("%s connection closed: %s", c->peer, why);
+    else
+        log_at(LOG_DEBUG, "%s connection closed: %s", c->peer, why);
 }
 
 /* The longest idle keep-alive connections are closed while the
@@ -806,7 +812,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
         return MHD_YES;
     }
     /* the body is whole */
+    r->t0 = now_s();
     if (r->route->serve == SOAPHTTPD_CALL) {
+        const char *q = strchr(r->target, '?');
+        snprintf(r->op, sizeof(r->op), "%s %.*s", r->method,
+                 (int)(q != NULL ? q - r->target : (long)strlen(r->target)),
+                 r->target);
         if (r->too_big)
             return call_error(r, 413,
                               "request body exceeds the message size "
@@ -830,6 +841,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
         xmlscan_blank_types(r->body, r->len);
     if (r->h->o.fold_names != NULL)
         xmlscan_fold_names(r->body, r->len, r->h->o.fold_names);
+    if (xmlscan_operation(r->body, r->len, r->op, sizeof(r->op)) != 0)
+        snprintf(r->op, sizeof(r->op), "SOAP (no operation)");
     MHD_suspend_connection(mc);
     enqueue(r);
     return MHD_YES;
@@ -965,6 +978,8 @@ static struct MHD_Response *soap_answer(struct worker *w, int *status)
     return resp;
 }
 
+static void serve_soap(struct worker *w, struct req *r);
+
 /* Answers one request of a SOAPHTTPD_CALL route through its handler. */
 static void serve_call(struct worker *w, struct req *r)
 {
@@ -995,18 +1010,30 @@ static void serve_call(struct worker *w, struct req *r)
         MHD_add_response_header(r->resp, "Content-Type", a.content_type);
     if (!r->keep)
         MHD_add_response_header(r->resp, "Connection", "close");
-    if (w->h->o.verbose)
-        log_msg("%s %s %s %d", r->c->peer, r->method, r->target, r->status);
 }
 
-/* Serves one request with the worker's gSOAP context. */
+/* Serves one request and logs it (log_call). */
 static void serve(struct worker *w, struct req *r)
 {
-    if (r->route->serve == SOAPHTTPD_CALL) {
+    w->login[0] = w->fault[0] = '\0';
+    if (r->route->serve == SOAPHTTPD_CALL)
         serve_call(w, r);
-        return;
-    }
+    else
+        serve_soap(w, r);
+    struct log_call lc = {
+        .peer = r->c->peer,
+        .operation = r->op,
+        .login = w->login[0] ? w->login : NULL,
+        .ms = (now_s() - r->t0) * 1000.0,
+        .status = r->status,
+        .fault = w->fault[0] ? w->fault : NULL,
+    };
+    log_call(&lc);
+}
 
+/* Serves one SOAP request with the worker's gSOAP context. */
+static void serve_soap(struct worker *w, struct req *r)
+{
     struct soap *soap = w->soap;
 
     w->r = r;
@@ -1021,8 +1048,11 @@ static void serve(struct worker *w, struct req *r)
         soap_recv_header(soap) || soap_body_begin_in(soap) ||
         soap_serve_request(soap))
         answer_error(w);
-    if (w->h->o.verbose)
-        log_msg("%s POST soap error=%d", r->c->peer, soap->error);
+    if (soap->error != SOAP_OK) {
+        const char **fs = soap_faultstring(soap);
+        snprintf(w->fault, sizeof(w->fault), "%s",
+                 fs != NULL && *fs != NULL ? *fs : "fault");
+    }
     r->resp = soap_answer(w, &r->status);
     if (r->resp == NULL) {
         r->status = 500;

@@ -116,7 +116,6 @@ struct soaphttpd_opts {
     int listen_port; /* 0: any free port */
     struct soaphttpd_limits lim;
     struct soaphttpd_tls tls;
-    int verbose;                       /* one log line per request */
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     void *user;                        /* soaphttpd_user(soap) */
 
@@ -164,6 +163,10 @@ void soaphttpd_set_user(struct soaphttpd *h, void *user);
 
 /* opts.user behind the gSOAP context of a request being served. */
 void *soaphttpd_user(struct soap *soap);
+
+/* As whom the request a gSOAP context serves runs (a session's login, the
+ * name a Login tried), for its log line. */
+void soaphttpd_note_login(struct soap *soap, const char *login);
 
 /* The client address of the request a gSOAP context serves ("127.0.0.5",
  * "::1"). */

@@ -1,6 +1,7 @@
 /* micetro-emu front: a linear pre-scan of a request body (see xmlscan.h). */
 #include "xmlscan.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -375,4 +376,45 @@ const char *xmlscan_message(enum xmlscan_result r)
         return "NUL characters are not allowed (raw or as &#0;)";
     }
     return "malformed XML";
+}
+
+/* The local name of the start tag at b[i] ('<' then the name) into
+ * *name, *len; 0 for anything else (an end tag, a comment, a PI). */
+static int start_tag_name(const char *b, size_t n, size_t i, const char **name,
+                          size_t *len)
+{
+    size_t k = i + 1, start;
+
+    if (k >= n || b[k] == '/' || b[k] == '!' || b[k] == '?')
+        return 0;
+    start = k;
+    while (k < n && !is_space(b[k]) && b[k] != '>' && b[k] != '/')
+        k++;
+    *name = b + start;
+    *len = k - start;
+    const char *colon = memchr(*name, ':', *len);
+    if (colon != NULL) {
+        *len -= (size_t)(colon + 1 - *name);
+        *name = colon + 1;
+    }
+    return *len > 0;
+}
+
+int xmlscan_operation(const char *b, size_t n, char *buf, size_t size)
+{
+    int in_body = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        size_t len;
+        if (b[i] != '<' || !start_tag_name(b, n, i, &name, &len))
+            continue;
+        if (in_body) {
+            if (size > 0)
+                snprintf(buf, size, "%.*s", (int)len, name);
+            return 0;
+        }
+        in_body = len == 4 && memcmp(name, "Body", 4) == 0;
+    }
+    return -1;
 }

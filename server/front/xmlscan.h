@@ -54,4 +54,9 @@ size_t xmlscan_fold_names(char *b, size_t n, const struct xmlscan_fold *table);
 /* A short English description of r. */
 const char *xmlscan_message(enum xmlscan_result r);
 
+/* The local name of the first element inside the Envelope's Body of
+ * b[0..n) (a body xmlscan_check accepted): the SOAP operation called
+ * ("Login").  Into buf (cut to size); 0, or -1 when there is none. */
+int xmlscan_operation(const char *b, size_t n, char *buf, size_t size);
+
 #endif

@@ -48,6 +48,28 @@ static void test_xmlscan(void)
     CHECK(scan(E11 "<s:Body><p>&#x;&#;&amp;#0;</p></s:Body></s:Envelope>", 8) ==
           XMLSCAN_OK);
     CHECK(strstr(xmlscan_message(XMLSCAN_NUL), "NUL") != NULL);
+
+    /* the operation: the first element in the Body, whatever the prefix */
+    {
+        char op[32];
+        const char *zeep = E11
+            "<s:Header/><!-- c --><s:Body><ns0:Login xmlns:ns0='x'>"
+            "<ns0:server>a</ns0:server></ns0:Login></s:Body></s:Envelope>";
+        const char *plain = E12
+            "<Body><?pi?><GetDHCPServers/></Body></Envelope>";
+        CHECK(xmlscan_operation(zeep, strlen(zeep), op, sizeof(op)) == 0 &&
+              strcmp(op, "Login") == 0);
+        CHECK(xmlscan_operation(plain, strlen(plain), op, sizeof(op)) == 0 &&
+              strcmp(op, "GetDHCPServers") == 0);
+        CHECK(xmlscan_operation(plain, strlen(plain), op, 4) == 0 &&
+              strcmp(op, "Get") == 0);
+        CHECK(xmlscan_operation(E11 "<s:Body/></s:Envelope>",
+                                strlen(E11 "<s:Body/></s:Envelope>"), op,
+                                sizeof(op)) == -1);
+        CHECK(xmlscan_operation(E11 "<s:Body></s:Body></s:Envelope>",
+                                strlen(E11 "<s:Body></s:Body></s:Envelope>"),
+                                op, sizeof(op)) == -1);
+    }
     CHECK(scan(E11 "<s:Body><c/></s:Body></s:Envelope>", 2) == XMLSCAN_OK);
     CHECK(scan("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/"
                "envelope/\"/>",

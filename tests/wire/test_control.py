@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import sys
+import subprocess
 import tempfile
 import threading
 import time
@@ -263,6 +264,61 @@ INSERT INTO dhcp_pools (scope_id, from_ip, to_ip)
             t.join(60)
         self.assertEqual(errors, [])
         self.assertHealthy(emu)
+
+
+class CallLogTest(et.EmuTestCase):
+    """One log line per call: operation, login, duration, status, the
+    fault's text; as text and as JSON."""
+
+    def calls(self, emu):
+        et.login(emu)
+        et.call(emu, "GetDHCPServers", "AAAAAAAAAAAAAAAAAAAA")
+        et.post(emu, et.envelope11(et.login_xml(user="odd\"name", password="wrong-pw-1")),
+                "Login")
+        request(emu, "GET", "/_emu/health")
+        time.sleep(0.3)  # the lines follow the answers
+
+    def test_text(self):
+        emu = et.Emu()
+        self.addCleanup(emu.close)
+        self.calls(emu)
+        log = emu.log()
+        self.assertRegex(log, r"127\.0\.0\.1 Login login=%s [0-9.]+ ms 200\n" % et.USER)
+        self.assertRegex(log, r"127\.0\.0\.1 GetDHCPServers login=- [0-9.]+ ms 500 "
+                              r"fault: Invalid or expired session")
+        self.assertRegex(log, r"127\.0\.0\.1 Login login=odd\\x22name [0-9.]+ ms 500 fault: ")
+        self.assertRegex(log, r"127\.0\.0\.1 GET /_emu/health login=- [0-9.]+ ms 200")
+        self.assertNotIn("wrong-pw-1", log)
+
+    def test_json(self):
+        emu = et.Emu(["--log-format", "json"])
+        self.addCleanup(emu.close)
+        self.calls(emu)
+        lines = [json.loads(line) for line in emu.log().splitlines()
+                 if line.startswith("{")]
+        self.assertTrue(lines)
+        for j in lines:
+            self.assertEqual(j["logger"], "micetro-emu")
+            self.assertIn(j["level"], ("error", "warn", "info", "debug"))
+            self.assertRegex(j["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        calls = [j for j in lines if j["msg"] == "call"]
+        ops = [(c["operation"], c["login"], c["status"], c["fault"]) for c in calls]
+        self.assertIn(("Login", et.USER, 200, None), ops)
+        self.assertIn(("GetDHCPServers", None, 500, "Invalid or expired session"), ops)
+        self.assertIn(("GET /_emu/health", None, 200, None), ops)
+        self.assertIn("odd\"name", [c["login"] for c in calls])
+        for c in calls:
+            self.assertEqual(c["peer"], "127.0.0.1")
+            self.assertIsInstance(c["durationMs"], float)
+        self.assertNotIn("wrong-pw-1", emu.log())
+
+    def test_log_options_refused(self):
+        for args in (["--log-format", "xml"], ["--log-level", "chatty"]):
+            with self.subTest(args=args):
+                r = subprocess.run([et.BIN, "serve"] + args, capture_output=True, text=True,
+                                   timeout=30)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(args[0], r.stderr)
 
 
 class TokenTest(et.EmuTestCase):

@@ -242,7 +242,8 @@ class LifecycleTest(et.EmuTestCase):
             # a good file is enough: the worker goes on, to a database that is not there
             good = secrets("good", b"dhcp1.example. one\n")
             r = self.run_bin(["worker", "--agent-secrets", good,
-                              "--db", "host=%s dbname=none connect_timeout=2" % d])
+                              "--db", "host=%s dbname=none connect_timeout=2" % d,
+                              "--db-wait", "0"])
             self.assertEqual(r.returncode, 1, r.stderr)
             self.assertNotIn("needs the agents' secrets", r.stderr.decode())
             self.assertIn("database unavailable", r.stderr.decode())
@@ -379,7 +380,7 @@ class LifecycleTest(et.EmuTestCase):
         and not hold the user name: refused at start with exit status 2,
         before the database; on loopback, and in the worker, which listens
         nowhere, any value goes on (here to a database that is not there)."""
-        nodb = ["--db", "host=/nonexistent dbname=none"]
+        nodb = ["--db", "host=/nonexistent dbname=none", "--db-wait", "0"]
         weak = "refusing to listen on 0.0.0.0 with a weak administrator password: " \
                "MICETRO_ADMIN_PASSWORD "
         for mode, listen, pw, why in (
