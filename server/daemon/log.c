@@ -85,6 +85,9 @@ static void write_json(enum log_level level, json_t *j)
 }
 
 static void vlog(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void vlog(enum log_level level, const char *fmt, va_list ap)
 {
     char line[LOG_MAX_LINE], ts[40];
     int n = 0;

@@ -145,6 +145,9 @@ static __thread int tls_failures;
  * client or the reaper is no news), but a failed TLS handshake, which is
  * logged with its client when its connection closes. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];
     size_t n;
