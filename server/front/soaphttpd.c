@@ -1381,6 +1381,15 @@ int soaphttpd_run(struct soaphttpd *h)
      * own epoll threads, so the socket stays open until the end) */
     pthread_mutex_lock(&h->mu);
     h->stop_at = now_s();
+    /* a request whose first bytes came before the stop is served, even
+     * if the reaper has not looked since (a slow machine, valgrind) */
+    for (struct conn *c = h->conns; c != NULL; c = c->next) {
+        if ((c->phase == PH_NEW || c->phase == PH_IDLE) && !c->cut &&
+            rx_since_phase(c, h->stop_at)) {
+            c->phase = PH_REQUEST;
+            c->since = h->stop_at - 0.001;
+        }
+    }
     pthread_mutex_unlock(&h->mu);
     __atomic_store_n(&h->draining, 1, __ATOMIC_RELAXED);
     double until = now_s() + h->o.lim.shutdown_grace_s;
