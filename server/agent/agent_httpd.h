@@ -1,13 +1,11 @@
 /* micetro-dhcp-agent: the HTTP side.
  *
- * The HTTP front the emulator's server/emu/httpd.c uses too (front/
- * soaphttpd.h: one thread per connection up to max_connections, whole
- * requests read under the configured limits and timeouts, DTDs, deep
- * nesting and non-envelopes refused before gSOAP sees a byte, per-request
- * memory freed after every request), in the agent's dialect:
- * Content-Length bodies only (chunked ones are answered 411), SOAP 1.1
- * only, GET /agent?wsdl for the WSDL, SOAP at /agent; HTTPS only when
- * the configuration has a certificate (--tls-cert, --tls-key).
+ * The HTTP front the emulator's server/emu/httpd.c uses too (how it
+ * reads, checks and hands requests over is in front/soaphttpd.h), in the
+ * agent's dialect: Content-Length bodies only (chunked ones are answered
+ * 411), SOAP 1.1 only, GET /agent?wsdl for the WSDL, SOAP at /agent,
+ * GET /_emu/health; HTTPS only when the configuration has a certificate
+ * (--tls-cert, --tls-key).
  */
 #ifndef MICETRO_AGENT_HTTPD_H
 #define MICETRO_AGENT_HTTPD_H
