@@ -2,49 +2,24 @@
 #include "control.h"
 
 #include <jansson.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
 #include "call.h"
+#include "control_json.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
 #include "store_reset.h"
 
-#define JSON_TYPE "application/json"
 #define PREFIX "/_emu/"
 
 int control_match(const char *target)
 {
     return strncmp(target, PREFIX, sizeof(PREFIX) - 1) == 0 ||
            strcmp(target, "/_emu") == 0;
-}
-
-/* The answer: status and the JSON value j (taken over; NULL: out of
- * memory). */
-static void answer_json(struct soaphttpd_answer *a, int status, json_t *j)
-{
-    char *text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
-
-    json_decref(j);
-    a->content_type = JSON_TYPE;
-    if (text == NULL) {
-        a->status = 500;
-        a->body = strdup("{\"error\":\"out of memory\"}");
-        a->len = a->body != NULL ? strlen(a->body) : 0;
-        return;
-    }
-    a->status = status;
-    a->body = text;
-    a->len = strlen(text);
-}
-
-static void answer_error(struct soaphttpd_answer *a, int status,
-                         const char *msg)
-{
-    answer_json(a, status, json_pack("{s:s}", "error", msg));
 }
 
 size_t control_error_body(char *buf, size_t size, const char *msg)
@@ -72,16 +47,18 @@ static int allowed(const struct app *app, const struct soaphttpd_request *rq,
     if (token[0] == '\0') {
         if (httpreq_loopback(rq->peer))
             return 1;
-        answer_error(a, 403,
-                     "the control API is open on loopback only; beyond it "
-                     "start the emulator with --control-token");
+        control_json_error(
+            a, 403,
+            "the control API is open on loopback only; beyond it "
+            "start the emulator with --control-token");
         return 0;
     }
     if (httpreq_bearer_ok(rq->authorization, token))
         return 1;
-    answer_error(a, 401,
-                 "the control API needs \"Authorization: Bearer\" with the "
-                 "control token");
+    control_json_error(
+        a, 401,
+        "the control API needs \"Authorization: Bearer\" with the "
+        "control token");
     return 0;
 }
 
@@ -117,42 +94,12 @@ static void health(struct app *app, struct soaphttpd_answer *a)
 
     if (j != NULL && !ok)
         json_object_set_new(j, "reason", json_string(why));
-    answer_json(a, ok ? 200 : 503, j);
-}
-
-/* The value of the query parameter name in target ("" when given without
- * one), or NULL when absent. */
-static const char *query_param(const char *target, const char *name, char *buf,
-                               size_t size)
-{
-    const char *p = strchr(target, '?');
-    size_t nl = strlen(name);
-
-    while (p != NULL) {
-        p++;
-        if (strncmp(p, name, nl) == 0 &&
-            (p[nl] == '=' || p[nl] == '&' || p[nl] == '\0')) {
-            const char *v = p[nl] == '=' ? p + nl + 1 : p + nl;
-            size_t vl = strcspn(v, "&");
-            snprintf(buf, size, "%.*s", (int)vl, v);
-            return buf;
-        }
-        p = strchr(p, '&');
-    }
-    return NULL;
+    control_json_answer(a, ok ? 200 : 503, j);
 }
 
 static int reset_fn(struct store_conn *c, void *ctx, struct err *e)
 {
     return store_reset(c, *(const int *)ctx, e);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 /* POST /_emu/reset[?keepSessions=true]: a fresh install (store_reset),
@@ -162,14 +109,16 @@ static void reset(struct app *app, const struct soaphttpd_request *rq,
                   struct soaphttpd_answer *a)
 {
     char v[16];
-    const char *keep = query_param(rq->target, "keepSessions", v, sizeof(v));
+    int bad;
+    const char *keep = control_json_param(rq->target, "keepSessions", v,
+                                          sizeof(v), &bad);
     int keep_sessions;
     struct call k;
-    double t0 = now_ms();
+    double t0 = control_json_now_ms();
 
-    if (keep != NULL && strcmp(keep, "true") != 0 &&
-        strcmp(keep, "false") != 0) {
-        answer_error(a, 400, "keepSessions is true or false");
+    if (bad || (keep != NULL && strcmp(keep, "true") != 0 &&
+                strcmp(keep, "false") != 0)) {
+        control_json_error(a, 400, "keepSessions is true or false");
         return;
     }
     keep_sessions = keep != NULL && strcmp(keep, "true") == 0;
@@ -179,42 +128,92 @@ static void reset(struct app *app, const struct soaphttpd_request *rq,
     if (k.c == NULL || mutate_tx(&k, reset_fn, &keep_sessions) != 0) {
         if (k.c != NULL)
             store_release(app->store, k.c);
-        answer_error(a, k.e.code == ERR_DB ? 503 : 500, k.e.msg);
+        control_json_error(a, k.e.code == ERR_DB ? 503 : 500, "%s", k.e.msg);
         return;
     }
     store_release(app->store, k.c);
-    answer_json(a, 200,
-                json_pack("{s:s, s:b, s:f}", "status", "reset", "keptSessions",
-                          keep_sessions, "durationMs", now_ms() - t0));
+    control_json_answer(a, 200,
+                        json_pack("{s:s, s:b, s:f}", "status", "reset",
+                                  "keptSessions", keep_sessions, "durationMs",
+                                  control_json_now_ms() - t0));
+}
+
+/* GET /_emu/health */
+static void route_health(struct app *app, const struct soaphttpd_request *rq,
+                         const char *rest, struct soaphttpd_answer *a)
+{
+    (void)rq;
+    (void)rest;
+    health(app, a);
+}
+
+/* POST /_emu/reset */
+static void route_reset(struct app *app, const struct soaphttpd_request *rq,
+                        const char *rest, struct soaphttpd_answer *a)
+{
+    (void)rest;
+    reset(app, rq, a);
+}
+
+/* The control API's paths.  A row's path is exact unless it ends in '/':
+ * then it is a prefix, and what follows it reaches the handler as rest
+ * (without the query).  methods lists the methods taken, by ' ' ("GET"
+ * takes HEAD too); others are 405.  The first row that matches serves. */
+static const struct control_route {
+    const char *path;
+    const char *methods;
+    void (*handle)(struct app *app, const struct soaphttpd_request *rq,
+                   const char *rest, struct soaphttpd_answer *a);
+} routes[] = {
+    {PREFIX "health", "GET", route_health},
+    {PREFIX "reset", "POST", route_reset},
+    {NULL, NULL, NULL},
+};
+
+/* 1 when method is one of the words of methods. */
+static int method_in(const char *method, const char *methods)
+{
+    size_t ml = strlen(method);
+
+    if (strcmp(method, "HEAD") == 0)
+        return method_in("GET", methods);
+    for (const char *p = methods; *p != '\0';) {
+        size_t wl = strcspn(p, " ");
+        if (wl == ml && strncmp(p, method, ml) == 0)
+            return 1;
+        p += wl;
+        p += *p == ' ';
+    }
+    return 0;
 }
 
 void control_handle(void *user, const struct soaphttpd_request *rq,
                     struct soaphttpd_answer *a)
 {
     struct app *app = user;
-    const char *q = strchr(rq->target, '?');
-    size_t pl = q != NULL ? (size_t)(q - rq->target) : strlen(rq->target);
-    const char *path = rq->target;
+    size_t pl = strcspn(rq->target, "?");
+    char rest[512];
 
     if (!allowed(app, rq, a))
         return;
-    if (pl == strlen(PREFIX "health") &&
-        strncmp(path, PREFIX "health", pl) == 0) {
-        if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
-            answer_error(a, 405, "/_emu/health takes GET");
+    for (const struct control_route *r = routes; r->path != NULL; r++) {
+        size_t l = strlen(r->path);
+        int prefix = r->path[l - 1] == '/';
+        if (prefix ? (pl < l || strncmp(rq->target, r->path, l) != 0)
+                   : (pl != l || strncmp(rq->target, r->path, l) != 0))
+            continue;
+        if (!method_in(rq->method, r->methods)) {
+            control_json_error(a, 405, "%.*s takes %s", (int)pl, rq->target,
+                               r->methods);
             return;
         }
-        health(app, a);
-        return;
-    }
-    if (pl == strlen(PREFIX "reset") &&
-        strncmp(path, PREFIX "reset", pl) == 0) {
-        if (strcmp(rq->method, "POST") != 0) {
-            answer_error(a, 405, "/_emu/reset takes POST");
+        if (pl - l >= sizeof(rest)) {
+            control_json_error(a, 414, "the path is too long");
             return;
         }
-        reset(app, rq, a);
+        snprintf(rest, sizeof(rest), "%.*s", (int)(pl - l), rq->target + l);
+        r->handle(app, rq, rest, a);
         return;
     }
-    answer_error(a, 404, "no such control endpoint; see docs/control.md");
+    control_json_error(a, 404, "no such control endpoint; see docs/control.md");
 }
