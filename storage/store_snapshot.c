@@ -114,7 +114,7 @@ int store_snapshot_restore(struct store_conn *c, const char *name,
                     0, NULL, NULL, e);
     if (rc != 0)
         return strcmp(c->sqlstate, "42501") == 0
-                   ? err_set(e, ERR_DB,
+                   ? err_set(e, ERR_INTERNAL,
                              "restoring a snapshot needs a database role "
                              "that may set session_replication_role (a "
                              "superuser, or GRANT SET ON PARAMETER "

@@ -44,13 +44,12 @@ int store_snapshot_save(struct store_conn *c, const char *name, int replace,
 /* Makes the objects exactly snapshot name again, ids continuing from its
  * sequences, and no push claimed (store_job.h): the queue is the
  * snapshot's.  ERR_NOTFOUND for an unknown name, ERR_CONFLICT when it was
- * saved at another migration, ERR_DB when the database role may not set
+ * saved at another migration, ERR_INTERNAL when the database role may not set
  * session_replication_role.  Locks the snapshot's row (FOR SHARE), then
  * the tables of objects as store_reset does (ACCESS EXCLUSIVE). */
 int store_snapshot_restore(struct store_conn *c, const char *name,
                            struct store_snapshot *out,
-                           struct store_snapshot_restored *done,
-                           struct err *e);
+                           struct store_snapshot_restored *done, struct err *e);
 
 /* Deletes snapshot name and its copies: ERR_NOTFOUND when there is none.
  * Waits for a restore of it to end. */
