@@ -157,7 +157,8 @@ int store_job_release_all(struct store_conn *c, const char *worker,
     const char *params[1] = {worker};
     int rc = store_exec_cmd(c,
                             "UPDATE config_jobs SET claimed_by = NULL, "
-                            "claimed_until = NULL WHERE claimed_by = $1",
+                            "claimed_until = NULL WHERE claimed_by = $1 "
+                            "OR ($1 IS NULL AND claimed_by IS NOT NULL)",
                             1, params, e);
 
     return rc < 0 ? rc : 0;

@@ -56,7 +56,8 @@ int store_job_failed(struct store_conn *c, const char *worker,
 
 /* Gives back every claim worker still holds (it stops: jobs it claimed
  * but did not push go to the next worker at once, not when the lease
- * ends). */
+ * ends); every claim of every worker when worker is NULL (a snapshot
+ * restored: its queue is claimed by no one). */
 int store_job_release_all(struct store_conn *c, const char *worker,
                           struct err *e);
 

@@ -3,26 +3,25 @@
 
 #include "store_int.h"
 
-/* Every table of objects, in the lock order: relationships first, then
- * what lies below them, the push queue last. */
-#define RESET_TABLES                                                           \
-    "dhcp_failover, dhcp_servers, ranges, dhcp_scopes, dhcp_pools, "           \
-    "property_definitions, property_values, change_log, config_jobs"
+int store_reset_lock(struct store_conn *c, int with_sessions, struct err *e)
+{
+    return store_exec(c,
+                      with_sessions ? "LOCK TABLE " STORE_RESET_TABLES
+                                      ", sessions IN ACCESS EXCLUSIVE MODE"
+                                    : "LOCK TABLE " STORE_RESET_TABLES
+                                      " IN ACCESS EXCLUSIVE MODE",
+                      0, NULL, NULL, e);
+}
 
 int store_reset(struct store_conn *c, int keep_sessions, struct err *e)
 {
-    int rc = store_exec(c,
-                        keep_sessions ? "LOCK TABLE " RESET_TABLES
-                                        " IN ACCESS EXCLUSIVE MODE"
-                                      : "LOCK TABLE " RESET_TABLES
-                                        ", sessions IN ACCESS EXCLUSIVE MODE",
-                        0, NULL, NULL, e);
+    int rc = store_reset_lock(c, !keep_sessions, e);
 
     if (rc == 0)
         rc = store_exec(c,
-                        keep_sessions ? "TRUNCATE " RESET_TABLES
+                        keep_sessions ? "TRUNCATE " STORE_RESET_TABLES
                                         " RESTART IDENTITY"
-                                      : "TRUNCATE " RESET_TABLES
+                                      : "TRUNCATE " STORE_RESET_TABLES
                                         ", sessions RESTART IDENTITY",
                         0, NULL, NULL, e);
     return rc;

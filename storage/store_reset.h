@@ -7,13 +7,25 @@
 
 struct store_conn;
 
+/* Every table of objects, in the lock order (docs/design.md):
+ * relationships first, then what lies below them, the push queue last.
+ * What a reset empties and a snapshot (store_snapshot.h) saves. */
+#define STORE_RESET_TABLES                                                     \
+    "dhcp_failover, dhcp_servers, ranges, dhcp_scopes, dhcp_pools, "           \
+    "property_definitions, property_values, change_log, config_jobs"
+
 /* Inside the caller's transaction on c: every object, relationship,
  * property definition and value, change log row and queued push gone,
  * their ids starting again at 1; the sessions too unless keep_sessions.
  * The users stay (the administrator keeps the password it has).  Takes
  * the tables in the order of the lock order (docs/design.md), each
- * ACCESS EXCLUSIVE: calls running meanwhile finish first, later ones
- * wait for the commit.  0, or a negative ERR_* code. */
+ * ACCESS EXCLUSIVE (store_reset_lock): calls running meanwhile finish
+ * first, later ones wait for the commit.  0, or a negative ERR_* code. */
 int store_reset(struct store_conn *c, int keep_sessions, struct err *e);
+
+/* Locks STORE_RESET_TABLES (and sessions when with_sessions) ACCESS
+ * EXCLUSIVE, in that order, until the end of the caller's transaction.
+ * 0, or a negative ERR_* code. */
+int store_reset_lock(struct store_conn *c, int with_sessions, struct err *e);
 
 #endif

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "call.h"
 #include "control_json.h"
+#include "control_snapshot.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
@@ -167,6 +168,8 @@ static const struct control_route {
 } routes[] = {
     {PREFIX "health", "GET", route_health},
     {PREFIX "reset", "POST", route_reset},
+    {PREFIX "snapshots", "GET", control_snapshot_list},
+    {PREFIX "snapshots/", "POST DELETE", control_snapshot_item},
     {NULL, NULL, NULL},
 };
 
