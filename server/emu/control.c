@@ -9,6 +9,7 @@
 #include "app.h"
 #include "call.h"
 #include "control_json.h"
+#include "control_seed.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
@@ -167,6 +168,7 @@ static const struct control_route {
 } routes[] = {
     {PREFIX "health", "GET", route_health},
     {PREFIX "reset", "POST", route_reset},
+    {PREFIX "seed", "POST", control_seed_route},
     {NULL, NULL, NULL},
 };
 
