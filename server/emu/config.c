@@ -330,6 +330,12 @@ static const struct opts_opt options[] = {
      .help = "the token a client beyond loopback must send\n"
              "to /_emu/ (Authorization: Bearer; env\n"
              "MICETRO_CONTROL_TOKEN)"},
+    {.name = "seed",
+     .kind = OPTS_STR,
+     OPTS_AT(struct config, seed_file),
+     .arg = "FILE",
+     .help = "a seed document (docs/control.md) applied at\n"
+             "start, before serving; a bad one: exit 1"},
     {.name = "log-format",
      .kind = OPTS_ENUM,
      OPTS_AT(struct config, log_json),
@@ -482,6 +488,11 @@ static int check(struct config *c)
          token_from_env("MICETRO_AGENT_SECRET", c->agent_secret,
                         sizeof(c->agent_secret))))
         return -1;
+    if (c->seed_file != NULL && c->mode == MODE_WORKER) {
+        fprintf(stderr, "micetro-emu: --seed is for run and serve: the "
+                        "worker adds no objects\n");
+        return -1;
+    }
     if (c->push_timeout_s < c->agent_timeout_s)
         c->push_timeout_s = c->agent_timeout_s;
     if (c->login_lockout_max_s < c->login_lockout_s)

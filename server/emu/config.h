@@ -49,6 +49,7 @@ struct config {
     /* the control API's token (--control-token, MICETRO_CONTROL_TOKEN);
      * "" when none: then only loopback clients reach /_emu/ */
     const char *control_token_file;
+    const char *seed_file; /* --seed: applied at start; NULL: none */
     char control_token[256];
     char agent_secret[256];         /* from it, or MICETRO_AGENT_SECRET:
                                        one for all; "": none */

@@ -10,6 +10,7 @@
 #include "call.h"
 #include "control_json.h"
 #include "control_snapshot.h"
+#include "control_seed.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
@@ -170,6 +171,7 @@ static const struct control_route {
     {PREFIX "reset", "POST", route_reset},
     {PREFIX "snapshots", "GET", control_snapshot_list},
     {PREFIX "snapshots/", "POST DELETE", control_snapshot_item},
+    {PREFIX "seed", "POST", control_seed_route},
     {NULL, NULL, NULL},
 };
 

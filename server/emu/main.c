@@ -23,6 +23,7 @@
 #include "app.h"
 #include "gate.h"
 #include "config.h"
+#include "control_seed.h"
 #include "dbwatch.h"
 #include "httpd.h"
 #include "log.h"
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
     struct worker *wk = NULL;
     struct dbwatch *dw = NULL;
     pthread_t wt;
-    char conninfo[1024];
+    char conninfo[1024], why[1024];
     int rc, status = 1, busy = 0, wt_started = 0;
 
     rc = config_parse(&cfg, argc, argv);
@@ -182,6 +183,11 @@ int main(int argc, char **argv)
      * MICETRO_ADMIN_PASSWORD must not put the default back */
     if (cfg.mode != MODE_WORKER && session_bootstrap(&app, &e))
         goto fail;
+    if (cfg.seed_file != NULL &&
+        control_seed_file(&app, cfg.seed_file, why, sizeof(why)) != 0) {
+        fprintf(stderr, "micetro-emu: --seed %s\n", why);
+        goto out;
+    }
     if (stop_flag) {
         status = 0;
         goto out;

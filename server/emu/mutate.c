@@ -54,34 +54,55 @@ int mutate_tx(struct call *k, mutate_fn fn, void *ctx)
     }
 }
 
-/* mutate_add's work, as a mutate_fn. */
-struct add {
+int mutate_insert(struct store_conn *c, const char *login, int ref_type,
+                  const char *name, const char *comment,
+                  mutate_insert_fn insert, const void *obj, long long *id,
+                  struct err *e)
+{
+    int rc;
+
+    if ((rc = insert(c, obj, id, e)) != 0)
+        return rc;
+    return store_changelog_add(c, login, CHANGELOG_ADD, ref_type, *id, name,
+                               comment, e);
+}
+
+/* mutate_call's work, as a mutate_fn. */
+struct one_call {
+    struct soap *soap;
     const char *login;
-    int ref_type;
-    const char *name, *comment;
-    mutate_insert_fn insert;
-    const void *obj;
+    mutate_call_fn fn;
+    const void *rq;
     long long *id;
 };
 
-static int add_tx(struct store_conn *c, void *ctx, struct err *e)
+static int call_tx(struct store_conn *c, void *ctx, struct err *e)
 {
-    struct add *a = ctx;
-    int rc;
+    struct one_call *a = ctx;
 
-    if ((rc = a->insert(c, a->obj, a->id, e)) != 0)
-        return rc;
-    return store_changelog_add(c, a->login, CHANGELOG_ADD, a->ref_type, *a->id,
-                               a->name, a->comment, e);
+    return a->fn(a->soap, c, a->login, a->rq, a->id, e);
 }
 
-int mutate_add(struct call *k, int ref_type, const char *name,
-               const char *comment, mutate_insert_fn insert, const void *obj,
-               long long *id)
+int mutate_call(struct call *k, mutate_call_fn fn, const void *rq,
+                long long *id)
 {
-    struct add a = {k->login, ref_type, name, comment, insert, obj, id};
+    struct one_call a = {k->soap, k->login, fn, rq, id};
 
-    return mutate_tx(k, add_tx, &a);
+    return mutate_tx(k, call_tx, &a);
+}
+
+int mutate_handle(struct soap *soap, const char *session, mutate_call_fn fn,
+                  const void *rq, int ref_type, char **ref)
+{
+    long long id = 0;
+    struct call k;
+    int rc = call_begin(&k, soap, session);
+
+    if (rc == 0)
+        rc = mutate_call(&k, fn, rq, &id);
+    if (ref_type == 0)
+        return call_end(&k, rc);
+    return call_end_ref(&k, rc, ref_type, id, ref);
 }
 
 int mutate_check_comment(const char *comment, struct err *e)

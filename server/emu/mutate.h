@@ -1,8 +1,8 @@
 /* micetro-emu: the transaction shape every mutation shares.
  *
- * A handler checks and converts the caller's values first (nothing is
- * written before that), then lets mutate_add run the change and its
- * change_log row in one transaction on the call's connection (call.h).
+ * A mutation checks and converts the caller's values first (nothing is
+ * written before that), then makes the change and its change_log row, in
+ * one transaction on the call's connection (call.h).
  */
 #ifndef MICETRO_MUTATE_H
 #define MICETRO_MUTATE_H
@@ -10,6 +10,7 @@
 #include "err.h"
 
 struct call;
+struct soap;
 struct store_conn;
 
 /* Longest saveComment a mutation takes. */
@@ -20,17 +21,41 @@ struct store_conn;
 int mutate_check_comment(const char *comment, struct err *e);
 
 /* Inserts obj and sets *id; a storage function such as store_range_add
- * behind a one-line adapter. */
+ * behind a one-line adapter (mutate_insert). */
 typedef int (*mutate_insert_fn)(struct store_conn *c, const void *obj,
                                 long long *id, struct err *e);
 
-/* Runs insert(obj) and the change_log row (who: the call's login, what:
- * an add of the ref_type object called name, why: comment) in one
- * transaction on k->c, retried as mutate_tx retries.  Returns 0 with *id set,
- * or a negative ERR_* code with k->e filled and nothing changed. */
-int mutate_add(struct call *k, int ref_type, const char *name,
-               const char *comment, mutate_insert_fn insert, const void *obj,
-               long long *id);
+/* Runs insert(obj) and its change_log row (login, an add of the ref_type
+ * object called name, comment) in the caller's transaction on c: the
+ * store part of an Add, for a handler's or the seed's (control_seed.h)
+ * transaction.  0 with *id set, or a negative ERR_* code with e filled. */
+int mutate_insert(struct store_conn *c, const char *login, int ref_type,
+                  const char *name, const char *comment,
+                  mutate_insert_fn insert, const void *obj, long long *id,
+                  struct err *e);
+
+/* One API call's check and store, in the caller's transaction on c, for
+ * login (the change log's): rq is the call's request (a struct
+ * _mm__AddDHCPServer for soap_servers_add ...; its session is not
+ * looked at), *id the new object's id (0 for a call that adds none).
+ * Nothing is written before the caller's values passed the checks.  The
+ * SOAP handler runs it through mutate_call; the seed (control_seed.h)
+ * runs many in one transaction.  0, or a negative ERR_* code with e
+ * filled. */
+typedef int (*mutate_call_fn)(struct soap *soap, struct store_conn *c,
+                              const char *login, const void *rq, long long *id,
+                              struct err *e);
+
+/* fn(k->soap, k->c, k->login, rq, id, &k->e) in one transaction, run as
+ * mutate_tx runs it. */
+int mutate_call(struct call *k, mutate_call_fn fn, const void *rq,
+                long long *id);
+
+/* A whole SOAP handler of a mutation: call_begin for session, fn through
+ * mutate_call, then call_end_ref with ref_type and ref (ref_type 0: a
+ * call that answers no ref, call_end). */
+int mutate_handle(struct soap *soap, const char *session, mutate_call_fn fn,
+                  const void *rq, int ref_type, char **ref);
 
 /* A transaction PostgreSQL ends as the victim of a deadlock or a
  * serialization conflict (store_conflicted) is rolled back whole and run

@@ -731,25 +731,29 @@ static int set_all(struct store_conn *c, void *ctx, struct err *e)
     return rc;
 }
 
+int properties_set(struct soap *soap, struct store_conn *c, const char *login,
+                   const void *rqv, long long *id, struct err *e)
+{
+    const struct _mm__SetProperties *rq = rqv;
+    struct set a = {login, 0, rq, NULL};
+    int rc;
+
+    *id = 0;
+    if ((rc = read_obj_type(soap, rq->objType, &a.obj_type, e)) != 0 ||
+        (rc = mutate_check_comment(rq->saveComment, e)) != 0)
+        return rc;
+    if ((a.o = malloc(sizeof(*a.o))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    rc = set_all(c, &a, e);
+    free(a.o);
+    return rc;
+}
+
 static int set_properties(struct soap *soap, struct _mm__SetProperties *rq,
                           struct _mm__SetPropertiesResponse *rs)
 {
-    struct obj *o = NULL;
-    struct call k;
-    int obj_type = 0, rc;
-
     (void)rs;
-    if ((rc = call_begin(&k, soap, rq->session)) == 0 &&
-        (rc = read_obj_type(soap, rq->objType, &obj_type, &k.e)) == 0 &&
-        (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0 &&
-        (o = soap_malloc(soap, sizeof(*o))) == NULL)
-        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-    if (rc == 0) {
-        struct set a = {k.login, obj_type, rq, o};
-
-        rc = mutate_tx(&k, set_all, &a);
-    }
-    return call_end(&k, rc);
+    return mutate_handle(soap, rq->session, properties_set, rq, 0, NULL);
 }
 
 /* gSOAP entry points, SOAP 1.1 and 1.2 (soap_entry.h). */

@@ -36,6 +36,8 @@
  * scope ref given as a CIDR or scope name means the instance on the
  * server of the call when it has one ("server:CIDR" is built for it).
  */
+#include "soap_failover.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +241,17 @@ static int fo_begin(struct call *k, struct soap *soap, const char *session,
     x->comment = comment;
     rc = call_begin(k, soap, session);
     return rc != 0 ? rc : mutate_check_comment(comment, &k->e);
+}
+
+/* Readies x for a command run for login in the caller's transaction:
+ * zeroed, then its comment checked. */
+static int fo_start(struct fo_call *x, const char *login, const char *comment,
+                    struct err *e)
+{
+    memset(x, 0, sizeof(*x));
+    x->login = login;
+    x->comment = comment;
+    return mutate_check_comment(comment, e);
 }
 
 /* Finds the relationship x->fo named name on the server of ref. */
@@ -471,7 +484,7 @@ static int add_tx(struct store_conn *c, void *ctx, struct err *e)
     return join_all(c, &a->x, a->in->dhcpScopeRefs, e);
 }
 
-/* Add and Modify: the caller's values checked first, before any lookup,
+/* Modify: the caller's values checked first, before any lookup,
  * then fn in one transaction. */
 static int relationship_call(struct soap *soap, const char *session,
                              const char *comment,
@@ -492,13 +505,29 @@ static int relationship_call(struct soap *soap, const char *session,
     return call_end(&k, rc);
 }
 
+int soap_failover_add(struct soap *soap, struct store_conn *c,
+                      const char *login, const void *rqv, long long *id,
+                      struct err *e)
+{
+    const struct _mm__AddDHCPFailoverRelationship *rq = rqv;
+    struct add a;
+    int rc;
+
+    (void)soap;
+    *id = 0;
+    a.in = rq->dhcpFailoverRelationship;
+    if ((rc = fo_start(&a.x, login, rq->saveComment, e)) != 0 ||
+        (rc = relationship_from_soap(a.in, NULL, &a.x.fo, e)) != 0)
+        return rc;
+    return add_tx(c, &a, e);
+}
+
 static int add_relationship(struct soap *soap,
                             struct _mm__AddDHCPFailoverRelationship *rq,
                             struct _mm__AddDHCPFailoverRelationshipResponse *rs)
 {
     (void)rs;
-    return relationship_call(soap, rq->session, rq->saveComment,
-                             rq->dhcpFailoverRelationship, add_tx);
+    return mutate_handle(soap, rq->session, soap_failover_add, rq, 0, NULL);
 }
 
 /* ---- ModifyDHCPFailoverRelationship ------------------------------- */
@@ -751,19 +780,35 @@ static int scopes_call(struct soap *soap, const char *session,
     return call_end(&k, rc);
 }
 
+int soap_failover_add_scopes(struct soap *soap, struct store_conn *c,
+                             const char *login, const void *rqv, long long *id,
+                             struct err *e)
+{
+    const struct _mm__AddDHCPScopesToDHCPFailoverRelationship *rq = rqv;
+    struct scopes s;
+    int rc;
+
+    (void)soap;
+    *id = 0;
+    memset(&s, 0, sizeof(s));
+    s.ref = rq->dhcpServerRef;
+    s.name = rq->dhcpFailoverRelationshipName;
+    s.refs = rq->dhcpScopeRefs;
+    if ((rc = fo_start(&s.x, login, rq->saveComment, e)) != 0 ||
+        (rc = failover_check_scope_refs(
+             s.refs != NULL ? (size_t)s.refs->__sizeref : 0, e)) != 0)
+        return rc;
+    return add_scopes_tx(c, &s, e);
+}
+
 static int
 add_scopes(struct soap *soap,
            struct _mm__AddDHCPScopesToDHCPFailoverRelationship *rq,
            struct _mm__AddDHCPScopesToDHCPFailoverRelationshipResponse *rs)
 {
-    struct scopes s;
-
     (void)rs;
-    memset(&s, 0, sizeof(s));
-    s.ref = rq->dhcpServerRef;
-    s.name = rq->dhcpFailoverRelationshipName;
-    s.refs = rq->dhcpScopeRefs;
-    return scopes_call(soap, rq->session, rq->saveComment, &s, add_scopes_tx);
+    return mutate_handle(soap, rq->session, soap_failover_add_scopes, rq, 0,
+                         NULL);
 }
 
 static int remove_scopes(

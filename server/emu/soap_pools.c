@@ -11,6 +11,8 @@
  * read-only views of the scope instance's failover relationship: given,
  * they are ignored; answers carry them when the instance is in one.
  */
+#include "soap_pools.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,7 @@
 #include "store.h"
 
 /* store_pool_add (scope lock, overlap check, insert) as a
- * mutate_insert_fn: it runs inside mutate_add's transaction. */
+ * mutate_insert_fn: it runs inside the add's transaction. */
 static int insert(struct store_conn *c, const void *obj, long long *id,
                   struct err *e)
 {
@@ -75,32 +77,34 @@ static int resolve_scope(struct store_conn *c, const char *scope_ref,
     return rc;
 }
 
-static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
-                    struct _mm__AddDHCPAddressPoolResponse *rs)
+int soap_pools_add(struct soap *soap, struct store_conn *c, const char *login,
+                   const void *rqv, long long *id, struct err *e)
 {
+    const struct _mm__AddDHCPAddressPool *rq = rqv;
     char label[2 * VALIDATE_IPV4_BUF + 2];
     struct store_dhcp_pool p;
     uint32_t from = 0, to = 0;
-    long long id = 0;
-    struct call k;
     int rc;
 
-    rc = call_begin(&k, soap, rq->session);
-    if (rc == 0)
-        rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to, &k.e);
-    if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &k.e);
-    if (rc == 0)
-        rc = resolve_scope(k.c, rq->dhcpAddressPool->dhcpScopeRef, &p, from, to,
-                           &k.e);
-    if (rc == 0) {
-        /* the change log names the pool by its name, else by its
-         * addresses */
-        snprintf(label, sizeof(label), "%s-%s", p.from, p.to);
-        rc = mutate_add(&k, REF_DHCP_ADDRESS_POOL, p.name[0] ? p.name : label,
-                        rq->saveComment, insert, &p, &id);
-    }
-    return call_end_ref(&k, rc, REF_DHCP_ADDRESS_POOL, id, &rs->ref);
+    (void)soap;
+    if ((rc = convert_pool_from_soap(rq->dhcpAddressPool, &p, &from, &to, e)) !=
+            0 ||
+        (rc = mutate_check_comment(rq->saveComment, e)) != 0 ||
+        (rc = resolve_scope(c, rq->dhcpAddressPool->dhcpScopeRef, &p, from, to,
+                            e)) != 0)
+        return rc;
+    /* the change log names the pool by its name, else by its addresses */
+    snprintf(label, sizeof(label), "%s-%s", p.from, p.to);
+    return mutate_insert(c, login, REF_DHCP_ADDRESS_POOL,
+                         p.name[0] ? p.name : label, rq->saveComment, insert,
+                         &p, id, e);
+}
+
+static int add_pool(struct soap *soap, struct _mm__AddDHCPAddressPool *rq,
+                    struct _mm__AddDHCPAddressPoolResponse *rs)
+{
+    return mutate_handle(soap, rq->session, soap_pools_add, rq,
+                         REF_DHCP_ADDRESS_POOL, &rs->ref);
 }
 
 /* store_pool_get as a refs_get_fn. */

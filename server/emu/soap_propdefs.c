@@ -30,6 +30,8 @@
  * the first object.  Removing a definition removes its values.  Each
  * mutation is one transaction with its change_log row.
  */
+#include "soap_propdefs.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,27 +240,33 @@ static int def_to_soap(struct soap *soap, const struct store_prop_def *d,
     return 0;
 }
 
+int soap_propdefs_add(struct soap *soap, struct store_conn *c,
+                      const char *login, const void *rqv, long long *id,
+                      struct err *e)
+{
+    const struct _mm__AddPropertyDefinition *rq = rqv;
+    struct store_prop_def *d;
+    long long def_id = 0;
+    int type = (int)rq->objType, rc;
+
+    *id = 0; /* a definition has no ref */
+    if ((d = malloc(sizeof(*d))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if ((rc = read_type(soap, rq->objType, e)) == 0 &&
+        (rc = mutate_check_comment(rq->saveComment, e)) == 0 &&
+        (rc = def_from_soap(soap, type, rq->propertyDefinition, d, e)) == 0 &&
+        (rc = store_prop_def_add(c, d, custom_what(type), &def_id, e)) == 0)
+        rc = store_changelog_add(c, login, CHANGELOG_ADD_PROPDEF, type, 0,
+                                 d->name, rq->saveComment, e);
+    free(d);
+    return rc;
+}
+
 static int add_def(struct soap *soap, struct _mm__AddPropertyDefinition *rq,
                    struct _mm__AddPropertyDefinitionResponse *rs)
 {
-    struct store_prop_def *d = NULL;
-    long long id = 0;
-    struct call k;
-    int type = (int)rq->objType, rc;
-
     (void)rs;
-    rc = call_begin(&k, soap, rq->session);
-    if (rc == 0 && (d = soap_malloc(soap, sizeof(*d))) == NULL)
-        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-    if (rc == 0 && (rc = read_type(soap, rq->objType, &k.e)) == 0 &&
-        (rc = mutate_check_comment(rq->saveComment, &k.e)) == 0)
-        rc = def_from_soap(soap, type, rq->propertyDefinition, d, &k.e);
-    if (rc == 0 && (rc = store_begin(k.c, &k.e)) == 0 &&
-        (rc = store_prop_def_add(k.c, d, custom_what(type), &id, &k.e)) == 0 &&
-        (rc = store_changelog_add(k.c, k.login, CHANGELOG_ADD_PROPDEF, type, 0,
-                                  d->name, rq->saveComment, &k.e)) == 0)
-        rc = store_commit(k.c, &k.e);
-    return call_end(&k, rc); /* rolls back what is left open */
+    return mutate_handle(soap, rq->session, soap_propdefs_add, rq, 0, NULL);
 }
 
 static int get_defs(struct soap *soap, struct _mm__GetPropertyDefinitions *rq,

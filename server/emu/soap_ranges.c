@@ -4,6 +4,8 @@
  * its from/to are derived, and its dhcpScopes are its scope instances,
  * read with it (store_range_extras).
  */
+#include "soap_ranges.h"
+
 #include <stdlib.h>
 
 #include "soapH.h"
@@ -37,27 +39,28 @@ static int insert(struct store_conn *c, const void *obj, long long *id,
     return rc != 0 ? rc : custom_add(c, REF_RANGE, *id, a->custom, e);
 }
 
+int soap_ranges_add(struct soap *soap, struct store_conn *c, const char *login,
+                    const void *rqv, long long *id, struct err *e)
+{
+    const struct _mm__AddRange *rq = rqv;
+    struct store_range g;
+    struct add a = {&g, NULL};
+    int rc;
+
+    /* discovery: micetro-emu scans no networks; the schedule is ignored */
+    if ((rc = convert_range_from_soap(soap, rq->range, &g, e)) != 0 ||
+        (rc = mutate_check_comment(rq->saveComment, e)) != 0)
+        return rc;
+    a.custom = rq->range->customProperties;
+    return mutate_insert(c, login, REF_RANGE, g.name, rq->saveComment, insert,
+                         &a, id, e);
+}
+
 static int add_range(struct soap *soap, struct _mm__AddRange *rq,
                      struct _mm__AddRangeResponse *rs)
 {
-    struct store_range g;
-    struct add a = {&g, NULL};
-    long long id = 0;
-    struct call k;
-    int rc;
-
-    rc = call_begin(&k, soap, rq->session);
-    /* discovery: micetro-emu scans no networks; the schedule is ignored */
-    if (rc == 0)
-        rc = convert_range_from_soap(soap, rq->range, &g, &k.e);
-    if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &k.e);
-    if (rc == 0) {
-        a.custom = rq->range->customProperties;
-        rc = mutate_add(&k, REF_RANGE, g.name, rq->saveComment, insert, &a,
-                        &id);
-    }
-    return call_end_ref(&k, rc, REF_RANGE, id, &rs->ref);
+    return mutate_handle(soap, rq->session, soap_ranges_add, rq, REF_RANGE,
+                         &rs->ref);
 }
 
 /* What GetRange reads: the range, its scopes and custom properties. */

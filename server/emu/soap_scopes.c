@@ -7,6 +7,8 @@
  * of it, in one transaction; answers carry failoverRelationship in the
  * 11 profile.
  */
+#include "soap_scopes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,36 +85,40 @@ static int add_failover_tx(struct store_conn *c, void *ctx, struct err *e)
     return rc;
 }
 
+int soap_scopes_add(struct soap *soap, struct store_conn *c, const char *login,
+                    const void *rqv, long long *id, struct err *e)
+{
+    const struct _mm__AddDHCPScope *rq = rqv;
+    struct store_dhcp_scope *s;
+    int rc;
+
+    (void)soap;
+    /* about 4.5 kB: not on a worker's stack */
+    if ((s = malloc(sizeof(*s))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if ((rc = convert_scope_from_soap(rq->dhcpScope, s, e)) == 0 &&
+        (rc = mutate_check_comment(rq->saveComment, e)) == 0)
+        rc = resolve_parents(c, rq->dhcpScope, s, e);
+    if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&
+        rq->dhcpFailoverRelationshipName[0] != '\0') {
+        struct add_failover a = {login, rq->saveComment,
+                                 rq->dhcpFailoverRelationshipName, s, 0};
+
+        rc = add_failover_tx(c, &a, e);
+        *id = a.id;
+    } else if (rc == 0) {
+        rc = mutate_insert(c, login, REF_DHCP_SCOPE, s->name, rq->saveComment,
+                           insert, s, id, e);
+    }
+    free(s);
+    return rc;
+}
+
 static int add_scope(struct soap *soap, struct _mm__AddDHCPScope *rq,
                      struct _mm__AddDHCPScopeResponse *rs)
 {
-    struct store_dhcp_scope *s = NULL;
-    long long id = 0;
-    struct call k;
-    int rc;
-
-    rc = call_begin(&k, soap, rq->session);
-    /* about 4.5 kB: not on a worker's stack */
-    if (rc == 0 && (s = soap_malloc(soap, sizeof(*s))) == NULL)
-        rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-    if (rc == 0)
-        rc = convert_scope_from_soap(rq->dhcpScope, s, &k.e);
-    if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &k.e);
-    if (rc == 0)
-        rc = resolve_parents(k.c, rq->dhcpScope, s, &k.e);
-    if (rc == 0 && rq->dhcpFailoverRelationshipName != NULL &&
-        rq->dhcpFailoverRelationshipName[0] != '\0') {
-        struct add_failover a = {k.login, rq->saveComment,
-                                 rq->dhcpFailoverRelationshipName, s, 0};
-
-        rc = mutate_tx(&k, add_failover_tx, &a);
-        id = a.id;
-    } else if (rc == 0) {
-        rc = mutate_add(&k, REF_DHCP_SCOPE, s->name, rq->saveComment, insert, s,
-                        &id);
-    }
-    return call_end_ref(&k, rc, REF_DHCP_SCOPE, id, &rs->ref);
+    return mutate_handle(soap, rq->session, soap_scopes_add, rq, REF_DHCP_SCOPE,
+                         &rs->ref);
 }
 
 /* store_scope_get as a refs_get_fn. */

@@ -11,6 +11,8 @@
  *      Client for the caller's mistakes, Server for ours).
  */
 
+#include "soap_servers.h"
+
 #include <stdlib.h>
 
 #include "soapH.h"
@@ -51,26 +53,27 @@ static int insert(struct store_conn *c, const void *obj, long long *id,
     return rc != 0 ? rc : custom_add(c, REF_DHCP_SERVER, *id, a->custom, e);
 }
 
+int soap_servers_add(struct soap *soap, struct store_conn *c, const char *login,
+                     const void *rqv, long long *id, struct err *e)
+{
+    const struct _mm__AddDHCPServer *rq = rqv;
+    struct store_dhcp_server s;
+    struct add a = {&s, NULL};
+    int rc;
+
+    if ((rc = convert_server_from_soap(soap, rq->dhcpServer, &s, e)) != 0 ||
+        (rc = mutate_check_comment(rq->saveComment, e)) != 0)
+        return rc;
+    a.custom = rq->dhcpServer->customProperties;
+    return mutate_insert(c, login, REF_DHCP_SERVER, s.name, rq->saveComment,
+                         insert, &a, id, e);
+}
+
 static int add_server(struct soap *soap, struct _mm__AddDHCPServer *rq,
                       struct _mm__AddDHCPServerResponse *rs)
 {
-    struct store_dhcp_server s;
-    struct add a = {&s, NULL};
-    long long id = 0;
-    struct call k;
-    int rc;
-
-    rc = call_begin(&k, soap, rq->session);
-    if (rc == 0)
-        rc = convert_server_from_soap(soap, rq->dhcpServer, &s, &k.e);
-    if (rc == 0)
-        rc = mutate_check_comment(rq->saveComment, &k.e);
-    if (rc == 0) {
-        a.custom = rq->dhcpServer->customProperties;
-        rc = mutate_add(&k, REF_DHCP_SERVER, s.name, rq->saveComment, insert,
-                        &a, &id);
-    }
-    return call_end_ref(&k, rc, REF_DHCP_SERVER, id, &rs->ref);
+    return mutate_handle(soap, rq->session, soap_servers_add, rq,
+                         REF_DHCP_SERVER, &rs->ref);
 }
 
 /* What GetDHCPServer reads: the server and its custom properties. */

@@ -61,6 +61,8 @@ GSOAP_USERS = {
     "server/emu/soap_scopes.c": {"emu"},
     "server/emu/soap_servers.c": {"emu"},
     "server/emu/session.c": {"emu"},
+    # the seed builds the Add calls' requests from its JSON document
+    "server/emu/control_seed.c": {"emu"},
     # micetro-emu: the worker's calls to the agents
     "server/emu/agent_rpc.c": {"runtime"},
     "server/emu/agent_rpc_gen.c": {"agent-client"},
