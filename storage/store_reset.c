@@ -26,3 +26,20 @@ int store_reset(struct store_conn *c, int keep_sessions, struct err *e)
                         0, NULL, NULL, e);
     return rc;
 }
+
+int store_reset_is_fresh(struct store_conn *c, int *fresh, struct err *e)
+{
+    PGresult *r = NULL;
+    int rc = store_exec(c,
+                        "SELECT NOT EXISTS (SELECT 1 FROM dhcp_servers) AND "
+                        "NOT EXISTS (SELECT 1 FROM ranges) AND "
+                        "NOT EXISTS (SELECT 1 FROM dhcp_failover) AND "
+                        "NOT EXISTS (SELECT 1 FROM property_definitions)",
+                        0, NULL, &r, e);
+
+    if (rc == 0) {
+        *fresh = PQgetvalue(r, 0, 0)[0] == 't';
+        PQclear(r);
+    }
+    return rc;
+}

@@ -28,4 +28,9 @@ int store_reset(struct store_conn *c, int keep_sessions, struct err *e);
  * 0, or a negative ERR_* code. */
 int store_reset_lock(struct store_conn *c, int with_sessions, struct err *e);
 
+/* *fresh 1 when the database holds no DHCP server, range, relationship
+ * or property definition (a fresh install, or one just reset).  0, or a
+ * negative ERR_* code. */
+int store_reset_is_fresh(struct store_conn *c, int *fresh, struct err *e);
+
 #endif

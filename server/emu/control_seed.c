@@ -856,6 +856,30 @@ static char *read_file(const char *path, size_t max, size_t *len, char *why,
     return buf;
 }
 
+/* 1 when the database has no objects yet; else 0, with why filled when
+ * that could not be read (and empty when it has objects: logged). */
+static int fresh_database(struct app *app, const char *path, char *why,
+                          size_t size)
+{
+    struct err e;
+    struct store_conn *c = store_acquire(app->store, &e);
+    int fresh = 0;
+
+    why[0] = '\0';
+    if (c == NULL || store_reset_is_fresh(c, &fresh, &e) != 0) {
+        snprintf(why, size, "%s: %s", path, e.msg);
+        fresh = 0;
+    } else if (!fresh) {
+        log_msg("--seed %s: not applied: the database already has objects "
+                "(it is applied to a fresh one only; POST /_emu/seed "
+                "applies it at any time)",
+                path);
+    }
+    if (c != NULL)
+        store_release(app->store, c);
+    return fresh;
+}
+
 int control_seed_file(struct app *app, const char *path, char *why, size_t size)
 {
     char msg[SEED_MSG_BUF];
@@ -868,6 +892,10 @@ int control_seed_file(struct app *app, const char *path, char *why, size_t size)
 
     if (text == NULL)
         return -1;
+    if (!fresh_database(app, path, why, size)) {
+        free(text);
+        return why[0] != '\0' ? -1 : 0;
+    }
     seed_run(app, text, len, 0, &answer, msg, sizeof(msg));
     free(text);
     if (answer == NULL) {

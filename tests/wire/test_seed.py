@@ -385,12 +385,15 @@ class StartTest(et.EmuTestCase):
         self.assertIn(b"<failoverServerType>SecondaryServer</failoverServerType>",
                       r.body.replace(b"ns1:", b"").replace(b"mm:", b""))
         emu.stop()
-        # started again on the same data the names exist: the process stops
-        rc, err = run_to_exit(emu, [])
-        self.assertEqual(rc, 1, err)
-        self.assertIn("micetro-emu: --seed %s: propertyDefinitions[0]: property "
-                      "\"VLAN\" already exists for ranges" % EXAMPLE, err)
-        self.assertNotIn("listening on", err)
+        # started again on the same data: the seed is not applied twice
+        emu.start()
+        self.assertIn("--seed %s: not applied: the database already has objects" % EXAMPLE,
+                      emu.log())
+        s = et.login(emu)
+        r = et.call(emu, "GetDHCPServers", s)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.body.count(b"<mm:totalResults>2</mm:totalResults>"), 1, r.body)
+        emu.stop()
 
     def test_bad_seed_file(self):
         d = tempfile.mkdtemp(prefix="seed", dir="/tmp")
