@@ -1,0 +1,2 @@
+-- 010: reserved.
+SELECT 1;

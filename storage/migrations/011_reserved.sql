@@ -1,0 +1,2 @@
+-- 011: reserved.
+SELECT 1;
