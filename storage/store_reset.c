@@ -4,10 +4,12 @@
 #include "store_int.h"
 
 /* Every table of objects, in the lock order: relationships first, then
- * what lies below them, the push queue last. */
+ * what lies below them, the push queue last.  The simulation's mode
+ * (sim_mode) is the worker's, not an object's: it stays. */
 #define RESET_TABLES                                                           \
     "dhcp_failover, dhcp_servers, ranges, dhcp_scopes, dhcp_pools, "           \
-    "property_definitions, property_values, change_log, config_jobs"
+    "property_definitions, property_values, change_log, sim_configs, "         \
+    "sim_failover_states, config_jobs"
 
 int store_reset(struct store_conn *c, int keep_sessions, struct err *e)
 {

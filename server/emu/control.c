@@ -9,6 +9,7 @@
 #include "app.h"
 #include "call.h"
 #include "control_json.h"
+#include "control_sim.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
@@ -167,6 +168,7 @@ static const struct control_route {
 } routes[] = {
     {PREFIX "health", "GET", route_health},
     {PREFIX "reset", "POST", route_reset},
+    {PREFIX "servers/", "GET POST DELETE", control_sim_route},
     {NULL, NULL, NULL},
 };
 
