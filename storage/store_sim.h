@@ -24,12 +24,16 @@
 #define STORE_SIM_EVERY "EXISTS (SELECT 1 FROM sim_mode WHERE every_server)"
 
 /* What server sid reports for relationship fid (SQL): the state of its
- * sequence reached by now(), else stored (the column the worker writes). */
+ * sequence reached by now(), else stored (the column the worker writes).
+ * While no state is set anywhere (an InitPlan, once per statement) the
+ * look-up per row is skipped. */
 #define STORE_SIM_REPORTED(fid, sid, stored)                                   \
-    "coalesce((SELECT o.states[k] FROM sim_failover_states o, "                \
+    "coalesce(CASE WHEN EXISTS (SELECT 1 FROM sim_failover_states) THEN "      \
+    "(SELECT o.states[k] FROM sim_failover_states o, "                         \
     "generate_subscripts(o.states, 1) k WHERE o.failover_id = " fid " "        \
     "AND o.server_id = " sid " AND o.posted_at + o.after_ms[k] * "             \
-    "interval '1 millisecond' <= now() ORDER BY k DESC LIMIT 1), " stored ")"
+    "interval '1 millisecond' <= now() ORDER BY k DESC LIMIT 1) END, " stored  \
+    ")"
 /* Those of the relationship aliased f, its primary and its secondary. */
 #define STORE_SIM_REPORTED_PRIMARY                                             \
     STORE_SIM_REPORTED("f.id", "f.primary_id", "f.primary_state")
