@@ -99,11 +99,11 @@ static void set_simulated(struct app *app, const struct soaphttpd_request *rq,
     json_object_foreach(body, key, v)
     {
         if (strcmp(key, "simulated") != 0) {
-            json_decref(body);
             control_json_error(a, 400,
                                "unknown field \"%.64s\": the body is "
                                "{\"simulated\": true or false}",
                                key);
+            json_decref(body); /* key was in it */
             return;
         }
     }

@@ -164,6 +164,11 @@ class SimCase(et.ZeepCase):
         self.add_scopes(p, name, [sc])
         self.wait("%s Normal" % name, lambda: self.fo(p, name).state == "Normal")
         self.normal_after_s = time.monotonic() - t0
+        # and every push settled: no later one shows Pending
+        self.wait("%s settled" % name, lambda: self.emu.sql(
+            "SELECT count(*) FROM config_jobs j JOIN dhcp_servers s ON s.id = j.server_id "
+            "WHERE s.name IN (:'v1', :'v2')", pn, sn) == [["0"]])
+        self.assertEqual(self.fo(p, name).state, "Normal")
         return pn, p, sn, s, sc, name
 
 
