@@ -9,6 +9,7 @@
 #include "failover.h"
 #include "ref.h"
 #include "store_int.h"
+#include "store_sim.h"
 
 /* The key name the rendered file gives its OMAPI key. */
 #define OMAPI_KEY_NAME "micetro-omapi"
@@ -196,7 +197,8 @@ int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
 {
     static const char server_sql[] =
         "SELECT name, host(address), agent_port, enabled, "
-        "unmanaged_statements, omapi_key, omapi_port FROM dhcp_servers "
+        "unmanaged_statements, omapi_key, omapi_port, "
+        "(simulated OR " STORE_SIM_EVERY ") FROM dhcp_servers "
         "WHERE id = $1::bigint";
     struct store_config *cfg;
     const PGresult *r;
@@ -219,6 +221,7 @@ int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
     cfg->agent_port = PQgetisnull(r, 0, 2) ? 0 : (int)col_ll(r, 0, 2);
     cfg->enabled = PQgetvalue(r, 0, 3)[0] == 't';
     cfg->model.statements = col_text(r, 0, 4);
+    cfg->simulated = PQgetvalue(r, 0, 7)[0] == 't';
     if (!PQgetisnull(r, 0, 6))
         omapi_port = (int)col_ll(r, 0, 6); /* the server's own */
     if (!PQgetisnull(r, 0, 5) && omapi_port > 0) {

@@ -19,6 +19,7 @@ struct store_config {
     long long server_id;
     int agent_port;          /* 0: the agent's default */
     int enabled;             /* the server's enabled flag */
+    int simulated;           /* its file is kept, not pushed (store_sim.h) */
     long long *scope_ids;    /* scope_ids[i] is model.scopes[i]'s id */
     long long *failover_ids; /* failover_ids[i]: model.relationships[i] */
     long long *partner_ids;  /* the other server of relationships[i] */

@@ -296,9 +296,7 @@ out:
     return rc;
 }
 
-/* Takes the lock under which relationships are added and server
- * addresses re-checked: one at a time, the checks true until commit. */
-static int lock_relationships(struct store_conn *c, struct err *e)
+int store_failover_lock_adds(struct store_conn *c, struct err *e)
 {
     int rc = store_exec_cmd(c,
                             "LOCK TABLE dhcp_failover IN SHARE ROW "
@@ -431,7 +429,7 @@ int store_failover_add(struct store_conn *c, const struct store_failover *f,
     int rc;
 
     /* one add at a time: the checks below stay true until the commit */
-    if ((rc = lock_relationships(c, e)) != 0)
+    if ((rc = store_failover_lock_adds(c, e)) != 0)
         return rc;
     params[0] = store_param_int(pid, f->servers.primary_id);
     params[1] = store_param_int(sid, f->servers.secondary_id);
@@ -490,7 +488,7 @@ int store_failover_check_addresses(struct store_conn *c, long long server_id,
     size_t n = 0;
     int rc;
 
-    if ((rc = lock_relationships(c, e)) != 0 ||
+    if ((rc = store_failover_lock_adds(c, e)) != 0 ||
         (rc = load_pairs(c, &rows, &n, &res, e)) != 0)
         return rc;
     rc = failover_check_addresses(server_id, rows, n, e);
@@ -960,7 +958,9 @@ int store_failover_poll_targets(struct store_conn *c,
                     "JOIN dhcp_servers p ON p.id = f.primary_id "
                     "JOIN dhcp_servers s ON s.id = f.secondary_id "
                     "WHERE EXISTS (SELECT 1 FROM dhcp_scopes m "
-                    "WHERE m.failover_id = f.id) ORDER BY f.id",
+                    "WHERE m.failover_id = f.id) "
+                    "AND NOT (p.simulated OR s.simulated OR " STORE_SIM_EVERY
+                    ") ORDER BY f.id",
                     0, NULL, &r, e);
     if (rc != 0)
         return rc;

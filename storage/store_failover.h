@@ -171,7 +171,13 @@ struct store_poll_target {
     int primary_port, secondary_port; /* 0: the agent's default */
 };
 
-/* Every relationship with member scopes (free *out). */
+/* Takes the lock under which relationships are added and server
+ * addresses (and store_sim_set, whether a server is simulated) are
+ * re-checked: one at a time, the checks true until commit. */
+int store_failover_lock_adds(struct store_conn *c, struct err *e);
+
+/* Every relationship with member scopes between real servers (free
+ * *out). */
 int store_failover_poll_targets(struct store_conn *c,
                                 struct store_poll_target **out, size_t *n,
                                 struct err *e);

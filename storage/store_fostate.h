@@ -10,16 +10,20 @@
 
 #include "err.h"
 #include "failover.h"
+#include "store_sim.h"
 
 /* The columns, of the relationship row aliased f, in store_fostate_read's
  * order: member scope instances (both servers), what the worker read
- * from each server, whether it has read them, whether a push to either
- * server is under way, the failed pushes' errors ("server: error", by
+ * from each server (or what the control API set for a simulated one, once
+ * due: STORE_SIM_REPORTED), whether it has read them, whether a push to
+ * either server is under way, the failed pushes' errors ("server: error", by
  * server name, joined by "; "; NULL when no push failed), and why the
  * worker could not read a state. */
 #define STORE_FOSTATE_COLUMNS                                                  \
-    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = f.id), "        \
-    "f.primary_state, f.secondary_state, f.state_read IS NOT NULL, "           \
+    "(SELECT count(*) FROM dhcp_scopes m WHERE m.failover_id = "               \
+    "f.id), " STORE_SIM_REPORTED_PRIMARY ", " STORE_SIM_REPORTED_SECONDARY     \
+    ", "                                                                       \
+    "f.state_read IS NOT NULL, "                                               \
     "(SELECT bool_or(j.claimed_until > now()) FROM config_jobs j "             \
     "WHERE j.server_id IN (f.primary_id, f.secondary_id)), "                   \
     "(SELECT string_agg(sv.name || ': ' || "                                   \

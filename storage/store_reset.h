@@ -9,10 +9,13 @@ struct store_conn;
 
 /* Every table of objects, in the lock order (docs/design.md):
  * relationships first, then what lies below them, the push queue last.
- * What a reset empties and a snapshot (store_snapshot.h) saves. */
+ * What a reset empties and a snapshot (store_snapshot.h) saves; the
+ * simulation's mode (sim_mode) is the worker's, not an object's: it
+ * stays. */
 #define STORE_RESET_TABLES                                                     \
     "dhcp_failover, dhcp_servers, ranges, dhcp_scopes, dhcp_pools, "           \
-    "property_definitions, property_values, change_log, config_jobs"
+    "property_definitions, property_values, change_log, sim_configs, "         \
+    "sim_failover_states, config_jobs"
 
 /* Inside the caller's transaction on c: every object, relationship,
  * property definition and value, change log row and queued push gone,

@@ -9,13 +9,15 @@
 #include "store_int.h"
 #include "store_prop_int.h"
 #include "store_list_int.h"
+#include "store_sim.h"
 #include "validate.h"
 
 /* The columns every query reads, in the order row_to_server expects. */
 #define SERVER_COLUMNS                                                         \
     "s.id, s.name, host(s.address), s.agent_port, s.type, s.enabled, "         \
-    "s.state, s.state_message, s.proxy, s.username"
-#define SERVER_NCOLUMNS 10
+    "s.state, s.state_message, s.proxy, s.username, "                          \
+    "(s.simulated OR " STORE_SIM_EVERY ")"
+#define SERVER_NCOLUMNS 11
 /* and what answers show: the custom properties after them */
 #define SERVER_SHOWN SERVER_COLUMNS ", " STORE_PROP_SHOWN("3", "s.id")
 
@@ -66,6 +68,7 @@ static int row_to_server(const PGresult *r, int row, void *dst, struct err *e)
                         ? 0
                         : (int)strtol(PQgetvalue(r, row, 3), NULL, 10);
     s->enabled = PQgetvalue(r, row, 5)[0] == 't';
+    s->simulated = PQgetvalue(r, row, 10)[0] == 't';
     if ((rc = store_copy_text(r, row, 1, s->name, sizeof(s->name), e)) != 0 ||
         (rc = store_copy_text(r, row, 2, s->address, sizeof(s->address), e)) !=
             0 ||

@@ -34,6 +34,7 @@ struct store_dhcp_server {
     char state_message[STORE_SERVER_MESSAGE_BUF]; /* why (11.x) */
     char proxy[STORE_SERVER_TEXT_BUF];
     char username[STORE_SERVER_TEXT_BUF];
+    int simulated; /* read only: its file is kept, not pushed (store_sim.h) */
 };
 
 /* What GetDHCPServers filters and sorts on: name, address (the IP, without

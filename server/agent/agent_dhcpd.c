@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "spawn.h"
 
 #define POLL_STEP_MS 10
 #define TAIL_BYTES 2048 /* dhcpd output kept for error messages */
@@ -51,166 +52,31 @@ static void sleep_ms(int ms)
         ;
 }
 
-/* In a forked child: stdin from /dev/null, stdout and stderr to fd out,
- * default signal dispositions, then exec.  Async-signal-safe only. */
-static void child_exec(int out, char *const argv[])
-{
-    struct sigaction sa;
-    sigset_t none;
-    int null = open("/dev/null", O_RDONLY);
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGPIPE, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (null >= 0)
-        dup2(null, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    execv(argv[0], argv);
-    _exit(127);
-}
-
-/* Runs argv with output captured into *out (at most max bytes kept),
- * killing it after timeout_ms.  *status gets the waitpid status.
- * Returns 0, or ERR_SYS when it could not run or timed out. */
+/* spawn_capture with its failure in e (ERR_SYS). */
 static int run_capture(char *const argv[], int timeout_ms, size_t max,
                        char **out, int *status, struct err *e)
 {
-    int p[2] = {-1, -1}, rc = 0, timed_out = 0;
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    long long deadline = now_ms() + timeout_ms;
-    pid_t pid;
+    char why[256];
 
-    *out = NULL;
-    if (buf == NULL)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    if (pipe2(p, O_CLOEXEC) != 0) {
-        free(buf);
-        return err_set(e, ERR_SYS, "pipe: %s", strerror(errno));
-    }
-    pid = fork();
-    if (pid < 0) {
-        rc = err_set(e, ERR_SYS, "fork: %s", strerror(errno));
-        close(p[0]);
-        close(p[1]);
-        free(buf);
-        return rc;
-    }
-    if (pid == 0)
-        child_exec(p[1], argv);
-    close(p[1]);
-    for (;;) {
-        long long left = deadline - now_ms();
-        struct pollfd pf = {.fd = p[0], .events = POLLIN};
-        char chunk[4096];
-        ssize_t n;
-
-        if (left <= 0) {
-            timed_out = 1;
-            break;
-        }
-        if (poll(&pf, 1, (int)left) <= 0)
-            continue;
-        n = read(p[0], chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (len + (size_t)n + 1 > cap && cap < max + 1) {
-            size_t ncap = cap;
-            while (ncap < len + (size_t)n + 1 && ncap < max + 1)
-                ncap *= 2;
-            if (ncap > max + 1)
-                ncap = max + 1;
-            char *nb = realloc(buf, ncap);
-            if (nb != NULL) {
-                buf = nb;
-                cap = ncap;
-            }
-        }
-        size_t room = cap - 1 - len;
-        size_t take = (size_t)n < room ? (size_t)n : room;
-        memcpy(buf + len, chunk, take);
-        len += take;
-    }
-    close(p[0]);
-    if (timed_out)
-        kill(pid, SIGKILL);
-    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-        ;
-    buf[len] = '\0';
-    *out = buf;
-    if (timed_out)
-        rc = err_set(e, ERR_SYS, "\"%s\" did not finish within %d ms", argv[0],
-                     timeout_ms);
-    else if (WIFEXITED(*status) && WEXITSTATUS(*status) == 127)
-        rc = err_set(e, ERR_SYS, "cannot run \"%s\"", argv[0]);
-    return rc;
+    if (spawn_capture(argv, timeout_ms, max, out, status, why, sizeof(why)))
+        return err_set(e, ERR_SYS, "%s", why);
+    return 0;
 }
 
 int agent_dhcpd_test(const struct agent_config *cfg, const char *conf,
                      char **out, struct err *e)
 {
-    char *argv[] = {(char *)cfg->dhcpd, "-t", "-cf", (char *)conf, NULL};
-    int status = 0, rc;
+    char why[256];
 
-    rc = run_capture(argv, cfg->test_timeout_ms, cfg->max_output_bytes, out,
-                     &status, e);
-    if (rc)
-        return rc;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    switch (spawn_dhcpd_test(cfg->dhcpd, conf, cfg->test_timeout_ms,
+                             cfg->max_output_bytes, out, why, sizeof(why))) {
+    case SPAWN_DHCPD_OK:
         return 0;
-    if (WIFEXITED(status))
+    case SPAWN_DHCPD_REFUSED:
         return err_set(e, ERR_INVALID, "dhcpd rejected the configuration");
-    return err_set(e, ERR_SYS, "dhcpd -t died with signal %d",
-                   WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-char *agent_dhcpd_error_lines(const char *output)
-{
-    static const char *const banner[] = {
-        "Internet Systems Consortium DHCP Server", "Copyright ",
-        "All rights reserved.", "For info, please visit", NULL};
-    static const char *const boiler[] = {
-        "If you think you have received this message due to a bug rather",
-        "than a configuration issue please read the section on submitting",
-        "bugs on either our web page at www.isc.org or in the README file",
-        "before submitting a bug.  These pages explain the proper",
-        "process and the information we find helpful for debugging.",
-        NULL};
-    size_t n = strlen(output), o = 0;
-    char *res = malloc(n + 1);
-    const char *p = output;
-
-    if (res == NULL)
-        return NULL;
-    while (*p) {
-        const char *eol = strchr(p, '\n');
-        size_t l = eol ? (size_t)(eol - p) : strlen(p);
-        int drop = 0;
-
-        for (int i = 0; banner[i] && !drop; i++)
-            drop = strncmp(p, banner[i], strlen(banner[i])) == 0;
-        for (int i = 0; boiler[i] && !drop; i++)
-            drop = l == strlen(boiler[i]) && strncmp(p, boiler[i], l) == 0;
-        if (!drop && l == 0)
-            drop = o == 0 || (o >= 2 && res[o - 2] == '\n'); /* blanks */
-        if (!drop) {
-            memcpy(res + o, p, l);
-            o += l;
-            res[o++] = '\n';
-        }
-        p += l + (eol ? 1 : 0);
+    default:
+        return err_set(e, ERR_SYS, "%s", why);
     }
-    while (o > 0 && res[o - 1] == '\n')
-        o--;
-    res[o] = '\0';
-    return res;
 }
 
 struct agent_dhcpd *agent_dhcpd_new(const struct agent_config *cfg,
@@ -307,7 +173,7 @@ static void tail_lines(struct agent_dhcpd *d, char *dst, size_t max)
     raw[d->tail_len] = '\0';
     pthread_mutex_unlock(&d->mu);
     dst[0] = '\0';
-    lines = agent_dhcpd_error_lines(raw);
+    lines = spawn_dhcpd_error_lines(raw);
     if (lines == NULL)
         return;
     for (p = lines; *p;) {
@@ -465,7 +331,7 @@ int agent_dhcpd_start(struct agent_dhcpd *d, struct err *e)
         return err_set(e, ERR_SYS, "fork: %s", strerror(errno));
     }
     if (pid == 0)
-        child_exec(p[1], argv);
+        spawn_child_exec(p[1], argv);
     close(p[1]);
     d->pid = pid;
     d->logger_fd = p[0];

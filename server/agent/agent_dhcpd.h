@@ -23,17 +23,12 @@ struct agent_dhcpd *agent_dhcpd_new(const struct agent_config *cfg,
 /* Stops a supervised dhcpd (not one run by --start-cmd) and frees d. */
 void agent_dhcpd_free(struct agent_dhcpd *d);
 
-/* Runs `dhcpd -t -cf conf` (never -q) within test_timeout_ms.  *out gets
- * its whole output (malloc'd, NUL-terminated, caller frees, at most
+/* Runs `dhcpd -t -cf conf` (spawn_dhcpd_test) within test_timeout_ms.  *out
+ * gets its whole output (malloc'd, NUL-terminated, caller frees, at most
  * max_output_bytes).  0: accepted; ERR_INVALID: rejected (the output says
  * why); ERR_SYS: could not run it or it timed out. */
 int agent_dhcpd_test(const struct agent_config *cfg, const char *conf,
                      char **out, struct err *e);
-
-/* The lines of dhcpd output worth showing a caller: the banner and the
- * "If you think you have received this message due to a bug" paragraph
- * are dropped, every other line is kept verbatim.  malloc'd. */
-char *agent_dhcpd_error_lines(const char *output);
 
 /* Starts dhcpd on the live file.  In supervised mode the lease file is
  * created empty if (and only if) it does not exist.  Does not wait. */

@@ -17,6 +17,7 @@
 #include "agent_dhcpd.h"
 #include "log.h"
 #include "omapi_client.h"
+#include "spawn.h"
 #include "throttle.h"
 
 #define BACKUP_SUFFIX ".agent-backup"
@@ -231,7 +232,7 @@ int agent_service_put(struct agent_service *s, const char *config, size_t len,
     tmp_made = 1;
     rc = agent_dhcpd_test(cfg, tmp, &r->output, e);
     if (rc == ERR_INVALID) {
-        r->rejected = agent_dhcpd_error_lines(r->output ? r->output : "");
+        r->rejected = spawn_dhcpd_error_lines(r->output ? r->output : "");
         log_msg("PutConfig: dhcpd -t rejected the configuration");
         goto out;
     }

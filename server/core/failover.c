@@ -62,6 +62,21 @@ int failover_check_servers(long long primary_id, long long secondary_id,
     return 0;
 }
 
+int failover_check_simulated(int primary_simulated, int secondary_simulated,
+                             const char *name, const char *primary,
+                             const char *secondary, struct err *e)
+{
+    if (!primary_simulated == !secondary_simulated)
+        return 0;
+    return err_set(e, ERR_CONFLICT,
+                   "failover relationship%s%s%s would join %s DHCP server "
+                   "\"%s\" and %s DHCP server \"%s\": both servers of a "
+                   "relationship are simulated, or neither",
+                   name[0] ? " \"" : "", name, name[0] ? "\"" : "",
+                   primary_simulated ? "simulated" : "real", primary,
+                   secondary_simulated ? "simulated" : "real", secondary);
+}
+
 /* ---- parameters ----------------------------------------------------- */
 
 /* An optional port: v, or dflt when absent. */

@@ -97,6 +97,13 @@ int failover_check_view(const struct failover_servers *s, long long server_id,
 int failover_check_servers(long long primary_id, long long secondary_id,
                            const char *primary, struct err *e);
 
+/* A relationship joins two simulated servers or two real ones (a
+ * simulated server has no dhcpd to talk to): ERR_CONFLICT naming the
+ * relationship (name, "" for a new one) and both servers otherwise. */
+int failover_check_simulated(int primary_simulated, int secondary_simulated,
+                             const char *name, const char *primary,
+                             const char *secondary, struct err *e);
+
 /* ---- parameters ----------------------------------------------------- */
 
 enum failover_mode { FAILOVER_LOAD_BALANCE = 0, FAILOVER_HOT_STANDBY = 1 };

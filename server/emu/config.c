@@ -399,6 +399,23 @@ static const struct opts_opt options[] = {
      .arg = "SEC,SEC",
      .help = "retry a failed push after base * 2^n seconds,\n"
              "at most cap (default 2,300)"},
+    {.name = "simulate",
+     .kind = OPTS_FLAG,
+     OPTS_AT(struct config, simulate),
+     .help = "simulate every DHCP server (as without any\n"
+             "agent secret): files checked and kept, no\n"
+             "agent called"},
+    {.name = "dhcpd",
+     .kind = OPTS_PATH,
+     OPTS_AT(struct config, dhcpd),
+     .def_str = "/usr/sbin/dhcpd",
+     .env = "MICETRO_DHCPD",
+     .arg = "PATH",
+     .help = "dhcpd that checks simulated servers' files\n"
+             "(dhcpd -t; default /usr/sbin/dhcpd, not\n"
+             "checked when absent)"},
+    NUM("dhcpd-timeout", dhcpd_timeout_ms, 100, 600000, 10000, "MS",
+        "one dhcpd -t of a simulated server\n(default 10000)"),
     {.name = "help",
      .kind = OPTS_HELP,
      .label = "--help, --version",
@@ -528,6 +545,11 @@ int config_parse(struct config *c, int argc, char **argv)
 int config_has_agent_secrets(const struct config *c)
 {
     return c->agent_secret[0] != '\0' || c->agent_secrets != NULL;
+}
+
+int config_simulates_all(const struct config *c)
+{
+    return c->simulate || !config_has_agent_secrets(c);
 }
 
 void config_free(struct config *c)

@@ -68,6 +68,10 @@ struct config {
     int worker_lease_s; /* a claimed job's lease */
     int backoff_base_s, backoff_cap_s; /* retries of a failed push */
     int worker_batch;                  /* jobs claimed at once */
+    /* simulated servers (server/emu/sim.h) */
+    int simulate;         /* --simulate: every server */
+    const char *dhcpd;    /* --dhcpd: checks their files when installed */
+    int dhcpd_timeout_ms; /* one dhcpd -t */
 };
 
 /* Fills c from argv and the environment.  Returns 0 to go on, 1 when the
@@ -78,6 +82,10 @@ int config_parse(struct config *c, int argc, char **argv);
 /* 1 when the worker has a secret for some agent: the one for all or a
  * --agent-secrets file. */
 int config_has_agent_secrets(const struct config *c);
+
+/* 1 when the worker simulates every DHCP server: --simulate, or no agent
+ * secret at all. */
+int config_simulates_all(const struct config *c);
 
 /* Frees what c owns (the per-server secrets). */
 void config_free(struct config *c);

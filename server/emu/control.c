@@ -11,6 +11,7 @@
 #include "control_json.h"
 #include "control_snapshot.h"
 #include "control_seed.h"
+#include "control_sim.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "store.h"
@@ -172,6 +173,7 @@ static const struct control_route {
     {PREFIX "snapshots", "GET", control_snapshot_list},
     {PREFIX "snapshots/", "POST DELETE", control_snapshot_item},
     {PREFIX "seed", "POST", control_seed_route},
+    {PREFIX "servers/", "GET POST DELETE", control_sim_route},
     {NULL, NULL, NULL},
 };
 

@@ -175,6 +175,30 @@ int convert_server_to_soap(struct soap *soap,
     return 0;
 }
 
+int convert_server_simulated(struct soap *soap,
+                             const struct store_dhcp_server *in,
+                             struct mm__DHCPServer *out, struct err *e)
+{
+    struct mm__ArrayOfProperty *arr = out->customProperties;
+    struct mm__Property *p;
+    int n = arr != NULL ? arr->__sizeproperty : 0;
+
+    if (!in->simulated)
+        return 0;
+    if (arr == NULL && (arr = soap_malloc(soap, sizeof(*arr))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if ((p = soap_malloc(soap, (size_t)(n + 1) * sizeof(*p))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (n > 0)
+        memcpy(p, arr->property, (size_t)n * sizeof(*p));
+    p[n].name = "simulated";
+    p[n].value = "true";
+    arr->property = p;
+    arr->__sizeproperty = n + 1;
+    out->customProperties = arr;
+    return 0;
+}
+
 /* Refuses a reference field the emulator has nothing to point to. */
 static int refuse_ref(const char *v, const char *field, struct err *e)
 {

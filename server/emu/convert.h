@@ -62,6 +62,13 @@ int convert_server_to_soap(struct soap *soap,
                            const struct store_dhcp_server *in, int profile11,
                            struct mm__DHCPServer *out, struct err *e);
 
+/* A simulated server's answer shows it: the read-only property
+ * simulated = "true" after its custom properties in out->customProperties
+ * (made when there were none).  Nothing for a real one. */
+int convert_server_simulated(struct soap *soap,
+                             const struct store_dhcp_server *in,
+                             struct mm__DHCPServer *out, struct err *e);
+
 /* A Range of AddRange into *out:
  *   name      required: the CIDR, validate_cidr's way ("10.0.0.0/24":
  *             network address, no leading zeros; IPv6 refused)

@@ -5,7 +5,8 @@
  * when no database is given, opens the store (applying migrations), makes
  * sure the administrator exists (run, serve), then serves (serve), works the
  * configuration queue (worker), or both, the worker in a thread of its
- * own (run), until SIGTERM/SIGINT.  The database is supervised throughout
+ * own (run), until SIGTERM/SIGINT; without any agent secret the worker
+ * simulates every server (sim.h).  The database is supervised throughout
  * (dbwatch.h): a postmaster of the embedded cluster that dies is started
  * again, and when it cannot be the process ends with status 1.
  */
@@ -111,10 +112,11 @@ int main(int argc, char **argv)
     rc = config_parse(&cfg, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
-    if (cfg.mode == MODE_WORKER && !config_has_agent_secrets(&cfg)) {
+    if (cfg.mode == MODE_WORKER && !config_has_agent_secrets(&cfg) &&
+        !cfg.simulate) {
         fprintf(stderr, "micetro-emu: the worker needs the agents' secrets: "
                         "--agent-secrets, --agent-secret-file or "
-                        "MICETRO_AGENT_SECRET\n");
+                        "MICETRO_AGENT_SECRET (or --simulate)\n");
         return 2;
     }
     if (cfg.mode != MODE_SERVE && cfg.agent_tls_ca != NULL &&
@@ -132,9 +134,9 @@ int main(int argc, char **argv)
     app.stop = &stop_flag;
     app.started = time(NULL);
     app.worker_state = cfg.mode == MODE_SERVE ? "not in this process"
-                       : config_has_agent_secrets(&cfg)
-                           ? "running"
-                           : "not running: no agent secret";
+                       : config_simulates_all(&cfg)
+                           ? "running (every server simulated)"
+                           : "running";
     err_clear(&e);
     signals_install(&stop_flag);
     xmlInitParser();
@@ -192,11 +194,7 @@ int main(int argc, char **argv)
         status = 0;
         goto out;
     }
-    if (cfg.mode != MODE_SERVE && !config_has_agent_secrets(&cfg)) {
-        log_msg("worker: no agent secret (--agent-secrets, "
-                "--agent-secret-file or MICETRO_AGENT_SECRET): "
-                "configurations are queued, not pushed");
-    } else if (cfg.mode != MODE_SERVE) {
+    if (cfg.mode != MODE_SERVE) {
         if ((wk = worker_new(&app, conninfo, &e)) == NULL)
             goto fail;
         if (cfg.mode == MODE_WORKER) {

@@ -5,7 +5,8 @@
  * refs "{#<type>-#<id>}"), per type; (ro) marks read-only ones:
  *
  *   DHCPServer       name, address ("IP" or "IP:port"), type (ro),
- *                    state (ro), enabled
+ *                    state (ro), enabled, simulated (ro: its file is kept,
+ *                    not pushed; control_sim.h)
  *   Range            name (ro: the CIDR, which scopes and pools hang
  *                    on), from (ro), to (ro), title and description
  *                    (when set), locked, autoAssign
@@ -103,6 +104,7 @@ static const struct prop props[] = {
     {REF_DHCP_SERVER, "enabled", 1},
     {REF_DHCP_SERVER, STATEMENTS, 1},
     {REF_DHCP_SERVER, OMAPI_PORT, 1},
+    {REF_DHCP_SERVER, "simulated", 0},
     {REF_RANGE, "name", 0},
     {REF_RANGE, "from", 0},
     {REF_RANGE, "to", 0},
@@ -298,8 +300,9 @@ static int list_props(struct soap *soap, const struct obj *o,
             (rc = put(soap, arr, "address", buf, e)) == 0 &&
             (rc = put(soap, arr, "type", s->type, e)) == 0 &&
             (rc = put(soap, arr, "state", s->state, e)) == 0 &&
-            (rc = put(soap, arr, "stateMessage", s->state_message, e)) == 0)
-            rc = put(soap, arr, "enabled", tf(s->enabled), e);
+            (rc = put(soap, arr, "stateMessage", s->state_message, e)) == 0 &&
+            (rc = put(soap, arr, "enabled", tf(s->enabled), e)) == 0)
+            rc = put(soap, arr, "simulated", tf(s->simulated), e);
         return rc;
     }
     case REF_RANGE: {

@@ -56,6 +56,7 @@
 #include "store_scope.h"
 #include "store_server.h"
 #include "store_failover.h"
+#include "store_sim.h"
 #include "mutate.h"
 #include "refs.h"
 #include "convert.h"
@@ -478,6 +479,9 @@ static int add_tx(struct store_conn *c, void *ctx, struct err *e)
                                      f->servers.secondary_id, f->primary_name,
                                      e)) != 0 ||
         (rc = view_of(c, &a->x, a->in, e)) != 0 ||
+        (rc = store_sim_check_pair(
+             c, f->servers.primary_id, f->servers.secondary_id, f->name,
+             f->primary_name, f->secondary_name, e)) != 0 ||
         (rc = store_failover_add(c, f, &f->id, e)) != 0 ||
         (rc = log_relationship(c, &a->x, CHANGELOG_ADD, e)) != 0)
         return rc;

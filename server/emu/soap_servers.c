@@ -125,6 +125,8 @@ static int get_server(struct soap *soap, struct _mm__GetDHCPServer *rq,
     if (rc == 0)
         rc = custom_list_soap(soap, &x.props, &at, id,
                               &rs->dhcpServer->customProperties, &k.e);
+    if (rc == 0)
+        rc = convert_server_simulated(soap, &x.s, rs->dhcpServer, &k.e);
     store_prop_list_free(&x.props);
     return call_end(&k, rc);
 }
@@ -183,6 +185,9 @@ static int get_servers(struct soap *soap, struct _mm__GetDHCPServers *rq,
         if (rc == 0)
             rc = custom_list_soap(soap, &p.props, &at, p.list[i].id,
                                   &arr->dhcpServer[i].customProperties, &k.e);
+        if (rc == 0)
+            rc = convert_server_simulated(soap, &p.list[i], &arr->dhcpServer[i],
+                                          &k.e);
         if (rc != 0)
             goto out;
     }

@@ -13,10 +13,12 @@
 #include "config.h"
 #include "failover.h"
 #include "secrets.h"
+#include "sim.h"
 #include "store_config.h"
 #include "store_failover.h"
 #include "store_job.h"
 #include "store_listen.h"
+#include "store_sim.h"
 #include "log.h"
 #include "store.h"
 
@@ -67,6 +69,20 @@ static int new_key(char out[32], struct err *e)
     return 0;
 }
 
+/* Tells every process on the database whether this worker simulates
+ * every server. */
+static void set_mode(struct worker *w)
+{
+    struct store_conn *c;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL ||
+        store_sim_mode_set(c, config_simulates_all(w->cfg), w->id, &e) != 0)
+        log_msg("worker: simulation mode not recorded: %s", e.msg);
+    if (c != NULL)
+        store_release(w->app->store, c);
+}
+
 struct worker *worker_new(struct app *app, const char *conninfo, struct err *e)
 {
     struct worker *w = calloc(1, sizeof(*w));
@@ -88,6 +104,7 @@ struct worker *worker_new(struct app *app, const char *conninfo, struct err *e)
         free(w);
         return NULL;
     }
+    set_mode(w);
     return w;
 }
 
@@ -195,6 +212,7 @@ struct prepared {
     struct agent_rpc_target agent; /* its host points into cfg */
     char *text;
     size_t len;
+    int checked; /* a simulated server's file passed dhcpd -t already */
 };
 
 static void prepared_free(struct prepared *p)
@@ -236,7 +254,7 @@ static int prepare(struct worker *w, const struct store_job *job,
     }
     p->agent = target(w, p->cfg->model.name, p->cfg->model.address,
                       p->cfg->agent_port);
-    if (p->agent.secret == NULL) {
+    if (p->agent.secret == NULL && !p->cfg->simulated) {
         no_secret(p->cfg->model.name, &e);
         record(w, job->server_id, "Out of date", e.msg, NULL, 0);
         settle(w, job, e.msg);
@@ -264,13 +282,64 @@ static void failed(struct worker *w, const struct prepared *p, int rc,
     log_msg("worker: %s: %s", p->cfg->model.name, msg);
 }
 
-/* Installs p's file through its agent and records what happened. */
-static void install(struct worker *w, const struct prepared *p)
+/* Checks a simulated server's file with dhcpd -t, unless done: 0, or an
+ * ERR_* with msg[size] saying why. */
+static int sim_checked(struct worker *w, struct prepared *p, char *msg,
+                       size_t size)
+{
+    struct err e;
+    int rc;
+
+    if (p->checked)
+        return 0;
+    rc = sim_check(w->cfg, p->text, p->len, &p->checked, msg, size, &e);
+    if (rc != 0 && msg[0] == '\0')
+        snprintf(msg, size, "%s", e.msg);
+    /* dhcpd -t did not run: as an agent's failure (Out of date), not an
+     * unreachable agent */
+    return rc == ERR_SYS ? ERR_INTERNAL : rc;
+}
+
+/* Keeps a simulated server's file (checked first) as installed and
+ * records what happened. */
+static void sim_push(struct worker *w, struct prepared *p)
+{
+    char hash[65], msg[DETAIL_MAX + 300];
+    struct err e;
+    int rc = sim_checked(w, p, msg, sizeof(msg));
+
+    if (rc == 0 && (rc = sim_install(w->app->store, p->job.server_id, p->text,
+                                     p->len, p->checked, hash, &e)) != 0)
+        snprintf(msg, sizeof(msg), "%s", e.msg);
+    if (rc == ERR_NOTFOUND) {
+        settle(w, &p->job, NULL); /* the server has gone */
+        return;
+    }
+    if (rc != 0) {
+        failed(w, p, rc, msg);
+        return;
+    }
+    record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
+    settle(w, &p->job, NULL);
+    log_msg("worker: %s (simulated): configuration %.12s %s (generation "
+            "%lld)",
+            p->cfg->model.name, hash,
+            p->checked ? "checked and kept" : "kept unchecked (no dhcpd)",
+            p->job.generation);
+}
+
+/* Installs p's file through its agent (kept, for a simulated server) and
+ * records what happened. */
+static void install(struct worker *w, struct prepared *p)
 {
     char hash[65], detail[DETAIL_MAX], msg[DETAIL_MAX + 300];
     struct err e;
     int rc;
 
+    if (p->cfg->simulated) {
+        sim_push(w, p);
+        return;
+    }
     record(w, p->job.server_id, "Updating", NULL, NULL, 0);
     rc = agent_rpc_put_config(&p->agent, p->text, NULL, hash, detail,
                               sizeof(detail), &e);
@@ -339,11 +408,16 @@ static void push(struct worker *w, const struct store_job *job,
     for (size_t i = 0; n > 1 && i < n; i++) {
         struct err e;
 
-        rc[i] = agent_rpc_validate_config(&g[i].agent, g[i].text, detail,
-                                          sizeof(detail), &e);
+        if (g[i].cfg->simulated) {
+            rc[i] = sim_checked(w, &g[i], msg, sizeof(msg));
+        } else {
+            rc[i] = agent_rpc_validate_config(&g[i].agent, g[i].text, detail,
+                                              sizeof(detail), &e);
+            if (rc[i] != 0)
+                snprintf(msg, sizeof(msg), "%s%s%s", e.msg,
+                         detail[0] ? ": " : "", detail);
+        }
         if (rc[i] != 0) {
-            snprintf(msg, sizeof(msg), "%s%s%s", e.msg, detail[0] ? ": " : "",
-                     detail);
             failed(w, &g[i], rc[i], msg);
             bad++;
         }
@@ -430,6 +504,7 @@ static void poll_states(struct worker *w)
     if (store_failover_poll_targets(c, &list, &n, &e) != 0)
         log_msg("worker: %s", e.msg);
     store_release(w->app->store, c);
+    sim_refresh(w->app->store, 0); /* simulated servers have no agent */
     for (size_t i = 0; i < n && !*w->app->stop; i++) {
         const struct store_poll_target *p = &list[i];
         char pl[64], pp[64], sl[64], sp[64], why[300] = "";
@@ -496,9 +571,17 @@ void worker_run(struct worker *w)
     double next_states = 0;
     struct err e;
 
-    log_msg("worker %s: pushing configurations to agents (%s, default port "
-            "%d)",
-            w->id, w->cfg->agent_tls_ca ? "https" : "http", w->cfg->agent_port);
+    if (config_simulates_all(w->cfg))
+        log_msg("worker %s: every DHCP server simulated (%s): files checked "
+                "with %s and kept in the database, no agent called",
+                w->id, w->cfg->simulate ? "--simulate" : "no agent secret",
+                access(w->cfg->dhcpd, X_OK) == 0 ? w->cfg->dhcpd
+                                                 : "nothing (no dhcpd)");
+    else
+        log_msg("worker %s: pushing configurations to agents (%s, default "
+                "port %d), and simulating the servers marked simulated",
+                w->id, w->cfg->agent_tls_ca ? "https" : "http",
+                w->cfg->agent_port);
     retry_failed(w);
     if (w->cfg->agent_secrets != NULL)
         log_msg("worker: %zu agent secrets from %s, %s for the other "

@@ -15,6 +15,11 @@
  * It also reads every relationship's live failover state from both
  * agents at an interval, for GetDHCPFailoverRelationship(s).
  *
+ * A simulated server (sim.h: every one without any agent secret or with
+ * --simulate, else those marked through the control API) has no agent:
+ * its file is checked with dhcpd -t and kept in the database, and its
+ * states follow the files kept.
+ *
  * Agents: a server's `address` is its agent's host, `IP:port` its port
  * (default --agent-port); every call carries the server's secret: its
  * entry in --agent-secrets, else the one for all (--agent-secret-file or
@@ -31,8 +36,9 @@
 struct app;
 struct worker;
 
-/* A worker on app's store and cfg, listening on conninfo.  NULL with e
- * filled when the listener cannot connect. */
+/* A worker on app's store and cfg, listening on conninfo; it records in
+ * the database whether it simulates every server, for every process on
+ * it.  NULL with e filled when the listener cannot connect. */
 struct worker *worker_new(struct app *app, const char *conninfo, struct err *e);
 
 /* Works until *app->stop is set. */

@@ -181,6 +181,40 @@ static void test_servers(void)
 }
 
 static const struct {
+    int primary, secondary;
+    const char *name;
+    int rc;
+    const char *msg;
+} simulated_cases[] = {
+    {0, 0, "fo", 0, NULL},
+    {1, 1, "fo", 0, NULL},
+    {1, 0, "fo", ERR_CONFLICT,
+     "failover relationship \"fo\" would join simulated DHCP server \"a.\" "
+     "and real DHCP server \"b.\": both servers of a relationship are "
+     "simulated, or neither"},
+    {0, 1, "", ERR_CONFLICT,
+     "failover relationship would join real DHCP server \"a.\" and "
+     "simulated DHCP server \"b.\": both servers of a relationship are "
+     "simulated, or neither"},
+};
+
+static void test_simulated(void)
+{
+    for (size_t i = 0; i < N(simulated_cases); i++) {
+        struct err e;
+        int rc;
+
+        err_clear(&e);
+        rc = failover_check_simulated(simulated_cases[i].primary,
+                                      simulated_cases[i].secondary,
+                                      simulated_cases[i].name, "a.", "b.", &e);
+        ROW("simulated", i,
+            answer_is(rc, &e, simulated_cases[i].rc, simulated_cases[i].msg),
+            rc, &e);
+    }
+}
+
+static const struct {
     enum failover_role role;
     int own, peer;
 } ports_cases[] = {
@@ -1353,6 +1387,7 @@ int main(void)
     test_roles();
     test_view();
     test_servers();
+    test_simulated();
     test_ports();
     test_input();
     test_split();

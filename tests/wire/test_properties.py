@@ -69,7 +69,7 @@ class PropertiesTest(et.ZeepCase):
     def test_get_each_type(self):
         self.assertEqual(self.get(self.srv), dict(
             name=self.sname, address="10.0.0.1", type="ISC", state="Unknown",
-            enabled="true"))
+            enabled="true", simulated="false"))
         self.assertEqual(self.get(self.rng), dict(
             name=self.net, to=self.ip(255), locked="false", autoAssign="false",
             **{"from": self.ip(0)}))

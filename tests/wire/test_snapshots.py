@@ -22,7 +22,8 @@ from test_control import add_server  # noqa: E402
 TABLES = (("dhcp_failover", "id"), ("dhcp_servers", "id"), ("ranges", "id"),
           ("dhcp_scopes", "id"), ("dhcp_pools", "id"), ("property_definitions", "id"),
           ("property_values", "object_type, object_id, definition_id"),
-          ("change_log", "id"), ("config_jobs", "server_id"))
+          ("change_log", "id"), ("sim_configs", "server_id"),
+          ("sim_failover_states", "failover_id, server_id"), ("config_jobs", "server_id"))
 MAX = 64
 
 
