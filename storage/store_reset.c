@@ -4,10 +4,11 @@
 #include "store_int.h"
 
 /* Every table of objects, in the lock order: relationships first, then
- * what lies below them, the push queue last. */
+ * what lies below them, the push queue, the request journal last. */
 #define RESET_TABLES                                                           \
     "dhcp_failover, dhcp_servers, ranges, dhcp_scopes, dhcp_pools, "           \
-    "property_definitions, property_values, change_log, config_jobs"
+    "property_definitions, property_values, change_log, config_jobs, "         \
+    "journal"
 
 int store_reset(struct store_conn *c, int keep_sessions, struct err *e)
 {

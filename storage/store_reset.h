@@ -8,7 +8,8 @@
 struct store_conn;
 
 /* Inside the caller's transaction on c: every object, relationship,
- * property definition and value, change log row and queued push gone,
+ * property definition and value, change log row, queued push and journal
+ * row gone,
  * their ids starting again at 1; the sessions too unless keep_sessions.
  * The users stay (the administrator keeps the password it has).  Takes
  * the tables in the order of the lock order (docs/design.md), each
