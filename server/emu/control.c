@@ -8,6 +8,8 @@
 
 #include "app.h"
 #include "call.h"
+#include "control_faults.h"
+#include "control_journal.h"
 #include "control_json.h"
 #include "mutate.h"
 #include "httpreq.h"
@@ -122,6 +124,9 @@ static void reset(struct app *app, const struct soaphttpd_request *rq,
         return;
     }
     keep_sessions = keep != NULL && strcmp(keep, "true") == 0;
+    /* the calls queued before are cleared too; injected faults go */
+    control_journal_flush(app->journal, 2 * app->cfg->db_acquire_timeout_ms);
+    control_faults_clear(app->faults);
     memset(&k, 0, sizeof(k));
     k.app = app;
     k.c = store_acquire(app->store, &k.e);
@@ -167,6 +172,9 @@ static const struct control_route {
 } routes[] = {
     {PREFIX "health", "GET", route_health},
     {PREFIX "reset", "POST", route_reset},
+    {PREFIX "requests", "GET DELETE", control_journal_handle},
+    {PREFIX "faults", "GET POST DELETE", control_faults_handle},
+    {PREFIX "faults/", "GET DELETE", control_faults_handle_one},
     {NULL, NULL, NULL},
 };
 

@@ -23,6 +23,8 @@
 #include "app.h"
 #include "gate.h"
 #include "config.h"
+#include "control_faults.h"
+#include "control_journal.h"
 #include "dbwatch.h"
 #include "httpd.h"
 #include "log.h"
@@ -182,6 +184,18 @@ int main(int argc, char **argv)
      * MICETRO_ADMIN_PASSWORD must not put the default back */
     if (cfg.mode != MODE_WORKER && session_bootstrap(&app, &e))
         goto fail;
+    /* the request journal's thread and the injected faults (serving) */
+    if (cfg.mode != MODE_WORKER) {
+        app.faults = control_faults_new();
+        if (app.faults == NULL) {
+            err_set(&e, ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        app.journal = control_journal_new(app.store, cfg.journal_size,
+                                          cfg.journal_bodies, &e);
+        if (app.journal == NULL)
+            goto fail;
+    }
     if (stop_flag) {
         status = 0;
         goto out;
@@ -231,6 +245,8 @@ out:
     if (!busy) {
         /* with connections still busy, their threads may use these */
         httpd_free(h);
+        control_journal_free(app.journal); /* what is queued written */
+        control_faults_free(app.faults);
         store_close(app.store);
         wsdl_free(app.wsdl);
         session_throttles_free(&app);
