@@ -261,6 +261,23 @@ static int write_batch(struct control_journal *j, const struct jrec *batch)
     return rc;
 }
 
+/* Frees every call queued; how many.  Under j->mu. */
+static size_t drop_queue(struct control_journal *j)
+{
+    size_t n = 0;
+
+    while (j->head != NULL) {
+        struct jrec *next = j->head->next;
+        free(j->head);
+        j->head = next;
+        n++;
+    }
+    j->tail = NULL;
+    j->queued = 0;
+    j->queued_bytes = 0;
+    return n;
+}
+
 static void *writer_main(void *arg)
 {
     struct control_journal *j = arg;
@@ -300,6 +317,11 @@ static void *writer_main(void *arg)
         if (rc != 0)
             j->dropped += n;
         j->settled += n;
+        if (rc != 0 && j->stopping) { /* no waiting out each batch */
+            size_t left = drop_queue(j);
+            j->dropped += left;
+            j->settled += left;
+        }
         pthread_cond_broadcast(&j->done_cv);
     }
     pthread_mutex_unlock(&j->mu);
@@ -346,11 +368,7 @@ void control_journal_free(struct control_journal *j)
     pthread_mutex_unlock(&j->mu);
     if (j->started)
         pthread_join(j->t, NULL);
-    while (j->head != NULL) { /* never started */
-        struct jrec *next = j->head->next;
-        free(j->head);
-        j->head = next;
-    }
+    drop_queue(j); /* none, unless the thread never started */
     pthread_mutex_destroy(&j->mu);
     pthread_cond_destroy(&j->work_cv);
     pthread_cond_destroy(&j->done_cv);

@@ -32,8 +32,8 @@ struct store;
 struct control_journal *control_journal_new(struct store *st, int size,
                                             int bodies, struct err *e);
 
-/* Writes what is queued (while the database answers), stops the thread,
- * frees j.  NULL is fine. */
+/* Writes what is queued (the rest dropped once a batch fails), stops the
+ * thread, frees j.  NULL is fine. */
 void control_journal_free(struct control_journal *j);
 
 /* Waits until every call queued so far has been written or dropped, at
