@@ -25,6 +25,10 @@
 #define ANSWER_BYTES (64u << 20)
 /* Bytes a call's copy costs besides its strings, for the queue's bound. */
 #define RECORD_OVERHEAD 256
+/* How long a worker waits for room in a full queue before the call is
+ * dropped: the journal slows calls down rather than lose them while its
+ * thread keeps up at all. */
+#define ROOM_WAIT_MS 2000
 
 /* One call, in one allocation. */
 struct jrec {
@@ -52,6 +56,7 @@ struct control_journal {
     unsigned long long settled;  /* of them written or dropped */
     unsigned long long dropped;  /* full queue or refused batch */
     int failing;                 /* the last batch failed (logged once) */
+    int said_full;               /* a full queue was logged */
     int stopping;
     pthread_t t;
     int started;
@@ -78,6 +83,25 @@ static const char *put(char **at, const char *s, size_t n)
     d[n] = '\0';
     *at += n + 1;
     return d;
+}
+
+/* The time ms from now on CLOCK_MONOTONIC, for the condition variable. */
+static void deadline_in(int ms, struct timespec *until)
+{
+    clock_gettime(CLOCK_MONOTONIC, until);
+    until->tv_sec += ms / 1000;
+    until->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until->tv_nsec >= 1000000000L) {
+        until->tv_sec++;
+        until->tv_nsec -= 1000000000L;
+    }
+}
+
+/* 1 when r finds no room in the queue.  Under j->mu. */
+static int full(const struct control_journal *j, const struct jrec *r)
+{
+    return j->queued >= JOURNAL_QUEUE_MAX ||
+           j->queued_bytes + r->bytes > JOURNAL_QUEUE_BYTES;
 }
 
 static size_t len_of(const char *s)
@@ -120,13 +144,21 @@ void control_journal_note(void *user, const struct soaphttpd_soap_call *c)
         r->bytes = sizeof(*r) + total + RECORD_OVERHEAD;
     }
     pthread_mutex_lock(&j->mu);
-    if (r == NULL || j->queued >= JOURNAL_QUEUE_MAX ||
-        j->queued_bytes + r->bytes > JOURNAL_QUEUE_BYTES) {
-        if (j->dropped++ == 0)
+    if (r != NULL && full(j, r) && c->may_wait && !j->stopping) {
+        struct timespec until;
+        deadline_in(ROOM_WAIT_MS, &until);
+        while (full(j, r) && !j->stopping &&
+               pthread_cond_timedwait(&j->done_cv, &j->mu, &until) == 0)
+            ;
+    }
+    if (r == NULL || full(j, r)) {
+        j->dropped++;
+        if (!j->said_full)
             log_at(LOG_WARN,
-                   "journal: the queue is full (%d calls or %u "
-                   "bytes): calls are dropped and counted",
-                   JOURNAL_QUEUE_MAX, JOURNAL_QUEUE_BYTES);
+                   "journal: the queue is full (%d calls or %u bytes) "
+                   "for %d ms: calls are dropped and counted",
+                   JOURNAL_QUEUE_MAX, JOURNAL_QUEUE_BYTES, ROOM_WAIT_MS);
+        j->said_full = 1;
         pthread_mutex_unlock(&j->mu);
         free(r);
         return;
@@ -306,6 +338,7 @@ static void *writer_main(void *arg)
             j->queued--;
             j->queued_bytes -= r->bytes;
         }
+        pthread_cond_broadcast(&j->done_cv); /* room for waiting calls */
         pthread_mutex_unlock(&j->mu);
         int rc = write_batch(j, batch);
         while (batch != NULL) {
@@ -382,13 +415,7 @@ int control_journal_flush(struct control_journal *j, int timeout_ms)
 
     if (j == NULL)
         return 0;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    deadline_in(timeout_ms, &until);
     pthread_mutex_lock(&j->mu);
     unsigned long long target = j->enqueued;
     while (j->settled < target && rc == 0) {

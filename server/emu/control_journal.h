@@ -6,10 +6,12 @@
  * hook only queues a copy in memory; a thread of its own writes the queue
  * to the database in batches (one INSERT per batch) and trims the table
  * to --journal-size rows, so the journal costs a call no round trip.  The
- * queue is bounded (JOURNAL_QUEUE_MAX calls, JOURNAL_QUEUE_BYTES); a call
- * that finds it full, or whose batch the database refused, is counted as
- * dropped and the count answered by GET /_emu/requests.  That GET first
- * waits until this process's queue is written, so a call answered before
+ * queue is bounded (JOURNAL_QUEUE_MAX calls, JOURNAL_QUEUE_BYTES): a call
+ * that finds it full waits for room in its worker (at most ROOM_WAIT_MS,
+ * so calls slow down to what the thread writes); one that finds no room
+ * (or came in an I/O thread), or whose batch the database refused, is
+ * counted as dropped and the count answered by GET /_emu/requests.  That GET
+ * first waits until this process's queue is written, so a call answered before
  * it is in its answer.
  */
 #ifndef MICETRO_CONTROL_JOURNAL_H

@@ -213,7 +213,8 @@ static enum MHD_Result send_plain(struct req *r, int status, const char *text,
 /* Tells the daemon's soap_done hook about a SOAP request: its answer's
  * status and body, and what it came to. */
 static void note_soap(struct req *r, int status, const char *login,
-                      const char *fault, const char *answer, size_t answer_len)
+                      const char *fault, const char *answer, size_t answer_len,
+                      int may_wait)
 {
     const struct soaphttpd_opts *o = &r->h->o;
 
@@ -230,6 +231,7 @@ static void note_soap(struct req *r, int status, const char *login,
         .request_len = r->too_big ? 0 : r->len,
         .response = answer,
         .response_len = answer_len,
+        .may_wait = may_wait,
     };
     o->soap_done(o->user, &sc);
 }
@@ -243,7 +245,7 @@ static struct MHD_Response *fault_response(struct req *r, int status, int code,
     size_t blen = r->h->o.fault_envelope(body, sizeof(body), r->v12, code, msg);
 
     log_at(LOG_DEBUG, "%s fault: %s", r->c->peer, msg);
-    note_soap(r, status, NULL, msg, body, blen);
+    note_soap(r, status, NULL, msg, body, blen, 0);
     return text_response(r->h,
                          r->v12 ? "application/soap+xml; charset=utf-8"
                                 : "text/xml; charset=utf-8",
@@ -1074,7 +1076,7 @@ static void serve(struct worker *w, struct req *r)
         if (!r->drop)
             body = answer_body(w, &blen);
         note_soap(r, r->status, w->login[0] ? w->login : NULL,
-                  w->fault[0] ? w->fault : NULL, body, blen);
+                  w->fault[0] ? w->fault : NULL, body, blen, 1);
     }
     struct log_call lc = {
         .peer = r->c->peer,

@@ -125,6 +125,8 @@ struct soaphttpd_soap_call {
     size_t request_len;
     const char *response; /* the answer's body; NULL: none */
     size_t response_len;
+    int may_wait; /* in a worker: the hook may wait a little (never in an
+                     I/O thread, which serves other connections) */
 };
 
 /* How a SOAP request is served otherwise (soap_intercept), in order: a
@@ -182,7 +184,8 @@ struct soaphttpd_opts {
                            struct soaphttpd_intercept *ic);
     /* every SOAP request answered (served, refused before gSOAP saw it or
      * closed without answer), in the thread that answered it and before
-     * the answer goes out: quick, never blocking; NULL: none */
+     * the answer goes out: quick, blocking at most briefly and only with
+     * may_wait; NULL: none */
     void (*soap_done)(void *user, const struct soaphttpd_soap_call *c);
 };
 
