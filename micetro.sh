@@ -117,6 +117,7 @@ bench)
     need $build_pkgs $run_pkgs $test_pkgs $bench_pkgs
     build build
     tests/bench/bench_http.sh "$@"
+    tests/bench/bench_journal.sh "$@"
     exec tests/bench/bench_writes.sh
     ;;
 fuzz)
