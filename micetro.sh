@@ -118,6 +118,7 @@ bench)
     build build
     tests/bench/bench_http.sh "$@"
     tests/bench/bench_snapshots.sh
+    tests/bench/bench_journal.sh "$@"
     exec tests/bench/bench_writes.sh
     ;;
 fuzz)

@@ -13,15 +13,24 @@ int store_reset_lock(struct store_conn *c, int with_sessions, struct err *e)
                       0, NULL, NULL, e);
 }
 
+/* What a reset empties: the tables of objects, then the request journal,
+ * last in the lock order (a snapshot saves no journal). */
+#define RESET_ALL STORE_RESET_TABLES ", journal"
+
 int store_reset(struct store_conn *c, int keep_sessions, struct err *e)
 {
-    int rc = store_reset_lock(c, !keep_sessions, e);
+    int rc = store_exec(c,
+                        keep_sessions ? "LOCK TABLE " RESET_ALL
+                                        " IN ACCESS EXCLUSIVE MODE"
+                                      : "LOCK TABLE " RESET_ALL
+                                        ", sessions IN ACCESS EXCLUSIVE MODE",
+                        0, NULL, NULL, e);
 
     if (rc == 0)
         rc = store_exec(c,
-                        keep_sessions ? "TRUNCATE " STORE_RESET_TABLES
+                        keep_sessions ? "TRUNCATE " RESET_ALL
                                         " RESTART IDENTITY"
-                                      : "TRUNCATE " STORE_RESET_TABLES
+                                      : "TRUNCATE " RESET_ALL
                                         ", sessions RESTART IDENTITY",
                         0, NULL, NULL, e);
     return rc;

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+struct control_faults;
+struct control_journal;
 struct gate;
 struct soap;
 struct store;
@@ -25,8 +27,10 @@ struct app {
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     /* failed logins per client address and per login name (session.c) */
     struct throttle *login_addr, *login_name;
-    time_t started;           /* for the control API's health */
-    const char *worker_state; /* "running", "not running: ..." */
+    time_t started;                  /* for the control API's health */
+    const char *worker_state;        /* "running", "not running: ..." */
+    struct control_journal *journal; /* the request journal (serving) */
+    struct control_faults *faults;   /* injected faults (serving) */
 };
 
 /* The app behind a gSOAP context of the daemon (app.c). */

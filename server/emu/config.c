@@ -323,6 +323,14 @@ static const struct opts_opt options[] = {
         "(default 1000; not above --db-timeout)"),
     NUM("max-session-lists", max_session_lists, 1, 1000, 2, "N",
         "list calls one session may run at once\n(default 2)"),
+    NUM("journal-size", journal_size, 0, 10000000, 10000, "N",
+        "SOAP calls the request journal keeps, the\n"
+        "oldest dropped (default 10000; 0: off)"),
+    {.name = "journal-bodies",
+     .kind = OPTS_FLAG,
+     OPTS_AT(struct config, journal_bodies),
+     .help = "the journal keeps each call's whole request\n"
+             "and response too"},
     {.name = "control-token",
      .kind = OPTS_CUSTOM,
      .set = read_control_token,

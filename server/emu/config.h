@@ -41,6 +41,8 @@ struct config {
     int db_statement_timeout_ms;
     int db_filter_timeout_ms; /* statements of a list with a filter */
     int max_session_lists;    /* one session's list calls at once */
+    int journal_size;         /* rows the request journal keeps; 0: off */
+    int journal_bodies;       /* the journal keeps whole bodies too */
     int verbose;              /* --log-level debug */
     int log_json;             /* --log-format json */
     int log_level;            /* enum log_level */

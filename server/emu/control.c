@@ -8,6 +8,8 @@
 
 #include "app.h"
 #include "call.h"
+#include "control_faults.h"
+#include "control_journal.h"
 #include "control_json.h"
 #include "control_snapshot.h"
 #include "control_seed.h"
@@ -125,6 +127,9 @@ static void reset(struct app *app, const struct soaphttpd_request *rq,
         return;
     }
     keep_sessions = keep != NULL && strcmp(keep, "true") == 0;
+    /* the calls queued before are cleared too; injected faults go */
+    control_journal_flush(app->journal, 2 * app->cfg->db_acquire_timeout_ms);
+    control_faults_clear(app->faults);
     memset(&k, 0, sizeof(k));
     k.app = app;
     k.c = store_acquire(app->store, &k.e);
@@ -174,6 +179,9 @@ static const struct control_route {
     {PREFIX "snapshots/", "POST DELETE", control_snapshot_item},
     {PREFIX "seed", "POST", control_seed_route},
     {PREFIX "servers/", "GET POST DELETE", control_sim_route},
+    {PREFIX "requests", "GET DELETE", control_journal_handle},
+    {PREFIX "faults", "GET POST DELETE", control_faults_handle},
+    {PREFIX "faults/", "GET DELETE", control_faults_handle_one},
     {NULL, NULL, NULL},
 };
 

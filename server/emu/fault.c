@@ -36,6 +36,11 @@ int fault_set(struct soap *soap, int code, const char *fmt, ...)
     return fault_from_err(soap, &e);
 }
 
+int fault_given(struct soap *soap, int client, int error_code, const char *msg)
+{
+    return soapfault_set_code(soap, &mm_faults, client, error_code, msg);
+}
+
 size_t fault_envelope(char *buf, size_t size, int v12, int code,
                       const char *msg)
 {

@@ -27,6 +27,10 @@ int fault_from_err(struct soap *soap, const struct err *e);
 int fault_set(struct soap *soap, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A fault of the caller's choosing (the control API's fault injection):
+ * Client when client, else Server; error_code as the detail's errorCode. */
+int fault_given(struct soap *soap, int client, int error_code, const char *msg);
+
 /* Writes a whole fault envelope (SOAP 1.2 when v12) for a request gSOAP
  * never saw into buf; returns its length. */
 size_t fault_envelope(char *buf, size_t size, int v12, int code,

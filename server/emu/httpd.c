@@ -8,6 +8,8 @@
 #include "httpreq.h"
 #include "xmlscan.h"
 #include "control.h"
+#include "control_faults.h"
+#include "control_journal.h"
 #include "fault.h"
 #include "soaphttpd.h"
 #include "wsdl.h"
@@ -84,6 +86,8 @@ struct httpd *httpd_new(struct app *app, struct err *e)
         .fault_envelope = fault_envelope,
         .call_error = control_error_body,
         .call_error_type = "application/json",
+        .soap_intercept = control_faults_intercept,
+        .soap_done = control_journal_note,
     };
     struct httpd *h = calloc(1, sizeof(*h));
 

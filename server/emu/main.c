@@ -25,6 +25,8 @@
 #include "gate.h"
 #include "config.h"
 #include "control_seed.h"
+#include "control_faults.h"
+#include "control_journal.h"
 #include "dbwatch.h"
 #include "httpd.h"
 #include "log.h"
@@ -190,6 +192,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "micetro-emu: --seed %s\n", why);
         goto out;
     }
+    /* the request journal's thread and the injected faults (serving) */
+    if (cfg.mode != MODE_WORKER) {
+        app.faults = control_faults_new();
+        if (app.faults == NULL) {
+            err_set(&e, ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        app.journal = control_journal_new(app.store, cfg.journal_size,
+                                          cfg.journal_bodies, &e);
+        if (app.journal == NULL)
+            goto fail;
+    }
     if (stop_flag) {
         status = 0;
         goto out;
@@ -235,6 +249,8 @@ out:
     if (!busy) {
         /* with connections still busy, their threads may use these */
         httpd_free(h);
+        control_journal_free(app.journal); /* what is queued written */
+        control_faults_free(app.faults);
         store_close(app.store);
         wsdl_free(app.wsdl);
         session_throttles_free(&app);

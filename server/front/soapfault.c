@@ -50,26 +50,32 @@ static void xml_escape(char *dst, size_t size, const char *s)
 
 /* The <detail> content: <PREFIX:errorCode xmlns:PREFIX="NS">N</...>. */
 static void error_code(char *buf, size_t size, const struct soapfault_style *st,
-                       int code)
+                       int value)
 {
     snprintf(buf, size, "<%s:errorCode xmlns:%s=\"%s\">%d</%s:errorCode>",
-             st->prefix, st->prefix, st->ns, soapfault_code(st, code),
-             st->prefix);
+             st->prefix, st->prefix, st->ns, value, st->prefix);
+}
+
+int soapfault_set_code(struct soap *soap, const struct soapfault_style *st,
+                       int client, int value, const char *msg)
+{
+    char detail[256];
+    const char *m, *d;
+
+    error_code(detail, sizeof(detail), st, value);
+    /* gSOAP keeps pointers: copy into the request's memory */
+    m = soap_strdup(soap, msg && msg[0] ? msg : "internal error");
+    d = soap_strdup(soap, detail);
+    if (client)
+        return soap_sender_fault(soap, m, d);
+    return soap_receiver_fault(soap, m, d);
 }
 
 int soapfault_set(struct soap *soap, const struct soapfault_style *st, int code,
                   const char *msg)
 {
-    char detail[256];
-    const char *m, *d;
-
-    error_code(detail, sizeof(detail), st, code);
-    /* gSOAP keeps pointers: copy into the request's memory */
-    m = soap_strdup(soap, msg && msg[0] ? msg : "internal error");
-    d = soap_strdup(soap, detail);
-    if (err_is_client(code))
-        return soap_sender_fault(soap, m, d);
-    return soap_receiver_fault(soap, m, d);
+    return soapfault_set_code(soap, st, err_is_client(code),
+                              soapfault_code(st, code), msg);
 }
 
 size_t soapfault_envelope(char *buf, size_t size,
@@ -80,7 +86,7 @@ size_t soapfault_envelope(char *buf, size_t size,
     int client = err_is_client(code), n;
 
     xml_escape(esc, sizeof(esc), msg);
-    error_code(detail, sizeof(detail), st, code);
+    error_code(detail, sizeof(detail), st, soapfault_code(st, code));
     if (v12)
         n = snprintf(
             buf, size,

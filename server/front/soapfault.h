@@ -30,6 +30,11 @@ int soapfault_code(const struct soapfault_style *st, int code);
 int soapfault_set(struct soap *soap, const struct soapfault_style *st, int code,
                   const char *msg);
 
+/* The same with the errorCode (value) and the kind given as they are: a Client
+ * / Sender fault when client, else Server / Receiver. */
+int soapfault_set_code(struct soap *soap, const struct soapfault_style *st,
+                       int client, int value, const char *msg);
+
 /* Writes a whole fault envelope (SOAP 1.2 when v12) for a request gSOAP
  * never saw into buf; returns its length (truncated to fit). */
 size_t soapfault_envelope(char *buf, size_t size,

@@ -67,6 +67,7 @@ struct req {
     int v12;
     int keep;    /* the answer may keep the connection */
     int too_big; /* body over the limit: read and dropped */
+    int drop;    /* closed without an answer (soap_intercept) */
     char *head;  /* the head as gSOAP reads it */
     size_t head_len;
     char *body;
@@ -209,14 +210,42 @@ static enum MHD_Result send_plain(struct req *r, int status, const char *text,
         text_response(r->h, "text/plain; charset=utf-8", buf, (size_t)n, keep));
 }
 
-/* A whole fault envelope for a request gSOAP never saw. */
-static struct MHD_Response *fault_response(struct req *r, int code,
+/* Tells the daemon's soap_done hook about a SOAP request: its answer's
+ * status and body, and what it came to. */
+static void note_soap(struct req *r, int status, const char *login,
+                      const char *fault, const char *answer, size_t answer_len,
+                      int may_wait)
+{
+    const struct soaphttpd_opts *o = &r->h->o;
+
+    if (o->soap_done == NULL)
+        return;
+    struct soaphttpd_soap_call sc = {
+        .peer = r->c->peer,
+        .operation = r->op[0] ? r->op : "SOAP (no operation)",
+        .login = login,
+        .fault = fault,
+        .status = status,
+        .ms = r->t0 > 0 ? (now_s() - r->t0) * 1000.0 : 0,
+        .request = r->too_big ? NULL : r->body,
+        .request_len = r->too_big ? 0 : r->len,
+        .response = answer,
+        .response_len = answer_len,
+        .may_wait = may_wait,
+    };
+    o->soap_done(o->user, &sc);
+}
+
+/* A whole fault envelope for a request gSOAP never saw, answered with
+ * status. */
+static struct MHD_Response *fault_response(struct req *r, int status, int code,
                                            const char *msg)
 {
     char body[2048];
     size_t blen = r->h->o.fault_envelope(body, sizeof(body), r->v12, code, msg);
 
     log_at(LOG_DEBUG, "%s fault: %s", r->c->peer, msg);
+    note_soap(r, status, NULL, msg, body, blen, 0);
     return text_response(r->h,
                          r->v12 ? "application/soap+xml; charset=utf-8"
                                 : "text/xml; charset=utf-8",
@@ -697,7 +726,7 @@ static enum MHD_Result on_head(struct req *r, const char *method,
                      "request body of %llu bytes exceeds the limit of %zu "
                      "bytes",
                      n, lim->max_message_bytes);
-            return queue(r->mc, 413, fault_response(r, ERR_INVALID, msg));
+            return queue(r->mc, 413, fault_response(r, 413, ERR_INVALID, msg));
         }
     }
     /* what gSOAP reads before the body */
@@ -765,7 +794,7 @@ static struct MHD_Response *check_body(struct req *r, int *status)
     if (xr == XMLSCAN_OK)
         return NULL;
     *status = r->v12 ? 400 : 500;
-    return fault_response(r, ERR_INVALID,
+    return fault_response(r, *status, ERR_INVALID,
                           !o->soap12 && version == 2
                               ? "SOAP 1.2 is not served: use SOAP 1.1"
                               : xmlscan_message(xr));
@@ -807,6 +836,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
         r->resp = NULL;
         return queue(mc, r->status, resp);
     }
+    if (r->drop)
+        return MHD_NO; /* closed without an answer */
     if (!r->started)
         return on_head(r, method, version);
     if (*upload_size > 0) {
@@ -831,7 +862,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
     }
     if (r->too_big) {
         return queue(mc, 413,
-                     fault_response(r, ERR_INVALID,
+                     fault_response(r, 413, ERR_INVALID,
                                     "request body exceeds the message size "
                                     "limit"));
     }
@@ -1015,14 +1046,38 @@ static void serve_call(struct worker *w, struct req *r)
         MHD_add_response_header(r->resp, "Connection", "close");
 }
 
+/* The body of the answer gSOAP wrote (after its head), or NULL. */
+static const char *answer_body(const struct worker *w, size_t *len)
+{
+    const char *end = w->out + w->out_len;
+
+    *len = 0;
+    if (w->out == NULL || w->out_failed)
+        return NULL;
+    for (const char *s = w->out; s + 4 <= end; s++) {
+        if (memcmp(s, "\r\n\r\n", 4) == 0) {
+            *len = (size_t)(end - s - 4);
+            return s + 4;
+        }
+    }
+    return NULL;
+}
+
 /* Serves one request and logs it (log_call). */
 static void serve(struct worker *w, struct req *r)
 {
     w->login[0] = w->fault[0] = '\0';
-    if (r->route->serve == SOAPHTTPD_CALL)
+    if (r->route->serve == SOAPHTTPD_CALL) {
         serve_call(w, r);
-    else
+    } else {
+        size_t blen = 0;
+        const char *body = NULL;
         serve_soap(w, r);
+        if (!r->drop)
+            body = answer_body(w, &blen);
+        note_soap(r, r->status, w->login[0] ? w->login : NULL,
+                  w->fault[0] ? w->fault : NULL, body, blen, 1);
+    }
     struct log_call lc = {
         .peer = r->c->peer,
         .operation = r->op,
@@ -1032,6 +1087,40 @@ static void serve(struct worker *w, struct req *r)
         .fault = w->fault[0] ? w->fault : NULL,
     };
     log_call(&lc);
+}
+
+/* Waits ms milliseconds in a worker, less when the server stops. */
+static void pause_ms(struct soaphttpd *h, int ms)
+{
+    double until = now_s() + ms / 1000.0;
+
+    for (;;) {
+        double left = until - now_s();
+        if (left <= 0 || __atomic_load_n(&h->draining, __ATOMIC_RELAXED))
+            return;
+        usleep(left > 0.05 ? 50000 : (useconds_t)(left * 1e6) + 1);
+    }
+}
+
+/* Serves a request whose envelope gSOAP has read: as the daemon's
+ * soap_intercept says (a wait, no answer, its fault), else as usual. */
+static void serve_body(struct worker *w, struct req *r)
+{
+    const struct soaphttpd_opts *o = &w->h->o;
+    struct soap *soap = w->soap;
+    struct soaphttpd_intercept ic = {0};
+
+    if (o->soap_intercept != NULL)
+        o->soap_intercept(o->user, soap, r->op, r->body, r->len, &ic);
+    if (ic.delay_ms > 0)
+        pause_ms(w->h, ic.delay_ms);
+    if (ic.drop) {
+        r->drop = 1;
+        soap->error = SOAP_OK;
+        snprintf(w->fault, sizeof(w->fault), "closed without an answer");
+    } else if (ic.fault || soap_serve_request(soap)) {
+        answer_error(w);
+    }
 }
 
 /* Serves one SOAP request with the worker's gSOAP context. */
@@ -1048,16 +1137,22 @@ static void serve_soap(struct worker *w, struct req *r)
     soap->buflen = soap->bufidx = 0;
     soap_begin(soap);
     if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) ||
-        soap_recv_header(soap) || soap_body_begin_in(soap) ||
-        soap_serve_request(soap))
+        soap_recv_header(soap) || soap_body_begin_in(soap))
         answer_error(w);
+    else
+        serve_body(w, r);
     if (soap->error != SOAP_OK) {
         const char **fs = soap_faultstring(soap);
         snprintf(w->fault, sizeof(w->fault), "%s",
                  fs != NULL && *fs != NULL ? *fs : "fault");
     }
-    r->resp = soap_answer(w, &r->status);
-    if (r->resp == NULL) {
+    if (r->drop) {
+        r->status = 0;
+        w->out_len = 0;
+    } else {
+        r->resp = soap_answer(w, &r->status);
+    }
+    if (r->resp == NULL && !r->drop) {
         r->status = 500;
         r->resp = text_response(w->h, "text/plain; charset=utf-8",
                                 "out of memory\n", 14, 0);

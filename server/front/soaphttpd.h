@@ -110,6 +110,34 @@ struct soaphttpd_route {
                    struct soaphttpd_answer *a);
 };
 
+/* What a SOAP request came to, for the daemon's record of calls
+ * (soap_done).  Everything lives until the hook returns. */
+struct soaphttpd_soap_call {
+    const char *peer;
+    const char *operation; /* as the log names it */
+    const char *login;     /* NULL: unknown */
+    const char *fault;     /* its fault's text; NULL: none */
+    int status;            /* the HTTP status; 0: closed without answer */
+    double ms;             /* from its whole body to its answer */
+    /* the body as gSOAP read it (p:type blanked, names folded), NULL when
+     * it was not kept (over the size limit) */
+    const char *request;
+    size_t request_len;
+    const char *response; /* the answer's body; NULL: none */
+    size_t response_len;
+    int may_wait; /* in a worker: the hook may wait a little (never in an
+                     I/O thread, which serves other connections) */
+};
+
+/* How a SOAP request is served otherwise (soap_intercept), in order: a
+ * wait, then no answer at all, or the fault the hook set, or the call
+ * served as usual. */
+struct soaphttpd_intercept {
+    int delay_ms; /* the worker waits (cut short when stopping) */
+    int drop;     /* the connection is closed without an answer */
+    int fault;    /* the fault set on soap is answered, not served */
+};
+
 struct soaphttpd_opts {
     const char *name; /* the Server header and nothing else */
     const char *listen_host;
@@ -147,6 +175,18 @@ struct soaphttpd_opts {
      * (a body too large ...), of type call_error_type; NULL: plain text */
     size_t (*call_error)(char *buf, size_t size, const char *msg);
     const char *call_error_type;
+
+    /* a SOAP request whose envelope gSOAP has read, before it is served
+     * (in its worker): the hook may fill *ic (zeroed) and, with ic->fault,
+     * set the fault on soap; NULL: every request served */
+    void (*soap_intercept)(void *user, struct soap *soap, const char *op,
+                           const char *body, size_t len,
+                           struct soaphttpd_intercept *ic);
+    /* every SOAP request answered (served, refused before gSOAP saw it or
+     * closed without answer), in the thread that answered it and before
+     * the answer goes out: quick, blocking at most briefly and only with
+     * may_wait; NULL: none */
+    void (*soap_done)(void *user, const struct soaphttpd_soap_call *c);
 };
 
 /* Binds and listens on o->listen_host:listen_port (o is copied; the

@@ -2,8 +2,9 @@
 # after `set -euo pipefail`; it sets d (a scratch directory, removed on
 # exit) and defines:
 #   bench_need TOOL...            exit unless every tool is installed
-#   bench_start_emu BIN           start the emulator on a free port, set
+#   bench_start_emu BIN [ARG...]  start the emulator on a free port, set
 #                                 emu_pid and url (the ?Soap endpoint)
+#   bench_stop_emu                stop it (SIGTERM, waited for)
 #   bench_post_lua FILE BODY      a wrk script POSTing BODY as SOAP 1.1
 #   bench_wrk_nginx FILE SECS [CONNS]  serve FILE with nginx and run the
 #                                 same wrk against it (8 connections by
@@ -33,11 +34,18 @@ p50() { awk '$1 == "50%" {print $2}'; }
 p99() { awk '$1 == "99%" {print $2}'; }
 
 bench_start_emu() {
-    "$1" serve --listen 127.0.0.1:0 --data-dir "$d/var" 2>"$d/emu.log" &
+    local bin=$1
+    shift
+    "$bin" serve --listen 127.0.0.1:0 --data-dir "$d/var" "$@" 2>"$d/emu.log" &
     emu_pid=$!
-    for _ in $(seq 1 120); do grep -q 'listening on' "$d/emu.log" && break; sleep 0.5; done
+    for _ in $(seq 1 120); do grep -qs 'listening on' "$d/emu.log" && break; sleep 0.5; done
     url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$d/emu.log" | head -1)
     [ -n "$url" ] || { cat "$d/emu.log"; exit 1; }
+}
+
+bench_stop_emu() {
+    kill -TERM "$emu_pid" && wait "$emu_pid" 2>/dev/null || true
+    emu_pid=
 }
 
 bench_post_lua() {

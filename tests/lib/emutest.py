@@ -23,6 +23,7 @@ Only the Python standard library is used here.
 
 import contextlib
 import http.client
+import json
 import os
 import random
 import re
@@ -455,6 +456,19 @@ def request(target, method, path=None, body=None, headers=None, conn=None, timeo
     finally:
         if own:
             conn.close()
+
+
+def control(target, method, path, body=None, timeout=30):
+    """A call of the control API (/_emu/...): (status, parsed JSON or None
+    for an empty body).  body: a dict (sent as JSON), str or bytes."""
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body)
+    r = request(target, method, path, body=body, timeout=timeout)
+    if not r.body:
+        return r.status, None
+    if r.content_type != "application/json":
+        raise AssertionError("%s %s: not JSON: %r" % (method, path, r))
+    return r.status, json.loads(r.body)
 
 
 CT11 = "text/xml; charset=utf-8"
@@ -893,6 +907,14 @@ class EmuTestCase(unittest.TestCase):
 
 
 # ---------------------------------------------------------------- zeep tests
+
+
+def module_emu(args=()):
+    """setUpModule of a test file with one module-wide server of its own:
+    starts it, or skips the file when the tests target a remote server."""
+    if remote():
+        raise unittest.SkipTest("needs servers started by the harness")
+    return Emu(args)
 
 
 def module_emu_stop(emu):
