@@ -61,7 +61,7 @@ def _ensure_server(mm, name, address):
 
 
 def _ensure_scope(mm, server_ref, cidr, pool):
-    scopes = mm.call("GetDHCPScopes", dhcpServerRef=server_ref)
+    scopes = mm.call("GetDHCPScopes", filter="dhcpServerRef=%s" % server_ref)
     for s in (scopes.dhcpScopes.dhcpScope if scopes.dhcpScopes else []):
         if s.name == cidr:
             return s.ref

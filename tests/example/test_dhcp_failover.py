@@ -16,7 +16,7 @@ CIDR = "10.20.0.0/24"
 POOL = ("10.20.0.50", "10.20.0.200")
 
 
-def setup(mm):
+def build_failover(mm):
     return dhcp_failover.ensure_failover(mm, REL, PRIMARY, SECONDARY, CIDR, POOL)
 
 
@@ -28,7 +28,7 @@ def test_starts_from_the_baseline(mm):
 
 
 def test_setup_reaches_normal(mm, ctl):
-    rel = setup(mm)
+    rel = build_failover(mm)
     assert rel.name == REL and rel.failoverMode == "LoadBalance"
     assert len(rel.dhcpScopeRefs.ref) == 1
     # the simulated servers install both files and come to Normal
@@ -40,7 +40,7 @@ def test_setup_reaches_normal(mm, ctl):
 
 
 def test_what_the_script_sends(mm, ctl):
-    setup(mm)
+    build_failover(mm)
     adds = ctl.journal("AddDHCPFailoverRelationship")
     assert len(adds) == 1
     sent = adds[0]["arguments"]["dhcpFailoverRelationship"]
@@ -56,17 +56,17 @@ def test_what_the_script_sends(mm, ctl):
 
 
 def test_rerun_changes_nothing(mm, ctl):
-    setup(mm)
+    build_failover(mm)
     ctl("DELETE", "requests")
-    setup(mm)
+    build_failover(mm)
     ops = [r["operation"] for r in ctl.journal()]
     assert ops and not [op for op in ops if op.startswith(("Add", "Set", "Remove"))], ops
 
 
 def test_survives_an_expired_session(mm, ctl):
-    ctl("POST", "faults", {"preset": "session-expired", "operation": "GetDHCPServers",
+    ctl("POST", "faults", {"preset": "invalid-session", "operation": "GetDHCPServers",
                            "times": 1})
-    rel = setup(mm)
+    rel = build_failover(mm)
     assert rel.name == REL
     assert mm.relogins == 1
     faulted = [r for r in ctl.journal("GetDHCPServers") if r["fault"]]
@@ -78,7 +78,7 @@ def test_a_server_fault_stops_the_script(mm, ctl):
     ctl("POST", "faults", {"operation": "AddDHCPScope",
                            "fault": {"code": 12, "text": "Netobject handler not running"}})
     with pytest.raises(zeep.exceptions.Fault) as e:
-        setup(mm)
+        build_failover(mm)
     assert "Netobject handler not running" in e.value.message
     # nothing was half done: the relationship is there, no scope in it
     rel = mm.call("GetDHCPFailoverRelationships")[0]
@@ -86,7 +86,7 @@ def test_a_server_fault_stops_the_script(mm, ctl):
 
 
 def test_notices_partner_down(mm, ctl):
-    setup(mm)
+    build_failover(mm)
     ctl.wait_for("Normal", lambda: mm.call("GetDHCPFailoverRelationships")[0].state == "Normal")
     ctl("POST", "servers/%s/failover-state" % PRIMARY[0],
         {"relationship": REL, "state": "PartnerDown"})
@@ -94,7 +94,7 @@ def test_notices_partner_down(mm, ctl):
 
 
 def test_notices_an_incident_as_it_unfolds(mm, ctl):
-    setup(mm)
+    build_failover(mm)
     ctl.wait_for("Normal", lambda: mm.call("GetDHCPFailoverRelationships")[0].state == "Normal")
     ctl("POST", "servers/%s/failover-state" % PRIMARY[0],
         {"relationship": REL, "sequence": [
