@@ -149,7 +149,9 @@ def single(url, password, token):
     wait("the simulated relationship to be Normal",
          lambda: rel_state(svc, s, refs["sim-a"]) == "Normal", 60)
     check(True, "simulated relationship Normal")
-    status, _, conf = control(url, token, "/_emu/servers/sim-a/config")
+    status, ctype, conf = control(url, token, "/_emu/servers/sim-a/config")
+    if ctype.startswith("application/json"):
+        conf = json.loads(conf)["config"]
     check(status == 200 and 'failover peer "%s"' % REL in conf,
           "GET /_emu/servers/sim-a/config has the failover peer")
     svc.Logout(session=s)
