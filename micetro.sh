@@ -4,7 +4,11 @@
 #
 #   ./micetro.sh run [micetro-emu options]   install what is missing, build,
 #                                            run the emulator (embedded DB)
-#   ./micetro.sh test                        install, build, run every test
+#   ./micetro.sh test                        install, build, run every test,
+#                                            the container one last
+#   ./micetro.sh test-container              only the images and the compose
+#                                            stack of docker/, for real
+#                                            (root, podman)
 #   ./micetro.sh test-sanitize               the same under ASan + UBSan
 #   ./micetro.sh test-valgrind               wire tests with the daemon
 #                                            under valgrind
@@ -30,6 +34,7 @@ test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
   isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
+container_pkgs="podman runc podman-compose catatonit debootstrap"
 fuzz_pkgs="clang libclang-rt-14-dev"
 style_pkgs="clang-tidy-19 clang-format-19 editorconfig python3 git"
 
@@ -90,9 +95,17 @@ build)
     ;;
 test)
     # shellcheck disable=SC2086
-    need $build_pkgs $run_pkgs $test_pkgs
+    need $build_pkgs $run_pkgs $test_pkgs $container_pkgs
     build build
-    ctest --test-dir build --output-on-failure -j 2 "$@"
+    ctest --test-dir build --output-on-failure -j 2 -LE container "$@"
+    # alone: building images beside the other tests would slow them down
+    ctest --test-dir build --output-on-failure -j 1 -L container "$@"
+    ;;
+test-container)
+    # shellcheck disable=SC2086
+    need $build_pkgs $test_pkgs $container_pkgs
+    build build
+    ctest --test-dir build --output-on-failure -j 1 -L container "$@"
     ;;
 test-sanitize)
     # shellcheck disable=SC2086
@@ -155,8 +168,8 @@ check)
     fi
     ;;
 *)
-    say "unknown command \"$cmd\": run, test, test-sanitize, test-valgrind," \
-        "build, bench, fuzz or check"
+    say "unknown command \"$cmd\": run, test, test-container, test-sanitize," \
+        "test-valgrind, build, bench, fuzz or check"
     exit 2
     ;;
 esac
