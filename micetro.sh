@@ -30,8 +30,9 @@ build_pkgs="gcc make cmake pkg-config gsoap libgsoap-dev libxml2-dev
   libpq-dev libcrypt-dev libssl-dev zlib1g-dev libmicrohttpd-dev
   libjansson-dev"
 run_pkgs="postgresql"
-test_pkgs="python3 python3-zeep python3-suds libsoap-lite-perl curl
-  isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl"
+test_pkgs="python3 python3-zeep python3-suds python3-pytest libsoap-lite-perl curl
+  isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl php-cli
+  php-soap nodejs"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
 container_pkgs="podman runc podman-compose catatonit debootstrap"

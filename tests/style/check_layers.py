@@ -24,6 +24,11 @@ include-path   no directory in a quoted include ("../x.h", "dir/x.h"): the
 own-header     a .c file with a header of its name beside it includes that
                header first.
 header-name    no two headers share a name (quoted includes are by name).
+clients-api    clients/ uses the API only: its files include no header of
+               another folder of the tree (only their own, libc, jansson
+               and the gSOAP client generated for micetro-cli, "cli-client"
+               below), and micetro-cli links only that generated code,
+               gSOAP and jansson.
 
 Prints one summary line and exits 0 when every rule holds, else exits 1.
 """
@@ -68,6 +73,10 @@ GSOAP_USERS = {
     "server/emu/agent_rpc_gen.c": {"agent-client"},
     # micetro-dhcp-agent: its operations
     "server/agent/agent_soap.c": {"agent"},
+    # micetro-cli: the session and the calls of each command
+    "clients/cli/cli_session.c": {"cli-client"},
+    "clients/cli/cli_objects.c": {"cli-client"},
+    "clients/cli/cli_failover.c": {"cli-client"},
 }
 
 GSOAP_PARTS = [
@@ -76,6 +85,7 @@ GSOAP_PARTS = [
                        r"|ServiceSoap\.nsmap)$")),
     ("agent-client", re.compile(r"^(agc(H|Stub)\.h|agc\w*\.c|agc\.nsmap)$")),
     ("agent", re.compile(r"^(ag(H|Stub|C|Server)\.[ch]|AgentSoap\.nsmap)$")),
+    ("cli-client", re.compile(r"^(mmc(H|Stub)\.h|mmc\w*\.c|mmc\.nsmap)$")),
     ("unknown", re.compile(r"\.nsmap$")),
 ]
 
@@ -107,6 +117,9 @@ CORE_TARGET = ("micetro_core", {"PkgConfig::LIBCRYPT", "OpenSSL::Crypto"})
 CODEC_TARGET = ("micetro_codec", {"micetro_core", "PkgConfig::LIBCRYPT",
                                   "OpenSSL::Crypto"})
 BELOW_STORAGE = ("server/emu/", "server/front/", "server/agent/")
+CLIENTS_DIR = "clients/"
+CLI_TARGET = ("micetro-cli", {"micetro_cli_gen", "PkgConfig::GSOAP",
+                              "PkgConfig::JANSSON"})
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]*)[>"]')
 
@@ -189,7 +202,8 @@ def cmake_links(problems):
             if not words:
                 continue
             for (target, allowed), rule in ((CORE_TARGET, "core-pure"),
-                                            (CODEC_TARGET, "codec-pure")):
+                                            (CODEC_TARGET, "codec-pure"),
+                                            (CLI_TARGET, "clients-api")):
                 if words[0][0] != target:
                     continue
                 for word, at in words[1:]:
@@ -267,6 +281,11 @@ def main(argv):
             found = os.path.join(os.path.dirname(path), name)
             if found not in source_set:
                 found = headers.get(name, "")
+            if path.startswith(CLIENTS_DIR) and quote == '"' and \
+                    not part and not found.startswith(CLIENTS_DIR):
+                problems.append(
+                    "%s: clients-api: %s (%s) is outside clients/: a client "
+                    "uses the API only" % (where, name, found or "unknown"))
             if in_storage and (part or (quote == '"' and
                                found.startswith(BELOW_STORAGE))):
                 problems.append(
