@@ -116,6 +116,7 @@ bench)
     # shellcheck disable=SC2086
     need $build_pkgs $run_pkgs $test_pkgs $bench_pkgs
     build build
+    tests/bench/bench_start.sh
     tests/bench/bench_http.sh "$@"
     exec tests/bench/bench_writes.sh
     ;;
