@@ -130,6 +130,7 @@ bench)
     # shellcheck disable=SC2086
     need $build_pkgs $run_pkgs $test_pkgs $bench_pkgs
     build build
+    tests/bench/bench_start.sh
     tests/bench/bench_http.sh "$@"
     tests/bench/bench_snapshots.sh
     tests/bench/bench_journal.sh "$@"

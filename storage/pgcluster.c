@@ -25,12 +25,15 @@
 #include <grp.h>
 #include <limits.h>
 #include <locale.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,6 +41,7 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <linux/fs.h> /* FICLONE */
 
 #define PG_USER "micetro"
 #define PG_DB "micetro"
@@ -45,9 +49,14 @@
 #define SOCKET_NAME "/.s.PGSQL." PG_PORT
 #define SUN_PATH_MAX 107 /* sizeof(sockaddr_un.sun_path) - 1 */
 #define START_TIMEOUT_S 30
+#define STOP_TIMEOUT_S 60
+#define START_POLL_MS 5 /* postmaster.pid looked at while it starts, stops */
 #define MAX_GROUPS 256
 #define STATUS_UNKNOWN (-1) /* child reaped by someone else */
 #define LEFTOVER_WAIT_S 10  /* a dead postmaster's children exiting */
+#define TREE_DEPTH_MAX 16   /* directory levels of a cluster copied */
+#define COPY_THREADS 4      /* files of a template copied at once */
+#define STAMP_HEAD "micetro-emu template 1\n"
 
 /* The user tools run as (root only: postgres). */
 struct runas {
@@ -66,7 +75,7 @@ struct pgcluster {
     char rundir[PATH_MAX]; /* DIR/run */
     char logpath[PATH_MAX];
     char bindir[PATH_MAX];
-    char admin_ci[PATH_MAX * 2 + 128]; /* conninfo, postgres database */
+    char admin_ci[PATH_MAX * 2 + 128]; /* conninfo, template1 database */
     struct runas ra;
     long pid; /* the postmaster's, as last seen */
 };
@@ -77,6 +86,10 @@ struct child {
     char *const *envp;
     const char *check_path; /* argv NULL: exit 0 when this is searchable */
     int infd, outfd;        /* stdin; stdout and stderr */
+    int pidfd; /* >= 0: detach (a session of its own, reparented to init,
+                * as pg_ctl starts a postmaster): the child forks, writes
+                * the grandchild's pid here and exits; the grandchild
+                * runs argv */
     int maxfd;
     const struct runas *ra;
 };
@@ -306,7 +319,7 @@ __attribute__((noreturn)) static void child_run(const struct child *ch)
 {
     struct sigaction dfl;
     sigset_t none;
-    int sig, fd;
+    int sig, fd, keep;
 
     memset(&dfl, 0, sizeof(dfl));
     dfl.sa_handler = SIG_DFL;
@@ -316,10 +329,14 @@ __attribute__((noreturn)) static void child_run(const struct child *ch)
         _exit(127);
     if (ch->outfd >= 0 && (dup2(ch->outfd, 1) < 0 || dup2(ch->outfd, 2) < 0))
         _exit(127);
+    /* the pid pipe, if any, becomes fd 3, which the closing keeps */
+    keep = ch->pidfd >= 0 ? 4 : 3;
+    if (ch->pidfd >= 0 && ch->pidfd != 3 && dup2(ch->pidfd, 3) < 0)
+        _exit(127);
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
-    if (close_range(3, ~0U, 0) != 0)
+    if (close_range((unsigned)keep, ~0U, 0) != 0)
 #endif
-        for (fd = 3; fd < ch->maxfd; fd++)
+        for (fd = keep; fd < ch->maxfd; fd++)
             close(fd);
     if (ch->ra->active) {
         if (setgroups((size_t)ch->ra->ngroups, ch->ra->groups) != 0 ||
@@ -328,6 +345,20 @@ __attribute__((noreturn)) static void child_run(const struct child *ch)
     }
     if (chdir("/") != 0)
         child_fail("cannot change directory to /");
+    if (ch->pidfd >= 0) {
+        pid_t gc;
+
+        if (setsid() < 0)
+            child_fail("cannot start a session");
+        gc = fork();
+        if (gc < 0)
+            child_fail("cannot fork");
+        if (gc > 0) {
+            long v = (long)gc;
+            _exit(write(3, &v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 127);
+        }
+        close(3);
+    }
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (ch->argv == NULL)
@@ -390,23 +421,59 @@ out:
     return rc;
 }
 
-/* Runs a PostgreSQL tool with its output appended to the server log. */
-static int run_tool(const struct pgcluster *pc, char *const *argv, int *status,
-                    struct err *e)
+/* Runs a PostgreSQL tool with its output appended to the server log;
+ * with pid not NULL detached (struct child's pidfd), *pid its pid. */
+static int run_logged(const struct pgcluster *pc, char *const *argv,
+                      int *status, long *pid, struct err *e)
 {
     struct child ch;
-    int fd, rc;
+    int fd, rc, fds[2] = {-1, -1};
+    long v = 0;
+    ssize_t r;
 
     fd = open(pc->logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return err_set(e, ERR_SYS, "cannot open \"%s\": %s", pc->logpath,
                        strerror(errno));
+    if (pid != NULL && pipe2(fds, O_CLOEXEC) != 0) {
+        close(fd);
+        return err_set(e, ERR_SYS, "cannot make a pipe: %s", strerror(errno));
+    }
     memset(&ch, 0, sizeof(ch));
+    ch.pidfd = fds[1];
     ch.argv = argv;
     ch.ra = &pc->ra;
     rc = run_child(&ch, fd, status, e);
     close(fd);
+    if (pid == NULL)
+        return rc;
+    close(fds[1]);
+    do
+        r = read(fds[0], &v, sizeof(v));
+    while (r < 0 && errno == EINTR);
+    close(fds[0]);
+    if (rc == 0 && (r != (ssize_t)sizeof(v) || v <= 0))
+        rc = err_set(e, ERR_SYS, "cannot start \"%s\" (see %s)", argv[0],
+                     pc->logpath);
+    *pid = v;
     return rc;
+}
+
+/* Runs a PostgreSQL tool with its output appended to the server log. */
+static int run_tool(const struct pgcluster *pc, char *const *argv, int *status,
+                    struct err *e)
+{
+    return run_logged(pc, argv, status, NULL, e);
+}
+
+/* Runs a PostgreSQL tool detached (a postmaster), its output appended to
+ * the server log; *pid is the detached process's. */
+static int run_detached(const struct pgcluster *pc, char *const *argv,
+                        long *pid, struct err *e)
+{
+    int status;
+
+    return run_logged(pc, argv, &status, pid, e);
 }
 
 /* Runs prog with one argument as ourselves and copies the first line of
@@ -428,6 +495,7 @@ static int capture_line(const char *prog, const char *arg, char *out,
     argv[1] = (char *)arg;
     argv[2] = NULL;
     memset(&ch, 0, sizeof(ch));
+    ch.pidfd = -1;
     ch.argv = argv;
     ch.ra = &self;
     /* the output is a line: it fits the pipe, reading after wait is safe */
@@ -641,6 +709,7 @@ static int check_reachable(const struct pgcluster *pc, struct err *e)
     int status, rc;
 
     memset(&ch, 0, sizeof(ch));
+    ch.pidfd = -1;
     ch.check_path = pc->dir;
     ch.ra = &pc->ra;
     rc = run_child(&ch, -1, &status, e);
@@ -683,20 +752,6 @@ static int ping(const struct pgcluster *pc)
     return PQping(pc->admin_ci);
 }
 
-/* Waits until the server accepts connections; 0 when it does. */
-static int wait_ready(const struct pgcluster *pc, int seconds)
-{
-    double end = now_s() + seconds;
-
-    for (;;) {
-        if (ping(pc) == PQPING_OK)
-            return 0;
-        if (now_s() > end)
-            return -1;
-        sleep_ms(100);
-    }
-}
-
 /* The pid in DIR/pg/postmaster.pid, 0 when there is none. */
 static long postmaster_pid(const struct pgcluster *pc)
 {
@@ -713,6 +768,18 @@ static long postmaster_pid(const struct pgcluster *pc)
 static int pid_alive(long pid)
 {
     return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Whether process pid is a zombie (dead, not yet reaped). */
+static int is_zombie(long pid)
+{
+    char path[64], buf[512], *p;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    if (read_small(path, buf, sizeof(buf)) <= 0)
+        return 0;
+    p = strrchr(buf, ')');
+    return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 }
 
 /* Whether live process pid is a postmaster of our cluster: it works in
@@ -786,6 +853,7 @@ static int cluster_initdb(const struct pgcluster *pc, struct err *e)
                     "UTF8",
                     locale,
                     "--no-instructions",
+                    "--no-sync",
                     NULL};
     locale_t loc;
     off_t from = log_size(pc);
@@ -811,80 +879,161 @@ static int cluster_initdb(const struct pgcluster *pc, struct err *e)
     return 0;
 }
 
-static int cluster_start(const struct pgcluster *pc, struct err *e)
+/* 1 when postmaster.pid names pid and says it is ready to accept
+ * connections; 0 not yet (starting, or the file not written yet, or still
+ * the one a killed postmaster left). */
+static int pm_ready(const struct pgcluster *pc, long pid)
 {
-    char prog[PATH_MAX + 16], opts[PATH_MAX + 256], tail[200];
-    char *argv[] = {prog,
-                    "-D",
-                    (char *)pc->pgdata,
-                    "-l",
-                    (char *)pc->logpath,
-                    "-w",
-                    "-t",
-                    "30",
-                    "-o",
-                    opts,
-                    "start",
-                    NULL};
-    off_t from = log_size(pc);
-    int status, rc;
+    char path[PATH_MAX + 32], buf[2048], *line = buf;
+    long named;
+    int i;
 
-    snprintf(prog, sizeof(prog), "%s/pg_ctl", pc->bindir);
-    /* pg_ctl hands -o to /bin/sh: pc->rundir was checked for quotes */
-    snprintf(opts, sizeof(opts),
-             "-c listen_addresses='' -c unix_socket_directories='%s' "
-             "-c port=" PG_PORT " -c max_connections=50 -c fsync=on",
-             pc->rundir);
-    rc = run_tool(pc, argv, &status, e);
-    if (rc != 0)
-        return rc;
-    /* reaped by someone else, which happens once pg_ctl has finished
-     * (waiting for the server or giving up): look at the server */
-    if (status == STATUS_UNKNOWN)
-        status = wait_ready(pc, 3) == 0 ? 0 : 1;
-    if (status != 0) {
-        log_tail(pc, from, tail, sizeof(tail));
-        return err_set(e, ERR_DB, "PostgreSQL did not start: %s (log: %s)",
-                       tail, pc->logpath);
+    snprintf(path, sizeof(path), "%s/postmaster.pid", pc->pgdata);
+    if (read_small(path, buf, sizeof(buf)) <= 0)
+        return 0;
+    named = strtol(buf, NULL, 10);
+    if (named != pid)
+        return 0;
+    /* line 8 is the status (PostgreSQL 10 and later); lines may be empty
+     * (listen_addresses) */
+    for (i = 1; i < 8 && line != NULL; i++) {
+        line = strchr(line, '\n');
+        if (line != NULL)
+            line++;
     }
-    return 0;
+    return line != NULL && strncmp(line, "ready", 5) == 0;
 }
 
-static int cluster_stop(const struct pgcluster *pc, struct err *e)
+/* As pid 1 of a container, the orphaned postmaster is our child: reaps it
+ * once it has exited. */
+static void reap_orphan(long pid)
 {
-    char prog[PATH_MAX + 16], tail[200];
-    char *argv[] = {
-        prog,   "-D", (char *)pc->pgdata, "-m", "fast", "-w", "-t", "60",
-        "stop", NULL};
-    off_t from = log_size(pc);
-    long pid = postmaster_pid(pc);
-    double end;
-    int status, rc;
-
-    snprintf(prog, sizeof(prog), "%s/pg_ctl", pc->bindir);
-    rc = run_tool(pc, argv, &status, e);
-    if (rc != 0)
-        return rc;
-    if (status == STATUS_UNKNOWN) { /* reaped elsewhere: look */
-        end = now_s() + 3;
-        while (pid_alive(pid) && postmaster_pid(pc) == pid && now_s() < end)
-            sleep_ms(100);
-    }
-    if (status != 0 && (!pid_alive(pid) || postmaster_pid(pc) != pid))
-        status = 0; /* it is gone (or had stopped already) */
-    /* as pid 1 of a container, the orphaned postmaster is our child */
     if (pid > 0 && getpid() == 1)
         while (waitpid((pid_t)pid, NULL, WNOHANG) < 0 && errno == EINTR)
             ;
-    if (status != 0) {
-        log_tail(pc, from, tail, sizeof(tail));
-        return err_set(e, ERR_DB, "PostgreSQL did not stop: %s (log: %s)", tail,
-                       pc->logpath);
+}
+
+/* Whether process pid has ended (gone, or a zombie nobody reaped). */
+static int pid_ended(long pid)
+{
+    reap_orphan(pid);
+    return !pid_alive(pid) || is_zombie(pid);
+}
+
+/* Starts the postmaster itself, detached as pg_ctl would (a session of its
+ * own, reparented to init), and watches postmaster.pid every
+ * START_POLL_MS until it says ready: pg_ctl's start costs a shell, a
+ * `postgres -V` and up to 100 ms of its own polling. */
+static int cluster_start(const struct pgcluster *pc, struct err *e)
+{
+    char prog[PATH_MAX + 16], sockdir[PATH_MAX + 32], tail[200];
+    static const char port[] = "port=" PG_PORT;
+    char *argv[] = {
+        prog,        "-D", (char *)pc->pgdata, "-c", "listen_addresses=",  "-c",
+        sockdir,     "-c", (char *)port,       "-c", "max_connections=50", "-c",
+        "fsync=off", NULL};
+    off_t from = log_size(pc);
+    double end = now_s() + START_TIMEOUT_S;
+    long pid;
+    int rc, ready;
+
+    snprintf(prog, sizeof(prog), "%s/postgres", pc->bindir);
+    snprintf(sockdir, sizeof(sockdir), "unix_socket_directories=%s",
+             pc->rundir);
+    rc = run_detached(pc, argv, &pid, e);
+    if (rc != 0)
+        return rc;
+    for (;;) {
+        ready = pm_ready(pc, pid);
+        if (ready)
+            return 0;
+        if (pid_ended(pid))
+            break;
+        if (now_s() > end) {
+            kill((pid_t)pid, SIGQUIT); /* it would go on starting alone */
+            log_tail(pc, from, tail, sizeof(tail));
+            return err_set(e, ERR_DB,
+                           "PostgreSQL did not start within %d s: %s (log: "
+                           "%s)",
+                           START_TIMEOUT_S, tail, pc->logpath);
+        }
+        sleep_ms(START_POLL_MS);
+    }
+    log_tail(pc, from, tail, sizeof(tail));
+    return err_set(e, ERR_DB, "PostgreSQL did not start: %s (log: %s)", tail,
+                   pc->logpath);
+}
+
+/* Stops the postmaster with a fast shutdown (SIGINT, as pg_ctl stop -m
+ * fast) and waits for it to end, looking every START_POLL_MS. */
+static int cluster_stop(const struct pgcluster *pc, struct err *e)
+{
+    char tail[200];
+    off_t from = log_size(pc);
+    long pid = postmaster_pid(pc);
+    double end = now_s() + STOP_TIMEOUT_S;
+
+    if (pid == 0 || pid_ended(pid) || is_our_postmaster(pc, pid) == 0)
+        return 0; /* none, gone, or the pid now another process's */
+    if (kill((pid_t)pid, SIGINT) != 0 && errno != ESRCH)
+        return err_set(e, ERR_SYS, "cannot stop PostgreSQL (pid %ld): %s", pid,
+                       strerror(errno));
+    while (!pid_ended(pid)) {
+        if (now_s() > end) {
+            log_tail(pc, from, tail, sizeof(tail));
+            return err_set(e, ERR_DB,
+                           "PostgreSQL (pid %ld) did not stop within %d s: "
+                           "%s (log: %s)",
+                           pid, STOP_TIMEOUT_S, tail, pc->logpath);
+        }
+        sleep_ms(START_POLL_MS);
     }
     return 0;
 }
 
-/* CREATE DATABASE micetro when missing, through the postgres database. */
+/* A connection to the template1 database (which every cluster has: a
+ * template's copy has no postgres database), or NULL with e filled. */
+static PGconn *admin_connect(const struct pgcluster *pc, struct err *e)
+{
+    char msg[200];
+    PGconn *pg = PQconnectdb(pc->admin_ci);
+
+    if (pg == NULL) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (PQstatus(pg) != CONNECTION_OK) {
+        snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg));
+        msg[strcspn(msg, "\n")] = '\0';
+        err_set(e, ERR_DB, "cannot connect to the embedded PostgreSQL: %s",
+                msg);
+        PQfinish(pg);
+        return NULL;
+    }
+    return pg;
+}
+
+/* DROP DATABASE postgres, in a template: one database fewer to copy into
+ * each new cluster. */
+static int drop_postgres_db(const struct pgcluster *pc, struct err *e)
+{
+    PGconn *pg = admin_connect(pc, e);
+    PGresult *r;
+    int rc = 0;
+
+    if (pg == NULL)
+        return e->code;
+    r = PQexecParams(pg, "DROP DATABASE IF EXISTS postgres", 0, NULL, NULL,
+                     NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = err_set(e, ERR_DB, "cannot drop database \"postgres\": %s",
+                     PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(pg);
+    return rc;
+}
+
+/* CREATE DATABASE micetro when missing, through template1. */
 static int ensure_db(const struct pgcluster *pc, struct err *e)
 {
     const char *params[1] = {PG_DB};
@@ -894,18 +1043,9 @@ static int ensure_db(const struct pgcluster *pc, struct err *e)
     const char *state;
     int rc = 0;
 
-    pg = PQconnectdb(pc->admin_ci);
+    pg = admin_connect(pc, e);
     if (pg == NULL)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    if (PQstatus(pg) != CONNECTION_OK) {
-        snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg));
-        msg[strcspn(msg, "\n")] = '\0';
-        rc = err_set(e, ERR_DB,
-                     "cannot connect to the embedded "
-                     "PostgreSQL: %s",
-                     msg);
-        goto out;
-    }
+        return e->code;
     r = PQexecParams(pg, "SELECT 1 FROM pg_database WHERE datname = $1", 1,
                      NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
@@ -992,7 +1132,7 @@ static int setup_paths(struct pgcluster *pc, const char *data_dir,
     if (ci_quote(q, sizeof(q), pc->rundir) != 0)
         return err_set(e, ERR_INVALID, "path \"%s\" is too long", pc->rundir);
     snprintf(pc->admin_ci, sizeof(pc->admin_ci),
-             "host=%s port=" PG_PORT " dbname=postgres user=" PG_USER
+             "host=%s port=" PG_PORT " dbname=template1 user=" PG_USER
              " connect_timeout=10",
              q);
     return 0;
@@ -1027,13 +1167,639 @@ int pgcluster_exists(const char *data_dir)
     return access(path, F_OK) == 0;
 }
 
+/* conninfo of the micetro database of pc's cluster. */
+static int micetro_conninfo(const struct pgcluster *pc, char *out, size_t len,
+                            struct err *e)
+{
+    char q[PATH_MAX * 2 + 8];
+    int n;
+
+    ci_quote(q, sizeof(q), pc->rundir);
+    n = snprintf(out, len,
+                 "host=%s port=" PG_PORT " dbname=" PG_DB " user=" PG_USER, q);
+    if (n < 0 || (size_t)n >= len)
+        return err_set(e, ERR_INVALID,
+                       "conninfo buffer too small (%d bytes needed)", n + 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------ template */
+
+/* Says why in buf (cut to fit). */
+__attribute__((format(printf, 3, 4))) static void say(char *buf, size_t len,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+struct tree_count {
+    long files;
+    long long bytes;
+};
+
+/* Removes the tree at path (not following symbolic links); quietly. */
+static void rm_tree(const char *path, int depth)
+{
+    char sub[PATH_MAX];
+    struct dirent *de;
+    struct stat sb;
+    DIR *d;
+
+    if (lstat(path, &sb) != 0)
+        return;
+    if (!S_ISDIR(sb.st_mode) || depth <= 0) {
+        unlink(path);
+        return;
+    }
+    d = opendir(path);
+    if (d != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) <
+                sizeof(sub))
+                rm_tree(sub, depth - 1);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* Copies the bytes of in to out: cloned where the file system can
+ * (FICLONE: btrfs, XFS), else in the kernel (copy_file_range), else
+ * read and written.  0 or -1 with errno. */
+static int copy_bytes(int in, int out, off_t size)
+{
+    char buf[65536];
+    off_t left = size;
+    ssize_t r, w, off;
+
+    if (ioctl(out, FICLONE, in) == 0)
+        return 0;
+    while (left > 0) {
+        r = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        left -= r;
+    }
+    if (left == 0)
+        return 0;
+    if (lseek(in, size - left, SEEK_SET) < 0 ||
+        lseek(out, size - left, SEEK_SET) < 0)
+        return -1;
+    while (left > 0) {
+        r = read(in, buf, sizeof(buf));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1; /* shorter than it said */
+        for (off = 0; off < r; off += w) {
+            w = write(out, buf + off, (size_t)(r - off));
+            if (w < 0 && errno == EINTR)
+                w = 0;
+            else if (w < 0)
+                return -1;
+        }
+        left -= r;
+    }
+    return 0;
+}
+
+/* Copies the regular file src to dst (made, mode kept, owned by ra's user
+ * as root).  -1 when src cannot be read, -2 when dst cannot be made. */
+static int copy_file(const struct runas *ra, const char *src, const char *dst,
+                     struct tree_count *n, char *why, size_t wl)
+{
+    struct stat sb;
+    int in, out, rc = 0;
+
+    in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (in < 0 || fstat(in, &sb) != 0) {
+        say(why, wl, "cannot read \"%s\": %s", src, strerror(errno));
+        if (in >= 0)
+            close(in);
+        return -1;
+    }
+    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+               sb.st_mode & 07777);
+    if (out < 0 || copy_bytes(in, out, sb.st_size) != 0 ||
+        (ra->active && fchown(out, ra->uid, ra->gid) != 0)) {
+        say(why, wl, "cannot copy \"%s\" to \"%s\": %s", src, dst,
+            strerror(errno));
+        rc = -2;
+    }
+    if (out >= 0)
+        close(out);
+    close(in);
+    n->files++;
+    n->bytes += sb.st_size;
+    return rc;
+}
+
+/* The files of a tree being copied, by COPY_THREADS threads: creating
+ * files is what a copy costs, and a file system creates several at once
+ * faster than one after the other. */
+struct copy_job {
+    const struct runas *ra;
+    struct copy_pair {
+        char *src, *dst;
+    } *files;
+    size_t count, cap;
+    pthread_mutex_t mu;
+    size_t next;         /* (mu) the next file to copy */
+    struct tree_count n; /* (mu) copied */
+    int rc;              /* (mu) the first failure */
+    char why[400];       /* (mu) its reason */
+};
+
+static int job_add(struct copy_job *j, const char *src, const char *dst)
+{
+    struct copy_pair *f;
+
+    if (j->count == j->cap) {
+        size_t cap = j->cap != 0 ? j->cap * 2 : 256;
+        f = realloc(j->files, cap * sizeof(*f));
+        if (f == NULL)
+            return -1;
+        j->files = f;
+        j->cap = cap;
+    }
+    f = &j->files[j->count];
+    f->src = strdup(src);
+    f->dst = strdup(dst);
+    if (f->src == NULL || f->dst == NULL) {
+        free(f->src);
+        free(f->dst);
+        return -1;
+    }
+    j->count++;
+    return 0;
+}
+
+static void *copy_worker(void *arg)
+{
+    struct copy_job *j = arg;
+    struct tree_count n = {0, 0};
+    char why[400];
+    size_t i;
+    int rc;
+
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        i = j->rc != 0 ? j->count : j->next++;
+        pthread_mutex_unlock(&j->mu);
+        if (i >= j->count)
+            break;
+        rc = copy_file(j->ra, j->files[i].src, j->files[i].dst, &n, why,
+                       sizeof(why));
+        pthread_mutex_lock(&j->mu);
+        if (rc != 0 && j->rc == 0) {
+            j->rc = rc;
+            memcpy(j->why, why, sizeof(why));
+        }
+        pthread_mutex_unlock(&j->mu);
+    }
+    pthread_mutex_lock(&j->mu);
+    j->n.files += n.files;
+    j->n.bytes += n.bytes;
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+static int copy_tree(const struct runas *ra, const char *src, const char *dst,
+                     struct tree_count *n, int depth, char *why, size_t wl,
+                     struct copy_job *job);
+
+/* Copies the tree src to dst (copy_tree), its files by COPY_THREADS
+ * threads. */
+static int copy_cluster(const struct runas *ra, const char *src,
+                        const char *dst, struct tree_count *n, char *why,
+                        size_t wl)
+{
+    struct copy_job j;
+    pthread_t t[COPY_THREADS - 1];
+    int started = 0, rc, i;
+
+    memset(&j, 0, sizeof(j));
+    j.ra = ra;
+    pthread_mutex_init(&j.mu, NULL);
+    rc = copy_tree(ra, src, dst, n, TREE_DEPTH_MAX, why, wl, &j);
+    if (rc == 0) {
+        while (started < COPY_THREADS - 1 && (size_t)started + 1 < j.count &&
+               pthread_create(&t[started], NULL, copy_worker, &j) == 0)
+            started++;
+        copy_worker(&j);
+        for (i = 0; i < started; i++)
+            pthread_join(t[i], NULL);
+        n->files += j.n.files;
+        n->bytes += j.n.bytes;
+        rc = j.rc;
+        if (rc != 0)
+            say(why, wl, "%s", j.why);
+    }
+    for (size_t k = 0; k < j.count; k++) {
+        free(j.files[k].src);
+        free(j.files[k].dst);
+    }
+    free(j.files);
+    pthread_mutex_destroy(&j.mu);
+    return rc;
+}
+
+/* Copies the tree src (directories and regular files: a cluster as
+ * initdb makes it) to dst, which must not exist, counting into *n; with
+ * dst NULL only counts.  With job, directories are made and files only
+ * listed in it, for copy_cluster.  With why filled, -1 when src is not
+ * such a tree or cannot be read, -2 when dst cannot be written. */
+static int copy_tree(const struct runas *ra, const char *src, const char *dst,
+                     struct tree_count *n, int depth, char *why, size_t wl,
+                     struct copy_job *job)
+{
+    char s2[PATH_MAX], d2[PATH_MAX];
+    struct dirent *de;
+    struct stat sb;
+    DIR *d;
+    int rc = 0;
+
+    if (depth <= 0) {
+        say(why, wl, "\"%s\" is nested too deep", src);
+        return -1;
+    }
+    if (lstat(src, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        say(why, wl, "\"%s\" is not a directory", src);
+        return -1;
+    }
+    if (dst != NULL && (mkdir(dst, sb.st_mode & 07777) != 0 ||
+                        chmod(dst, sb.st_mode & 07777) != 0 ||
+                        (ra->active && chown(dst, ra->uid, ra->gid) != 0))) {
+        say(why, wl, "cannot create \"%s\": %s", dst, strerror(errno));
+        return -2;
+    }
+    d = opendir(src);
+    if (d == NULL) {
+        say(why, wl, "cannot read \"%s\": %s", src, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if ((size_t)snprintf(s2, sizeof(s2), "%s/%s", src, de->d_name) >=
+                sizeof(s2) ||
+            (dst != NULL && (size_t)snprintf(d2, sizeof(d2), "%s/%s", dst,
+                                             de->d_name) >= sizeof(d2))) {
+            say(why, wl, "a path under \"%s\" is too long", src);
+            rc = -1;
+        } else if (lstat(s2, &sb) != 0) {
+            say(why, wl, "cannot read \"%s\": %s", s2, strerror(errno));
+            rc = -1;
+        } else if (S_ISDIR(sb.st_mode)) {
+            rc = copy_tree(ra, s2, dst != NULL ? d2 : NULL, n, depth - 1, why,
+                           wl, job);
+        } else if (!S_ISREG(sb.st_mode)) {
+            say(why, wl, "\"%s\" is not a regular file", s2);
+            rc = -1;
+        } else if (dst != NULL && job != NULL) {
+            if (job_add(job, s2, d2) != 0) {
+                say(why, wl, "out of memory");
+                rc = -2;
+            }
+        } else if (dst != NULL) {
+            rc = copy_file(ra, s2, d2, n, why, wl);
+        } else {
+            n->files++;
+            n->bytes += sb.st_size;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Reads the template's stamp: its files and bytes.  1 when there is no
+ * template at all, -1 (why filled) when the stamp is missing or bad. */
+static int stamp_read(const char *tpath, struct tree_count *n, char *why,
+                      size_t wl)
+{
+    char path[PATH_MAX + 16], buf[256], *p = buf, *end = buf;
+    struct stat sb;
+
+    if (stat(tpath, &sb) != 0 && errno == ENOENT)
+        return 1;
+    snprintf(path, sizeof(path), "%s/stamp", tpath);
+    /* STAMP_HEAD "files F bytes B\n" */
+    if (read_small(path, buf, sizeof(buf)) > 0 &&
+        strncmp(buf, STAMP_HEAD "files ", strlen(STAMP_HEAD) + 6) == 0) {
+        p = buf + strlen(STAMP_HEAD) + 6;
+        n->files = strtol(p, &end, 10);
+        if (end > p && strncmp(end, " bytes ", 7) == 0) {
+            p = end + 7;
+            n->bytes = strtoll(p, &end, 10);
+        }
+    }
+    if (end == p || *end != '\n' || n->files < 1 || n->bytes < 1) {
+        say(why, wl, "its stamp is missing or unreadable");
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes the stamp into dir and syncs it. */
+static int stamp_write(const char *dir, const struct tree_count *n)
+{
+    char path[PATH_MAX + 16], buf[256];
+    int fd, len, rc;
+
+    snprintf(path, sizeof(path), "%s/stamp", dir);
+    len = snprintf(buf, sizeof(buf), STAMP_HEAD "files %ld bytes %lld\n",
+                   n->files, n->bytes);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    rc = write(fd, buf, (size_t)len) == len && fsync(fd) == 0 ? 0 : -1;
+    close(fd);
+    return rc;
+}
+
+static void fsync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+/* Moves a bad template out of the way (renamed first, so that no other
+ * process copies from it half removed), then removes it. */
+static void template_discard(const char *tpath)
+{
+    char trash[PATH_MAX + 64];
+
+    snprintf(trash, sizeof(trash), "%s.bad-%ld-%ld", tpath, (long)getpid(),
+             (long)time(NULL));
+    if (rename(tpath, trash) == 0)
+        rm_tree(trash, TREE_DEPTH_MAX);
+}
+
+/* The major version of the server binaries: the N of
+ * /usr/lib/postgresql/N/bin, else from `postgres -V`. */
+static int server_major(const struct pgcluster *pc, char *major, size_t len)
+{
+    char prog[PATH_MAX + 16], line[PATH_MAX], *p;
+    const char *b = pc->bindir;
+    size_t n = strlen(b);
+
+    if (strncmp(b, "/usr/lib/postgresql/", 20) == 0 && n > 24 &&
+        strcmp(b + n - 4, "/bin") == 0 && n - 24 < len &&
+        strspn(b + 20, "0123456789.") == n - 24) {
+        memcpy(major, b + 20, n - 24);
+        major[n - 24] = '\0';
+        return 0;
+    }
+    snprintf(prog, sizeof(prog), "%s/postgres", b);
+    if (capture_line(prog, "-V", line, sizeof(line)) != 0 ||
+        (p = strstr(line, "(PostgreSQL) ")) == NULL)
+        return -1;
+    p += 13;
+    n = strspn(p, "0123456789");
+    if (n == 0 || n >= len)
+        return -1;
+    memcpy(major, p, n);
+    major[n] = '\0';
+    return 0;
+}
+
+/* Makes the template at tpath: a cluster in a directory of its own beside
+ * it (initdb, the micetro database, t->prepare), stopped, synced, counted
+ * into its stamp, then renamed into place.  Another process's template
+ * renamed there first wins (ours is removed).  0, or -1 with why. */
+static int template_build(const struct pgcluster *pc,
+                          const struct pgcluster_template *t, const char *tpath,
+                          char *why, size_t wl)
+{
+    char tmp[PATH_MAX], ci[PATH_MAX * 2 + 128], prog[PATH_MAX + 16];
+    char *sync_argv[] = {prog, "--sync-only", "-D", NULL, NULL};
+    struct pgcluster *b;
+    struct tree_count n = {0, 0};
+    struct err e;
+    int rc = -1, started = 0, status;
+
+    err_clear(&e);
+    b = malloc(sizeof(*b));
+    if (b == NULL) {
+        say(why, wl, "out of memory");
+        return -1;
+    }
+    *b = *pc;
+    snprintf(tmp, sizeof(tmp), "%s/.build-XXXXXX", t->dir);
+    if (mkdtemp(tmp) == NULL) {
+        say(why, wl, "cannot create a directory in \"%s\": %s", t->dir,
+            strerror(errno));
+        free(b);
+        return -1;
+    }
+    if (chmod(tmp, 0755) != 0 ||
+        (b->ra.active && chown(tmp, b->ra.uid, b->ra.gid) != 0) ||
+        path_join(b->pgdata, sizeof(b->pgdata), tmp, "/pg", &e) != 0 ||
+        own_dir(b, b->pgdata, &e) != 0)
+        goto fail;
+    if (cluster_initdb(b, &e) != 0 || cluster_start(b, &e) != 0)
+        goto fail;
+    started = 1;
+    if (ensure_db(b, &e) != 0 || micetro_conninfo(b, ci, sizeof(ci), &e) != 0 ||
+        (t->prepare != NULL && t->prepare(ci, t->arg, &e) != 0) ||
+        drop_postgres_db(b, &e) != 0)
+        goto fail;
+    started = 0;
+    if (cluster_stop(b, &e) != 0)
+        goto fail;
+    /* initdb ran without syncing and the server with fsync off: the
+     * template is made durable once, before anyone copies it */
+    snprintf(prog, sizeof(prog), "%s/initdb", b->bindir);
+    sync_argv[3] = b->pgdata;
+    if (run_tool(b, sync_argv, &status, &e) != 0)
+        goto fail;
+    if (copy_tree(&b->ra, b->pgdata, NULL, &n, TREE_DEPTH_MAX, why, wl, NULL) !=
+        0)
+        goto out;
+    if (stamp_write(tmp, &n) != 0) {
+        say(why, wl, "cannot write the stamp in \"%s\": %s", tmp,
+            strerror(errno));
+        goto out;
+    }
+    fsync_dir(tmp);
+    if (rename(tmp, tpath) != 0) {
+        if (errno != EEXIST && errno != ENOTEMPTY) {
+            say(why, wl, "cannot rename \"%s\" to \"%s\": %s", tmp, tpath,
+                strerror(errno));
+            goto out;
+        }
+        rm_tree(tmp, TREE_DEPTH_MAX); /* another process's came first */
+    }
+    fsync_dir(t->dir);
+    free(b);
+    return 0;
+fail:
+    say(why, wl, "%s", e.msg);
+out:
+    if (started)
+        cluster_stop(b, NULL);
+    rm_tree(tmp, TREE_DEPTH_MAX);
+    free(b);
+    return rc;
+}
+
+/* Copies the template's cluster into DIR/pg (through DIR/pg.new, renamed
+ * once whole) and checks the copy against the stamp.  0; -1 (why filled)
+ * when the template is missing or bad; -2 when DIR/pg could not be made
+ * from it. */
+static int template_copy(const struct pgcluster *pc, const char *tpath,
+                         char *why, size_t wl)
+{
+    char src[PATH_MAX + 8], tmp[PATH_MAX + 8];
+    struct tree_count want = {0, 0}, got = {0, 0};
+    int rc;
+
+    rc = stamp_read(tpath, &want, why, wl);
+    if (rc > 0)
+        say(why, wl, "there is none");
+    if (rc != 0)
+        return -1;
+    snprintf(src, sizeof(src), "%s/pg", tpath);
+    snprintf(tmp, sizeof(tmp), "%s.new", pc->pgdata);
+    rm_tree(tmp, TREE_DEPTH_MAX); /* left by a start that was killed */
+    rc = copy_cluster(&pc->ra, src, tmp, &got, why, wl);
+    if (rc != 0) {
+        rm_tree(tmp, TREE_DEPTH_MAX);
+        return rc;
+    }
+    if (got.files != want.files || got.bytes != want.bytes) {
+        say(why, wl,
+            "it holds %ld files of %lld bytes where its stamp says %ld "
+            "of %lld",
+            got.files, got.bytes, want.files, want.bytes);
+        rm_tree(tmp, TREE_DEPTH_MAX);
+        return -1;
+    }
+    /* over the empty DIR/pg */
+    if (rename(tmp, pc->pgdata) != 0) {
+        say(why, wl, "cannot rename \"%s\" to \"%s\": %s", tmp, pc->pgdata,
+            strerror(errno));
+        rm_tree(tmp, TREE_DEPTH_MAX);
+        return -2;
+    }
+    return 0;
+}
+
+/* Makes DIR/pg from the template, making the template first when there is
+ * none, or again (once) when it is bad or `bad` says its last copy did not
+ * start.  0, or -1 with r->template_note saying why initdb must do. */
+static int template_use(const struct pgcluster *pc,
+                        const struct pgcluster_template *t, const char *bad,
+                        struct pgcluster_report *r)
+{
+    char major[32], why[400] = "", tpath[PATH_MAX];
+    struct err e;
+    size_t kl = t->key != NULL ? strlen(t->key) : 0;
+    int rc, i;
+
+    if (kl == 0 || kl > 64 ||
+        strspn(t->key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789._-") != kl) {
+        say(r->template_note, sizeof(r->template_note),
+            "template key \"%s\" is not 1 to 64 of [A-Za-z0-9._-]",
+            t->key != NULL ? t->key : "");
+        return -1;
+    }
+    if (server_major(pc, major, sizeof(major)) != 0) {
+        say(r->template_note, sizeof(r->template_note),
+            "the PostgreSQL version of %s is unknown", pc->bindir);
+        return -1;
+    }
+    if ((size_t)snprintf(tpath, sizeof(tpath), "%s/pg%s-%s", t->dir, major,
+                         t->key) >= sizeof(tpath) - 32) {
+        say(r->template_note, sizeof(r->template_note),
+            "template directory \"%s\" is too long", t->dir);
+        return -1;
+    }
+    snprintf(r->template_path, sizeof(r->template_path), "%s", tpath);
+    if (mkdir_p(t->dir, 0755, geteuid() == 0, &e) != 0) {
+        say(r->template_note, sizeof(r->template_note), "%s", e.msg);
+        return -1;
+    }
+    if (bad != NULL) {
+        say(r->template_note, sizeof(r->template_note),
+            "template %s did not start (%s): made again", tpath, bad);
+        template_discard(tpath);
+    }
+    for (i = 0; i < 2; i++) {
+        rc = template_copy(pc, tpath, why, sizeof(why));
+        if (rc == 0)
+            return 0;
+        if (rc == -2 || i == 1)
+            break;
+        if (strcmp(why, "there is none") != 0) {
+            say(r->template_note, sizeof(r->template_note),
+                "template %s was bad (%s): made again", tpath, why);
+            template_discard(tpath);
+        }
+        if (template_build(pc, t, tpath, why, sizeof(why)) != 0)
+            break;
+        r->template_made = 1;
+    }
+    say(r->template_note, sizeof(r->template_note), "template %s not used: %s",
+        tpath, why);
+    return -1;
+}
+
+/* ------------------------------------------------------------- public */
+
 struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
                                   size_t conninfolen, struct err *e)
 {
-    struct pgcluster *pc;
-    char major[32], q[PATH_MAX * 2 + 8];
-    int rc, lockfd = -1, started = 0, n;
+    return pgcluster_start_from(data_dir, NULL, conninfo, conninfolen, NULL, e);
+}
 
+/* Makes DIR/pg: from the template when there is one (bad: its last copy
+ * did not start, with why), else with initdb. */
+static int cluster_create(const struct pgcluster *pc,
+                          const struct pgcluster_template *t, const char *bad,
+                          struct pgcluster_report *r, struct err *e)
+{
+    double t0 = now_s();
+    int rc;
+
+    if (t != NULL && t->dir != NULL && template_use(pc, t, bad, r) == 0) {
+        r->origin = PGCLUSTER_TEMPLATE;
+        r->create_ms = (now_s() - t0) * 1e3;
+        return 0;
+    }
+    rc = cluster_initdb(pc, e);
+    r->origin = PGCLUSTER_INITDB;
+    r->create_ms = (now_s() - t0) * 1e3;
+    return rc;
+}
+
+struct pgcluster *pgcluster_start_from(const char *data_dir,
+                                       const struct pgcluster_template *t,
+                                       char *conninfo, size_t conninfolen,
+                                       struct pgcluster_report *r,
+                                       struct err *e)
+{
+    struct pgcluster *pc;
+    struct pgcluster_report own;
+    char major[32];
+    int rc, lockfd = -1, started = 0, attempt;
+
+    if (r == NULL)
+        r = &own;
+    memset(r, 0, sizeof(*r));
     if (data_dir == NULL || data_dir[0] == '\0' || conninfo == NULL) {
         err_set(e, ERR_INVALID, "no data directory");
         return NULL;
@@ -1068,33 +1834,33 @@ struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
     rc = find_bindir(pc, major, e);
     if (rc != 0)
         goto out;
-    if (major[0] == '\0') {
-        rc = cluster_initdb(pc, e);
+    for (attempt = 0;; attempt++) {
+        if (major[0] == '\0') {
+            rc = cluster_create(pc, t, attempt > 0 ? e->msg : NULL, r, e);
+            if (rc != 0)
+                goto out;
+        }
+        rc = check_running(pc, e);
+        if (rc < 0)
+            goto out;
+        rc = rc == 0 ? cluster_start(pc, e) : 0; /* 1: it runs: reused */
+        /* a copy of a bad template: made again, once */
+        if (rc == 0 || r->origin != PGCLUSTER_TEMPLATE || attempt > 0)
+            break;
+        rm_tree(pc->pgdata, TREE_DEPTH_MAX);
+        rc = own_dir(pc, pc->pgdata, e);
         if (rc != 0)
             goto out;
     }
-    rc = check_running(pc, e);
-    if (rc < 0)
-        goto out;
-    if (rc == 0) {
-        rc = cluster_start(pc, e);
-        if (rc != 0)
-            goto out;
-    }
-    started = 1;
-    pc->pid = postmaster_pid(pc);
-    rc = ensure_db(pc, e);
     if (rc != 0)
         goto out;
-
-    ci_quote(q, sizeof(q), pc->rundir);
-    n = snprintf(conninfo, conninfolen,
-                 "host=%s port=" PG_PORT " dbname=" PG_DB " user=" PG_USER, q);
-    if (n < 0 || (size_t)n >= conninfolen)
-        rc = err_set(e, ERR_INVALID,
-                     "conninfo buffer too small (%d bytes "
-                     "needed)",
-                     n + 1);
+    started = 1;
+    pc->pid = postmaster_pid(pc);
+    /* a template's copy holds the database */
+    if (r->origin != PGCLUSTER_TEMPLATE)
+        rc = ensure_db(pc, e);
+    if (rc == 0)
+        rc = micetro_conninfo(pc, conninfo, conninfolen, e);
 out:
     if (rc != 0 && started)
         cluster_stop(pc, NULL);
@@ -1107,26 +1873,11 @@ out:
     return pc;
 }
 
-/* Whether process pid is a zombie (dead, not yet reaped). */
-static int is_zombie(long pid)
-{
-    char path[64], buf[512], *p;
-
-    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-    if (read_small(path, buf, sizeof(buf)) <= 0)
-        return 0;
-    p = strrchr(buf, ')');
-    return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
-}
-
 int pgcluster_alive(struct pgcluster *pc, long *pid)
 {
     long now = postmaster_pid(pc);
 
-    /* as pid 1 of a container, the orphaned postmaster is our child */
-    if (pc->pid > 0 && getpid() == 1)
-        while (waitpid((pid_t)pc->pid, NULL, WNOHANG) < 0 && errno == EINTR)
-            ;
+    reap_orphan(pc->pid);
     if (now > 0 && pid_alive(now) && !is_zombie(now)) {
         pc->pid = now; /* also one started again by someone else */
         *pid = now;

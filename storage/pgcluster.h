@@ -15,7 +15,8 @@
 struct pgcluster; /* opaque */
 
 /* Creates DIR (and DIR/pg with initdb) when missing, then starts the
- * postmaster and waits until it accepts connections.  Reuses a cluster that
+ * postmaster (itself, not through pg_ctl) and waits until it accepts
+ * connections.  Reuses a cluster that
  * is already running from DIR (for instance after a crash of micetro-emu)
  * when its postmaster is alive.  Fills conninfo (host=DIR/run dbname=...
  * user=...) for store_open.  Returns NULL and fills e on failure with a
@@ -27,6 +28,47 @@ int pgcluster_exists(const char *data_dir);
 
 struct pgcluster *pgcluster_start(const char *data_dir, char *conninfo,
                                   size_t conninfolen, struct err *e);
+
+/* A cluster made once per installation and copied into each new data
+ * directory instead of running initdb: TEMPLATE_DIR/pgMAJOR-KEY/pg, with
+ * a stamp beside it naming its files and bytes.  It is made (initdb, the
+ * micetro database, then `prepare` on it: the migrations) in a temporary
+ * directory beside it and renamed into place, so that processes starting
+ * at once never see half of one (each may make its own; the first rename
+ * wins).  A copy that does not match the stamp, or a template that does
+ * not start, is made again once; when that fails too the start falls
+ * back to initdb, saying why. */
+struct pgcluster_template {
+    const char *dir; /* the cache; NULL: no template, initdb */
+    const char *key; /* what prepare puts in, in [A-Za-z0-9._-] ("m9") */
+    /* run on the template's micetro database while it is made, given
+     * its conninfo: 0, or a negative ERR_* with e filled; NULL: none */
+    int (*prepare)(const char *conninfo, void *arg, struct err *e);
+    void *arg;
+};
+
+/* How pgcluster_start_from found or made the cluster. */
+enum pgcluster_origin {
+    PGCLUSTER_EXISTED,  /* DIR/pg was there */
+    PGCLUSTER_INITDB,   /* made by initdb */
+    PGCLUSTER_TEMPLATE, /* copied from the template */
+};
+
+struct pgcluster_report {
+    enum pgcluster_origin origin;
+    int template_made;        /* this start made the template */
+    char template_path[4096]; /* the template used or tried; "" none */
+    char template_note[512];  /* why it was made again or not used */
+    double create_ms;         /* making DIR/pg (copy or initdb) */
+};
+
+/* pgcluster_start with a template for a new DIR/pg (t NULL: none); r,
+ * when not NULL, says what happened. */
+struct pgcluster *pgcluster_start_from(const char *data_dir,
+                                       const struct pgcluster_template *t,
+                                       char *conninfo, size_t conninfolen,
+                                       struct pgcluster_report *r,
+                                       struct err *e);
 
 /* Whether the postmaster runs: 1, or 0 when it is gone (killed, crashed,
  * stopped by someone else).  *pid is its pid, the last known one when it
@@ -42,7 +84,7 @@ int pgcluster_alive(struct pgcluster *pc, long *pid);
  * ERR_* with e filled (quoting the log as pgcluster_start does). */
 int pgcluster_restart(struct pgcluster *pc, long *pid, struct err *e);
 
-/* Stops the postmaster (pg_ctl stop -m fast, waiting) and frees pc. */
+/* Stops the postmaster (a fast shutdown, waiting for it) and frees pc. */
 int pgcluster_stop(struct pgcluster *pc, struct err *e);
 
 #endif

@@ -15,12 +15,16 @@ struct control_faults;
 struct control_journal;
 struct gate;
 struct soap;
+struct startup;
 struct store;
 struct throttle;
 struct wsdl;
 
 struct app {
     const struct config *cfg;
+    /* a request may use store once startup_wait(startup, ...) returned 0:
+     * the HTTP front serves while the process starts */
+    struct startup *startup;
     struct store *store;
     struct wsdl *wsdl;
     struct gate *lists; /* the list calls of each session (call_begin_list) */

@@ -9,6 +9,7 @@
 #include "gate.h"
 #include "sessid.h"
 #include "soaphttpd.h"
+#include "startup.h"
 #include "store.h"
 #include "store_session.h"
 
@@ -24,6 +25,9 @@ void call_init(struct call *k, struct soap *soap)
 
 int call_open(struct call *k)
 {
+    if (startup_wait(k->app->startup, k->app->cfg->db_acquire_timeout_ms,
+                     k->app->stop, &k->e) != 0)
+        return k->e.code;
     k->c = store_acquire(k->app->store, &k->e);
     return k->c != NULL ? 0 : k->e.code;
 }

@@ -257,6 +257,16 @@ static const struct opts_opt options[] = {
      .def_str = "./var",
      .arg = "DIR",
      .help = "data directory (default ./var)"},
+    {.name = "template-dir",
+     .kind = OPTS_STR,
+     OPTS_AT(struct config, template_dir),
+     .env = "MICETRO_TEMPLATE_DIR",
+     .arg = "DIR",
+     .help = "where the template of a new embedded cluster is\n"
+             "kept (default $XDG_CACHE_HOME/micetro-emu or\n"
+             "~/.cache/micetro-emu; as root /var/cache/micetro-emu);\n"
+             "none: initdb each new cluster (also\n"
+             "MICETRO_TEMPLATE_DIR)"},
     {.name = "api-profile",
      .kind = OPTS_ENUM,
      OPTS_AT(struct config, profile),

@@ -19,8 +19,9 @@ struct config {
     enum config_mode mode;
     char listen_host[256];
     int listen_port;
-    const char *db;       /* --db / MICETRO_DB; NULL: embedded */
-    const char *data_dir; /* --data-dir, default ./var */
+    const char *db;           /* --db / MICETRO_DB; NULL: embedded */
+    const char *data_dir;     /* --data-dir, default ./var */
+    const char *template_dir; /* --template-dir; NULL: the default */
     const char *admin_password;
     int admin_password_default; /* 1 when MICETRO_ADMIN_PASSWORD unset */
     enum config_profile profile;

@@ -16,6 +16,7 @@
 #include "control_sim.h"
 #include "mutate.h"
 #include "httpreq.h"
+#include "startup.h"
 #include "store.h"
 #include "store_reset.h"
 
@@ -90,12 +91,23 @@ static json_t *database_health(struct app *app, int *ok, char *why, size_t size)
 static void health(struct app *app, struct soaphttpd_answer *a)
 {
     char why[512] = "";
-    int ok;
-    json_t *db = database_health(app, &ok, why, sizeof(why));
-    json_t *j = json_pack(
-        "{s:s, s:s, s:o, s:s, s:I}", "status", ok ? "ok" : "unavailable",
-        "version", MICETRO_VERSION, "database", db, "worker", app->worker_state,
-        "uptimeSeconds", (json_int_t)(time(NULL) - app->started));
+    int ok = 0;
+    const char *phase = startup_phase(app->startup);
+    json_t *db = phase != NULL ? json_pack("{s:s, s:b, s:i, s:s}", "state",
+                                           strcmp(phase, STARTUP_MIGRATING) == 0
+                                               ? "migrating"
+                                               : "starting",
+                                           "embedded", app->cfg->db == NULL,
+                                           "restarts", 0, "lastError", "")
+                               : database_health(app, &ok, why, sizeof(why));
+    json_t *j;
+
+    if (phase != NULL)
+        snprintf(why, sizeof(why), "%s", phase);
+    j = json_pack("{s:s, s:s, s:o, s:s, s:I}", "status",
+                  ok ? "ok" : "unavailable", "version", MICETRO_VERSION,
+                  "database", db, "worker", app->worker_state, "uptimeSeconds",
+                  (json_int_t)(time(NULL) - app->started));
 
     if (j != NULL && !ok)
         json_object_set_new(j, "reason", json_string(why));
@@ -185,6 +197,19 @@ static const struct control_route {
     {NULL, NULL, NULL},
 };
 
+/* 1 once start-up is over (waiting for it as a request waits for a
+ * database that is down), else a is the 503. */
+static int wait_started(struct app *app, struct soaphttpd_answer *a)
+{
+    struct err e;
+
+    if (startup_wait(app->startup, app->cfg->db_acquire_timeout_ms, app->stop,
+                     &e) == 0)
+        return 1;
+    control_json_error(a, 503, "%s", e.msg);
+    return 0;
+}
+
 /* 1 when method is one of the words of methods. */
 static int method_in(const char *method, const char *methods)
 {
@@ -227,6 +252,8 @@ void control_handle(void *user, const struct soaphttpd_request *rq,
             return;
         }
         snprintf(rest, sizeof(rest), "%.*s", (int)(pl - l), rq->target + l);
+        if (r->handle != route_health && !wait_started(app, a))
+            return;
         r->handle(app, rq, rest, a);
         return;
     }

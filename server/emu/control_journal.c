@@ -361,17 +361,13 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-struct control_journal *control_journal_new(struct store *st, int size,
-                                            int bodies, struct err *e)
+struct control_journal *control_journal_new(int size, int bodies)
 {
     struct control_journal *j = calloc(1, sizeof(*j));
     pthread_condattr_t ca;
 
-    if (j == NULL) {
-        err_set(e, ERR_NOMEM, "out of memory");
+    if (j == NULL)
         return NULL;
-    }
-    j->st = st;
     j->size = size;
     j->bodies = bodies;
     pthread_mutex_init(&j->mu, NULL);
@@ -380,15 +376,19 @@ struct control_journal *control_journal_new(struct store *st, int size,
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&j->done_cv, &ca);
     pthread_condattr_destroy(&ca);
-    if (size > 0) {
-        if (pthread_create(&j->t, NULL, writer_main, j) != 0) {
-            err_set(e, ERR_SYS, "cannot start the journal's thread");
-            control_journal_free(j);
-            return NULL;
-        }
+    return j;
+}
+
+int control_journal_start(struct control_journal *j, struct store *st,
+                          struct err *e)
+{
+    j->st = st;
+    if (j->size > 0) {
+        if (pthread_create(&j->t, NULL, writer_main, j) != 0)
+            return err_set(e, ERR_SYS, "cannot start the journal's thread");
         j->started = 1;
     }
-    return j;
+    return 0;
 }
 
 void control_journal_free(struct control_journal *j)

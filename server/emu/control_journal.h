@@ -28,11 +28,15 @@ struct store;
 #define JOURNAL_QUEUE_MAX 10000
 #define JOURNAL_QUEUE_BYTES (64u << 20)
 
-/* The journal of this process on st, keeping size rows (0: off, nothing
- * recorded), the bodies too when bodies; its thread started.  NULL with
- * e filled when it cannot start. */
-struct control_journal *control_journal_new(struct store *st, int size,
-                                            int bodies, struct err *e);
+/* The journal of this process, keeping size rows (0: off, nothing
+ * recorded), the bodies too when bodies.  Calls are queued from now on;
+ * control_journal_start writes them.  NULL when out of memory. */
+struct control_journal *control_journal_new(int size, int bodies);
+
+/* Starts writing the queue to st (once the database is open).  0, or a
+ * negative ERR_* with e filled when the thread cannot start. */
+int control_journal_start(struct control_journal *j, struct store *st,
+                          struct err *e);
 
 /* Writes what is queued (the rest dropped once a batch fails), stops the
  * thread, frees j.  NULL is fine. */

@@ -108,6 +108,13 @@ int httpd_port(const struct httpd *h)
     return soaphttpd_port(h->srv);
 }
 
+int httpd_start(struct httpd *h, struct err *e)
+{
+    if (soaphttpd_start(h->srv) != 0)
+        return err_set(e, ERR_SYS, "cannot start the HTTP server");
+    return 0;
+}
+
 int httpd_run(struct httpd *h)
 {
     return soaphttpd_run(h->srv);

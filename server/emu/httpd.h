@@ -22,7 +22,12 @@ struct httpd *httpd_new(struct app *app, struct err *e);
 /* The port actually bound (useful with port 0). */
 int httpd_port(const struct httpd *h);
 
-/* Accepts and serves until *app->stop is set; then stops accepting, lets
+/* Starts serving (threads and libmicrohttpd) without waiting: requests
+ * are answered from now on.  0, or -1 with e filled. */
+int httpd_start(struct httpd *h, struct err *e);
+
+/* Accepts and serves (httpd_start first, if it was not) until *app->stop
+ * is set; then stops accepting, lets
  * in-flight requests finish (at most cfg->shutdown_grace_s) and returns. */
 int httpd_run(struct httpd *h);
 

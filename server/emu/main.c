@@ -34,6 +34,7 @@
 #include "pgcluster.h"
 #include "session.h"
 #include "signals.h"
+#include "startup.h"
 #include "store.h"
 #include "store_migrate.h"
 #include "httpreq.h"
@@ -45,6 +46,19 @@
 #define ADMIN_PASSWORD_RULE "(beyond loopback it needs " PASSWD_RULE ")"
 
 static volatile sig_atomic_t stop_flag;
+static struct timespec t_exec;
+static struct startup *starting; /* app.startup, for migrate() */
+
+/* A debug line: what start-up finished, and when since main began. */
+static void step(const char *what)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    log_at(LOG_DEBUG, "start-up: %s at %.1f ms", what,
+           (double)(ts.tv_sec - t_exec.tv_sec) * 1e3 +
+               (double)(ts.tv_nsec - t_exec.tv_nsec) / 1e6);
+}
 
 static void *worker_main(void *arg)
 {
@@ -75,6 +89,44 @@ static int admin_password_refused(const struct config *cfg)
             "password: MICETRO_ADMIN_PASSWORD %s %s\n",
             cfg->listen_host, why, ADMIN_PASSWORD_RULE);
     return 1;
+}
+
+/* The migrations, said in the health while they run (a second process
+ * waits here for the first one's). */
+static int migrate(struct store_conn *c, int *applied, struct err *e)
+{
+    startup_set(starting, STARTUP_MIGRATING);
+    return store_migrate(c, applied, e);
+}
+
+/* Starts the embedded cluster in cfg->data_dir, from the template when it
+ * is new, and says how it came. */
+static struct pgcluster *start_embedded(const struct config *cfg,
+                                        char *conninfo, size_t len,
+                                        struct err *e)
+{
+    char dirbuf[4096], keybuf[32];
+    struct pgcluster_template t = {
+        .dir = startup_template_dir(cfg, dirbuf, sizeof(dirbuf)),
+        .key = startup_template_key(keybuf, sizeof(keybuf)),
+        .prepare = startup_template_prepare,
+    };
+    struct pgcluster_report r;
+    struct pgcluster *pc;
+
+    if (!pgcluster_exists(cfg->data_dir))
+        log_msg("creating the embedded database in %s", cfg->data_dir);
+    pc = pgcluster_start_from(cfg->data_dir, &t, conninfo, len, &r, e);
+    if (r.template_made)
+        log_msg("template %s made (initdb and migrations)", r.template_path);
+    if (r.template_note[0] != '\0')
+        log_msg("%s", r.template_note);
+    if (r.origin == PGCLUSTER_TEMPLATE)
+        log_msg("embedded database created from the template %s in %.0f ms",
+                r.template_path, r.create_ms);
+    else if (r.origin == PGCLUSTER_INITDB)
+        log_msg("embedded database created by initdb in %.0f ms", r.create_ms);
+    return pc;
 }
 
 /* store_open; with wait_s > 0, a database that does not answer yet (an
@@ -111,6 +163,7 @@ int main(int argc, char **argv)
     char conninfo[1024], why[1024];
     int rc, status = 1, busy = 0, wt_started = 0;
 
+    clock_gettime(CLOCK_MONOTONIC, &t_exec);
     rc = config_parse(&cfg, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
@@ -153,18 +206,32 @@ int main(int argc, char **argv)
         err_set(&e, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (cfg.mode != MODE_WORKER &&
-        (h = httpd_new(&app, &e)) == NULL) /* fail fast on a busy port */
+    if ((starting = app.startup = startup_new()) == NULL) {
+        err_set(&e, ERR_NOMEM, "out of memory");
         goto fail;
+    }
+    /* the injected faults and the request journal (serving): there from
+     * the first request on, the journal written once the database is open */
+    if (cfg.mode != MODE_WORKER &&
+        ((app.faults = control_faults_new()) == NULL ||
+         (app.journal = control_journal_new(cfg.journal_size,
+                                            cfg.journal_bodies)) == NULL)) {
+        err_set(&e, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* fail fast on a busy port; then serve at once: until start-up is
+     * over the health says why not, requests wait as for a database that
+     * is down */
+    if (cfg.mode != MODE_WORKER &&
+        ((h = httpd_new(&app, &e)) == NULL || httpd_start(h, &e) != 0))
+        goto fail;
+    step("serving");
     if (cfg.db == NULL) {
-        if (!pgcluster_exists(cfg.data_dir))
-            log_msg("creating the embedded database in %s (first start: a few "
-                    "seconds)",
-                    cfg.data_dir);
-        pc = pgcluster_start(cfg.data_dir, conninfo, sizeof(conninfo), &e);
+        pc = start_embedded(&cfg, conninfo, sizeof(conninfo), &e);
         if (pc == NULL)
             goto fail;
         log_msg("embedded PostgreSQL running in %s", cfg.data_dir);
+        step("embedded PostgreSQL running");
     } else {
         snprintf(conninfo, sizeof(conninfo), "%s", cfg.db);
     }
@@ -175,35 +242,29 @@ int main(int argc, char **argv)
         .connect_timeout_s = cfg.db_connect_timeout_s,
         .statement_timeout_ms = cfg.db_statement_timeout_ms,
         .filter_timeout_ms = cfg.db_filter_timeout_ms,
-        .prepare = store_migrate,
+        .prepare = migrate,
     };
     app.store = open_store(&so, cfg.db != NULL ? cfg.db_wait_s : 0, &e);
     if (app.store == NULL)
         goto fail;
+    step("database open");
     dw = dbwatch_start(app.store, pc, &stop_flag, &e);
     if (dw == NULL)
         goto fail;
     /* the password is the serving process's: a worker started without
      * MICETRO_ADMIN_PASSWORD must not put the default back */
+    startup_set(app.startup, STARTUP_ADMIN);
     if (cfg.mode != MODE_WORKER && session_bootstrap(&app, &e))
         goto fail;
+    step("administrator checked");
     if (cfg.seed_file != NULL &&
         control_seed_file(&app, cfg.seed_file, why, sizeof(why)) != 0) {
         fprintf(stderr, "micetro-emu: --seed %s\n", why);
         goto out;
     }
-    /* the request journal's thread and the injected faults (serving) */
-    if (cfg.mode != MODE_WORKER) {
-        app.faults = control_faults_new();
-        if (app.faults == NULL) {
-            err_set(&e, ERR_NOMEM, "out of memory");
-            goto fail;
-        }
-        app.journal = control_journal_new(app.store, cfg.journal_size,
-                                          cfg.journal_bodies, &e);
-        if (app.journal == NULL)
-            goto fail;
-    }
+    if (app.journal != NULL &&
+        control_journal_start(app.journal, app.store, &e) != 0)
+        goto fail;
     if (stop_flag) {
         status = 0;
         goto out;
@@ -223,6 +284,8 @@ int main(int argc, char **argv)
         }
         wt_started = 1;
     }
+    startup_done(app.startup);
+    step("ready");
     /* the line tests and scripts wait for, on its own */
     fprintf(stderr,
             "micetro-emu: listening on http://%s%s%s:%d"
@@ -236,6 +299,7 @@ int main(int argc, char **argv)
 fail:
     fprintf(stderr, "micetro-emu: %s\n", e.msg);
     status = 1;
+    stop_flag = 1; /* requests waiting for the start give up */
 out:
     if (wt_started) {
         stop_flag = 1;
@@ -255,6 +319,7 @@ out:
         wsdl_free(app.wsdl);
         session_throttles_free(&app);
         gate_free(app.lists);
+        startup_free(app.startup);
         xmlCleanupParser();
     }
     if (pc != NULL) {

@@ -1461,14 +1461,23 @@ static void stop_threads(struct soaphttpd *h)
     h->reaper_started = 0;
 }
 
-int soaphttpd_run(struct soaphttpd *h)
+int soaphttpd_start(struct soaphttpd *h)
 {
-    int left, busy;
-
+    if (h->mhd != NULL)
+        return 0;
     if (start_threads(h) || mhd_start(h)) {
         stop_threads(h);
         return -1;
     }
+    return 0;
+}
+
+int soaphttpd_run(struct soaphttpd *h)
+{
+    int left, busy;
+
+    if (soaphttpd_start(h) != 0)
+        return -1;
     while (!*h->o.stop)
         usleep(REAP_MS * 1000);
     /* let requests begun finish and their answers go; later ones are

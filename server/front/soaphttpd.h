@@ -212,7 +212,13 @@ void soaphttpd_note_login(struct soap *soap, const char *login);
  * "::1"). */
 const char *soaphttpd_peer(struct soap *soap);
 
-/* Serves until *opts.stop is set; then stops accepting, lets requests in
+/* Starts serving (the worker threads, libmicrohttpd) and returns: the
+ * daemon may go on preparing while requests are answered.  0, or -1
+ * (logged); a second call does nothing. */
+int soaphttpd_start(struct soaphttpd *h);
+
+/* Serves (soaphttpd_start first, if it was not) until *opts.stop is set;
+ * then stops accepting, lets requests in
  * flight finish and their answers go out (at most shutdown_grace_s) and
  * returns 0, or -1 when some were still busy. */
 int soaphttpd_run(struct soaphttpd *h);

@@ -326,6 +326,15 @@ def stop_stray_cluster(pgdata):
 # ---------------------------------------------------------------- PostgreSQL
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 free a moment ago."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def pg_bin(name):
     base = "/usr/lib/postgresql"
     if os.path.isdir(base):
