@@ -32,7 +32,7 @@ build_pkgs="gcc make cmake pkg-config gsoap libgsoap-dev libxml2-dev
 run_pkgs="postgresql"
 test_pkgs="python3 python3-zeep python3-suds python3-pytest libsoap-lite-perl curl
   isc-dhcp-server iproute2 util-linux python3-pypureomapi openssl php-cli
-  php-soap nodejs"
+  php-soap"
 check_pkgs="valgrind"
 bench_pkgs="wrk nginx-light"
 container_pkgs="podman runc podman-compose catatonit debootstrap"
@@ -58,6 +58,16 @@ need() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Node.js and npm for the JavaScript client tests: Debian's nodejs and npm,
+# unless the machine has its own (a nodejs from elsewhere brings its npm,
+# and Debian's npm package would conflict with it).
+need_node() {
+    local p=()
+    command -v node >/dev/null || p+=(nodejs)
+    command -v npm >/dev/null || p+=(npm)
+    [ ${#p[@]} -eq 0 ] || need "${p[@]}"
 }
 
 # build DIR [cmake options...]
@@ -97,6 +107,7 @@ build)
 test)
     # shellcheck disable=SC2086
     need $build_pkgs $run_pkgs $test_pkgs $container_pkgs
+    need_node
     build build
     ctest --test-dir build --output-on-failure -j 2 -LE container "$@"
     # alone: building images beside the other tests would slow them down
