@@ -129,8 +129,8 @@ int store_job_failed(struct store_conn *c, const char *worker,
                      int cap_s, struct err *e)
 {
     char sid[STORE_INTBUF], base[STORE_INTBUF], cap[STORE_INTBUF],
-        msg[STORE_JOB_ERROR_MAX + 1];
-    const char *params[5];
+        gen[STORE_INTBUF], msg[STORE_JOB_ERROR_MAX + 1];
+    const char *params[6];
     int rc;
 
     snprintf(msg, sizeof(msg), "%s", error != NULL ? error : "");
@@ -139,15 +139,21 @@ int store_job_failed(struct store_conn *c, const char *worker,
     params[2] = msg;
     params[3] = store_param_int(base, base_s);
     params[4] = store_param_int(cap, cap_s);
+    params[5] = store_param_int(gen, job->generation);
+    /* a change queued meanwhile (config_job_mark: due now, attempts 0)
+     * was not what failed: it keeps its try at once */
     rc = store_exec_cmd(
         c,
         "UPDATE config_jobs SET claimed_by = NULL, claimed_until = NULL, "
-        "attempts = attempts + 1, last_error = $3, "
-        "next_attempt = now() + make_interval(secs => "
+        "last_error = $3, "
+        "attempts = CASE WHEN generation = $6::bigint "
+        "THEN attempts + 1 ELSE attempts END, "
+        "next_attempt = CASE WHEN generation = $6::bigint "
+        "THEN now() + make_interval(secs => "
         "least($5::double precision, $4::double precision * "
-        "power(2, least(attempts, 30)))) "
+        "power(2, least(attempts, 30)))) ELSE next_attempt END "
         "WHERE server_id = $1::bigint AND claimed_by = $2",
-        5, params, e);
+        6, params, e);
     return rc < 0 ? rc : 0;
 }
 

@@ -49,7 +49,9 @@ int store_job_done(struct store_conn *c, const char *worker,
                    const struct store_job *job, int *again, struct err *e);
 
 /* The push failed: released with attempts + 1 and next_attempt in
- * min(base_s * 2^attempts, cap_s) seconds, the error kept. */
+ * min(base_s * 2^attempts, cap_s) seconds, the error kept; when a change
+ * came in since the claim (the generation is no longer the claimed one),
+ * only released with the error kept: the change is due at once. */
 int store_job_failed(struct store_conn *c, const char *worker,
                      const struct store_job *job, const char *error, int base_s,
                      int cap_s, struct err *e);

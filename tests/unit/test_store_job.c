@@ -92,6 +92,23 @@ static void test_jobs(struct store *st)
     rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
     CHECK(rc == 0 && n == 1 && jobs[0].attempts == 0,
           "a change resets the backoff (%zu)", n);
+    /* a change while a push that then fails is out: the failure was of
+     * the older file, the change is still worth a try at once */
+    store_exec_cmd(c,
+                   "UPDATE dhcp_scopes SET enabled = NOT enabled WHERE "
+                   "server_id = (SELECT server_id FROM config_jobs)",
+                   0, NULL, &e);
+    rc = store_job_failed(c, "worker-a", &jobs[0], "agent unreachable", 2, 300,
+                          &e);
+    CHECK(rc == 0, "failed meanwhile: %s", e.msg);
+    CHECK(storage_fixture_count(
+              c, "SELECT count(*) FROM config_jobs WHERE attempts = 0 "
+                 "AND next_attempt <= now() AND claimed_by IS NULL "
+                 "AND last_error = 'agent unreachable'") == 1,
+          "no backoff over the newer change, the error kept");
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n == 1 && jobs[0].attempts == 0,
+          "the newer change is due at once (%zu)", n);
     if (n == 1)
         store_job_done(c, "worker-a", &jobs[0], &again, &e);
     rc = store_job_next_due(c, &due, &e);
