@@ -1,0 +1,616 @@
+/* Unit tests of the dhcpd.conf parser (core/confparse.c): every construct
+ * as a dump of the tree, the fixtures of confparse-fixtures/ (dhcpd's
+ * verdict on each in its README: the good and lenient ones parse into
+ * the peers, subnets, pools and ranges they declare; of the bad ones,
+ * those the parser refuses and those it parses for the import to judge),
+ * every refusal with its file and line, each limit just inside and just
+ * outside, hostile inputs, the peer lookup.  argv[1]: the fixtures. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "confparse.h"
+#include "err.h"
+
+static const char *fixtures;
+
+/* ---- a tree as text --------------------------------------------------- */
+
+struct buf {
+    char *s;
+    size_t n, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void put(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+
+    for (;;) {
+        va_start(ap, fmt);
+        k = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+        va_end(ap);
+        if (k >= 0 && (size_t)k < b->cap - b->n)
+            break;
+        char *more;
+
+        b->cap = b->cap * 2 + (size_t)k + 64;
+        more = realloc(b->s, b->cap);
+        if (more == NULL)
+            abort();
+        b->s = more;
+    }
+    b->n += (size_t)k;
+}
+
+static void ip(struct buf *b, uint32_t a)
+{
+    put(b, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+}
+
+static const char *const param_tag[CONFPARSE_PARAMS] = {
+    "port", "peer-port", "mrd", "muu",  "mclt", "split",
+    "lbms", "mlm",       "mlo", "maxb", "minb", "apd",
+};
+
+static void dump_peer(struct buf *b, const struct confparse_peer *p)
+{
+    put(b, " %s",
+        p->role == CONFPARSE_ROLE_PRIMARY     ? "primary"
+        : p->role == CONFPARSE_ROLE_SECONDARY ? "secondary"
+                                              : "norole");
+    if (p->address.line)
+        put(b, " address=%s%s", p->address.text,
+            p->address.is_ipv4 ? "" : "(name)");
+    if (p->peer_address.line)
+        put(b, " peer-address=%s%s", p->peer_address.text,
+            p->peer_address.is_ipv4 ? "" : "(name)");
+    for (int i = 0; i < CONFPARSE_PARAMS; i++)
+        if (p->value_line[i])
+            put(b, " %s=%lu", param_tag[i], p->value[i]);
+    if (p->hba_line) {
+        put(b, " hba=");
+        for (int i = 0; i < 32; i++)
+            put(b, "%02x", p->hba[i]);
+    }
+}
+
+/* What n is, in words: "subnet 10.0.0.0/255.0.0.0", "range A-B" ... */
+static void describe(struct buf *b, const struct confparse_node *n)
+{
+    switch (n->kind) {
+    case CONFPARSE_ROOT:
+        break;
+    case CONFPARSE_OTHER:
+        put(b, "other [%s]", n->text);
+        break;
+    case CONFPARSE_INCLUDE:
+        put(b, "include %s", n->name);
+        break;
+    case CONFPARSE_PEER:
+        put(b, "peer %s", n->name);
+        dump_peer(b, n->peer);
+        break;
+    case CONFPARSE_PEER_REF:
+        put(b, "ref %s", n->name);
+        break;
+    case CONFPARSE_SHARED:
+        put(b, "shared-network %s", n->name);
+        break;
+    case CONFPARSE_SUBNET:
+        put(b, "subnet ");
+        ip(b, n->net);
+        put(b, "/");
+        ip(b, n->mask);
+        break;
+    case CONFPARSE_POOL:
+        put(b, "pool");
+        break;
+    case CONFPARSE_RANGE:
+        put(b, "range %s", n->dynamic_bootp ? "dynamic-bootp " : "");
+        ip(b, n->low);
+        put(b, "-");
+        ip(b, n->high);
+        break;
+    case CONFPARSE_HOST:
+        put(b, "host %s", n->name);
+        break;
+    case CONFPARSE_GROUP:
+        put(b, "group %s", n->name != NULL ? n->name : "-");
+        break;
+    }
+}
+
+/* One line a node, indented by depth: "FILE:LINE what". */
+static char *dump(const struct confparse *c)
+{
+    struct buf b = {NULL, 0, 0};
+    const struct confparse_node *n;
+
+    put(&b, "%s", "");
+    for (n = confparse_walk(&c->root); n != NULL; n = confparse_walk(n)) {
+        int depth = 0;
+
+        for (const struct confparse_node *u = n->parent; u != &c->root;
+             u = u->parent)
+            depth++;
+        put(&b, "%*s%s:%d ", depth * 2, "", n->file, n->line);
+        describe(&b, n);
+        put(&b, "\n");
+    }
+    return b.s;
+}
+
+/* ---- includes from a table or from the fixtures ----------------------- */
+
+struct files {
+    const char *names[8];
+    const char *texts[8];
+    char *loaded[64];
+    size_t nloaded;
+    size_t calls;
+};
+
+static int from_table(void *ctx, const char *name, const char **text,
+                      size_t *len)
+{
+    struct files *fs = ctx;
+
+    fs->calls++;
+    for (int i = 0; i < 8 && fs->names[i] != NULL; i++)
+        if (strcmp(fs->names[i], name) == 0) {
+            *text = fs->texts[i];
+            *len = strlen(fs->texts[i]);
+            return 0;
+        }
+    return -1;
+}
+
+/* A fixture's text (they are small: up to 64 KiB), or NULL. */
+static char *slurp(const char *name, size_t *len)
+{
+    enum { CAP = 65536 };
+    char path[1024];
+    FILE *fp;
+    char *s = malloc(CAP + 1);
+    size_t n;
+
+    snprintf(path, sizeof path, "%s/%s", fixtures, name);
+    fp = s != NULL ? fopen(path, "rb") : NULL;
+    if (fp == NULL) {
+        free(s);
+        return NULL;
+    }
+    n = fread(s, 1, CAP + 1, fp);
+    fclose(fp);
+    if (n > CAP) {
+        free(s);
+        return NULL;
+    }
+    s[n] = '\0';
+    *len = n;
+    return s;
+}
+
+static int from_fixtures(void *ctx, const char *name, const char **text,
+                         size_t *len)
+{
+    struct files *fs = ctx;
+    char *s;
+
+    fs->calls++;
+    if (strstr(name, "..") != NULL || fs->nloaded == 64)
+        return -1;
+    s = slurp(name, len);
+    if (s == NULL)
+        return -1;
+    fs->loaded[fs->nloaded++] = s;
+    *text = s;
+    return 0;
+}
+
+static void files_free(struct files *fs)
+{
+    for (size_t i = 0; i < fs->nloaded; i++)
+        free(fs->loaded[i]);
+    fs->nloaded = 0;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* Parses text as "main.conf" with includes from fs (may be NULL): its
+ * dump, or "error FILE:LINE WHAT". */
+static char *parse_dump(const char *text, size_t len, struct files *fs)
+{
+    struct confparse *c;
+    struct confparse_err e;
+    char *out;
+    int rc = confparse_parse(text, len, "main.conf",
+                             fs != NULL ? from_table : NULL, fs, &c, &e);
+
+    if (rc < 0) {
+        struct buf b = {NULL, 0, 0};
+
+        CHECK(rc == ERR_INVALID && c == NULL);
+        put(&b, "error %s:%d %s", e.file, e.line, e.what);
+        return b.s;
+    }
+    out = dump(c);
+    confparse_free(c);
+    return out;
+}
+
+static int same(const char *got, const char *want, const char *name)
+{
+    if (strcmp(got, want) == 0)
+        return 1;
+    fprintf(stderr, "%s:\n--- want\n%s\n--- got\n%s\n", name, want, got);
+    return 0;
+}
+
+/* ---- every construct -------------------------------------------------- */
+
+static void test_constructs(void)
+{
+    static const char text[] =
+        "# a comment, dropped\n"
+        "authoritative;\n"
+        "option domain-name \"example.org\"; # kept: the statement only\n"
+        "key omapi_key { algorithm hmac-md5; secret \"c2VjcmV0\"; };\n"
+        "failover peer \"fo\" {\n"
+        "  PRIMARY; address 10.0.0.2; port 647;\n"
+        "  peer address dhcp2.example.org; peer port 648;\n"
+        "  max-response-delay 60; max-unacked-updates 10; mclt 3600;\n"
+        "  split 128; load balance max seconds 3;\n"
+        "  max-lease-misbalance 15; max-lease-ownership 10;\n"
+        "  max-balance 3600; min-balance 60; auto-partner-down 0;\n"
+        "}\n"
+        "failover peer fo2 { secondary; hba "
+        "ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:"
+        "00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:01; }\n"
+        "failover peer \"fo\" state { my state normal; }\n"
+        "class \"c\" { match if substring(option vendor-class-identifier, 0, "
+        "4) = \"MSFT\";\n}\n"
+        "if option dhcp-user-class = \"x\" { a; } elsif b { c; }\n"
+        "else { d; }\n"
+        "shared-network \"net\" {\n"
+        "  failover peer \"fo\";\n"
+        "  option domain-name-servers 10.0.0.53;\n"
+        "  subnet 10.1.0.0 netmask 255.255.0.0 {\n"
+        "    range dynamic-bootp 10.1.0.10 10.1.0.20;\n"
+        "    range 10.1.1.1;\n"
+        "    pool { failover peer fo2; deny dynamic bootp clients;\n"
+        "      range 10.1.2.1 10.1.2.9; }\n"
+        "  }\n"
+        "  pool { range 10.1.3.1 10.1.3.9; }\n"
+        "}\n"
+        "group { host h1 { hardware ethernet 0:1:2:3:4:5; } }\n"
+        "group \"g\" { subnet 10.2.0.0 netmask 255.255.255.0 {\n"
+        "  host h2.example.org { fixed-address 10.2.0.9; }\n"
+        "  group { option routers 10.2.0.1; } } }\n"
+        "subnet6 2001:db8::/64 { range6 2001:db8::1 2001:db8::9; }\n"
+        "include \"inc.conf\";\n";
+    static const char want[] =
+        "main.conf:2 other [authoritative;]\n"
+        "main.conf:3 other [option domain-name \"example.org\";]\n"
+        "main.conf:4 other [key omapi_key { algorithm hmac-md5; secret "
+        "\"c2VjcmV0\"; };]\n"
+        "main.conf:5 peer fo primary address=10.0.0.2 "
+        "peer-address=dhcp2.example.org(name) port=647 peer-port=648 "
+        "mrd=60 muu=10 mclt=3600 split=128 lbms=3 mlm=15 mlo=10 maxb=3600 "
+        "minb=60 apd=0\n"
+        "main.conf:13 peer fo2 secondary hba="
+        "ffffffffffffffffffffffffffffffff00000000000000000000000000000001\n"
+        "main.conf:14 other [failover peer \"fo\" state { my state normal; "
+        "}]\n"
+        "main.conf:15 other [class \"c\" { match if substring(option "
+        "vendor-class-identifier, 0, 4) = \"MSFT\";\n}]\n"
+        "main.conf:17 other [if option dhcp-user-class = \"x\" { a; } elsif "
+        "b { c; }\nelse { d; }]\n"
+        "main.conf:19 shared-network net\n"
+        "  main.conf:20 ref fo\n"
+        "  main.conf:21 other [option domain-name-servers 10.0.0.53;]\n"
+        "  main.conf:22 subnet 10.1.0.0/255.255.0.0\n"
+        "    main.conf:23 range dynamic-bootp 10.1.0.10-10.1.0.20\n"
+        "    main.conf:24 range 10.1.1.1-10.1.1.1\n"
+        "    main.conf:25 pool\n"
+        "      main.conf:25 ref fo2\n"
+        "      main.conf:25 other [deny dynamic bootp clients;]\n"
+        "      main.conf:26 range 10.1.2.1-10.1.2.9\n"
+        "  main.conf:28 pool\n"
+        "    main.conf:28 range 10.1.3.1-10.1.3.9\n"
+        "main.conf:30 group -\n"
+        "  main.conf:30 host h1\n"
+        "    main.conf:30 other [hardware ethernet 0:1:2:3:4:5;]\n"
+        "main.conf:31 group g\n"
+        "  main.conf:31 subnet 10.2.0.0/255.255.255.0\n"
+        "    main.conf:32 host h2.example.org\n"
+        "      main.conf:32 other [fixed-address 10.2.0.9;]\n"
+        "    main.conf:33 group -\n"
+        "      main.conf:33 other [option routers 10.2.0.1;]\n"
+        "main.conf:34 other [subnet6 2001:db8::/64 { range6 2001:db8::1 "
+        "2001:db8::9; }]\n"
+        "main.conf:35 include inc.conf\n"
+        "  inc.conf:2 subnet 10.3.0.0/255.255.255.0\n"
+        "    inc.conf:2 pool\n"
+        "      inc.conf:2 include inc2.conf\n"
+        "        inc2.conf:1 other [allow members of \"c\";]\n"
+        "        inc2.conf:1 range 10.3.0.5-10.3.0.6\n";
+    struct files fs = {
+        {"inc.conf", "inc2.conf"},
+        {"# included\nsubnet 10.3.0.0 netmask 255.255.255.0 { pool { include "
+         "\"inc2.conf\"; } }\n",
+         "allow members of \"c\"; range 10.3.0.5 10.3.0.6;"},
+        {NULL},
+        0,
+        0};
+    char *got = parse_dump(text, sizeof text - 1, &fs);
+    struct confparse *c;
+    const struct confparse_node *n, *fo;
+
+    CHECK(same(got, want, "constructs"));
+    free(got);
+    CHECK(fs.calls == 2);
+
+    /* the lookup, the walk, confparse_up */
+    CHECK(confparse_parse(text, sizeof text - 1, "main.conf", from_table, &fs,
+                          &c, NULL) == 0);
+    fo = confparse_peer(c, "fo");
+    CHECK(fo != NULL && fo->kind == CONFPARSE_PEER && fo->line == 5);
+    CHECK(confparse_peer(c, "fo2") != NULL &&
+          confparse_peer(c, "fo2")->line == 13);
+    CHECK(confparse_peer(c, "FO") == NULL); /* case-sensitive */
+    CHECK(confparse_peer(c, "f") == NULL && confparse_peer(c, "fo3") == NULL);
+    for (n = confparse_walk(&c->root); n != NULL; n = confparse_walk(n))
+        if (n->kind == CONFPARSE_RANGE && n->low == 0x0A010201u)
+            break;
+    CHECK(n != NULL && confparse_up(n, CONFPARSE_POOL) != NULL &&
+          confparse_up(n, CONFPARSE_SUBNET)->net == 0x0A010000u &&
+          confparse_up(n, CONFPARSE_SHARED) != NULL &&
+          confparse_up(n, CONFPARSE_HOST) == NULL);
+    CHECK(c->nodes == 36); /* the lines of want */
+    confparse_free(c);
+    confparse_free(NULL);
+}
+
+/* ---- the fixtures ----------------------------------------------------- */
+
+/* What a parsed fixture declares, in one line: peers, then each subnet
+ * with its pools, peer references and ranges. */
+static char *summary(const struct confparse *c)
+{
+    struct buf b = {NULL, 0, 0};
+    const struct confparse_node *n;
+
+    put(&b, "%s", "");
+    for (n = confparse_walk(&c->root); n != NULL; n = confparse_walk(n)) {
+        if (n->kind == CONFPARSE_PEER || n->kind == CONFPARSE_SUBNET ||
+            n->kind == CONFPARSE_POOL || n->kind == CONFPARSE_PEER_REF ||
+            n->kind == CONFPARSE_RANGE) {
+            describe(&b, n);
+            put(&b, "; ");
+        }
+    }
+    return b.s;
+}
+
+#define PEER_P                                                                 \
+    "peer fo primary address=127.0.0.2 peer-address=127.0.0.3 port=647 "       \
+    "peer-port=647 mrd=60 muu=10 mclt=3600 "
+#define PEER_S                                                                 \
+    "peer fo secondary address=127.0.0.3 peer-address=127.0.0.2 port=647 "     \
+    "peer-port=647 mrd=60 muu=10 "
+#define SCOPE                                                                  \
+    "subnet 10.99.0.0/255.255.255.0; pool; ref fo; "                           \
+    "range 10.99.0.100-10.99.0.199; "
+
+/* The parser's verdict on each fixture: NULL want_error and the summary,
+ * or the error (file:line and a part of the message). */
+static const struct fixture {
+    const char *file;
+    const char *summary;
+    const char *error;
+} fixture_table[] = {
+    {"ok-auto-partner-down.conf",
+     PEER_P "split=128 lbms=3 mlm=15 mlo=10 maxb=3600 minb=60 apd=0; " SCOPE,
+     NULL},
+    {"ok-deny-dynamic-bootp.conf", PEER_P "split=128 lbms=3; " SCOPE, NULL},
+    {"ok-disabled-scope-commented-out.conf",
+     PEER_S "lbms=3; subnet 10.99.0.0/255.255.255.0; pool; ref fo; "
+            "range 10.99.0.100-10.99.0.109; ",
+     NULL},
+    {"ok-disabled-scope-empty-subnet.conf",
+     PEER_S "lbms=3; subnet 10.99.0.0/255.255.255.0; pool; ref fo; "
+            "range 10.99.0.100-10.99.0.109; "
+            "subnet 10.98.0.0/255.255.255.0; ",
+     NULL},
+    {"ok-include.conf", PEER_P "split=128 lbms=3; " SCOPE, NULL},
+    {"ok-primary-hba.conf",
+     PEER_P "lbms=3 hba=ffffffffffffffffffffffffffffffff"
+            "00000000000000000000000000000000; " SCOPE,
+     NULL},
+    {"ok-primary-minimal.conf",
+     "peer fo primary address=127.0.0.2 peer-address=127.0.0.3 mrd=60 "
+     "muu=10 mclt=3600 split=128; " SCOPE,
+     NULL},
+    {"ok-primary.conf", PEER_P "split=128 lbms=3; " SCOPE, NULL},
+    {"ok-secondary-minimal.conf",
+     "peer fo secondary address=127.0.0.3 peer-address=127.0.0.2 mrd=60 "
+     "muu=10; " SCOPE,
+     NULL},
+    {"ok-secondary.conf", PEER_S "lbms=3; " SCOPE, NULL},
+    {"ok-split-0.conf", PEER_P "split=0 lbms=3; " SCOPE, NULL},
+    {"ok-split-256.conf", PEER_P "split=256 lbms=3; " SCOPE, NULL},
+    {"ok-two-pools-one-subnet.conf",
+     PEER_P "split=128 lbms=3; subnet 10.99.0.0/255.255.255.0; pool; "
+            "ref fo; range 10.99.0.100-10.99.0.149; pool; ref fo; "
+            "range 10.99.0.150-10.99.0.199; ",
+     NULL},
+    {"ok-two-relationships-distinct-addresses-primary.conf",
+     "peer fo-test primary address=10.99.0.2 peer-address=10.99.0.3 "
+     "port=647 peer-port=647 mrd=15 muu=10 mclt=10 split=128 lbms=3 apd=3; "
+     "peer fo-two primary address=10.99.0.12 peer-address=10.99.0.13 "
+     "port=648 peer-port=648 mrd=15 muu=10 mclt=10 split=128 lbms=3; "
+     "subnet 10.99.1.0/255.255.255.0; pool; ref fo-two; "
+     "range 10.99.1.100-10.99.1.149; subnet 10.99.0.0/255.255.255.0; pool; "
+     "ref fo-test; range 10.99.0.100-10.99.0.149; ",
+     NULL},
+    {"ok-two-relationships-distinct-addresses-secondary.conf",
+     "peer fo-test secondary address=10.99.0.3 peer-address=10.99.0.2 "
+     "port=647 peer-port=647 mrd=15 muu=10 lbms=3 apd=3; "
+     "peer fo-two secondary address=10.99.0.13 peer-address=10.99.0.12 "
+     "port=648 peer-port=648 mrd=15 muu=10 lbms=3; "
+     "subnet 10.99.1.0/255.255.255.0; pool; ref fo-two; "
+     "range 10.99.1.100-10.99.1.149; subnet 10.99.0.0/255.255.255.0; pool; "
+     "ref fo-test; range 10.99.0.100-10.99.0.149; ",
+     NULL},
+    {"lenient-address-unresolvable.conf",
+     "peer fo primary address=no-such-host.invalid(name) "
+     "peer-address=127.0.0.3 port=647 peer-port=647 mrd=60 muu=10 mclt=3600 "
+     "split=128 lbms=3; " SCOPE,
+     NULL},
+    {"lenient-mclt-on-secondary.conf", PEER_S "mclt=3600 lbms=3; " SCOPE, NULL},
+    {"lenient-no-address.conf",
+     "peer fo primary peer-address=127.0.0.3 port=647 peer-port=647 mrd=60 "
+     "muu=10 mclt=3600 split=128 lbms=3; " SCOPE,
+     NULL},
+    {"lenient-no-max-response-delay.conf",
+     "peer fo primary address=127.0.0.2 peer-address=127.0.0.3 port=647 "
+     "peer-port=647 muu=10 mclt=3600 split=128 lbms=3; " SCOPE,
+     NULL},
+    {"lenient-no-max-unacked-updates.conf",
+     "peer fo primary address=127.0.0.2 peer-address=127.0.0.3 port=647 "
+     "peer-port=647 mrd=60 mclt=3600 split=128 lbms=3; " SCOPE,
+     NULL},
+    {"lenient-no-role.conf",
+     "peer fo norole address=127.0.0.2 peer-address=127.0.0.3 port=647 "
+     "peer-port=647 mrd=60 muu=10 mclt=3600 split=128 lbms=3; " SCOPE,
+     NULL},
+    {"lenient-peer-name-unquoted.conf", PEER_P "split=128 lbms=3; " SCOPE,
+     NULL},
+    {"lenient-split-and-hba.conf",
+     PEER_P "split=128 lbms=3 hba=ffffffffffffffffffffffffffffffff"
+            "00000000000000000000000000000000; " SCOPE,
+     NULL},
+    {"lenient-two-relationships-same-peer-ip-primary.conf",
+     "peer fo-test primary address=10.99.0.2 peer-address=10.99.0.3 "
+     "port=647 peer-port=647 mrd=5 muu=10 mclt=10 split=128 lbms=3 apd=3; "
+     "peer fo-two primary address=10.99.0.2 peer-address=10.99.0.3 "
+     "port=647 peer-port=647 mrd=5 muu=10 mclt=10 split=128 lbms=3; "
+     "subnet 10.99.1.0/255.255.255.0; pool; ref fo-two; "
+     "range 10.99.1.100-10.99.1.149; subnet 10.99.0.0/255.255.255.0; pool; "
+     "ref fo-test; range 10.99.0.100-10.99.0.149; ",
+     NULL},
+    {"lenient-two-relationships-same-peer-ip-secondary.conf",
+     "peer fo-test secondary address=10.99.0.3 peer-address=10.99.0.2 "
+     "port=647 peer-port=647 mrd=5 muu=10 lbms=3; "
+     "peer fo-two secondary address=10.99.0.3 peer-address=10.99.0.2 "
+     "port=647 peer-port=647 mrd=5 muu=10 lbms=3; "
+     "subnet 10.99.1.0/255.255.255.0; pool; ref fo-two; "
+     "range 10.99.1.100-10.99.1.149; subnet 10.99.0.0/255.255.255.0; pool; "
+     "ref fo-test; range 10.99.0.100-10.99.0.149; ",
+     NULL},
+    /* refused by the parser itself: syntax, and what may stand where */
+    {"bad-failover-in-subnet-scope.conf", NULL,
+     "bad-failover-in-subnet-scope.conf:14 a failover peer reference is not "
+     "allowed in a subnet"},
+    {"bad-hba-short.conf", NULL,
+     "bad-hba-short.conf:10 hba of 3 bytes, not 32"},
+    {"bad-include-missing.conf", NULL,
+     "bad-include-missing.conf:2 include \"inc/does-not-exist.conf\": no "
+     "such file"},
+    {"bad-missing-semicolon.conf", NULL,
+     "bad-missing-semicolon.conf:9 expected ';' after mclt, not \"split\" "
+     "(line 10)"},
+    {"bad-port-string.conf", NULL,
+     "bad-port-string.conf:4 expected a number 0..65535 after port, not "
+     "\"abc\""},
+    {"bad-split-257.conf", NULL,
+     "bad-split-257.conf:10 expected a number 0..256 after split, not "
+     "\"257\""},
+    {"bad-split-negative.conf", NULL,
+     "bad-split-negative.conf:10 expected a number 0..256 after split, not "
+     "\"-1\""},
+    /* parsed: dhcpd refuses them for what the import checks */
+    {"bad-duplicate-peer.conf", "", NULL},
+    {"bad-dynamic-bootp-range.conf", "", NULL},
+    {"bad-hba-on-secondary.conf", "", NULL},
+    {"bad-include-order.conf", "", NULL},
+    {"bad-mclt-0.conf", "", NULL},
+    {"bad-no-mclt-on-primary.conf", "", NULL},
+    {"bad-no-peer-address.conf", "", NULL},
+    {"bad-no-split-on-primary.conf", "", NULL},
+    {"bad-peer-after-pool.conf", "", NULL},
+    {"bad-peer-declared-unused.conf", "", NULL},
+    {"bad-pool-in-failover-without-range.conf", "", NULL},
+    {"bad-pool-undeclared-peer.conf", "", NULL},
+    {"bad-pool-wrong-peer-name.conf", "", NULL},
+    {"bad-primary-minimal-no-split.conf", "", NULL},
+    {"bad-range-outside-subnet.conf", "", NULL},
+    {"bad-split-on-secondary-and-mclt.conf", "", NULL},
+    {"bad-split-on-secondary.conf", "", NULL},
+};
+
+static void test_fixtures(void)
+{
+    size_t count = sizeof fixture_table / sizeof fixture_table[0];
+
+    for (size_t i = 0; i < count; i++) {
+        const struct fixture *fx = &fixture_table[i];
+        struct files fs = {{NULL}, {NULL}, {NULL}, 0, 0};
+        struct confparse *c = NULL;
+        struct confparse_err e;
+        size_t len;
+        char *text = slurp(fx->file, &len);
+        int rc;
+
+        CHECK(text != NULL);
+        if (text == NULL) {
+            fprintf(stderr, "cannot read %s/%s\n", fixtures, fx->file);
+            continue;
+        }
+        rc = confparse_parse(text, len, fx->file, from_fixtures, &fs, &c, &e);
+        if (fx->error != NULL) {
+            char got[512];
+
+            snprintf(got, sizeof got, "%s:%d %s", e.file, e.line, e.what);
+            CHECK(rc == ERR_INVALID && c == NULL);
+            CHECK(strncmp(got, fx->error, strlen(fx->error)) == 0);
+            if (strncmp(got, fx->error, strlen(fx->error)) != 0)
+                fprintf(stderr, "%s: got \"%s\"\n", fx->file, got);
+        } else {
+            CHECK(rc == 0 && c != NULL);
+            if (rc == 0 && fx->summary[0] != '\0') {
+                char *s = summary(c);
+
+                CHECK(same(s, fx->summary, fx->file));
+                free(s);
+            }
+            if (rc != 0)
+                fprintf(stderr, "%s: %s:%d %s\n", fx->file, e.file, e.line,
+                        e.what);
+        }
+        confparse_free(c);
+        files_free(&fs);
+        free(text);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s FIXTURES-DIR\n", argv[0]);
+        return 2;
+    }
+    fixtures = argv[1];
+    test_constructs();
+    test_fixtures();
+    return check_report();
+}
