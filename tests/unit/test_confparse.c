@@ -18,6 +18,9 @@
 
 static const char *fixtures;
 
+/* A string literal and its length. */
+#define T(lit) lit, sizeof(lit) - 1
+
 /* ---- a tree as text --------------------------------------------------- */
 
 struct buf {
@@ -603,6 +606,440 @@ static void test_fixtures(void)
     }
 }
 
+/* ---- refusals, each with its place ----------------------------------- */
+
+static const struct refusal {
+    const char *text;
+    const char *want; /* "error FILE:LINE WHAT" */
+} refusals[] = {
+    {"subnet 10.0.0 netmask 255.0.0.0 { }",
+     "error main.conf:1 subnet: expecting '.' and the rest of an IPv4 "
+     "address, not a name"},
+    {"subnet 10.0.0.0\n mask 255.0.0.0 { }",
+     "error main.conf:2 expected \"netmask\", not \"mask\""},
+    {"subnet 10.0.0.0 netmask 255.0.0.0;",
+     "error main.conf:1 expected '{' after the netmask, not ';'"},
+    {"subnet 10.0.0.0 netmask 255.0.0.256 { }",
+     "error main.conf:1 netmask: expecting a number 0..255 of an IPv4 "
+     "address, not \"256\""},
+    {"option a 1", "error main.conf:1 expected ';' after the statement at "
+                   "line 1, not the end of input"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 {\n option a\n 1\n}",
+     "error main.conf:3 expected ';' after the statement at line 2, not "
+     "'}' (line 4)"},
+    {"\n\npool { range 10.0.0.1; }",
+     "error main.conf:3 a pool is not allowed in the top level"},
+    {"range 10.0.0.1;", "error main.conf:1 a range is not allowed in the top "
+                        "level"},
+    {"shared-network n { range 10.0.0.1; }",
+     "error main.conf:1 a range is not allowed in a shared-network"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 {\n subnet 10.1.0.0 netmask "
+     "255.255.0.0 { } }",
+     "error main.conf:2 a subnet is not allowed in a subnet"},
+    {"host h {\n pool { } }", "error main.conf:2 a pool is not allowed in a "
+                              "host"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 { shared-network x { } }",
+     "error main.conf:1 a shared-network is not allowed in a subnet"},
+    {"group { pool { } }",
+     "error main.conf:1 a pool is not allowed in a group"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 {\n\n failover peer \"x\" { } }",
+     "error main.conf:3 a failover peer is not allowed in a subnet"},
+    {"failover peer \"x\";", "error main.conf:1 a failover peer reference is "
+                             "not allowed in the top level"},
+    {"failover peer { }", "error main.conf:1 expected the peer's name after "
+                          "failover peer, not '{'"},
+    {"failover peer \"a\\000b\" { }",
+     "error main.conf:1 the peer's name holds a NUL byte"},
+    {"failover peer x {\n primary;\n bogus 1;\n}",
+     "error main.conf:3 expected a failover peer parameter, not \"bogus\""},
+    {"failover peer x { load balance max secs 3; }",
+     "error main.conf:1 expected \"seconds\", not \"secs\""},
+    {"failover peer x { load balance 3; }",
+     "error main.conf:1 expected \"max\", not \"3\""},
+    {"failover peer x { peer adress 10.0.0.1; }",
+     "error main.conf:1 expected \"address\" or \"port\" after peer, not "
+     "\"adress\""},
+    {"failover peer x { port 65536; }",
+     "error main.conf:1 expected a number 0..65535 after port, not \"65536\""},
+    {"failover peer x { peer port -1; }",
+     "error main.conf:1 expected a number 0..65535 after peer, not \"-1\""},
+    {"failover peer x { mclt 4294967296; }",
+     "error main.conf:1 expected a number 0..4294967295 after mclt, not "
+     "\"4294967296\""},
+    {"failover peer x { mclt \"5\"; }",
+     "error main.conf:1 expected a number 0..4294967295 after mclt, not a "
+     "string"},
+    {"failover peer x { mclt 0x10; }",
+     "error main.conf:1 expected a number 0..4294967295 after mclt, not "
+     "\"0x10\""},
+    {"failover peer x { address ; }",
+     "error main.conf:1 expected an IPv4 address or host name, not ';'"},
+    {"failover peer x { address \"10.0.0.1\"; }",
+     "error main.conf:1 expected an IPv4 address or host name, not a "
+     "string"},
+    {"failover peer x { address 10.0.0.1 port 647; }",
+     "error main.conf:1 expected ';' after the address, not \"port\""},
+    {"failover peer x { primary }",
+     "error main.conf:1 expected ';' after primary, not '}'"},
+    {"failover peer x { hba 1:2; }",
+     "error main.conf:1 hba of 2 bytes, not 32"},
+    {"failover peer x { hba "
+     "1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:"
+     "1d:1e:1f:20:21; }",
+     "error main.conf:1 hba: more than 32 hex bytes"},
+    {"failover peer x { hba 1:2:zz; }",
+     "error main.conf:1 hba: expecting a hex byte 0..ff, not \"zz\""},
+    {"failover peer x { { } }",
+     "error main.conf:1 expected a failover peer parameter, not '{'"},
+    {"include foo;", "error main.conf:1 expected a file name (a string) after "
+                     "include, not \"foo\""},
+    {"include \"x\"", "error main.conf:1 expected ';' after include, not the "
+                      "end of input"},
+    {"{ }", "error main.conf:1 expected a statement, not '{'"},
+    {"\"x\";", "error main.conf:1 expected a statement, not a string"},
+    {";", "error main.conf:1 expected a statement, not ';'"},
+    {"10.0.0.1;", "error main.conf:1 expected a statement, not \"10\""},
+    {"}", "error main.conf:1 unbalanced '}'"},
+    {"a;\nsubnet 10.0.0.0 netmask 255.0.0.0 {", "error main.conf:2 unclosed "
+                                                "'{'"},
+    {"option a \"b", "error main.conf:1 unterminated string"},
+    {"range 10.0.0.1;\n", "error main.conf:1 a range is not allowed"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 { range 10.0.0.1 10.0.0.2 }",
+     "error main.conf:1 expected ';' after the range, not '}'"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 { range dynamic-bootp; }",
+     "error main.conf:1 range: expecting a number 0..255 of an IPv4 "
+     "address, not \";\""},
+    {"host { }", "error main.conf:1 the host's name: expecting a name, not "
+                 "'{'"},
+    {"host h ;", "error main.conf:1 expected '{' after the name, not ';'"},
+    {"group \"g\" ;", "error main.conf:1 expected '{' after the name, not "
+                      "';'"},
+    {"group 1 { }", "error main.conf:1 expected the group's name (a string or "
+                    "a name), not \"1\""},
+    {"shared-network { }", "error main.conf:1 the shared-network's name: "
+                           "expecting a name, not '{'"},
+    {"subnet 10.0.0.0 netmask 255.0.0.0 { pool ; }",
+     "error main.conf:1 expected '{' after pool, not ';'"},
+    {"include \"inc.conf\";", "error main.conf:1 include \"inc.conf\": "
+                              "includes are not read here"},
+};
+
+/* The same with includes: the error names the included file. */
+static void test_refusals(void)
+{
+    size_t count = sizeof refusals / sizeof refusals[0];
+    struct files fs = {
+        {"inc.conf", "bad.conf"},
+        {"a;\n\noption b \"unterminated;\n", "group {\n pool { } }\n"},
+        {NULL},
+        0,
+        0};
+    char *got;
+
+    for (size_t i = 0; i < count; i++) {
+        char name[32];
+
+        /* the last one is about includes not being read */
+        got = parse_dump(refusals[i].text, strlen(refusals[i].text),
+                         i + 1 < count ? &fs : NULL);
+        snprintf(name, sizeof name, "refusal %zu", i);
+        CHECK(strncmp(got, refusals[i].want, strlen(refusals[i].want)) == 0);
+        if (strncmp(got, refusals[i].want, strlen(refusals[i].want)) != 0)
+            same(got, refusals[i].want, name);
+        free(got);
+    }
+    got = parse_dump(T("a;\ninclude \"inc.conf\";"), &fs);
+    CHECK(same(got, "error inc.conf:3 unterminated string", "in include"));
+    free(got);
+    got = parse_dump(T("\n\ninclude \"bad.conf\";"), &fs);
+    CHECK(same(got, "error bad.conf:2 a pool is not allowed in a group",
+               "in include"));
+    free(got);
+    got = parse_dump(T("include \"none.conf\";"), &fs);
+    CHECK(same(got, "error main.conf:1 include \"none.conf\": no such file",
+               "missing include"));
+    free(got);
+    /* a subnet within an include within a subnet: placed by where the
+     * include stands */
+    fs.texts[0] = "subnet 10.1.0.0 netmask 255.255.0.0 { }";
+    got = parse_dump(T("subnet 10.0.0.0 netmask 255.0.0.0 {\n include "
+                       "\"inc.conf\"; }"),
+                     &fs);
+    CHECK(same(got, "error inc.conf:1 a subnet is not allowed in a subnet",
+               "include's context"));
+    free(got);
+    /* no error struct: still refused, nothing leaked */
+    {
+        struct confparse *c = (struct confparse *)&fs;
+
+        CHECK(confparse_parse(T("}"), "x", NULL, NULL, &c, NULL) ==
+                  ERR_INVALID &&
+              c == NULL);
+    }
+}
+
+/* ---- the limits, just inside and just outside ------------------------- */
+
+/* "d0" .. "dN": dK includes d(K+1) up to the ctx's depth, which holds
+ * one statement. */
+static int chain(void *ctx, const char *name, const char **text, size_t *len)
+{
+    static char buf[64];
+    int limit = *(int *)ctx, k = (int)strtol(name + 1, NULL, 10);
+
+    if (k >= limit)
+        snprintf(buf, sizeof buf, "last;");
+    else
+        snprintf(buf, sizeof buf, "include \"d%d\";", k + 1);
+    *text = buf;
+    *len = strlen(buf);
+    return 0;
+}
+
+/* Text of n copies of unit, then tail. */
+static char *repeat(const char *unit, size_t n, const char *tail, size_t *len)
+{
+    size_t u = strlen(unit), t = strlen(tail);
+    char *s = malloc(u * n + t + 1);
+
+    if (s == NULL)
+        abort();
+    for (size_t i = 0; i < u * n; i++)
+        s[i] = unit[i % u];
+    for (size_t i = 0; i <= t; i++)
+        s[u * n + i] = tail[i];
+    *len = u * n + t;
+    return s;
+}
+
+/* Parses text: 0 or the error's what into want (a prefix) checked. */
+static void limit_case(const char *text, size_t len, confparse_include_fn fn,
+                       void *ctx, const char *want, const char *name)
+{
+    struct confparse *c = NULL;
+    struct confparse_err e;
+    int rc = confparse_parse(text, len, "main.conf", fn, ctx, &c, &e);
+
+    if (want == NULL) {
+        CHECK(rc == 0);
+        if (rc != 0)
+            fprintf(stderr, "%s: %s:%d %s\n", name, e.file, e.line, e.what);
+    } else {
+        CHECK(rc == ERR_INVALID && strncmp(e.what, want, strlen(want)) == 0);
+        if (rc == 0 || strncmp(e.what, want, strlen(want)) != 0)
+            fprintf(stderr, "%s: rc %d, %s:%d %s\n", name, rc, e.file, e.line,
+                    e.what);
+    }
+    confparse_free(c);
+}
+
+static int blanks(void *ctx, const char *name, const char **text, size_t *len)
+{
+    (void)name;
+    *text = ctx;
+    *len = CONFPARSE_FILE_MAX;
+    return 0;
+}
+
+static void test_limits(void)
+{
+    char *s, *big;
+    size_t len;
+    int depth;
+    struct files fs = {{"e"}, {""}, {NULL}, 0, 0};
+    char name[CONFPARSE_NAME_MAX + 64];
+
+    /* blocks nested */
+    {
+        char *open = repeat("group { ", CONFPARSE_DEPTH_MAX, "", &len);
+        char *close = repeat("}", CONFPARSE_DEPTH_MAX, "", &len);
+        char both[1024];
+
+        snprintf(both, sizeof both, "%s%s", open, close);
+        limit_case(both, strlen(both), NULL, NULL, NULL, "depth inside");
+        snprintf(both, sizeof both, "group { %s%s}", open, close);
+        limit_case(both, strlen(both), NULL, NULL,
+                   "blocks nested deeper than 32", "depth outside");
+        free(open);
+        free(close);
+    }
+    /* includes nested: d0 .. d8 is 8 includes deep */
+    depth = CONFPARSE_INCLUDE_DEPTH_MAX;
+    limit_case(T("include \"d1\";"), chain, &depth, NULL, "includes inside");
+    depth = CONFPARSE_INCLUDE_DEPTH_MAX + 1;
+    limit_case(T("include \"d1\";"), chain, &depth,
+               "includes nested deeper than 8", "includes outside");
+    /* blocks and includes together */
+    depth = 2;
+    {
+        char *open = repeat("group { ", CONFPARSE_DEPTH_MAX - 2, "", &len);
+        char *close = repeat("}", CONFPARSE_DEPTH_MAX - 2, "", &len);
+        char both[1024];
+
+        snprintf(both, sizeof both, "%sinclude \"d1\";%s", open, close);
+        limit_case(both, strlen(both), chain, &depth, NULL, "mixed inside");
+        depth = 3;
+        limit_case(both, strlen(both), chain, &depth,
+                   "blocks and includes nested deeper than 32",
+                   "mixed outside");
+        free(open);
+        free(close);
+    }
+    /* includes in all */
+    s = repeat("include \"e\";\n", CONFPARSE_INCLUDES_MAX, "", &len);
+    limit_case(s, len, from_table, &fs, NULL, "include count inside");
+    free(s);
+    s = repeat("include \"e\";\n", CONFPARSE_INCLUDES_MAX + 1, "", &len);
+    limit_case(s, len, from_table, &fs, "more than 256 includes",
+               "include count outside");
+    free(s);
+    /* statements */
+    s = repeat("a;", CONFPARSE_STATEMENTS_MAX, "", &len);
+    limit_case(s, len, NULL, NULL, NULL, "statements inside");
+    free(s);
+    s = repeat("a;", CONFPARSE_STATEMENTS_MAX, "b;", &len);
+    limit_case(s, len, NULL, NULL, "more than 1000000 statements",
+               "statements outside");
+    free(s);
+    /* a file's bytes, and all files' */
+    big = malloc(CONFPARSE_FILE_MAX + 1);
+    if (big == NULL)
+        abort();
+    memset(big, ' ', CONFPARSE_FILE_MAX + 1);
+    memcpy(big, "a;", 2);
+    limit_case(big, CONFPARSE_FILE_MAX, NULL, NULL, NULL, "file inside");
+    limit_case(big, CONFPARSE_FILE_MAX + 1, NULL, NULL,
+               "main.conf: longer than 33554432 bytes", "file outside");
+    limit_case(T("include \"big\";\n"), blanks, big, NULL, "total inside");
+    limit_case(T("include \"big\";\ninclude \"big\";\n"), blanks, big,
+               "files longer than 67108864 bytes in all", "total outside");
+    free(big);
+    /* a name */
+    snprintf(name, sizeof name, "failover peer \"%0*d\" { }",
+             CONFPARSE_NAME_MAX, 0);
+    limit_case(name, strlen(name), NULL, NULL, NULL, "name inside");
+    snprintf(name, sizeof name, "failover peer \"%0*d\" { }",
+             CONFPARSE_NAME_MAX + 1, 0);
+    limit_case(name, strlen(name), NULL, NULL,
+               "the peer's name longer than 255 bytes", "name outside");
+    snprintf(name, sizeof name, "host h%0*d { }", CONFPARSE_NAME_MAX - 1, 0);
+    limit_case(name, strlen(name), NULL, NULL, NULL, "host inside");
+    snprintf(name, sizeof name, "host h%0*d { }", CONFPARSE_NAME_MAX, 0);
+    limit_case(name, strlen(name), NULL, NULL,
+               "the host's name: name longer than 255 bytes", "host outside");
+    /* a token (the lexer's limit), in an included file */
+    s = repeat("x", 1500, ";", &len);
+    fs.texts[0] = s;
+    limit_case(T("include \"e\";"), from_table, &fs,
+               "token longer than 1499 bytes", "token");
+    free(s);
+}
+
+/* ---- hostile inputs --------------------------------------------------- */
+
+static int self(void *ctx, const char *name, const char **text, size_t *len)
+{
+    (void)ctx;
+    (void)name;
+    *text = "include \"self\"; include \"self\";";
+    *len = strlen(*text);
+    return 0;
+}
+
+static void test_hostile(void)
+{
+    static const char seed[] =
+        "failover peer \"fo\" { primary; address 10.0.0.2; port 647; peer "
+        "address 10.0.0.3; peer port 647; mclt 3600; split 128; hba "
+        "ff:00; load balance max seconds 3; }\n"
+        "shared-network s { subnet 10.0.0.0 netmask 255.0.0.0 { pool { "
+        "failover peer \"fo\"; range 10.0.0.1 10.0.0.9; } host h { a b; } "
+        "if x { y; } else { z; } } }\ngroup \"g\" { include \"e\"; }\n";
+    static const char bytes[] = "{};\"#\\.:\n x1-";
+    struct files fs = {{"e"}, {"option x 1;"}, {NULL}, 0, 0};
+    unsigned long rng = 12345;
+    char text[sizeof seed];
+    int parsed = 0, refused = 0;
+
+    /* a file including itself twice: 2 + 4 + ... calls, stopped */
+    limit_case(T("include \"self\";"), self, NULL,
+               "includes nested deeper than 8", "self include");
+    /* many mutations of a good file: parsed or refused with a place */
+    for (int round = 0; round < 20000; round++) {
+        struct confparse *c = NULL;
+        struct confparse_err e;
+        int rc;
+
+        memcpy(text, seed, sizeof seed);
+        for (int k = 0; k < 1 + round % 4; k++) {
+            rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+            text[(rng >> 33) % (sizeof seed - 1)] =
+                bytes[(rng >> 17) % (sizeof bytes - 1)];
+        }
+        rc = confparse_parse(text, sizeof seed - 1, "m", from_table, &fs, &c,
+                             &e);
+        if (rc == 0) {
+            parsed++;
+            CHECK(c != NULL && c->nodes > 0);
+        } else {
+            refused++;
+            CHECK(rc == ERR_INVALID && c == NULL && e.what[0] != '\0' &&
+                  e.line >= 1 && e.file[0] != '\0');
+        }
+        confparse_free(c);
+    }
+    printf("mutations: %d parsed, %d refused\n", parsed, refused);
+    CHECK(parsed > 100 && refused > 100);
+}
+
+/* ---- no quadratic time: 10,000 and 100,000 scopes ---------------------- */
+
+static double parse_scopes(size_t scopes, size_t *bytes)
+{
+    struct buf b = {NULL, 0, 0};
+    struct confparse *c = NULL;
+    struct timespec t0, t1;
+    const struct confparse_node *n;
+    size_t found = 0;
+
+    put(&b, "failover peer \"fo\" { primary; address 10.0.0.2; peer address "
+            "10.0.0.3; mclt 3600; split 128; }\n");
+    for (size_t i = 0; i < scopes; i++)
+        put(&b,
+            "subnet 10.%zu.%zu.0 netmask 255.255.255.0 {\n"
+            "  option routers 10.%zu.%zu.1;\n"
+            "  pool {\n    failover peer \"fo\";\n"
+            "    range 10.%zu.%zu.100 10.%zu.%zu.199;\n  }\n}\n",
+            i / 256 % 256, i % 256, i / 256 % 256, i % 256, i / 256 % 256,
+            i % 256, i / 256 % 256, i % 256);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(confparse_parse(b.s, b.n, "big.conf", NULL, NULL, &c, NULL) == 0);
+    for (n = c != NULL ? confparse_walk(&c->root) : NULL; n != NULL;
+         n = confparse_walk(n))
+        if (n->kind == CONFPARSE_PEER_REF && confparse_peer(c, n->name) != NULL)
+            found++;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(found == scopes);
+    CHECK(c != NULL && c->nodes == 1 + scopes * 5);
+    confparse_free(c);
+    *bytes = b.n;
+    free(b.s);
+    return (double)(t1.tv_sec - t0.tv_sec) +
+           (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void test_scale(void)
+{
+    size_t b1, b2;
+    double t1 = parse_scopes(10000, &b1), t2 = parse_scopes(100000, &b2);
+
+    printf("10,000 scopes (%zu bytes): %.3f s; 100,000 scopes (%zu bytes): "
+           "%.3f s\n",
+           b1, t1, b2, t2);
+    /* linear: ten times the input in about ten times the time */
+    CHECK(t2 < t1 * 40 + 0.05);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -612,5 +1049,9 @@ int main(int argc, char **argv)
     fixtures = argv[1];
     test_constructs();
     test_fixtures();
+    test_refusals();
+    test_limits();
+    test_hostile();
+    test_scale();
     return check_report();
 }
