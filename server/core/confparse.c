@@ -29,6 +29,14 @@ struct parser {
 
 /* ---- errors ----------------------------------------------------------- */
 
+/* Bytes outside printable ASCII (from names in the input) as '?'. */
+static void printable(char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}
+
 static int fail(struct parser *p, const struct file *f, int line, int col,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -45,6 +53,8 @@ static int fail(struct parser *p, const struct file *f, int line, int col,
     va_start(ap, fmt);
     vsnprintf(p->err->what, sizeof p->err->what, fmt, ap);
     va_end(ap);
+    printable(p->err->file);
+    printable(p->err->what);
     return ERR_INVALID;
 }
 

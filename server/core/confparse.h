@@ -143,6 +143,7 @@ struct confparse {
 typedef int (*confparse_include_fn)(void *ctx, const char *name,
                                     const char **text, size_t *len);
 
+/* A refusal, in printable ASCII (other bytes of names shown as '?'). */
 struct confparse_err {
     char file[64]; /* the file at fault (cut), "" for none */
     int line, col; /* 0 when about the input as a whole */

@@ -755,6 +755,11 @@ static void test_refusals(void)
     CHECK(same(got, "error bad.conf:2 a pool is not allowed in a group",
                "in include"));
     free(got);
+    /* bytes of names outside printable ASCII shown as '?' */
+    got = parse_dump(T("include \"a\tb\\x01\xc3\xa9\";"), &fs);
+    CHECK(same(got, "error main.conf:1 include \"a?b???\": no such file",
+               "printable"));
+    free(got);
     got = parse_dump(T("include \"none.conf\";"), &fs);
     CHECK(same(got, "error main.conf:1 include \"none.conf\": no such file",
                "missing include"));
