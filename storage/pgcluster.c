@@ -81,7 +81,8 @@ struct pgcluster {
     char bindir[PATH_MAX];
     char admin_ci[PATH_MAX * 2 + 128]; /* conninfo, template1 database */
     struct runas ra;
-    long pid; /* the postmaster's, as last seen */
+    long pid;           /* the postmaster's, as last seen */
+    int keep_wal_small; /* a template's server: no WAL segment recycled */
 };
 
 /* What a forked child does, all prepared before fork. */
@@ -933,10 +934,13 @@ static int cluster_start(const struct pgcluster *pc, struct err *e)
 {
     char prog[PATH_MAX + 16], sockdir[PATH_MAX + 32], tail[200];
     static const char port[] = "port=" PG_PORT;
-    char *argv[] = {
-        prog,        "-D", (char *)pc->pgdata, "-c", "listen_addresses=",  "-c",
-        sockdir,     "-c", (char *)port,       "-c", "max_connections=50", "-c",
-        "fsync=off", NULL};
+    char *argv[] = {prog, "-D", (char *)pc->pgdata, "-c",
+                    "listen_addresses=", "-c", sockdir, "-c", (char *)port,
+                    "-c", "max_connections=50", "-c", "fsync=off",
+                    /* a template's server: old segments removed rather
+                     * than kept for reuse, so that the template holds
+                     * only those its last checkpoint needs */
+                    pc->keep_wal_small ? "-c" : NULL, "wal_recycle=off", NULL};
     off_t from = log_size(pc);
     double end = now_s() + START_TIMEOUT_S;
     long pid;
@@ -1615,6 +1619,7 @@ static int template_build(const struct pgcluster *pc,
         return -1;
     }
     *b = *pc;
+    b->keep_wal_small = 1;
     snprintf(tmp, sizeof(tmp), "%s/.build-XXXXXX", t->dir);
     if (mkdtemp(tmp) == NULL) {
         say(why, wl, "cannot create a directory in \"%s\": %s", t->dir,
