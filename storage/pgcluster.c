@@ -57,6 +57,10 @@
 #define TREE_DEPTH_MAX 16   /* directory levels of a cluster copied */
 #define COPY_THREADS 4      /* files of a template copied at once */
 #define STAMP_HEAD "micetro-emu template 1\n"
+/* WAL segments of 1 MB, not 16: a new cluster, and the template copied
+ * into every new data directory and into the container image, is 29 MB
+ * rather than 40; with fsync off switching segments costs nothing */
+#define WAL_SEGSIZE "--wal-segsize=1"
 
 /* The user tools run as (root only: postgres). */
 struct runas {
@@ -77,7 +81,8 @@ struct pgcluster {
     char bindir[PATH_MAX];
     char admin_ci[PATH_MAX * 2 + 128]; /* conninfo, template1 database */
     struct runas ra;
-    long pid; /* the postmaster's, as last seen */
+    long pid;           /* the postmaster's, as last seen */
+    int keep_wal_small; /* a template's server: no WAL segment recycled */
 };
 
 /* What a forked child does, all prepared before fork. */
@@ -854,6 +859,7 @@ static int cluster_initdb(const struct pgcluster *pc, struct err *e)
                     locale,
                     "--no-instructions",
                     "--no-sync",
+                    WAL_SEGSIZE,
                     NULL};
     locale_t loc;
     off_t from = log_size(pc);
@@ -928,10 +934,13 @@ static int cluster_start(const struct pgcluster *pc, struct err *e)
 {
     char prog[PATH_MAX + 16], sockdir[PATH_MAX + 32], tail[200];
     static const char port[] = "port=" PG_PORT;
-    char *argv[] = {
-        prog,        "-D", (char *)pc->pgdata, "-c", "listen_addresses=",  "-c",
-        sockdir,     "-c", (char *)port,       "-c", "max_connections=50", "-c",
-        "fsync=off", NULL};
+    char *argv[] = {prog, "-D", (char *)pc->pgdata, "-c",
+                    "listen_addresses=", "-c", sockdir, "-c", (char *)port,
+                    "-c", "max_connections=50", "-c", "fsync=off",
+                    /* a template's server: old segments removed rather
+                     * than kept for reuse, so that the template holds
+                     * only those its last checkpoint needs */
+                    pc->keep_wal_small ? "-c" : NULL, "wal_recycle=off", NULL};
     off_t from = log_size(pc);
     double end = now_s() + START_TIMEOUT_S;
     long pid;
@@ -1525,6 +1534,19 @@ static int stamp_write(const char *dir, const struct tree_count *n)
     return rc;
 }
 
+/* 1 (why filled) when a tree of got's files and bytes is not the one the
+ * stamp, want, names; 0 when it is. */
+static int stamp_differs(const struct tree_count *want,
+                         const struct tree_count *got, char *why, size_t wl)
+{
+    if (got->files == want->files && got->bytes == want->bytes)
+        return 0;
+    say(why, wl,
+        "it holds %ld files of %lld bytes where its stamp says %ld of %lld",
+        got->files, got->bytes, want->files, want->bytes);
+    return 1;
+}
+
 static void fsync_dir(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1597,6 +1619,7 @@ static int template_build(const struct pgcluster *pc,
         return -1;
     }
     *b = *pc;
+    b->keep_wal_small = 1;
     snprintf(tmp, sizeof(tmp), "%s/.build-XXXXXX", t->dir);
     if (mkdtemp(tmp) == NULL) {
         say(why, wl, "cannot create a directory in \"%s\": %s", t->dir,
@@ -1679,11 +1702,7 @@ static int template_copy(const struct pgcluster *pc, const char *tpath,
         rm_tree(tmp, TREE_DEPTH_MAX);
         return rc;
     }
-    if (got.files != want.files || got.bytes != want.bytes) {
-        say(why, wl,
-            "it holds %ld files of %lld bytes where its stamp says %ld "
-            "of %lld",
-            got.files, got.bytes, want.files, want.bytes);
+    if (stamp_differs(&want, &got, why, wl)) {
         rm_tree(tmp, TREE_DEPTH_MAX);
         return -1;
     }
@@ -1697,6 +1716,43 @@ static int template_copy(const struct pgcluster *pc, const char *tpath,
     return 0;
 }
 
+/* The template of t for pc's PostgreSQL, TEMPLATE_DIR/pgMAJOR-KEY, into
+ * tpath ("" when it cannot be named), its directory made when missing.
+ * 0, or -1 with why. */
+static int template_locate(const struct pgcluster *pc,
+                           const struct pgcluster_template *t, char *tpath,
+                           size_t len, char *why, size_t wl)
+{
+    char major[32];
+    struct err e;
+    size_t kl = t->key != NULL ? strlen(t->key) : 0;
+
+    tpath[0] = '\0';
+    if (kl == 0 || kl > 64 ||
+        strspn(t->key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789._-") != kl) {
+        say(why, wl, "template key \"%s\" is not 1 to 64 of [A-Za-z0-9._-]",
+            t->key != NULL ? t->key : "");
+        return -1;
+    }
+    if (server_major(pc, major, sizeof(major)) != 0) {
+        say(why, wl, "the PostgreSQL version of %s is unknown", pc->bindir);
+        return -1;
+    }
+    if ((size_t)snprintf(tpath, len, "%s/pg%s-%s", t->dir, major, t->key) >=
+        len - 32) {
+        tpath[0] = '\0';
+        say(why, wl, "template directory \"%s\" is too long", t->dir);
+        return -1;
+    }
+    /* an existing directory is only looked at: it may be read-only */
+    if (mkdir_p(t->dir, 0755, geteuid() == 0, &e) != 0) {
+        say(why, wl, "%s", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
 /* Makes DIR/pg from the template, making the template first when there is
  * none, or again (once) when it is bad or `bad` says its last copy did not
  * start.  0, or -1 with r->template_note saying why initdb must do. */
@@ -1704,35 +1760,15 @@ static int template_use(const struct pgcluster *pc,
                         const struct pgcluster_template *t, const char *bad,
                         struct pgcluster_report *r)
 {
-    char major[32], why[400] = "", tpath[PATH_MAX];
-    struct err e;
-    size_t kl = t->key != NULL ? strlen(t->key) : 0;
+    char why[400] = "", tpath[PATH_MAX];
     int rc, i;
 
-    if (kl == 0 || kl > 64 ||
-        strspn(t->key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                       "0123456789._-") != kl) {
-        say(r->template_note, sizeof(r->template_note),
-            "template key \"%s\" is not 1 to 64 of [A-Za-z0-9._-]",
-            t->key != NULL ? t->key : "");
+    rc = template_locate(pc, t, tpath, sizeof(tpath), r->template_note,
+                         sizeof(r->template_note));
+    if (tpath[0] != '\0')
+        snprintf(r->template_path, sizeof(r->template_path), "%s", tpath);
+    if (rc != 0)
         return -1;
-    }
-    if (server_major(pc, major, sizeof(major)) != 0) {
-        say(r->template_note, sizeof(r->template_note),
-            "the PostgreSQL version of %s is unknown", pc->bindir);
-        return -1;
-    }
-    if ((size_t)snprintf(tpath, sizeof(tpath), "%s/pg%s-%s", t->dir, major,
-                         t->key) >= sizeof(tpath) - 32) {
-        say(r->template_note, sizeof(r->template_note),
-            "template directory \"%s\" is too long", t->dir);
-        return -1;
-    }
-    snprintf(r->template_path, sizeof(r->template_path), "%s", tpath);
-    if (mkdir_p(t->dir, 0755, geteuid() == 0, &e) != 0) {
-        say(r->template_note, sizeof(r->template_note), "%s", e.msg);
-        return -1;
-    }
     if (bad != NULL) {
         say(r->template_note, sizeof(r->template_note),
             "template %s did not start (%s): made again", tpath, bad);
@@ -1756,6 +1792,62 @@ static int template_use(const struct pgcluster *pc,
     say(r->template_note, sizeof(r->template_note), "template %s not used: %s",
         tpath, why);
     return -1;
+}
+
+/* Whether the template at tpath is whole: 0 when its files are the ones
+ * its stamp names, 1 when there is none, -1 (why filled) when it is bad.
+ * Only reads. */
+static int template_check(const char *tpath, char *why, size_t wl)
+{
+    static const struct runas nobody;
+    char src[PATH_MAX + 8];
+    struct tree_count want = {0, 0}, got = {0, 0};
+    int rc;
+
+    rc = stamp_read(tpath, &want, why, wl);
+    if (rc != 0)
+        return rc;
+    snprintf(src, sizeof(src), "%s/pg", tpath);
+    if (copy_tree(&nobody, src, NULL, &got, TREE_DEPTH_MAX, why, wl, NULL) !=
+            0 ||
+        stamp_differs(&want, &got, why, wl))
+        return -1;
+    return 0;
+}
+
+/* A scratch directory for a cluster's socket and log (the data directory
+ * of pc, whose DIR/pg is not used) under $TMPDIR, else /tmp, into dir;
+ * reachable by the tools' user.  0, or a negative ERR_* with e. */
+static int scratch_make(struct pgcluster *pc, char *dir, size_t len,
+                        struct err *e)
+{
+    const char *tmp = getenv("TMPDIR");
+    int rc;
+
+    if (tmp == NULL || tmp[0] != '/')
+        tmp = "/tmp";
+    if ((size_t)snprintf(dir, len, "%s/micetro-emu-XXXXXX", tmp) >= len)
+        return err_set(e, ERR_INVALID, "TMPDIR \"%s\" is too long", tmp);
+    if (mkdtemp(dir) == NULL)
+        return err_set(e, ERR_SYS, "cannot create a directory in \"%s\": %s",
+                       tmp, strerror(errno));
+    if (pc->ra.active && chmod(dir, 0711) != 0) {
+        rc = err_set(e, ERR_SYS, "cannot chmod \"%s\": %s", dir,
+                     strerror(errno));
+        goto fail;
+    }
+    rc = setup_paths(pc, dir, e);
+    if (rc == 0 && pc->ra.active)
+        rc = check_reachable(pc, e);
+    if (rc == 0)
+        rc = own_dir(pc, pc->rundir, e);
+    if (rc == 0)
+        rc = prepare_log(pc, e);
+    if (rc == 0)
+        return 0;
+fail:
+    rm_tree(dir, TREE_DEPTH_MAX);
+    return rc;
 }
 
 /* ------------------------------------------------------------- public */
@@ -1871,6 +1963,64 @@ out:
         return NULL;
     }
     return pc;
+}
+
+int pgcluster_template_make(const struct pgcluster_template *t,
+                            struct pgcluster_report *r, struct err *e)
+{
+    char scratch[PATH_MAX], why[400] = "";
+    struct pgcluster *pc;
+    double t0 = now_s();
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    r->origin = PGCLUSTER_TEMPLATE;
+    if (t == NULL || t->dir == NULL || t->dir[0] == '\0')
+        return err_set(e, ERR_INVALID, "no template directory");
+    pc = calloc(1, sizeof(*pc));
+    if (pc == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    rc = geteuid() == 0 ? lookup_postgres(&pc->ra, e) : 0;
+    if (rc == 0)
+        rc = find_bindir(pc, "", e);
+    if (rc != 0)
+        goto out;
+    if (template_locate(pc, t, r->template_path, sizeof(r->template_path), why,
+                        sizeof(why)) != 0) {
+        rc = err_set(e, ERR_INVALID, "%s", why);
+        goto out;
+    }
+    rc = template_check(r->template_path, why, sizeof(why));
+    if (rc == 0)
+        goto out; /* there, whole */
+    if (rc < 0) {
+        say(r->template_note, sizeof(r->template_note),
+            "template %s was bad (%s): made again", r->template_path, why);
+        template_discard(r->template_path);
+    }
+    rc = scratch_make(pc, scratch, sizeof(scratch), e);
+    if (rc != 0)
+        goto out;
+    if (template_build(pc, t, r->template_path, why, sizeof(why)) != 0) {
+        /* the scratch directory kept: the server log is in it */
+        rc = err_set(e, ERR_SYS, "cannot make the template %s: %s",
+                     r->template_path, why);
+        goto out;
+    }
+    rm_tree(scratch, TREE_DEPTH_MAX);
+    /* a bad one that could not be moved away stays in its place */
+    if (template_check(r->template_path, why, sizeof(why)) != 0) {
+        rc = err_set(e, ERR_SYS,
+                     "template %s is bad (%s) and cannot be replaced: "
+                     "remove it",
+                     r->template_path, why);
+        goto out;
+    }
+    r->template_made = 1;
+    r->create_ms = (now_s() - t0) * 1e3;
+out:
+    free(pc);
+    return rc;
 }
 
 int pgcluster_alive(struct pgcluster *pc, long *pid)

@@ -70,6 +70,18 @@ struct pgcluster *pgcluster_start_from(const char *data_dir,
                                        struct pgcluster_report *r,
                                        struct err *e);
 
+/* Makes the template t names for the PostgreSQL found here, as a start
+ * of a new cluster would, without any data directory: when it is missing
+ * or its files are not the ones its stamp names (made again); a whole one
+ * is only looked at (it may be read-only).  The server that prepares it
+ * has its socket and log in a scratch directory under $TMPDIR (else
+ * /tmp), removed afterwards, kept when the template could not be made
+ * (the error names the log).  r says which template (template_path),
+ * whether this call made it (template_made, in create_ms) and why it was
+ * made again (template_note).  0, or a negative ERR_* with e filled. */
+int pgcluster_template_make(const struct pgcluster_template *t,
+                            struct pgcluster_report *r, struct err *e);
+
 /* Whether the postmaster runs: 1, or 0 when it is gone (killed, crashed,
  * stopped by someone else).  *pid is its pid, the last known one when it
  * is gone.  As pid 1 of a container, reaps it.  Not thread-safe: one

@@ -221,7 +221,8 @@ static void complain(const struct opts_prog *p, enum opts_fault f,
     }
 }
 
-static const char *const commands[] = {"run", "serve", "worker", NULL};
+static const char *const commands[] = {"run", "serve", "worker",
+                                       "make-template", NULL};
 static const char *const profiles[] = {"11", "2017", NULL};
 /* An integer option: name, field, bounds, default, value's name, help. */
 #define NUM(n, m, lo, hi, d, a, h)                                             \
@@ -456,11 +457,14 @@ static const struct opts_prog prog = {
     .opts = options,
     .n_opts = sizeof(options) / sizeof(options[0]),
     .operands = &command,
-    .usage = "usage: micetro-emu [run|serve|worker] [options]\n"
+    .usage = "usage: micetro-emu [run|serve|worker|make-template] [options]\n"
              "\n"
-             "  run       server and worker together (default)\n"
-             "  serve     the SOAP server only\n"
-             "  worker    the configuration worker only\n",
+             "  run            server and worker together (default)\n"
+             "  serve          the SOAP server only\n"
+             "  worker         the configuration worker only\n"
+             "  make-template  make the embedded cluster's template in\n"
+             "                 --template-dir when it is missing or bad,\n"
+             "                 print its directory and exit\n",
     .epilog =
         "\n"
         "environment:\n"

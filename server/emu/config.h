@@ -12,7 +12,7 @@
 
 struct secrets;
 
-enum config_mode { MODE_RUN, MODE_SERVE, MODE_WORKER };
+enum config_mode { MODE_RUN, MODE_SERVE, MODE_WORKER, MODE_TEMPLATE };
 enum config_profile { PROFILE_11, PROFILE_2017 };
 
 struct config {

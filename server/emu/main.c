@@ -6,7 +6,8 @@
  * sure the administrator exists (run, serve), then serves (serve), works the
  * configuration queue (worker), or both, the worker in a thread of its
  * own (run), until SIGTERM/SIGINT; without any agent secret the worker
- * simulates every server (sim.h).  The database is supervised throughout
+ * simulates every server (sim.h).  make-template only makes the embedded
+ * cluster's template and exits.  The database is supervised throughout
  * (dbwatch.h): a postmaster of the embedded cluster that dies is started
  * again, and when it cannot be the process ends with status 1.
  */
@@ -99,6 +100,52 @@ static int migrate(struct store_conn *c, int *applied, struct err *e)
     return store_migrate(c, applied, e);
 }
 
+/* The template of a new embedded cluster, as cfg says (dir NULL: none);
+ * dirbuf and keybuf hold what it names. */
+static struct pgcluster_template template_of(const struct config *cfg,
+                                             char *dirbuf, size_t dirlen,
+                                             char *keybuf, size_t keylen)
+{
+    struct pgcluster_template t = {
+        .dir = startup_template_dir(cfg, dirbuf, dirlen),
+        .key = startup_template_key(keybuf, keylen),
+        .prepare = startup_template_prepare,
+    };
+    return t;
+}
+
+/* make-template: the template made when missing or bad, its directory
+ * printed on stdout.  The exit status. */
+static int make_template(const struct config *cfg)
+{
+    char dirbuf[4096], keybuf[32];
+    struct pgcluster_template t = template_of(cfg, dirbuf, sizeof(dirbuf),
+                                              keybuf, sizeof(keybuf));
+    struct pgcluster_report r;
+    struct err e;
+
+    if (t.dir == NULL) {
+        fprintf(stderr, "micetro-emu: make-template needs a template "
+                        "directory: --template-dir DIR (not none), or HOME "
+                        "for the default\n");
+        return 2;
+    }
+    err_clear(&e);
+    if (pgcluster_template_make(&t, &r, &e) != 0) {
+        fprintf(stderr, "micetro-emu: %s\n", e.msg);
+        return 1;
+    }
+    if (r.template_note[0] != '\0')
+        log_msg("%s", r.template_note);
+    if (r.template_made)
+        log_msg("template %s made (initdb and migrations) in %.0f ms",
+                r.template_path, r.create_ms);
+    else
+        log_msg("template %s is there already", r.template_path);
+    printf("%s\n", r.template_path);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* Starts the embedded cluster in cfg->data_dir, from the template when it
  * is new, and says how it came. */
 static struct pgcluster *start_embedded(const struct config *cfg,
@@ -106,11 +153,8 @@ static struct pgcluster *start_embedded(const struct config *cfg,
                                         struct err *e)
 {
     char dirbuf[4096], keybuf[32];
-    struct pgcluster_template t = {
-        .dir = startup_template_dir(cfg, dirbuf, sizeof(dirbuf)),
-        .key = startup_template_key(keybuf, sizeof(keybuf)),
-        .prepare = startup_template_prepare,
-    };
+    struct pgcluster_template t = template_of(cfg, dirbuf, sizeof(dirbuf),
+                                              keybuf, sizeof(keybuf));
     struct pgcluster_report r;
     struct pgcluster *pc;
 
@@ -167,6 +211,11 @@ int main(int argc, char **argv)
     rc = config_parse(&cfg, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
+    if (cfg.mode == MODE_TEMPLATE) {
+        status = make_template(&cfg);
+        config_free(&cfg);
+        return status;
+    }
     if (cfg.mode == MODE_WORKER && !config_has_agent_secrets(&cfg) &&
         !cfg.simulate) {
         fprintf(stderr, "micetro-emu: the worker needs the agents' secrets: "

@@ -6,8 +6,9 @@
 # docker/compose.yaml, drives the failover lifecycle from the host with
 # zeep (tests/container/stack_client.py) until both ISC containers' dhcpd
 # are normal, restarts the emulator's container and finds everything
-# there, runs the one-command image alone (a simulated failover when the
-# emulator simulates ISC servers), and removes every container, volume,
+# there, runs the one-command image alone (its first start a copy of the
+# template the image holds; a simulated failover when the emulator
+# simulates ISC servers), and removes every container, volume,
 # network and pod it made, by name or label, failure or not (the images
 # stay: they are the next run's layer cache).  Prints the figures ("figure: NAME VALUE").
 #
@@ -174,6 +175,15 @@ t=$(date +%s.%N)
 podman run -d --name "$single" -v "$single:/var/lib/micetro-emu" -p "127.0.0.1:$port:8080" "${images[0]}" >/dev/null
 wait_healthy "$single" 120
 figure single_run_to_healthy_s "$(since "$t")"
+# the image's template, made when it was built, copied: no initdb
+slog=$(podman logs "$single" 2>&1)
+if ! grep -q 'embedded database created from the template /var/cache/micetro-emu/pg' <<<"$slog" \
+    || grep -q 'initdb' <<<"$slog"; then
+    echo "FAIL: the first start did not copy the image's template:"
+    echo "$slog"
+    exit 1
+fi
+echo "ok   the first start copied the image's template: $(grep -o 'created from the template.*' <<<"$slog")"
 spw=$(podman logs "$single" 2>&1 | sed -n "s/.*made the administrator's password in [^:]*: //p")
 stok=$(podman logs "$single" 2>&1 | sed -n 's/.*made the control token in [^:]*: //p')
 if [ -z "$spw" ] || [ -z "$stok" ]; then

@@ -9,6 +9,11 @@ while the process starts.
   both work, and leave one template;
 - a template with a file cut short, or whose copy does not start, is
   made again; --template-dir none runs initdb;
+- `micetro-emu make-template` makes the template without serving (its
+  directory on stdout, no scratch directory left), leaves a whole one as
+  it is, makes a bad one again; a start copies it without initdb, from a
+  read-only mount of it where the test may mount, and writes nothing
+  into it;
 - while the database is awaited (--db pointed at a server that comes
   later) the health is 503 "starting: waiting for the database" and a
   SOAP call a Server fault saying so; while another process holds the
@@ -196,6 +201,95 @@ class TemplateTest(unittest.TestCase):
         self.assertIn("its stamp is missing or unreadable): made again", b.log())
         self.assertTrue(os.path.exists(os.path.join(self.cache, t, "stamp")))
         et.logout(b, et.login(b))
+
+    def make_template(self, *args):
+        """micetro-emu make-template: (status, stdout, stderr); its scratch
+        directory under self.tmp/scratch."""
+        scratch = os.path.join(self.tmp, "scratch")
+        os.makedirs(scratch, exist_ok=True)
+        os.chmod(scratch, 0o755)
+        e = dict(os.environ, TMPDIR=scratch)
+        e.pop("MICETRO_TEMPLATE_DIR", None)
+        p = subprocess.run(et.WRAPPER + [et.BIN, "make-template"] + list(args), env=e, cwd="/",
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=180)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def tree(self, top):
+        """Every path under top with its kind, size and mtime, top included."""
+        out = {}
+        for d, dirs, files in os.walk(top):
+            for n in [""] + dirs + files:
+                st = os.lstat(os.path.join(d, n))
+                out[os.path.relpath(os.path.join(d, n), top)] = (st.st_mode, st.st_size,
+                                                                 st.st_mtime_ns)
+        return out
+
+    def read_only_view(self, src):
+        """src mounted read-only at another path (root only), else src."""
+        if os.geteuid() != 0:
+            return src
+        ro = os.path.join(self.tmp, "ro")
+        os.mkdir(ro)
+        if subprocess.run(["mount", "--bind", src, ro], capture_output=True).returncode != 0:
+            return src
+        self.addCleanup(subprocess.run, ["umount", ro], capture_output=True)
+        if subprocess.run(["mount", "-o", "remount,ro,bind", ro],
+                          capture_output=True).returncode != 0:
+            return src
+        return ro
+
+    def test_make_template_then_copied(self):
+        rc, out, err = self.make_template("--template-dir", self.cache)
+        self.assertEqual(rc, 0, err)
+        (t,) = self.templates()
+        self.assertEqual(out, os.path.join(self.cache, t) + "\n")
+        self.assertRegex(t, r"^pg\d+-m\d+$")
+        self.assertRegex(err, r"template \S+ made \(initdb and migrations\) in \d+ ms")
+        self.assertEqual(os.listdir(os.path.join(self.tmp, "scratch")), [])
+        self.assertEqual([n for n in os.listdir(self.cache) if n.startswith(".")], [])
+        before = self.tree(self.cache)
+
+        # again: nothing made, nothing changed
+        rc, out2, err = self.make_template("--template-dir", self.cache)
+        self.assertEqual((rc, out2), (0, out), err)
+        self.assertIn("template %s is there already" % out.strip(), err)
+        self.assertEqual(self.tree(self.cache), before)
+
+        # a start copies it (read-only where it can be mounted so): no initdb
+        view = self.read_only_view(self.cache)
+        a = self.emu("a", cache=view)
+        self.assertIn("embedded database created from the template %s/%s" % (view, t), a.log())
+        self.assertNotIn("initdb", a.log())
+        self.assertNotIn("made again", a.log())
+        self.assertEqual(a.sql("SELECT count(*) FROM schema_migrations")[0][0],
+                         a.sql("SELECT max(version) FROM schema_migrations")[0][0])
+        et.logout(a, et.login(a))
+        self.assertEqual(self.tree(self.cache), before)
+
+    def test_make_template_remakes_a_bad_one(self):
+        rc, out, err = self.make_template("--template-dir", self.cache)
+        self.assertEqual(rc, 0, err)
+        control = os.path.join(out.strip(), "pg", "global", "pg_control")
+        with open(control, "r+b") as f:
+            f.truncate(100)
+        rc, out2, err = self.make_template("--template-dir", self.cache)
+        self.assertEqual((rc, out2), (0, out), err)
+        self.assertRegex(err, r"template \S+ was bad \(it holds \d+ files of \d+ bytes where its "
+                              r"stamp says \d+ of \d+\): made again")
+        self.assertIn("made (initdb and migrations)", err)
+        self.assertEqual(os.path.getsize(control), 8192)
+        self.assertEqual(len(self.templates()), 1, self.templates())
+
+    def test_make_template_refusals(self):
+        rc, out, err = self.make_template("--template-dir", "none")
+        self.assertEqual((rc, out), (2, ""))
+        self.assertIn("make-template needs a template directory", err)
+        blocker = os.path.join(self.tmp, "file")
+        open(blocker, "w").close()
+        rc, out, err = self.make_template("--template-dir", os.path.join(blocker, "t"))
+        self.assertEqual((rc, out), (1, ""))
+        self.assertIn('cannot create directory "%s/t": Not a directory' % blocker, err)
+        self.assertEqual(os.listdir(os.path.join(self.tmp, "scratch")), [])
 
     def test_none_runs_initdb(self):
         a = self.emu("a", cache="none")
