@@ -27,12 +27,11 @@ int store_reset(struct store_conn *c, int keep_sessions, struct err *e)
                         0, NULL, NULL, e);
 
     if (rc == 0)
-        rc = store_exec(c,
-                        keep_sessions ? "TRUNCATE " RESET_ALL
-                                        " RESTART IDENTITY"
-                                      : "TRUNCATE " RESET_ALL
-                                        ", sessions RESTART IDENTITY",
-                        0, NULL, NULL, e);
+        rc = store_exec(
+            c,
+            keep_sessions ? "TRUNCATE " RESET_ALL " RESTART IDENTITY"
+                          : "TRUNCATE " RESET_ALL ", sessions RESTART IDENTITY",
+            0, NULL, NULL, e);
     return rc;
 }
 
