@@ -125,33 +125,19 @@ static int reset_fn(struct store_conn *c, void *ctx, struct err *e)
 static void reset(struct app *app, const struct soaphttpd_request *rq,
                   struct soaphttpd_answer *a)
 {
-    char v[16];
-    int bad;
-    const char *keep = control_json_param(rq->target, "keepSessions", v,
-                                          sizeof(v), &bad);
     int keep_sessions;
-    struct call k;
+    struct err e;
     double t0 = control_json_now_ms();
 
-    if (bad || (keep != NULL && strcmp(keep, "true") != 0 &&
-                strcmp(keep, "false") != 0)) {
-        control_json_error(a, 400, "keepSessions is true or false");
+    if (control_json_flag(rq, "keepSessions", &keep_sessions, a) != 0)
         return;
-    }
-    keep_sessions = keep != NULL && strcmp(keep, "true") == 0;
     /* the calls queued before are cleared too; injected faults go */
     control_journal_flush(app->journal, 2 * app->cfg->db_acquire_timeout_ms);
     control_faults_clear(app->faults);
-    memset(&k, 0, sizeof(k));
-    k.app = app;
-    k.c = store_acquire(app->store, &k.e);
-    if (k.c == NULL || mutate_tx(&k, reset_fn, &keep_sessions) != 0) {
-        if (k.c != NULL)
-            store_release(app->store, k.c);
-        control_json_error(a, k.e.code == ERR_DB ? 503 : 500, "%s", k.e.msg);
+    if (control_json_tx(app, "", reset_fn, &keep_sessions, &e) != 0) {
+        control_json_error(a, e.code == ERR_DB ? 503 : 500, "%s", e.msg);
         return;
     }
-    store_release(app->store, k.c);
     control_json_answer(a, 200,
                         json_pack("{s:s, s:b, s:f}", "status", "reset",
                                   "keptSessions", keep_sessions, "durationMs",

@@ -8,6 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "app.h"
+#include "call.h"
+#include "err.h"
+#include "store.h"
+
 #define JSON_TYPE "application/json"
 
 void control_json_answer(struct soaphttpd_answer *a, int status, json_t *j)
@@ -142,4 +147,67 @@ double control_json_now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+int control_json_flag(const struct soaphttpd_request *rq, const char *name,
+                      int *on, struct soaphttpd_answer *a)
+{
+    char v[16];
+    int bad;
+    const char *p = control_json_param(rq->target, name, v, sizeof(v), &bad);
+
+    *on = p != NULL && strcmp(p, "true") == 0;
+    if (bad || (p != NULL && !*on && strcmp(p, "false") != 0)) {
+        control_json_error(a, 400, "%s is true or false", name);
+        return -1;
+    }
+    return 0;
+}
+
+int control_json_status(int code)
+{
+    switch (code) {
+    case ERR_INVALID:
+        return 400;
+    case ERR_NOTFOUND:
+        return 404;
+    case ERR_EXISTS:
+    case ERR_CONFLICT:
+        return 409;
+    case ERR_DB:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+int control_json_tx(struct app *app, const char *login, mutate_fn fn, void *ctx,
+                    struct err *e)
+{
+    struct call k;
+    int rc;
+
+    memset(&k, 0, sizeof(k));
+    k.app = app;
+    snprintf(k.login, sizeof(k.login), "%s", login);
+    if ((k.c = store_acquire(app->store, &k.e)) == NULL) {
+        *e = k.e;
+        return e->code;
+    }
+    rc = mutate_tx(&k, fn, ctx);
+    store_release(app->store, k.c);
+    if (rc != 0)
+        *e = k.e;
+    return rc;
+}
+
+int control_json_run(struct app *app, const char *login, mutate_fn fn,
+                     void *ctx, struct soaphttpd_answer *a)
+{
+    struct err e;
+
+    if (control_json_tx(app, login, fn, ctx, &e) == 0)
+        return 0;
+    control_json_error(a, control_json_status(e.code), "%s", e.msg);
+    return -1;
 }

@@ -1,5 +1,6 @@
 /* micetro-emu: what every part of the control API shares (control.h):
- * JSON answers and errors, query parameters, request bodies.
+ * JSON answers and errors, query parameters, request bodies, the status
+ * of an error and the transaction a change runs in.
  */
 #ifndef MICETRO_CONTROL_JSON_H
 #define MICETRO_CONTROL_JSON_H
@@ -7,7 +8,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "mutate.h"
 #include "soaphttpd.h"
+
+struct app;
+struct err;
 
 /* The largest JSON document a control call takes apart (nesting depth). */
 #define CONTROL_JSON_MAX_DEPTH 32
@@ -26,6 +31,26 @@ void control_json_error(struct soaphttpd_answer *a, int status, const char *fmt,
  * NULL returned. */
 const char *control_json_param(const char *target, const char *name, char *buf,
                                size_t size, int *bad);
+
+/* The value of the query parameter name, true or false, into *on (0 when
+ * absent): 0, or -1 with a filled with the 400 "NAME is true or false". */
+int control_json_flag(const struct soaphttpd_request *rq, const char *name,
+                      int *on, struct soaphttpd_answer *a);
+
+/* The HTTP status of an ERR_* code: 400 invalid, 404 not found, 409
+ * exists or conflict, 503 database, else 500. */
+int control_json_status(int code);
+
+/* Runs fn(ctx) through mutate_tx (a deadlock is retried) on a connection
+ * of its own, its change log rows by login ("" for none).  0, or a
+ * negative ERR_* with e filled. */
+int control_json_tx(struct app *app, const char *login, mutate_fn fn, void *ctx,
+                    struct err *e);
+
+/* control_json_tx, its error answered in a with control_json_status:
+ * 0, or -1. */
+int control_json_run(struct app *app, const char *login, mutate_fn fn,
+                     void *ctx, struct soaphttpd_answer *a);
 
 /* The request body as a JSON object, or NULL with a filled with the 400
  * ("the body is not a JSON object: ..."); an empty body is {} when

@@ -744,7 +744,7 @@ static int seed_run(struct app *app, const char *text, size_t len, int reset,
     struct seed s;
     json_error_t je;
     json_t *doc;
-    struct call k;
+    struct err e;
     double t0 = control_json_now_ms();
     int status = 201, rc;
 
@@ -773,20 +773,15 @@ static int seed_run(struct app *app, const char *text, size_t len, int reset,
         status = rc == -2 ? 500 : 400;
         goto out;
     }
-    memset(&k, 0, sizeof(k));
-    k.app = app;
-    k.c = store_acquire(app->store, &k.e);
-    if (k.c == NULL || mutate_tx(&k, seed_tx, &s) != 0) {
-        if (k.c != NULL)
-            store_release(app->store, k.c);
-        status = err_is_client(k.e.code) ? 400 : k.e.code == ERR_DB ? 503 : 500;
-        if (k.c != NULL)
-            snprintf(why, size, "%s: %s", s.where, k.e.msg);
+    if (control_json_tx(app, "", seed_tx, &s, &e) != 0) {
+        status = err_is_client(e.code) ? 400 : e.code == ERR_DB ? 503 : 500;
+        /* the path of the item that failed, once one was being applied */
+        if (s.where[0] != '\0')
+            snprintf(why, size, "%s: %s", s.where, e.msg);
         else
-            snprintf(why, size, "%s", k.e.msg);
+            snprintf(why, size, "%s", e.msg);
         goto out;
     }
-    store_release(app->store, k.c);
     if ((*answer = answer_of(&s, control_json_now_ms() - t0)) == NULL) {
         snprintf(why, size, "out of memory");
         status = 500;
@@ -801,21 +796,14 @@ out:
 void control_seed_route(struct app *app, const struct soaphttpd_request *rq,
                         const char *rest, struct soaphttpd_answer *a)
 {
-    char v[16], why[SEED_MSG_BUF];
-    int bad, status;
-    const char *reset = control_json_param(rq->target, "reset", v, sizeof(v),
-                                           &bad);
+    char why[SEED_MSG_BUF];
+    int reset, status;
     json_t *answer;
 
     (void)rest;
-    if (bad || (reset != NULL && strcmp(reset, "true") != 0 &&
-                strcmp(reset, "false") != 0)) {
-        control_json_error(a, 400, "reset is true or false");
+    if (control_json_flag(rq, "reset", &reset, a) != 0)
         return;
-    }
-    status = seed_run(app, rq->body, rq->len,
-                      reset != NULL && strcmp(reset, "true") == 0, &answer, why,
-                      sizeof(why));
+    status = seed_run(app, rq->body, rq->len, reset, &answer, why, sizeof(why));
     if (answer == NULL) {
         control_json_error(a, status, "%s", why);
         return;

@@ -24,45 +24,6 @@
 /* Bytes of a server's name in a path, at most (a host name: 253). */
 #define NAME_MAX_BYTES 255
 
-/* The HTTP status of a storage error. */
-static int status_of(int code)
-{
-    switch (code) {
-    case ERR_INVALID:
-        return 400;
-    case ERR_NOTFOUND:
-        return 404;
-    case ERR_CONFLICT:
-    case ERR_EXISTS:
-        return 409;
-    case ERR_DB:
-        return 503;
-    default:
-        return 500;
-    }
-}
-
-/* Runs fn in one transaction on a connection of its own (retried as
- * mutate_tx retries); 0, or -1 with a filled with the error. */
-static int run_tx(struct app *app, mutate_fn fn, void *ctx,
-                  struct soaphttpd_answer *a)
-{
-    struct call k;
-
-    memset(&k, 0, sizeof(k));
-    k.app = app;
-    snprintf(k.login, sizeof(k.login), "%s", CONTROL_LOGIN);
-    if ((k.c = store_acquire(app->store, &k.e)) == NULL ||
-        mutate_tx(&k, fn, ctx) != 0) {
-        if (k.c != NULL)
-            store_release(app->store, k.c);
-        control_json_error(a, status_of(k.e.code), "%s", k.e.msg);
-        return -1;
-    }
-    store_release(app->store, k.c);
-    return 0;
-}
-
 /* ---- POST /_emu/servers/NAME/simulated ------------------------------ */
 
 struct set_simulated {
@@ -115,7 +76,7 @@ static void set_simulated(struct app *app, const struct soaphttpd_request *rq,
     }
     x.on = json_is_true(v);
     json_decref(body);
-    if (run_tx(app, set_simulated_tx, &x, a) != 0)
+    if (control_json_run(app, CONTROL_LOGIN, set_simulated_tx, &x, a) != 0)
         return;
     control_json_answer(a, 200,
                         json_pack("{s:s, s:b, s:b, s:b}", "server", x.s.name,
@@ -136,13 +97,13 @@ static void get_config(struct app *app, const char *name,
     int rc;
 
     if ((c = store_acquire(app->store, &e)) == NULL) {
-        control_json_error(a, status_of(e.code), "%s", e.msg);
+        control_json_error(a, control_json_status(e.code), "%s", e.msg);
         return;
     }
     rc = store_sim_config_get(c, name, &k, &e);
     store_release(app->store, c);
     if (rc != 0) {
-        control_json_error(a, status_of(rc), "%s", e.msg);
+        control_json_error(a, control_json_status(rc), "%s", e.msg);
         return;
     }
     if (!k.server.simulated)
@@ -364,7 +325,7 @@ static void set_state(struct app *app, const struct soaphttpd_request *rq,
     x->name = name;
     if (read_state_body(body, x, why, sizeof(why)) != 0) {
         control_json_error(a, 400, "%s", why);
-    } else if (run_tx(app, set_state_tx, x, a) == 0) {
+    } else if (control_json_run(app, CONTROL_LOGIN, set_state_tx, x, a) == 0) {
         seq = json_array();
         for (size_t i = 0; seq != NULL && i < x->n; i++)
             json_array_append_new(seq, json_pack("{s:s, s:I}", "state",
@@ -407,7 +368,7 @@ static void clear_state(struct app *app, const struct soaphttpd_request *rq,
         control_json_error(a, 400,
                            "?relationship= is a relationship's name, "
                            "percent-encoded");
-    else if (run_tx(app, set_state_tx, x, a) != 0)
+    else if (control_json_run(app, CONTROL_LOGIN, set_state_tx, x, a) != 0)
         ; /* a holds the error */
     else if (x->relationship != NULL)
         control_json_answer(a, 200,

@@ -28,44 +28,6 @@ static int name_ok(const char *name, size_t len)
     return 1;
 }
 
-/* The status a failure answers. */
-static int status_of(int code)
-{
-    switch (code) {
-    case ERR_INVALID:
-        return 400;
-    case ERR_NOTFOUND:
-        return 404;
-    case ERR_EXISTS:
-    case ERR_CONFLICT:
-        return 409;
-    case ERR_DB:
-        return 503;
-    default:
-        return 500;
-    }
-}
-
-/* Runs fn(ctx) through mutate_tx on a connection of its own (a deadlock
- * is retried).  0, or the error answered in a. */
-static int run_tx(struct app *app, mutate_fn fn, void *ctx,
-                  struct soaphttpd_answer *a)
-{
-    struct call k;
-
-    memset(&k, 0, sizeof(k));
-    k.app = app;
-    k.c = store_acquire(app->store, &k.e);
-    if (k.c == NULL || mutate_tx(&k, fn, ctx) != 0) {
-        if (k.c != NULL)
-            store_release(app->store, k.c);
-        control_json_error(a, status_of(k.e.code), "%s", k.e.msg);
-        return -1;
-    }
-    store_release(app->store, k.c);
-    return 0;
-}
-
 /* A snapshot as JSON: name, createdAt, schemaVersion, counts. */
 static json_t *snapshot_json(const struct store_snapshot *s)
 {
@@ -120,22 +82,14 @@ static int delete_fn(struct store_conn *c, void *ctx, struct err *e)
 static void save(struct app *app, const struct soaphttpd_request *rq,
                  const char *name, struct soaphttpd_answer *a)
 {
-    char v[16];
-    int bad;
-    const char *replace = control_json_param(rq->target, "replace", v,
-                                             sizeof(v), &bad);
     struct save sv;
     double t0 = control_json_now_ms();
 
-    if (bad || (replace != NULL && strcmp(replace, "true") != 0 &&
-                strcmp(replace, "false") != 0)) {
-        control_json_error(a, 400, "replace is true or false");
-        return;
-    }
     memset(&sv, 0, sizeof(sv));
+    if (control_json_flag(rq, "replace", &sv.replace, a) != 0)
+        return;
     sv.name = name;
-    sv.replace = replace != NULL && strcmp(replace, "true") == 0;
-    if (run_tx(app, save_fn, &sv, a) == 0)
+    if (control_json_run(app, "", save_fn, &sv, a) == 0)
         control_json_answer(a, 201, with_ms(snapshot_json(&sv.s), t0));
 }
 
@@ -149,7 +103,7 @@ static void restore(struct app *app, const char *name,
 
     memset(&r, 0, sizeof(r));
     r.name = name;
-    if (run_tx(app, restore_fn, &r, a) != 0)
+    if (control_json_run(app, "", restore_fn, &r, a) != 0)
         return;
     j = with_ms(snapshot_json(&r.s), t0);
     if (j != NULL &&
@@ -166,7 +120,7 @@ static void restore(struct app *app, const char *name,
 /* DELETE /_emu/snapshots/NAME: 204 without a body. */
 static void delete_one(struct app *app, char *name, struct soaphttpd_answer *a)
 {
-    if (run_tx(app, delete_fn, name, a) != 0)
+    if (control_json_run(app, "", delete_fn, name, a) != 0)
         return;
     a->status = 204;
     a->content_type = NULL;
@@ -190,7 +144,7 @@ void control_snapshot_list(struct app *app, const struct soaphttpd_request *rq,
     if (c == NULL || store_snapshot_list(c, &list, &n, &e) != 0) {
         if (c != NULL)
             store_release(app->store, c);
-        control_json_error(a, status_of(e.code), "%s", e.msg);
+        control_json_error(a, control_json_status(e.code), "%s", e.msg);
         return;
     }
     store_release(app->store, c);
