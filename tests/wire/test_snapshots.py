@@ -232,6 +232,41 @@ class SnapshotTest(et.EmuTestCase):
         self.assertEqual(len(et.result_of(et.call(emu, "GetDHCPServers", s), "GetDHCPServers")
                              .find(et.q(et.NS_MM, "dhcpServers"))), 2)
 
+    def test_bulk_restore_keeps_indexes(self):
+        """A restore into emptied tables holding at least 1,000 of a table's
+        rows rebuilds its indexes rather than updating them row by row:
+        the rows, the ids, every index (name and definition) and every
+        constraint are as before, and the indexes answer queries."""
+        emu = self.emu
+        self.fixture()
+        emu.sql("INSERT INTO change_log (login, action, object_type, object_id) "
+                "SELECT 'administrator', 'add', 7, g FROM generate_series(1, 1500) g")
+        catalog = ("SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisready "
+                   "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                   "JOIN pg_class t ON t.oid = i.indrelid "
+                   "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                   "WHERE n.nspname = 'public' ORDER BY 1")
+        constraints = ("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                       "ORDER BY 1, 2")
+        indexes, cons = emu.sql(catalog), emu.sql(constraints)
+        self.assertIn("change_log_at_idx", [r[0] for r in indexes])
+        saved = state(emu)
+        self.save("bulk")
+        status, _ = request(emu, "POST", "/_emu/reset?keepSessions=true")
+        self.assertEqual(status, 200)
+        j = self.restore("bulk")
+        self.assertGreaterEqual(j["rowsInserted"], 1500)
+        self.assertEqual(state(emu), saved)
+        self.assertEqual(emu.sql(catalog), indexes)
+        self.assertEqual(emu.sql(constraints), cons)
+        plan = "\n".join(r[0] for r in emu.sql(
+            "SET enable_seqscan = off; EXPLAIN SELECT id FROM change_log "
+            "WHERE object_type = 7 AND object_id = 700"))
+        self.assertIn("change_log_object_idx", plan)
+        self.assertEqual(emu.sql("SELECT count(*) FROM change_log WHERE object_type = 7 "
+                                 "AND object_id = 700"), [["1"]])
+
     def test_refusals_change_nothing(self):
         emu = self.emu
         self.fixture()
