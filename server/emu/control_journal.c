@@ -542,9 +542,9 @@ static int read_query(const char *target, struct store_journal_query *q,
         q->since_time = v;
     v = control_json_param(target, "limit", lim, sizeof(lim), &bad);
     q->limit = DEFAULT_LIMIT;
-    if (v != NULL) {
-        long long n = whole(v, STORE_JOURNAL_MAX_LIMIT);
-        if (bad || n < 1) {
+    if (bad || v != NULL) {
+        long long n = bad ? -1 : whole(v, STORE_JOURNAL_MAX_LIMIT);
+        if (n < 1) {
             control_json_error(a, 400, "limit: a number from 1 to %d",
                                STORE_JOURNAL_MAX_LIMIT);
             return -1;

@@ -134,6 +134,11 @@ class JournalTest(et.EmuTestCase):
         self.assertEqual(rows[0]["arguments"], {"session": s})
         self.assertEqual(journal(EMU, "?operation=Nothing"), [])
         self.assertEqual(len(journal(EMU, "?operation=Login")), 1)
+        # parameters are percent-decoded ('+' as a space) before use
+        self.assertEqual([r["operation"] for r in journal(EMU, "?operation=Get%52ange%73")],
+                         ["GetRanges"])
+        self.assertEqual(journal(EMU, "?operation=Get+Ranges"), [])
+        self.assertEqual(len(journal(EMU, "?limit=%31&operation=GetRanges")), 1)
 
     def test_since_and_limit(self):
         s = et.login(EMU)
@@ -162,7 +167,9 @@ class JournalTest(et.EmuTestCase):
         s = et.login(EMU)
         for q in ("?limit=0", "?limit=10001", "?limit=abc", "?limit=", "?limit=-1",
                   "?since=yesterday", "?since=2024-13", "?since=", "?since=-5",
-                  "?since=2024-01-02T03:04:05", "?operation=", "?operation=%zz"):
+                  "?since=2024-01-02T03:04:05", "?operation=", "?operation=%zz",
+                  "?operation=Login%00", "?operation=Login%", "?operation=%4",
+                  "?limit=%00", "?operation=" + "A" * 300):
             with self.subTest(q=q):
                 status, j = et.control(EMU, "GET", "/_emu/requests" + q)
                 self.assertEqual(status, 400, j)

@@ -464,6 +464,60 @@ class WithAgents(SimCase):
     def mark(self, name, on):
         return control(self.emu, "POST", "/_emu/servers/%s/simulated" % name, {"simulated": on})
 
+    def test_marking_races_a_relationship(self):
+        """Marking a server simulated while a relationship joining it to a
+        real server is added: one of the two wins, the other is refused
+        (409, or a Client fault), never both, whichever runs first."""
+        import threading
+        wins = {"mark": 0, "relationship": 0}
+        for i in range(8):
+            an, bn = "race%d-a.real.example." % i, "race%d-b.real.example." % i
+            a = self.server(an, "127.51.1.%d" % (2 * i + 2))
+            b = self.server(bn, "127.51.1.%d" % (2 * i + 3))
+            out = {}
+            go = threading.Barrier(2)
+
+            def mark():
+                go.wait()
+                out["mark"] = self.mark(an, True)
+
+            def relate():
+                go.wait()
+                try:
+                    self.relationship("race%d" % i, a, b)
+                    out["relationship"] = None
+                except zeep.exceptions.Fault as f:
+                    out["relationship"] = f
+
+            ts = [threading.Thread(target=mark), threading.Thread(target=relate)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(60)
+            status, j = out["mark"]
+            fault = out["relationship"]
+            with self.subTest(round=i, mark=status, fault=fault):
+                if status == 200:
+                    self.assertIsNotNone(fault)
+                    self.assertIn("would join", fault.message)
+                    self.assertTrue(fault.code.endswith(":Client"), fault.code)
+                    self.assertIsNone(self.svc.GetDHCPFailoverRelationships(
+                        session=self.session, dhcpServerRef=a))
+                    wins["mark"] += 1
+                else:
+                    self.assertEqual(status, 409, j)
+                    self.assertIn("would join", j["error"])
+                    self.assertIsNone(fault)
+                    self.assertEqual(self.props(a)["simulated"], "false")
+                    wins["relationship"] += 1
+                    # the other tests of the class expect no relationship
+                    self.svc.RemoveDHCPFailoverRelationships(
+                        session=self.session, dhcpRefAndFailoverRelationshipNames=dict(
+                            dhcpRefAndFailoverRelationshipName=[dict(
+                                dhcpServerRef=a, dhcpFailoverRelationshipName="race%d" % i)]),
+                        dhcpFailoverRelationshipDeconfigureAction="None")
+        self.assertEqual(sum(wins.values()), 8, wins)
+
     def test_real_unless_marked(self):
         status, j = control(self.emu, "GET", "/_emu/health")
         self.assertEqual(j["worker"], "running")

@@ -347,6 +347,17 @@ class StartingHealthTest(unittest.TestCase):
         holder.release()
         p.wait_for(lambda: health(p.port)[0] == 200, "a 200 once migrated")
         et.login(p.url)
+        # the journal, started with the database, holds the calls answered
+        # before it: the Login faulted while starting, then the one served
+        c = http.client.HTTPConnection("127.0.0.1", p.port, timeout=30)
+        c.request("GET", "/_emu/requests?operation=Login")
+        rr = c.getresponse()
+        rows = json.loads(rr.read())["requests"]
+        c.close()
+        self.assertEqual(rr.status, 200)
+        self.assertEqual([r["fault"] for r in rows],
+                         ["database unavailable: starting: waiting for the database", None])
+        self.assertEqual([r["arguments"]["password"] for r in rows], ["***"] * 2)
         self.assertEqual(p.stop(), 0, p.log())
 
 
