@@ -399,6 +399,40 @@ static int put_text(struct out *o, const char *v, size_t n)
 static int put_value(struct out *o, const struct type *t, json_t *v,
                      unsigned depth);
 
+/* A JSON number or true/false where a string is due, as its text in
+ * buf: 0, or -1 for any other value.  A real as the shortest text that
+ * reads back the same. */
+static int scalar_text(json_t *v, char *buf, size_t size)
+{
+    if (json_is_integer(v))
+        snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, size, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
+    else
+        return -1;
+    return 0;
+}
+
+/* A string of decimal digits (a '-' before them) where an integer is due,
+ * as clients that quote every value send it: 0 and *n, or -1. */
+static int integer_text(const char *t, json_int_t *n)
+{
+    char *end;
+    long long v;
+
+    if (!((t[0] >= '0' && t[0] <= '9') ||
+          (t[0] == '-' && t[1] >= '0' && t[1] <= '9')))
+        return -1;
+    errno = 0;
+    v = strtoll(t, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return -1;
+    *n = v;
+    return 0;
+}
+
 /* The elements of complex type t from object v, in the schema's order. */
 static int put_fields(struct out *o, const struct type *t, json_t *v,
                       unsigned depth)
@@ -423,11 +457,9 @@ static int put_fields(struct out *o, const struct type *t, json_t *v,
         const struct elem *x = &t->elems[i];
         json_t *fv = json_object_get(v, x->name);
         snprintf(o->path + plen, sizeof(o->path) - plen, ".%s", x->name);
-        if (fv == NULL) {
-            if (!x->optional)
-                return refuse(o, "missing");
+        if (fv == NULL) /* required or not: the SOAP request lacks it
+                           too, and gets the same fault */
             continue;
-        }
         if (json_is_null(fv)) {
             if (x->nillable)
                 fprintf(o->f, "<%s xsi:nil=\"true\"/>", x->name);
@@ -467,10 +499,18 @@ static int put_value(struct out *o, const struct type *t, json_t *v,
         return refuse(o, "nested deeper than %u", o->lim->max_depth);
     switch (t->kind) {
     case K_STRING: {
-        if (!json_is_string(v))
+        char num[32];
+        const char *sv;
+        size_t n;
+        if (json_is_string(v)) {
+            sv = json_string_value(v);
+            n = json_string_length(v);
+        } else if (scalar_text(v, num, sizeof(num)) == 0) {
+            sv = num; /* a number or true/false as its text */
+            n = strlen(num);
+        } else {
             return refuse(o, "a string is due");
-        const char *sv = json_string_value(v);
-        size_t n = json_string_length(v);
+        }
         if ((long)n > o->lim->max_string_bytes)
             return refuse(o, "longer than %ld bytes", o->lim->max_string_bytes);
         if (t->nenums > 0) {
@@ -484,9 +524,12 @@ static int put_value(struct out *o, const struct type *t, json_t *v,
     }
     case K_UINT:
     case K_INT: {
-        if (!json_is_integer(v))
+        json_int_t n;
+        if (json_is_integer(v))
+            n = json_integer_value(v);
+        else if (!json_is_string(v) ||
+                 integer_text(json_string_value(v), &n) != 0)
             return refuse(o, "an integer is due");
-        json_int_t n = json_integer_value(v);
         if (t->kind == K_UINT && (n < 0 || n > UINT_MAX_VALUE))
             return refuse(o, "out of range 0 to %lld", UINT_MAX_VALUE);
         if (t->kind == K_INT && (n < INT32_MIN || n > INT32_MAX))
@@ -494,11 +537,16 @@ static int put_value(struct out *o, const struct type *t, json_t *v,
         fprintf(o->f, "%lld", (long long)n);
         return 0;
     }
-    case K_BOOL:
-        if (!json_is_boolean(v))
+    case K_BOOL: {
+        const char *b = json_is_boolean(v)
+                            ? (json_is_true(v) ? "true" : "false")
+                        : json_is_string(v) ? json_string_value(v)
+                                            : "";
+        if (strcmp(b, "true") != 0 && strcmp(b, "false") != 0)
             return refuse(o, "true or false is due");
-        fputs(json_is_true(v) ? "true" : "false", o->f);
+        fputs(b, o->f);
         return 0;
+    }
     case K_COMPLEX:
         if (t->array && !json_is_array(v))
             return refuse(o, "an array is due");

@@ -175,7 +175,17 @@ class JsonRpcTest(unittest.TestCase):
         j = rpc_raw(json.dumps({"method": "GetDHCPServer", "id": 7, "params": {
             "session": self.session, "dhcpServerRef": refs[0]}}))
         self.assertEqual(j, {"result": srv, "error": None, "id": 7})
-        for ref in refs:
+        # values as clients that quote everything send them: a number as
+        # a string where one is due, and the other way round
+        self.assertEqual(self.call("GetDHCPServers", filter="name:^f%d-" % o, limit="1",
+                                   offset="-0")["totalResults"], 3)
+        self.assertEqual(self.call("GetDHCPServers", filter=5)["totalResults"], 0)
+        ref = self.call("AddDHCPServer", dhcpServer={
+            "name": "f%d-q.json.example." % o, "type": "ISC", "address": "10.%d.1.9" % o,
+            "enabled": "false"})["ref"]
+        self.assertIs(self.call("GetDHCPServer", dhcpServerRef=ref)["dhcpServer"]["enabled"],
+                      False)
+        for ref in refs + [ref]:
             self.call("RemoveObject", ref=ref)
 
     def assert_refused(self, body, code, text=None, path=SOAP_PATH):
@@ -211,18 +221,19 @@ class JsonRpcTest(unittest.TestCase):
             code, msg = error(method, p)
             self.assertEqual(code, -32602, msg)
             self.assertIn(text, msg)
-        bad({"limit": "5"}, "params.limit: an integer is due")
+        bad({"limit": "5x"}, "params.limit: an integer is due")
+        bad({"limit": "1e3"}, "params.limit: an integer is due")
+        bad({"limit": 5.5}, "params.limit: an integer is due")
         bad({"limit": -1}, "params.limit: out of range")
         bad({"limit": 2 ** 32}, "params.limit: out of range")
-        bad({"filter": 5}, "params.filter: a string is due")
+        bad({"filter": {"name": "x"}}, "params.filter: a string is due")
+        bad({"filter": ["x"]}, "params.filter: a string is due")
         bad({"sortOrder": "Sideways"}, "params.sortOrder: not a value of SortOrder")
         bad({"colour": "red"}, "params.colour: unknown name")
         bad({"filter": "a\x01b"}, "control character")
         bad({"filter": "x" * (MAX_STRING + 1)}, "params.filter: longer than 1024 bytes")
         bad({"filter": "x" * MAX_STRING + "\u00e9"}, "longer than")
         bad({"session": None}, "params.session: null is not allowed")
-        code, msg = error("Logout", {})
-        self.assertEqual((code, "params.session: missing" in msg), (-32602, True), msg)
         bad({"dhcpServer": {"name": "x.example.", "type": "ISC", "address": "10.0.0.1",
                             "enabled": "yes"}}, "params.dhcpServer.enabled: true or false is due",
             method="AddDHCPServer")
@@ -286,6 +297,15 @@ class JsonRpcTest(unittest.TestCase):
         soap = et.fault_of(et.call(EMU.url, "GetDHCPServers", "notasession"))
         code, msg = error("GetDHCPServers", {"session": "notasession"})
         self.assertEqual((code, msg), (soap.error_code, soap.string))
+        # a required element missing: the SOAP request lacks it too, and
+        # the handler's own fault answers
+        for op, params, inner in (("Logout", {}, ""),
+                                  ("AddDHCPServer", {"session": self.session},
+                                   "<ns0:session>%s</ns0:session>" % self.session)):
+            body = '<ns0:%s xmlns:ns0="%s">%s</ns0:%s>' % (op, et.NS_MM, inner, op)
+            soap = et.fault_of(et.post(EMU.url, et.envelope11(body), op))
+            self.assertEqual(error(op, params), (soap.error_code, soap.string))
+        self.assertEqual(error("Logout", {}), (5, "Invalid or expired session"))
 
     def test_journal_records_jsonrpc(self):
         et.control(EMU, "DELETE", "/_emu/requests")
