@@ -14,6 +14,7 @@
 struct control_faults;
 struct control_journal;
 struct gate;
+struct jsonrpc_schema;
 struct soap;
 struct startup;
 struct store;
@@ -27,6 +28,7 @@ struct app {
     struct startup *startup;
     struct store *store;
     struct wsdl *wsdl;
+    struct jsonrpc_schema *jsonrpc; /* the WSDL's schema, for JSON-RPC */
     struct gate *lists; /* the list calls of each session (call_begin_list) */
     const volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     /* failed logins per client address and per login name (session.c) */

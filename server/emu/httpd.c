@@ -11,6 +11,7 @@
 #include "control_faults.h"
 #include "control_journal.h"
 #include "fault.h"
+#include "jsonrpc.h"
 #include "soaphttpd.h"
 #include "wsdl.h"
 
@@ -40,6 +41,7 @@ static int is_soap(const char *target)
 /* Every route the emulator serves. */
 static const struct soaphttpd_route routes[] = {
     {"*", control_match, SOAPHTTPD_CALL, control_handle},
+    {"POST", jsonrpc_match, SOAPHTTPD_CALL, jsonrpc_handle},
     {"GET", is_wsdl, SOAPHTTPD_WSDL, NULL},
     {"POST", is_soap, SOAPHTTPD_SOAP, NULL},
     {NULL, NULL, 0, NULL},
@@ -86,6 +88,9 @@ struct httpd *httpd_new(struct app *app, struct err *e)
         .fault_envelope = fault_envelope,
         .call_error = control_error_body,
         .call_error_type = "application/json",
+        /* JSON-RPC on the SOAP URL: the Content-Type decides */
+        .soap_json = jsonrpc_handle,
+        .json_error = jsonrpc_error_body,
         .soap_intercept = control_faults_intercept,
         .soap_done = control_journal_note,
     };

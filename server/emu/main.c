@@ -30,6 +30,7 @@
 #include "control_journal.h"
 #include "dbwatch.h"
 #include "httpd.h"
+#include "jsonrpc_schema.h"
 #include "log.h"
 #include "passwd.h"
 #include "pgcluster.h"
@@ -248,6 +249,18 @@ int main(int argc, char **argv)
     app.wsdl = wsdl_new(cfg.profile, &e);
     if (app.wsdl == NULL)
         goto fail;
+    {
+        /* JSON-RPC's schema: the served profile's */
+        size_t wlen = 0;
+        char *wtext = wsdl_render(app.wsdl, "http://localhost", &wlen);
+        app.jsonrpc = wtext != NULL ? jsonrpc_schema_new(wtext, wlen, &e)
+                                    : NULL;
+        if (wtext == NULL)
+            err_set(&e, ERR_NOMEM, "out of memory");
+        free(wtext);
+        if (app.jsonrpc == NULL)
+            goto fail;
+    }
     if (cfg.mode != MODE_WORKER && session_throttles_new(&app, &e) != 0)
         goto fail;
     /* a slot for every request that can run at once */
@@ -366,6 +379,7 @@ out:
         control_faults_free(app.faults);
         store_close(app.store);
         wsdl_free(app.wsdl);
+        jsonrpc_schema_free(app.jsonrpc);
         session_throttles_free(&app);
         gate_free(app.lists);
         startup_free(app.startup);

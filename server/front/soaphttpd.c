@@ -68,6 +68,7 @@ struct req {
     int keep;    /* the answer may keep the connection */
     int too_big; /* body over the limit: read and dropped */
     int drop;    /* closed without an answer (soap_intercept) */
+    int json;    /* the front's errors in JSON (opts.json_error) */
     char *head;  /* the head as gSOAP reads it */
     size_t head_len;
     char *body;
@@ -82,11 +83,12 @@ struct worker {
     struct soaphttpd *h;
     pthread_t t;
     struct soap *soap;
-    struct req *r;   /* the request being served */
-    size_t off;      /* how much of head + body gSOAP has read */
-    char login[128]; /* as whom the request ran (soaphttpd_note_login) */
-    char fault[512]; /* its fault's text, "" when none */
-    char *out;       /* what gSOAP wrote */
+    struct req *r;    /* the SOAP request being served */
+    struct req *call; /* the SOAPHTTPD_CALL request being served */
+    size_t off;       /* how much of head + body gSOAP has read */
+    char login[128];  /* as whom the request ran (soaphttpd_note_login) */
+    char fault[512];  /* its fault's text, "" when none */
+    char *out;        /* what gSOAP wrote */
     size_t out_len, out_cap;
     int out_failed;
 };
@@ -111,7 +113,11 @@ struct soaphttpd {
     int nworkers;
     pthread_t reaper;
     int reaper_started;
+    struct soaphttpd_route json_route; /* SOAP routes' JSON (soap_json) */
 };
+
+/* The worker this thread is, NULL in other threads. */
+static __thread struct worker *this_worker;
 
 static double now_s(void)
 {
@@ -238,14 +244,22 @@ static void note_soap(struct req *r, int status, const char *login,
 
 /* A whole fault envelope for a request gSOAP never saw, answered with
  * status. */
+static size_t fault_text(struct req *r, int status, int code, const char *msg,
+                         char *body, size_t size, int may_wait)
+{
+    size_t blen = r->h->o.fault_envelope(body, size, r->v12, code, msg);
+
+    log_at(LOG_DEBUG, "%s fault: %s", r->c->peer, msg);
+    note_soap(r, status, NULL, msg, body, blen, may_wait);
+    return blen;
+}
+
 static struct MHD_Response *fault_response(struct req *r, int status, int code,
                                            const char *msg)
 {
     char body[2048];
-    size_t blen = r->h->o.fault_envelope(body, sizeof(body), r->v12, code, msg);
+    size_t blen = fault_text(r, status, code, msg, body, sizeof(body), 0);
 
-    log_at(LOG_DEBUG, "%s fault: %s", r->c->peer, msg);
-    note_soap(r, status, NULL, msg, body, blen, 0);
     return text_response(r->h,
                          r->v12 ? "application/soap+xml; charset=utf-8"
                                 : "text/xml; charset=utf-8",
@@ -259,6 +273,12 @@ static enum MHD_Result call_error(struct req *r, int status, const char *msg)
     const struct soaphttpd_opts *o = &r->h->o;
     char body[512];
 
+    if (r->json && o->json_error != NULL) {
+        size_t n = o->json_error(body, sizeof(body), msg);
+        log_at(LOG_DEBUG, "%s %d %s", r->c->peer, status, msg);
+        return queue(r->mc, status,
+                     text_response(r->h, "application/json", body, n, 0));
+    }
     if (o->call_error == NULL)
         return send_plain(r, status, msg, 0);
     size_t n = o->call_error(body, sizeof(body), msg);
@@ -692,6 +712,12 @@ static enum MHD_Result on_head(struct req *r, const char *method,
             break;
         }
     }
+    if (r->route != NULL && r->route->serve == SOAPHTTPD_SOAP &&
+        o->soap_json != NULL && ct != NULL &&
+        strncasecmp(ct, "application/json", 16) == 0)
+        r->route = &h->json_route;
+    r->json = r->route != NULL && o->soap_json != NULL &&
+              r->route->handle == o->soap_json;
     te = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND,
                                      MHD_HTTP_HEADER_TRANSFER_ENCODING);
     cl = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND,
@@ -777,8 +803,8 @@ static void body_add(struct req *r, const char *data, size_t n)
 
 /* Checks the body before gSOAP sees it: an envelope of a SOAP version
  * served, without DTD, not too deep.  r->v12 becomes what the envelope
- * says.  NULL, or the fault answer to send. */
-static struct MHD_Response *check_body(struct req *r, int *status)
+ * says.  NULL, or what is wrong with it and the status to answer. */
+static const char *body_problem(struct req *r, int *status)
 {
     const struct soaphttpd_opts *o = &r->h->o;
     int version = 0;
@@ -794,10 +820,21 @@ static struct MHD_Response *check_body(struct req *r, int *status)
     if (xr == XMLSCAN_OK)
         return NULL;
     *status = r->v12 ? 400 : 500;
-    return fault_response(r, *status, ERR_INVALID,
-                          !o->soap12 && version == 2
-                              ? "SOAP 1.2 is not served: use SOAP 1.1"
-                              : xmlscan_message(xr));
+    return !o->soap12 && version == 2 ? "SOAP 1.2 is not served: use SOAP 1.1"
+                                      : xmlscan_message(xr);
+}
+
+/* What the daemon's dialect asks of a checked body before gSOAP reads it,
+ * and the operation it calls (r->op). */
+static void prepare_body(struct req *r)
+{
+    /* values decide, not the xsi:type clients put on them */
+    if (r->h->o.blank_types)
+        xmlscan_blank_types(r->body, r->len);
+    if (r->h->o.fold_names != NULL)
+        xmlscan_fold_names(r->body, r->len, r->h->o.fold_names);
+    if (xmlscan_operation(r->body, r->len, r->op, sizeof(r->op)) != 0)
+        snprintf(r->op, sizeof(r->op), "SOAP (no operation)");
 }
 
 static void enqueue(struct req *r)
@@ -867,16 +904,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc,
                                     "limit"));
     }
     int status;
-    struct MHD_Response *bad = check_body(r, &status);
+    const char *bad = body_problem(r, &status);
     if (bad != NULL)
-        return queue(mc, status, bad);
-    /* values decide, not the xsi:type clients put on them */
-    if (r->h->o.blank_types)
-        xmlscan_blank_types(r->body, r->len);
-    if (r->h->o.fold_names != NULL)
-        xmlscan_fold_names(r->body, r->len, r->h->o.fold_names);
-    if (xmlscan_operation(r->body, r->len, r->op, sizeof(r->op)) != 0)
-        snprintf(r->op, sizeof(r->op), "SOAP (no operation)");
+        return queue(mc, status, fault_response(r, status, ERR_INVALID, bad));
+    prepare_body(r);
     MHD_suspend_connection(mc);
     enqueue(r);
     return MHD_YES;
@@ -1027,7 +1058,14 @@ static void serve_call(struct worker *w, struct req *r)
     };
     struct soaphttpd_answer a = {0};
 
+    w->call = r;
     r->route->handle(w->h->o.user, &rq, &a);
+    w->call = NULL;
+    if (r->drop) { /* closed without an answer (soaphttpd_serve_soap) */
+        free(a.body);
+        r->status = 0;
+        return;
+    }
     r->status = a.status;
     r->resp = MHD_create_response_from_buffer(
         a.len, a.body != NULL ? a.body : (void *)"",
@@ -1087,6 +1125,80 @@ static void serve(struct worker *w, struct req *r)
         .fault = w->fault[0] ? w->fault : NULL,
     };
     log_call(&lc);
+}
+
+int soaphttpd_serve_soap(const char *body, size_t len,
+                         struct soaphttpd_soap_result *res)
+{
+    struct worker *w = this_worker;
+    struct req *outer = w != NULL ? w->call : NULL;
+    char head[256];
+    int status = 0;
+
+    memset(res, 0, sizeof(*res));
+    if (outer == NULL)
+        return -1;
+    char *copy = malloc(len + 1); /* the dialect edits it in place */
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    int hl = snprintf(head, sizeof(head),
+                      "POST %s HTTP/1.1\r\nContent-Type: text/xml; "
+                      "charset=utf-8\r\n",
+                      w->h->o.soap_at);
+    struct req r = {
+        .h = w->h,
+        .c = outer->c,
+        .mc = outer->mc,
+        .target = outer->target,
+        .t0 = now_s(),
+        .keep = outer->keep,
+        .head = head,
+        .head_len = hl > 0 && (size_t)hl < sizeof(head) ? (size_t)hl : 0,
+        .body = copy,
+        .len = len,
+    };
+    if (r.head_len == 0) {
+        free(copy);
+        return -1;
+    }
+    const char *bad = body_problem(&r, &status);
+    if (bad != NULL) {
+        char fb[2048];
+        size_t n = fault_text(&r, status, ERR_INVALID, bad, fb, sizeof(fb), 1);
+        res->status = status;
+        res->answer = strndup(fb, n);
+        res->len = n;
+        free(copy);
+        return res->answer != NULL ? 0 : -1;
+    }
+    prepare_body(&r);
+    w->login[0] = w->fault[0] = '\0';
+    serve_soap(w, &r);
+    size_t blen = 0;
+    const char *ans = r.drop ? NULL : answer_body(w, &blen);
+    note_soap(&r, r.status, w->login[0] ? w->login : NULL,
+              w->fault[0] ? w->fault : NULL, ans, blen, 1);
+    struct log_call lc = {
+        .peer = r.c->peer,
+        .operation = r.op,
+        .login = w->login[0] ? w->login : NULL,
+        .ms = (now_s() - r.t0) * 1000.0,
+        .status = r.status,
+        .fault = w->fault[0] ? w->fault : NULL,
+    };
+    log_call(&lc);
+    res->status = r.drop ? 0 : r.status;
+    outer->drop = r.drop;
+    if (ans != NULL) {
+        res->answer = strndup(ans, blen);
+        res->len = blen;
+    }
+    if (r.resp != NULL)
+        MHD_destroy_response(r.resp);
+    free(copy);
+    return ans != NULL && res->answer == NULL ? -1 : 0;
 }
 
 /* Waits ms milliseconds in a worker, less when the server stops. */
@@ -1189,6 +1301,7 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     struct soaphttpd *h = w->h;
 
+    this_worker = w;
     pthread_mutex_lock(&h->mu);
     for (;;) {
         while (h->qhead == NULL && !h->stopping)
@@ -1341,6 +1454,9 @@ struct soaphttpd *soaphttpd_new(const struct soaphttpd_opts *o, struct err *e)
     }
     h->o = *o;
     h->fd = -1;
+    h->json_route.method = "POST";
+    h->json_route.serve = SOAPHTTPD_CALL;
+    h->json_route.handle = o->soap_json;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->work_cv, NULL);
     pthread_cond_init(&h->idle_cv, NULL);

@@ -175,6 +175,14 @@ struct soaphttpd_opts {
      * (a body too large ...), of type call_error_type; NULL: plain text */
     size_t (*call_error)(char *buf, size_t size, const char *msg);
     const char *call_error_type;
+    /* a POST to a SOAPHTTPD_SOAP route whose Content-Type is
+     * application/json is a SOAPHTTPD_CALL with this handler (JSON-RPC);
+     * NULL: served as SOAP (and refused: not XML).  A route whose handler
+     * is this one, and these requests, have their front's errors' bodies
+     * from json_error (type application/json) */
+    void (*soap_json)(void *user, const struct soaphttpd_request *rq,
+                      struct soaphttpd_answer *a);
+    size_t (*json_error)(char *buf, size_t size, const char *msg);
 
     /* a SOAP request whose envelope gSOAP has read, before it is served
      * (in its worker): the hook may fill *ic (zeroed) and, with ic->fault,
@@ -211,6 +219,22 @@ void soaphttpd_note_login(struct soap *soap, const char *login);
 /* The client address of the request a gSOAP context serves ("127.0.0.5",
  * "::1"). */
 const char *soaphttpd_peer(struct soap *soap);
+
+/* What a SOAP request served by soaphttpd_serve_soap came to. */
+struct soaphttpd_soap_result {
+    int status;   /* the HTTP status; 0: closed without an answer */
+    char *answer; /* the answer's body (malloc'd, NUL-terminated); NULL:
+                     none */
+    size_t len;
+};
+
+/* Serves body, a SOAP envelope, from a SOAPHTTPD_CALL route's handler
+ * (in its worker) exactly as a POST of it to soap_at: checked,
+ * soap_intercept, gSOAP and the daemon's operations, soap_done and a log
+ * line.  With status 0 the handler's request is closed without an answer
+ * too.  0, or -1 when out of memory or not called from a handler. */
+int soaphttpd_serve_soap(const char *body, size_t len,
+                         struct soaphttpd_soap_result *res);
 
 /* Starts serving (the worker threads, libmicrohttpd) and returns: the
  * daemon may go on preparing while requests are answered.  0, or -1
