@@ -174,6 +174,32 @@ class ObjectsTest(RestCase):
         self.err("DELETE", "/mmws/api/" + sc, status=404, code=16544)
         self.ok("DELETE", "/mmws/api/" + rng + "?forceRemoval=true&saveComment=q", status=204)
 
+    def test_custom_properties_as_an_object(self):
+        name = "rest%d" % random.randrange(1 << 30)
+        self.ok("POST", "/mmws/api/command/AddPropertyDefinition", {
+            "objType": "Range", "propertyDefinition": {"name": name, "type": "String"}})
+        self.addCleanup(rest, EMU, "POST", "/mmws/api/command/RemovePropertyDefinition",
+                        {"objType": "Range", "property": name})
+        while True:
+            cidr = "172.%d.%d.0/24" % (random.randrange(16, 32), random.randrange(256))
+            s, j, raw = rest(EMU, "POST", "/mmws/api/Ranges", {"range": {
+                "name": cidr, "customProperties": {name: "lab"}}})
+            self.assertIn(s, (201, 409), raw)
+            if s == 201:
+                break
+        ref = j["result"]["ref"]
+        got = self.ok("GET", "/mmws/api/" + ref)["result"]["range"]
+        self.assertEqual(got["customProperties"], {name: "lab"})
+        self.ok("PUT", "/mmws/api/" + ref, {"properties": {name: "hall"}}, status=204)
+        lst = self.ok("GET", "/mmws/api/Ranges?filter=%s%%3Dhall" % name)["result"]
+        self.assertEqual([(r["ref"], r["customProperties"][name]) for r in lst["ranges"]],
+                         [(ref, "hall")])
+        # as a list too, as the WSDL has it
+        self.ok("PUT", "/mmws/api/" + ref, {"properties": [{"name": name, "value": None}]},
+                status=204)
+        got = self.ok("GET", "/mmws/api/" + ref)["result"]["range"]
+        self.assertIn(got["customProperties"][name], ("", None))
+
     def test_probe_and_command(self):
         j = self.ok("GET", "/mmws/api", auth=False)
         self.assertIn("DHCPScopes", j["result"]["collections"])
