@@ -300,6 +300,15 @@ static json_t *body(struct rest *r)
     return j;
 }
 
+/* 1 when s is UTF-8 (as JSON strings must be). */
+static int utf8(const char *s)
+{
+    json_t *j = json_string(s);
+
+    json_decref(j);
+    return j != NULL;
+}
+
 /* The value of query parameter name into buf: 1 when present, 0 when
  * absent, -1 with the error answered. */
 static int query(struct rest *r, const char *name, char *buf, size_t size)
@@ -312,6 +321,10 @@ static int query(struct rest *r, const char *name, char *buf, size_t size)
              "query parameter %s: a bad %% escape, a NUL byte, or longer "
              "than %zu bytes",
              name, size - 1);
+        return -1;
+    }
+    if (v != NULL && !utf8(v)) {
+        fail(r->a, 400, CODE_INVALID, "query parameter %s is not UTF-8", name);
         return -1;
     }
     return v != NULL;
@@ -847,6 +860,10 @@ void rest_handle(void *user, const struct soaphttpd_request *rq,
              "the path holds a bad %% escape or a NUL byte");
         return;
     }
+    if (!utf8(path)) {
+        fail(a, 400, CODE_INVALID, "the path is not UTF-8");
+        return;
+    }
     if (strncasecmp(path, "/v2", 3) == 0 && (path[3] == '\0' || path[3] == '/'))
         memmove(path, path + 3, strlen(path + 3) + 1);
     for (size_t l = strlen(path); l > 0 && path[l - 1] == '/'; l--)
@@ -858,6 +875,11 @@ void rest_handle(void *user, const struct soaphttpd_request *rq,
     err_clear(&e);
     if (rest_auth_parse(rq->authorization, r.user, r.pass, &e) != 0) {
         fail(a, 401, CODE_AUTH, "%s", e.msg);
+        return;
+    }
+    if (!utf8(r.user) || !utf8(r.pass)) {
+        explicit_bzero(r.pass, sizeof(r.pass));
+        fail(a, 401, CODE_AUTH, "the Basic credentials are not UTF-8");
         return;
     }
     dispatch(&r, path);

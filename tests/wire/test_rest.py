@@ -393,6 +393,10 @@ class ErrorsTest(RestCase):
             ("GET", "/mmws/api/DHCPScopes?filter=nosuchfield%3Dx", None, 400, 1),
             ("GET", "/mmws/api/DHCPScopes?filter=%zz", None, 400, 1),
             ("GET", "/mmws/api/DHCPScopes?filter=a%00b", None, 400, 1),
+            ("GET", "/mmws/api/DHCPScopes?filter=name%3D%ff", None, 400, 1),
+            ("GET", "/mmws/api/DHCPScopes?sortBy=%c3", None, 400, 1),
+            ("GET", "/mmws/api/DHCPServers/%ff%fe", None, 400, 1),
+            ("POST", "/mmws/api/DHCPServers", b'{"dhcpServer": {"name": "\xff"}}', 400, 1),
             ("GET", "/mmws/api/DHCPServers/%7B%237-%231%7D", None, 400, 2049),
             ("GET", "/mmws/api/DHCPServers/%7B%233-%230%7D", None, 400, 2049),
             ("GET", "/mmws/api/DHCPServers/999999999", None, 404, 16544),
@@ -462,6 +466,8 @@ class AuthTest(RestCase):
                            ("Basic " + base64.b64encode(b"nocolon").decode(), "user:password"),
                            ("Basic " + base64.b64encode(b"a\x00b:c").decode(), "control"),
                            ("Basic " + "QUFB" * 600, "too long"),
+                           ("Basic " + base64.b64encode(b"administrator:\xff").decode(),
+                            "UTF-8"),
                            (basic(password="wrong-password"), "Invalid username or password."),
                            (basic(user="nobody"), "Invalid username or password.")):
             with self.subTest(auth=auth):
