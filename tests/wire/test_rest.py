@@ -243,6 +243,28 @@ class FailoverTest(RestCase):
             "dhcpFailoverRelationship": dict(one, mclt=1800)})
         self.assertEqual(self.ok("GET", base + "/" + rel)["result"]
                          ["dhcpFailoverRelationship"]["mclt"], 1800)
+        # the partner has the scope's mirror; Replicate brings a change over
+        mirror = "/mmws/api/DHCPScopes?filter=dhcpServerRef%3D" + b
+        partner = self.ok("GET", mirror)["result"]["dhcpScopes"]
+        self.assertEqual(len(partner), 1)
+        self.ok("PUT", "/mmws/api/" + sc, {"properties": {"description": "replicated"}},
+                status=204)
+        r = self.ok("POST", "/mmws/api/command/ReplicateDHCPFailover", {
+            "dhcpServerRef": a, "dhcpFailoverRelationshipName": rel})
+        self.assertEqual(r, {"result": {}})
+        self.assertEqual(self.ok("GET", "/mmws/api/" + partner[0]["ref"])["result"]
+                         ["dhcpScope"]["description"], "replicated")
+        self.ok("POST", "/mmws/api/command/RemoveDHCPScopesFromDHCPFailoverRelationship", {
+            "dhcpServerRef": a, "dhcpFailoverRelationshipName": rel, "dhcpScopeRefs": [sc],
+            "dhcpFailoverRelationshipDeconfigureAction": "Delete"})
+        self.assertEqual(self.ok("GET", mirror)["result"]["totalResults"], 0)
+        self.assertEqual(self.ok("GET", base + "/" + rel)["result"]
+                         ["dhcpFailoverRelationship"]["dhcpScopeRefs"], [])
+        # a failover rule broken: the fault's code and text, nothing changed
+        e = self.err("POST", "/mmws/api/command/AddDHCPScopesToDHCPFailoverRelationship", {
+            "dhcpServerRef": a, "dhcpFailoverRelationshipName": rel,
+            "dhcpScopeRefs": ["DHCPScopes/999999999"]}, status=404, code=2049)
+        self.assertIn("999999999", e["message"])
         self.ok("POST", "/mmws/api/command/RemoveDHCPFailoverRelationships", {
             "dhcpRefAndFailoverRelationshipNames": [
                 {"dhcpServerRef": a, "dhcpFailoverRelationshipName": rel}]})
