@@ -134,6 +134,32 @@ size_t jsonrpc_error_body(char *buf, size_t size, const char *msg)
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
+/* 1 when the JSON text s nests objects and arrays deeper than max: seen
+ * before parsing, so that the parser's recursion stays shallow. */
+static int too_deep(const char *s, size_t n, unsigned max)
+{
+    unsigned depth = 0;
+    int in_string = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max)
+                return 1;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 void jsonrpc_handle(void *user, const struct soaphttpd_request *rq,
                     struct soaphttpd_answer *a)
 {
@@ -145,6 +171,12 @@ void jsonrpc_handle(void *user, const struct soaphttpd_request *rq,
 
     if (memchr(rq->body, '\0', rq->len) != NULL) {
         fail(&f, JSONRPC_PARSE_ERROR, "%s", "Parse error: a NUL byte");
+        goto out;
+    }
+    if (too_deep(rq->body, rq->len, app->cfg->wire.max_depth)) {
+        fail(&f, JSONRPC_INVALID_REQUEST,
+             "Invalid Request: nested deeper than %u",
+             app->cfg->wire.max_depth);
         goto out;
     }
     req = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);

@@ -1190,7 +1190,7 @@ int soaphttpd_serve_soap(const char *body, size_t len,
     };
     log_call(&lc);
     res->status = r.drop ? 0 : r.status;
-    outer->drop = r.drop;
+    outer->drop |= r.drop; /* a later call of the handler cannot undo it */
     if (ans != NULL) {
         res->answer = strndup(ans, blen);
         res->len = blen;

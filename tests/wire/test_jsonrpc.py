@@ -8,8 +8,8 @@ types, unknown names, NUL bytes, oversize bodies, deep nesting, too many
 items) with nothing run, the same fault through SOAP and JSON-RPC for the
 same bad input, the journal recording JSON-RPC calls under their
 operation, injected faults and drops seen through JSON-RPC, requests
-replayed as mm_json_client and ps-menandmice send them, and many
-concurrent clients.
+replayed as mm_json_client and ps-menandmice send them, many concurrent
+clients, and the schema of the served API profile.
 """
 
 import json
@@ -240,12 +240,19 @@ class JsonRpcTest(unittest.TestCase):
         # params not an object
         j = rpc_raw(json.dumps({"jsonrpc": "2.0", "method": "GetDHCPServers", "params": [s]}))
         self.assertEqual(j["error"]["code"], -32602)
-        # deep nesting: refused, whatever the depth
-        for depth in (50, 5000):
+        # deep nesting: refused before it is parsed, past --max-depth (32)
+        for depth in (20, 31, 2000, 30000):
             deep = "[" * depth + "]" * depth
             j = rpc_raw('{"jsonrpc":"2.0","method":"GetDHCPServers","params":{"session":"%s",'
                         '"filter":%s}}' % (s, deep))
-            self.assertIn(j["error"]["code"], (-32700, -32602), j)
+            if depth == 20:
+                self.assertEqual(j["error"]["code"], -32602, j)
+            else:
+                self.assertEqual(j["error"], {"code": -32600, "message":
+                                              "Invalid Request: nested deeper than 32"})
+        # brackets inside strings are not nesting
+        code, msg = error("GetDHCPServer", {"session": s, "dhcpServerRef": "[{\\\"" * 40})
+        self.assertGreater(code, 0, msg)  # the handler's fault
         # oversize: a JSON-RPC error with 413, nothing read
         r = raw('{"jsonrpc":"2.0","method":"GetDHCPServers","params":{"filter":"%s"}}'
                 % ("x" * MAX_BODY))
@@ -369,6 +376,33 @@ class JsonRpcTest(unittest.TestCase):
             t.join(120)
         self.assertEqual(errors, [])
         self.assertEqual(len(counts), 16)
+
+
+class ProfileTest(unittest.TestCase):
+    """The schema is the served profile's: an 11.x element is a name of
+    the request with --api-profile 11 and unknown with 2017."""
+
+    def test_profile_2017(self):
+        rel = {"name": "r", "primaryServer": "{#3-#99998}", "secondaryServer": "{#3-#99999}",
+               "failoverMode": "LoadBalance", "failoverServerType": "PrimaryServer",
+               "mclt": 3600, "safePeriod": 0, "dhcpScopeRefs": [], "percentage": 50,
+               "port": 647}
+        code, msg = error("AddDHCPFailoverRelationship", {"session": login(),
+                                                          "dhcpFailoverRelationship": rel})
+        self.assertEqual(code, 2, msg)  # the handler's: an unknown server
+        old = et.Emu(["--api-profile", "2017"])
+        try:
+            global EMU
+            saved, EMU = EMU, old
+            try:
+                code, msg = error("AddDHCPFailoverRelationship", {
+                    "session": login(), "dhcpFailoverRelationship": rel})
+            finally:
+                EMU = saved
+            self.assertEqual((code, msg), (-32602, "Invalid params: "
+                                           "params.dhcpFailoverRelationship.port: unknown name"))
+        finally:
+            et.module_emu_stop(old)
 
 
 if __name__ == "__main__":
