@@ -79,9 +79,17 @@ static void fail(struct soaphttpd_answer *a, int status, int code,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* a value quoted in it and cut ("%.64s") may end inside a character */
+    json_t *m = json_string(msg);
+    if (m == NULL) {
+        for (char *p = msg; *p != '\0'; p++)
+            if ((unsigned char)*p >= 0x80)
+                *p = '?';
+        m = json_string(msg);
+    }
     control_json_answer(
         a, status,
-        json_pack("{s:{s:i, s:s}}", "error", "code", code, "message", msg));
+        json_pack("{s:{s:i, s:o}}", "error", "code", code, "message", m));
 }
 
 /* A fault of jsonrpc_call as the REST answer: the status by the fault's

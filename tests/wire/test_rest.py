@@ -425,6 +425,7 @@ class ErrorsTest(RestCase):
             ("GET", "/mmws/api/DHCPServers/a%00b", None, 400, 1),
             ("GET", "/mmws/api/Zones", None, 404, 1),
             ("GET", "/mmws/api/Zones/1", None, 404, 1),
+            ("GET", "/mmws/api/" + "z" * 63 + "%c3%a9", None, 404, 1),
             ("PATCH", "/mmws/api/DHCPServers", None, 405, 1),
             ("POST", "/mmws/api/" + srv, {}, 405, 1),
             ("GET", "/mmws/api/DHCPServers/" + "x" * 2000, None, 414, 1),
