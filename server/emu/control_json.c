@@ -83,6 +83,11 @@ static int decode(const char *v, size_t n, char *buf, size_t size)
     return 0;
 }
 
+int control_json_decode(const char *v, size_t n, char *buf, size_t size)
+{
+    return decode(v, n, buf, size);
+}
+
 const char *control_json_param(const char *target, const char *name, char *buf,
                                size_t size, int *bad)
 {

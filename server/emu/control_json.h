@@ -25,6 +25,10 @@ void control_json_answer(struct soaphttpd_answer *a, int status, json_t *j);
 void control_json_error(struct soaphttpd_answer *a, int status, const char *fmt,
                         ...) __attribute__((format(printf, 3, 4)));
 
+/* Percent-decodes v[n] ('+' is a blank) into buf: 0, or -1 when it does
+ * not fit, holds a bad escape or decodes to a NUL byte. */
+int control_json_decode(const char *v, size_t n, char *buf, size_t size);
+
 /* The value of query parameter name in target, percent-decoded, into buf
  * ("" when given without "="); NULL when absent.  A value that does not
  * fit in buf, or decodes to a NUL byte, is refused: -1 in *bad (else 0),

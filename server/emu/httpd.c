@@ -12,6 +12,7 @@
 #include "control_journal.h"
 #include "fault.h"
 #include "jsonrpc.h"
+#include "rest.h"
 #include "soaphttpd.h"
 #include "wsdl.h"
 
@@ -42,6 +43,7 @@ static int is_soap(const char *target)
 static const struct soaphttpd_route routes[] = {
     {"*", control_match, SOAPHTTPD_CALL, control_handle},
     {"POST", jsonrpc_match, SOAPHTTPD_CALL, jsonrpc_handle},
+    {"*", rest_match, SOAPHTTPD_CALL, rest_handle},
     {"GET", is_wsdl, SOAPHTTPD_WSDL, NULL},
     {"POST", is_soap, SOAPHTTPD_SOAP, NULL},
     {NULL, NULL, 0, NULL},
