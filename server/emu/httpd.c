@@ -39,6 +39,15 @@ static int is_soap(const char *target)
     return httpreq_route(target) == HTTPREQ_SOAP;
 }
 
+/* The body of an error the front answers on a call's route itself: each
+ * API's own shape. */
+static size_t error_body(const char *target, char *buf, size_t size,
+                         const char *msg)
+{
+    return rest_match(target) ? rest_error_body(buf, size, msg)
+                              : control_error_body(buf, size, msg);
+}
+
 /* Every route the emulator serves. */
 static const struct soaphttpd_route routes[] = {
     {"*", control_match, SOAPHTTPD_CALL, control_handle},
@@ -88,7 +97,7 @@ struct httpd *httpd_new(struct app *app, struct err *e)
         .self_host = NULL, /* the address the client reached */
         .fault = soap_error_fault,
         .fault_envelope = fault_envelope,
-        .call_error = control_error_body,
+        .call_error = error_body,
         .call_error_type = "application/json",
         /* JSON-RPC on the SOAP URL: the Content-Type decides */
         .soap_json = jsonrpc_handle,

@@ -849,8 +849,35 @@ static void dispatch(struct rest *r, const char *path)
         item(r, c, ref);
 }
 
+size_t rest_error_body(char *buf, size_t size, const char *msg)
+{
+    json_t *j = json_pack("{s:{s:i, s:s}}", "error", "code", CODE_INVALID,
+                          "message", msg);
+    size_t n = j != NULL ? json_dumpb(j, buf, size, JSON_COMPACT) : 0;
+
+    json_decref(j);
+    if (n == 0 || n > size) { /* cannot happen with the front's messages */
+        static const char fallback[] =
+            "{\"error\":{\"code\":1,\"message\":\"error\"}}";
+        n = sizeof(fallback) - 1 < size ? sizeof(fallback) - 1 : 0;
+        memcpy(buf, fallback, n);
+    }
+    return n;
+}
+
+static void serve(void *user, const struct soaphttpd_request *rq,
+                  struct soaphttpd_answer *a);
+
 void rest_handle(void *user, const struct soaphttpd_request *rq,
                  struct soaphttpd_answer *a)
+{
+    serve(user, rq, a);
+    if (a->status == 401) /* clients that wait for a challenge */
+        a->authenticate = "Basic realm=\"Micetro\", charset=\"UTF-8\"";
+}
+
+static void serve(void *user, const struct soaphttpd_request *rq,
+                  struct soaphttpd_answer *a)
 {
     struct rest r = {.app = user, .rq = rq, .a = a};
     const char *p = rq->target + sizeof(PREFIX) - 1;

@@ -18,7 +18,13 @@
 /* 1 when target is under /mmws/api. */
 int rest_match(const char *target);
 
-/* Serves a REST call (a soaphttpd_route handler; user is the app). */
+/* The body of an error the HTTP front answers on a REST path itself (a
+ * body too large): {"error":{"code":1,"message":msg}} in buf, its
+ * length. */
+size_t rest_error_body(char *buf, size_t size, const char *msg);
+
+/* Serves a REST call (a soaphttpd_route handler; user is the app); a 401
+ * carries the Basic challenge. */
 void rest_handle(void *user, const struct soaphttpd_request *rq,
                  struct soaphttpd_answer *a);
 

@@ -281,7 +281,8 @@ static enum MHD_Result call_error(struct req *r, int status, const char *msg)
     }
     if (o->call_error == NULL)
         return send_plain(r, status, msg, 0);
-    size_t n = o->call_error(body, sizeof(body), msg);
+    size_t n = o->call_error(r->target != NULL ? r->target : "", body,
+                             sizeof(body), msg);
     log_at(LOG_DEBUG, "%s %d %s", r->c->peer, status, msg);
     return queue(r->mc, status,
                  text_response(r->h, o->call_error_type, body, n, 0));
@@ -1080,6 +1081,8 @@ static void serve_call(struct worker *w, struct req *r)
     MHD_add_response_header(r->resp, "Server", w->h->o.name);
     if (a.content_type != NULL)
         MHD_add_response_header(r->resp, "Content-Type", a.content_type);
+    if (a.authenticate != NULL)
+        MHD_add_response_header(r->resp, "WWW-Authenticate", a.authenticate);
     if (!r->keep)
         MHD_add_response_header(r->resp, "Connection", "close");
 }

@@ -96,6 +96,8 @@ struct soaphttpd_answer {
     const char *content_type; /* a constant */
     char *body;
     size_t len;
+    /* a constant: the WWW-Authenticate header's value, or NULL for none */
+    const char *authenticate;
 };
 
 /* One row of a daemon's table of routes: the first row whose method and
@@ -172,8 +174,11 @@ struct soaphttpd_opts {
     size_t (*fault_envelope)(char *buf, size_t size, int v12, int code,
                              const char *msg);
     /* the body of an error the front answers on a SOAPHTTPD_CALL route
-     * (a body too large ...), of type call_error_type; NULL: plain text */
-    size_t (*call_error)(char *buf, size_t size, const char *msg);
+     * (a body too large ...), of type call_error_type, for the request
+     * to target (its path and query, so that each API of the daemon gets
+     * its own shape); NULL: plain text */
+    size_t (*call_error)(const char *target, char *buf, size_t size,
+                         const char *msg);
     const char *call_error_type;
     /* a POST to a SOAPHTTPD_SOAP route whose Content-Type is
      * application/json is a SOAPHTTPD_CALL with this handler (JSON-RPC);

@@ -447,7 +447,11 @@ class ErrorsTest(RestCase):
             c.putheader("Content-Length", str(64 << 20))
             c.endheaders()
             r = c.getresponse()
-            self.assertEqual(r.status, 413, r.read())
+            raw = r.read()
+            self.assertEqual(r.status, 413, raw)
+            # REST's own error shape, as the clients read every error
+            self.assertEqual(json.loads(raw), {"error": {
+                "code": 1, "message": "request body exceeds the message size limit"}})
         finally:
             c.close()
         self.assertEqual(self.counts(), before)
@@ -497,6 +501,21 @@ class AuthTest(RestCase):
                 self.err("POST", "/mmws/api/DHCPServers", body, status=401, code=16394,
                          text=text, auth=auth)
         self.assertEqual(self.counts(), before)
+        # a 401 carries the Basic challenge (clients that wait for one
+        # before sending credentials); other answers do not
+        for auth, status in ((None, 401), (basic(password="wrong-password"), 401),
+                             (basic(), 200)):
+            c = http.client.HTTPConnection(EMU.host, EMU.port, timeout=60)
+            try:
+                c.request("GET", "/mmws/api/DHCPServers?limit=1",
+                          headers={"Authorization": auth} if auth else {})
+                r = c.getresponse()
+                r.read()
+                self.assertEqual((r.status, r.getheader("WWW-Authenticate")),
+                                 (status, 'Basic realm="Micetro", charset="UTF-8"'
+                                  if status == 401 else None))
+            finally:
+                c.close()
         # the right one, in any case of the scheme
         self.ok("GET", "/mmws/api/DHCPServers?limit=1",
                 auth="basic " + basic()[6:])
