@@ -21,8 +21,12 @@ struct importer {
     const struct confimport_options *opt;
     struct confimport *im;
     struct err *e;
-    struct textbuf global; /* the global statements */
-    struct textbuf scratch;
+    struct textbuf global;  /* the global statements */
+    struct textbuf scratch; /* a pool's statements */
+    struct textbuf subnet;  /* a subnet's */
+    /* the ranges of the pool being read */
+    const struct confparse_node **ranges;
+    size_t nranges, cap_ranges;
     size_t pools; /* in all */
     size_t cap_scopes;
     /* the peers' nodes sorted by address, with their index in im->peers */
@@ -473,8 +477,7 @@ static int add_pool(struct importer *im, struct confimport_scope *sc,
 /* The pool's statements into im->scratch, its peer and ranges (includes
  * read in place). */
 static int scan_pool(struct importer *im, const struct confparse_node *parent,
-                     const char **peer, const struct confparse_node **ranges,
-                     size_t *nranges)
+                     const char **peer)
 {
     for (const struct confparse_node *c = parent->first; c != NULL;
          c = c->next) {
@@ -487,7 +490,7 @@ static int scan_pool(struct importer *im, const struct confparse_node *parent,
             textbuf_puts(&im->scratch, "\n");
             break;
         case CONFPARSE_INCLUDE:
-            rc = scan_pool(im, c, peer, ranges, nranges);
+            rc = scan_pool(im, c, peer);
             break;
         case CONFPARSE_PEER_REF:
             i = peer_index(im, confparse_peer(im->conf, c->name));
@@ -503,10 +506,20 @@ static int scan_pool(struct importer *im, const struct confparse_node *parent,
             im->refs[i]++;
             break;
         case CONFPARSE_RANGE:
-            if (*nranges >= CONFIMPORT_SCOPE_POOLS_MAX)
+            if (im->nranges >= CONFIMPORT_SCOPE_POOLS_MAX)
                 return refuse(im, c, "more than %d ranges in one pool",
                               CONFIMPORT_SCOPE_POOLS_MAX);
-            ranges[(*nranges)++] = c;
+            if (im->nranges == im->cap_ranges) {
+                size_t ncap = im->cap_ranges ? im->cap_ranges * 2 : 8;
+                const struct confparse_node **more = realloc(
+                    im->ranges, ncap * sizeof *im->ranges);
+
+                if (more == NULL)
+                    return nomem(im);
+                im->ranges = more;
+                im->cap_ranges = ncap;
+            }
+            im->ranges[im->nranges++] = c;
             break;
         default:
             rc = refuse(im, c, "%s inside a pool is not modelled",
@@ -522,25 +535,20 @@ static int scan_pool(struct importer *im, const struct confparse_node *parent,
 static int add_pools(struct importer *im, struct confimport_scope *sc,
                      size_t *cap, const struct confparse_node *pool)
 {
-    const struct confparse_node **ranges;
     const char *peer = NULL;
     char *statements = NULL;
-    size_t nranges = 0;
     int rc;
 
-    ranges = malloc(CONFIMPORT_SCOPE_POOLS_MAX * sizeof *ranges);
-    if (ranges == NULL)
-        return nomem(im);
     im->scratch.len = 0;
-    rc = scan_pool(im, pool, &peer, ranges, &nranges);
+    im->nranges = 0;
+    rc = scan_pool(im, pool, &peer);
     if (rc == 0)
         rc = take_statements(im, &im->scratch, pool, "a pool", &statements);
-    if (rc == 0 && nranges == 0)
+    if (rc == 0 && im->nranges == 0)
         rc = refuse(im, pool, "a pool without a range");
-    for (size_t i = 0; rc == 0 && i < nranges; i++)
-        rc = add_pool(im, sc, cap, ranges[i], peer, statements);
+    for (size_t i = 0; rc == 0 && i < im->nranges; i++)
+        rc = add_pool(im, sc, cap, im->ranges[i], peer, statements);
     free(statements);
-    free(ranges);
     return rc;
 }
 
@@ -686,14 +694,10 @@ static int add_scope(struct importer *im, const struct confparse_node *n)
     sc->line = n->line;
     /* the subnet's statements go to a buffer of their own: a pool's use
      * the scratch one meanwhile */
-    {
-        struct textbuf b = {NULL, 0, 0, 0};
-
-        rc = scan_subnet(im, &b, sc, &cap, n);
-        if (rc == 0)
-            rc = take_statements(im, &b, n, "a subnet", &sc->statements);
-        free(b.p);
-    }
+    im->subnet.len = 0;
+    rc = scan_subnet(im, &im->subnet, sc, &cap, n);
+    if (rc == 0)
+        rc = take_statements(im, &im->subnet, n, "a subnet", &sc->statements);
     if (rc == 0)
         rc = check_overlap(im, sc, n);
     if (rc == 0)
@@ -822,6 +826,8 @@ int confimport_import(const struct confparse *conf,
     }
     free(im.global.p);
     free(im.scratch.p);
+    free(im.subnet.p);
+    free(im.ranges);
     free(im.bynode);
     free(im.seen);
     free(im.refs);
