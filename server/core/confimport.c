@@ -40,6 +40,22 @@ struct importer {
 
 /* ---- messages -------------------------------------------------------- */
 
+/* Bytes of a message that are not printable ASCII become '?': names and
+ * files come from the input. */
+static void printable(char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}
+
+static int printable_err(struct err *e, int rc)
+{
+    if (e != NULL && rc < 0)
+        printable(e->msg);
+    return rc;
+}
+
 static int refuse(struct importer *im, const struct confparse_node *n,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -52,8 +68,9 @@ static int refuse(struct importer *im, const struct confparse_node *n,
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return err_set(im->e, ERR_INVALID, "%.*s:%d: %s", FILE_SHOWN,
-                   n->file != NULL ? n->file : "", n->line, what);
+    return printable_err(
+        im->e, err_set(im->e, ERR_INVALID, "%.*s:%d: %s", FILE_SHOWN,
+                       n->file != NULL ? n->file : "", n->line, what));
 }
 
 static int nomem(struct importer *im)
@@ -116,6 +133,7 @@ static int peer_problem(struct confimport_peer *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    printable(text);
     p->problem = strdup(text);
     return p->problem != NULL ? 0 : -1;
 }
@@ -653,6 +671,7 @@ static int first_pool_rule(struct importer *im, struct confimport_scope *sc)
                  p->peer ? p->peer : "", p->peer ? "\"" : "", sc->pools[0].line,
                  sc->peer ? "failover peer \"" : "no failover peer",
                  sc->peer ? sc->peer : "", sc->peer ? "\"" : "");
+        printable(text);
         sc->note = strdup(text);
         return sc->note != NULL ? 0 : nomem(im);
     }
@@ -815,7 +834,7 @@ int confimport_import(const struct confparse *conf,
     if (rc == 0)
         rc = scan_top(&im, &conf->root);
     if (rc == 0)
-        rc = check_networks(&im);
+        rc = printable_err(e, check_networks(&im));
     if (rc == 0)
         rc = take_statements(&im, &im.global, &conf->root, "the top level",
                              &im.im->statements);
@@ -920,9 +939,9 @@ static int crossed_address(const struct confimport_side *s,
                    validate_ipv4_format(t->address, b), t->server);
 }
 
-int confimport_match(const struct confimport_side *a,
-                     const struct confimport_side *b,
-                     struct confimport_relationship *out, struct err *e)
+static int match(const struct confimport_side *a,
+                 const struct confimport_side *b,
+                 struct confimport_relationship *out, struct err *e)
 {
     const struct confimport_peer *p, *q, *pri;
     int rc;
@@ -981,4 +1000,11 @@ int confimport_match(const struct confimport_side *a,
     out->max_unacked_updates = p->max_unacked_updates;
     out->load_balance_max_seconds = p->load_balance_max_seconds;
     return 0;
+}
+
+int confimport_match(const struct confimport_side *a,
+                     const struct confimport_side *b,
+                     struct confimport_relationship *out, struct err *e)
+{
+    return printable_err(e, match(a, b, out, e));
 }

@@ -36,6 +36,9 @@
  *                (failover.h), a peer no pool refers to.  Such a
  *                relationship is shown in state Error with that reason.
  *
+ * Messages, notes and problems are printable ASCII: other bytes of names
+ * from the file show as '?'.
+ *
  * Refused with ERR_INVALID and a message "FILE:LINE: what": a subnet in a
  * group or a shared-network, a shared-network at all, a pool straight in
  * a shared-network, `range dynamic-bootp`, a pool without a range, a

@@ -747,6 +747,11 @@ static void test_refusals(void)
         NULL,
         "test.conf:2: failover peer \"fo\" is declared after the "
         "pool that refers to it"));
+    /* bytes of names that are not printable ASCII show as '?' */
+    CHECK(refused("subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+                  "  pool { failover peer \"\xc3\xa9\x1bx\"; range 10.0.0.10; "
+                  "}\n}\n",
+                  NULL, "test.conf:2: failover peer \"???x\" is not declared"));
     /* statements over the limit: the block is named */
     textbuf_puts(&big, "subnet 10.0.0.0 netmask 255.255.255.0 {\n");
     while (big.len < RENDER_STATEMENTS_MAX + 4000)
@@ -986,6 +991,14 @@ static void test_match(void)
     CHECK(conflict(&p, &y,
                    "failover peer \"fo\": mclt is 1800 on a.example. and 600 "
                    "on b.example."));
+    x = p;
+    x.name = "f\xc3\xb6";
+    y = s;
+    y.name = "f\xc3\xb6";
+    y.max_response_delay = 60;
+    CHECK(conflict(&x, &y,
+                   "failover peer \"f??\": max-response-delay is 30 on "
+                   "a.example. and 60 on b.example."));
     a.peer = NULL;
     CHECK(confimport_match(&a, &b, &rel, &e) == ERR_INTERNAL);
 }
