@@ -274,16 +274,28 @@ static int collect_peers(struct importer *im)
 
 /* ---- verbatim text ------------------------------------------------------- */
 
-static int is_plain_name(const char *s)
+/* 1 when s reads back as the dotted name it is (conflex_dotted): words
+ * of letters, digits, '-' and '_', not starting with '_', joined by
+ * single dots, a trailing dot allowed. */
+static int is_dotted_name(const char *s)
 {
-    if (*s == '\0')
+    int start = 1;
+
+    if (*s == '\0' || *s == '.')
         return 0;
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
 
+        if (c == '.') {
+            if (start)
+                return 0;
+            start = 1;
+            continue;
+        }
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+              (c >= '0' && c <= '9') || c == '-' || (c == '_' && !start)))
             return 0;
+        start = 0;
     }
     return 1;
 }
@@ -294,11 +306,12 @@ static void put_indent(struct textbuf *b, int depth)
         textbuf_puts(b, "  ");
 }
 
-/* A name as a host or group is written: bare when it can be, else as a
- * string with '"' and '\' escaped. */
-static void put_name(struct textbuf *b, const char *s)
+/* A name as a host's is written: bare when it reads back so (dhcpd wants
+ * it so), else as a string with '"' and '\' escaped; a group's always as
+ * a string (a group's name is one word or a string). */
+static void put_name(struct textbuf *b, const char *s, int dotted)
 {
-    if (is_plain_name(s)) {
+    if (dotted && is_dotted_name(s)) {
         textbuf_puts(b, s);
         return;
     }
@@ -323,7 +336,7 @@ static int put_block(struct importer *im, struct textbuf *b,
     put_indent(b, depth);
     textbuf_puts(b, n->kind == CONFPARSE_HOST ? "host " : "group ");
     if (n->name != NULL) {
-        put_name(b, n->name);
+        put_name(b, n->name, n->kind == CONFPARSE_HOST);
         textbuf_puts(b, " ");
     }
     textbuf_puts(b, "{\n");

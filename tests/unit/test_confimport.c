@@ -390,7 +390,7 @@ static void test_constructs(void)
                      "  hardware ethernet 0:1:2:3:4:5;\n"
                      "}\n"
                      "class \"c\" { match hardware; }\n"
-                     "group g {\n"
+                     "group \"g\" {\n"
                      "  option routers 10.0.0.1;\n"
                      "  host h2 {\n"
                      "    fixed-address 10.0.0.7;\n"
@@ -401,6 +401,17 @@ static void test_constructs(void)
                      "  }\n"
                      "}\n"
                      "max-lease-time 60;\n"
+                     "]\n"));
+    /* names written back so that they read back: a host's bare when it
+     * is a dotted name, else quoted; a group's quoted */
+    CHECK(imports_as("group \"g.\" { host h.example. { }\n"
+                     "host \"a b\\\"c\" { } }\n",
+                     "global[group \"g.\" {\n"
+                     "  host h.example. {\n"
+                     "  }\n"
+                     "  host \"a b\\\"c\" {\n"
+                     "  }\n"
+                     "}\n"
                      "]\n"));
     /* a subnet: its statements (hosts too), a range straight in it, a
      * pool with two ranges and statements, a pool with one */
