@@ -39,9 +39,17 @@
  * Messages, notes and problems are printable ASCII: other bytes of names
  * from the file show as '?'.
  *
+ *   superscopes  the subnets of a `shared-network NAME { }` are scopes like
+ *                the others, with NAME as their superscope (the renderer
+ *                writes them back in one shared-network block).  What
+ *                else a shared-network holds, statements, hosts, pools,
+ *                peer references, is refused; so are a shared-network
+ *                without a subnet, one declared twice, and a name the
+ *                renderer cannot quote.
+ *
  * Refused with ERR_INVALID and a message "FILE:LINE: what": a subnet in a
- * group or a shared-network, a shared-network at all, a pool straight in
- * a shared-network, `range dynamic-bootp`, a pool without a range, a
+ * group, a shared-network in a group, a pool straight in a
+ * shared-network, `range dynamic-bootp`, a pool without a range, a
  * block whose kept statements exceed RENDER_STATEMENTS_MAX bytes (or
  * that render_check_statements refuses), a peer declared twice, a pool
  * referring to an undeclared peer, two subnets with the same network, a
@@ -99,6 +107,7 @@ struct confimport_scope {
     size_t npools;
     const char *file;
     int line;
+    const char *superscope; /* its shared-network's name, or NULL */
 };
 
 struct confimport_peer {

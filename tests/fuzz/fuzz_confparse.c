@@ -141,8 +141,9 @@ static long render_again(const struct confimport *im)
     for (size_t i = 0; i < im->nscopes; i++) {
         const struct confimport_scope *x = &im->scopes[i];
 
-        sc[i] = (struct render_scope){x->network,    x->prefix, "s",      1, -1,
-                                      x->statements, &po[k],    x->npools};
+        sc[i] = (struct render_scope){x->network, x->prefix, "s",
+                                      1,          -1,        x->statements,
+                                      &po[k],     x->npools, x->superscope};
         for (size_t j = 0; j < x->npools; j++, k++)
             po[k] = (struct render_pool){x->pools[j].from, x->pools[j].to,
                                          x->pools[j].statements};
