@@ -14,10 +14,13 @@
  *      on the primary only, `load balance max seconds` on both;
  *   5. each scope instance's `subnet N netmask M { ... }`, by network then
  *      prefix, holding its unmanaged statements verbatim and its pools by
- *      start address, each `pool { failover peer "NAME"; range A B; }`
- *      (the failover line only in a member scope); a disabled instance
+ *      start address, each `pool { failover peer "NAME"; STATEMENTS
+ *      range A B; }` (the failover line only in a member scope, the
+ *      pool's unmanaged statements when it has some); a disabled instance
  *      keeps its subnet and statements, loses its pools, and says so in a
- *      comment.
+ *      comment.  Scopes of one superscope are written together in a
+ *      `shared-network "NAME" { ... }` block, where the first of them
+ *      stands.
  *
  * Every peer is declared before the first pool that refers to it, as
  * dhcpd requires.  The model is checked again here even though the API
@@ -57,9 +60,12 @@ struct render_relationship {
     int load_balance_max_seconds; /* >= 0 */
 };
 
-/* An address pool: from..to inclusive, inside its scope's subnet. */
+/* An address pool: from..to inclusive, inside its scope's subnet, with
+ * its unmanaged statements (verbatim, written inside the pool block
+ * before its range, checked as the scope's), or NULL. */
 struct render_pool {
     uint32_t from, to;
+    const char *statements;
 };
 
 /* One scope instance (a subnet on this server). */
@@ -72,6 +78,8 @@ struct render_scope {
     const char *statements; /* unmanaged statements, verbatim, or NULL */
     const struct render_pool *pools;
     size_t npools;
+    const char *superscope; /* its shared-network's name (a name as a
+                             * scope's), or NULL */
 };
 
 struct render_server {
