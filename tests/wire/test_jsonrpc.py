@@ -179,7 +179,7 @@ class JsonRpcTest(unittest.TestCase):
         # a string where one is due, and the other way round
         self.assertEqual(self.call("GetDHCPServers", filter="name:^f%d-" % o, limit="1",
                                    offset="-0")["totalResults"], 3)
-        self.assertEqual(self.call("GetDHCPServers", filter=5)["totalResults"], 0)
+        self.assertEqual(self.call("GetDHCPServers", filter=918273645)["totalResults"], 0)
         ref = self.call("AddDHCPServer", dhcpServer={
             "name": "f%d-q.json.example." % o, "type": "ISC", "address": "10.%d.1.9" % o,
             "enabled": "false"})["ref"]
