@@ -11,9 +11,6 @@
 #include "store_int.h"
 #include "store_sim.h"
 
-/* The key name the rendered file gives its OMAPI key. */
-#define OMAPI_KEY_NAME "micetro-omapi"
-
 /* Indexes into cfg->results. */
 enum { R_SERVER, R_RELS, R_SCOPES, R_POOLS };
 
@@ -226,7 +223,7 @@ int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
         omapi_port = (int)col_ll(r, 0, 6); /* the server's own */
     if (!PQgetisnull(r, 0, 5) && omapi_port > 0) {
         cfg->model.omapi_port = omapi_port;
-        cfg->model.omapi_key_name = OMAPI_KEY_NAME;
+        cfg->model.omapi_key_name = STORE_CONFIG_OMAPI_KEY_NAME;
         cfg->model.omapi_secret = PQgetvalue(r, 0, 5);
     }
     if ((rc = load_relationships(c, cfg, e)) != 0 ||

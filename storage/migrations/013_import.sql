@@ -1,0 +1,76 @@
+-- 013: importing what a DHCP server already runs, and noticing when its
+-- live file drifts from what micetro-emu last pushed or imported.
+--
+-- Released migrations are never edited: change the schema with a new file.
+
+-- A server's import: Pending from AddDHCPServer until the worker has read
+-- its live dhcpd.conf and made the model equal to it (Applied), or the
+-- operator chose to keep the emulator's model (Skipped); Failed when the
+-- file could not be read as dhcpd.conf (message: file:line and why).
+-- While Pending or Failed the server is never pushed (store_job_claim).
+-- baseline is the file last pushed or imported (its SHA-256 in
+-- baseline_hash): a live file that no longer matches it has drifted.
+-- The servers there before this migration were managed already: Skipped.
+CREATE TABLE dhcp_imports (
+    server_id bigint PRIMARY KEY REFERENCES dhcp_servers ON DELETE CASCADE,
+    state text NOT NULL DEFAULT 'Pending'
+          CHECK (state IN ('Pending', 'Applied', 'Skipped', 'Failed')),
+    message text CHECK (octet_length(message) <= 1023),
+    baseline text CHECK (octet_length(baseline) <= 16777216),
+    baseline_hash text CHECK (baseline_hash ~ '^[0-9a-f]{64}$'),
+    updated timestamptz NOT NULL DEFAULT now(),
+    CHECK ((baseline IS NULL) = (baseline_hash IS NULL))
+);
+INSERT INTO dhcp_imports (server_id, state)
+    SELECT id, 'Skipped' FROM dhcp_servers;
+
+CREATE FUNCTION dhcp_import_pending() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO dhcp_imports (server_id) VALUES (NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER dhcp_servers_import
+    AFTER INSERT ON dhcp_servers
+    FOR EACH ROW EXECUTE FUNCTION dhcp_import_pending();
+
+-- A pool's statements that micetro-emu does not model, kept verbatim in
+-- the file it renders (imported with the pool).
+ALTER TABLE dhcp_pools
+    ADD COLUMN unmanaged_statements text
+        CHECK (octet_length(unmanaged_statements) <= 65536);
+DROP TRIGGER dhcp_pools_config_job ON dhcp_pools;
+CREATE TRIGGER dhcp_pools_config_job
+    AFTER INSERT OR DELETE OR UPDATE OF scope_id, from_ip, to_ip,
+        unmanaged_statements ON dhcp_pools
+    FOR EACH ROW EXECUTE FUNCTION config_job_pool();
+
+-- Failover peers an import found that make no relationship: declared on
+-- one server only, or declared differently by the two (reason says
+-- which).  GetDHCPFailoverRelationship(s) list them with state Error and
+-- the reason; the next import of the server replaces its rows.
+CREATE TABLE dhcp_import_peers (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    server_id bigint NOT NULL REFERENCES dhcp_servers ON DELETE CASCADE,
+    name text NOT NULL CHECK (octet_length(name) BETWEEN 1 AND 128),
+    reason text NOT NULL CHECK (octet_length(reason) BETWEEN 1 AND 1023),
+    UNIQUE (server_id, name)
+);
+
+-- An import makes the model equal to a file the server already runs:
+-- nothing of it is to be pushed.  It sets micetro.importing for its
+-- transaction, and no job is marked meanwhile.
+CREATE OR REPLACE FUNCTION config_job_mark(sid bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF sid IS NULL OR NOT EXISTS (SELECT 1 FROM dhcp_servers WHERE id = sid)
+       OR current_setting('micetro.importing', true) = 'on'
+    THEN
+        RETURN;
+    END IF;
+    INSERT INTO config_jobs AS j (server_id) VALUES (sid)
+        ON CONFLICT (server_id) DO UPDATE
+        SET generation = j.generation + 1, queued = now(),
+            next_attempt = now(), attempts = 0;
+    PERFORM pg_notify('micetro_config', sid::text);
+END $$;
