@@ -1,13 +1,13 @@
 /* micetro-emu core: dhcpd.conf renderer (see render.h). */
 #include "render.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conflex.h"
 #include "failover.h"
+#include "textbuf.h"
 #include "validate.h"
 
 #define KEY_NAME_MAX 64
@@ -66,84 +66,6 @@ int render_split(int percentage)
 int render_percentage(int split)
 {
     return failover_percentage(split);
-}
-
-/* ---- output buffer --------------------------------------------------- */
-
-struct buf {
-    char *p;
-    size_t len, cap;
-    int failed;
-};
-
-static void buf_reserve(struct buf *b, size_t more)
-{
-    size_t cap;
-    char *p;
-
-    if (b->failed || b->len + more + 1 <= b->cap)
-        return;
-    cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + more + 1)
-        cap *= 2;
-    p = realloc(b->p, cap);
-    if (p == NULL) {
-        b->failed = 1;
-        return;
-    }
-    b->p = p;
-    b->cap = cap;
-}
-
-static void buf_put(struct buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    if (b->failed)
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-    buf_put(b, s, strlen(s));
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = 1;
-        return;
-    }
-    buf_reserve(b, (size_t)n);
-    if (b->failed)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-/* Verbatim text, ending with a newline. */
-static void buf_verbatim(struct buf *b, const char *text)
-{
-    size_t n = strlen(text);
-
-    if (n == 0)
-        return;
-    buf_put(b, text, n);
-    if (text[n - 1] != '\n')
-        buf_puts(b, "\n");
 }
 
 /* ---- model checks ---------------------------------------------------- */
@@ -323,6 +245,12 @@ static int check_scope(const struct render_scope *sc, size_t nrel,
             return err_set(e, ERR_INVALID, "scope \"%s\": pool %s-%s: %s", q,
                            validate_ipv4_format(p->from, a),
                            validate_ipv4_format(p->to, b), inner.msg);
+        if (render_check_statements(p->statements, &inner) < 0)
+            return err_set(e, ERR_INVALID,
+                           "unmanaged statements of scope \"%s\", pool "
+                           "%s-%s: %s",
+                           q, validate_ipv4_format(p->from, a),
+                           validate_ipv4_format(p->to, b), inner.msg);
     }
     return check_statements("unmanaged statements of scope", sc->name,
                             sc->statements, e);
@@ -362,30 +290,32 @@ static int cmp_rel(const void *x, const void *y)
 
 /* ---- rendering ------------------------------------------------------- */
 
-static void put_relationship(struct buf *b, const struct render_relationship *r)
+static void put_relationship(struct textbuf *b,
+                             const struct render_relationship *r)
 {
     char a[VALIDATE_IPV4_BUF], p[VALIDATE_IPV4_BUF];
 
-    buf_printf(b, "failover peer \"%s\" {\n", r->name);
-    buf_puts(b, r->role == RENDER_PRIMARY ? "  primary;\n" : "  secondary;\n");
-    buf_printf(b,
-               "  address %s;\n"
-               "  port %d;\n"
-               "  peer address %s;\n"
-               "  peer port %d;\n"
-               "  max-response-delay %d;\n"
-               "  max-unacked-updates %d;\n",
-               validate_ipv4_format(r->address, a), r->port,
-               validate_ipv4_format(r->peer_address, p), r->peer_port,
-               r->max_response_delay, r->max_unacked_updates);
+    textbuf_printf(b, "failover peer \"%s\" {\n", r->name);
+    textbuf_puts(b,
+                 r->role == RENDER_PRIMARY ? "  primary;\n" : "  secondary;\n");
+    textbuf_printf(b,
+                   "  address %s;\n"
+                   "  port %d;\n"
+                   "  peer address %s;\n"
+                   "  peer port %d;\n"
+                   "  max-response-delay %d;\n"
+                   "  max-unacked-updates %d;\n",
+                   validate_ipv4_format(r->address, a), r->port,
+                   validate_ipv4_format(r->peer_address, p), r->peer_port,
+                   r->max_response_delay, r->max_unacked_updates);
     if (r->role == RENDER_PRIMARY)
-        buf_printf(b, "  mclt %d;\n  split %d;\n", r->mclt,
-                   failover_split(r->percentage));
-    buf_printf(b, "  load balance max seconds %d;\n}\n\n",
-               r->load_balance_max_seconds);
+        textbuf_printf(b, "  mclt %d;\n  split %d;\n", r->mclt,
+                       failover_split(r->percentage));
+    textbuf_printf(b, "  load balance max seconds %d;\n}\n\n",
+                   r->load_balance_max_seconds);
 }
 
-static void put_scope(struct buf *b, const struct render_scope *sc,
+static void put_scope(struct textbuf *b, const struct render_scope *sc,
                       const struct render_relationship *rel,
                       const struct render_pool **pools)
 {
@@ -393,31 +323,33 @@ static void put_scope(struct buf *b, const struct render_scope *sc,
     char f[VALIDATE_IPV4_BUF], t[VALIDATE_IPV4_BUF];
     size_t i;
 
-    buf_printf(b, "# scope %s\n", sc->name);
-    buf_printf(b, "subnet %s netmask %s {\n",
-               validate_ipv4_format(sc->network, n),
-               validate_ipv4_format(validate_cidr_mask(sc->prefix), m));
+    textbuf_printf(b, "# scope %s\n", sc->name);
+    textbuf_printf(b, "subnet %s netmask %s {\n",
+                   validate_ipv4_format(sc->network, n),
+                   validate_ipv4_format(validate_cidr_mask(sc->prefix), m));
     if (sc->statements != NULL)
-        buf_verbatim(b, sc->statements);
+        textbuf_verbatim(b, sc->statements);
     if (!sc->enabled) {
-        buf_puts(b, "  # disabled: its pools are not served\n");
+        textbuf_puts(b, "  # disabled: its pools are not served\n");
     } else {
         for (i = 0; i < sc->npools; i++) {
-            buf_puts(b, "  pool {\n");
+            textbuf_puts(b, "  pool {\n");
             if (rel != NULL)
-                buf_printf(b, "    failover peer \"%s\";\n", rel->name);
-            buf_printf(b, "    range %s %s;\n  }\n",
-                       validate_ipv4_format(pools[i]->from, f),
-                       validate_ipv4_format(pools[i]->to, t));
+                textbuf_printf(b, "    failover peer \"%s\";\n", rel->name);
+            if (pools[i]->statements != NULL)
+                textbuf_verbatim(b, pools[i]->statements);
+            textbuf_printf(b, "    range %s %s;\n  }\n",
+                           validate_ipv4_format(pools[i]->from, f),
+                           validate_ipv4_format(pools[i]->to, t));
         }
     }
-    buf_puts(b, "}\n\n");
+    textbuf_puts(b, "}\n\n");
 }
 
 int render_config(const struct render_server *s, char **out, size_t *len,
                   struct err *e)
 {
-    struct buf b = {NULL, 0, 0, 0};
+    struct textbuf b = {NULL, 0, 0, 0};
     const struct render_scope **scopes = NULL;
     const struct render_relationship **rels = NULL;
     const struct render_pool **pools = NULL;
@@ -536,29 +468,30 @@ int render_config(const struct render_server *s, char **out, size_t *len,
     }
 
     /* header, global statements, OMAPI */
-    buf_puts(&b, "# dhcpd.conf of DHCP server ");
-    buf_puts(&b, s->name);
-    buf_puts(&b, " (");
-    buf_puts(&b, validate_ipv4_format(server_ip, a));
-    buf_puts(&b, ")\n"
+    textbuf_puts(&b, "# dhcpd.conf of DHCP server ");
+    textbuf_puts(&b, s->name);
+    textbuf_puts(&b, " (");
+    textbuf_puts(&b, validate_ipv4_format(server_ip, a));
+    textbuf_puts(&b,
+                 ")\n"
                  "# Generated by micetro-emu from its database. Do not edit "
                  "this file by hand:\n"
                  "# it is replaced whole on every change.\n\n");
     if (s->statements != NULL && s->statements[0] != '\0') {
-        buf_puts(&b, "# unmanaged global statements\n");
-        buf_verbatim(&b, s->statements);
-        buf_puts(&b, "\n");
+        textbuf_puts(&b, "# unmanaged global statements\n");
+        textbuf_verbatim(&b, s->statements);
+        textbuf_puts(&b, "\n");
     }
     if (s->omapi_port != 0) {
-        buf_printf(&b,
-                   "omapi-port %d;\n"
-                   "key \"%s\" {\n"
-                   "  algorithm hmac-md5;\n"
-                   "  secret \"%s\";\n"
-                   "}\n"
-                   "omapi-key \"%s\";\n\n",
-                   s->omapi_port, s->omapi_key_name, s->omapi_secret,
-                   s->omapi_key_name);
+        textbuf_printf(&b,
+                       "omapi-port %d;\n"
+                       "key \"%s\" {\n"
+                       "  algorithm hmac-md5;\n"
+                       "  secret \"%s\";\n"
+                       "}\n"
+                       "omapi-key \"%s\";\n\n",
+                       s->omapi_port, s->omapi_key_name, s->omapi_secret,
+                       s->omapi_key_name);
     }
     for (i = 0; i < nrels; i++)
         put_relationship(&b, rels[i]);

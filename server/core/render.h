@@ -14,8 +14,9 @@
  *      on the primary only, `load balance max seconds` on both;
  *   5. each scope instance's `subnet N netmask M { ... }`, by network then
  *      prefix, holding its unmanaged statements verbatim and its pools by
- *      start address, each `pool { failover peer "NAME"; range A B; }`
- *      (the failover line only in a member scope); a disabled instance
+ *      start address, each `pool { failover peer "NAME"; STATEMENTS
+ *      range A B; }` (the failover line only in a member scope, the
+ *      pool's unmanaged statements when it has some); a disabled instance
  *      keeps its subnet and statements, loses its pools, and says so in a
  *      comment.
  *
@@ -57,9 +58,12 @@ struct render_relationship {
     int load_balance_max_seconds; /* >= 0 */
 };
 
-/* An address pool: from..to inclusive, inside its scope's subnet. */
+/* An address pool: from..to inclusive, inside its scope's subnet, with
+ * its unmanaged statements (verbatim, written inside the pool block
+ * before its range, checked as the scope's), or NULL. */
 struct render_pool {
     uint32_t from, to;
+    const char *statements;
 };
 
 /* One scope instance (a subnet on this server). */

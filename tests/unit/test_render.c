@@ -140,18 +140,27 @@ static struct render_server server(const char *name, const char *address)
 }
 
 static const struct render_pool pools_99[] = {
-    {IP(10, 99, 0, 150), IP(10, 99, 0, 199)},
-    {IP(10, 99, 0, 100), IP(10, 99, 0, 149)},
+    {IP(10, 99, 0, 150), IP(10, 99, 0, 199), NULL},
+    {IP(10, 99, 0, 100), IP(10, 99, 0, 149), NULL},
 };
 static const struct render_pool pools_98[] = {
-    {IP(10, 98, 0, 10), IP(10, 98, 0, 20)},
+    {IP(10, 98, 0, 10), IP(10, 98, 0, 20), NULL},
 };
 static const struct render_pool pools_97[] = {
-    {IP(10, 97, 0, 10), IP(10, 97, 0, 250)},
+    {IP(10, 97, 0, 10), IP(10, 97, 0, 250), NULL},
+};
+/* pools with unmanaged statements of their own */
+static const struct render_pool pools_99s[] = {
+    {IP(10, 99, 0, 150), IP(10, 99, 0, 199), "    max-lease-time 900;"},
+    {IP(10, 99, 0, 100), IP(10, 99, 0, 149), NULL},
+};
+static const struct render_pool pools_98s[] = {
+    {IP(10, 98, 0, 10), IP(10, 98, 0, 20),
+     "    deny dynamic bootp clients;\n    default-lease-time 120;\n"},
 };
 static const struct render_pool pools_big[] = {
-    {IP(172, 16, 8, 0), IP(172, 16, 15, 254)},
-    {IP(172, 16, 1, 1), IP(172, 16, 1, 254)},
+    {IP(172, 16, 8, 0), IP(172, 16, 15, 254), NULL},
+    {IP(172, 16, 1, 1), IP(172, 16, 1, 254), NULL},
 };
 
 /* A server with scopes and pools but no failover. */
@@ -312,14 +321,14 @@ static void case_unmanaged(void)
          "  option domain-name-servers 10.99.0.2, 10.99.0.3;\n"
          "  # a comment with a brace } and a \"quote\n"
          "  option domain-name \"a{b}#c.example\";\n",
-         pools_99, N(pools_99)},
+         pools_99s, N(pools_99s)},
         {IP(10, 98, 0, 0), 24, "10.98.0.0/24", 1, -1,
          "\tdefault-lease-time 300;\n"
          "\tclass \"phones\" {\n"
          "\t\tmatch if substring (option vendor-class-identifier, 0, 4) = "
          "\"SIP/\";\n"
          "\t}",
-         pools_98, N(pools_98)},
+         pools_98s, N(pools_98s)},
     };
 
     s.statements = "# imported\n"
@@ -346,9 +355,9 @@ static void test_order_independent(void)
     struct render_relationship r1[] = {pair_a(RENDER_PRIMARY),
                                        pair_a(RENDER_PRIMARY)};
     struct render_relationship r2[2];
-    struct render_pool p1[] = {{IP(10, 1, 0, 5), IP(10, 1, 0, 9)},
-                               {IP(10, 1, 0, 1), IP(10, 1, 0, 4)},
-                               {IP(10, 1, 0, 20), IP(10, 1, 0, 30)}};
+    struct render_pool p1[] = {{IP(10, 1, 0, 5), IP(10, 1, 0, 9), NULL},
+                               {IP(10, 1, 0, 1), IP(10, 1, 0, 4), NULL},
+                               {IP(10, 1, 0, 20), IP(10, 1, 0, 30), NULL}};
     struct render_pool p2[] = {p1[2], p1[0], p1[1]};
     struct render_scope s1[] = {
         {IP(10, 1, 0, 0), 24, "a", 1, 0, NULL, p1, 3},
@@ -444,8 +453,8 @@ static void test_invalid(void)
         r[1] = pair_a(RENDER_PRIMARY);                                         \
         r[1].name = "second";                                                  \
         r[1].peer_address = IP(127, 0, 0, 8);                                  \
-        p[0] = (struct render_pool){IP(10, 0, 0, 10), IP(10, 0, 0, 20)};       \
-        p[1] = (struct render_pool){IP(10, 0, 0, 30), IP(10, 0, 0, 40)};       \
+        p[0] = (struct render_pool){IP(10, 0, 0, 10), IP(10, 0, 0, 20), NULL}; \
+        p[1] = (struct render_pool){IP(10, 0, 0, 30), IP(10, 0, 0, 40), NULL}; \
         sc[0] = (struct render_scope){                                         \
             IP(10, 0, 0, 0), 24, "s0", 1, 0, NULL, p, 2};                      \
         sc[1] = (struct render_scope){IP(10, 1, 0, 0), 24, "s1", 1, 1, NULL,   \
@@ -562,13 +571,13 @@ static void test_invalid(void)
     RESET();
     sc[1].npools = 1;
     sc[1].pools = (const struct render_pool[]){
-        {IP(10, 1, 0, 10), IP(10, 1, 0, 20)}};
+        {IP(10, 1, 0, 10), IP(10, 1, 0, 20), NULL}};
     r[1].name = "pair A";
     CHECK(render_fails(&s, ERR_INVALID, "given twice"));
     RESET();
     sc[1].npools = 1;
     sc[1].pools = (const struct render_pool[]){
-        {IP(10, 1, 0, 10), IP(10, 1, 0, 20)}};
+        {IP(10, 1, 0, 10), IP(10, 1, 0, 20), NULL}};
     r[1].peer_address = r[0].peer_address;
     r[1].port = 700;
     CHECK(render_fails(&s, ERR_CONFLICT, "both join"));
@@ -623,6 +632,13 @@ static void test_invalid(void)
     RESET();
     sc[1].statements = "option routers 10.1.0.1;\n  }";
     CHECK(render_fails(&s, ERR_INVALID, "scope \"s1\""));
+    RESET();
+    p[1].statements = "deny unknown-clients;\n  }\n  range 10.0.0.2;";
+    CHECK(render_fails(&s, ERR_INVALID,
+                       "scope \"s0\", pool 10.0.0.30-10.0.0.40: unbalanced"));
+    RESET();
+    p[1].statements = "deny unknown-clients";
+    CHECK(render_fails(&s, ERR_INVALID, "without ';'"));
     RESET();
     CHECK(render_config(NULL, NULL, NULL, NULL) == ERR_INTERNAL);
 #undef RESET
