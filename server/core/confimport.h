@@ -22,8 +22,10 @@
  *                scope carries a note saying so.
  *   peers        every `failover peer NAME { }` declaration, with the
  *                parameters dhcp_failover holds (defaults applied where
- *                absent: port and peer port 647, load balance max seconds
- *                3, max-response-delay 60, max-unacked-updates 10) and
+ *                absent: port and peer port 647, max-response-delay 60,
+ *                max-unacked-updates 10, and load balance max seconds 0
+ *                as dhcpd runs it, which then disables load balancing, not
+ *                the emulator's 3) and
  *                where it stands.  What the model cannot hold gives the
  *                peer a problem (the first one, with its line): hba,
  *                max-lease-misbalance, max-lease-ownership, min-balance,
@@ -63,6 +65,8 @@
 #define CONFIMPORT_POOLS_MAX 1000000
 /* Failover peers declared in one file. */
 #define CONFIMPORT_PEERS_MAX 4096
+/* load balance max seconds when a peer gives none: dhcpd's. */
+#define CONFIMPORT_DEFAULT_LB_MAX_SECONDS 0
 /* Bytes of a note or a problem, NUL included. */
 #define CONFIMPORT_TEXT_MAX 256
 

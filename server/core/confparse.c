@@ -283,7 +283,7 @@ static enum confparse_kind context(const struct confparse_node *parent)
     return parent->kind;
 }
 
-static const char *kind_name(enum confparse_kind k)
+const char *confparse_kind_name(enum confparse_kind k)
 {
     switch (k) {
     case CONFPARSE_ROOT:
@@ -351,8 +351,8 @@ static int allowed(struct parser *p, const struct file *f,
     }
     if (ok)
         return 0;
-    return fail_at(p, f, t, "%s is not allowed in %s", kind_name(k),
-                   kind_name(c));
+    return fail_at(p, f, t, "%s is not allowed in %s", confparse_kind_name(k),
+                   confparse_kind_name(c));
 }
 
 /* ---- statements ------------------------------------------------------- */

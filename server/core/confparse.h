@@ -170,6 +170,9 @@ const struct confparse_node *confparse_peer(const struct confparse *conf,
  * &conf->root.  Iterative. */
 const struct confparse_node *confparse_walk(const struct confparse_node *n);
 
+/* A kind in words, for messages: "a subnet", "the top level". */
+const char *confparse_kind_name(enum confparse_kind k);
+
 /* The first ancestor of n of kind k, or NULL. */
 const struct confparse_node *confparse_up(const struct confparse_node *n,
                                           enum confparse_kind k);
