@@ -139,7 +139,8 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
         "WHERE sc.server_id = $1::bigint ORDER BY r.cidr, sc.id";
     static const char pools_sql[] =
         "SELECT p.scope_id, p.from_ip - '0.0.0.0'::inet, "
-        "p.to_ip - '0.0.0.0'::inet FROM dhcp_pools p "
+        "p.to_ip - '0.0.0.0'::inet, p.unmanaged_statements "
+        "FROM dhcp_pools p "
         "JOIN dhcp_scopes sc ON sc.id = p.scope_id "
         "JOIN ranges r ON r.id = sc.range_id "
         "WHERE sc.server_id = $1::bigint ORDER BY r.cidr, sc.id, p.from_ip, "
@@ -163,6 +164,7 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
     for (int i = 0; i < prows; i++) {
         cfg->pools[i].from = (uint32_t)col_ll(p, i, 1);
         cfg->pools[i].to = (uint32_t)col_ll(p, i, 2);
+        cfg->pools[i].statements = col_text(p, i, 3);
     }
     /* both queries order by (cidr, scope id): one walk hands out pools */
     for (int i = 0; i < rows; i++) {

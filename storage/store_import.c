@@ -480,16 +480,13 @@ static int apply_peer(struct store_conn *c, const char *sid,
         free(theirs);
         return err_set(e, ERR_NOMEM, "out of memory");
     }
-    params[3] = fid;
-    params[4] = ours;
-    params[5] = theirs;
     rc = run(c,
-             "UPDATE dhcp_scopes s SET failover_id = $4::bigint, updated = "
+             "UPDATE dhcp_scopes s SET failover_id = $3::bigint, updated = "
              "now() FROM ranges r WHERE r.id = s.range_id AND ((s.server_id "
-             "= $1::bigint AND r.cidr = ANY($5::cidr[])) OR (s.server_id = "
-             "$3::bigint AND r.cidr = ANY($6::cidr[]) AND r.cidr = "
-             "ANY($5::cidr[])))",
-             6, params, e);
+             "= $1::bigint AND r.cidr = ANY($4::cidr[])) OR (s.server_id = "
+             "$2::bigint AND r.cidr = ANY($5::cidr[]) AND r.cidr = "
+             "ANY($4::cidr[])))",
+             5, (const char *[]){sid, params[2], fid, ours, theirs}, e);
     free(ours);
     free(theirs);
     if (rc == 0)
@@ -558,28 +555,34 @@ int store_import_apply(struct store_conn *c, long long id,
 static int reported_row(const PGresult *r, int row, void *dst, struct err *e)
 {
     struct store_import_reported *p = dst;
-    int rc = store_copy_text(r, row, 0, p->name, sizeof(p->name), e);
+    int rc;
 
-    return rc != 0
-               ? rc
-               : store_copy_text(r, row, 1, p->reason, sizeof(p->reason), e);
+    p->server_id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+    if ((rc = store_copy_text(r, row, 1, p->server, sizeof(p->server), e)) !=
+            0 ||
+        (rc = store_copy_text(r, row, 2, p->name, sizeof(p->name), e)) != 0)
+        return rc;
+    return store_copy_text(r, row, 3, p->reason, sizeof(p->reason), e);
 }
 
-int store_import_reported(struct store_conn *c, long long id,
+int store_import_reported(struct store_conn *c, long long id, const char *name,
                           struct store_import_reported **out, size_t *n,
                           struct err *e)
 {
     char sid[STORE_INTBUF];
-    const char *params[1] = {store_param_int(sid, id)};
+    const char *params[2] = {store_param_int(sid, id), name};
     PGresult *r = NULL;
     int rc;
 
     *out = NULL;
     *n = 0;
     rc = store_exec(c,
-                    "SELECT name, reason FROM dhcp_import_peers WHERE "
-                    "server_id = $1::bigint ORDER BY name LIMIT 4096",
-                    1, params, &r, e);
+                    "SELECT p.server_id, s.name, p.name, p.reason FROM "
+                    "dhcp_import_peers p JOIN dhcp_servers s ON s.id = "
+                    "p.server_id WHERE ($1::bigint = 0 OR p.server_id = "
+                    "$1::bigint) AND ($2::text IS NULL OR lower(p.name) = "
+                    "lower($2)) ORDER BY s.name_key, p.name LIMIT 4096",
+                    2, params, &r, e);
     if (rc != 0)
         return rc;
     rc = store_rows_read(r, sizeof(**out), reported_row, (void **)out, n, e);

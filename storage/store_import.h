@@ -133,14 +133,18 @@ int store_import_apply(struct store_conn *c, long long id,
                        const struct store_import_peer *peers, size_t npeers,
                        const char *text, const char *message, struct err *e);
 
-/* The peers reported for server id that make no relationship. */
+/* A peer reported for a server that makes no relationship. */
 struct store_import_reported {
+    long long server_id;
+    char server[256];
     char name[129];
     char reason[1024];
 };
 
-/* Into a malloc'd *out of *n (at most STORE_IMPORT_PEERS_MAX). */
-int store_import_reported(struct store_conn *c, long long id,
+/* Those of server id (0: every server; name not NULL: that one only),
+ * by server and name, into a malloc'd *out of *n (at most
+ * STORE_IMPORT_PEERS_MAX). */
+int store_import_reported(struct store_conn *c, long long id, const char *name,
                           struct store_import_reported **out, size_t *n,
                           struct err *e);
 

@@ -24,10 +24,31 @@ CREATE TABLE dhcp_imports (
 INSERT INTO dhcp_imports (server_id, state)
     SELECT id, 'Skipped' FROM dhcp_servers;
 
+-- A file given through the control API for a simulated server not added
+-- yet, under the key of the name it will have (dhcp_servers.name_key):
+-- AddDHCPServer takes it as the server's kept file (sim_configs), as if
+-- the server had run it before it was managed.  At most 64 wait
+-- (store_sim_wait).
+CREATE TABLE sim_waiting_configs (
+    name_key text PRIMARY KEY CHECK (octet_length(name_key) <= 254),
+    config text NOT NULL CHECK (octet_length(config) <= 16777216),
+    peers text[] NOT NULL CHECK (cardinality(peers) <= 1024),
+    put_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE FUNCTION dhcp_import_pending() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO dhcp_imports (server_id) VALUES (NEW.id);
+    INSERT INTO sim_configs (server_id, config, hash, peers, checked)
+        SELECT NEW.id, w.config,
+               encode(sha256(convert_to(w.config, 'UTF8')), 'hex'),
+               w.peers, false
+        FROM sim_waiting_configs w
+        WHERE w.name_key = NEW.name_key
+          AND (NEW.simulated
+               OR EXISTS (SELECT 1 FROM sim_mode WHERE every_server));
+    DELETE FROM sim_waiting_configs WHERE name_key = NEW.name_key;
     RETURN NULL;
 END $$;
 CREATE TRIGGER dhcp_servers_import
