@@ -12,10 +12,12 @@
 #include "app.h"
 #include "config.h"
 #include "failover.h"
+#include "import.h"
 #include "secrets.h"
 #include "sim.h"
 #include "store_config.h"
 #include "store_failover.h"
+#include "store_import.h"
 #include "store_job.h"
 #include "store_listen.h"
 #include "store_sim.h"
@@ -222,6 +224,21 @@ static void prepared_free(struct prepared *p)
     memset(p, 0, sizeof(*p));
 }
 
+/* p's file is what its server runs now: the baseline drift is seen
+ * against. */
+static void baseline(struct worker *w, const struct prepared *p)
+{
+    struct store_conn *c;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL ||
+        store_import_baseline(c, p->job.server_id, p->text, &e) != 0)
+        log_msg("worker: baseline of server %lld not kept: %s",
+                p->job.server_id, e.msg);
+    if (c != NULL)
+        store_release(w->app->store, c);
+}
+
 /* Loads and renders job's server into *p: 0 when it is ready to push; 1
  * when there is nothing to push (server gone or disabled, no secret for
  * its agent, or its file cannot be rendered: recorded and settled here,
@@ -320,6 +337,7 @@ static void sim_push(struct worker *w, struct prepared *p)
         return;
     }
     record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
+    baseline(w, p);
     settle(w, &p->job, NULL);
     log_msg("worker: %s (simulated): configuration %.12s %s (generation "
             "%lld)",
@@ -345,6 +363,7 @@ static void install(struct worker *w, struct prepared *p)
                               sizeof(detail), &e);
     if (rc == 0) {
         record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
+        baseline(w, p);
         settle(w, &p->job, NULL);
         log_msg("worker: %s: configuration %.12s installed (generation "
                 "%lld)",
@@ -592,11 +611,15 @@ void worker_run(struct worker *w)
     while (!*w->app->stop) {
         double now, due = -1, wait;
         struct store_conn *c;
-        int pushed = work_jobs(w);
+        int pushed;
+
+        import_pending(w->app); /* before any push: a Pending server waits */
+        pushed = work_jobs(w);
 
         now = now_s();
         if (pushed > 0 || now >= next_states) {
             poll_states(w);
+            import_drift(w->app);
             next_states = now_s() + w->cfg->state_poll_s;
         }
         if ((c = store_acquire(w->app->store, &e)) != NULL) {

@@ -1,0 +1,344 @@
+/* micetro-emu: importing what a DHCP server runs (see import.h). */
+#include "import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "confimport.h"
+#include "confparse.h"
+#include "log.h"
+#include "store.h"
+#include "store_config.h"
+#include "store_import.h"
+#include "store_server.h"
+#include "textdiff.h"
+
+/* The name a live file is given in messages. */
+#define LIVE_NAME "dhcpd.conf"
+/* Servers imported per round of the worker, at most. */
+#define IMPORT_ROUND_MAX 64
+
+/* A parsed and imported file. */
+struct parsed {
+    struct confparse *conf;
+    struct confimport *im;
+};
+
+static void parsed_free(struct parsed *p)
+{
+    confimport_free(p->im);
+    confparse_free(p->conf);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Reads text as a dhcpd.conf (no includes) into *p: 0, or ERR_INVALID
+ * with "file:line: what" in e, or ERR_NOMEM. */
+static int parse(const char *text, struct parsed *p, struct err *e)
+{
+    const struct confimport_options opt = {STORE_CONFIG_OMAPI_KEY_NAME};
+    struct confparse_err pe;
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    memset(&pe, 0, sizeof(pe));
+    rc = confparse_parse(text, strlen(text), LIVE_NAME, NULL, NULL, &p->conf,
+                         &pe);
+    if (rc == ERR_INVALID)
+        return err_set(e, ERR_INVALID, "%s:%d: %s",
+                       pe.file[0] ? pe.file : LIVE_NAME, pe.line, pe.what);
+    if (rc != 0)
+        return err_set(e, rc, "cannot parse %s: %s", LIVE_NAME, pe.what);
+    if ((rc = confimport_import(p->conf, &opt, &p->im, e)) != 0)
+        parsed_free(p);
+    return rc;
+}
+
+/* What one peer of the file became, with the texts it points to. */
+struct peer_work {
+    struct store_import_peer p;
+    char reason[512];
+    uint32_t *networks;
+    int *prefixes;
+};
+
+/* The partner's networks whose scope names peer `name`, into w. */
+static int partner_networks(const struct confimport *pim, const char *name,
+                            struct peer_work *w, struct err *e)
+{
+    size_t n = 0;
+
+    w->networks = calloc(pim->nscopes + 1, sizeof(*w->networks));
+    w->prefixes = calloc(pim->nscopes + 1, sizeof(*w->prefixes));
+    if (w->networks == NULL || w->prefixes == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < pim->nscopes; i++)
+        if (pim->scopes[i].peer != NULL &&
+            strcmp(pim->scopes[i].peer, name) == 0) {
+            w->networks[n] = pim->scopes[i].network;
+            w->prefixes[n++] = pim->scopes[i].prefix;
+        }
+    w->p.partner_networks = w->networks;
+    w->p.partner_prefixes = w->prefixes;
+    w->p.npartner = n;
+    return 0;
+}
+
+/* Matches peer pr of server srv against the other managed server that
+ * declares it, inside the import's transaction on c. */
+static int match_peer(struct store_conn *c,
+                      const struct store_import_server *srv,
+                      const struct confimport_peer *pr, struct peer_work *w,
+                      struct err *e)
+{
+    struct store_import_server partner;
+    struct confimport_side a, b;
+    struct parsed pp;
+    char *baseline = NULL;
+    struct err me;
+    int rc;
+
+    w->p.name = pr->name;
+    w->p.reason = w->reason;
+    if (pr->problem != NULL) {
+        snprintf(w->reason, sizeof(w->reason), "%s", pr->problem);
+        return 0;
+    }
+    rc = store_import_partner(c, srv->id, pr->name, &partner, &baseline, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        snprintf(w->reason, sizeof(w->reason),
+                 "failover peer \"%s\" is declared on %s only", pr->name,
+                 srv->name);
+        return 0;
+    }
+    free(partner.live);
+    w->p.partner_id = partner.id;
+    err_clear(&me);
+    if ((rc = parse(baseline, &pp, &me)) != 0) {
+        free(baseline);
+        if (rc == ERR_NOMEM)
+            return err_set(e, rc, "out of memory");
+        snprintf(w->reason, sizeof(w->reason), "%.255s's file: %.200s",
+                 partner.name, me.msg);
+        return 0;
+    }
+    free(baseline);
+    a.server = partner.name;
+    a.address = partner.address;
+    a.peer = confimport_peer(pp.im, pr->name);
+    b.server = srv->name;
+    b.address = srv->address;
+    b.peer = pr;
+    if (a.peer == NULL) {
+        snprintf(w->reason, sizeof(w->reason),
+                 "failover peer \"%s\" is declared on %s only", pr->name,
+                 srv->name);
+    } else if (confimport_match(&a, &b, &w->p.rel, &me) != 0) {
+        memset(&w->p.rel, 0, sizeof(w->p.rel));
+        snprintf(w->reason, sizeof(w->reason), "%s", me.msg);
+    } else if ((rc = partner_networks(pp.im, pr->name, w, e)) == 0) {
+        w->p.rel.name = pr->name; /* a's points into the partner's parse */
+        w->p.reason = NULL;
+    }
+    rc = rc < 0 ? rc : 0;
+    parsed_free(&pp);
+    return rc;
+}
+
+/* Records server id's failure to import: Failed, and the server Out of
+ * date, with why. */
+static int failed(struct store_conn *c, long long id, const char *why,
+                  struct import_outcome *out, struct err *e)
+{
+    char msg[1024];
+    int rc;
+
+    snprintf(out->state, sizeof(out->state), "Failed");
+    snprintf(out->message, sizeof(out->message), "%s", why);
+    snprintf(msg, sizeof(msg), "import failed: %s", why);
+    if ((rc = store_begin(c, e)) != 0)
+        return rc;
+    if ((rc = store_import_set(c, id, "Failed", why, e)) != 0 ||
+        (rc = store_server_set_state(c, id, "Out of date", msg, NULL, 0, e)) !=
+            0 ||
+        (rc = store_commit(c, e)) != 0)
+        store_rollback(c);
+    return rc;
+}
+
+/* The import proper, in the transaction store_import_begin opened. */
+static int apply(struct store_conn *c, const struct store_import_server *srv,
+                 const struct parsed *p, struct import_outcome *out,
+                 struct err *e)
+{
+    const struct confimport *im = p->im;
+    struct peer_work *w = calloc(im->npeers + 1, sizeof(*w));
+    char note[CONFIMPORT_TEXT_MAX + 32] = "";
+    int rc = 0;
+
+    if (w == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < im->npeers; i++)
+        rc = match_peer(c, srv, &im->peers[i], &w[i], e);
+    for (size_t i = 0; i < im->nscopes; i++) {
+        out->pools += im->scopes[i].npools;
+        if (im->scopes[i].note != NULL && note[0] == '\0')
+            snprintf(note, sizeof(note), "%s", im->scopes[i].note);
+    }
+    out->scopes = im->nscopes;
+    if (rc == 0) {
+        struct store_import_peer *peers = calloc(im->npeers + 1,
+                                                 sizeof(*peers));
+
+        if (peers == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        } else {
+            for (size_t i = 0; i < im->npeers; i++) {
+                peers[i] = w[i].p;
+                if (peers[i].rel.name != NULL)
+                    out->relationships++;
+                else
+                    out->reported++;
+            }
+            rc = store_import_apply(c, srv->id, im, peers, im->npeers,
+                                    srv->live, note[0] ? note : NULL, e);
+            if (rc == 0)
+                rc = store_server_set_state(c, srv->id, "OK", NULL, NULL, 0, e);
+            free(peers);
+        }
+    }
+    for (size_t i = 0; i < im->npeers; i++) {
+        free(w[i].networks);
+        free(w[i].prefixes);
+    }
+    free(w);
+    snprintf(out->message, sizeof(out->message), "%s", note);
+    return rc;
+}
+
+int import_server(struct app *app, long long id, struct import_outcome *out,
+                  struct err *e)
+{
+    struct store_import_server srv;
+    struct parsed p;
+    struct store_conn *c;
+    struct err pe;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if ((c = store_acquire(app->store, e)) == NULL)
+        return e->code;
+    if ((rc = store_import_begin(c, id, &srv, e)) != 0) {
+        store_release(app->store, c);
+        return rc;
+    }
+    if (!srv.simulated) {
+        /* reading a real server's file through its agent is not done
+         * here: it is managed as before, its file pushed */
+        store_rollback(c);
+        snprintf(out->state, sizeof(out->state), "Skipped");
+        snprintf(out->message, sizeof(out->message),
+                 "not simulated: its live file is not read, the emulator's "
+                 "is pushed");
+        if ((rc = store_begin(c, e)) == 0 &&
+            (rc = store_import_set(c, id, "Skipped", out->message, e)) == 0)
+            rc = store_commit(c, e);
+        if (rc != 0)
+            store_rollback(c);
+        free(srv.live);
+        store_release(app->store, c);
+        return rc;
+    }
+    if (srv.live == NULL) { /* no file: nothing to import */
+        snprintf(out->state, sizeof(out->state), "Applied");
+        snprintf(out->message, sizeof(out->message),
+                 "no live file: nothing imported");
+        if ((rc = store_import_set(c, id, "Applied", out->message, e)) == 0)
+            rc = store_commit(c, e);
+        if (rc != 0)
+            store_rollback(c);
+        store_release(app->store, c);
+        return rc;
+    }
+    err_clear(&pe);
+    rc = parse(srv.live, &p, &pe);
+    if (rc == ERR_INVALID) {
+        store_rollback(c);
+        rc = failed(c, id, pe.msg, out, e);
+    } else if (rc != 0) {
+        store_rollback(c);
+        err_set(e, rc, "%s", pe.msg);
+    } else {
+        rc = apply(c, &srv, &p, out, e);
+        if (rc == 0)
+            rc = store_commit(c, e);
+        if (rc != 0)
+            store_rollback(c);
+        else
+            snprintf(out->state, sizeof(out->state), "Applied");
+        parsed_free(&p);
+    }
+    free(srv.live);
+    store_release(app->store, c);
+    return rc;
+}
+
+void import_pending(struct app *app)
+{
+    long long ids[IMPORT_ROUND_MAX];
+    struct store_conn *c;
+    size_t n = 0;
+    struct err e;
+
+    if ((c = store_acquire(app->store, &e)) == NULL)
+        return;
+    if (store_import_pending(c, ids, IMPORT_ROUND_MAX, &n, &e) != 0)
+        log_msg("worker: imports not listed: %s", e.msg);
+    store_release(app->store, c);
+    for (size_t i = 0; i < n && !*app->stop; i++) {
+        struct import_outcome out;
+
+        if (import_server(app, ids[i], &out, &e) != 0)
+            log_msg("worker: import of server %lld: %s", ids[i], e.msg);
+        else
+            log_msg("worker: server %lld imported: %s (%zu scopes, %zu "
+                    "pools, %zu relationships, %zu peers reported)%s%s",
+                    ids[i], out.state, out.scopes, out.pools, out.relationships,
+                    out.reported, out.message[0] ? ": " : "", out.message);
+    }
+}
+
+void import_drift(struct app *app)
+{
+    struct store_import_drift *d = NULL;
+    struct store_conn *c;
+    size_t n = 0;
+    struct err e;
+
+    if ((c = store_acquire(app->store, &e)) == NULL)
+        return;
+    if (store_import_drifted(c, &d, &n, &e) != 0)
+        log_msg("worker: drift not read: %s", e.msg);
+    for (size_t i = 0; i < n; i++) {
+        struct textdiff td;
+        char sum[128], msg[256];
+
+        if (textdiff(d[i].baseline, d[i].live, "baseline", "live", &td, NULL,
+                     &e) != 0)
+            break;
+        textdiff_summary(&td, sum, sizeof(sum));
+        snprintf(msg, sizeof(msg),
+                 "the live file differs from the one last pushed or "
+                 "imported (%s)",
+                 sum);
+        if (store_server_set_state(c, d[i].id, "Out of date", msg, NULL, 0,
+                                   &e) != 0)
+            log_msg("worker: drift of server %lld not recorded: %s", d[i].id,
+                    e.msg);
+    }
+    store_import_drift_free(d, n);
+    store_release(app->store, c);
+}
