@@ -116,6 +116,11 @@ class Import(SimCase):
         return self.emu.sql("SELECT strpos(unmanaged_statements, :'v2') > 0 FROM dhcp_servers "
                             "WHERE name = :'v1'", name, text) == [["t"]]
 
+    def sync(self, ref, how):
+        self.svc.SetProperties(session=self.session, objType="DHCPServer", ref=ref,
+                               properties=dict(property=[dict(name="configurationSync",
+                                                              value=how)]))
+
     def scopes_of(self, ref):
         r = self.svc.GetDHCPScopes(session=self.session, filter="dhcpServerRef:%s" % ref)
         return list(r.dhcpScopes.dhcpScope) if r.dhcpScopes is not None else []
@@ -270,12 +275,20 @@ class Import(SimCase):
         self.assertEqual(self.statements(kn, "default-lease-time 900;"), True)
         self.assertFalse(control(self.emu, "GET", "/_emu/servers/%s/drift" % kn)[1]["drifted"])
         self.assertEqual(self.srv(ref).state, "OK")
+        # another edit, imported through SetProperties
+        self.put(kn, edited.replace("900", "1200"))
+        self.wait("k66 drifted", lambda: self.srv(ref).state == "Out of date")
+        self.sync(ref, "import")
+        self.wait("k66 re-imported", lambda: self.statements(kn, "default-lease-time 1200;"))
         # another edit, overwritten: the emulator's file goes over it
         self.put(kn, edited + "# more by hand\n")
-        self.wait("k66 drifted", lambda: self.srv(ref).state == "Out of date")
-        status, j = control(self.emu, "POST", "/_emu/servers/%s/import?skip=true" % kn)
-        self.assertEqual(status, 200, j)
+        self.wait("k66 drifted again", lambda: self.srv(ref).state == "Out of date")
+        with self.assertRaises(ts.zeep.exceptions.Fault) as f:
+            self.sync(ref, "sometimes")
+        self.assertIn("import, overwrite or skip", f.exception.message)
+        self.sync(ref, "overwrite")
         self.wait("k66 overwritten", lambda: "# more by hand" not in self.config(kn)["config"])
+        self.assertIn("default-lease-time 1200;", self.config(kn)["config"])
         self.wait("k66 OK", lambda: self.srv(ref).state == "OK")
         self.assertFalse(control(self.emu, "GET", "/_emu/servers/%s/drift" % kn)[1]["drifted"])
 
