@@ -148,16 +148,19 @@ int store_import_baseline(struct store_conn *c, long long id, const char *text,
 int store_import_pending(struct store_conn *c, long long *ids, size_t max,
                          size_t *n, struct err *e)
 {
-    char lim[STORE_INTBUF];
-    const char *params[1] = {store_param_int(lim, (long long)max)};
+    char lim[STORE_INTBUF], retry[STORE_INTBUF];
+    const char *params[2] = {store_param_int(lim, (long long)max),
+                             store_param_int(retry, STORE_IMPORT_RETRY_S)};
     PGresult *r = NULL;
     int rc;
 
     *n = 0;
     rc = store_exec(c,
                     "SELECT server_id FROM dhcp_imports WHERE state = "
-                    "'Pending' ORDER BY updated, server_id LIMIT $1::integer",
-                    1, params, &r, e);
+                    "'Pending' AND (message IS NULL OR updated < now() - "
+                    "make_interval(secs => $2::integer)) "
+                    "ORDER BY updated, server_id LIMIT $1::integer",
+                    2, params, &r, e);
     if (rc != 0)
         return rc;
     for (int i = 0; i < PQntuples(r) && (size_t)i < max; i++)
@@ -227,9 +230,13 @@ static int read_server(const PGresult *r, struct store_import_server *out,
 
     memset(out, 0, sizeof(*out));
     out->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    if (!PQgetisnull(r, 0, 2) && inet_pton(AF_INET, PQgetvalue(r, 0, 2), &a))
+    if (!PQgetisnull(r, 0, 2) &&
+        inet_pton(AF_INET, PQgetvalue(r, 0, 2), &a) == 1) {
         out->address = ntohl(a.s_addr);
+        snprintf(out->host, sizeof(out->host), "%s", PQgetvalue(r, 0, 2));
+    }
     out->simulated = PQgetvalue(r, 0, 3)[0] == 't';
+    out->agent_port = (int)strtol(PQgetvalue(r, 0, 5), NULL, 10);
     out->live = dup_col(r, 0, 4, &rc);
     if (rc != 0)
         return err_set(e, rc, "out of memory");
@@ -238,7 +245,7 @@ static int read_server(const PGresult *r, struct store_import_server *out,
 
 #define IMPORT_SERVER_COLUMNS                                                  \
     "s.id, s.name, host(s.address), (s.simulated OR " STORE_SIM_EVERY          \
-    "), k.config"
+    "), k.config, coalesce(s.agent_port, 0)"
 
 int store_import_begin(struct store_conn *c, long long id,
                        struct store_import_server *out, struct err *e)
@@ -303,7 +310,7 @@ int store_import_partner(struct store_conn *c, long long id, const char *name,
         return 0;
     }
     if ((rc = read_server(r, partner, e)) == 0 &&
-        (*baseline = dup_col(r, 0, 5, &rc), rc != 0))
+        (*baseline = dup_col(r, 0, 6, &rc), rc != 0))
         err_set(e, rc, "out of memory");
     PQclear(r);
     if (rc != 0) {

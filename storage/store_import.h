@@ -68,7 +68,12 @@ int store_import_request(struct store_conn *c, long long id, struct err *e);
 int store_import_baseline(struct store_conn *c, long long id, const char *text,
                           struct err *e);
 
-/* The servers whose import is Pending, at most max, into ids[*n]. */
+/* Seconds an import that could not read its file waits to be tried
+ * again (its message says why). */
+#define STORE_IMPORT_RETRY_S 10
+
+/* The servers whose import is Pending, at most max, into ids[*n]: those
+ * whose last try failed after STORE_IMPORT_RETRY_S. */
 int store_import_pending(struct store_conn *c, long long *ids, size_t max,
                          size_t *n, struct err *e);
 
@@ -91,6 +96,8 @@ struct store_import_server {
     long long id;
     char name[256];
     uint32_t address; /* host order, 0 when none */
+    char host[16];    /* the same, dotted ("" when none) */
+    int agent_port;   /* 0: the worker's default */
     int simulated;
     char *live; /* a simulated server's kept file, NULL when none */
 };

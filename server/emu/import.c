@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_rpc.h"
 #include "app.h"
 #include "confimport.h"
 #include "confparse.h"
@@ -33,9 +34,11 @@ static void parsed_free(struct parsed *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* Reads text as a dhcpd.conf (no includes) into *p: 0, or ERR_INVALID
- * with "file:line: what" in e, or ERR_NOMEM. */
-static int parse(const char *text, struct parsed *p, struct err *e)
+/* Reads text as a dhcpd.conf into *p, its includes through include(ctx)
+ * (NULL: refused): 0, or ERR_INVALID with "file:line: what" in e, or
+ * ERR_NOMEM. */
+static int parse(const char *text, confparse_include_fn include, void *ctx,
+                 struct parsed *p, struct err *e)
 {
     const struct confimport_options opt = {STORE_CONFIG_OMAPI_KEY_NAME};
     struct confparse_err pe;
@@ -43,7 +46,7 @@ static int parse(const char *text, struct parsed *p, struct err *e)
 
     memset(p, 0, sizeof(*p));
     memset(&pe, 0, sizeof(pe));
-    rc = confparse_parse(text, strlen(text), LIVE_NAME, NULL, NULL, &p->conf,
+    rc = confparse_parse(text, strlen(text), LIVE_NAME, include, ctx, &p->conf,
                          &pe);
     if (rc == ERR_INVALID)
         return err_set(e, ERR_INVALID, "%s:%d: %s",
@@ -53,6 +56,42 @@ static int parse(const char *text, struct parsed *p, struct err *e)
     if ((rc = confimport_import(p->conf, &opt, &p->im, e)) != 0)
         parsed_free(p);
     return rc;
+}
+
+/* A real server's files, read through its agent: the live one, then
+ * each included one as the parse asks for it (confparse_include_fn). */
+struct fetch {
+    struct agent_rpc_target t;
+    char *texts[CONFPARSE_INCLUDES_MAX];
+    size_t n;
+    struct err e; /* the agent's failure, if any */
+};
+
+static int fetch_include(void *ctx, const char *name, const char **text,
+                         size_t *len)
+{
+    struct fetch *f = ctx;
+    char *buf = NULL;
+
+    if (f->n == CONFPARSE_INCLUDES_MAX || f->e.code != 0)
+        return -1;
+    if (agent_rpc_get_config(&f->t, name, &buf, &f->e) != 0)
+        return -1;
+    if (buf == NULL) {
+        err_set(&f->e, ERR_NOTFOUND, "the agent has no file \"%s\"", name);
+        return -1;
+    }
+    f->texts[f->n++] = buf;
+    *text = buf;
+    *len = strlen(buf);
+    return 0;
+}
+
+static void fetch_free(struct fetch *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->texts[i]);
+    f->n = 0;
 }
 
 /* What one peer of the file became, with the texts it points to. */
@@ -117,7 +156,7 @@ static int match_peer(struct store_conn *c,
     free(partner.live);
     w->p.partner_id = partner.id;
     err_clear(&me);
-    if ((rc = parse(baseline, &pp, &me)) != 0) {
+    if ((rc = parse(baseline, NULL, NULL, &pp, &me)) != 0) {
         free(baseline);
         if (rc == ERR_NOMEM)
             return err_set(e, rc, "out of memory");
@@ -175,11 +214,13 @@ static int apply(struct store_conn *c, const struct store_import_server *srv,
                  struct err *e)
 {
     const struct confimport *im = p->im;
-    struct peer_work *w = calloc(im->npeers + 1, sizeof(*w));
     char note[CONFIMPORT_TEXT_MAX + 32] = "";
+    struct peer_work *w;
     int rc = 0;
 
-    if (w == NULL)
+    if (im == NULL)
+        return err_set(e, ERR_INTERNAL, "no file parsed");
+    if ((w = calloc(im->npeers + 1, sizeof(*w))) == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < im->npeers; i++)
         rc = match_peer(c, srv, &im->peers[i], &w[i], e);
@@ -219,16 +260,72 @@ static int apply(struct store_conn *c, const struct store_import_server *srv,
     return rc;
 }
 
+/* Records that server id's live file could not be read (why): the
+ * import stays Pending, tried again after STORE_IMPORT_RETRY_S, and the
+ * server is Out of date meanwhile, with why (as a push would say it). */
+static int not_read(struct store_conn *c, long long id, const char *why,
+                    struct import_outcome *out, struct err *e)
+{
+    int rc;
+
+    snprintf(out->state, sizeof(out->state), "Pending");
+    snprintf(out->message, sizeof(out->message),
+             "cannot read the live file: %s", why);
+    if ((rc = store_begin(c, e)) != 0)
+        return rc;
+    if ((rc = store_import_set(c, id, "Pending", out->message, e)) != 0 ||
+        (rc = store_server_set_state(c, id, "Out of date", why, NULL, 0, e)) !=
+            0 ||
+        (rc = store_commit(c, e)) != 0)
+        store_rollback(c);
+    return rc;
+}
+
+/* Reads a real server's live file through its agent into srv->live and
+ * parses it (includes read through the agent too), outside any
+ * transaction: 0 with *prc the parse's result and pe its error, or
+ * ERR_SYS ... when the agent could not be read (pe says why). */
+static int read_real(struct app *app, struct store_import_server *srv,
+                     struct fetch *f, struct parsed *p, int *prc,
+                     struct err *pe)
+{
+    f->t = agent_rpc_target_of(app->cfg, srv->name, srv->host, srv->agent_port);
+    if (f->t.secret == NULL)
+        return agent_rpc_no_secret(srv->name, pe);
+    free(srv->live);
+    srv->live = NULL;
+    if (agent_rpc_get_config(&f->t, NULL, &srv->live, pe) != 0)
+        return pe->code;
+    if (srv->live == NULL)
+        return 0;
+    *prc = parse(srv->live, fetch_include, f, p, pe);
+    if (*prc != 0 && f->e.code != 0 && f->e.code != ERR_NOTFOUND &&
+        f->e.code != ERR_INVALID) {
+        err_set(pe, f->e.code, "%s", f->e.msg); /* the agent, not the file */
+        return pe->code;
+    }
+    if (*prc == ERR_INVALID && f->e.code != 0) {
+        char why[sizeof(pe->msg)];
+
+        snprintf(why, sizeof(why), "%s", pe->msg);
+        err_set(pe, ERR_INVALID, "%.500s (%.400s)", why, f->e.msg);
+    }
+    return 0;
+}
+
 int import_server(struct app *app, long long id, struct import_outcome *out,
                   struct err *e)
 {
-    struct store_import_server srv;
+    struct store_import_server srv, again;
     struct parsed p;
+    struct fetch *f = NULL;
     struct store_conn *c;
     struct err pe;
-    int rc;
+    int rc, prc = 0;
 
     memset(out, 0, sizeof(*out));
+    memset(&p, 0, sizeof(p));
+    err_clear(&pe);
     if ((c = store_acquire(app->store, e)) == NULL)
         return e->code;
     if ((rc = store_import_begin(c, id, &srv, e)) != 0) {
@@ -236,21 +333,23 @@ int import_server(struct app *app, long long id, struct import_outcome *out,
         return rc;
     }
     if (!srv.simulated) {
-        /* reading a real server's file through its agent is not done
-         * here: it is managed as before, its file pushed */
+        /* the agent is called outside the transaction, which starts again
+         * once the files are read and parsed */
         store_rollback(c);
-        snprintf(out->state, sizeof(out->state), "Skipped");
-        snprintf(out->message, sizeof(out->message),
-                 "not simulated: its live file is not read, the emulator's "
-                 "is pushed");
-        if ((rc = store_begin(c, e)) == 0 &&
-            (rc = store_import_set(c, id, "Skipped", out->message, e)) == 0)
-            rc = store_commit(c, e);
-        if (rc != 0)
-            store_rollback(c);
-        free(srv.live);
-        store_release(app->store, c);
-        return rc;
+        if ((f = calloc(1, sizeof(*f))) == NULL) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        } else if (read_real(app, &srv, f, &p, &prc, &pe) != 0) {
+            rc = not_read(c, id, pe.msg, out, e);
+            goto done;
+        } else if ((rc = store_import_begin(c, id, &again, e)) == 0) {
+            free(again.live);
+        }
+        if (rc != 0) {
+            parsed_free(&p);
+            goto done;
+        }
+    } else if (srv.live != NULL) {
+        prc = parse(srv.live, NULL, NULL, &p, &pe);
     }
     if (srv.live == NULL) { /* no file: nothing to import */
         snprintf(out->state, sizeof(out->state), "Applied");
@@ -260,17 +359,12 @@ int import_server(struct app *app, long long id, struct import_outcome *out,
             rc = store_commit(c, e);
         if (rc != 0)
             store_rollback(c);
-        store_release(app->store, c);
-        return rc;
-    }
-    err_clear(&pe);
-    rc = parse(srv.live, &p, &pe);
-    if (rc == ERR_INVALID) {
+    } else if (prc == ERR_INVALID) {
         store_rollback(c);
         rc = failed(c, id, pe.msg, out, e);
-    } else if (rc != 0) {
+    } else if (prc != 0) {
         store_rollback(c);
-        err_set(e, rc, "%s", pe.msg);
+        rc = err_set(e, prc, "%s", pe.msg);
     } else {
         rc = apply(c, &srv, &p, out, e);
         if (rc == 0)
@@ -279,7 +373,12 @@ int import_server(struct app *app, long long id, struct import_outcome *out,
             store_rollback(c);
         else
             snprintf(out->state, sizeof(out->state), "Applied");
-        parsed_free(&p);
+    }
+    parsed_free(&p);
+done:
+    if (f != NULL) {
+        fetch_free(f);
+        free(f);
     }
     free(srv.live);
     store_release(app->store, c);

@@ -123,26 +123,13 @@ void worker_free(struct worker *w)
 static struct agent_rpc_target target(const struct worker *w, const char *name,
                                       const char *host, int port)
 {
-    struct agent_rpc_target t;
-
-    t.host = host;
-    t.port = port > 0 ? port : w->cfg->agent_port;
-    t.secret = secrets_lookup(w->cfg->agent_secrets, name,
-                              w->cfg->agent_secret);
-    t.tls_ca = w->cfg->agent_tls_ca;
-    t.timeout_s = w->cfg->agent_timeout_s;
-    t.put_timeout_s = w->cfg->push_timeout_s;
-    t.max_answer = w->cfg->agent_max_answer;
-    return t;
+    return agent_rpc_target_of(w->cfg, name, host, port);
 }
 
 /* Why server name's agent is not called. */
 static int no_secret(const char *name, struct err *e)
 {
-    return err_set(e, ERR_INVALID,
-                   "no agent secret for DHCP server \"%s\" "
-                   "(--agent-secrets or --agent-secret-file)",
-                   name);
+    return agent_rpc_no_secret(name, e);
 }
 
 /* Records a server's state on a connection of its own. */
