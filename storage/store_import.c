@@ -282,43 +282,55 @@ int store_import_begin(struct store_conn *c, long long id,
 }
 
 int store_import_partner(struct store_conn *c, long long id, const char *name,
-                         struct store_import_server *partner, char **baseline,
-                         struct err *e)
+                         struct store_import_partner *out, struct err *e)
 {
     char sid[STORE_INTBUF];
     const char *params[2] = {store_param_int(sid, id), name};
+    struct confimport_peer *p = &out->peer;
     PGresult *r = NULL;
     int rc;
 
-    *baseline = NULL;
-    rc = store_exec(c,
-                    "SELECT " IMPORT_SERVER_COLUMNS ", i.baseline FROM "
-                    "dhcp_servers s JOIN dhcp_imports i ON i.server_id = "
-                    "s.id LEFT JOIN sim_configs k ON k.server_id = s.id "
-                    "WHERE s.id <> $1::bigint AND i.baseline IS NOT NULL "
-                    "AND (EXISTS (SELECT 1 FROM dhcp_import_peers p WHERE "
-                    "p.server_id = s.id AND p.name = $2) OR EXISTS (SELECT "
-                    "1 FROM dhcp_failover f WHERE lower(f.name) = lower($2) "
-                    "AND $1::bigint IN (f.primary_id, f.secondary_id) AND "
-                    "s.id IN (f.primary_id, f.secondary_id))) "
-                    "ORDER BY s.id LIMIT 1",
-                    2, params, &r, e);
+    memset(out, 0, sizeof(*out));
+    rc = store_exec(
+        c,
+        "SELECT s.id, s.name, coalesce(s.address - '0.0.0.0'::inet, 0), "
+        "p.role, p.address, p.peer_address, p.port, p.peer_port, p.mclt, "
+        "p.split, p.percentage, p.max_response_delay, "
+        "p.max_unacked_updates, p.load_balance_max_seconds, p.problem "
+        "FROM dhcp_import_peers p JOIN dhcp_servers s ON s.id = p.server_id "
+        "WHERE p.name = $2 AND p.server_id <> $1::bigint "
+        "ORDER BY EXISTS (SELECT 1 FROM dhcp_failover f WHERE lower(f.name) "
+        "= lower($2) AND $1::bigint IN (f.primary_id, f.secondary_id) AND "
+        "s.id IN (f.primary_id, f.secondary_id)) DESC, p.id LIMIT 1",
+        2, params, &r, e);
     if (rc != 0)
         return rc;
     if (PQntuples(r) == 0) {
         PQclear(r);
         return 0;
     }
-    if ((rc = read_server(r, partner, e)) == 0 &&
-        (*baseline = dup_col(r, 0, 6, &rc), rc != 0))
-        err_set(e, rc, "out of memory");
-    PQclear(r);
-    if (rc != 0) {
-        free(partner->live);
-        partner->live = NULL;
-        return rc;
+    out->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    out->address = (uint32_t)strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+    p->name = name;
+    p->role = (enum failover_role)strtol(PQgetvalue(r, 0, 3), NULL, 10);
+    p->address = (uint32_t)strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+    p->peer_address = (uint32_t)strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+    p->port = (int)strtol(PQgetvalue(r, 0, 6), NULL, 10);
+    p->peer_port = (int)strtol(PQgetvalue(r, 0, 7), NULL, 10);
+    p->mclt = strtoll(PQgetvalue(r, 0, 8), NULL, 10);
+    p->split = (int)strtol(PQgetvalue(r, 0, 9), NULL, 10);
+    p->percentage = (int)strtol(PQgetvalue(r, 0, 10), NULL, 10);
+    p->max_response_delay = (int)strtol(PQgetvalue(r, 0, 11), NULL, 10);
+    p->max_unacked_updates = (int)strtol(PQgetvalue(r, 0, 12), NULL, 10);
+    p->load_balance_max_seconds = (int)strtol(PQgetvalue(r, 0, 13), NULL, 10);
+    if (!PQgetisnull(r, 0, 14)) {
+        snprintf(out->problem, sizeof(out->problem), "%s",
+                 PQgetvalue(r, 0, 14));
+        p->problem = out->problem;
     }
-    return 1;
+    rc = store_copy_text(r, 0, 1, out->name, sizeof(out->name), e);
+    PQclear(r);
+    return rc != 0 ? rc : 1;
 }
 
 /* Runs sql with params for its effect: 0 or the ERR_*. */
@@ -392,25 +404,20 @@ static int apply_scope(struct store_conn *c, const char *sid,
     return apply_pools(c, scope, sc->pools, sc->npools, e);
 }
 
-/* A cidr[] literal of the networks of im's scopes whose peer is name and,
- * when more, of more[0..nmore); malloc'd. */
-static char *networks(const struct confimport *im, const char *name,
-                      const uint32_t *more, const int *prefixes, size_t nmore)
+/* A cidr[] literal of the networks of im's scopes whose peer is name;
+ * malloc'd. */
+static char *networks(const struct confimport *im, const char *name)
 {
-    size_t cap = 3 + 20 * (im->nscopes + nmore), used = 1;
+    size_t cap = 3 + 20 * im->nscopes, used = 1;
     char *out = malloc(cap), cidr[20];
 
     if (out == NULL)
         return NULL;
     out[0] = '{';
-    for (size_t i = 0; i < im->nscopes + nmore; i++) {
-        if (i < im->nscopes && (im->scopes[i].peer == NULL ||
-                                strcmp(im->scopes[i].peer, name) != 0))
+    for (size_t i = 0; i < im->nscopes; i++) {
+        if (im->scopes[i].peer == NULL || strcmp(im->scopes[i].peer, name) != 0)
             continue;
-        if (i < im->nscopes)
-            cidr_text(im->scopes[i].network, im->scopes[i].prefix, cidr);
-        else
-            cidr_text(more[i - im->nscopes], prefixes[i - im->nscopes], cidr);
+        cidr_text(im->scopes[i].network, im->scopes[i].prefix, cidr);
         used += (size_t)snprintf(out + used, cap - used, "%s%s",
                                  used > 1 ? "," : "", cidr);
     }
@@ -418,33 +425,75 @@ static char *networks(const struct confimport *im, const char *name,
     return out;
 }
 
-/* Peer p of server sid: a relationship joining the scopes of both
- * instances whose peer it is, or a reported peer. */
+/* Keeps peer p of server sid as declared, the networks of its scopes
+ * that name it, and the reason it makes no relationship (NULL: it
+ * makes one). */
+static int keep_peer(struct store_conn *c, const char *sid,
+                     const struct confimport *im,
+                     const struct store_import_peer *p, struct err *e)
+{
+    const struct confimport_peer *d = p->decl;
+    char n[11][STORE_INTBUF], *nets = networks(im, d->name);
+    const char *params[16];
+    int rc;
+
+    if (nets == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    params[0] = sid;
+    params[1] = d->name;
+    params[2] = p->rel.name == NULL ? p->reason : NULL;
+    params[3] = store_param_int(n[0], d->role);
+    params[4] = store_param_int(n[1], d->address);
+    params[5] = store_param_int(n[2], d->peer_address);
+    params[6] = store_param_int(n[3], d->port);
+    params[7] = store_param_int(n[4], d->peer_port);
+    params[8] = store_param_int(n[5], d->mclt);
+    params[9] = store_param_int(n[6], d->split);
+    params[10] = store_param_int(n[7], d->percentage);
+    params[11] = store_param_int(n[8], d->max_response_delay);
+    params[12] = store_param_int(n[9], d->max_unacked_updates);
+    params[13] = store_param_int(n[10], d->load_balance_max_seconds);
+    params[14] = d->problem;
+    params[15] = nets;
+    rc = run(c,
+             "INSERT INTO dhcp_import_peers (server_id, name, reason, role, "
+             "address, peer_address, port, peer_port, mclt, split, "
+             "percentage, max_response_delay, max_unacked_updates, "
+             "load_balance_max_seconds, problem, networks) VALUES "
+             "($1::bigint, $2, left($3, 1023), $4::smallint, $5::bigint, "
+             "$6::bigint, $7::integer, $8::integer, $9::bigint, $10::integer, "
+             "$11::integer, $12::integer, $13::integer, $14::integer, "
+             "left($15, 1023), $16::cidr[])",
+             16, params, e);
+    free(nets);
+    return rc;
+}
+
+/* Peer p of server sid: a relationship joining the instances of the
+ * scopes both servers' peers name, or the reason, on the partner's row
+ * too. */
 static int apply_peer(struct store_conn *c, const char *sid,
-                      const struct confimport *im,
                       const struct store_import_peer *p, struct err *e)
 {
     const struct confimport_relationship *r = &p->rel;
-    char pid[STORE_INTBUF], n[6][STORE_INTBUF], fid[STORE_INTBUF];
+    char pid[STORE_INTBUF], n[7][STORE_INTBUF], fid[STORE_INTBUF];
     const char *params[11];
-    char *ours, *theirs;
     int rc;
 
+    if (p->partner_id == 0)
+        return 0;
     params[0] = sid;
-    params[1] = p->name;
-    params[2] = p->partner_id ? store_param_int(pid, p->partner_id) : NULL;
+    params[1] = p->decl->name;
+    params[2] = store_param_int(pid, p->partner_id);
     if (r->name == NULL) {
         params[3] = p->reason;
         return run(c,
-                   "INSERT INTO dhcp_import_peers (server_id, name, reason) "
-                   "SELECT x, $2, left($4, 1023) FROM unnest(ARRAY["
-                   "$1::bigint, $3::bigint]) x WHERE x IS NOT NULL "
-                   "ON CONFLICT (server_id, name) DO UPDATE SET reason = "
-                   "EXCLUDED.reason",
+                   "UPDATE dhcp_import_peers SET reason = left($4, 1023) "
+                   "WHERE server_id = $3::bigint AND name = $2 AND "
+                   "$1::bigint IS NOT NULL",
                    4, params, e);
     }
     /* side a is the partner, side b this server */
-    params[2] = store_param_int(pid, p->partner_id);
     params[3] = r->primary == 0 ? "a" : "b";
     params[4] = store_param_int(n[0], r->mclt);
     params[5] = store_param_int(n[1], r->percentage);
@@ -452,9 +501,7 @@ static int apply_peer(struct store_conn *c, const char *sid,
     params[7] = store_param_int(n[3], r->peer_port);
     params[8] = store_param_int(n[4], r->load_balance_max_seconds);
     params[9] = store_param_int(n[5], r->max_response_delay);
-    params[10] = NULL;
-    char unacked[STORE_INTBUF];
-    params[10] = store_param_int(unacked, r->max_unacked_updates);
+    params[10] = store_param_int(n[6], r->max_unacked_updates);
     rc = store_query_text(
         c,
         "WITH old AS (SELECT id FROM dhcp_failover WHERE lower(name) = "
@@ -478,28 +525,19 @@ static int apply_peer(struct store_conn *c, const char *sid,
         return rc;
     if (rc == 0)
         return err_set(e, ERR_INTERNAL, "relationship \"%s\" not made",
-                       p->name);
-    ours = networks(im, p->name, NULL, NULL, 0);
-    theirs = networks(&(struct confimport){0}, p->name, p->partner_networks,
-                      p->partner_prefixes, p->npartner);
-    if (ours == NULL || theirs == NULL) {
-        free(ours);
-        free(theirs);
-        return err_set(e, ERR_NOMEM, "out of memory");
-    }
+                       p->decl->name);
+    /* the scopes whose networks both sides' peers name, on both */
     rc = run(c,
-             "UPDATE dhcp_scopes s SET failover_id = $3::bigint, updated = "
-             "now() FROM ranges r WHERE r.id = s.range_id AND ((s.server_id "
-             "= $1::bigint AND r.cidr = ANY($4::cidr[])) OR (s.server_id = "
-             "$2::bigint AND r.cidr = ANY($5::cidr[]) AND r.cidr = "
-             "ANY($4::cidr[])))",
-             5, (const char *[]){sid, params[2], fid, ours, theirs}, e);
-    free(ours);
-    free(theirs);
+             "UPDATE dhcp_scopes s SET failover_id = $4::bigint, updated = "
+             "now() FROM ranges r WHERE r.id = s.range_id AND s.server_id IN "
+             "($1::bigint, $3::bigint) AND (SELECT count(*) FROM "
+             "dhcp_import_peers q WHERE q.name = $2 AND q.server_id IN "
+             "($1::bigint, $3::bigint) AND r.cidr = ANY(q.networks)) = 2",
+             4, (const char *[]){sid, p->decl->name, params[2], fid}, e);
     if (rc == 0)
         rc = run(c,
-                 "DELETE FROM dhcp_import_peers WHERE name = $2 AND "
-                 "server_id IN ($1::bigint, $3::bigint)",
+                 "UPDATE dhcp_import_peers SET reason = NULL WHERE name = $2 "
+                 "AND server_id IN ($1::bigint, $3::bigint)",
                  3, params, e);
     return rc;
 }
@@ -549,7 +587,9 @@ int store_import_apply(struct store_conn *c, long long id,
                  "DELETE FROM dhcp_import_peers WHERE server_id = $1::bigint",
                  1, params, e);
     for (size_t i = 0; rc == 0 && i < npeers; i++)
-        rc = apply_peer(c, sid, im, &peers[i], e);
+        rc = keep_peer(c, sid, im, &peers[i], e);
+    for (size_t i = 0; rc == 0 && i < npeers; i++)
+        rc = apply_peer(c, sid, &peers[i], e);
     /* the server runs its file: nothing of it is to be pushed */
     if (rc == 0)
         rc = run(c, "DELETE FROM config_jobs WHERE server_id = $1::bigint", 1,
@@ -586,7 +626,8 @@ int store_import_reported(struct store_conn *c, long long id, const char *name,
     rc = store_exec(c,
                     "SELECT p.server_id, s.name, p.name, p.reason FROM "
                     "dhcp_import_peers p JOIN dhcp_servers s ON s.id = "
-                    "p.server_id WHERE ($1::bigint = 0 OR p.server_id = "
+                    "p.server_id WHERE p.reason IS NOT NULL AND "
+                    "($1::bigint = 0 OR p.server_id = "
                     "$1::bigint) AND ($2::text IS NULL OR lower(p.name) = "
                     "lower($2)) ORDER BY s.name_key, p.name LIMIT 4096",
                     2, params, &r, e);

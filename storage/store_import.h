@@ -109,32 +109,38 @@ struct store_import_server {
 int store_import_begin(struct store_conn *c, long long id,
                        struct store_import_server *out, struct err *e);
 
-/* The other server that reported peer `name` (or is in a relationship
- * of that name with server id), with its
- * baseline in *baseline (malloc'd): 1 found, 0 none, or an ERR_*. */
+/* The other side of a peer: the server whose last import declared a
+ * peer of that name, with that declaration. */
+struct store_import_partner {
+    long long id;
+    char name[256];
+    uint32_t address;            /* host order, 0 when none */
+    struct confimport_peer peer; /* its name, file NULL; problem below */
+    char problem[1024];
+};
+
+/* The other server (not id) whose file declares peer `name`, one in a
+ * relationship of that name with server id first: 1 found, 0 none, or
+ * an ERR_*. */
 int store_import_partner(struct store_conn *c, long long id, const char *name,
-                         struct store_import_server *partner, char **baseline,
-                         struct err *e);
+                         struct store_import_partner *out, struct err *e);
 
 /* What became of one peer of the file. */
 struct store_import_peer {
-    const char *name;
-    long long partner_id; /* 0: none found */
+    const struct confimport_peer *decl; /* as the file declares it */
+    long long partner_id;               /* 0: none found */
     /* rel.name NULL: no relationship, for reason */
     struct confimport_relationship rel;
     const char *reason;
-    /* the partner's networks whose scope's peer is this one */
-    const uint32_t *partner_networks;
-    const int *partner_prefixes;
-    size_t npartner;
 };
 
 /* Inside store_import_begin's transaction: makes server id's global
  * statements, scopes (ranges created when missing), pools and their
- * statements equal to im; its peers as peers[0..npeers) say (a
- * relationship made or updated with both servers' instances of the
- * scopes that name it, or a reported peer with its reason); the import
- * Applied with message (NULL: none) and text as its baseline. */
+ * statements equal to im; its peers kept as declared, and as
+ * peers[0..npeers) say (a relationship made or updated with the
+ * instances of the scopes both servers' peers name, or a reason, which
+ * the partner's row gets too); the import Applied with message (NULL:
+ * none) and text as its baseline. */
 int store_import_apply(struct store_conn *c, long long id,
                        const struct confimport *im,
                        const struct store_import_peer *peers, size_t npeers,

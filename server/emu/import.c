@@ -94,57 +94,31 @@ static void fetch_free(struct fetch *f)
     f->n = 0;
 }
 
-/* What one peer of the file became, with the texts it points to. */
+/* What one peer of the file became, with the text of its reason. */
 struct peer_work {
     struct store_import_peer p;
     char reason[512];
-    uint32_t *networks;
-    int *prefixes;
 };
 
-/* The partner's networks whose scope names peer `name`, into w. */
-static int partner_networks(const struct confimport *pim, const char *name,
-                            struct peer_work *w, struct err *e)
-{
-    size_t n = 0;
-
-    w->networks = calloc(pim->nscopes + 1, sizeof(*w->networks));
-    w->prefixes = calloc(pim->nscopes + 1, sizeof(*w->prefixes));
-    if (w->networks == NULL || w->prefixes == NULL)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < pim->nscopes; i++)
-        if (pim->scopes[i].peer != NULL &&
-            strcmp(pim->scopes[i].peer, name) == 0) {
-            w->networks[n] = pim->scopes[i].network;
-            w->prefixes[n++] = pim->scopes[i].prefix;
-        }
-    w->p.partner_networks = w->networks;
-    w->p.partner_prefixes = w->prefixes;
-    w->p.npartner = n;
-    return 0;
-}
-
-/* Matches peer pr of server srv against the other managed server that
- * declares it, inside the import's transaction on c. */
+/* Matches peer pr of server srv against the other managed server whose
+ * file declares it, inside the import's transaction on c. */
 static int match_peer(struct store_conn *c,
                       const struct store_import_server *srv,
                       const struct confimport_peer *pr, struct peer_work *w,
                       struct err *e)
 {
-    struct store_import_server partner;
+    struct store_import_partner partner;
     struct confimport_side a, b;
-    struct parsed pp;
-    char *baseline = NULL;
     struct err me;
     int rc;
 
-    w->p.name = pr->name;
+    w->p.decl = pr;
     w->p.reason = w->reason;
     if (pr->problem != NULL) {
         snprintf(w->reason, sizeof(w->reason), "%s", pr->problem);
         return 0;
     }
-    rc = store_import_partner(c, srv->id, pr->name, &partner, &baseline, e);
+    rc = store_import_partner(c, srv->id, pr->name, &partner, e);
     if (rc < 0)
         return rc;
     if (rc == 0) {
@@ -153,38 +127,22 @@ static int match_peer(struct store_conn *c,
                  srv->name);
         return 0;
     }
-    free(partner.live);
     w->p.partner_id = partner.id;
-    err_clear(&me);
-    if ((rc = parse(baseline, NULL, NULL, &pp, &me)) != 0) {
-        free(baseline);
-        if (rc == ERR_NOMEM)
-            return err_set(e, rc, "out of memory");
-        snprintf(w->reason, sizeof(w->reason), "%.255s's file: %.200s",
-                 partner.name, me.msg);
-        return 0;
-    }
-    free(baseline);
     a.server = partner.name;
     a.address = partner.address;
-    a.peer = confimport_peer(pp.im, pr->name);
+    a.peer = &partner.peer;
     b.server = srv->name;
     b.address = srv->address;
     b.peer = pr;
-    if (a.peer == NULL) {
-        snprintf(w->reason, sizeof(w->reason),
-                 "failover peer \"%s\" is declared on %s only", pr->name,
-                 srv->name);
-    } else if (confimport_match(&a, &b, &w->p.rel, &me) != 0) {
+    err_clear(&me);
+    if (confimport_match(&a, &b, &w->p.rel, &me) != 0) {
         memset(&w->p.rel, 0, sizeof(w->p.rel));
         snprintf(w->reason, sizeof(w->reason), "%s", me.msg);
-    } else if ((rc = partner_networks(pp.im, pr->name, w, e)) == 0) {
-        w->p.rel.name = pr->name; /* a's points into the partner's parse */
+    } else {
+        w->p.rel.name = pr->name; /* a's points into partner */
         w->p.reason = NULL;
     }
-    rc = rc < 0 ? rc : 0;
-    parsed_free(&pp);
-    return rc;
+    return 0;
 }
 
 /* Records server id's failure to import: Failed, and the server Out of
@@ -250,10 +208,6 @@ static int apply(struct store_conn *c, const struct store_import_server *srv,
                 rc = store_server_set_state(c, srv->id, "OK", NULL, NULL, 0, e);
             free(peers);
         }
-    }
-    for (size_t i = 0; i < im->npeers; i++) {
-        free(w[i].networks);
-        free(w[i].prefixes);
     }
     free(w);
     snprintf(out->message, sizeof(out->message), "%s", note);

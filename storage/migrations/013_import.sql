@@ -66,17 +66,35 @@ CREATE TRIGGER dhcp_pools_config_job
         unmanaged_statements ON dhcp_pools
     FOR EACH ROW EXECUTE FUNCTION config_job_pool();
 
--- Failover peers an import found that make no relationship: declared on
--- one server only, or declared differently by the two (reason says
--- which).  GetDHCPFailoverRelationship(s) list them with state Error and
--- the reason; the next import of the server replaces its rows.
+-- The failover peers each server's file declares, as its last import
+-- read them (confimport.h's struct confimport_peer), with the networks
+-- of its scopes that name them: what the other side's import is matched
+-- against.  reason says why a peer makes no relationship (declared on
+-- one server only, or declared differently by the two, or what the model
+-- cannot hold); GetDHCPFailoverRelationship(s) list those with state
+-- Error and the reason.  The next import of the server replaces its rows.
 CREATE TABLE dhcp_import_peers (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     server_id bigint NOT NULL REFERENCES dhcp_servers ON DELETE CASCADE,
-    name text NOT NULL CHECK (octet_length(name) BETWEEN 1 AND 128),
-    reason text NOT NULL CHECK (octet_length(reason) BETWEEN 1 AND 1023),
+    name text NOT NULL CHECK (octet_length(name) BETWEEN 1 AND 255),
+    reason text CHECK (octet_length(reason) BETWEEN 1 AND 1023),
+    role smallint NOT NULL CHECK (role BETWEEN -1 AND 1),
+    address bigint NOT NULL CHECK (address BETWEEN 0 AND 4294967295),
+    peer_address bigint NOT NULL
+        CHECK (peer_address BETWEEN 0 AND 4294967295),
+    port integer NOT NULL,
+    peer_port integer NOT NULL,
+    mclt bigint NOT NULL,
+    split integer NOT NULL,
+    percentage integer NOT NULL,
+    max_response_delay integer NOT NULL,
+    max_unacked_updates integer NOT NULL,
+    load_balance_max_seconds integer NOT NULL,
+    problem text CHECK (octet_length(problem) <= 1023),
+    networks cidr[] NOT NULL CHECK (cardinality(networks) <= 100000),
     UNIQUE (server_id, name)
 );
+CREATE INDEX dhcp_import_peers_name_idx ON dhcp_import_peers (name);
 
 -- An import makes the model equal to a file the server already runs:
 -- nothing of it is to be pushed.  It sets micetro.importing for its
