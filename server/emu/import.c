@@ -216,19 +216,22 @@ static int apply(struct store_conn *c, const struct store_import_server *srv,
 
 /* Records that server id's live file could not be read (why): the
  * import stays Pending, tried again after STORE_IMPORT_RETRY_S, and the
- * server is Out of date meanwhile, with why (as a push would say it). */
-static int not_read(struct store_conn *c, long long id, const char *why,
+ * server Out of date (Unreachable when the agent was not reached)
+ * meanwhile, with why, as a push would say it. */
+static int not_read(struct store_conn *c, long long id, const struct err *why,
                     struct import_outcome *out, struct err *e)
 {
+    /* as a failed push says it: an agent not reached is Unreachable */
+    const char *state = why->code == ERR_SYS ? "Unreachable" : "Out of date";
     int rc;
 
     snprintf(out->state, sizeof(out->state), "Pending");
     snprintf(out->message, sizeof(out->message),
-             "cannot read the live file: %s", why);
+             "cannot read the live file: %s", why->msg);
     if ((rc = store_begin(c, e)) != 0)
         return rc;
     if ((rc = store_import_set(c, id, "Pending", out->message, e)) != 0 ||
-        (rc = store_server_set_state(c, id, "Out of date", why, NULL, 0, e)) !=
+        (rc = store_server_set_state(c, id, state, why->msg, NULL, 0, e)) !=
             0 ||
         (rc = store_commit(c, e)) != 0)
         store_rollback(c);
@@ -293,7 +296,7 @@ int import_server(struct app *app, long long id, struct import_outcome *out,
         if ((f = calloc(1, sizeof(*f))) == NULL) {
             rc = err_set(e, ERR_NOMEM, "out of memory");
         } else if (read_real(app, &srv, f, &p, &prc, &pe) != 0) {
-            rc = not_read(c, id, pe.msg, out, e);
+            rc = not_read(c, id, &pe, out, e);
             goto done;
         } else if ((rc = store_import_begin(c, id, &again, e)) == 0) {
             free(again.live);
