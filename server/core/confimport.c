@@ -27,6 +27,9 @@ struct importer {
     /* the ranges of the pool being read */
     const struct confparse_node **ranges;
     size_t nranges, cap_ranges;
+    /* the shared-networks met, for names declared twice */
+    const struct confparse_node **shared;
+    size_t nshared, cap_shared;
     size_t pools; /* in all */
     size_t cap_scopes;
     /* the peers' nodes sorted by address, with their index in im->peers */
@@ -40,6 +43,22 @@ struct importer {
 
 /* ---- messages -------------------------------------------------------- */
 
+/* Bytes of a message that are not printable ASCII become '?': names and
+ * files come from the input. */
+static void printable(char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}
+
+static int printable_err(struct err *e, int rc)
+{
+    if (e != NULL && rc < 0)
+        printable(e->msg);
+    return rc;
+}
+
 static int refuse(struct importer *im, const struct confparse_node *n,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -52,13 +71,34 @@ static int refuse(struct importer *im, const struct confparse_node *n,
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return err_set(im->e, ERR_INVALID, "%.*s:%d: %s", FILE_SHOWN,
-                   n->file != NULL ? n->file : "", n->line, what);
+    return printable_err(
+        im->e, err_set(im->e, ERR_INVALID, "%.*s:%d: %s", FILE_SHOWN,
+                       n->file != NULL ? n->file : "", n->line, what));
 }
 
 static int nomem(struct importer *im)
 {
     return err_set(im->e, ERR_NOMEM, "out of memory importing dhcpd.conf");
+}
+
+/* arr (n elements of size bytes, room for *cap) with room for one more,
+ * *cap doubled when needed; NULL (arr left as it is) when out of memory. */
+static void *grow(struct importer *im, void *arr, size_t n, size_t *cap,
+                  size_t size)
+{
+    size_t ncap;
+    void *more;
+
+    if (n < *cap)
+        return arr;
+    ncap = *cap ? *cap * 2 : 8;
+    more = realloc(arr, ncap * size);
+    if (more == NULL) {
+        nomem(im);
+        return NULL;
+    }
+    *cap = ncap;
+    return more;
 }
 
 /* ---- peers by node ----------------------------------------------------- */
@@ -116,6 +156,7 @@ static int peer_problem(struct confimport_peer *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    printable(text);
     p->problem = strdup(text);
     return p->problem != NULL ? 0 : -1;
 }
@@ -256,16 +297,28 @@ static int collect_peers(struct importer *im)
 
 /* ---- verbatim text ------------------------------------------------------- */
 
-static int is_plain_name(const char *s)
+/* 1 when s reads back as the dotted name it is (conflex_dotted): words
+ * of letters, digits, '-' and '_', not starting with '_', joined by
+ * single dots, a trailing dot allowed. */
+static int is_dotted_name(const char *s)
 {
-    if (*s == '\0')
+    int start = 1;
+
+    if (*s == '\0' || *s == '.')
         return 0;
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
 
+        if (c == '.') {
+            if (start)
+                return 0;
+            start = 1;
+            continue;
+        }
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+              (c >= '0' && c <= '9') || c == '-' || (c == '_' && !start)))
             return 0;
+        start = 0;
     }
     return 1;
 }
@@ -276,11 +329,12 @@ static void put_indent(struct textbuf *b, int depth)
         textbuf_puts(b, "  ");
 }
 
-/* A name as a host or group is written: bare when it can be, else as a
- * string with '"' and '\' escaped. */
-static void put_name(struct textbuf *b, const char *s)
+/* A name as a host's is written: bare when it reads back so (dhcpd wants
+ * it so), else as a string with '"' and '\' escaped; a group's always as
+ * a string (a group's name is one word or a string). */
+static void put_name(struct textbuf *b, const char *s, int dotted)
 {
-    if (is_plain_name(s)) {
+    if (dotted && is_dotted_name(s)) {
         textbuf_puts(b, s);
         return;
     }
@@ -305,7 +359,7 @@ static int put_block(struct importer *im, struct textbuf *b,
     put_indent(b, depth);
     textbuf_puts(b, n->kind == CONFPARSE_HOST ? "host " : "group ");
     if (n->name != NULL) {
-        put_name(b, n->name);
+        put_name(b, n->name, n->kind == CONFPARSE_HOST);
         textbuf_puts(b, " ");
     }
     textbuf_puts(b, "{\n");
@@ -447,16 +501,10 @@ static int add_pool(struct importer *im, struct confimport_scope *sc,
     if (im->pools >= CONFIMPORT_POOLS_MAX)
         return refuse(im, range, "more than %d ranges in all",
                       CONFIMPORT_POOLS_MAX);
-    if (sc->npools == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-        struct confimport_pool *more = realloc(sc->pools,
-                                               ncap * sizeof *sc->pools);
-
-        if (more == NULL)
-            return nomem(im);
-        sc->pools = more;
-        *cap = ncap;
-    }
+    p = grow(im, sc->pools, sc->npools, cap, sizeof *sc->pools);
+    if (p == NULL)
+        return ERR_NOMEM;
+    sc->pools = p;
     p = &sc->pools[sc->npools];
     memset(p, 0, sizeof *p);
     p->from = range->low;
@@ -481,6 +529,7 @@ static int scan_pool(struct importer *im, const struct confparse_node *parent,
 {
     for (const struct confparse_node *c = parent->first; c != NULL;
          c = c->next) {
+        const struct confparse_node **more;
         int rc = 0;
         long i;
 
@@ -509,16 +558,11 @@ static int scan_pool(struct importer *im, const struct confparse_node *parent,
             if (im->nranges >= CONFIMPORT_SCOPE_POOLS_MAX)
                 return refuse(im, c, "more than %d ranges in one pool",
                               CONFIMPORT_SCOPE_POOLS_MAX);
-            if (im->nranges == im->cap_ranges) {
-                size_t ncap = im->cap_ranges ? im->cap_ranges * 2 : 8;
-                const struct confparse_node **more = realloc(
-                    im->ranges, ncap * sizeof *im->ranges);
-
-                if (more == NULL)
-                    return nomem(im);
-                im->ranges = more;
-                im->cap_ranges = ncap;
-            }
+            more = grow(im, (void *)im->ranges, im->nranges, &im->cap_ranges,
+                        sizeof *im->ranges);
+            if (more == NULL)
+                return ERR_NOMEM;
+            im->ranges = more;
             im->ranges[im->nranges++] = c;
             break;
         default:
@@ -653,6 +697,7 @@ static int first_pool_rule(struct importer *im, struct confimport_scope *sc)
                  p->peer ? p->peer : "", p->peer ? "\"" : "", sc->pools[0].line,
                  sc->peer ? "failover peer \"" : "no failover peer",
                  sc->peer ? sc->peer : "", sc->peer ? "\"" : "");
+        printable(text);
         sc->note = strdup(text);
         return sc->note != NULL ? 0 : nomem(im);
     }
@@ -676,16 +721,11 @@ static int add_scope(struct importer *im, const struct confparse_node *n)
                       validate_ipv4_format(n->mask, m));
     if (out->nscopes >= CONFIMPORT_SCOPES_MAX)
         return refuse(im, n, "more than %d subnets", CONFIMPORT_SCOPES_MAX);
-    if (out->nscopes == im->cap_scopes) {
-        size_t ncap = im->cap_scopes ? im->cap_scopes * 2 : 16;
-        struct confimport_scope *more = realloc(out->scopes,
-                                                ncap * sizeof *out->scopes);
-
-        if (more == NULL)
-            return nomem(im);
-        out->scopes = more;
-        im->cap_scopes = ncap;
-    }
+    sc = grow(im, out->scopes, out->nscopes, &im->cap_scopes,
+              sizeof *out->scopes);
+    if (sc == NULL)
+        return ERR_NOMEM;
+    out->scopes = sc;
     sc = &out->scopes[out->nscopes++];
     memset(sc, 0, sizeof *sc);
     sc->network = n->net;
@@ -703,6 +743,129 @@ static int add_scope(struct importer *im, const struct confparse_node *n)
     if (rc == 0)
         rc = first_pool_rule(im, sc);
     return rc;
+}
+
+/* ---- shared-networks ---------------------------------------------------- */
+
+/* A shared-network's name as the renderer writes a superscope's. */
+static int check_shared_name(struct importer *im,
+                             const struct confparse_node *n)
+{
+    size_t len = strlen(n->name);
+
+    if (len == 0 || len > RENDER_NAME_MAX)
+        return refuse(im, n,
+                      "the name of a shared-network must be 1 to %d "
+                      "bytes",
+                      RENDER_NAME_MAX);
+    for (const char *p = n->name; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '{' ||
+            c == '}')
+            return refuse(im, n,
+                          "shared-network \"%s\": a name with a quote, "
+                          "backslash, brace or control character is not "
+                          "modelled",
+                          n->name);
+    }
+    return 0;
+}
+
+/* The subnets of shared-network top (includes read in place) become
+ * scopes of its superscope; anything else in it is refused. */
+static int scan_shared(struct importer *im, const struct confparse_node *top,
+                       const struct confparse_node *parent, size_t *nsubnets)
+{
+    for (const struct confparse_node *c = parent->first; c != NULL;
+         c = c->next) {
+        int rc = 0;
+        long i;
+
+        switch (c->kind) {
+        case CONFPARSE_SUBNET:
+            rc = add_scope(im, c);
+            if (rc == 0) {
+                im->im->scopes[im->im->nscopes - 1].superscope = top->name;
+                (*nsubnets)++;
+            }
+            break;
+        case CONFPARSE_INCLUDE:
+            rc = scan_shared(im, top, c, nsubnets);
+            break;
+        case CONFPARSE_PEER:
+            i = peer_index(im, c);
+            if (i >= 0 && im->seen != NULL)
+                im->seen[i] = 1;
+            break;
+        case CONFPARSE_POOL:
+            rc = refuse(im, c,
+                        "a pool straight in shared-network \"%s\" is not "
+                        "modelled",
+                        top->name);
+            break;
+        default:
+            rc = refuse(im, c,
+                        "%s in shared-network \"%s\" is not modelled (only "
+                        "its subnets are)",
+                        confparse_kind_name(c->kind), top->name);
+            break;
+        }
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int add_shared(struct importer *im, const struct confparse_node *n)
+{
+    const struct confparse_node **more;
+    size_t nsubnets = 0;
+    int rc = check_shared_name(im, n);
+
+    if (rc < 0)
+        return rc;
+    more = grow(im, (void *)im->shared, im->nshared, &im->cap_shared,
+                sizeof *im->shared);
+    if (more == NULL)
+        return ERR_NOMEM;
+    im->shared = more;
+    im->shared[im->nshared++] = n;
+    rc = scan_shared(im, n, n, &nsubnets);
+    if (rc == 0 && nsubnets == 0)
+        rc = refuse(im, n, "shared-network \"%s\" has no subnet", n->name);
+    return rc;
+}
+
+static int cmp_shared(const void *x, const void *y)
+{
+    const struct confparse_node *a = *(const struct confparse_node *const *)x;
+    const struct confparse_node *b = *(const struct confparse_node *const *)y;
+    int c = strcmp(a->name, b->name);
+
+    if (c != 0)
+        return c;
+    return (uintptr_t)a<(uintptr_t)b ? -1 : (uintptr_t)a>(uintptr_t) b;
+}
+
+/* One superscope per name: a shared-network declared twice is refused. */
+static int check_shared(struct importer *im)
+{
+    if (im->nshared < 2)
+        return 0;
+    qsort(im->shared, im->nshared, sizeof *im->shared, cmp_shared);
+    for (size_t i = 0; i + 1 < im->nshared; i++) {
+        const struct confparse_node *a = im->shared[i], *b = im->shared[i + 1];
+
+        if (strcmp(a->name, b->name) == 0)
+            return refuse(im, b->line > a->line ? b : a,
+                          "shared-network \"%s\" declared again (also at "
+                          "%.*s:%d)",
+                          a->name, FILE_SHOWN,
+                          (b->line > a->line ? a : b)->file,
+                          (b->line > a->line ? a : b)->line);
+    }
+    return 0;
 }
 
 /* ---- the top level ------------------------------------------------------- */
@@ -738,8 +901,7 @@ static int scan_top(struct importer *im, const struct confparse_node *parent)
             rc = put_block(im, &im->global, c, 0);
             break;
         case CONFPARSE_SHARED:
-            rc = refuse(im, c, "shared-network \"%s\" is not modelled",
-                        c->name != NULL ? c->name : "");
+            rc = add_shared(im, c);
             break;
         default:
             rc = refuse(im, c, "%s at the top level is not modelled",
@@ -815,7 +977,9 @@ int confimport_import(const struct confparse *conf,
     if (rc == 0)
         rc = scan_top(&im, &conf->root);
     if (rc == 0)
-        rc = check_networks(&im);
+        rc = printable_err(e, check_networks(&im));
+    if (rc == 0)
+        rc = check_shared(&im);
     if (rc == 0)
         rc = take_statements(&im, &im.global, &conf->root, "the top level",
                              &im.im->statements);
@@ -828,6 +992,7 @@ int confimport_import(const struct confparse *conf,
     free(im.scratch.p);
     free(im.subnet.p);
     free(im.ranges);
+    free(im.shared);
     free(im.bynode);
     free(im.seen);
     free(im.refs);
@@ -920,9 +1085,9 @@ static int crossed_address(const struct confimport_side *s,
                    validate_ipv4_format(t->address, b), t->server);
 }
 
-int confimport_match(const struct confimport_side *a,
-                     const struct confimport_side *b,
-                     struct confimport_relationship *out, struct err *e)
+static int match(const struct confimport_side *a,
+                 const struct confimport_side *b,
+                 struct confimport_relationship *out, struct err *e)
 {
     const struct confimport_peer *p, *q, *pri;
     int rc;
@@ -981,4 +1146,11 @@ int confimport_match(const struct confimport_side *a,
     out->max_unacked_updates = p->max_unacked_updates;
     out->load_balance_max_seconds = p->load_balance_max_seconds;
     return 0;
+}
+
+int confimport_match(const struct confimport_side *a,
+                     const struct confimport_side *b,
+                     struct confimport_relationship *out, struct err *e)
+{
+    return printable_err(e, match(a, b, out, e));
 }

@@ -25,8 +25,8 @@
  *                absent: port and peer port 647, max-response-delay 60,
  *                max-unacked-updates 10, and load balance max seconds 0
  *                as dhcpd runs it, which then disables load balancing, not
- *                the emulator's 3) and
- *                where it stands.  What the model cannot hold gives the
+ *                the emulator's 3) and where it stands.  What the model
+ *                cannot hold gives the
  *                peer a problem (the first one, with its line): hba,
  *                max-lease-misbalance, max-lease-ownership, min-balance,
  *                max-balance, auto-partner-down, an address or peer
@@ -36,14 +36,29 @@
  *                (failover.h), a peer no pool refers to.  Such a
  *                relationship is shown in state Error with that reason.
  *
+ *   superscopes  the subnets of a `shared-network NAME { }` are scopes like
+ *                the others, with NAME as their superscope (the renderer
+ *                writes them back in one shared-network block).  What
+ *                else a shared-network holds, statements, hosts, pools,
+ *                peer references, is refused; so are a shared-network
+ *                without a subnet, one declared twice, and a name the
+ *                renderer cannot quote.
+ *
+ * Messages, notes and problems are printable ASCII: other bytes of names
+ * from the file show as '?'.
+ *
  * Refused with ERR_INVALID and a message "FILE:LINE: what": a subnet in a
- * group or a shared-network, a shared-network at all, a pool straight in
- * a shared-network, `range dynamic-bootp`, a pool without a range, a
+ * group, a shared-network in a group, a pool straight in a
+ * shared-network, `range dynamic-bootp`, a pool without a range, a
  * block whose kept statements exceed RENDER_STATEMENTS_MAX bytes (or
  * that render_check_statements refuses), a peer declared twice, a pool
- * referring to an undeclared peer, two subnets with the same network, a
- * range outside its subnet or with low above high, more than the limits
- * below.  Nothing the file holds is silently dropped.
+ * referring to an undeclared peer or to one declared after it, two
+ * subnets with the same network, a netmask that is not contiguous or a
+ * subnet with bits outside it, a range outside its subnet, with low above
+ * high or overlapping another range of the subnet, more than the limits
+ * below (CONFIMPORT_POOLS_MAX is a backstop: the parser's
+ * CONFPARSE_STATEMENTS_MAX comes first).  Nothing the file holds is silently
+ * dropped.
  *
  * confimport_match compares the two declarations of one peer name on the
  * two managed servers and gives the relationship as dhcp_failover stores
@@ -96,6 +111,7 @@ struct confimport_scope {
     size_t npools;
     const char *file;
     int line;
+    const char *superscope; /* its shared-network's name, or NULL */
 };
 
 struct confimport_peer {

@@ -226,6 +226,9 @@ static int check_scope(const struct render_scope *sc, size_t nrel,
     if (rc < 0)
         return rc;
     validate_quote(sc->name, q, sizeof q);
+    if (sc->superscope != NULL &&
+        check_name("superscope", sc->superscope, &inner) < 0)
+        return err_set(e, ERR_INVALID, "scope \"%s\": %s", q, inner.msg);
     if (sc->prefix < 0 || sc->prefix > 32 ||
         validate_cidr_first(sc->network, sc->prefix) != sc->network)
         return err_set(e, ERR_INVALID, "scope \"%s\": %s/%d is not a network",
@@ -286,6 +289,66 @@ static int cmp_rel(const void *x, const void *y)
         const struct render_relationship *const *)y;
 
     return strcmp(a->name, b->name);
+}
+
+/* Scopes in network order (rank), those of one superscope moved together
+ * to where the first of them stands. */
+struct placed {
+    const struct render_scope *sc;
+    size_t rank, key;
+};
+
+static int cmp_by_superscope(const void *x, const void *y)
+{
+    const struct placed *a = x, *b = y;
+    const char *p = a->sc->superscope, *q = b->sc->superscope;
+    int c;
+
+    if (p == NULL || q == NULL)
+        c = (p == NULL) - (q == NULL);
+    else
+        c = strcmp(p, q);
+    if (c != 0)
+        return c;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+static int cmp_by_key(const void *x, const void *y)
+{
+    const struct placed *a = x, *b = y;
+
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+static int group_superscopes(const struct render_scope **scopes, size_t n)
+{
+    struct placed *p = calloc(n + 1, sizeof *p);
+    size_t i;
+
+    if (p == NULL)
+        return -1;
+    for (i = 0; i < n; i++)
+        p[i] = (struct placed){scopes[i], i, i};
+    qsort(p, n, sizeof *p, cmp_by_superscope);
+    for (i = 1; i < n; i++)
+        if (p[i].sc->superscope != NULL && p[i - 1].sc->superscope != NULL &&
+            strcmp(p[i].sc->superscope, p[i - 1].sc->superscope) == 0)
+            p[i].key = p[i - 1].key;
+    qsort(p, n, sizeof *p, cmp_by_key);
+    for (i = 0; i < n; i++)
+        scopes[i] = p[i].sc;
+    free(p);
+    return 0;
+}
+
+/* 1 when a and b are in the same superscope. */
+static int same_superscope(const struct render_scope *a,
+                           const struct render_scope *b)
+{
+    return a != NULL && b != NULL && a->superscope != NULL &&
+           b->superscope != NULL && strcmp(a->superscope, b->superscope) == 0;
 }
 
 /* ---- rendering ------------------------------------------------------- */
@@ -467,6 +530,11 @@ int render_config(const struct render_server *s, char **out, size_t *len,
         }
     }
 
+    if (group_superscopes(scopes, s->nscopes) < 0) {
+        rc = err_set(e, ERR_NOMEM, "out of memory rendering dhcpd.conf");
+        goto out;
+    }
+
     /* header, global statements, OMAPI */
     textbuf_puts(&b, "# dhcpd.conf of DHCP server ");
     textbuf_puts(&b, s->name);
@@ -498,7 +566,12 @@ int render_config(const struct render_server *s, char **out, size_t *len,
 
     for (i = 0; i < s->nscopes; i++) {
         const struct render_scope *sc = scopes[i];
+        const struct render_scope *prev = i > 0 ? scopes[i - 1] : NULL;
+        const struct render_scope *next = i + 1 < s->nscopes ? scopes[i + 1]
+                                                             : NULL;
 
+        if (sc->superscope != NULL && !same_superscope(prev, sc))
+            textbuf_printf(&b, "shared-network \"%s\" {\n", sc->superscope);
         for (j = 0; j < sc->npools; j++)
             pools[j] = &sc->pools[j];
         qsort(pools, sc->npools, sizeof *pools, cmp_pool);
@@ -516,6 +589,11 @@ int render_config(const struct render_server *s, char **out, size_t *len,
         put_scope(&b, sc,
                   sc->failover >= 0 ? &s->relationships[sc->failover] : NULL,
                   pools);
+        if (sc->superscope != NULL && !same_superscope(sc, next)) {
+            if (!b.failed && b.len >= 2 && b.p[b.len - 2] == '\n')
+                b.len--; /* the scope's blank line: the block closes */
+            textbuf_puts(&b, "}\n\n");
+        }
     }
     /* no blank line at the very end */
     if (!b.failed && b.len >= 2 && b.p[b.len - 1] == '\n' &&

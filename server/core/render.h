@@ -18,7 +18,9 @@
  *      range A B; }` (the failover line only in a member scope, the
  *      pool's unmanaged statements when it has some); a disabled instance
  *      keeps its subnet and statements, loses its pools, and says so in a
- *      comment.
+ *      comment.  Scopes of one superscope are written together in a
+ *      `shared-network "NAME" { ... }` block, where the first of them
+ *      stands.
  *
  * Every peer is declared before the first pool that refers to it, as
  * dhcpd requires.  The model is checked again here even though the API
@@ -76,6 +78,8 @@ struct render_scope {
     const char *statements; /* unmanaged statements, verbatim, or NULL */
     const struct render_pool *pools;
     size_t npools;
+    const char *superscope; /* its shared-network's name (a name as a
+                             * scope's), or NULL */
 };
 
 struct render_server {

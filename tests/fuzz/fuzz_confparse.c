@@ -6,10 +6,20 @@
  * a parent allowed to hold it, a verbatim statement being a non-empty
  * text that ends in ';' or '}', every name without a NUL, every peer
  * found by its name; a refusal leaves no tree and says where and why in
- * printable ASCII. */
+ * printable ASCII.
+ *
+ * A tree is then imported (core/confimport.c): a refusal says FILE:LINE
+ * in printable ASCII; an import keeps its promises (each pool inside its
+ * subnet, each scope's peer its first pool's, each peer named by a pool
+ * declared, every block's statements passing the render check) and
+ * renders one-sided (no relationships) without a refusal, into a file
+ * that parses and imports again into as many scopes and pools. */
+#include "confimport.h"
 #include "confparse.h"
 #include "err.h"
 #include "fuzz.h"
+#include "render.h"
+#include "validate.h"
 
 #define FILES 8
 
@@ -109,6 +119,92 @@ static void check_tree(const struct confparse *c)
     FUZZ_CHECK(count == c->nodes);
 }
 
+/* The import rendered one-sided: how many pools in all, or -1. */
+static long render_again(const struct confimport *im)
+{
+    struct render_scope *sc = calloc(im->nscopes + 1, sizeof *sc);
+    struct render_pool *po;
+    struct render_server s;
+    struct confparse *c = NULL;
+    struct confimport *again = NULL;
+    struct confparse_err pe;
+    struct err e;
+    size_t npools = 0, k = 0, len = 0;
+    char *text = NULL;
+    long total = -1;
+
+    for (size_t i = 0; i < im->nscopes; i++)
+        npools += im->scopes[i].npools;
+    po = calloc(npools + 1, sizeof *po);
+    if (sc == NULL || po == NULL)
+        abort();
+    for (size_t i = 0; i < im->nscopes; i++) {
+        const struct confimport_scope *x = &im->scopes[i];
+
+        sc[i] = (struct render_scope){x->network, x->prefix, "s",
+                                      1,          -1,        x->statements,
+                                      &po[k],     x->npools, x->superscope};
+        for (size_t j = 0; j < x->npools; j++, k++)
+            po[k] = (struct render_pool){x->pools[j].from, x->pools[j].to,
+                                         x->pools[j].statements};
+    }
+    memset(&s, 0, sizeof s);
+    s.name = "fuzz.example.";
+    s.address = "192.0.2.1";
+    s.statements = im->statements;
+    s.scopes = sc;
+    s.nscopes = im->nscopes;
+    FUZZ_CHECK(render_config(&s, &text, &len, &e) == 0);
+    if (confparse_parse(text, len, "rendered", NULL, NULL, &c, &pe) == 0 &&
+        confimport_import(c, NULL, &again, &e) == 0 &&
+        again->nscopes == im->nscopes) {
+        total = 0;
+        for (size_t i = 0; i < again->nscopes; i++)
+            total += (long)again->scopes[i].npools;
+    }
+    confimport_free(again);
+    confparse_free(c);
+    free(text);
+    free(sc);
+    free(po);
+    return total;
+}
+
+static void check_import(const struct confparse *c)
+{
+    struct confimport_options opt = {"k"};
+    struct confimport *im = NULL;
+    struct err e;
+    size_t npools = 0;
+    int rc = confimport_import(c, &opt, &im, &e);
+
+    if (rc != 0) {
+        FUZZ_CHECK(rc == ERR_INVALID && im == NULL);
+        FUZZ_CHECK(fuzz_printable(e.msg) && strchr(e.msg, ':') != NULL);
+        return;
+    }
+    FUZZ_CHECK(render_check_statements(im->statements, &e) == 0);
+    for (size_t i = 0; i < im->nscopes; i++) {
+        const struct confimport_scope *sc = &im->scopes[i];
+
+        FUZZ_CHECK(render_check_statements(sc->statements, &e) == 0);
+        FUZZ_CHECK(sc->npools == 0 || sc->peer == sc->pools[0].peer);
+        for (size_t j = 0; j < sc->npools; j++) {
+            const struct confimport_pool *p = &sc->pools[j];
+
+            FUZZ_CHECK(p->from <= p->to &&
+                       validate_cidr_first(sc->network, sc->prefix) <=
+                           p->from &&
+                       p->to <= validate_cidr_last(sc->network, sc->prefix));
+            FUZZ_CHECK(p->peer == NULL || confimport_peer(im, p->peer) != NULL);
+            FUZZ_CHECK(render_check_statements(p->statements, &e) == 0);
+        }
+        npools += sc->npools;
+    }
+    FUZZ_CHECK(render_again(im) == (long)npools);
+    confimport_free(im);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {{NULL}, {0}, 0};
@@ -128,6 +224,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0) {
         FUZZ_CHECK(c != NULL);
         check_tree(c);
+        check_import(c);
     } else {
         FUZZ_CHECK(rc == ERR_INVALID && c == NULL);
         FUZZ_CHECK(err.what[0] != '\0' && fuzz_printable(err.what) &&

@@ -12,7 +12,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = fuzz_str(data, size), *conf = NULL;
-    struct render_scope sc = {0x0a000000, 24, "10.0.0.0/24", 1, -1, s, NULL, 0};
+    struct render_scope sc = {0x0a000000, 24, "10.0.0.0/24", 1, -1, s,
+                              NULL,       0,  NULL};
     struct render_server srv = {
         "dhcp1.example.", "10.0.0.1", NULL, 7911, "omapi_key",
         "c2VjcmV0",       NULL,       0,    &sc,  1};

@@ -254,6 +254,8 @@ static char *dump(const struct confimport *im, int canonical, keep_fn keep,
         textbuf_puts(&b, "scope ");
         put_ip(&b, s->network);
         textbuf_printf(&b, "/%d peer=%s", s->prefix, speer);
+        if (s->superscope != NULL)
+            textbuf_printf(&b, " superscope=%s", s->superscope);
         if (!canonical)
             textbuf_printf(&b, " line=%d", s->line);
         textbuf_puts(&b, "\n");
@@ -390,7 +392,7 @@ static void test_constructs(void)
                      "  hardware ethernet 0:1:2:3:4:5;\n"
                      "}\n"
                      "class \"c\" { match hardware; }\n"
-                     "group g {\n"
+                     "group \"g\" {\n"
                      "  option routers 10.0.0.1;\n"
                      "  host h2 {\n"
                      "    fixed-address 10.0.0.7;\n"
@@ -401,6 +403,17 @@ static void test_constructs(void)
                      "  }\n"
                      "}\n"
                      "max-lease-time 60;\n"
+                     "]\n"));
+    /* names written back so that they read back: a host's bare when it
+     * is a dotted name, else quoted; a group's quoted */
+    CHECK(imports_as("group \"g.\" { host h.example. { }\n"
+                     "host \"a b\\\"c\" { } }\n",
+                     "global[group \"g.\" {\n"
+                     "  host h.example. {\n"
+                     "  }\n"
+                     "  host \"a b\\\"c\" {\n"
+                     "  }\n"
+                     "}\n"
                      "]\n"));
     /* a subnet: its statements (hosts too), a range straight in it, a
      * pool with two ranges and statements, a pool with one */
@@ -476,6 +489,23 @@ static void test_constructs(void)
               strcmp(r.im->scopes[1].pools[0].file, "sub.conf") == 0);
     free(got);
     run_free(&r);
+    /* the subnets of a shared-network: scopes of its superscope; a peer
+     * declared in it is a peer like the others */
+    CHECK(imports_as("shared-network \"lab net\" {\n"
+                     "  failover peer \"fo\" { secondary; address 10.0.0.3;\n"
+                     "    peer address 10.0.0.2; }\n"
+                     "  subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+                     "    pool { failover peer \"fo\"; range 10.0.0.10; }\n"
+                     "  }\n"
+                     "  subnet 10.0.1.0 netmask 255.255.255.0 { }\n"
+                     "}\n"
+                     "subnet 10.0.2.0 netmask 255.255.255.0 { }\n",
+                     "peer fo secondary 10.0.0.3:647 10.0.0.2:647 mrd=60 "
+                     "mau=10 lbms=0 mclt=0 split=-1 pct=-1 line=2\n"
+                     "scope 10.0.0.0/24 peer=fo superscope=lab net line=4\n"
+                     " pool 10.0.0.10-10.0.0.10 peer=fo line=5\n"
+                     "scope 10.0.1.0/24 peer=- superscope=lab net line=7\n"
+                     "scope 10.0.2.0/24 peer=- line=9\n"));
     /* a subnet without anything; a /32 and a /0 */
     CHECK(imports_as("subnet 10.9.0.0 netmask 255.255.255.0 { }\n"
                      "subnet 10.9.1.1 netmask 255.255.255.255 { }\n",
@@ -698,11 +728,36 @@ static void test_refusals(void)
                   NULL,
                   "test.conf:2: a shared-network inside a group is not "
                   "modelled"));
-    CHECK(refused("\nshared-network net {\n"
+    CHECK(refused("shared-network net {\n"
+                  " subnet 10.0.0.0 netmask 255.0.0.0 { }\n"
+                  " pool { range 10.0.0.1; }\n}\n",
+                  NULL,
+                  "test.conf:3: a pool straight in shared-network \"net\" is "
+                  "not modelled"));
+    CHECK(refused("shared-network net {\n"
+                  " option routers 10.0.0.1;\n"
                   " subnet 10.0.0.0 netmask 255.0.0.0 { }\n}\n",
-                  NULL, "test.conf:2: shared-network \"net\" is not modelled"));
-    CHECK(refused("shared-network net { pool { range 10.0.0.1; } }\n", NULL,
-                  "test.conf:1: shared-network \"net\" is not modelled"));
+                  NULL,
+                  "test.conf:2: a statement in shared-network \"net\" is not "
+                  "modelled (only its subnets are)"));
+    CHECK(refused("shared-network net {\n"
+                  " subnet 10.0.0.0 netmask 255.0.0.0 { }\n"
+                  " host h { }\n}\n",
+                  NULL, "test.conf:3: a host in shared-network \"net\""));
+    CHECK(refused("\nshared-network net { }\n", NULL,
+                  "test.conf:2: shared-network \"net\" has no subnet"));
+    CHECK(refused("shared-network net {\n"
+                  " subnet 10.0.0.0 netmask 255.0.0.0 { } }\n"
+                  "shared-network net {\n"
+                  " subnet 11.0.0.0 netmask 255.0.0.0 { } }\n",
+                  NULL,
+                  "test.conf:3: shared-network \"net\" declared again (also "
+                  "at test.conf:1)"));
+    CHECK(refused("shared-network \"a{b\" {\n"
+                  " subnet 10.0.0.0 netmask 255.0.0.0 { } }\n",
+                  NULL,
+                  "test.conf:1: shared-network \"a{b\": a name with a quote, "
+                  "backslash, brace or control character is not modelled"));
     CHECK(refused("include \"in.conf\";\n", &fs,
                   "in.conf:4: range dynamic-bootp is not modelled"));
     CHECK(refused("subnet 10.0.0.0 netmask 255.255.255.0 {\n"
@@ -747,6 +802,11 @@ static void test_refusals(void)
         NULL,
         "test.conf:2: failover peer \"fo\" is declared after the "
         "pool that refers to it"));
+    /* bytes of names that are not printable ASCII show as '?' */
+    CHECK(refused("subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+                  "  pool { failover peer \"\xc3\xa9\x1bx\"; range 10.0.0.10; "
+                  "}\n}\n",
+                  NULL, "test.conf:2: failover peer \"???x\" is not declared"));
     /* statements over the limit: the block is named */
     textbuf_puts(&big, "subnet 10.0.0.0 netmask 255.255.255.0 {\n");
     while (big.len < RENDER_STATEMENTS_MAX + 4000)
@@ -986,6 +1046,14 @@ static void test_match(void)
     CHECK(conflict(&p, &y,
                    "failover peer \"fo\": mclt is 1800 on a.example. and 600 "
                    "on b.example."));
+    x = p;
+    x.name = "f\xc3\xb6";
+    y = s;
+    y.name = "f\xc3\xb6";
+    y.max_response_delay = 60;
+    CHECK(conflict(&x, &y,
+                   "failover peer \"f??\": max-response-delay is 30 on "
+                   "a.example. and 60 on b.example."));
     a.peer = NULL;
     CHECK(confimport_match(&a, &b, &rel, &e) == ERR_INTERNAL);
 }
@@ -1113,6 +1181,7 @@ static void build_model(struct model *m, const struct confimport *im)
         rs->enabled = 1;
         rs->failover = rel_of(m, sc->peer);
         rs->statements = sc->statements;
+        rs->superscope = sc->superscope;
         rs->pools = &m->pools[k];
         rs->npools = sc->npools;
         for (size_t j = 0; j < sc->npools; j++, k++) {
@@ -1244,6 +1313,7 @@ static const struct roundtrip {
      "auto-partner-down at line", 2, 1},
     {"ok-import-rich.conf", NULL, NULL, NULL, 3, 1},
     {"ok-import-first-pool.conf", NULL, NULL, NULL, 1, 1},
+    {"ok-import-shared-network.conf", NULL, NULL, NULL, 3, 1},
     {"lenient-address-unresolvable.conf", NULL, "fo", "is a host name", 1, 0},
     {"lenient-mclt-on-secondary.conf", NULL, NULL, NULL, 1, 1},
     {"lenient-no-address.conf", NULL, "fo", "no address", 1, 0},

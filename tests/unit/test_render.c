@@ -168,10 +168,11 @@ static void case_no_relationships(void)
 {
     struct render_server s = server("dhcp0.example.", "127.0.0.2");
     struct render_scope sc[] = {
-        {IP(172, 16, 0, 0), 20, "office", 1, -1, NULL, pools_big, N(pools_big)},
+        {IP(172, 16, 0, 0), 20, "office", 1, -1, NULL, pools_big, N(pools_big),
+         NULL},
         {IP(10, 99, 0, 0), 24, "10.99.0.0/24", 1, -1, NULL, pools_99,
-         N(pools_99)},
-        {IP(10, 98, 0, 0), 24, "no-pools", 1, -1, NULL, NULL, 0},
+         N(pools_99), NULL},
+        {IP(10, 98, 0, 0), 24, "no-pools", 1, -1, NULL, NULL, 0, NULL},
     };
 
     s.scopes = sc;
@@ -188,9 +189,9 @@ static void both_sides(enum render_role role, const char *file)
                                  : server("dhcp2.example.", "127.0.0.3");
     struct render_scope sc[] = {
         {IP(10, 99, 0, 0), 24, "10.99.0.0/24", 1, 0, NULL, pools_99,
-         N(pools_99)},
+         N(pools_99), NULL},
         {IP(10, 98, 0, 0), 24, "10.98.0.0/24", 1, 0, NULL, pools_98,
-         N(pools_98)},
+         N(pools_98), NULL},
     };
 
     s.omapi_port = role == RENDER_PRIMARY ? 7911 : 7912;
@@ -209,8 +210,10 @@ static void case_empty_relationship(void)
                                       pair_a(RENDER_PRIMARY)};
     struct render_server s = server("dhcp1.example.", "127.0.0.2");
     struct render_scope sc[] = {
-        {IP(10, 99, 0, 0), 24, "plain", 1, -1, NULL, pools_99, N(pools_99)},
-        {IP(10, 98, 0, 0), 24, "member-without-pools", 1, 1, NULL, NULL, 0},
+        {IP(10, 99, 0, 0), 24, "plain", 1, -1, NULL, pools_99, N(pools_99),
+         NULL},
+        {IP(10, 98, 0, 0), 24, "member-without-pools", 1, 1, NULL, NULL, 0,
+         NULL},
     };
 
     r[1].name = "no pools";
@@ -230,11 +233,12 @@ static void case_disabled_member(void)
                                       pair_a(RENDER_SECONDARY)};
     struct render_server s = server("dhcp2.example.", "127.0.0.3");
     struct render_scope sc[] = {
-        {IP(10, 99, 0, 0), 24, "enabled", 1, 0, NULL, pools_99, N(pools_99)},
+        {IP(10, 99, 0, 0), 24, "enabled", 1, 0, NULL, pools_99, N(pools_99),
+         NULL},
         {IP(10, 98, 0, 0), 24, "disabled", 0, 0,
-         "  option routers 10.98.0.1;\n", pools_98, N(pools_98)},
+         "  option routers 10.98.0.1;\n", pools_98, N(pools_98), NULL},
         {IP(10, 97, 0, 0), 24, "disabled-alone", 0, 1, NULL, pools_97,
-         N(pools_97)},
+         N(pools_97), NULL},
     };
 
     r[1].name = "only disabled";
@@ -254,10 +258,12 @@ static void case_two_relationships(void)
                                       pair_a(RENDER_PRIMARY)};
     struct render_server s = server("dhcp3.example.", "127.0.0.3");
     struct render_scope sc[] = {
-        {IP(10, 98, 0, 0), 24, "beta-scope", 1, 0, NULL, pools_98, N(pools_98)},
-        {IP(10, 99, 0, 0), 24, "alpha-scope", 1, 1, NULL, pools_99,
-         N(pools_99)},
-        {IP(10, 97, 0, 0), 24, "local", 1, -1, NULL, pools_97, N(pools_97)},
+        {IP(10, 98, 0, 0), 24, "beta-scope", 1, 0, NULL, pools_98, N(pools_98),
+         NULL},
+        {IP(10, 99, 0, 0), 24, "alpha-scope", 1, 1, NULL, pools_99, N(pools_99),
+         NULL},
+        {IP(10, 97, 0, 0), 24, "local", 1, -1, NULL, pools_97, N(pools_97),
+         NULL},
     };
 
     r[0].name = "beta";
@@ -299,8 +305,15 @@ static void case_percentages(void)
         r[i].peer_address = IP(127, 0, 1, 3 + i);
         pools[i][0].from = IP(10, 90 + i, 0, 100);
         pools[i][0].to = IP(10, 90 + i, 0, 199);
-        sc[i] = (struct render_scope){
-            IP(10, 90 + i, 0, 0), 24, names[i], 1, (int)i, NULL, pools[i], 1};
+        sc[i] = (struct render_scope){IP(10, 90 + i, 0, 0),
+                                      24,
+                                      names[i],
+                                      1,
+                                      (int)i,
+                                      NULL,
+                                      pools[i],
+                                      1,
+                                      NULL};
     }
     s.relationships = r;
     s.nrelationships = 4;
@@ -321,14 +334,14 @@ static void case_unmanaged(void)
          "  option domain-name-servers 10.99.0.2, 10.99.0.3;\n"
          "  # a comment with a brace } and a \"quote\n"
          "  option domain-name \"a{b}#c.example\";\n",
-         pools_99s, N(pools_99s)},
+         pools_99s, N(pools_99s), NULL},
         {IP(10, 98, 0, 0), 24, "10.98.0.0/24", 1, -1,
          "\tdefault-lease-time 300;\n"
          "\tclass \"phones\" {\n"
          "\t\tmatch if substring (option vendor-class-identifier, 0, 4) = "
          "\"SIP/\";\n"
          "\t}",
-         pools_98s, N(pools_98s)},
+         pools_98s, N(pools_98s), NULL},
     };
 
     s.statements = "# imported\n"
@@ -347,6 +360,30 @@ static void case_unmanaged(void)
     golden("unmanaged", &s);
 }
 
+/* Superscopes: each one's scopes in one shared-network block where its
+ * first scope stands, a scope of none between them by address, a member
+ * scope inside a block. */
+static void case_superscopes(void)
+{
+    struct render_relationship r[] = {pair_a(RENDER_PRIMARY)};
+    struct render_server s = server("dhcp1.example.", "127.0.0.2");
+    struct render_scope sc[] = {
+        {IP(10, 99, 0, 0), 24, "wire-b", 1, 0, NULL, pools_99, N(pools_99),
+         "lab wire"},
+        {IP(10, 98, 0, 0), 24, "outside", 1, -1, NULL, pools_98, N(pools_98),
+         NULL},
+        {IP(10, 97, 0, 0), 24, "wire-a", 1, -1, "  option routers 10.97.0.1;\n",
+         pools_97, N(pools_97), "lab wire"},
+        {IP(10, 96, 0, 0), 24, "alone", 1, -1, NULL, NULL, 0, "second"},
+    };
+
+    s.relationships = r;
+    s.nrelationships = N(r);
+    s.scopes = sc;
+    s.nscopes = N(sc);
+    golden("superscopes", &s);
+}
+
 /* ---- other properties of render_config --------------------------------- */
 
 /* Same bytes whatever the order of the model's arrays. */
@@ -360,10 +397,10 @@ static void test_order_independent(void)
                                {IP(10, 1, 0, 20), IP(10, 1, 0, 30), NULL}};
     struct render_pool p2[] = {p1[2], p1[0], p1[1]};
     struct render_scope s1[] = {
-        {IP(10, 1, 0, 0), 24, "a", 1, 0, NULL, p1, 3},
-        {IP(10, 1, 0, 0), 16, "wide", 1, -1, NULL, NULL, 0},
-        {IP(9, 0, 0, 0), 8, "b", 1, 1, NULL, pools_98, 0},
-        {IP(10, 98, 0, 0), 24, "c", 1, 1, NULL, pools_98, 1},
+        {IP(10, 1, 0, 0), 24, "a", 1, 0, NULL, p1, 3, NULL},
+        {IP(10, 1, 0, 0), 16, "wide", 1, -1, NULL, NULL, 0, NULL},
+        {IP(9, 0, 0, 0), 8, "b", 1, 1, NULL, pools_98, 0, NULL},
+        {IP(10, 98, 0, 0), 24, "c", 1, 1, NULL, pools_98, 1, NULL},
     };
     struct render_scope s2[] = {s1[3], s1[0], s1[2], s1[1]};
     struct render_server a = server("x.", "127.0.0.2"), b;
@@ -456,9 +493,9 @@ static void test_invalid(void)
         p[0] = (struct render_pool){IP(10, 0, 0, 10), IP(10, 0, 0, 20), NULL}; \
         p[1] = (struct render_pool){IP(10, 0, 0, 30), IP(10, 0, 0, 40), NULL}; \
         sc[0] = (struct render_scope){                                         \
-            IP(10, 0, 0, 0), 24, "s0", 1, 0, NULL, p, 2};                      \
+            IP(10, 0, 0, 0), 24, "s0", 1, 0, NULL, p, 2, NULL};                \
         sc[1] = (struct render_scope){IP(10, 1, 0, 0), 24, "s1", 1, 1, NULL,   \
-                                      pools_98,        0};                     \
+                                      pools_98,        0,  NULL};              \
         s = server("dhcp1.example.", "127.0.0.2");                             \
         s.relationships = r;                                                   \
         s.nrelationships = 2;                                                  \
@@ -811,6 +848,7 @@ int main(int argc, char **argv)
     case_two_relationships();
     case_percentages();
     case_unmanaged();
+    case_superscopes();
     test_order_independent();
     test_invalid();
     test_split();
