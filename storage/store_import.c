@@ -374,7 +374,7 @@ static int apply_scope(struct store_conn *c, const char *sid,
                        size_t idlen, struct err *e)
 {
     char cidr[20], scope[STORE_INTBUF];
-    const char *params[3];
+    const char *params[4];
     size_t used = strlen(ids);
     int rc;
 
@@ -386,14 +386,16 @@ static int apply_scope(struct store_conn *c, const char *sid,
         return rc;
     params[1] = sid;
     params[2] = sc->statements;
+    params[3] = sc->superscope;
     rc = store_query_text(
         c,
         "INSERT INTO dhcp_scopes (range_id, server_id, name, "
-        "unmanaged_statements) SELECT r.id, $2::bigint, r.name, $3 "
-        "FROM ranges r WHERE r.cidr = $1::cidr ON CONFLICT (server_id, "
-        "range_id) DO UPDATE SET unmanaged_statements = "
-        "EXCLUDED.unmanaged_statements, updated = now() RETURNING id",
-        3, params, scope, sizeof(scope), e);
+        "unmanaged_statements, superscope) SELECT r.id, $2::bigint, r.name, "
+        "$3, $4 FROM ranges r WHERE r.cidr = $1::cidr ON CONFLICT "
+        "(server_id, range_id) DO UPDATE SET unmanaged_statements = "
+        "EXCLUDED.unmanaged_statements, superscope = EXCLUDED.superscope, "
+        "updated = now() RETURNING id",
+        4, params, scope, sizeof(scope), e);
     if (rc < 0)
         return rc;
     if (rc == 0)
