@@ -330,6 +330,14 @@ int import_server(struct app *app, long long id, struct import_outcome *out,
             store_rollback(c);
         else
             snprintf(out->state, sizeof(out->state), "Applied");
+        /* what the database refuses of the file (a rule of the model it
+         * breaks) fails the import instead of retrying it every round */
+        if (rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_EXISTS) {
+            char why[sizeof(e->msg)];
+
+            snprintf(why, sizeof(why), "%s", e->msg);
+            rc = failed(c, id, why, out, e);
+        }
     }
     parsed_free(&p);
 done:
