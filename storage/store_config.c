@@ -11,9 +11,6 @@
 #include "store_int.h"
 #include "store_sim.h"
 
-/* The key name the rendered file gives its OMAPI key. */
-#define OMAPI_KEY_NAME "micetro-omapi"
-
 /* Indexes into cfg->results. */
 enum { R_SERVER, R_RELS, R_SCOPES, R_POOLS };
 
@@ -142,7 +139,8 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
         "WHERE sc.server_id = $1::bigint ORDER BY r.cidr, sc.id";
     static const char pools_sql[] =
         "SELECT p.scope_id, p.from_ip - '0.0.0.0'::inet, "
-        "p.to_ip - '0.0.0.0'::inet FROM dhcp_pools p "
+        "p.to_ip - '0.0.0.0'::inet, p.unmanaged_statements "
+        "FROM dhcp_pools p "
         "JOIN dhcp_scopes sc ON sc.id = p.scope_id "
         "JOIN ranges r ON r.id = sc.range_id "
         "WHERE sc.server_id = $1::bigint ORDER BY r.cidr, sc.id, p.from_ip, "
@@ -166,6 +164,7 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
     for (int i = 0; i < prows; i++) {
         cfg->pools[i].from = (uint32_t)col_ll(p, i, 1);
         cfg->pools[i].to = (uint32_t)col_ll(p, i, 2);
+        cfg->pools[i].statements = col_text(p, i, 3);
     }
     /* both queries order by (cidr, scope id): one walk hands out pools */
     for (int i = 0; i < rows; i++) {
@@ -226,7 +225,7 @@ int store_config_load(struct store_conn *c, long long server_id, int omapi_port,
         omapi_port = (int)col_ll(r, 0, 6); /* the server's own */
     if (!PQgetisnull(r, 0, 5) && omapi_port > 0) {
         cfg->model.omapi_port = omapi_port;
-        cfg->model.omapi_key_name = OMAPI_KEY_NAME;
+        cfg->model.omapi_key_name = STORE_CONFIG_OMAPI_KEY_NAME;
         cfg->model.omapi_secret = PQgetvalue(r, 0, 5);
     }
     if ((rc = load_relationships(c, cfg, e)) != 0 ||

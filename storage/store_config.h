@@ -12,6 +12,10 @@
 #include "render.h"
 #include "store.h"
 
+/* The key name the rendered file gives its OMAPI key (an import drops
+ * its declaration: the renderer writes it). */
+#define STORE_CONFIG_OMAPI_KEY_NAME "micetro-omapi"
+
 /* A server's configuration.  model's strings and arrays point into this
  * object; free it with store_config_free. */
 struct store_config {

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include "store_import.h"
 #include "store_int.h"
 
 static long long col_ll(const PGresult *r, int row, int col)
@@ -44,10 +45,14 @@ int store_job_claim(struct store_conn *c, const char *worker, int lease_s,
         "FROM (SELECT server_id FROM config_jobs "
         "WHERE next_attempt <= now() "
         "AND (claimed_until IS NULL OR claimed_until < now()) "
-        "ORDER BY queued, server_id LIMIT $3::integer "
-        "FOR UPDATE SKIP LOCKED) d "
-        "WHERE j.server_id = d.server_id "
-        "RETURNING j.server_id, j.claimed_generation, j.attempts",
+        "AND " STORE_IMPORT_PUSHABLE(
+            "config_jobs.server_id") " "
+                                     "ORDER BY queued, server_id LIMIT "
+                                     "$3::integer "
+                                     "FOR UPDATE SKIP LOCKED) d "
+                                     "WHERE j.server_id = d.server_id "
+                                     "RETURNING j.server_id, "
+                                     "j.claimed_generation, j.attempts",
         3, params, &r, e);
     if (rc != 0)
         return rc;
@@ -78,11 +83,15 @@ int store_job_claim_server(struct store_conn *c, const char *worker,
         "claimed_generation = j.generation "
         "FROM (SELECT server_id FROM config_jobs "
         "WHERE server_id = $3::bigint "
-        "AND (claimed_until IS NULL OR claimed_until < now() "
-        "OR claimed_by = $1) "
-        "FOR UPDATE SKIP LOCKED) d "
-        "WHERE j.server_id = d.server_id "
-        "RETURNING j.server_id, j.claimed_generation, j.attempts",
+        "AND " STORE_IMPORT_PUSHABLE(
+            "config_jobs.server_id") " "
+                                     "AND (claimed_until IS NULL OR "
+                                     "claimed_until < now() "
+                                     "OR claimed_by = $1) "
+                                     "FOR UPDATE SKIP LOCKED) d "
+                                     "WHERE j.server_id = d.server_id "
+                                     "RETURNING j.server_id, "
+                                     "j.claimed_generation, j.attempts",
         3, params, &r, e);
     if (rc != 0)
         return rc;
@@ -195,7 +204,8 @@ int store_job_next_due(struct store_conn *c, double *seconds, struct err *e)
                           "SELECT greatest(0, extract(epoch FROM "
                           "min(greatest(next_attempt, coalesce("
                           "claimed_until, next_attempt))) - now())) "
-                          "FROM config_jobs HAVING count(*) > 0",
+                          "FROM config_jobs WHERE " STORE_IMPORT_PUSHABLE(
+                              "config_jobs.server_id") " HAVING count(*) > 0",
                           0, NULL, v, sizeof(v), e);
     if (rc < 0)
         return rc;

@@ -15,7 +15,8 @@ struct store_conn;
 #define STORE_RESET_TABLES                                                     \
     "dhcp_failover, dhcp_servers, ranges, dhcp_scopes, dhcp_pools, "           \
     "property_definitions, property_values, change_log, sim_configs, "         \
-    "sim_failover_states, config_jobs"
+    "sim_failover_states, sim_waiting_configs, dhcp_imports, "                 \
+    "dhcp_import_peers, config_jobs"
 
 /* Inside the caller's transaction on c: every object, relationship,
  * property definition and value, change log row, queued push and journal

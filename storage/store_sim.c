@@ -231,6 +231,50 @@ int store_sim_install(struct store_conn *c, long long id, const char *config,
     return rc < 0 ? rc : 0;
 }
 
+int store_sim_wait(struct store_conn *c, const char *name, const char *config,
+                   const char (*peers)[CONFPEERS_NAME_BUF], size_t npeers,
+                   struct err *e)
+{
+    char key[STORE_SERVER_NAME_BUF], n[STORE_INTBUF];
+    const char *params[3];
+    char *list;
+    int rc;
+
+    if (validate_hostname(name, "name", e) != 0 ||
+        store_server_name_key(name, key, sizeof(key)) != 0)
+        return err_set(e, ERR_INVALID, "no DHCP server can be called that: %s",
+                       e->msg);
+    if (npeers > STORE_SIM_PEERS_MAX)
+        npeers = STORE_SIM_PEERS_MAX;
+    if ((rc = store_exec(c,
+                         "LOCK TABLE sim_waiting_configs IN SHARE ROW "
+                         "EXCLUSIVE MODE",
+                         0, NULL, NULL, e)) != 0)
+        return rc;
+    params[0] = key;
+    if ((rc = store_query_text(c,
+                               "SELECT count(*) FROM sim_waiting_configs "
+                               "WHERE name_key <> $1",
+                               1, params, n, sizeof(n), e)) < 0)
+        return rc;
+    if (strtoll(n, NULL, 10) >= STORE_SIM_WAITING_MAX)
+        return err_set(e, ERR_CONFLICT,
+                       "%d files wait for servers not added yet already",
+                       STORE_SIM_WAITING_MAX);
+    if ((list = text_array(peers, npeers)) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    params[1] = config;
+    params[2] = list;
+    rc = store_exec_cmd(c,
+                        "INSERT INTO sim_waiting_configs (name_key, config, "
+                        "peers) VALUES ($1, $2, $3::text[]) ON CONFLICT "
+                        "(name_key) DO UPDATE SET config = EXCLUDED.config, "
+                        "peers = EXCLUDED.peers, put_at = now()",
+                        3, params, e);
+    free(list);
+    return rc < 0 ? rc : 0;
+}
+
 /* The installed file's columns after the server's. */
 static int row_to_config(const PGresult *r, int row, void *dst, struct err *e)
 {

@@ -91,6 +91,19 @@ int store_sim_install(struct store_conn *c, long long id, const char *config,
                       const char (*peers)[CONFPEERS_NAME_BUF], size_t npeers,
                       int checked, char hash[65], struct err *e);
 
+/* Files waiting for a simulated server not added yet, at most. */
+#define STORE_SIM_WAITING_MAX 64
+
+/* In the caller's transaction: keeps config as the file of the server
+ * to be called name (no server has that name yet), with the peers it
+ * declares; AddDHCPServer makes it that server's installed file when the
+ * server is simulated (migration 014).  Replaces what waited under that
+ * name.  ERR_INVALID for a name no server can have, ERR_CONFLICT when
+ * STORE_SIM_WAITING_MAX files wait already. */
+int store_sim_wait(struct store_conn *c, const char *name, const char *config,
+                   const char (*peers)[CONFPEERS_NAME_BUF], size_t npeers,
+                   struct err *e);
+
 /* A simulated server's installed file. */
 struct store_sim_config {
     struct store_sim_server server;

@@ -171,3 +171,23 @@ void agent_confscan(const char *text, size_t len, struct agent_confscan *out)
     }
     free(keys);
 }
+
+int agent_confscan_includes(const char *text, size_t len,
+                            int (*fn)(void *ctx, const char *name), void *ctx)
+{
+    struct conflex lx;
+    struct conflex_tok t, a;
+    int rc;
+
+    conflex_init(&lx, text, len, 0);
+    while (conflex_next(&lx, &t, NULL) == 0 && t.kind != CONFLEX_END) {
+        if (!t.first || !conflex_is(&t, "include"))
+            continue;
+        if (conflex_next(&lx, &a, NULL) < 0)
+            break;
+        if (a.kind == CONFLEX_STRING && strlen(a.text) == a.len &&
+            (rc = fn(ctx, a.text)) != 0)
+            return rc;
+    }
+    return 0;
+}

@@ -26,4 +26,10 @@ struct agent_confscan {
 /* Scans text[0..len).  Always succeeds; what it cannot read stays empty. */
 void agent_confscan(const char *text, size_t len, struct agent_confscan *out);
 
+/* Calls fn(ctx, name) for each `include "NAME";` of text[0..len), at any
+ * depth, in order, until fn returns non-zero (returned) or the text ends
+ * or is refused by the lexer (0). */
+int agent_confscan_includes(const char *text, size_t len,
+                            int (*fn)(void *ctx, const char *name), void *ctx);
+
 #endif

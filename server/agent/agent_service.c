@@ -310,6 +310,100 @@ int agent_service_get(struct agent_service *s, char **config, size_t *len,
     return rc;
 }
 
+/* The names the includes reach, breadth first, with their level. */
+struct includes {
+    char *names[AGENT_INCLUDES_MAX];
+    int depth[AGENT_INCLUDES_MAX];
+    size_t n;
+    int level; /* of the names being added */
+    int nomem;
+};
+
+static int add_include(void *ctx, const char *name)
+{
+    struct includes *in = ctx;
+
+    for (size_t i = 0; i < in->n; i++)
+        if (strcmp(in->names[i], name) == 0)
+            return 0;
+    if (in->n == AGENT_INCLUDES_MAX)
+        return 1;
+    if ((in->names[in->n] = strdup(name)) == NULL) {
+        in->nomem = 1;
+        return 1;
+    }
+    in->depth[in->n++] = in->level;
+    return 0;
+}
+
+/* The path of included file name into out[size]: as given when absolute,
+ * else beside the live file conf.  -1 when it does not fit. */
+static int include_path(const char *conf, const char *name, char *out,
+                        size_t size)
+{
+    const char *slash = strrchr(conf, '/');
+    int n = name[0] == '/' || slash == NULL
+                ? snprintf(out, size, "%s", name)
+                : snprintf(out, size, "%.*s/%s", (int)(slash - conf), conf,
+                           name);
+
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Adds the includes of the file at path (level levels down) to in. */
+static void scan_includes(const char *path, size_t max, int level,
+                          struct includes *in)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct err e;
+
+    if (agent_files_read(path, max, &text, &len, NULL, &e) != 0)
+        return;
+    in->level = level;
+    agent_confscan_includes(text, len, add_include, in);
+    free(text);
+}
+
+int agent_service_get_file(struct agent_service *s, const char *name,
+                           char **config, size_t *len,
+                           char hash[AGENT_HASH_HEX], struct err *e)
+{
+    size_t max = (size_t)s->cfg->wire.max_string_bytes;
+    struct includes *in = calloc(1, sizeof(*in));
+    char path[AGENT_MAX_PATH];
+    size_t i;
+    int rc;
+
+    if (in == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&s->mu);
+    scan_includes(s->cfg->dhcpd_conf, max, 1, in);
+    for (i = 0; i < in->n && strcmp(in->names[i], name) != 0; i++)
+        if (in->depth[i] < AGENT_INCLUDE_DEPTH_MAX &&
+            include_path(s->cfg->dhcpd_conf, in->names[i], path,
+                         sizeof(path)) == 0)
+            scan_includes(path, max, in->depth[i] + 1, in);
+    if (in->nomem)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    else if (i == in->n)
+        rc = err_set(e, ERR_INVALID,
+                     "no include statement of %s names \"%.200s\"",
+                     s->cfg->dhcpd_conf, name);
+    else if (include_path(s->cfg->dhcpd_conf, name, path, sizeof(path)) != 0)
+        rc = err_set(e, ERR_INVALID, "the path of \"%.200s\" is too long",
+                     name);
+    else
+        rc = agent_files_read(path, max, config, len, NULL, e);
+    pthread_mutex_unlock(&s->mu);
+    if (rc == 0)
+        agent_files_sha256_hex(*config, *len, hash);
+    for (i = 0; i < in->n; i++)
+        free(in->names[i]);
+    free(in);
+    return rc;
+}
+
 void agent_service_status(struct agent_service *s, struct agent_status *st)
 {
     char *text = NULL;

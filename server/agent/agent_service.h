@@ -62,6 +62,20 @@ int agent_service_put(struct agent_service *s, const char *config, size_t len,
 int agent_service_get(struct agent_service *s, char **config, size_t *len,
                       char hash[AGENT_HASH_HEX], struct err *e);
 
+/* Files an agent reads through the includes of the live file, at most,
+ * and include levels: those of the emulator's parse (core/confparse.h). */
+#define AGENT_INCLUDES_MAX 256
+#define AGENT_INCLUDE_DEPTH_MAX 8
+
+/* The file name (malloc'd, caller frees) and its hash, when an `include`
+ * of the live file, or of a file it includes (AGENT_INCLUDE_DEPTH_MAX
+ * levels, AGENT_INCLUDES_MAX files), names it as given; a relative name
+ * is read beside the live file.  ERR_INVALID for any other name,
+ * ERR_NOTFOUND when it is named but missing. */
+int agent_service_get_file(struct agent_service *s, const char *name,
+                           char **config, size_t *len,
+                           char hash[AGENT_HASH_HEX], struct err *e);
+
 struct agent_status {
     int running;
     int pid;

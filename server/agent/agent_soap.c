@@ -102,8 +102,16 @@ int __ag__GetConfig(struct soap *soap, struct _ag__GetConfig *in,
 
     if (rc)
         return rc;
-    rc = agent_service_get(service_of(soap), &text, &len, hash, &e);
-    if (rc == ERR_NOTFOUND)
+    if (in->file != NULL) {
+        if (in->file[0] == '\0' || strlen(in->file) >= AGENT_MAX_PATH)
+            return agent_soap_fault(soap, ERR_INVALID,
+                                    "file must be 1 to 1023 bytes long");
+        rc = agent_service_get_file(service_of(soap), in->file, &text, &len,
+                                    hash, &e);
+    } else {
+        rc = agent_service_get(service_of(soap), &text, &len, hash, &e);
+    }
+    if (rc == ERR_NOTFOUND && in->file == NULL)
         return SOAP_OK; /* no live file: both omitted */
     if (rc)
         return from_err(soap, &e);

@@ -10,6 +10,8 @@
 #include <openssl/x509_vfy.h>
 
 #include "agent_rpc_gen.h"
+#include "config.h"
+#include "secrets.h"
 
 /* gSOAP's TLS client settings: TLS 1.2 or 1.3, the server's certificate
  * verified against the given bundle only. */
@@ -229,6 +231,56 @@ int agent_rpc_validate_config(const struct agent_rpc_target *t,
     char hash[65];
 
     return put(t, config, NULL, 1, hash, detail, len, e);
+}
+
+struct agent_rpc_target agent_rpc_target_of(const struct config *cfg,
+                                            const char *name, const char *host,
+                                            int port)
+{
+    struct agent_rpc_target t;
+
+    t.host = host;
+    t.port = port > 0 ? port : cfg->agent_port;
+    t.secret = secrets_lookup(cfg->agent_secrets, name, cfg->agent_secret);
+    t.tls_ca = cfg->agent_tls_ca;
+    t.timeout_s = cfg->agent_timeout_s;
+    t.put_timeout_s = cfg->push_timeout_s;
+    t.max_answer = cfg->agent_max_answer;
+    return t;
+}
+
+int agent_rpc_no_secret(const char *name, struct err *e)
+{
+    return err_set(e, ERR_INVALID,
+                   "no agent secret for DHCP server \"%s\" "
+                   "(--agent-secrets or --agent-secret-file)",
+                   name);
+}
+
+int agent_rpc_get_config(const struct agent_rpc_target *t, const char *file,
+                         char **text, struct err *e)
+{
+    const char *config = NULL, *hash = NULL;
+    char ep[128], detail[400], why[sizeof(e->msg)];
+    struct soap *soap;
+    int rc = 0;
+
+    *text = NULL;
+    if ((soap = rpc_new(t, t->timeout_s, e)) == NULL)
+        return e->code;
+    endpoint(t, ep, sizeof(ep));
+    if (agent_rpc_gen_get(soap, ep, t->secret, file, &config, &hash) !=
+        SOAP_OK) {
+        rc = rpc_error(soap, t, file != NULL ? file : "the configuration",
+                       detail, sizeof(detail), e);
+        if (detail[0] != '\0') {
+            snprintf(why, sizeof(why), "%s", e->msg);
+            err_set(e, rc, "%.500s: %.400s", why, detail);
+        }
+    } else if (config != NULL && (*text = strdup(config)) == NULL)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    rpc_free(soap);
+    return rc;
 }
 
 int agent_rpc_failover_state(const struct agent_rpc_target *t, const char *name,

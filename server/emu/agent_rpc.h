@@ -37,6 +37,18 @@ struct agent_rpc_target {
     size_t max_answer;  /* bytes of an answer at most */
 };
 
+struct config;
+
+/* The agent of server name at host (port 0: cfg's default), with cfg's
+ * timeouts, TLS and the secret cfg has for that server (NULL: none). */
+struct agent_rpc_target agent_rpc_target_of(const struct config *cfg,
+                                            const char *name, const char *host,
+                                            int port);
+
+/* Why server name's agent is not called (its target has no secret):
+ * ERR_INVALID. */
+int agent_rpc_no_secret(const char *name, struct err *e);
+
 /* Checks that path is a CA bundle calls can use (PEM certificates) and
  * readies gSOAP's OpenSSL: once, before threads make calls. */
 int agent_rpc_tls_check(const char *path, struct err *e);
@@ -54,6 +66,13 @@ int agent_rpc_put_config(const struct agent_rpc_target *t, const char *config,
 int agent_rpc_validate_config(const struct agent_rpc_target *t,
                               const char *config, char *detail, size_t len,
                               struct err *e);
+
+/* The live dhcpd.conf of the agent's server (file NULL), or the file
+ * one of its include statements names: into *text (malloc'd, caller
+ * frees; NULL when the server has no live file), at most t->max_answer
+ * bytes.  The agent refuses a file no include names. */
+int agent_rpc_get_config(const struct agent_rpc_target *t, const char *file,
+                         char **text, struct err *e);
 
 /* The failover state of relationship name as the agent's dhcpd reports
  * it: *found 0 when dhcpd has no such relationship, else local[len] and

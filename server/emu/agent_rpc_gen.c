@@ -58,6 +58,25 @@ int agent_rpc_gen_state(struct soap *soap, const char *endpoint,
     return rc;
 }
 
+int agent_rpc_gen_get(struct soap *soap, const char *endpoint,
+                      const char *secret, const char *file, const char **config,
+                      const char **hash)
+{
+    struct _ag__GetConfig rq;
+    struct _ag__GetConfigResponse rs;
+    int rc;
+
+    soap_set_namespaces(soap, agc_namespaces);
+    memset(&rq, 0, sizeof(rq));
+    memset(&rs, 0, sizeof(rs));
+    rq.secret = (char *)secret;
+    rq.file = (char *)file;
+    rc = soap_call___ag__GetConfig(soap, endpoint, NULL, &rq, &rs);
+    *config = rc == SOAP_OK ? rs.config : NULL;
+    *hash = rc == SOAP_OK ? rs.hash : NULL;
+    return rc;
+}
+
 void agent_rpc_gen_fault(struct soap *soap, const char **code,
                          const char **text)
 {

@@ -23,6 +23,9 @@ int agent_rpc_gen_put(struct soap *soap, const char *endpoint,
 int agent_rpc_gen_state(struct soap *soap, const char *endpoint,
                         const char *secret, const char *name, int *found,
                         const char **local, const char **partner);
+int agent_rpc_gen_get(struct soap *soap, const char *endpoint,
+                      const char *secret, const char *file, const char **config,
+                      const char **hash);
 
 /* The fault of the last call: its code ("SOAP-ENV:Client" ...) and text,
  * or NULL. */

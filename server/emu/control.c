@@ -9,11 +9,11 @@
 #include "app.h"
 #include "call.h"
 #include "control_faults.h"
+#include "control_import.h"
 #include "control_journal.h"
 #include "control_json.h"
 #include "control_snapshot.h"
 #include "control_seed.h"
-#include "control_sim.h"
 #include "mutate.h"
 #include "httpreq.h"
 #include "startup.h"
@@ -176,7 +176,7 @@ static const struct control_route {
     {PREFIX "snapshots", "GET", control_snapshot_list},
     {PREFIX "snapshots/", "POST DELETE", control_snapshot_item},
     {PREFIX "seed", "POST", control_seed_route},
-    {PREFIX "servers/", "GET POST DELETE", control_sim_route},
+    {PREFIX "servers/", "GET POST PUT DELETE", control_import_route},
     {PREFIX "requests", "GET DELETE", control_journal_handle},
     {PREFIX "faults", "GET POST DELETE", control_faults_handle},
     {PREFIX "faults/", "GET DELETE", control_faults_handle_one},

@@ -216,3 +216,25 @@ int control_json_run(struct app *app, const char *login, mutate_fn fn,
     control_json_error(a, control_json_status(e.code), "%s", e.msg);
     return -1;
 }
+
+int control_json_server_path(const char *rest, char *name, const char **what,
+                             const char *endpoints, struct soaphttpd_answer *a)
+{
+    const char *slash = strchr(rest, '/');
+    size_t nl;
+
+    if (slash == NULL || slash == rest) {
+        control_json_error(a, 404, "no such control endpoint: %s", endpoints);
+        return -1;
+    }
+    nl = (size_t)(slash - rest);
+    if (nl > CONTROL_JSON_NAME_MAX) {
+        control_json_error(a, 404, "no DHCP server has a name of %zu bytes",
+                           nl);
+        return -1;
+    }
+    memcpy(name, rest, nl);
+    name[nl] = '\0';
+    *what = slash + 1;
+    return 0;
+}

@@ -62,6 +62,16 @@ int control_json_run(struct app *app, const char *login, mutate_fn fn,
 json_t *control_json_body(const struct soaphttpd_request *rq, int empty_ok,
                           struct soaphttpd_answer *a);
 
+/* Bytes of a server's name in a control path, at most (a host name: 253). */
+#define CONTROL_JSON_NAME_MAX 255
+
+/* Splits rest, "NAME/WHAT" after /_emu/servers/, into name
+ * [CONTROL_JSON_NAME_MAX + 1] and *what (into rest): 0, or -1 with a
+ * filled with the 404 (no NAME: "no such control endpoint: " and
+ * endpoints; a NAME too long). */
+int control_json_server_path(const char *rest, char *name, const char **what,
+                             const char *endpoints, struct soaphttpd_answer *a);
+
 /* 1 when the path of target (before '?') is exactly path. */
 int control_json_path_is(const char *target, const char *path);
 

@@ -21,8 +21,9 @@
 
 /* The login of the change log rows the control API writes. */
 #define CONTROL_LOGIN "_emu"
-/* Bytes of a server's name in a path, at most (a host name: 253). */
-#define NAME_MAX_BYTES 255
+/* The endpoints below /_emu/servers/NAME/, for a 404. */
+#define SIM_ENDPOINTS                                                          \
+    "/_emu/servers/NAME/simulated, config, failover-state, import or drift"
 
 /* ---- POST /_emu/servers/NAME/simulated ------------------------------ */
 
@@ -394,29 +395,14 @@ void control_sim_route(struct app *app, const struct soaphttpd_request *rq,
                  {"config", "GET"},
                  {"failover-state", "POST"},
                  {"failover-state", "DELETE"}};
-    const char *slash = strchr(rest, '/');
     const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
-    char name[NAME_MAX_BYTES + 1];
+    char name[CONTROL_JSON_NAME_MAX + 1];
     const char *what;
-    size_t i, nl;
+    size_t i;
     int known = 0;
 
-    if (slash == NULL || slash == rest) {
-        control_json_error(a, 404,
-                           "no such control endpoint: "
-                           "/_emu/servers/NAME/simulated, config or "
-                           "failover-state");
+    if (control_json_server_path(rest, name, &what, SIM_ENDPOINTS, a) != 0)
         return;
-    }
-    nl = (size_t)(slash - rest);
-    what = slash + 1;
-    if (nl > NAME_MAX_BYTES) {
-        control_json_error(a, 404, "no DHCP server has a name of %zu bytes",
-                           nl);
-        return;
-    }
-    memcpy(name, rest, nl);
-    name[nl] = '\0';
     for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         if (strcmp(what, paths[i].what) != 0)
             continue;
@@ -425,10 +411,8 @@ void control_sim_route(struct app *app, const struct soaphttpd_request *rq,
             break;
     }
     if (!known) {
-        control_json_error(a, 404,
-                           "no such control endpoint: "
-                           "/_emu/servers/NAME/simulated, config or "
-                           "failover-state");
+        control_json_error(a, 404, "no such control endpoint: %s",
+                           SIM_ENDPOINTS);
         return;
     }
     if (i == sizeof(paths) / sizeof(paths[0])) {

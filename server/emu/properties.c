@@ -6,7 +6,8 @@
  *
  *   DHCPServer       name, address ("IP" or "IP:port"), type (ro),
  *                    state (ro), enabled, simulated (ro: its file is kept,
- *                    not pushed; control_sim.h)
+ *                    not pushed; control_sim.h), configurationSync
+ *                    (write-only: import, overwrite or skip; import.h)
  *   Range            name (ro: the CIDR, which scopes and pools hang
  *                    on), from (ro), to (ro), title and description
  *                    (when set), locked, autoAssign
@@ -67,6 +68,7 @@
 #include "store.h"
 #include "store_config.h"
 #include "store_failover.h"
+#include "store_import.h"
 
 /* Most properties of one object. */
 #define PROPS_MAX 10
@@ -76,6 +78,10 @@
 /* A server's own OMAPI port in its dhcpd.conf ("" : the worker's
  * default). */
 #define OMAPI_PORT "omapiPort"
+/* A server's file against the one it runs (write-only, import.h):
+ * "import" reads the live file and makes the model equal to it,
+ * "overwrite" (or "skip") pushes the emulator's file over it. */
+#define SYNC "configurationSync"
 
 /* One object of any served type. */
 struct obj {
@@ -104,6 +110,7 @@ static const struct prop props[] = {
     {REF_DHCP_SERVER, "enabled", 1},
     {REF_DHCP_SERVER, STATEMENTS, 1},
     {REF_DHCP_SERVER, OMAPI_PORT, 1},
+    {REF_DHCP_SERVER, SYNC, 1},
     {REF_DHCP_SERVER, "simulated", 0},
     {REF_RANGE, "name", 0},
     {REF_RANGE, "from", 0},
@@ -678,6 +685,20 @@ static int save_custom(struct store_conn *c, const struct custom_set *cs,
     return rc;
 }
 
+/* SYNC's value into *import (1 import, 0 overwrite or skip). */
+static int parse_sync(const char *v, int *import, struct err *e)
+{
+    if (v != NULL && strcmp(v, "import") == 0)
+        *import = 1;
+    else if (v != NULL &&
+             (strcmp(v, "overwrite") == 0 || strcmp(v, "skip") == 0))
+        *import = 0;
+    else
+        return err_set(e, ERR_INVALID,
+                       "property \"" SYNC "\" is import, overwrite or skip");
+    return 0;
+}
+
 /* What set_all works on. */
 struct set {
     const char *login;
@@ -696,7 +717,7 @@ static int set_all(struct store_conn *c, void *ctx, struct err *e)
     int n = rq->properties != NULL ? rq->properties->__sizeproperty : 0;
     struct custom_set cs = {0};
     const char *statements = NULL;
-    int rc, omapi_port = -1;
+    int rc, omapi_port = -1, import = -1;
 
     rc = load(c, a->obj_type, rq->ref, o, e);
     if (rc == 0)
@@ -715,6 +736,8 @@ static int set_all(struct store_conn *c, void *ctx, struct err *e)
             ;
         else if (strcmp(name, OMAPI_PORT) == 0)
             rc = parse_port(name, p->value, &omapi_port, e);
+        else if (strcmp(name, SYNC) == 0)
+            rc = parse_sync(p->value, &import, e);
         else if (strcmp(name, STATEMENTS) == 0) {
             statements = p->value != NULL ? p->value : "";
             rc = render_check_statements(statements, e);
@@ -725,6 +748,9 @@ static int set_all(struct store_conn *c, void *ctx, struct err *e)
         rc = store_config_statements_set(c, o->type, obj_id(o), statements, e);
     if (rc == 0 && omapi_port >= 0)
         rc = store_server_omapi_port_set(c, obj_id(o), omapi_port, e);
+    if (rc == 0 && import >= 0)
+        rc = import ? store_import_request(c, obj_id(o), e)
+                    : store_import_skip(c, obj_id(o), e);
     if (rc == 0 && (rc = save(c, login, o, rq->saveComment, e)) == 0)
         rc = save_custom(c, &cs, o,
                          rq->deleteUnspecified != NULL &&

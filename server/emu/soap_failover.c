@@ -56,6 +56,7 @@
 #include "store_scope.h"
 #include "store_server.h"
 #include "store_failover.h"
+#include "store_import.h"
 #include "store_sim.h"
 #include "mutate.h"
 #include "refs.h"
@@ -231,6 +232,32 @@ relationship_to_soap(struct soap *soap, const struct store_failover *f,
     return 0;
 }
 
+/* A failover peer an import reported without a relationship (one-sided,
+ * or its two sides disagree), as a relationship in state Error with the
+ * reason, seen from the server that declares it. */
+static int reported_to_soap(struct soap *soap,
+                            const struct store_import_reported *r,
+                            struct mm__DHCPFailoverRelationship *out,
+                            struct err *e)
+{
+    struct store_failover f;
+    int rc;
+
+    memset(&f, 0, sizeof(f));
+    snprintf(f.name, sizeof(f.name), "%s", r->name);
+    snprintf(f.primary_name, sizeof(f.primary_name), "%s", r->server);
+    f.servers.primary_id = r->server_id;
+    if ((rc = relationship_to_soap(soap, &f, r->server_id, NULL, 0, out, e)) !=
+            0 ||
+        out->state == NULL)
+        return rc;
+    out->state = soap_strdup(soap, "Error");
+    out->stateMessage = soap_strdup(soap, r->reason);
+    if (out->state == NULL || out->stateMessage == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    return 0;
+}
+
 /* Starts call k (call.h) and x: the session, then the comment. */
 static int fo_begin(struct call *k, struct soap *soap, const char *session,
                     const char *comment, struct fo_call *x)
@@ -302,6 +329,8 @@ struct get_all {
     struct fo_call x;
     const char *ref;
     struct store_failover_set set;
+    struct store_import_reported *rep; /* peers reported by imports */
+    size_t nrep;
 };
 
 /* One statement, prepared: the relationships with their members, of the
@@ -344,8 +373,11 @@ get_relationships(struct soap *soap,
     g.ref = rq->dhcpServerRef;
     if (rc == 0)
         rc = get_all_read(k.c, &g, &k.e);
+    if (rc == 0)
+        rc = store_import_reported(k.c, g.x.server_id, NULL, &g.rep, &g.nrep,
+                                   &k.e);
     if (rc == 0) {
-        arr = convert_list(soap, sizeof(*arr), g.set.n,
+        arr = convert_list(soap, sizeof(*arr), g.set.n + g.nrep,
                            sizeof(*arr->dhcpFailoverRelationship), &items,
                            &k.e);
         rs->dhcpFailoverRelationships = arr;
@@ -363,6 +395,13 @@ get_relationships(struct soap *soap,
         if (rc == 0)
             arr->__sizedhcpFailoverRelationship = (int)i + 1;
     }
+    for (size_t i = 0; rc == 0 && i < g.nrep; i++) {
+        rc = reported_to_soap(
+            soap, &g.rep[i], &arr->dhcpFailoverRelationship[g.set.n + i], &k.e);
+        if (rc == 0)
+            arr->__sizedhcpFailoverRelationship = (int)(g.set.n + i) + 1;
+    }
+    free(g.rep);
     store_failover_set_free(&g.set);
     return call_end(&k, rc);
 }
@@ -374,6 +413,7 @@ struct get_one {
     const char *ref, *name;
     long long *ids;
     size_t n;
+    struct store_import_reported *rep; /* not a relationship: reported */
 };
 
 /* A read on the hot path: one statement, prepared (no transaction), the
@@ -384,6 +424,7 @@ static int get_one_read(struct store_conn *c, struct get_one *g, struct err *e)
 {
     const char *server = NULL;
     int key, rc = ERR_NOTFOUND;
+    size_t n = 0;
 
     if (g->ref == NULL || g->ref[0] == '\0')
         return err_set(e, ERR_INVALID, "missing dhcpServerRef");
@@ -402,6 +443,12 @@ static int get_one_read(struct store_conn *c, struct get_one *g, struct err *e)
         (rc = store_failover_view(c, &g->x.server_id, NULL, g->name, &g->x.fo,
                                   &g->ids, &g->n, e)) != ERR_NOTFOUND)
         return rc;
+    if ((rc = store_import_reported(c, g->x.server_id, g->name, &g->rep, &n,
+                                    e)) != 0 ||
+        n > 0)
+        return rc;
+    free(g->rep);
+    g->rep = NULL;
     return err_set(e, ERR_NOTFOUND,
                    "failover relationship \"%s\" does not exist on server "
                    "\"%s\"",
@@ -425,9 +472,12 @@ static int get_relationship(struct soap *soap,
     if (rc == 0 && (rs->dhcpFailoverRelationship = soap_malloc(
                         soap, sizeof(*rs->dhcpFailoverRelationship))) == NULL)
         rc = err_set(&k.e, ERR_NOMEM, "out of memory");
-    if (rc == 0)
+    if (rc == 0 && g.rep != NULL)
+        rc = reported_to_soap(soap, g.rep, rs->dhcpFailoverRelationship, &k.e);
+    else if (rc == 0)
         rc = relationship_to_soap(soap, &g.x.fo, g.x.server_id, g.ids, g.n,
                                   rs->dhcpFailoverRelationship, &k.e);
+    free(g.rep);
     free(g.ids);
     return call_end(&k, rc);
 }

@@ -12,10 +12,12 @@
 #include "app.h"
 #include "config.h"
 #include "failover.h"
+#include "import.h"
 #include "secrets.h"
 #include "sim.h"
 #include "store_config.h"
 #include "store_failover.h"
+#include "store_import.h"
 #include "store_job.h"
 #include "store_listen.h"
 #include "store_sim.h"
@@ -121,26 +123,13 @@ void worker_free(struct worker *w)
 static struct agent_rpc_target target(const struct worker *w, const char *name,
                                       const char *host, int port)
 {
-    struct agent_rpc_target t;
-
-    t.host = host;
-    t.port = port > 0 ? port : w->cfg->agent_port;
-    t.secret = secrets_lookup(w->cfg->agent_secrets, name,
-                              w->cfg->agent_secret);
-    t.tls_ca = w->cfg->agent_tls_ca;
-    t.timeout_s = w->cfg->agent_timeout_s;
-    t.put_timeout_s = w->cfg->push_timeout_s;
-    t.max_answer = w->cfg->agent_max_answer;
-    return t;
+    return agent_rpc_target_of(w->cfg, name, host, port);
 }
 
 /* Why server name's agent is not called. */
 static int no_secret(const char *name, struct err *e)
 {
-    return err_set(e, ERR_INVALID,
-                   "no agent secret for DHCP server \"%s\" "
-                   "(--agent-secrets or --agent-secret-file)",
-                   name);
+    return agent_rpc_no_secret(name, e);
 }
 
 /* Records a server's state on a connection of its own. */
@@ -220,6 +209,21 @@ static void prepared_free(struct prepared *p)
     free(p->text);
     store_config_free(p->cfg);
     memset(p, 0, sizeof(*p));
+}
+
+/* p's file is what its server runs now: the baseline drift is seen
+ * against. */
+static void baseline(struct worker *w, const struct prepared *p)
+{
+    struct store_conn *c;
+    struct err e;
+
+    if ((c = store_acquire(w->app->store, &e)) == NULL ||
+        store_import_baseline(c, p->job.server_id, p->text, &e) != 0)
+        log_msg("worker: baseline of server %lld not kept: %s",
+                p->job.server_id, e.msg);
+    if (c != NULL)
+        store_release(w->app->store, c);
 }
 
 /* Loads and renders job's server into *p: 0 when it is ready to push; 1
@@ -320,6 +324,7 @@ static void sim_push(struct worker *w, struct prepared *p)
         return;
     }
     record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
+    baseline(w, p);
     settle(w, &p->job, NULL);
     log_msg("worker: %s (simulated): configuration %.12s %s (generation "
             "%lld)",
@@ -345,6 +350,7 @@ static void install(struct worker *w, struct prepared *p)
                               sizeof(detail), &e);
     if (rc == 0) {
         record(w, p->job.server_id, "OK", NULL, hash, p->job.generation);
+        baseline(w, p);
         settle(w, &p->job, NULL);
         log_msg("worker: %s: configuration %.12s installed (generation "
                 "%lld)",
@@ -592,11 +598,15 @@ void worker_run(struct worker *w)
     while (!*w->app->stop) {
         double now, due = -1, wait;
         struct store_conn *c;
-        int pushed = work_jobs(w);
+        int pushed;
+
+        import_pending(w->app); /* before any push: a Pending server waits */
+        pushed = work_jobs(w);
 
         now = now_s();
         if (pushed > 0 || now >= next_states) {
             poll_states(w);
+            import_drift(w->app);
             next_states = now_s() + w->cfg->state_poll_s;
         }
         if ((c = store_acquire(w->app->store, &e)) != NULL) {

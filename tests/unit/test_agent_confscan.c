@@ -1,5 +1,6 @@
 /* Unit tests of micetro-dhcp-agent's dhcpd.conf scan (agent_confscan.c):
  * omapi-port, the OMAPI key and failover peers, read as dhcpd reads them. */
+#include <stdio.h>
 #include <string.h>
 
 #include "agent_confscan.h"
@@ -92,8 +93,45 @@ static void test_confscan(void)
           cs.omapi_port == 7911);
 }
 
+/* Collects the names agent_confscan_includes gives, joined by '|'; stops
+ * after stop names (0: never). */
+struct names {
+    char all[256];
+    int n, stop;
+};
+
+static int add_name(void *ctx, const char *name)
+{
+    struct names *x = ctx;
+    size_t used = strlen(x->all);
+
+    snprintf(x->all + used, sizeof(x->all) - used, "%s%s", used ? "|" : "",
+             name);
+    return ++x->n == x->stop ? 7 : 0;
+}
+
+static void test_includes(void)
+{
+    static const char text[] =
+        "include \"/etc/dhcp/a.conf\";\n"
+        "# include \"commented.conf\";\n"
+        "subnet 10.0.0.0 netmask 255.0.0.0 { include \"b.conf\"; }\n"
+        "option x \"include \\\"not.conf\\\"\";\n"
+        "include c.conf;\n"
+        "include \"d.conf\";\n";
+    struct names x = {{0}, 0, 0};
+
+    CHECK(agent_confscan_includes(text, sizeof(text) - 1, add_name, &x) == 0);
+    CHECK(strcmp(x.all, "/etc/dhcp/a.conf|b.conf|d.conf") == 0);
+    memset(&x, 0, sizeof(x));
+    x.stop = 2;
+    CHECK(agent_confscan_includes(text, sizeof(text) - 1, add_name, &x) == 7);
+    CHECK(strcmp(x.all, "/etc/dhcp/a.conf|b.conf") == 0);
+}
+
 int main(void)
 {
     test_confscan();
+    test_includes();
     return check_report();
 }

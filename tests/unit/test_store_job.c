@@ -6,7 +6,8 @@
 
 /* The push queue: exclusive claims, done, released when changed
  * meanwhile, failed with backoff, on the two servers of
- * storage_fixture_servers, whose inserts queued both. */
+ * storage_fixture_servers, whose inserts queued both (held until their
+ * imports are done). */
 static void test_jobs(struct store *st)
 {
     struct store_job jobs[8], other[8], one;
@@ -22,6 +23,14 @@ static void test_jobs(struct store *st)
     CHECK(c != NULL, "acquire: %s", e.msg);
     if (c == NULL)
         return;
+    /* added servers wait for their import (migration 014) */
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n == 0, "nothing pushed before the import (%zu)", n);
+    rc = store_job_next_due(c, &due, &e);
+    CHECK(rc == 0 && due < 0, "nor due: %f", due);
+    rc = store_exec_cmd(c, "UPDATE dhcp_imports SET state = 'Applied'", 0, NULL,
+                        &e);
+    CHECK(rc == 2, "imports applied: %s", e.msg);
     rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
     CHECK(rc == 0 && n == 2, "claim both queued servers: %s (%zu)", e.msg, n);
     rc = store_job_claim(c, "worker-b", 60, other, 8, &m, &e);
