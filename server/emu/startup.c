@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +127,21 @@ const char *startup_template_dir(const struct config *cfg, char *buf,
 
 const char *startup_template_key(char *buf, size_t len)
 {
-    snprintf(buf, len, "m%d", store_migration_count);
+    /* the count, and a hash (FNV-1a, 32 bits) of every migration's name
+     * and text: two builds whose migrations differ in any byte never
+     * share a template, even with as many of them */
+    uint32_t h = 2166136261u;
+
+    for (int i = 0; i < store_migration_count; i++) {
+        const char *parts[2] = {store_migrations[i].name,
+                                store_migrations[i].sql};
+        for (int k = 0; k < 2; k++)
+            for (const unsigned char *p = (const unsigned char *)parts[k];
+                 *p != '\0'; p++)
+                h = (h ^ *p) * 16777619u;
+        h = (h ^ 0xffu) * 16777619u; /* ends each migration */
+    }
+    snprintf(buf, len, "m%d-%08x", store_migration_count, (unsigned)h);
     return buf;
 }
 

@@ -126,7 +126,7 @@ class TemplateTest(unittest.TestCase):
     def test_made_once_then_copied(self):
         a = self.emu("a")
         self.assertIn("creating the embedded database in %s" % a.data_dir, a.log())
-        self.assertRegex(a.log(), r"template \S+/pg\d+-m\d+ made \(initdb and migrations\)")
+        self.assertRegex(a.log(), r"template \S+/pg\d+-m\d+-[0-9a-f]{8} made \(initdb and migrations\)")
         self.assertIn("embedded database created from the template", a.log())
         self.assertEqual(len(self.templates()), 1, self.templates())
         # the template's copy holds the schema and no database "postgres"
@@ -243,7 +243,7 @@ class TemplateTest(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         (t,) = self.templates()
         self.assertEqual(out, os.path.join(self.cache, t) + "\n")
-        self.assertRegex(t, r"^pg\d+-m\d+$")
+        self.assertRegex(t, r"^pg\d+-m\d+-[0-9a-f]{8}$")
         self.assertRegex(err, r"template \S+ made \(initdb and migrations\) in \d+ ms")
         self.assertEqual(os.listdir(os.path.join(self.tmp, "scratch")), [])
         self.assertEqual([n for n in os.listdir(self.cache) if n.startswith(".")], [])
