@@ -211,6 +211,61 @@ int store_import_drifted(struct store_conn *c, struct store_import_drift **out,
     return 0;
 }
 
+int store_import_watched(struct store_conn *c, struct store_import_watch **out,
+                         size_t *n, struct err *e)
+{
+    char lim[STORE_INTBUF];
+    const char *params[1] = {store_param_int(lim, STORE_IMPORT_WATCH_MAX)};
+    PGresult *r = NULL;
+    int rc, rows;
+
+    *out = NULL;
+    *n = 0;
+    rc = store_exec(c,
+                    "SELECT s.id, s.name, host(s.address), "
+                    "coalesce(s.agent_port, 0), i.baseline FROM dhcp_imports "
+                    "i JOIN dhcp_servers s ON s.id = i.server_id "
+                    "WHERE i.state IN ('Applied', 'Skipped') "
+                    "AND i.baseline IS NOT NULL AND NOT s.simulated "
+                    "AND NOT " STORE_SIM_EVERY " AND s.enabled "
+                    "AND s.address IS NOT NULL "
+                    "AND NOT EXISTS (SELECT 1 FROM config_jobs j "
+                    "WHERE j.server_id = i.server_id) "
+                    "ORDER BY s.id LIMIT $1::integer",
+                    1, params, &r, e);
+    if (rc != 0)
+        return rc;
+    rows = PQntuples(r);
+    if (rows > 0 && (*out = calloc((size_t)rows, sizeof(**out))) == NULL) {
+        PQclear(r);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < rows && rc == 0; i++) {
+        struct store_import_watch *w = &(*out)[i];
+        w->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        w->agent_port = (int)strtol(PQgetvalue(r, i, 3), NULL, 10);
+        if ((rc = store_copy_text(r, i, 1, w->name, sizeof(w->name), e)) == 0 &&
+            (rc = store_copy_text(r, i, 2, w->host, sizeof(w->host), e)) == 0)
+            w->baseline = dup_col(r, i, 4, &rc);
+        *n = (size_t)i + 1;
+    }
+    PQclear(r);
+    if (rc != 0) {
+        store_import_watch_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return rc == ERR_NOMEM ? err_set(e, rc, "out of memory") : rc;
+    }
+    return 0;
+}
+
+void store_import_watch_free(struct store_import_watch *w, size_t n)
+{
+    for (size_t i = 0; w != NULL && i < n; i++)
+        free(w[i].baseline);
+    free(w);
+}
+
 void store_import_drift_free(struct store_import_drift *d, size_t n)
 {
     for (size_t i = 0; d != NULL && i < n; i++) {
@@ -558,11 +613,16 @@ int store_import_apply(struct store_conn *c, long long id,
     if (ids == NULL)
         return err_set(e, ERR_NOMEM, "out of memory");
     snprintf(ids, idlen, "{");
-    params[1] = im->statements;
+    char port[STORE_INTBUF];
+    const char *sparams[3] = {
+        sid, im->statements,
+        im->omapi_port > 0 ? store_param_int(port, im->omapi_port) : NULL};
+    /* the file's omapi-port is the server's (kept when it has none) */
     rc = run(c,
-             "UPDATE dhcp_servers SET unmanaged_statements = $2, updated = "
-             "now() WHERE id = $1::bigint",
-             2, params, e);
+             "UPDATE dhcp_servers SET unmanaged_statements = $2, omapi_port "
+             "= coalesce($3::integer, omapi_port), updated = now() "
+             "WHERE id = $1::bigint",
+             3, sparams, e);
     if (rc == 0)
         rc = run(c,
                  "UPDATE dhcp_scopes SET failover_id = NULL WHERE server_id "

@@ -83,6 +83,25 @@ struct store_import_drift {
     char *baseline, *live; /* malloc'd (store_import_drift_free) */
 };
 
+/* A real server whose live file is compared with its baseline. */
+struct store_import_watch {
+    long long id;
+    char name[256];
+    char host[64];  /* its address, dotted */
+    int agent_port; /* 0: the default */
+    char *baseline; /* malloc'd (store_import_watch_free) */
+};
+
+/* The real servers (neither simulated nor all servers simulated), enabled
+ * with an address, Applied or Skipped with a baseline and nothing queued
+ * to push: those whose live file the worker reads back and compares,
+ * into a malloc'd *out of *n, at most STORE_IMPORT_WATCH_MAX. */
+#define STORE_IMPORT_WATCH_MAX 1000
+int store_import_watched(struct store_conn *c, struct store_import_watch **out,
+                         size_t *n, struct err *e);
+
+void store_import_watch_free(struct store_import_watch *w, size_t n);
+
 /* The simulated servers, Applied or Skipped, with nothing queued to push,
  * whose kept file is not their baseline, into a malloc'd *out of *n. */
 int store_import_drifted(struct store_conn *c, struct store_import_drift **out,

@@ -436,8 +436,9 @@ static int take_statements(struct importer *im, struct textbuf *b,
 
 /* ---- the agent's OMAPI statements ---------------------------------------- */
 
-/* 1 when the kept statement text is one the renderer writes itself. */
-static int is_omapi(const struct importer *im, const char *text, size_t len)
+/* 1 when the kept statement text is one the renderer writes itself
+ * (omapi-port's value noted as the server's OMAPI port). */
+static int is_omapi(struct importer *im, const char *text, size_t len)
 {
     const char *key = im->opt != NULL ? im->opt->omapi_key_name : NULL;
     struct conflex lx;
@@ -448,10 +449,20 @@ static int is_omapi(const struct importer *im, const char *text, size_t len)
     conflex_init(&lx, text, len, 0);
     if (conflex_next(&lx, &t, NULL) < 0)
         return 0;
-    if (conflex_is(&t, "omapi-port"))
+    if (conflex_is(&t, "omapi-port")) { /* the server's omapiPort */
+        if (conflex_next(&lx, &u, NULL) >= 0 && u.kind == CONFLEX_NUMBER &&
+            u.len <= 5) {
+            long v = strtol(u.text, NULL, 10);
+            if (v >= 1 && v <= 65535)
+                im->im->omapi_port = (int)v;
+        }
+        return 1;
+    }
+    /* the renderer writes the one omapi-key dhcpd takes: the agent's */
+    if (conflex_is(&t, "omapi-key"))
         return 1;
     is_key = conflex_is(&t, "key");
-    if (key == NULL || (!is_key && !conflex_is(&t, "omapi-key")))
+    if (key == NULL || !is_key)
         return 0;
     if (conflex_next(&lx, &u, NULL) < 0)
         return 0;

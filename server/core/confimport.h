@@ -8,8 +8,9 @@
  *                and group blocks (without subnets) written back from
  *                their children; included files are read in place.
  *                Dropped, because the renderer writes them itself:
- *                `omapi-port N;`, and, when options name the agent's key,
- *                `omapi-key NAME;` and `key NAME { ... }` of that name.
+ *                `omapi-port N;` (N becomes omapi_port), `omapi-key
+ *                NAME;` (dhcpd takes one: the agent's), and, when options
+ *                name the agent's key, `key NAME { ... }` of that name.
  *                So confimport(parse(render(m))) gives m back.
  *   scopes       one per `subnet A netmask M`: network and prefix, its
  *                other statements verbatim (hosts and groups included),
@@ -130,7 +131,8 @@ struct confimport_peer {
 };
 
 struct confimport {
-    char *statements;                /* global statements, verbatim, or NULL */
+    char *statements; /* global statements, verbatim, or NULL */
+    int omapi_port;   /* the file's `omapi-port N;` (the last), 0: none */
     struct confimport_scope *scopes; /* in file order */
     size_t nscopes;
     struct confimport_peer *peers; /* in file order */

@@ -375,6 +375,67 @@ void import_pending(struct app *app)
     }
 }
 
+/* Server id's live file (NULL: it has none) differs from baseline: the
+ * server is Out of date, saying what differs.  0, or -1 when the
+ * difference could not be computed. */
+static int mark_drift(struct store_conn *c, long long id, const char *baseline,
+                      const char *live)
+{
+    struct textdiff td;
+    char sum[128], msg[256];
+    struct err e;
+
+    if (live == NULL)
+        snprintf(msg, sizeof(msg),
+                 "the live file is gone: it was last pushed or imported");
+    else if (textdiff(baseline, live, "baseline", "live", &td, NULL, &e) != 0)
+        return -1;
+    else {
+        textdiff_summary(&td, sum, sizeof(sum));
+        snprintf(msg, sizeof(msg),
+                 "the live file differs from the one last pushed or "
+                 "imported (%s)",
+                 sum);
+    }
+    if (store_server_set_state(c, id, "Out of date", msg, NULL, 0, &e) != 0)
+        log_msg("worker: drift of server %lld not recorded: %s", id, e.msg);
+    return 0;
+}
+
+/* Each watched real server's live file read through its agent, outside
+ * any transaction and holding no connection, and compared with its
+ * baseline.  An agent that cannot be read is the state poll's to report:
+ * skipped here. */
+static void drift_real(struct app *app)
+{
+    struct store_import_watch *w = NULL;
+    struct store_conn *c;
+    size_t n = 0;
+    struct err e;
+
+    if ((c = store_acquire(app->store, &e)) == NULL)
+        return;
+    if (store_import_watched(c, &w, &n, &e) != 0)
+        log_msg("worker: servers to watch not read: %s", e.msg);
+    store_release(app->store, c);
+    for (size_t i = 0; i < n && !*app->stop; i++) {
+        struct agent_rpc_target t = agent_rpc_target_of(
+            app->cfg, w[i].name, w[i].host, w[i].agent_port);
+        char *live = NULL;
+
+        if (t.secret == NULL || agent_rpc_get_config(&t, NULL, &live, &e) != 0)
+            continue;
+        if (live == NULL || strcmp(live, w[i].baseline) != 0) {
+            if ((c = store_acquire(app->store, &e)) != NULL) {
+                mark_drift(c, w[i].id, w[i].baseline, live);
+                store_release(app->store, c);
+            }
+        }
+        free(live);
+    }
+    store_import_watch_free(w, n);
+}
+
 void import_drift(struct app *app)
 {
     struct store_import_drift *d = NULL;
@@ -386,23 +447,10 @@ void import_drift(struct app *app)
         return;
     if (store_import_drifted(c, &d, &n, &e) != 0)
         log_msg("worker: drift not read: %s", e.msg);
-    for (size_t i = 0; i < n; i++) {
-        struct textdiff td;
-        char sum[128], msg[256];
-
-        if (textdiff(d[i].baseline, d[i].live, "baseline", "live", &td, NULL,
-                     &e) != 0)
+    for (size_t i = 0; i < n; i++)
+        if (mark_drift(c, d[i].id, d[i].baseline, d[i].live) != 0)
             break;
-        textdiff_summary(&td, sum, sizeof(sum));
-        snprintf(msg, sizeof(msg),
-                 "the live file differs from the one last pushed or "
-                 "imported (%s)",
-                 sum);
-        if (store_server_set_state(c, d[i].id, "Out of date", msg, NULL, 0,
-                                   &e) != 0)
-            log_msg("worker: drift of server %lld not recorded: %s", d[i].id,
-                    e.msg);
-    }
     store_import_drift_free(d, n);
     store_release(app->store, c);
+    drift_real(app);
 }

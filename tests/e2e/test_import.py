@@ -122,6 +122,7 @@ UNMANAGED = ('option domain-name "import.example";', "option domain-name-servers
 
 
 def outer(argv):
+    argv = argv[:1] + [os.path.abspath(a) for a in argv[1:]]
     if len(argv) != 3 or not all(os.access(a, os.X_OK) for a in argv[1:]):
         print("usage: test_import.py PATH/TO/micetro-emu PATH/TO/micetro-dhcp-agent",
               file=sys.stderr)
@@ -236,10 +237,12 @@ def run_emulator(emu_bin, d, a, b, pids, files):
     def imported(name):
         status, j = control("GET", "/_emu/servers/%s/import" % name)
         return j if status == 200 and j["state"] != "Pending" else None
-    states = [wait_for("%s imported" % n, lambda n=n: imported(n), 60)
-              for n in ("p.import.example.", "s.import.example.")]
+    names = ("p.import.example.", "s.import.example.")
+    for n in names:
+        wait_for("%s imported" % n, lambda n=n: imported(n), 60)
+    states = [imported(n) for n in names]  # the first reread: the second matched it
     check([x and (x["state"], x["reportedPeers"]) for x in states]
-          == [("Applied", [])] * 2, "both imports Applied, no peer reported: %r" % (states,))
+          == [("Applied", [])] * 2, "both imports Applied, no peer reported")
 
     def relationship():
         return svc.GetDHCPFailoverRelationship(session=s, dhcpServerRef=p,
@@ -250,11 +253,14 @@ def run_emulator(emu_bin, d, a, b, pids, files):
     check((rel.primaryServer, rel.secondaryServer, rel.mclt, rel.percentage,
            rel.maxResponseDelay, rel.maxUnackedUpdates, rel.loadBalanceMaxSeconds)
           == ("p.import.example.", "s.import.example.", 30, 50, 15, 10, 3),
-          "its parameters are the files': %r" % (rel,))
+          "its parameters are the files' (%s)" % rel.name)
     rels = svc.GetDHCPFailoverRelationships(session=s, dhcpServerRef=sec) or []
     check([x.name for x in rels] == ["fo"] and len(rels[0].dhcpScopeRefs.ref) == 1,
           "the secondary's view: fo with its one scope")
     scopes = svc.GetDHCPScopes(session=s).dhcpScopes.dhcpScope
+    ports = [{x.name: x.value for x in svc.GetProperties(session=s, ref=r)}.get("omapiPort")
+             for r in (p, sec)]
+    check(ports == ["7911", "7912"], "each file's omapi-port is its server's: %r" % ports)
     check(sorted(x.dhcpServerRef == p for x in scopes) == [False, False, True],
           "three scope instances: one on the primary, two on the secondary (%r)"
           % [(x.name, x.dhcpServerRef) for x in scopes])
@@ -271,7 +277,7 @@ def run_emulator(emu_bin, d, a, b, pids, files):
     # the secondary's own scope removed through SOAP: both files rendered
     own = [x.ref for x in scopes if x.dhcpServerRef == sec
            and x.ref not in rels[0].dhcpScopeRefs.ref]
-    svc.RemoveObject(session=s, ref=own[0])
+    svc.RemoveObject(session=s, ref=own[0], forceRemoval=True)
     gone = wait_for("the secondary pushed", lambda: "10.98.0.0" not in b.text(), 60)
     check(gone, "the removed scope is gone from the secondary's file")
     kept = [w for w in UNMANAGED if w not in b.text()]
@@ -293,9 +299,9 @@ def run_emulator(emu_bin, d, a, b, pids, files):
     ok = wait_for("re-imported", lambda: svc.GetDHCPServer(session=s, dhcpServerRef=p).state
                   == "OK", 60)
     check(ok, "re-imported: OK again")
-    stmts = svc.GetProperties(session=s, ref=p).properties.property
-    um = [x.value for x in stmts if x.name == "unmanagedStatements"]
-    check(um and "default-lease-time 900;" in um[0], "the edit is now the model's")
+    props = {x.name: x.value for x in svc.GetProperties(session=s, ref=p)}
+    check("default-lease-time 900;" in (props.get("unmanagedStatements") or ""),
+          "the edit is now the model's")
     tw.write(a.conf, edited.replace("default-lease-time 900;", "default-lease-time 1200;"))
     wait_for("drift again", lambda: svc.GetDHCPServer(session=s, dhcpServerRef=p).state
              == "Out of date", 60)

@@ -588,20 +588,24 @@ static void test_omapi(void)
     struct confimport_options none = {NULL};
     struct err e;
 
+    /* every omapi-key goes (dhcpd takes one: the agent's, rendered) */
     CHECK(imports_as(text, "global[key other { algorithm hmac-md5; secret "
                            "\"AA==\"; }\n"
-                           "omapi-key other;\n"
                            "key omapi_key.x { algorithm hmac-md5; }\n]\n"));
-    /* without a key name only omapi-port goes */
+    /* without a key name only omapi-port and omapi-key go; the port is
+     * the server's */
     CHECK(confparse_parse(text, strlen(text), "t", NULL, NULL, &c, &pe) == 0);
     CHECK(confimport_import(c, &none, &im, &e) == 0);
     CHECK(im != NULL && im->statements != NULL &&
           strncmp(im->statements, "key omapi_key {", 15) == 0 &&
-          strstr(im->statements, "omapi-port") == NULL);
+          strstr(im->statements, "omapi-port") == NULL &&
+          strstr(im->statements, "omapi-key") == NULL &&
+          im->omapi_port == 7911);
     confimport_free(im);
     im = NULL;
     CHECK(confimport_import(c, NULL, &im, &e) == 0);
-    CHECK(im != NULL && strstr(im->statements, "omapi-key omapi_key;") != NULL);
+    CHECK(im != NULL && strstr(im->statements, "key omapi_key {") != NULL &&
+          strstr(im->statements, "omapi-key") == NULL);
     confimport_free(im);
     confparse_free(c);
     /* in a subnet they are the subnet's (dhcpd's business, not ours) */
