@@ -134,8 +134,8 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
 {
     static const char scopes_sql[] =
         "SELECT sc.id, network(r.cidr) - '0.0.0.0'::inet, masklen(r.cidr), "
-        "sc.name, sc.enabled, sc.failover_id, sc.unmanaged_statements "
-        "FROM dhcp_scopes sc JOIN ranges r ON r.id = sc.range_id "
+        "sc.name, sc.enabled, sc.failover_id, sc.unmanaged_statements, "
+        "sc.superscope FROM dhcp_scopes sc JOIN ranges r ON r.id = sc.range_id "
         "WHERE sc.server_id = $1::bigint ORDER BY r.cidr, sc.id";
     static const char pools_sql[] =
         "SELECT p.scope_id, p.from_ip - '0.0.0.0'::inet, "
@@ -178,6 +178,7 @@ static int load_scopes(struct store_conn *c, struct store_config *cfg,
         s->failover = PQgetisnull(r, i, 5) ? -1
                                            : rel_index(cfg, col_ll(r, i, 5));
         s->statements = col_text(r, i, 6);
+        s->superscope = col_text(r, i, 7); /* its shared-network */
         s->pools = prows > 0 ? cfg->pools + k : NULL;
         while (k < prows && col_ll(p, k, 0) == cfg->scope_ids[i]) {
             s->npools++;

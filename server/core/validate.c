@@ -520,3 +520,10 @@ int validate_quoted_name(const char *s, const char *field, size_t maxlen,
                        for_field(field, f, sizeof(f)));
     return 0;
 }
+
+int validate_superscope(const char *s, struct err *e)
+{
+    return s[0] == '\0' ? 0
+                        : validate_quoted_name(s, "superscope",
+                                               VALIDATE_SUPERSCOPE_MAX, e);
+}

@@ -82,6 +82,12 @@ int validate_name(const char *s, const char *field, size_t maxlen,
 int validate_quoted_name(const char *s, const char *field, size_t maxlen,
                          struct err *e);
 
+/* A scope's superscope: "" (none), or the name of the shared-network
+ * dhcpd.conf carries its subnets in, between double quotes: a
+ * validate_quoted_name of at most VALIDATE_SUPERSCOPE_MAX bytes. */
+#define VALIDATE_SUPERSCOPE_MAX 254
+int validate_superscope(const char *s, struct err *e);
+
 /* A DHCP server name: a DNS name of labels [A-Za-z0-9-], each 1..63 bytes,
  * not starting or ending with '-', at most 253 bytes without the optional
  * trailing dot (the root "." alone is refused). */

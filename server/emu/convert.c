@@ -360,6 +360,7 @@ int convert_scope_from_soap(const struct mm__DHCPScope *in,
         return err_set(e, ERR_INVALID, "missing dhcpServerRef of DHCP scope");
     if ((rc = take_text(in->superscope, "superscope", out->superscope,
                         sizeof(out->superscope), e)) != 0 ||
+        (rc = validate_superscope(out->superscope, e)) != 0 ||
         (rc = take_text(in->description, "description", out->description,
                         sizeof(out->description), e)) != 0)
         return rc;

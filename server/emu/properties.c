@@ -533,9 +533,11 @@ static int apply(struct obj *o, const char *n, const char *v, struct err *e)
         if (strcmp(n, "description") == 0)
             return set_text(n, v, STORE_SCOPE_DESC_BUF - 1, s->description,
                             sizeof(s->description), e);
-        if (strcmp(n, "superscope") == 0)
-            return set_text(n, v, STORE_SCOPE_SUPER_BUF - 1, s->superscope,
-                            sizeof(s->superscope), e);
+        if (strcmp(n, "superscope") == 0) {
+            int rc = set_text(n, v, STORE_SCOPE_SUPER_BUF - 1, s->superscope,
+                              sizeof(s->superscope), e);
+            return rc != 0 ? rc : validate_superscope(s->superscope, e);
+        }
         return parse_bool(n, v, &s->enabled, e);
     }
     default: {

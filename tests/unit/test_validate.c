@@ -280,6 +280,12 @@ static void test_quoted_name(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK(validate_quoted_name(bad[i], "name", 128, &e) == ERR_INVALID);
     CHECK(validate_quoted_name(NULL, "name", 128, &e) == ERR_INVALID);
+    /* a superscope: none, or a name its shared-network can carry */
+    CHECK(validate_superscope("", &e) == 0);
+    CHECK(validate_superscope("Building 7", &e) == 0);
+    CHECK(validate_superscope("a\"b", &e) == ERR_INVALID);
+    CHECK(strstr(e.msg, "superscope") != NULL);
+    CHECK(validate_superscope(" lead", &e) == ERR_INVALID);
     CHECK(validate_quoted_name("a{b", "name", 128, &e) == ERR_INVALID);
     CHECK(strstr(e.msg, "character '{' at byte 1") != NULL);
     CHECK(validate_quoted_name("a\tb", "name", 128, &e) == ERR_INVALID);

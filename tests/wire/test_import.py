@@ -232,6 +232,44 @@ class Import(SimCase):
         self.assertEqual(rows, [["10.64.1.0/24", "x64"], ["10.64.2.0/24", "y64"]])
         self.assertEqual(self.fo(fr, "x64").name, "x64")
 
+    def test_shared_network_kept_as_superscope(self):
+        """A shared-network's subnets are scopes of that superscope, and the
+        file pushed after a change through SOAP keeps them in one
+        shared-network block; a superscope dhcpd.conf cannot quote is
+        refused by the API, changing nothing."""
+        sn = "s66.imp.example."
+        shared = ('shared-network "floor 3" {\n'
+                  '  subnet 10.66.1.0 netmask 255.255.255.0 {\n'
+                  '    range 10.66.1.10 10.66.1.19;\n  }\n'
+                  '  subnet 10.66.2.0 netmask 255.255.255.0 {\n'
+                  '    option routers 10.66.2.1;\n  }\n}\n')
+        self.put(sn, shared)
+        ref = self.server(sn, "10.66.0.2")
+        self.imported(sn)
+        scopes = self.scopes_of(ref)
+        self.assertEqual(sorted((x.name, x.superscope) for x in scopes),
+                         [("10.66.1.0/24", "floor 3"), ("10.66.2.0/24", "floor 3")])
+        second = [x.ref for x in scopes if x.name == "10.66.2.0/24"][0]
+        pool = {"dhcpScopeRef": second, "from": "10.66.2.10", "to": "10.66.2.19"}
+        self.svc.AddDHCPAddressPool(session=self.session, dhcpAddressPool=pool)
+
+        def pushed():
+            status, j = control(self.emu, "GET", "/_emu/servers/%s/config" % sn)
+            return j["config"] if status == 200 and "10.66.2.10" in j["config"] else None
+        text = self.wait("the pool pushed", pushed, WAIT_S)
+        block = text[text.index('shared-network "floor 3" {'):]
+        self.assertLess(block.index("subnet 10.66.1.0 netmask"),
+                        block.index("subnet 10.66.2.0 netmask"))
+        self.assertEqual(text.count("shared-network"), 1, text)
+        before = self.emu.sql("SELECT id, superscope FROM dhcp_scopes ORDER BY id")
+        for bad in ('a"b', "x{y", " lead"):
+            with self.subTest(superscope=bad):
+                self.client_fault(self.svc.SetProperties, text="superscope", session=self.session,
+                                  ref=second, properties=dict(property=[
+                                      dict(name="superscope", value=bad)]))
+        self.assertEqual(self.emu.sql("SELECT id, superscope FROM dhcp_scopes ORDER BY id"),
+                         before)
+
     def test_parse_error_fails_with_line_and_nothing_pushed(self):
         hn = "h65.imp.example."
         bad = "option domain-name \"x\";\nsubnet 10.65.1.0 netmask 255.255.255.0 {\n  range 10.65.1.5;\n"
