@@ -61,8 +61,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
 from agentlib import Fault  # noqa: E402
-from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
-                    in_netns, log, rerun_in_netns, wait_for)
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish, in_netns, log,  # noqa: E402
+                    rerun_in_netns, stop_all, wait_for)
 
 SECRET = "tls-e2e-secret-0123456789"
 PROCS = []
@@ -457,19 +457,7 @@ def inner(emu_bin, agent_bin):
                 rep = sanitizer_report(open(os.path.join(d, n), errors="replace").read())
                 check(rep is None, "%s: no sanitizer report (%s)" % (n, rep))
     finally:
-        if emu is not None and emu.poll() is None:
-            emu.send_signal(signal.SIGTERM)
-            try:
-                emu.wait(60)
-            except subprocess.TimeoutExpired:
-                emu.kill()
-                emu.wait()
-        for ag in agents:
-            ag.stop()
-        for proc in PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_all(emu, agents, PROCS)
         rc = finish(d, FAILED, ("emu1.log", "emu2.log", "emu3.log", "emu4.log", "a.agent.log",
                                 "b.agent.log", "c.agent.log"), tail=4000)
     return rc

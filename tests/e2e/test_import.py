@@ -34,7 +34,6 @@ import hashlib
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,8 +41,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
-                    in_netns, rerun_in_netns, wait_for)
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish, in_netns,  # noqa: E402
+                    rerun_in_netns, stop_all, wait_for)
 import test_worker as tw  # noqa: E402
 
 P_SECRET = "primary import secret"
@@ -174,19 +173,7 @@ def inner(emu_bin, agent_bin):
         files = (sha(a.text()), sha(b.text()))
         emu = run_emulator(emu_bin, d, a, b, pids, files)
     finally:
-        if emu is not None and emu.poll() is None:
-            emu.send_signal(signal.SIGTERM)
-            try:
-                emu.wait(60)
-            except subprocess.TimeoutExpired:
-                emu.kill()
-                emu.wait()
-        for ag in (a, b):
-            ag.stop()
-        for proc in tw.PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_all(emu, (a, b), tw.PROCS)
         rc = finish(d, FAILED, ("emu.log", "p.agent.log", "s.agent.log"))
     return rc
 

@@ -25,7 +25,6 @@ Everything started here is stopped by pid before exit.
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,8 +35,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
 import test_worker as tw  # noqa: E402
-from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
-                    in_netns, wait_for)
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish, in_netns,  # noqa: E402
+                    stop_all, wait_for)
 
 P_SECRET = "primary import secret"
 S_SECRET = "secondary-import-secret"
@@ -180,19 +179,7 @@ def inner(emu_bin, agent_bin):
         svc.Logout(session=s)
         print("figure: the two servers added to both imports Applied: %.3f s" % figure)
     finally:
-        if emu is not None and emu.poll() is None:
-            emu.send_signal(signal.SIGTERM)
-            try:
-                emu.wait(60)
-            except subprocess.TimeoutExpired:
-                emu.kill()
-                emu.wait()
-        for ag in (a, b):
-            ag.stop()
-        for proc in tw.PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_all(emu, (a, b), tw.PROCS)
         rc = finish(d, FAILED, ("emu.log", "p.agent.log", "s.agent.log"))
     return rc
 

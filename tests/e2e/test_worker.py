@@ -61,8 +61,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import agentlib  # noqa: E402
-from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish,  # noqa: E402
-                    in_netns, rerun_in_netns, wait_for)
+from e2elib import (FAILED, SKIP, add_veths, check, find_dhcpd, finish, in_netns,  # noqa: E402
+                    rerun_in_netns, stop_all, wait_for)
 from emutest import as_postgres, pg_bin  # noqa: E402
 
 P_SECRET = "primary e2e secret, inner  spaces"
@@ -455,19 +455,7 @@ def inner(emu_bin, agent_bin):
               "nothing pushed: both agents' files unchanged")
         svc.Logout(session=s)
     finally:
-        if emu is not None and emu.poll() is None:
-            emu.send_signal(signal.SIGTERM)
-            try:
-                emu.wait(60)
-            except subprocess.TimeoutExpired:
-                emu.kill()
-                emu.wait()
-        for ag in (a, b):
-            ag.stop()
-        for proc in PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_all(emu, (a, b), PROCS)
         rc = finish(d, FAILED, ("emu1.log", "emu2.log", "p.agent.log", "s.agent.log"))
     for k, v in figures.items():
         print("figure: %s: %s" % (k, v))

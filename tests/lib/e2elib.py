@@ -6,6 +6,7 @@ veth pairs, and the end of a run (logs shown on failure, the scratch
 directory removed)."""
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -61,6 +62,24 @@ def wait_for(what, fn, secs=30, step=0.05):
         time.sleep(step)
     log("     (waited %ss for %s; last: %r)" % (secs, what, last))
     return None
+
+
+def stop_all(emu, agents, procs):
+    """Stops micetro-emu (SIGTERM, then SIGKILL after 60 s), each agent
+    (its .stop()), then kills whatever of procs still runs: by pid."""
+    if emu is not None and emu.poll() is None:
+        emu.send_signal(signal.SIGTERM)
+        try:
+            emu.wait(60)
+        except subprocess.TimeoutExpired:
+            emu.kill()
+            emu.wait()
+    for ag in agents:
+        ag.stop()
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def finish(d, failed, logs, tail=5000):
