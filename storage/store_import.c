@@ -10,6 +10,7 @@
 #include "store_failover.h"
 #include "store_int.h"
 #include "store_sim.h"
+#include "textbuf.h"
 
 /* An IPv4 address (host order) as text[16]. */
 static const char *ip_text(uint32_t a, char out[16])
@@ -397,68 +398,142 @@ static int run(struct store_conn *c, const char *sql, int n,
     return rc < 0 ? rc : 0;
 }
 
-/* The pools of scope sid, from pools[0..n): replaced. */
-static int apply_pools(struct store_conn *c, const char *sid,
-                       const struct confimport_pool *pools, size_t n,
-                       struct err *e)
+/* Appends s (NULL: SQL NULL) to b, a PostgreSQL array literal opened
+ * with "{", as one quoted element. */
+static void array_add(struct textbuf *b, const char *s)
 {
-    int rc;
+    if (b->len > 1)
+        textbuf_put(b, ",", 1);
+    if (s == NULL) {
+        textbuf_puts(b, "NULL");
+        return;
+    }
+    textbuf_put(b, "\"", 1);
+    while (*s != '\0') {
+        size_t n = strcspn(s, "\"\\");
 
-    if ((rc = run(c, "DELETE FROM dhcp_pools WHERE scope_id = $1::bigint", 1,
-                  (const char *[]){sid}, e)) != 0)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        char from[16], to[16];
-        const char *params[4] = {sid, ip_text(pools[i].from, from),
-                                 ip_text(pools[i].to, to), pools[i].statements};
+        textbuf_put(b, s, n);
+        s += n;
+        if (*s != '\0') {
+            textbuf_put(b, "\\", 1);
+            textbuf_put(b, s++, 1);
+        }
+    }
+    textbuf_put(b, "\"", 1);
+}
 
-        if ((rc = run(c,
-                      "INSERT INTO dhcp_pools (scope_id, from_ip, to_ip, "
-                      "unmanaged_statements) VALUES ($1::bigint, $2::inet, "
-                      "$3::inet, $4)",
-                      4, params, e)) != 0)
-            return rc;
+/* The columns of a file's scopes and of their pools, in file order, as
+ * array literals: one parameter each of the few statements that write
+ * them all (their sizes bounded by the file's, at most
+ * CONFIMPORT_SCOPES_MAX scopes and CONFIMPORT_POOLS_MAX pools). */
+enum {
+    COL_NET,        /* cidr of each scope */
+    COL_STMTS,      /* its statements */
+    COL_SUPER,      /* its superscope */
+    COL_POOL_OF,    /* each pool's scope, 1-based in the file */
+    COL_FROM,       /* its first address */
+    COL_TO,         /* its last */
+    COL_POOL_STMTS, /* its statements */
+    COL_N
+};
+
+static int scope_arrays(const struct confimport *im, struct textbuf *col,
+                        struct err *e)
+{
+    char a[20], b[16], k1[STORE_INTBUF];
+
+    for (int k = 0; k < COL_N; k++)
+        textbuf_put(&col[k], "{", 1);
+    for (size_t i = 0; i < im->nscopes; i++) {
+        const struct confimport_scope *sc = &im->scopes[i];
+
+        array_add(&col[COL_NET], cidr_text(sc->network, sc->prefix, a));
+        array_add(&col[COL_STMTS], sc->statements);
+        array_add(&col[COL_SUPER], sc->superscope);
+        for (size_t j = 0; j < sc->npools; j++) {
+            array_add(&col[COL_POOL_OF], store_param_int(k1, (long long)i + 1));
+            array_add(&col[COL_FROM], ip_text(sc->pools[j].from, b));
+            array_add(&col[COL_TO], ip_text(sc->pools[j].to, b));
+            array_add(&col[COL_POOL_STMTS], sc->pools[j].statements);
+        }
+    }
+    for (int k = 0; k < COL_N; k++) {
+        textbuf_put(&col[k], "}", 1);
+        if (col[k].failed)
+            return err_set(e, ERR_NOMEM, "out of memory");
     }
     return 0;
 }
 
-/* The scope of sc on server sid (its range made when missing), with its
- * statements and pools; its id appended to ids (a bigint[] literal). */
-static int apply_scope(struct store_conn *c, const char *sid,
-                       const struct confimport_scope *sc, char *ids,
-                       size_t idlen, struct err *e)
+/* The scopes of server sid made those of im in four set-based
+ * statements: its pools and the scopes the file has no more removed, the
+ * missing ranges made, each scope inserted or updated (ids in file order;
+ * a network met twice takes its last scope's statements and pools), the
+ * pools inserted. */
+/* What apply_scopes runs before the pools, in order, each with the first
+ * nparams of (server, networks, statements, superscopes). */
+static const struct {
+    const char *sql;
+    int nparams;
+} steps[] = {
+    {"DELETE FROM dhcp_pools p USING dhcp_scopes s WHERE s.id = p.scope_id "
+     "AND s.server_id = $1::bigint",
+     1},
+    {"DELETE FROM dhcp_scopes s WHERE s.server_id = $1::bigint AND NOT "
+     "EXISTS (SELECT 1 FROM ranges r WHERE r.id = s.range_id AND r.cidr = "
+     "ANY($2::cidr[]))",
+     2},
+    {"WITH made AS (INSERT INTO ranges (cidr) SELECT u.c FROM "
+     "unnest($2::cidr[]) WITH ORDINALITY u(c, o) GROUP BY u.c ORDER BY "
+     "min(u.o) ON CONFLICT (cidr) DO NOTHING RETURNING id, cidr, name), "
+     "r AS (SELECT id, cidr, name FROM ranges UNION ALL SELECT id, cidr, "
+     "name FROM made) "
+     "INSERT INTO dhcp_scopes (range_id, server_id, name, "
+     "unmanaged_statements, superscope) SELECT r.id, $1::bigint, r.name, "
+     "u.st, u.ss FROM (SELECT c, st, ss, min(o) OVER (PARTITION BY c) AS "
+     "first, row_number() OVER (PARTITION BY c ORDER BY o DESC) AS last "
+     "FROM unnest($2::cidr[], $3::text[], $4::text[]) WITH ORDINALITY "
+     "u(c, st, ss, o)) u JOIN r ON r.cidr = u.c WHERE u.last = 1 ORDER BY "
+     "u.first ON CONFLICT (server_id, range_id) DO UPDATE SET "
+     "unmanaged_statements = EXCLUDED.unmanaged_statements, superscope = "
+     "EXCLUDED.superscope, updated = now()",
+     4},
+};
+
+static int apply_scopes(struct store_conn *c, const char *sid,
+                        const struct confimport *im, struct err *e)
 {
-    char cidr[20], scope[STORE_INTBUF];
-    const char *params[4];
-    size_t used = strlen(ids);
+    struct textbuf col[COL_N];
+    const char *params[6] = {sid};
     int rc;
 
-    params[0] = cidr_text(sc->network, sc->prefix, cidr);
-    if ((rc = run(c,
-                  "INSERT INTO ranges (cidr) VALUES ($1::cidr) "
-                  "ON CONFLICT (cidr) DO NOTHING",
-                  1, params, e)) != 0)
-        return rc;
-    params[1] = sid;
-    params[2] = sc->statements;
-    params[3] = sc->superscope;
-    rc = store_query_text(
-        c,
-        "INSERT INTO dhcp_scopes (range_id, server_id, name, "
-        "unmanaged_statements, superscope) SELECT r.id, $2::bigint, r.name, "
-        "$3, $4 FROM ranges r WHERE r.cidr = $1::cidr ON CONFLICT "
-        "(server_id, range_id) DO UPDATE SET unmanaged_statements = "
-        "EXCLUDED.unmanaged_statements, superscope = EXCLUDED.superscope, "
-        "updated = now() RETURNING id",
-        4, params, scope, sizeof(scope), e);
-    if (rc < 0)
-        return rc;
+    memset(col, 0, sizeof(col));
+    if ((rc = scope_arrays(im, col, e)) != 0)
+        goto out;
+    params[1] = col[COL_NET].p;
+    params[2] = col[COL_STMTS].p;
+    params[3] = col[COL_SUPER].p;
+    for (size_t i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++)
+        rc = run(c, steps[i].sql, steps[i].nparams, params, e);
+    params[2] = col[COL_POOL_OF].p;
+    params[3] = col[COL_FROM].p;
+    params[4] = col[COL_TO].p;
+    params[5] = col[COL_POOL_STMTS].p;
     if (rc == 0)
-        return err_set(e, ERR_INTERNAL, "no scope for %s", cidr);
-    if (used + strlen(scope) + 2 > idlen)
-        return err_set(e, ERR_INTERNAL, "too many scopes");
-    snprintf(ids + used, idlen - used, "%s%s", used > 1 ? "," : "", scope);
-    return apply_pools(c, scope, sc->pools, sc->npools, e);
+        rc = run(c,
+                 "INSERT INTO dhcp_pools (scope_id, from_ip, to_ip, "
+                 "unmanaged_statements) SELECT s.id, p.f, p.t, p.st FROM "
+                 "unnest($3::integer[], $4::inet[], $5::inet[], $6::text[]) "
+                 "WITH ORDINALITY p(k, f, t, st, o) JOIN (SELECT c, max(o) AS "
+                 "k FROM unnest($2::cidr[]) WITH ORDINALITY u(c, o) GROUP BY "
+                 "c) u ON u.k = p.k JOIN ranges r ON r.cidr = u.c JOIN "
+                 "dhcp_scopes s ON s.range_id = r.id AND s.server_id = "
+                 "$1::bigint ORDER BY p.o",
+                 6, params, e);
+out:
+    for (int k = 0; k < COL_N; k++)
+        free(col[k].p);
+    return rc;
 }
 
 /* A cidr[] literal of the networks of im's scopes whose peer is name;
@@ -605,15 +680,9 @@ int store_import_apply(struct store_conn *c, long long id,
                        const char *text, const char *message, struct err *e)
 {
     char sid[STORE_INTBUF];
-    const char *params[2] = {store_param_int(sid, id), NULL};
-    size_t idlen = 3 + (STORE_INTBUF + 1) * im->nscopes;
-    char *ids = malloc(idlen);
-    int rc;
-
-    if (ids == NULL)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    snprintf(ids, idlen, "{");
+    const char *params[1] = {store_param_int(sid, id)};
     char port[STORE_INTBUF];
+    int rc;
     const char *sparams[3] = {
         sid, im->statements,
         im->omapi_port > 0 ? store_param_int(port, im->omapi_port) : NULL};
@@ -628,22 +697,8 @@ int store_import_apply(struct store_conn *c, long long id,
                  "UPDATE dhcp_scopes SET failover_id = NULL WHERE server_id "
                  "= $1::bigint AND failover_id IS NOT NULL",
                  1, params, e);
-    for (size_t i = 0; rc == 0 && i < im->nscopes; i++)
-        rc = apply_scope(c, sid, &im->scopes[i], ids, idlen - 1, e);
-    strcat(ids, "}");
-    params[1] = ids;
     if (rc == 0)
-        rc = run(c,
-                 "DELETE FROM dhcp_pools p USING dhcp_scopes s WHERE s.id = "
-                 "p.scope_id AND s.server_id = $1::bigint AND NOT s.id = "
-                 "ANY($2::bigint[])",
-                 2, params, e);
-    if (rc == 0)
-        rc = run(c,
-                 "DELETE FROM dhcp_scopes WHERE server_id = $1::bigint AND "
-                 "NOT id = ANY($2::bigint[])",
-                 2, params, e);
-    free(ids);
+        rc = apply_scopes(c, sid, im, e);
     if (rc == 0)
         rc = run(c,
                  "DELETE FROM dhcp_import_peers WHERE server_id = $1::bigint",

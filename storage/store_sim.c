@@ -241,9 +241,13 @@ int store_sim_wait(struct store_conn *c, const char *name, const char *config,
     int rc;
 
     if (validate_hostname(name, "name", e) != 0 ||
-        store_server_name_key(name, key, sizeof(key)) != 0)
+        store_server_name_key(name, key, sizeof(key)) != 0) {
+        char why[sizeof(e->msg)]; /* e->msg is not formatted into itself */
+
+        snprintf(why, sizeof(why), "%s", e->msg);
         return err_set(e, ERR_INVALID, "no DHCP server can be called that: %s",
-                       e->msg);
+                       why);
+    }
     if (npeers > STORE_SIM_PEERS_MAX)
         npeers = STORE_SIM_PEERS_MAX;
     if ((rc = store_exec(c,
