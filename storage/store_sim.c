@@ -197,12 +197,13 @@ static char *text_array(const char (*names)[CONFPEERS_NAME_BUF], size_t n)
     return out;
 }
 
-int store_sim_install(struct store_conn *c, long long id, const char *config,
+int store_sim_install(struct store_conn *c, long long id,
+                      const struct store_sim_claim *claim, const char *config,
                       const char (*peers)[CONFPEERS_NAME_BUF], size_t npeers,
                       int checked, char hash[65], struct err *e)
 {
-    char sid[STORE_INTBUF];
-    const char *params[4];
+    char sid[STORE_INTBUF], gen[STORE_INTBUF];
+    const char *params[6];
     char *list;
     int rc;
 
@@ -214,18 +215,28 @@ int store_sim_install(struct store_conn *c, long long id, const char *config,
     params[1] = config;
     params[2] = list;
     params[3] = checked ? "true" : "false";
+    params[4] = claim != NULL ? claim->worker : NULL;
+    params[5] = claim != NULL ? store_param_int(gen, claim->generation) : NULL;
     rc = store_query_text(
         c,
         "INSERT INTO sim_configs AS k (server_id, config, hash, peers, "
-        "checked) VALUES ($1::bigint, $2, "
+        "checked) SELECT $1::bigint, $2, "
         "encode(sha256(convert_to($2, 'UTF8')), 'hex'), $3::text[], "
-        "$4::boolean) ON CONFLICT (server_id) DO UPDATE SET config = "
+        "$4::boolean WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM "
+        "config_jobs j WHERE j.server_id = $1::bigint AND j.claimed_by = $5 "
+        "AND j.claimed_generation = $6::bigint) "
+        "ON CONFLICT (server_id) DO UPDATE SET config = "
         "EXCLUDED.config, hash = EXCLUDED.hash, peers = EXCLUDED.peers, "
         "checked = EXCLUDED.checked, installed_at = now() RETURNING k.hash",
-        4, params, hash, 65, e);
+        6, params, hash, 65, e);
     free(list);
     if (rc == ERR_CONFLICT) /* the foreign key: the server has gone */
         return err_set(e, ERR_NOTFOUND, "DHCP server %lld does not exist", id);
+    if (rc == 0 && claim != NULL)
+        return err_set(e, ERR_CONFLICT,
+                       "the push of generation %lld was taken back (a reset "
+                       "or a restore) before its file was kept",
+                       claim->generation);
     if (rc == 0)
         return err_set(e, ERR_INTERNAL, "no hash for the simulated file");
     return rc < 0 ? rc : 0;

@@ -84,10 +84,21 @@ int store_sim_check_pair(struct store_conn *c, long long primary_id,
                          const char *primary, const char *secondary,
                          struct err *e);
 
+/* The push a simulated server's file comes from: the worker holding the
+ * job's claim and the generation it claimed. */
+struct store_sim_claim {
+    const char *worker;
+    long long generation;
+};
+
 /* Keeps config as server id's installed file, with the failover peers it
  * declares (peers[0..npeers)) and whether dhcpd -t checked it; hash[65]
- * gets its SHA-256 (hex).  ERR_NOTFOUND when the server has gone. */
-int store_sim_install(struct store_conn *c, long long id, const char *config,
+ * gets its SHA-256 (hex).  ERR_NOTFOUND when the server has gone.  With a
+ * claim (a push), only while that worker still holds the job at that
+ * generation: else ERR_CONFLICT and nothing kept (a reset or a restore
+ * took the job back meanwhile, and the file is no longer the server's). */
+int store_sim_install(struct store_conn *c, long long id,
+                      const struct store_sim_claim *claim, const char *config,
                       const char (*peers)[CONFPEERS_NAME_BUF], size_t npeers,
                       int checked, char hash[65], struct err *e);
 

@@ -201,7 +201,8 @@ static void put_config(struct app *app, const struct soaphttpd_request *rq,
     text[rq->len] = '\0';
     if (rc == ERR_NOTFOUND)
         put_waiting(app, name, text, rq->len, a);
-    else if (sim_install(app->store, s.id, text, rq->len, 0, hash, &e) != 0)
+    else if (sim_install(app->store, s.id, NULL, text, rq->len, 0, hash, &e) !=
+             0)
         fail(a, &e);
     else
         control_json_answer(a, 200,

@@ -87,8 +87,9 @@ int sim_check(const struct config *cfg, const char *text, size_t len,
     return rc;
 }
 
-int sim_install(struct store *st, long long id, const char *text, size_t len,
-                int checked, char hash[65], struct err *e)
+int sim_install(struct store *st, long long id,
+                const struct store_sim_claim *claim, const char *text,
+                size_t len, int checked, char hash[65], struct err *e)
 {
     char(*peers)[CONFPEERS_NAME_BUF] = calloc(STORE_SIM_PEERS_MAX,
                                               sizeof(*peers));
@@ -110,7 +111,7 @@ int sim_install(struct store *st, long long id, const char *text, size_t len,
         free(peers);
         return e->code;
     }
-    rc = store_sim_install(c, id, text, peers, n, checked, hash, e);
+    rc = store_sim_install(c, id, claim, text, peers, n, checked, hash, e);
     store_release(st, c);
     free(peers);
     if (rc == 0)

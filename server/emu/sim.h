@@ -20,6 +20,7 @@
 
 struct config;
 struct store;
+struct store_sim_claim;
 
 /* Checks text (len bytes) with cfg->dhcpd -t.  0 when accepted (*checked
  * 1) or when dhcpd is not installed (*checked 0).  ERR_INVALID when
@@ -31,9 +32,12 @@ int sim_check(const struct config *cfg, const char *text, size_t len,
 
 /* Keeps text as server id's installed file, with the failover peers it
  * declares; hash[65] gets its SHA-256 (hex).  Then brings the states of
- * the server's relationships up to date (sim_refresh). */
-int sim_install(struct store *st, long long id, const char *text, size_t len,
-                int checked, char hash[65], struct err *e);
+ * the server's relationships up to date (sim_refresh).  claim: the push
+ * it comes from, NULL for a file given through the control API
+ * (store_sim_install: ERR_CONFLICT when that push was taken back). */
+int sim_install(struct store *st, long long id,
+                const struct store_sim_claim *claim, const char *text,
+                size_t len, int checked, char hash[65], struct err *e);
 
 /* Writes what simulated servers report for their relationships when
  * nothing is set, where the worker writes real servers' states: those of

@@ -312,9 +312,16 @@ static void sim_push(struct worker *w, struct prepared *p)
     struct err e;
     int rc = sim_checked(w, p, msg, sizeof(msg));
 
-    if (rc == 0 && (rc = sim_install(w->app->store, p->job.server_id, p->text,
-                                     p->len, p->checked, hash, &e)) != 0)
+    struct store_sim_claim claim = {w->id, p->job.generation};
+
+    if (rc == 0 &&
+        (rc = sim_install(w->app->store, p->job.server_id, &claim, p->text,
+                          p->len, p->checked, hash, &e)) != 0)
         snprintf(msg, sizeof(msg), "%s", e.msg);
+    if (rc == ERR_CONFLICT) { /* no longer this push's: nothing to record */
+        log_msg("worker: server %lld (simulated): %s", p->job.server_id, msg);
+        return;
+    }
     if (rc == ERR_NOTFOUND) {
         settle(w, &p->job, NULL); /* the server has gone */
         return;

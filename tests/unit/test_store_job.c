@@ -1,6 +1,9 @@
 /* micetro-emu: storage tests of the push queue (store_job.c) on an
  * embedded cluster (storage_fixture.h). */
+#include <string.h>
+
 #include "store_job.h"
+#include "store_sim.h"
 #include "storage_fixture.h"
 #include "store_int.h"
 
@@ -126,7 +129,68 @@ out:
     store_release(st, c);
 }
 
+/* A simulated server's file from a push is kept only while the pushing
+ * worker still holds the job at that generation: a push overtaken by a
+ * reset or a restore (which take every claim back) keeps nothing. */
+static void test_sim_claim(struct store *st)
+{
+    static const char peers[1][CONFPEERS_NAME_BUF] = {""};
+    struct store_job jobs[8];
+    struct store_conn *c;
+    char hash[65];
+    size_t n = 0;
+    struct err e;
+    int rc;
+
+    c = store_acquire(st, &e);
+    CHECK(c != NULL, "acquire: %s", e.msg);
+    if (c == NULL)
+        return;
+    rc = store_exec_cmd(c, "SELECT config_job_mark(id) FROM dhcp_servers", 0,
+                        NULL, &e);
+    CHECK(rc >= 1, "a job queued: %s", e.msg);
+    rc = store_job_claim(c, "worker-a", 60, jobs, 8, &n, &e);
+    CHECK(rc == 0 && n >= 1, "claimed: %s (%zu)", e.msg, n);
+    if (n < 1)
+        goto out;
+    struct store_sim_claim mine = {"worker-a", jobs[0].generation};
+    struct store_sim_claim theirs = {"worker-b", jobs[0].generation};
+    struct store_sim_claim older = {"worker-a", jobs[0].generation - 1};
+    rc = store_sim_install(c, jobs[0].server_id, &theirs, "# b\n", peers, 0, 0,
+                           hash, &e);
+    CHECK(rc == ERR_CONFLICT, "another worker's push refused: %d", rc);
+    rc = store_sim_install(c, jobs[0].server_id, &older, "# old\n", peers, 0, 0,
+                           hash, &e);
+    CHECK(rc == ERR_CONFLICT, "an older generation refused: %d", rc);
+    CHECK(storage_fixture_count(c, "SELECT count(*) FROM sim_configs") == 0,
+          "nothing kept");
+    rc = store_sim_install(c, jobs[0].server_id, &mine, "# a\n", peers, 0, 0,
+                           hash, &e);
+    CHECK(rc == 0, "the claiming worker's push kept: %s", e.msg);
+    rc = store_job_release_all(c, NULL, &e);
+    CHECK(rc == 0, "claims taken back (a restore): %s", e.msg);
+    rc = store_sim_install(c, jobs[0].server_id, &mine, "# late\n", peers, 0, 0,
+                           hash, &e);
+    CHECK(rc == ERR_CONFLICT && strstr(e.msg, "taken back") != NULL,
+          "a push overtaken by the restore keeps nothing: %s", e.msg);
+    CHECK(storage_fixture_count(c, "SELECT count(*) FROM sim_configs WHERE "
+                                   "config = '# a\n'") == 1,
+          "the file kept is the one before");
+    rc = store_sim_install(c, jobs[0].server_id, NULL, "# given\n", peers, 0, 0,
+                           hash, &e);
+    CHECK(rc == 0, "a file given through the control API needs no claim: %s",
+          e.msg);
+out:
+    store_release(st, c);
+}
+
+static void test_all(struct store *st)
+{
+    test_jobs(st);
+    test_sim_claim(st);
+}
+
 int main(void)
 {
-    return storage_fixture_run("test_store_job", test_jobs);
+    return storage_fixture_run("test_store_job", test_all);
 }
